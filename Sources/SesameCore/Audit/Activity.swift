@@ -1,0 +1,62 @@
+import Foundation
+
+/// A row of the "Password reset activity" report (spec §5): every reset attempt and how it ended.
+public struct ResetActivity: Sendable, Hashable, Codable, Identifiable {
+    public let id: UUID
+    public let at: Date
+    /// The user ID as typed (it may match nobody).
+    public let userID: String
+    public let role: String
+    public let methodsUsed: [VerificationOption]
+    public let detail: ResetDetail
+    public let requestID: String?
+
+    public init(
+        id: UUID = UUID(), at: Date, userID: String, role: String, methodsUsed: [VerificationOption],
+        detail: ResetDetail, requestID: String? = nil
+    ) {
+        self.id = id
+        self.at = at
+        self.userID = userID
+        self.role = role
+        self.methodsUsed = methodsUsed
+        self.detail = detail
+        self.requestID = requestID
+    }
+
+    public var result: ResetResult { detail.result }
+}
+
+/// A row of the "Password reset registration activity" report: one row per registered item (spec §5, S7).
+public struct RegistrationActivity: Sendable, Hashable, Codable, Identifiable {
+    public let id: UUID
+    public let at: Date
+    public let userID: String
+    public let role: String
+    public let dataRegistered: AuthenticationMethod
+
+    public init(id: UUID = UUID(), at: Date, userID: String, role: String, dataRegistered: AuthenticationMethod) {
+        self.id = id
+        self.at = at
+        self.userID = userID
+        self.role = role
+        self.dataRegistered = dataRegistered
+    }
+}
+
+/// Which rows of a report or the audit log to read, newest first.
+public struct ActivityQuery: Sendable, Hashable {
+    public var since: Date?
+    public var until: Date?
+    public var userID: String?
+    public var limit: Int
+    public var offset: Int
+
+    public init(since: Date? = nil, until: Date? = nil, userID: String? = nil, limit: Int = 1_000, offset: Int = 0) {
+        self.since = since
+        self.until = until
+        self.userID = userID
+        self.limit = limit
+        self.offset = offset
+    }
+}

@@ -1,0 +1,21 @@
+/// Audit activities, named as in spec §5 ("Self-service Password Management"), plus Sesame's own administration
+/// activities at the end.
+public enum AuditActivity: String, Sendable, Hashable, Codable, CaseIterable {
+    case blocked = "Blocked from self-service password reset"
+    case changePassword = "Change password (self-service)"
+    case adminResetPassword = "Reset password (by admin)"
+    case selfServiceResetPassword = "Reset password (self-service)"
+    case resetFlowProgress = "Self-service password reset flow activity progress"
+    case selfServiceUnlock = "Unlock user account (self-service)"
+    case registered = "User registered for self-service password reset"
+    case policyChange = "Self-service password reset policy changes"
+    case adminUnlock = "Unlock user account (by admin)"
+    case userCreated = "Add user"
+    case userUpdated = "Update user"
+    case apiTokenCreated = "Create API token"
+}
+
+public enum AuditStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    case success = "Success"
+    case failure = "Failure"
+}

@@ -1,0 +1,30 @@
+/// The result column of the password reset activity report (spec §5).
+public enum ResetResult: String, Sendable, Hashable, Codable, CaseIterable {
+    case abandoned = "Abandoned"
+    case blocked = "Blocked"
+    case cancelled = "Cancelled"
+    case contactedAdmin = "Contacted admin"
+    case failed = "Failed"
+    case succeeded = "Succeeded"
+}
+
+/// A verification option as the report names it.
+public enum VerificationOption: String, Sendable, Hashable, Codable, CaseIterable {
+    case email
+    case mobileSMS
+    case mobileVoice
+    case officeVoice
+    case securityQuestions
+
+    /// The method of the policy this option belongs to.
+    public var method: AuthenticationMethod {
+        switch self {
+        case .email: .email
+        case .mobileSMS, .mobileVoice: .mobilePhone
+        case .officeVoice: .officePhone
+        case .securityQuestions: .securityQuestions
+        }
+    }
+
+    public var label: LocalizedText { LocalizedText("option.\(rawValue)") }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Issues and checks one-time codes. Attempts and single use are enforced by the store atomically, so that two
+/// server instances checking the same code at once can never accept it twice or allow a fourth try.
+public struct CodeService: Sendable {
+    private let store: any CodeStore
+    private let secret: ServerSecret
+    private let clock: any WallClock
+    private let random: any RandomSource
+    private let rules: CodeRules
+
+    public init(
+        store: any CodeStore, secret: ServerSecret, clock: any WallClock, random: any RandomSource,
+        rules: CodeRules = .default
+    ) {
+        self.store = store
+        self.secret = secret
+        self.clock = clock
+        self.random = random
+        self.rules = rules
+    }
+
+    /// Creates and stores a challenge; the returned code goes to the delivery adapter and nowhere else.
+    public func issue(
+        for userID: UUID, purpose: CodePurpose, channel: CodeChannel, destination: String
+    ) async throws -> (code: VerificationCode, challenge: CodeChallenge) {
+        let code = VerificationCode.generate(using: random)
+        let id = UUID()
+        let now = clock.now
+        let challenge = CodeChallenge(
+            id: id, userID: userID, purpose: purpose, channel: channel, destination: destination,
+            mac: secret.mac(CodeChallenge.macMessage(id: id, destination: destination, code: code)),
+            issuedAt: now, expiresAt: now.addingTimeInterval(rules.lifetime), attemptsLeft: rules.attempts)
+        try await store.insertChallenge(challenge)
+        return (code, challenge)
+    }
+
+    /// Checks a typed code against a challenge: takes one attempt, compares in constant time, and marks the
+    /// challenge used on success.
+    public func verify(_ typed: String, challengeID: UUID) async throws -> CodeCheck {
+        guard let code = VerificationCode(typed) else { return .malformed }
+        let now = clock.now
+        guard let attempt = try await store.takeAttempt(challengeID: challengeID, now: now) else {
+            return try await reasonUnavailable(challengeID, now: now)
+        }
+        let message = CodeChallenge.macMessage(id: attempt.id, destination: attempt.destination, code: code)
+        guard secret.isValid(mac: attempt.mac, for: message) else { return .wrong(attemptsLeft: attempt.attemptsLeft) }
+        return try await store.consumeChallenge(id: challengeID, now: now) ? .accepted : .alreadyUsed
+    }
+
+    private func reasonUnavailable(_ id: UUID, now: Date) async throws -> CodeCheck {
+        guard let challenge = try await store.challenge(id: id) else { return .unknown }
+        if challenge.consumedAt != nil { return .alreadyUsed }
+        if challenge.expiresAt <= now { return .expired }
+        return .exhausted
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// RFC 4180 CSV: reading with line numbers (for per-row errors) and writing (for report exports).
+public enum CSV {
+    public struct Record: Sendable, Hashable {
+        /// The line the record starts on, counting from 1.
+        public let line: Int
+        public let fields: [String]
+    }
+
+    /// A field longer than this is refused rather than read into memory whole: no real column needs it.
+    public static let maximumFieldLength = 4_096
+
+    public enum ReadError: Error, Hashable, CustomStringConvertible {
+        case unterminatedQuote(line: Int)
+        case fieldTooLong(line: Int)
+
+        public var description: String {
+            switch self {
+            case .unterminatedQuote(let line): "line \(line): a quoted field is never closed"
+            case .fieldTooLong(let line): "line \(line): a field is longer than \(CSV.maximumFieldLength) characters"
+            }
+        }
+    }
+
+    /// Parses `text` into records; blank lines are skipped. A record with an over-long field is reported through
+    /// `onError` and skipped, so that one bad row does not stop the others.
+    public static func read(_ text: String, onError: (ReadError) -> Void = { _ in }) throws(ReadError) -> [Record] {
+        var records: [Record] = []
+        var fields: [String] = []
+        var field = ""
+        var inQuotes = false
+        var line = 1
+        var recordLine = 1
+        var tooLong = false
+        var iterator = text.makeIterator()
+        var pending: Character? = nil
+
+        func endRecord() {
+            fields.append(field)
+            if tooLong {
+                onError(.fieldTooLong(line: recordLine))
+            } else if !(fields.count == 1 && fields[0].isEmpty) {
+                records.append(Record(line: recordLine, fields: fields))
+            }
+            fields = []
+            field = ""
+            tooLong = false
+        }
+
+        while let character = pending ?? iterator.next() {
+            pending = nil
+            if inQuotes {
+                if character == "\"" {
+                    let next = iterator.next()
+                    if next == "\"" {
+                        field.append("\"")
+                    } else {
+                        inQuotes = false
+                        pending = next
+                    }
+                } else {
+                    if character == "\n" || character == "\r\n" { line += 1 }
+                    field.append(character)
+                }
+            } else {
+                switch character {
+                case "\"" where field.isEmpty: inQuotes = true
+                case ",":
+                    fields.append(field)
+                    field = ""
+                case "\n", "\r\n", "\r":
+                    endRecord()
+                    line += 1
+                    recordLine = line
+                default: field.append(character)
+                }
+            }
+            if field.count > maximumFieldLength {
+                tooLong = true
+                field = ""
+            }
+        }
+        if inQuotes { throw .unterminatedQuote(line: recordLine) }
+        if !field.isEmpty || !fields.isEmpty { endRecord() }
+        return records
+    }
+
+    /// One CSV line (with CRLF, as RFC 4180 asks).
+    public static func line(_ fields: [String]) -> String {
+        fields.map(quote).joined(separator: ",") + "\r\n"
+    }
+
+    /// Quotes a field when it needs it. A leading `=`, `+`, `-` or `@` is prefixed with `'` so that a spreadsheet
+    /// opening an export never runs a formula planted in a user-controlled value.
+    static func quote(_ field: String) -> String {
+        var value = field
+        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

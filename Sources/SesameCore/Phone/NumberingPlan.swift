@@ -1,0 +1,35 @@
+/// One region's telephone numbering plan, from libphonenumber's metadata (see `NumberingPlans+Data.swift`).
+public struct NumberingPlan: Sendable, Hashable {
+    /// ISO 3166 region code, or "001" for a non-geographic service such as +800.
+    public let region: String
+    public let callingCode: Int
+    /// The trunk prefix dialled inside the country (the `0` of `06 12 34 56 78`), or empty.
+    public let nationalPrefix: String
+    /// The lengths a national significant number can have.
+    public let possibleLengths: [Int]
+    /// A regular expression every valid national significant number matches in whole (leading digits included).
+    public let pattern: String
+    public let exampleNumber: String
+    public let mobileExample: String
+    public let englishName: String
+    public let frenchName: String
+
+    public func name(in language: Language) -> String {
+        switch language {
+        case .english: englishName
+        case .french: frenchName
+        }
+    }
+
+    /// The plans sharing each calling code (+1 and +7 cover several regions).
+    public static let byCallingCode: [Int: [NumberingPlan]] = Dictionary(grouping: all, by: \.callingCode)
+
+    /// Geographic regions, for a country selector.
+    public static let regions: [NumberingPlan] = all.filter { $0.region != "001" }
+
+    func matches(_ nationalNumber: String) -> Bool {
+        guard possibleLengths.contains(nationalNumber.count) else { return false }
+        guard let regex = try? Regex(pattern) else { return false }
+        return (try? regex.wholeMatch(in: nationalNumber)) != nil
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// The rules that apply to one user: the organisation's policy, or the fixed administrator policy.
+public struct EffectivePolicy: Sendable, Hashable {
+    public let methods: Set<AuthenticationMethod>
+    public let methodsRequired: Int
+    public let questionsToRegister: Int
+    public let questionsToReset: Int
+
+    /// Administrators of any role: two gates, email and mobile phone only, never security questions
+    /// (DESIGN.md §2, spec §3.2). It cannot be changed.
+    public static let administrator = EffectivePolicy(
+        methods: [.email, .mobilePhone], methodsRequired: 2, questionsToRegister: 0, questionsToReset: 0)
+
+    /// The methods this user's data can serve under these rules.
+    public func usableMethods(of data: AuthenticationData) -> Set<AuthenticationMethod> {
+        data.usableMethods(among: methods, questionsToReset: questionsToReset)
+    }
+
+    /// Registered or pre-populated data covers the required number of methods (spec §2.1 "registered", §3.4).
+    public func isSatisfied(by data: AuthenticationData) -> Bool {
+        usableMethods(of: data).count >= methodsRequired
+    }
+}
+
+/// Whether a user may register and reset at all (spec §2.3 step 3.2). Failures are ordered as the spec checks them.
+public enum Eligibility: String, Sendable, Hashable {
+    case eligible
+    /// The account is disabled (Sesame's stand-in for the spec's "licensed").
+    case accountDisabled
+    /// Reset is switched off for the whole organisation.
+    case disabledForOrganisation
+    /// Reset is limited to a group this user is not in.
+    case notInGroup
+}
+
+extension Policy {
+    public func effective(for user: User) -> EffectivePolicy {
+        if user.isPrivileged { return .administrator }
+        return EffectivePolicy(
+            methods: methods, methodsRequired: methodsRequired,
+            questionsToRegister: questionsToRegister, questionsToReset: questionsToReset)
+    }
+
+    /// Administrators keep the right to reset whatever the scope, since their policy is fixed and not the
+    /// organisation's to switch off (spec §3.2, S20/S21); everyone else follows the scope and the group.
+    public func eligibility(of user: User) -> Eligibility {
+        guard user.enabled else { return .accountDisabled }
+        if user.isPrivileged { return .eligible }
+        switch enabled {
+        case .none: return .disabledForOrganisation
+        case .all: return .eligible
+        case .selected: return user.groups.contains(group) ? .eligible : .notInGroup
+        }
+    }
+
+    /// Whether sign-in must send this user to the registration portal (spec §2.2).
+    public func registrationInterrupt(for user: User, now: Date) -> RegistrationInterrupt? {
+        guard requireRegistration, eligibility(of: user) == .eligible else { return nil }
+        if !user.registration.isRegistered || !effective(for: user).isSatisfied(by: user.authentication) {
+            return .register
+        }
+        return user.registration.needsReconfirmation(reconfirmDays: reconfirmDays, now: now) ? .reconfirm : nil
+    }
+}
+
+/// Why sign-in interrupts a user on the way in.
+public enum RegistrationInterrupt: String, Sendable, Hashable {
+    case register
+    case reconfirm
+}

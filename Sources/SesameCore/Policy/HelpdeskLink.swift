@@ -1,0 +1,49 @@
+import Foundation
+
+/// The custom "contact your administrator" target (spec §2.6): a web page opened in a new tab, or a `mailto:` address.
+public enum HelpdeskLink: Sendable, Hashable, Codable, CustomStringConvertible {
+    case url(String)
+    case email(EmailAddress)
+
+    public init(_ text: String) throws(ValidationError) {
+        let value = text.trimmingCharacters(in: .whitespaces)
+        if let url = URL(string: value), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            url.host?.isEmpty == false
+        {
+            self = .url(value)
+        } else if !value.contains("://"), let email = try? EmailAddress(value) {
+            self = .email(email)
+        } else {
+            throw ValidationError("policy.helpdeskLink", ["value": value])
+        }
+    }
+
+    /// What a page links to.
+    public var href: String {
+        switch self {
+        case .url(let url): url
+        case .email(let email): "mailto:\(email.value)"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .url(let url): url
+        case .email(let email): email.value
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do {
+            self = try HelpdeskLink(text)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -1,0 +1,70 @@
+/// The organisation's self-service password reset policy: every knob of spec §3.1, with DESIGN.md §4's defaults.
+///
+/// Values are checked by ``PolicyKey`` as they are set and by ``validate()`` as a whole, so that a stored policy
+/// is always one an administrator could have saved.
+public struct Policy: Sendable, Hashable, Codable {
+    public var enabled: EnabledScope = .all
+    public var group: String = ""
+    public var methods: Set<AuthenticationMethod> = [.mobilePhone, .email]
+    public var methodsRequired = 1
+    public var questionsToRegister = 3
+    public var questionsToReset = 3
+    /// Predefined question numbers (1–35) offered; `nil` offers all of them.
+    public var predefinedQuestions: Set<Int>? = nil
+    public var customQuestions: [String] = []
+    public var requireRegistration = true
+    public var reconfirmDays = 180
+    public var notifyUsers = true
+    public var notifyAdmins = true
+    public var helpdeskLink: HelpdeskLink? = nil
+    /// `nil` follows the installation: on when a directory is configured.
+    public var writeback: Bool? = nil
+    public var allowUnlock = true
+    public var customBannedPasswords: [String] = []
+    public var passwordExpiryDays = 0
+    public var passwordExpiryNoticeDays = 14
+    /// Calling codes phones may use; `nil` allows every country.
+    public var allowedCountryCodes: Set<Int>? = nil
+    public var organisationName = "Sesame"
+    public var mailSenderName = ""
+
+    public init() {}
+
+    /// The group used when access is restricted to a group and none was named (spec §3.1).
+    public static let defaultGroup = "SSPRSecurityGroupUsers"
+
+    /// Checks the rules that tie several knobs together; each failure names the knob to change.
+    public func validate() throws(PolicyError) {
+        if methods.isEmpty { throw PolicyError(.methods, "policy.methods.empty") }
+        if methodsRequired > methods.count {
+            throw PolicyError(.methodsRequired, "policy.methodsRequired.moreThanMethods", ["count": String(methods.count)])
+        }
+        if questionsToReset > questionsToRegister {
+            throw PolicyError(.questionsToReset, "policy.questionsToReset.moreThanRegister", ["register": String(questionsToRegister)])
+        }
+        if methods.contains(.securityQuestions), availableQuestionCount < questionsToRegister {
+            throw PolicyError(
+                .predefinedQuestions, "policy.questions.tooFew",
+                ["available": String(availableQuestionCount), "register": String(questionsToRegister)])
+        }
+        if enabled == .selected, group.isEmpty {
+            throw PolicyError(.group, "policy.group.empty")
+        }
+    }
+
+    /// How many questions users can choose from.
+    public var availableQuestionCount: Int {
+        (predefinedQuestions?.count ?? PredefinedQuestions.count) + customQuestions.count
+    }
+
+    /// The questions users can choose from, predefined first.
+    public var availableQuestions: [SecurityQuestion] {
+        let predefined = (1...PredefinedQuestions.count).filter { predefinedQuestions?.contains($0) ?? true }
+        return predefined.map(SecurityQuestion.predefined) + customQuestions.map(SecurityQuestion.custom)
+    }
+
+    /// Whether a phone number's country is allowed.
+    public func allows(_ phone: PhoneNumber) -> Bool {
+        allowedCountryCodes?.contains(phone.callingCode) ?? true
+    }
+}

@@ -1,0 +1,9 @@
+/// The audit log and the two activity reports. Rows are only ever appended.
+public protocol ActivityStore: Sendable {
+    func appendAudit(_ event: AuditEvent) async throws
+    func auditEvents(_ query: ActivityQuery) async throws -> [AuditEvent]
+    func appendResetActivity(_ activity: ResetActivity) async throws
+    func resetActivities(_ query: ActivityQuery) async throws -> [ResetActivity]
+    func appendRegistrationActivity(_ activity: RegistrationActivity) async throws
+    func registrationActivities(_ query: ActivityQuery) async throws -> [RegistrationActivity]
+}

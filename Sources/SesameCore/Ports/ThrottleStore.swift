@@ -1,0 +1,10 @@
+import Foundation
+
+/// Throttle counters, applied atomically with the semantics of ``ThrottleState/recordingEvent(_:rule:at:)``.
+public protocol ThrottleStore: Sendable {
+    /// Counts one event for `key` under `rule` and reports whether it was allowed.
+    func recordEvent(_ key: ThrottleKey, rule: ThrottleRule, now: Date) async throws -> ThrottleOutcome
+    func throttleState(_ key: ThrottleKey) async throws -> ThrottleState?
+    /// Forgets the counters of `subject` for `kinds` (after a successful reset: ``ThrottleKind/perUser``).
+    func clearThrottles(subject: String, kinds: [ThrottleKind]) async throws
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// A report as rows of text under titled columns: what the admin portal shows, the CSV export writes and the JSON
+/// API returns, from one place.
+public struct Report: Sendable, Hashable {
+    public struct Column: Sendable, Hashable {
+        /// The JSON field name.
+        public let id: String
+        public let title: LocalizedText
+    }
+
+    public let columns: [Column]
+    public let rows: [[String]]
+
+    public func csv(in language: Language) -> String {
+        CSV.line(columns.map { $0.title.rendered(in: language) }) + rows.map(CSV.line).joined()
+    }
+
+    /// A JSON array of objects keyed by column id.
+    public func json() throws -> String {
+        let objects = rows.map { Dictionary(uniqueKeysWithValues: zip(columns.map(\.id), $0)) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(objects), as: UTF8.self)
+    }
+}
+
+/// Builds the two reports of spec §5 from the store.
+public struct ReportService: Sendable {
+    private let store: any ActivityStore
+
+    public init(store: any ActivityStore) {
+        self.store = store
+    }
+
+    /// "Password reset registration activity": User, Role, Date and Time, Data Registered (one row per item).
+    public func registrations(_ query: ActivityQuery, language: Language) async throws -> Report {
+        let rows = try await store.registrationActivities(query).map { activity in
+            [activity.userID, activity.role, Self.timestamp(activity.at),
+             LocalizedText("report.method.\(activity.dataRegistered.rawValue)").rendered(in: language)]
+        }
+        return Report(columns: Self.columns(["user", "role", "dateTime", "dataRegistered"]), rows: rows)
+    }
+
+    /// "Password reset activity": User, Role, Date and Time, Method(s) Used, Result, Details.
+    public func resets(_ query: ActivityQuery, language: Language) async throws -> Report {
+        let rows = try await store.resetActivities(query).map { activity in
+            [activity.userID, activity.role, Self.timestamp(activity.at),
+             activity.methodsUsed.map { $0.label.rendered(in: language) }.joined(separator: ", "),
+             LocalizedText("report.result.\(activity.result)").rendered(in: language),
+             activity.detail.text.rendered(in: language)]
+        }
+        return Report(columns: Self.columns(["user", "role", "dateTime", "methodsUsed", "result", "details"]), rows: rows)
+    }
+
+    static func columns(_ ids: [String]) -> [Report.Column] {
+        ids.map { Report.Column(id: $0, title: LocalizedText("report.column.\($0)")) }
+    }
+
+    /// ISO 8601 in UTC, which spreadsheets and scripts both read.
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+}

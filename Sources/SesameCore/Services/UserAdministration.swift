@@ -1,0 +1,118 @@
+import Foundation
+
+/// What administrators do to users, from any front end (command line, admin portal, JSON API); each action is audited.
+public struct UserAdministration: Sendable {
+    private let store: any Store
+    private let hasher: any PasswordHasher
+    private let clock: any WallClock
+
+    public init(store: any Store, hasher: any PasswordHasher, clock: any WallClock) {
+        self.store = store
+        self.hasher = hasher
+        self.clock = clock
+    }
+
+    /// Creates a local user. The password, when given, must pass the password policy.
+    @discardableResult
+    public func add(_ draft: UserDraft, actor: String) async throws -> User {
+        let policy = try await currentPolicy()
+        let userID: String
+        do {
+            userID = try UserPrincipalName.validate(draft.userID)
+        } catch {
+            throw error.on("userID")
+        }
+        var user = User(userID: userID, createdAt: clock.now)
+        try draft.apply(to: &user, policy: policy)
+        if let password = draft.password {
+            try checkPassword(password, for: user, policy: policy)
+            user.passwordHash = try await hasher.hash(password)
+            user.passwordChangedAt = clock.now
+        }
+        try await store.insertUser(user)
+        try await audit(.userCreated, actor: actor, target: user.userID)
+        return user
+    }
+
+    /// Changes the fields a draft sets on an existing user (pre-populated contact data, names, groups, roles).
+    @discardableResult
+    public func update(_ draft: UserDraft, actor: String) async throws -> User {
+        let policy = try await currentPolicy()
+        var user = try await existing(draft.userID)
+        try draft.apply(to: &user, policy: policy)
+        if let password = draft.password {
+            try checkPassword(password, for: user, policy: policy)
+            user.passwordHash = try await hasher.hash(password)
+            user.passwordChangedAt = clock.now
+            user.lockout.clear()
+        }
+        try await store.updateUser(user)
+        try await audit(.userUpdated, actor: actor, target: user.userID)
+        if draft.password != nil { try await audit(.adminResetPassword, actor: actor, target: user.userID) }
+        return user
+    }
+
+    /// Sets a new password for a user ("Reset password (by admin)"). A reset also unlocks and clears throttles.
+    public func resetPassword(userID: String, to password: String, actor: String) async throws {
+        let policy = try await currentPolicy()
+        var user = try await existing(userID)
+        guard user.source == .local else { throw AdministrationError.directoryUser(user.userID) }
+        do {
+            try checkPassword(password, for: user, policy: policy)
+        } catch {
+            try await audit(.adminResetPassword, actor: actor, target: user.userID, status: .failure, reason: error.message.key)
+            throw error
+        }
+        user.passwordHash = try await hasher.hash(password)
+        user.passwordChangedAt = clock.now
+        user.lockout.clear()
+        try await store.updateUser(user)
+        try await store.clearThrottles(subject: user.id.uuidString, kinds: ThrottleKind.perUser)
+        try await audit(.adminResetPassword, actor: actor, target: user.userID)
+    }
+
+    /// Clears a user's sign-in lockout ("Unlock user account (by admin)").
+    public func unlock(userID: String, actor: String) async throws {
+        var user = try await existing(userID)
+        user.lockout.clear()
+        try await store.updateUser(user)
+        try await audit(.adminUnlock, actor: actor, target: user.userID)
+    }
+
+    /// A user by user ID, or ``AdministrationError/unknownUser(_:)``.
+    public func existing(_ userID: String) async throws -> User {
+        guard let user = try await store.user(userID: userID) else { throw AdministrationError.unknownUser(userID) }
+        return user
+    }
+
+    private func currentPolicy() async throws -> Policy {
+        try await store.policy()?.policy ?? Policy()
+    }
+
+    private func checkPassword(_ password: String, for user: User, policy: Policy) throws(ValidationError) {
+        let engine = PasswordPolicyEngine(policy: policy)
+        let context = PasswordContext(givenName: user.givenName, surname: user.surname, organisationName: policy.organisationName)
+        if let first = engine.check(password, context: context).first {
+            throw ValidationError(first.message(rules: engine.rules).key, first.message(rules: engine.rules).arguments, field: "password")
+        }
+    }
+
+    private func audit(
+        _ activity: AuditActivity, actor: String, target: String, status: AuditStatus = .success, reason: String? = nil
+    ) async throws {
+        try await store.appendAudit(AuditEvent(
+            at: clock.now, activity: activity, actor: actor, target: target, status: status, failureReason: reason))
+    }
+}
+
+public enum AdministrationError: Error, Sendable, Hashable, CustomStringConvertible {
+    case unknownUser(String)
+    case directoryUser(String)
+
+    public var description: String {
+        switch self {
+        case .unknownUser(let id): "no user with user ID \(id)"
+        case .directoryUser(let id): "\(id) is a directory user: their password is reset in the directory"
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// What is being counted, and for whom (DESIGN.md §3).
+public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Failed identity proofs (wrong codes, wrong answers) by one user: 5 in 24 h → blocked 24 h.
+    case identityProof
+    /// Phone validations and SMS/voice sends for one user: 5 in 1 h → blocked 24 h.
+    case phoneSend
+    /// Emails sent to one user: 10 in 10 min → blocked 24 h.
+    case emailSend
+    /// Sends to one phone number, whoever asks: 5 per hour.
+    case destinationPhone
+    /// Reset starts from one client IP: 20 per 10 min.
+    case clientResetStart
+
+    /// The kinds counted per user, cleared when that user resets successfully.
+    public static let perUser: [ThrottleKind] = [.identityProof, .phoneSend, .emailSend]
+
+    public var rule: ThrottleRule {
+        switch self {
+        case .identityProof: ThrottleRule(limit: 5, window: 24 * 3_600, block: 24 * 3_600)
+        case .phoneSend: ThrottleRule(limit: 5, window: 3_600, block: 24 * 3_600)
+        case .emailSend: ThrottleRule(limit: 10, window: 600, block: 24 * 3_600)
+        case .destinationPhone: ThrottleRule(limit: 5, window: 3_600, block: 3_600)
+        case .clientResetStart: ThrottleRule(limit: 20, window: 600, block: 600)
+        }
+    }
+}
+
+/// `limit` events within `window` seconds of the first one block further events for `block` seconds.
+public struct ThrottleRule: Sendable, Hashable {
+    public let limit: Int
+    public let window: TimeInterval
+    public let block: TimeInterval
+
+    public init(limit: Int, window: TimeInterval, block: TimeInterval) {
+        self.limit = limit
+        self.window = window
+        self.block = block
+    }
+}
+
+/// One counter: a kind and its subject (a user's id, an E.164 number, an IP address).
+public struct ThrottleKey: Sendable, Hashable, Codable {
+    public let kind: ThrottleKind
+    public let subject: String
+
+    public init(_ kind: ThrottleKind, _ subject: String) {
+        self.kind = kind
+        self.subject = subject
+    }
+}

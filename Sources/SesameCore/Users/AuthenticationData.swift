@@ -1,0 +1,47 @@
+/// What a user can be verified with (spec §4.5).
+///
+/// The authentication phone and email are set by the user at registration (verified); the mobile phone, office phone
+/// and alternate email are set by administrators or a directory sync (pre-populated). Reset uses the authentication
+/// value first and falls back to the administrator's.
+public struct AuthenticationData: Sendable, Hashable, Codable {
+    public var authenticationPhone: PhoneNumber?
+    public var authenticationEmail: EmailAddress?
+    public var mobilePhone: PhoneNumber?
+    public var officePhone: PhoneNumber?
+    public var alternateEmail: EmailAddress?
+    public var securityAnswers: [SecurityAnswer]
+
+    public init(
+        authenticationPhone: PhoneNumber? = nil,
+        authenticationEmail: EmailAddress? = nil,
+        mobilePhone: PhoneNumber? = nil,
+        officePhone: PhoneNumber? = nil,
+        alternateEmail: EmailAddress? = nil,
+        securityAnswers: [SecurityAnswer] = []
+    ) {
+        self.authenticationPhone = authenticationPhone
+        self.authenticationEmail = authenticationEmail
+        self.mobilePhone = mobilePhone
+        self.officePhone = officePhone
+        self.alternateEmail = alternateEmail
+        self.securityAnswers = securityAnswers
+    }
+
+    /// The phone that SMS and mobile calls go to: the authentication phone, else the mobile phone.
+    public var resetMobilePhone: PhoneNumber? { authenticationPhone ?? mobilePhone }
+
+    /// The address email codes go to: the authentication email, else the alternate email.
+    public var resetEmail: EmailAddress? { authenticationEmail ?? alternateEmail }
+
+    /// The methods this data can serve, among those offered.
+    public func usableMethods(among offered: Set<AuthenticationMethod>, questionsToReset: Int) -> Set<AuthenticationMethod> {
+        offered.filter { method in
+            switch method {
+            case .mobilePhone: resetMobilePhone != nil
+            case .officePhone: officePhone != nil
+            case .email: resetEmail != nil
+            case .securityQuestions: securityAnswers.count >= questionsToReset
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+/// The recovery methods a policy can offer (spec §3.1), named as in the policy keys.
+public enum AuthenticationMethod: String, Sendable, Codable, CaseIterable, Comparable {
+    case mobilePhone
+    case officePhone
+    case email
+    case securityQuestions
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}

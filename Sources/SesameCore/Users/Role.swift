@@ -1,0 +1,27 @@
+import Foundation
+
+/// Administrator roles. Any role makes a user privileged (DESIGN.md §2).
+public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
+    case globalAdmin
+    case passwordAdmin
+    case userAdmin
+    case helpdeskAdmin
+
+    public static func < (lhs: Role, rhs: Role) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    /// Parses a role name as written on the command line or in a CSV (`none` means no role).
+    public static func parseList(_ text: String) throws(ValidationError) -> Set<Role> {
+        var roles: Set<Role> = []
+        for item in text.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == " " }) {
+            let name = item.trimmingCharacters(in: .whitespaces)
+            if name.isEmpty || name == "none" { continue }
+            guard let role = Role(rawValue: name) else {
+                throw ValidationError("role.unknown", ["value": name, "allowed": Role.allCases.map(\.rawValue).joined(separator: ", ")])
+            }
+            roles.insert(role)
+        }
+        return roles
+    }
+}
