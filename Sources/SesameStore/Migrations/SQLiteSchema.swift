@@ -1,0 +1,123 @@
+import GRDB
+
+/// The SQLite schema, as numbered migrations that run when the store opens.
+///
+/// Times are Unix seconds (`REAL`); identifiers are UUID strings; a user's groups and roles and security answers
+/// sit in tables of their own so that they can be queried. Never edit a migration that has shipped: add one.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("001 initial schema") { db in
+            try db.execute(sql: """
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL UNIQUE,
+                    display_name TEXT NOT NULL,
+                    given_name TEXT NOT NULL,
+                    surname TEXT NOT NULL,
+                    enabled INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    password_hash TEXT,
+                    password_changed_at REAL,
+                    lockout_failures INTEGER NOT NULL DEFAULT 0,
+                    locked_until REAL,
+                    lockout_recent TEXT NOT NULL DEFAULT '',
+                    locale TEXT,
+                    authentication_phone TEXT,
+                    authentication_email TEXT,
+                    mobile_phone TEXT,
+                    office_phone TEXT,
+                    alternate_email TEXT,
+                    registered_at REAL,
+                    last_confirmed_at REAL,
+                    created_at REAL NOT NULL
+                );
+                CREATE TABLE user_roles (
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    role TEXT NOT NULL,
+                    PRIMARY KEY (user_id, role)
+                );
+                CREATE INDEX user_roles_role ON user_roles(role);
+                CREATE TABLE user_groups (
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    group_name TEXT NOT NULL,
+                    PRIMARY KEY (user_id, group_name)
+                );
+                CREATE INDEX user_groups_group ON user_groups(group_name);
+                CREATE TABLE security_answers (
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    question TEXT NOT NULL,
+                    answer_hash TEXT NOT NULL,
+                    PRIMARY KEY (user_id, position)
+                );
+                CREATE TABLE policy (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    version INTEGER NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE TABLE code_challenges (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    purpose TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    destination TEXT NOT NULL,
+                    mac BLOB NOT NULL,
+                    issued_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    attempts_left INTEGER NOT NULL,
+                    consumed_at REAL
+                );
+                CREATE INDEX code_challenges_expires ON code_challenges(expires_at);
+                CREATE TABLE throttles (
+                    kind TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    window_start REAL NOT NULL,
+                    blocked_until REAL,
+                    last_refused INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (kind, subject)
+                );
+                CREATE TABLE audit_events (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    at REAL NOT NULL,
+                    activity TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    failure_reason TEXT,
+                    request_id TEXT
+                );
+                CREATE INDEX audit_events_at ON audit_events(at);
+                CREATE TABLE reset_activities (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    at REAL NOT NULL,
+                    user_id TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    methods TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    request_id TEXT
+                );
+                CREATE INDEX reset_activities_at ON reset_activities(at);
+                CREATE TABLE registration_activities (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    at REAL NOT NULL,
+                    user_id TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    data_registered TEXT NOT NULL
+                );
+                CREATE INDEX registration_activities_at ON registration_activities(at);
+                CREATE TABLE api_tokens (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    digest TEXT NOT NULL UNIQUE,
+                    created_at REAL NOT NULL,
+                    last_used_at REAL,
+                    revoked_at REAL
+                );
+                """)
+        }
+        return migrator
+    }
+}

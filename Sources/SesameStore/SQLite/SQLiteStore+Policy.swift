@@ -1,0 +1,31 @@
+import Foundation
+import GRDB
+import SesameCore
+
+// MARK: PolicyStore
+
+extension SQLiteStore {
+    public func policy() async throws -> VersionedPolicy? {
+        try await read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT version, body FROM policy WHERE id = 1") else { return nil }
+            let body: String = row["body"]
+            return VersionedPolicy(policy: try JSONDecoder().decode(Policy.self, from: Data(body.utf8)), version: row["version"])
+        }
+    }
+
+    public func savePolicy(_ policy: Policy, expectedVersion: Int) async throws -> Int {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let body = String(decoding: try encoder.encode(policy), as: UTF8.self)
+        return try await write { db in
+            if expectedVersion == 0 {
+                try db.execute(sql: "INSERT INTO policy (id, version, body) VALUES (1, 1, ?) ON CONFLICT (id) DO NOTHING", arguments: [body])
+            } else {
+                try db.execute(sql: "UPDATE policy SET version = version + 1, body = ? WHERE id = 1 AND version = ?",
+                               arguments: [body, expectedVersion])
+            }
+            guard db.changesCount == 1 else { throw StoreError.conflict("the policy") }
+            return expectedVersion + 1
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import GRDB
+import SesameCore
+
+// MARK: ThrottleStore
+
+extension SQLiteStore {
+    /// One upsert applies ``ThrottleState/recordingEvent(_:rule:at:)``: every `SET` expression reads the row as it
+    /// was, so the decision and the update cannot be separated by another writer.
+    public func recordEvent(_ key: ThrottleKey, rule: ThrottleRule, now: Date) async throws -> ThrottleOutcome {
+        try await write { db in
+            let row = try Row.fetchOne(db, sql: """
+                INSERT INTO throttles (kind, subject, count, window_start, blocked_until, last_refused)
+                VALUES (:kind, :subject, 1, :now, CASE WHEN 1 >= :limit THEN :now + :block END, 0)
+                ON CONFLICT (kind, subject) DO UPDATE SET
+                    last_refused = (throttles.blocked_until IS NOT NULL AND throttles.blocked_until > :now),
+                    count = CASE
+                        WHEN throttles.blocked_until > :now THEN throttles.count
+                        WHEN throttles.blocked_until IS NOT NULL OR :now - throttles.window_start >= :window THEN 1
+                        ELSE throttles.count + 1 END,
+                    window_start = CASE
+                        WHEN throttles.blocked_until > :now THEN throttles.window_start
+                        WHEN throttles.blocked_until IS NOT NULL OR :now - throttles.window_start >= :window THEN :now
+                        ELSE throttles.window_start END,
+                    blocked_until = CASE
+                        WHEN throttles.blocked_until > :now THEN throttles.blocked_until
+                        WHEN throttles.blocked_until IS NOT NULL OR :now - throttles.window_start >= :window
+                            THEN CASE WHEN 1 >= :limit THEN :now + :block END
+                        WHEN throttles.count + 1 >= :limit THEN :now + :block
+                        ELSE NULL END
+                RETURNING count, window_start, blocked_until, last_refused
+                """, arguments: [
+                    "kind": key.kind.rawValue, "subject": key.subject, "now": now.unixSeconds, "limit": rule.limit,
+                    "block": rule.block, "window": rule.window,
+                ])!
+            let refused: Bool = row["last_refused"]
+            return ThrottleOutcome(allowed: !refused, state: Self.throttle(from: row))
+        }
+    }
+
+    public func throttleState(_ key: ThrottleKey) async throws -> ThrottleState? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM throttles WHERE kind = ? AND subject = ?", arguments: [key.kind.rawValue, key.subject])
+                .map(Self.throttle)
+        }
+    }
+
+    public func clearThrottles(subject: String, kinds: [ThrottleKind]) async throws {
+        try await write { db in
+            for kind in kinds {
+                try db.execute(sql: "DELETE FROM throttles WHERE kind = ? AND subject = ?", arguments: [kind.rawValue, subject])
+            }
+        }
+    }
+
+    static func throttle(from row: Row) -> ThrottleState {
+        ThrottleState(count: row["count"], windowStart: row.date("window_start")!, blockedUntil: row.date("blocked_until"))
+    }
+}

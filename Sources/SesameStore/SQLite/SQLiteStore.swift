@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import SesameCore
+
+/// The embedded store: one SQLite file in WAL mode (readers never wait for the writer), foreign keys on, and the
+/// migrations applied when it opens. Every state change the core needs to be atomic is a single SQL statement.
+public final class SQLiteStore: Store {
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        // Another process (the CLI next to a running server) may hold the write lock for a moment.
+        configuration.busyMode = .timeout(5)
+        configuration.label = "sesame"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try SQLiteSchema.migrator.migrate(pool)
+        } catch {
+            throw StoreError.unavailable("cannot open \(path): \(error)")
+        }
+    }
+
+    /// Whether the schema is older than this build's (what `sesame migrate` reports).
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { try SQLiteSchema.migrator.appliedMigrations($0) }
+    }
+
+    public func ping() async throws {
+        try await read { db in _ = try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    // MARK: Access with errors mapped to StoreError
+
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.unavailable(String(describing: error))
+        }
+    }
+
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.conflict(error.message ?? "unique constraint")
+        } catch {
+            throw StoreError.unavailable(String(describing: error))
+        }
+    }
+}
+
+extension Date {
+    var unixSeconds: Double { timeIntervalSince1970 }
+    init(unixSeconds: Double) { self.init(timeIntervalSince1970: unixSeconds) }
+}
+
+extension Row {
+    func date(_ column: String) -> Date? {
+        (self[column] as Double?).map(Date.init(unixSeconds:))
+    }
+
+    func uuid(_ column: String) -> UUID {
+        UUID(uuidString: self[column])!
+    }
+}

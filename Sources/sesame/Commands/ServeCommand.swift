@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import SesameCore
+import SesameWeb
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the web server.",
+        discussion: "Every setting is also an environment variable (see the README); flags win over the environment, which wins over --config.")
+
+    @OptionGroup var store: StoreOptions
+    @Option var host: String?
+    @Option var port: String?
+    @Option(name: .customLong("public-url")) var publicURL: String?
+    @Option(name: .customLong("secret-file")) var secretFile: String?
+    @Option(name: .customLong("smtp-url")) var smtpURL: String?
+    @Option(name: .customLong("mail-from")) var mailFrom: String?
+    @Option(name: .customLong("sms-provider")) var smsProvider: String?
+    @Option(name: .customLong("sms-webhook-url")) var smsWebhookURL: String?
+    @Option(name: .customLong("sms-webhook-secret")) var smsWebhookSecret: String?
+    @Option(name: .customLong("twilio-account-sid")) var twilioAccountSID: String?
+    @Option(name: .customLong("twilio-auth-token")) var twilioAuthToken: String?
+    @Option(name: .customLong("twilio-from")) var twilioFrom: String?
+    @Option(name: .customLong("twilio-base-url")) var twilioBaseURL: String?
+    @Option(name: .customLong("ldap-url")) var ldapURL: String?
+    @Option(name: .customLong("ldap-bind-dn")) var ldapBindDN: String?
+    @Option(name: .customLong("ldap-bind-password")) var ldapBindPassword: String?
+    @Option(name: .customLong("ldap-base-dn")) var ldapBaseDN: String?
+    @Option(name: .customLong("ldap-user-filter")) var ldapUserFilter: String?
+    @Option(name: .customLong("ldap-kind")) var ldapKind: String?
+    @Option(name: .customLong("ldap-login-attribute")) var ldapLoginAttribute: String?
+    @Option(name: .customLong("env"), help: "development or production") var mode: String?
+    @Flag(help: "Seed a demo organisation and print its users' sign-in details.") var demo = false
+
+    var serveFlags: [ConfigurationKey: String] {
+        let pairs: [(ConfigurationKey, String?)] = [
+            (.host, host), (.port, port), (.publicURL, publicURL), (.secretFile, secretFile), (.smtpURL, smtpURL),
+            (.mailFrom, mailFrom), (.smsProvider, smsProvider), (.smsWebhookURL, smsWebhookURL),
+            (.smsWebhookSecret, smsWebhookSecret), (.twilioAccountSID, twilioAccountSID),
+            (.twilioAuthToken, twilioAuthToken), (.twilioFrom, twilioFrom), (.twilioBaseURL, twilioBaseURL),
+            (.ldapURL, ldapURL), (.ldapBindDN, ldapBindDN), (.ldapBindPassword, ldapBindPassword),
+            (.ldapBaseDN, ldapBaseDN), (.ldapUserFilter, ldapUserFilter), (.ldapKind, ldapKind),
+            (.ldapLoginAttribute, ldapLoginAttribute), (.environment, mode),
+        ]
+        return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
+    }
+
+    func run() async throws {
+        let context = try store.context(extra: serveFlags)
+        let configuration = context.configuration
+        let logger = { var logger = Logger(label: "sesame"); logger.logLevel = .info; return logger }()
+        if demo {
+            for line in try await DemoSeed(context: context).run() { print(line) }
+        }
+        let app = buildApplication(
+            configuration: WebConfiguration(host: configuration.host, port: configuration.port),
+            dependencies: WebDependencies(
+                store: context.store,
+                components: ComponentStatus(
+                    delivery: configuration.deliveryStatus,
+                    directory: configuration.directory == nil ? "not configured" : "configured (writeback arrives in a later release)")),
+            logger: logger,
+            onServerRunning: { port in
+                logger.info("Sesame is listening", metadata: ["address": "http://\(configuration.host):\(port)"])
+            })
+        try await app.runService()
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+
+/// The options every command takes to find the store (DESIGN.md §4).
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("data"), help: "Data folder (SESAME_DATA_DIR, default ./sesame-data).")
+    var dataDirectory: String?
+
+    @Option(name: .customLong("database-url"), help: "sqlite:PATH or postgres://… (SESAME_DATABASE_URL).")
+    var databaseURL: String?
+
+    @Option(name: .customLong("config"), help: "A file of SESAME_…=value lines (SESAME_CONFIG_FILE).")
+    var configFile: String?
+
+    var flags: [ConfigurationKey: String] {
+        var flags: [ConfigurationKey: String] = [:]
+        flags[.dataDirectory] = dataDirectory
+        flags[.databaseURL] = databaseURL
+        return flags
+    }
+
+    /// Parses the configuration with `extra` flags on top and opens the store.
+    func context(extra: [ConfigurationKey: String] = [:]) throws -> AppContext {
+        try AppContext.open(configuration(extra: extra))
+    }
+
+    func configuration(extra: [ConfigurationKey: String] = [:]) throws -> Configuration {
+        let sources = try ConfigurationSources.load(
+            flags: flags.merging(extra) { _, new in new }, configFile: configFile,
+            environment: ProcessInfo.processInfo.environment)
+        return try Configuration(sources)
+    }
+}
+
+/// Who the audit log names for command-line actions.
+let commandLineActor = "cli"

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import SesameCore
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage users and their pre-populated contact data.",
+        subcommands: [Add.self, Import.self, List.self, Show.self, Unlock.self, ResetPassword.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a local user.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "User ID (user principal name, name@domain).") var userID: String
+        @Option(help: "Initial password (must pass the password policy).") var password: String
+        @Option(name: .customLong("display-name")) var displayName: String?
+        @Option(name: .customLong("given-name")) var givenName: String?
+        @Option var surname: String?
+        @Option(help: "Mobile phone, international (+33 6 12 34 56 78).") var mobile: String?
+        @Option(help: "Office phone, international.") var office: String?
+        @Option(name: .customLong("alternate-email")) var alternateEmail: String?
+        @Option(help: "A group (repeatable).") var group: [String] = []
+        @Option(help: "globalAdmin, passwordAdmin, userAdmin, helpdeskAdmin or none.") var role: String?
+
+        func run() async throws {
+            let context = try store.context()
+            let draft = UserDraft(
+                userID: userID, password: password, displayName: displayName, givenName: givenName, surname: surname,
+                mobilePhone: mobile, officePhone: office, alternateEmail: alternateEmail, groups: group,
+                roles: try role.map(Role.parseList))
+            let user = try await context.users.add(draft, actor: commandLineActor)
+            print("added \(user.userID)")
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create or update users from a CSV file.",
+            discussion: "Columns: userID, displayName, givenName, surname, password, mobilePhone, officePhone, alternateEmail, groups, roles, enabled (groups and roles separated by ;).")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The CSV file.") var file: String
+
+        func run() async throws {
+            let context = try store.context()
+            guard let data = FileManager.default.contents(atPath: file) else { throw ConfigurationError("cannot read \(file)") }
+            let text = String(decoding: data, as: UTF8.self)
+            let importer = UserImport(administration: context.users, store: context.store)
+            let outcomes = try await importer.run(text, actor: commandLineActor) { progress in
+                FileHandle.standardError.write(Data("\rimported \(progress.done)/\(progress.total) rows".utf8))
+                if progress.done == progress.total { FileHandle.standardError.write(Data("\n".utf8)) }
+            }
+            var created = 0, updated = 0, failed = 0
+            for outcome in outcomes {
+                switch outcome {
+                case .created: created += 1
+                case .updated: updated += 1
+                case .failed(let line, let message):
+                    failed += 1
+                    FileHandle.standardError.write(Data("line \(line): \(message)\n".utf8))
+                }
+            }
+            print("\(created) created, \(updated) updated, \(failed) failed")
+            if failed > 0 { throw ExitCode(2) }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List users (tab-separated).")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Only users whose user ID or name contains this.") var search: String?
+
+        func run() async throws {
+            let context = try store.context()
+            print(["userID", "displayName", "roles", "enabled", "registered"].joined(separator: "\t"))
+            var offset = 0
+            while true {
+                let page = try await context.store.users(search: search, limit: 500, offset: offset)
+                for user in page {
+                    print([user.userID, user.displayName, user.roles.sorted().map(\.rawValue).joined(separator: ","),
+                           String(user.enabled), String(user.registration.isRegistered)].joined(separator: "\t"))
+                }
+                if page.count < 500 { break }
+                offset += page.count
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a user's attributes and contact data in full.")
+        @OptionGroup var store: StoreOptions
+        @Argument var userID: String
+
+        func run() async throws {
+            let context = try store.context()
+            let user = try await context.users.existing(userID)
+            print(UserSheet(user: user, now: context.clock.now).text, terminator: "")
+        }
+    }
+
+    struct Unlock: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Clear a user's sign-in lockout (audited).")
+        @OptionGroup var store: StoreOptions
+        @Argument var userID: String
+
+        func run() async throws {
+            try await store.context().users.unlock(userID: userID, actor: commandLineActor)
+            print("unlocked \(userID.lowercased())")
+        }
+    }
+
+    struct ResetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-password", abstract: "Set a user's password as an administrator (audited).")
+        @OptionGroup var store: StoreOptions
+        @Argument var userID: String
+        @Option(help: "The new password (must pass the password policy).") var password: String
+
+        func run() async throws {
+            try await store.context().users.resetPassword(userID: userID, to: password, actor: commandLineActor)
+            print("password reset for \(userID.lowercased())")
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+/// Sesame's settings, parsed once and validated; every command reads this and nothing else reads the environment.
+struct Configuration: Sendable {
+    enum Mode: String, Sendable {
+        case development
+        case production
+    }
+
+    enum Database: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+    }
+
+    struct Delivery: Sendable {
+        var smtpURL: String?
+        var mailFrom: String?
+        /// `webhook`, `twilio` or `console`.
+        var smsProvider: String
+        var smsWebhookURL: String?
+        var smsWebhookSecret: String?
+        var twilioAccountSID: String?
+        var twilioAuthToken: String?
+        var twilioFrom: String?
+        var twilioBaseURL: String?
+    }
+
+    struct Directory: Sendable {
+        var url: String
+        var bindDN: String?
+        var bindPassword: String?
+        var baseDN: String?
+        var userFilter: String?
+        /// `openldap` or `ad`.
+        var kind: String
+        var loginAttribute: String
+    }
+
+    var dataDirectory: String
+    var database: Database
+    var host: String
+    var port: Int
+    var publicURL: String?
+    var secretFile: String
+    var mode: Mode
+    var delivery: Delivery
+    var directory: Directory?
+
+    static let defaultDataDirectory = "./sesame-data"
+
+    init(_ sources: ConfigurationSources) throws {
+        dataDirectory = sources.value(.dataDirectory) ?? Self.defaultDataDirectory
+        database = try Self.database(sources.value(.databaseURL), dataDirectory: dataDirectory)
+        host = sources.value(.host) ?? "127.0.0.1"
+        let portText = sources.value(.port) ?? "8080"
+        guard let port = Int(portText), (0...65_535).contains(port) else {
+            throw ConfigurationError("SESAME_PORT: \"\(portText)\" is not a port number (0–65535)")
+        }
+        self.port = port
+        publicURL = sources.value(.publicURL)
+        secretFile = sources.value(.secretFile) ?? (dataDirectory as NSString).appendingPathComponent("secret.key")
+        let modeText = sources.value(.environment) ?? "development"
+        guard let mode = Mode(rawValue: modeText) else {
+            throw ConfigurationError("SESAME_ENV: \"\(modeText)\" is not allowed (allowed: development, production)")
+        }
+        self.mode = mode
+        delivery = try Self.delivery(sources, mode: mode)
+        directory = try Self.directory(sources)
+        if mode == .production {
+            guard let publicURL, publicURL.lowercased().hasPrefix("https://") else {
+                throw ConfigurationError("SESAME_PUBLIC_URL: production needs the public https:// address users reach Sesame at")
+            }
+        }
+    }
+
+    static func database(_ url: String?, dataDirectory: String) throws -> Database {
+        guard let url else { return .sqlite(path: (dataDirectory as NSString).appendingPathComponent("sesame.sqlite")) }
+        if url.hasPrefix("sqlite:") {
+            let path = String(url.dropFirst("sqlite:".count)).replacingOccurrences(of: "//", with: "", options: .anchored)
+            guard !path.isEmpty else { throw ConfigurationError("SESAME_DATABASE_URL: sqlite: needs a file path (sqlite:PATH)") }
+            return .sqlite(path: path)
+        }
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") { return .postgres(url: url) }
+        throw ConfigurationError("SESAME_DATABASE_URL: use sqlite:PATH or postgres://user:pass@host:port/db")
+    }
+
+    static func delivery(_ sources: ConfigurationSources, mode: Mode) throws -> Delivery {
+        let provider = sources.value(.smsProvider) ?? "console"
+        guard ["webhook", "twilio", "console"].contains(provider) else {
+            throw ConfigurationError("SESAME_SMS_PROVIDER: \"\(provider)\" is not allowed (allowed: webhook, twilio, console)")
+        }
+        if provider == "console", mode == .production {
+            throw ConfigurationError("SESAME_SMS_PROVIDER: the console outbox is for development only; configure webhook or twilio")
+        }
+        if mode == .production, sources.value(.smtpURL) == nil {
+            throw ConfigurationError("SESAME_SMTP_URL: production needs an SMTP server (the console outbox is for development only)")
+        }
+        if provider == "webhook", sources.value(.smsWebhookURL) == nil {
+            throw ConfigurationError("SESAME_SMS_WEBHOOK_URL: the webhook provider needs the URL to post to")
+        }
+        if provider == "twilio" {
+            for key in [ConfigurationKey.twilioAccountSID, .twilioAuthToken, .twilioFrom] where sources.value(key) == nil {
+                throw ConfigurationError("\(key.rawValue): the twilio provider needs it")
+            }
+        }
+        return Delivery(
+            smtpURL: sources.value(.smtpURL), mailFrom: sources.value(.mailFrom), smsProvider: provider,
+            smsWebhookURL: sources.value(.smsWebhookURL), smsWebhookSecret: sources.value(.smsWebhookSecret),
+            twilioAccountSID: sources.value(.twilioAccountSID), twilioAuthToken: sources.value(.twilioAuthToken),
+            twilioFrom: sources.value(.twilioFrom), twilioBaseURL: sources.value(.twilioBaseURL))
+    }
+
+    static func directory(_ sources: ConfigurationSources) throws -> Directory? {
+        guard let url = sources.value(.ldapURL) else { return nil }
+        let kind = sources.value(.ldapKind) ?? "openldap"
+        guard ["openldap", "ad"].contains(kind) else {
+            throw ConfigurationError("SESAME_LDAP_KIND: \"\(kind)\" is not allowed (allowed: openldap, ad)")
+        }
+        return Directory(
+            url: url, bindDN: sources.value(.ldapBindDN), bindPassword: sources.value(.ldapBindPassword),
+            baseDN: sources.value(.ldapBaseDN), userFilter: sources.value(.ldapUserFilter), kind: kind,
+            loginAttribute: sources.value(.ldapLoginAttribute) ?? (kind == "ad" ? "userPrincipalName" : "uid"))
+    }
+
+    /// What readiness says about delivery.
+    var deliveryStatus: String {
+        delivery.smsProvider == "console" && delivery.smtpURL == nil
+            ? "development console outbox" : "sms: \(delivery.smsProvider), email: \(delivery.smtpURL == nil ? "console" : "smtp")"
+    }
+}
