@@ -27,7 +27,10 @@ public struct Catalogue: Sendable {
         var rest = Substring(template)
         while let open = rest.firstIndex(of: "{") {
             result += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else { break }
+            guard let close = rest[open...].firstIndex(of: "}") else {
+                result += rest[open...]
+                return result
+            }
             let name = String(rest[rest.index(after: open)..<close])
             result += arguments[name] ?? String(rest[open...close])
             rest = rest[rest.index(after: close)...]

@@ -1,0 +1,87 @@
+import Testing
+
+@testable import SesameCore
+
+@Suite struct SecurityQuestionTests {
+    @Test func thirtyFivePredefinedQuestionsInBothLanguages() {
+        #expect(PredefinedQuestions.count == 35)
+        #expect(PredefinedQuestions.french.count == 35)
+        #expect(PredefinedQuestions.text(1, in: .english) == "In what city did you meet your first spouse/partner?")
+        #expect(PredefinedQuestions.text(35, in: .english) == "Who is the most famous person you have ever met?")
+        #expect(PredefinedQuestions.text(29, in: .french) == "Quel était le nom de votre premier animal de compagnie ?")
+        #expect(PredefinedQuestions.text(36, in: .english) == nil)
+        for language in Language.allCases {
+            let texts = (1...35).compactMap { PredefinedQuestions.text($0, in: language) }
+            #expect(Set(texts).count == 35, "\(language) questions are distinct")
+        }
+    }
+
+    @Test func identifiers() {
+        #expect(SecurityQuestion(identifier: "p7") == .predefined(7))
+        #expect(SecurityQuestion(identifier: "p36") == nil)
+        #expect(SecurityQuestion(identifier: "c:Badge colour?") == .custom("Badge colour?"))
+        #expect(SecurityQuestion.custom("Badge colour?").text(in: .french) == "Badge colour?")
+    }
+
+    @Test func normalisation() {
+        #expect(SecurityAnswer.normalize("  New   York ") == "new york")
+        #expect(SecurityAnswer.normalize("ÉCOLE Jules-Ferry") == "école jules-ferry")
+        #expect(SecurityAnswer.normalize("ｆｕｌｌｗｉｄｔｈ") == "fullwidth", "NFKC folds compatibility forms")
+        #expect(SecurityAnswer.normalize("Straße") == SecurityAnswer.normalize("STRASSE"))
+    }
+
+    let offered = Policy().availableQuestions
+
+    @Test func validAnswers() throws {
+        let answers = try SecurityAnswerRules.validate(
+            [(.predefined(1), "Paris"), (.predefined(2), " Lyon "), (.predefined(3), "Nantes")], required: 3, offered: offered)
+        #expect(answers.map(\.normalized) == ["paris", "lyon", "nantes"])
+    }
+
+    @Test(arguments: [
+        ([(1, "Paris"), (2, "Lyon")], "questions.tooFew"),
+        ([(1, "Paris"), (1, "Lyon"), (3, "Nice")], "questions.duplicateQuestion"),
+        ([(1, "Paris"), (2, " PARIS"), (3, "Nice")], "questions.duplicateAnswer"),
+        ([(1, "Pa"), (2, "Lyon"), (3, "Nice")], "questions.answerLength"),
+        ([(1, String(repeating: "x", count: 41)), (2, "Lyon"), (3, "Nice")], "questions.answerLength"),
+    ])
+    func refusedAnswers(_ pairs: [(Int, String)], _ key: String) {
+        do {
+            _ = try SecurityAnswerRules.validate(pairs.map { (.predefined($0.0), $0.1) }, required: 3, offered: offered)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.message.key == key)
+        }
+    }
+
+    @Test func questionsNotOfferedAreRefused() throws {
+        let policy = try Policy().setting(.predefinedQuestions, to: "1,2,3")
+        #expect(throws: ValidationError.self) {
+            try SecurityAnswerRules.validate(
+                [(.predefined(1), "aaa"), (.predefined(2), "bbb"), (.predefined(9), "ccc")], required: 3, offered: policy.availableQuestions)
+        }
+        #expect(throws: ValidationError.self) {
+            try SecurityAnswerRules.validate(
+                [(.predefined(1), "aaa"), (.predefined(2), "bbb"), (.custom("Made up?"), "ccc")], required: 3, offered: policy.availableQuestions)
+        }
+    }
+
+    @Test func drawIsRandomAndRedrawnAfterAWrongAnswer() {
+        let registered = (1...5).map(SecurityQuestion.predefined)
+        let random = SeededRandomSource(seed: 3)
+        var seen: Set<Set<SecurityQuestion>> = []
+        var previous: QuestionDraw? = nil
+        for _ in 0..<50 {
+            let draw = QuestionDraw.draw(from: registered, count: 3, avoiding: previous, using: random)
+            #expect(draw.questions.count == 3 && Set(draw.questions).count == 3)
+            #expect(Set(draw.questions).isSubset(of: registered))
+            if let previous { #expect(Set(previous.questions) != Set(draw.questions)) }
+            seen.insert(Set(draw.questions))
+            previous = draw
+        }
+        #expect(seen.count > 5, "the draws vary")
+        // With exactly as many registered as asked, the redraw is the same set (in a new order).
+        let exact = QuestionDraw.draw(from: Array(registered.prefix(3)), count: 3, avoiding: previous, using: random)
+        #expect(Set(exact.questions) == Set(registered.prefix(3)))
+    }
+}
