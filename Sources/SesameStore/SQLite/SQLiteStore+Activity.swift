@@ -72,11 +72,12 @@ extension SQLiteStore {
         }
     }
 
-    /// The shared filter of the three logs: a time range, an optional user, newest first, paged.
+    /// The shared filter of the three logs: a time range, an optional user, newest first (rows written in the same
+    /// instant in reverse order of writing), paged.
     static func select(_ table: String, userColumn: String, _ query: ActivityQuery) -> String {
         var conditions = ["at >= :since", "at < :until"]
         if query.userID != nil { conditions.append("lower(\(userColumn)) = :user") }
-        return "SELECT * FROM \(table) WHERE \(conditions.joined(separator: " AND ")) ORDER BY at DESC, id LIMIT :limit OFFSET :offset"
+        return "SELECT * FROM \(table) WHERE \(conditions.joined(separator: " AND ")) ORDER BY at DESC, rowid DESC LIMIT :limit OFFSET :offset"
     }
 
     static func arguments(_ query: ActivityQuery) -> StatementArguments {

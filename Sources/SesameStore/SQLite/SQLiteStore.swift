@@ -22,9 +22,14 @@ public final class SQLiteStore: Store {
         }
     }
 
-    /// Whether the schema is older than this build's (what `sesame migrate` reports).
+    /// The migrations applied to this database, oldest first (what `sesame migrate` reports).
     public func appliedMigrations() throws -> [String] {
         try pool.read { try SQLiteSchema.migrator.appliedMigrations($0) }
+    }
+
+    /// Closes the database; every later call fails with ``StoreError/unavailable(_:)``.
+    public func close() throws {
+        try pool.close()
     }
 
     public func ping() async throws {

@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+import SesameCore
+import Testing
+
+@testable import SesameStore
+
+@Suite struct SQLiteStoreTests {
+    @Test func aFileInWALModeWithForeignKeysThatSurvivesReopening() async throws {
+        let path = try TemporaryFolder.make().appendingPathComponent("sesame.sqlite").path
+        let user = try sampleUser()
+        do {
+            let store = try SQLiteStore(path: path)
+            try await store.insertUser(user)
+            let (mode, keys) = try await store.pool.read { db in
+                (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Bool.fetchOne(db, sql: "PRAGMA foreign_keys"))
+            }
+            #expect(mode == "wal")
+            #expect(keys == true)
+            try store.close()
+        }
+        let reopened = try SQLiteStore(path: path)
+        #expect(try await reopened.user(userID: user.userID) == user)
+        #expect(try reopened.appliedMigrations() == ["001 initial schema"])
+    }
+
+    @Test func aClosedDatabaseIsReportedUnavailable() async throws {
+        let store = try StoreAdapter.sqlite.make() as! SQLiteStore
+        try await store.ping()
+        try store.close()
+        await #expect(throws: StoreError.self) { try await store.ping() }
+        do {
+            _ = try await store.user(userID: "alice@contoso.com")
+        } catch let error as StoreError {
+            guard case .unavailable = error else { Issue.record("\(error)"); return }
+        }
+    }
+
+    @Test func anUnopenablePathIsAClearError() throws {
+        #expect(throws: StoreError.self) { try SQLiteStore(path: "/proc/no/such/folder/sesame.sqlite") }
+    }
+}

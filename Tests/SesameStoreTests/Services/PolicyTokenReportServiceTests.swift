@@ -1,0 +1,71 @@
+import Foundation
+import SesameCore
+import Testing
+
+@Suite struct PolicyServiceTests {
+    @Test func changesAreSavedAndAuditedWithOldAndNewValues() async throws {
+        let store = try StoreAdapter.sqlite.make()
+        let service = PolicyService(store: store, clock: ManualClock(t0))
+        #expect(try await service.current() == VersionedPolicy(policy: Policy(), version: 0))
+        try await service.set(.reconfirmDays, to: "30", actor: "cli")
+        try await service.set(.reconfirmDays, to: "30", actor: "cli")
+        try await service.set(.methods, to: "email,mobilePhone,securityQuestions", actor: "admin@contoso.com")
+        let current = try await service.current()
+        #expect(current.version == 2 && current.policy.reconfirmDays == 30)
+        let events = try await store.auditEvents(ActivityQuery())
+        #expect(events.map(\.detail) == [
+            "methods: \"mobilePhone,email\" → \"mobilePhone,email,securityQuestions\"", "reconfirmDays: \"180\" → \"30\"",
+        ], "an unchanged value is not a change")
+        #expect(events.allSatisfy { $0.activity == .policyChange })
+    }
+
+    @Test func refusedValuesChangeNothing() async throws {
+        let store = try StoreAdapter.sqlite.make()
+        let service = PolicyService(store: store, clock: ManualClock(t0))
+        await #expect(throws: PolicyError.self) { try await service.set(.questionsToReset, to: "9", actor: "cli") }
+        #expect(try await store.policy() == nil)
+        #expect(try await store.auditEvents(ActivityQuery()).isEmpty)
+    }
+}
+
+@Suite struct TokenServiceTests {
+    @Test func tokensAuthenticateUntilRevoked() async throws {
+        let store = try StoreAdapter.sqlite.make()
+        let clock = ManualClock(t0)
+        let service = TokenService(store: store, clock: clock, random: SystemRandomSource())
+        let token = try await service.create(name: "nightly export", actor: "cli")
+        #expect(token.hasPrefix("sesame_") && token.count > 40)
+        clock.advance(by: 30)
+        let record = try #require(try await service.authenticate(token))
+        #expect(record.name == "nightly export")
+        #expect(try await store.token(digest: record.digest)?.lastUsedAt == t0.addingTimeInterval(30))
+        #expect(try await service.authenticate(token + "x") == nil)
+        try await store.revokeToken(id: record.id, at: clock.now)
+        #expect(try await service.authenticate(token) == nil)
+        let audit = try await store.auditEvents(ActivityQuery())
+        #expect(audit.map(\.activity) == [.apiTokenCreated] && !audit[0].detail.contains(token))
+        await #expect(throws: ValidationError.self) { try await service.create(name: " ", actor: "cli") }
+    }
+}
+
+@Suite struct ReportServiceTests {
+    @Test func reportsInCSVAndJSONInBothLanguages() async throws {
+        let store = try StoreAdapter.sqlite.make()
+        try await store.appendResetActivity(ResetActivity(
+            at: t0, userID: "alice@contoso.com", role: "user", methodsUsed: [.email, .mobileSMS], detail: .succeeded))
+        try await store.appendRegistrationActivity(RegistrationActivity(at: t0, userID: "bob@contoso.com", role: "user", dataRegistered: .email))
+        let service = ReportService(store: store)
+        let resets = try await service.resets(ActivityQuery(), language: .english)
+        #expect(resets.csv(in: .english) == """
+            User,Role,Date and Time,Method(s) Used,Result,Details\r
+            alice@contoso.com,user,2027-01-15T08:00:00Z,"Email, Mobile SMS",Succeeded,User successfully reset password\r
+
+            """)
+        let french = try await service.resets(ActivityQuery(), language: .french)
+        #expect(french.csv(in: .french).hasPrefix("Utilisateur,Rôle,Date et heure,Méthode(s) utilisée(s),Résultat,Détails\r\n"))
+        #expect(french.rows[0][4] == "Réussi")
+        let registrations = try await service.registrations(ActivityQuery(), language: .english)
+        let json = try JSONSerialization.jsonObject(with: Data(try registrations.json().utf8)) as? [[String: String]]
+        #expect(json == [["user": "bob@contoso.com", "role": "user", "dateTime": "2027-01-15T08:00:00Z", "dataRegistered": "Alternate Email"]])
+    }
+}

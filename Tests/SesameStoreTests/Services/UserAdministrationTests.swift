@@ -1,0 +1,94 @@
+import Foundation
+import SesameCore
+import Testing
+
+@Suite struct UserAdministrationTests {
+    let clock = ManualClock(t0)
+    let store: any Store
+    let administration: UserAdministration
+
+    init() throws {
+        store = try StoreAdapter.sqlite.make()
+        administration = UserAdministration(store: store, hasher: fastHasher, clock: clock)
+    }
+
+    func fieldOfError(_ draft: UserDraft) async -> String? {
+        do {
+            try await administration.add(draft, actor: "cli")
+            return nil
+        } catch let error as ValidationError {
+            return error.field
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func addCreatesAValidatedUser() async throws {
+        let user = try await administration.add(
+            UserDraft(userID: "Alice@Contoso.com", password: "Zq8#Lw4!Vr2k", displayName: "Alice", mobilePhone: "+33 6 12 34 56 78 x9",
+                      alternateEmail: "alice@example.org", groups: ["staff", " "], roles: [.helpdeskAdmin]),
+            actor: "cli")
+        #expect(user.userID == "alice@contoso.com")
+        #expect(user.authentication.mobilePhone?.e164 == "+33612345678")
+        #expect(user.groups == ["staff"])
+        #expect(await fastHasher.verify("Zq8#Lw4!Vr2k", against: try #require(user.passwordHash)))
+        #expect(try await store.user(userID: "alice@contoso.com") == user)
+        let audit = try await store.auditEvents(ActivityQuery())
+        #expect(audit.map(\.activity) == [.userCreated] && audit.first?.target == "alice@contoso.com")
+    }
+
+    @Test func badFieldsAreNamed() async throws {
+        #expect(await fieldOfError(UserDraft(userID: "alice")) == "userID")
+        #expect(await fieldOfError(UserDraft(userID: "a@contoso.com", password: "password")) == "password")
+        #expect(await fieldOfError(UserDraft(userID: "a@contoso.com", mobilePhone: "+33 6 12")) == "mobilePhone")
+        #expect(await fieldOfError(UserDraft(userID: "a@contoso.com", officePhone: "call me")) == "officePhone")
+        #expect(await fieldOfError(UserDraft(userID: "a@contoso.com", alternateEmail: "nope")) == "alternateEmail")
+        #expect(await fieldOfError(UserDraft(userID: "a@contoso.com", displayName: String(repeating: "x", count: 10_000_000))) == "displayName")
+        #expect(await fieldOfError(UserDraft(userID: "a@contoso.com", surname: "bad\u{7}bell")) == "surname")
+        #expect(try await store.userCount() == 0, "nothing is half-created")
+    }
+
+    @Test func phonesFromCountriesThePolicyRefuses() async throws {
+        _ = try await store.savePolicy(try Policy().setting(.allowedCountryCodes, to: "44"), expectedVersion: 0)
+        #expect(await fieldOfError(UserDraft(userID: "a@contoso.com", mobilePhone: "+33 6 12 34 56 78")) == "mobilePhone")
+        #expect(await fieldOfError(UserDraft(userID: "a@contoso.com", mobilePhone: "+44 7400 123456")) == nil)
+    }
+
+    @Test func resetPasswordUnlocksClearsThrottlesAndIsAudited() async throws {
+        var user = try await administration.add(UserDraft(userID: "bob@contoso.com", password: "Zq8#Lw4!Vr2k"), actor: "cli")
+        for index in 1...12 { user.lockout.recordFailure(fingerprint: "f\(index)", at: t0) }
+        try await store.updateUser(user)
+        _ = try await store.recordEvent(ThrottleKey(.identityProof, user.id.uuidString), rule: ThrottleKind.identityProof.rule, now: t0)
+        try await administration.resetPassword(userID: "BOB@contoso.com", to: "Yt7$Mx3!Ps9j", actor: "cli")
+        let after = try #require(try await store.user(id: user.id))
+        #expect(after.lockout == SignInLockout())
+        #expect(await fastHasher.verify("Yt7$Mx3!Ps9j", against: try #require(after.passwordHash)))
+        #expect(try await store.throttleState(ThrottleKey(.identityProof, user.id.uuidString)) == nil)
+        #expect(try await store.auditEvents(ActivityQuery()).first?.activity == .adminResetPassword)
+    }
+
+    @Test func refusedResetsAreAuditedAsFailures() async throws {
+        try await administration.add(UserDraft(userID: "bob@contoso.com"), actor: "cli")
+        await #expect(throws: ValidationError.self) { try await administration.resetPassword(userID: "bob@contoso.com", to: "short", actor: "cli") }
+        let event = try #require(try await store.auditEvents(ActivityQuery()).first)
+        #expect(event.activity == .adminResetPassword && event.status == .failure && event.failureReason == "password.tooShort")
+        #expect(try await store.user(userID: "bob@contoso.com")?.passwordHash == nil)
+    }
+
+    @Test func unknownAndDirectoryUsers() async throws {
+        await #expect(throws: AdministrationError.unknownUser("ghost@contoso.com")) {
+            try await administration.unlock(userID: "ghost@contoso.com", actor: "cli")
+        }
+        try await store.insertUser(User(userID: "carol", source: .directory, createdAt: t0))
+        await #expect(throws: AdministrationError.directoryUser("carol")) {
+            try await administration.resetPassword(userID: "carol", to: "Yt7$Mx3!Ps9j", actor: "cli")
+        }
+    }
+
+    @Test func unlockIsAudited() async throws {
+        try await administration.add(UserDraft(userID: "dave@contoso.com"), actor: "cli")
+        try await administration.unlock(userID: "dave@contoso.com", actor: "helpdesk@contoso.com")
+        let event = try #require(try await store.auditEvents(ActivityQuery()).first)
+        #expect(event.activity == .adminUnlock && event.actor == "helpdesk@contoso.com" && event.target == "dave@contoso.com")
+    }
+}

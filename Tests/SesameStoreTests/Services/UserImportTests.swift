@@ -1,0 +1,66 @@
+import Foundation
+import SesameCore
+import Testing
+
+@Suite struct UserImportTests {
+    let store: any Store
+    let importer: UserImport
+
+    init() throws {
+        store = try StoreAdapter.sqlite.make()
+        importer = UserImport(administration: UserAdministration(store: store, hasher: fastHasher, clock: ManualClock(t0)), store: store)
+    }
+
+    @Test func goodRowsLandAndBadRowsAreReportedByLine() async throws {
+        try await store.insertUser(User(userID: "existing@contoso.com", displayName: "Old Name", createdAt: t0))
+        let csv = """
+            UserID,displayName,mobilePhone,alternateEmail,groups,roles,password
+            alice@contoso.com,Alice,+33 6 12 34 56 78,alice@example.org,staff;sspr,,Zq8#Lw4!Vr2k
+            bob@contoso.com,Bob,+33 6 12,,,,
+            carol@contoso.com,"Carol, PhD",,carol@example.org,,superuser,
+            existing@contoso.com,New Name,+44 7400 123456,,,,
+
+            not-an-upn,X,,,,,
+            erin@contoso.com,Erin,,,,helpdeskAdmin,
+            """
+        var progress: [UserImport.Progress] = []
+        let outcomes = try await importer.run(csv, actor: "cli", progressEvery: 2) { progress.append($0) }
+        #expect(outcomes == [
+            .created(line: 2, userID: "alice@contoso.com"),
+            .failed(line: 3, message: "mobilePhone: this number is too short for France"),
+            .failed(line: 4, message: "roles: unknown role \"superuser\" (allowed: globalAdmin, passwordAdmin, userAdmin, helpdeskAdmin)"),
+            .updated(line: 5, userID: "existing@contoso.com"),
+            .failed(line: 7, message: "userID: \"not-an-upn\" is not a user ID of the form name@domain"),
+            .created(line: 8, userID: "erin@contoso.com"),
+        ])
+        #expect(progress.map(\.done) == [2, 4, 6] && progress.allSatisfy { $0.total == 6 })
+        let alice = try #require(try await store.user(userID: "alice@contoso.com"))
+        #expect(alice.groups == ["staff", "sspr"] && alice.authentication.alternateEmail?.value == "alice@example.org")
+        #expect(await fastHasher.verify("Zq8#Lw4!Vr2k", against: try #require(alice.passwordHash)))
+        let existing = try #require(try await store.user(userID: "existing@contoso.com"))
+        #expect(existing.displayName == "New Name" && existing.authentication.mobilePhone?.e164 == "+447400123456")
+        #expect(try await store.user(userID: "erin@contoso.com")?.roles == [.helpdeskAdmin])
+        #expect(try await store.userCount() == 3)
+    }
+
+    @Test func headerProblemsStopBeforeAnyRow() async throws {
+        await #expect(throws: UserImportError.unknownColumn("shoeSize")) {
+            try await importer.run("userID,shoeSize\na@contoso.com,42\n", actor: "cli")
+        }
+        await #expect(throws: UserImportError.missingUserID) { try await importer.run("displayName\nAlice\n", actor: "cli") }
+        #expect(try await importer.run("", actor: "cli") == [.failed(line: 1, message: "the file is empty")])
+        #expect(try await store.userCount() == 0)
+    }
+
+    @Test func brokenCSVIsReported() async throws {
+        let outcomes = try await importer.run("userID,displayName\na@contoso.com,\"never closed\n", actor: "cli")
+        #expect(outcomes == [.failed(line: 2, message: "line 2: a quoted field is never closed")])
+        let long = try await importer.run("userID,displayName\nb@contoso.com,\(String(repeating: "x", count: 5_000))\nc@contoso.com,C\n", actor: "cli")
+        #expect(long == [.failed(line: 2, message: "line 2: a field is longer than 4096 characters"), .created(line: 3, userID: "c@contoso.com")])
+    }
+
+    @Test func tooManyFields() async throws {
+        let outcomes = try await importer.run("userID\na@contoso.com,extra\n", actor: "cli")
+        #expect(outcomes == [.failed(line: 2, message: "2 fields, but the header has 1")])
+    }
+}

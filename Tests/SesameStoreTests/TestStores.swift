@@ -1,0 +1,47 @@
+import Foundation
+import SesameCore
+import SesameStore
+
+/// The adapters the store contract suite runs against. PostgreSQL joins this list when its adapter lands.
+enum StoreAdapter: String, CaseIterable, CustomStringConvertible {
+    case sqlite
+
+    var description: String { rawValue }
+
+    /// A fresh, empty, migrated store of this kind.
+    func make() throws -> any Store {
+        switch self {
+        case .sqlite: try SQLiteStore(path: TemporaryFolder.make().appendingPathComponent("sesame.sqlite").path)
+        }
+    }
+}
+
+enum TemporaryFolder {
+    static func make() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// Cheap Argon2id parameters so that service tests are quick; the default parameters have tests of their own.
+let fastHasher = Argon2idHasher(parameters: Argon2Parameters(memoryKiB: 64, iterations: 1, parallelism: 1))
+
+let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+func sampleUser(_ userID: String = "alice@contoso.com", at date: Date = t0) throws -> User {
+    var user = User(
+        userID: userID, displayName: "Alice Martin", givenName: "Alice", surname: "Martin", roles: [.passwordAdmin],
+        groups: ["staff", "sspr"], passwordHash: "$argon2id$v=19$m=64,t=1,p=1$c2FsdA$aGFzaA", passwordChangedAt: date,
+        locale: .french, createdAt: date)
+    user.authentication = AuthenticationData(
+        authenticationPhone: try PhoneNumber(international: "+33 6 11 11 11 11"),
+        authenticationEmail: try EmailAddress("alice@private.example"),
+        mobilePhone: try PhoneNumber(international: "+33 6 22 22 22 22"),
+        officePhone: try PhoneNumber(international: "+33 1 23 45 67 89"),
+        alternateEmail: try EmailAddress("甲斐@黒川.日本"),
+        securityAnswers: [SecurityAnswer(question: .predefined(4), answerHash: "h1"), SecurityAnswer(question: .custom("Badge colour?"), answerHash: "h2")])
+    user.registration = RegistrationState(registeredAt: date, lastConfirmedAt: date.addingTimeInterval(60))
+    user.lockout.recordFailure(fingerprint: "fp1", at: date)
+    return user
+}
