@@ -74,7 +74,9 @@ let package = Package(
             name: "SesameWebTests",
             dependencies: [
                 "SesameWeb", "SesameCore", "SesameStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

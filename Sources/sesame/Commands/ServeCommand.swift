@@ -53,6 +53,8 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = { var logger = Logger(label: "sesame"); logger.logLevel = .info; return logger }()
         if demo {
             for line in try await DemoSeed(context: context).run() { print(line) }
+            // Standard output is block-buffered when it is not a terminal; the server runs until killed.
+            fflush(nil)
         }
         let app = buildApplication(
             configuration: WebConfiguration(host: configuration.host, port: configuration.port),

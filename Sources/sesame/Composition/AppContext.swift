@@ -19,7 +19,11 @@ struct AppContext: Sendable {
         switch configuration.database {
         case .sqlite(let path):
             let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            do {
+                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            } catch {
+                throw StoreError.unavailable("cannot open \(path): its folder cannot be created")
+            }
             store = try SQLiteStore(path: path)
         case .postgres:
             throw ConfigurationError("SESAME_DATABASE_URL: PostgreSQL support is not in this build yet; use sqlite:PATH")

@@ -7,8 +7,9 @@ struct ConfigurationSources: Sendable {
     var environment: [String: String] = [:]
     var file: [String: String] = [:]
 
+    /// The first layer that sets `key` to something not empty.
     func value(_ key: ConfigurationKey) -> String? {
-        (flags[key] ?? environment[key.rawValue] ?? file[key.rawValue]).flatMap { $0.isEmpty ? nil : $0 }
+        [flags[key], environment[key.rawValue], file[key.rawValue]].lazy.compactMap { $0 }.first { !$0.isEmpty }
     }
 
     /// Reads the configuration file named by `--config` or `SESAME_CONFIG_FILE`, if any.

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Runs the built `sesame` binary, as an operator's script would.
+struct CommandLineRun {
+    let status: Int32
+    let standardOutput: String
+    let standardError: String
+
+    /// The binary sits next to the test bundle in the build folder.
+    static let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        .deletingLastPathComponent().appendingPathComponent("sesame")
+
+    static func run(_ arguments: [String], data: URL, environment: [String: String] = [:]) throws -> CommandLineRun {
+        let folder = try TemporaryFolder.make()
+        let outputURL = folder.appendingPathComponent("stdout")
+        let errorURL = folder.appendingPathComponent("stderr")
+        try Data().write(to: outputURL)
+        try Data().write(to: errorURL)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ["SESAME_DATA_DIR": data.path, "PATH": "/usr/bin:/bin"].merging(environment) { _, new in new }
+        // Files rather than pipes: nothing can fill up and block the child.
+        process.standardOutput = try FileHandle(forWritingTo: outputURL)
+        process.standardError = try FileHandle(forWritingTo: errorURL)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return CommandLineRun(
+            status: process.terminationStatus,
+            standardOutput: try String(contentsOf: outputURL, encoding: .utf8),
+            standardError: try String(contentsOf: errorURL, encoding: .utf8))
+    }
+}
+
+enum TemporaryFolder {
+    static func make() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}

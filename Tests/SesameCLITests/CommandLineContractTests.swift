@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+
+/// DESIGN.md §4's command-line contract, checked on the real binary.
+@Suite struct CommandLineContractTests {
+    let data: URL
+
+    init() throws {
+        data = try TemporaryFolder.make().appendingPathComponent("data")
+    }
+
+    func sesame(_ arguments: String..., environment: [String: String] = [:]) throws -> CommandLineRun {
+        try CommandLineRun.run(arguments, data: data, environment: environment)
+    }
+
+    @Test func addThenShowPrintsEverythingWithPhonesInE164() throws {
+        let add = try sesame(
+            "user", "add", "Alice@Contoso.com", "--password", "Zq8#Lw4!Vr2k", "--display-name", "Alice Martin",
+            "--mobile", "+33 6 12 34 56 78", "--office", "+33 1 23 45 67 89", "--alternate-email", "甲斐@黒川.日本",
+            "--group", "staff", "--group", "sspr", "--role", "helpdeskAdmin")
+        #expect(add.status == 0, "\(add.standardError)")
+        // The data folder, the database and a private secret were created on first use.
+        #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("sesame.sqlite").path))
+        let attributes = try FileManager.default.attributesOfItem(atPath: data.appendingPathComponent("secret.key").path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let show = try sesame("user", "show", "alice@contoso.com")
+        #expect(show.status == 0)
+        let lines = Set(show.standardOutput.split(separator: "\n").map(String.init))
+        for expected in [
+            "userID: alice@contoso.com", "displayName: Alice Martin", "roles: helpdeskAdmin", "groups: sspr,staff",
+            "mobilePhone: +33612345678", "officePhone: +33123456789", "alternateEmail: 甲斐@黒川.日本", "enabled: true",
+            "source: local", "password: set",
+        ] {
+            #expect(lines.contains(expected), "\(expected) in \(show.standardOutput)")
+        }
+        #expect(!show.standardOutput.contains("argon2"), "no hash is printed")
+        let list = try sesame("user", "list")
+        #expect(list.standardOutput == "userID\tdisplayName\troles\tenabled\tregistered\nalice@contoso.com\tAlice Martin\thelpdeskAdmin\ttrue\tfalse\n")
+    }
+
+    @Test func failuresExitNonZeroWithAMessageOnStandardError() throws {
+        let cases: [([String], String)] = [
+            (["user", "show", "ghost@contoso.com"], "no user with user ID ghost@contoso.com"),
+            (["user", "unlock", "ghost@contoso.com"], "no user with user ID ghost@contoso.com"),
+            (["user", "reset-password", "ghost@contoso.com", "--password", "Zq8#Lw4!Vr2k"], "no user with user ID ghost@contoso.com"),
+            (["user", "add", "bob@contoso.com", "--password", "password1"], "password:"),
+            (["user", "add", "bob@contoso.com", "--password", "Zq8#Lw4!Vr2k", "--mobile", "+33 6"], "mobilePhone: this number is too short for France"),
+            (["user", "add", "bob", "--password", "Zq8#Lw4!Vr2k"], "userID:"),
+            (["policy", "set", "questionsToReset", "7"], "questionsToReset: must be a whole number from 3 to 5 (got \"7\")"),
+            (["policy", "set", "reconfirmDays", "1000"], "reconfirmDays: must be a whole number from 0 to 730"),
+            (["policy", "set", "colour", "blue"], "unknown policy key \"colour\""),
+            (["report", "resets", "--days", "0"], "--days must be at least 1"),
+        ]
+        for (arguments, message) in cases {
+            let run = try CommandLineRun.run(arguments, data: data)
+            #expect(run.status != 0, "\(arguments)")
+            #expect(run.standardError.contains(message), "\(arguments): \(run.standardError)")
+            #expect(run.standardOutput.isEmpty, "\(arguments)")
+        }
+        let unreachable = try sesame("user", "list", environment: ["SESAME_DATABASE_URL": "sqlite:/proc/nope/sesame.sqlite"])
+        #expect(unreachable.status != 0 && unreachable.standardError.contains("cannot open /proc/nope/sesame.sqlite"))
+    }
+
+    @Test func policyShowAndSet() throws {
+        let set = try sesame("policy", "set", "methods", "email,securityQuestions")
+        #expect(set.status == 0 && set.standardOutput == "methods=email,securityQuestions\n")
+        let show = try sesame("policy", "show")
+        let lines = show.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.count == 21)
+        #expect(lines.first == "enabled=all")
+        #expect(lines.contains("methods=email,securityQuestions") && lines.contains("reconfirmDays=180"))
+    }
+
+    @Test func tokenIsAloneOnTheLastLine() throws {
+        let run = try sesame("token", "create", "--name", "ci")
+        #expect(run.status == 0)
+        let last = try #require(run.standardOutput.split(separator: "\n").last)
+        #expect(last.hasPrefix("sesame_") && !last.contains(" ") && last.count == 50)
+        let again = try sesame("token", "create", "--name", "ci")
+        #expect(again.standardOutput.split(separator: "\n").last != last)
+    }
+
+    @Test func adminActionsAndReports() throws {
+        _ = try sesame("user", "add", "carol@contoso.com", "--password", "Zq8#Lw4!Vr2k")
+        #expect(try sesame("user", "reset-password", "carol@contoso.com", "--password", "Yt7$Mx3!Ps9j").status == 0)
+        #expect(try sesame("user", "unlock", "CAROL@contoso.com").standardOutput == "unlocked carol@contoso.com\n")
+        let csv = try sesame("report", "resets", "--format", "csv")
+        #expect(csv.status == 0 && csv.standardOutput == "User,Role,Date and Time,Method(s) Used,Result,Details\r\n")
+        let json = try sesame("report", "registrations", "--format", "json", "--days", "400")
+        #expect(json.status == 0)
+        #expect(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [Any] != nil)
+        let migrate = try sesame("migrate")
+        #expect(migrate.standardOutput.contains("applied 001 initial schema"))
+    }
+
+    @Test func importReportsBadRowsByLineAndExitsNonZero() throws {
+        let file = data.deletingLastPathComponent().appendingPathComponent("users.csv")
+        let rows = (1...250).map { "user\($0)@contoso.com,User \($0),+33 6 12 34 \(String(format: "%02d", $0 % 100)) 00" }
+        try ("userID,displayName,mobilePhone\n" + rows.joined(separator: "\n") + "\nbroken,X,\n").write(to: file, atomically: true, encoding: .utf8)
+        let run = try sesame("user", "import", file.path)
+        #expect(run.status == 2)
+        #expect(run.standardOutput == "250 created, 0 updated, 1 failed\n")
+        #expect(run.standardError.contains("imported 200/251 rows"), "progress is shown")
+        #expect(run.standardError.contains("line 252: userID: \"broken\" is not a user ID"))
+        let again = try sesame("user", "import", file.path)
+        #expect(again.standardOutput == "0 created, 250 updated, 1 failed\n")
+    }
+
+    @Test func configurationFileFlagAndEnvironment() throws {
+        let folder = data.deletingLastPathComponent()
+        let config = folder.appendingPathComponent("sesame.env")
+        try "SESAME_DATA_DIR=\(folder.appendingPathComponent("from-file").path)\n".write(to: config, atomically: true, encoding: .utf8)
+        // The file applies when nothing else names the data folder…
+        let fromFile = try CommandLineRun.run(["policy", "show", "--config", config.path], data: data, environment: ["SESAME_DATA_DIR": ""])
+        #expect(fromFile.status == 0)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("from-file/sesame.sqlite").path))
+        // …the environment wins over it, and the flag over both.
+        _ = try CommandLineRun.run(["policy", "show", "--config", config.path], data: data)
+        #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("sesame.sqlite").path))
+        _ = try CommandLineRun.run(["policy", "show", "--config", config.path, "--data", folder.appendingPathComponent("from-flag").path], data: data)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("from-flag/sesame.sqlite").path))
+    }
+}

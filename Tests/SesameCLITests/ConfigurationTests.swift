@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@testable import sesame
+
+@Suite struct ConfigurationTests {
+    @Test func defaults() throws {
+        let configuration = try Configuration(ConfigurationSources())
+        #expect(configuration.dataDirectory == "./sesame-data")
+        #expect(configuration.database == .sqlite(path: "./sesame-data/sesame.sqlite"))
+        #expect(configuration.secretFile == "./sesame-data/secret.key")
+        #expect(configuration.host == "127.0.0.1" && configuration.port == 8080)
+        #expect(configuration.mode == .development && configuration.delivery.smsProvider == "console")
+        #expect(configuration.directory == nil)
+    }
+
+    @Test func flagsWinOverEnvironmentWhichWinsOverTheFile() throws {
+        let file = try ConfigurationSources.parseFile(
+            "# comment\nSESAME_PORT=7000\nSESAME_HOST = \"0.0.0.0\"\nSESAME_DATA_DIR=/from/file\n", path: "f")
+        let sources = ConfigurationSources(
+            flags: [.port: "9000"], environment: ["SESAME_PORT": "8000", "SESAME_HOST": "10.0.0.1"], file: file)
+        let configuration = try Configuration(sources)
+        #expect(configuration.port == 9000)
+        #expect(configuration.host == "10.0.0.1")
+        #expect(configuration.dataDirectory == "/from/file")
+        #expect(configuration.database == .sqlite(path: "/from/file/sesame.sqlite"))
+    }
+
+    @Test func databaseURLs() throws {
+        #expect(try Configuration.database("sqlite:/var/lib/sesame/db.sqlite", dataDirectory: "d") == .sqlite(path: "/var/lib/sesame/db.sqlite"))
+        #expect(try Configuration.database("postgres://u:p@h:5432/db", dataDirectory: "d") == .postgres(url: "postgres://u:p@h:5432/db"))
+        #expect(throws: ConfigurationError.self) { try Configuration.database("mysql://x", dataDirectory: "d") }
+        #expect(throws: ConfigurationError.self) { try Configuration.database("sqlite:", dataDirectory: "d") }
+    }
+
+    @Test(arguments: [
+        (["SESAME_PORT": "http"], "SESAME_PORT: \"http\" is not a port number (0–65535)"),
+        (["SESAME_ENV": "staging"], "SESAME_ENV: \"staging\" is not allowed (allowed: development, production)"),
+        (["SESAME_SMS_PROVIDER": "pigeon"], "SESAME_SMS_PROVIDER: \"pigeon\" is not allowed (allowed: webhook, twilio, console)"),
+        (["SESAME_SMS_PROVIDER": "webhook"], "SESAME_SMS_WEBHOOK_URL: the webhook provider needs the URL to post to"),
+        (["SESAME_ENV": "production"], "SESAME_SMS_PROVIDER: the console outbox is for development only; configure webhook or twilio"),
+        (["SESAME_ENV": "production", "SESAME_SMS_PROVIDER": "webhook", "SESAME_SMS_WEBHOOK_URL": "https://sms", "SESAME_SMTP_URL": "smtp://mail:25", "SESAME_PUBLIC_URL": "http://sspr.contoso.com"],
+         "SESAME_PUBLIC_URL: production needs the public https:// address users reach Sesame at"),
+        (["SESAME_LDAP_URL": "ldap://x", "SESAME_LDAP_KIND": "novell"], "SESAME_LDAP_KIND: \"novell\" is not allowed (allowed: openldap, ad)"),
+    ])
+    func refusedSettingsNameTheVariable(_ environment: [String: String], _ message: String) {
+        do {
+            _ = try Configuration(ConfigurationSources(environment: environment))
+            Issue.record("accepted")
+        } catch {
+            #expect("\(error)" == message)
+        }
+    }
+
+    @Test func productionWithRealDelivery() throws {
+        let configuration = try Configuration(ConfigurationSources(environment: [
+            "SESAME_ENV": "production", "SESAME_SMS_PROVIDER": "twilio", "SESAME_TWILIO_ACCOUNT_SID": "AC1",
+            "SESAME_TWILIO_AUTH_TOKEN": "t", "SESAME_TWILIO_FROM": "+15550001111", "SESAME_SMTP_URL": "smtps://mail:465",
+            "SESAME_PUBLIC_URL": "https://sspr.contoso.com", "SESAME_LDAP_URL": "ldaps://dc", "SESAME_LDAP_KIND": "ad",
+        ]))
+        #expect(configuration.mode == .production)
+        #expect(configuration.directory?.loginAttribute == "userPrincipalName")
+    }
+
+    @Test func fileErrorsNameTheLine() {
+        #expect(throws: ConfigurationError.self) { try ConfigurationSources.parseFile("SESAME_PORT 80", path: "f") }
+        do {
+            _ = try ConfigurationSources.parseFile("\nSESAME_COLOUR=blue", path: "sesame.env")
+        } catch {
+            #expect("\(error)" == "sesame.env:2: unknown setting SESAME_COLOUR")
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import SesameCore
+import SesameStore
+import Testing
+
+@testable import SesameWeb
+
+@Suite struct HealthTests {
+    let store: SQLiteStore
+
+    init() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-web-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        store = try SQLiteStore(path: folder.appendingPathComponent("sesame.sqlite").path)
+    }
+
+    var app: some ApplicationProtocol {
+        buildApplication(
+            configuration: WebConfiguration(host: "127.0.0.1", port: 0),
+            dependencies: WebDependencies(store: store, components: ComponentStatus(delivery: "development console outbox", directory: "not configured")),
+            logger: .init(label: "test"))
+    }
+
+    @Test func live() async throws {
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/health/live", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("\"status\":\"live\""))
+            }
+        }
+    }
+
+    @Test func readyReportsEveryComponent() async throws {
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/health/ready", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: String]
+                #expect(body == ["status": "ready", "store": "ok", "delivery": "development console outbox", "directory": "not configured"])
+            }
+        }
+    }
+
+    @Test func notReadyWhenTheStoreIsUnreachable() async throws {
+        try store.close()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/health/ready", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body).contains("\"store\":\"unreachable\""))
+            }
+            // Liveness does not depend on the store.
+            try await client.execute(uri: "/health/live", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test func unknownPathsAre404() async throws {
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/nothing-here", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+}
