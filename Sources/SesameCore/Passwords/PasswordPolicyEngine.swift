@@ -96,6 +96,7 @@ public struct PasswordPolicyEngine: Sendable {
     /// The cheapest split of the normalised password into banned terms and single characters.
     private func cover(_ password: [UInt8], names: Set<[UInt8]>) -> (score: Int, usesCustomTerm: Bool) {
         let longest = max(global.longestTerm, custom.longestTerm, names.map(\.count).max() ?? 0) + 1
+        let nameLengths = Set(names.map(\.count))
         var best = [(score: 0, usesCustomTerm: false)]
         guard !password.isEmpty else { return best[0] }
         for end in 1...password.count {
@@ -104,7 +105,7 @@ public struct PasswordPolicyEngine: Sendable {
             for start in stride(from: first, through: end - BannedTermIndex.minimumLength, by: 1) {
                 let stretch = password[start..<end]
                 let cost: (points: Int, custom: Bool)?
-                if names.contains(Array(stretch)) {
+                if nameLengths.contains(stretch.count), names.contains(Array(stretch)) {
                     cost = (1, false)
                 } else if let edit = custom.match(stretch) {
                     cost = (edit == .insertion ? 2 : 1, true)
