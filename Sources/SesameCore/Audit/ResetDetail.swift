@@ -1,5 +1,5 @@
 /// The details column of the password reset activity report: spec §5's catalogue, each tied to its result.
-public enum ResetDetail: Sendable, Hashable, Codable {
+public enum ResetDetail: Sendable, Hashable, TextCodable {
     case abandonedAfterStartingOption(VerificationOption)
     case abandonedAfterCompletingOption(VerificationOption)
     case abandonedAfterUserID
@@ -50,27 +50,21 @@ public enum ResetDetail: Sendable, Hashable, Codable {
     }
 
     public init?(code: String) {
-        let parts = code.split(separator: ".", maxSplits: 1).map(String.init)
-        if parts.count == 2 {
-            guard let option = VerificationOption(rawValue: parts[1]) else { return nil }
-            switch parts[0] {
-            case "abandonedAfterStartingOption": self = .abandonedAfterStartingOption(option)
-            case "abandonedAfterCompletingOption": self = .abandonedAfterCompletingOption(option)
-            case "blockedInvalidCodes": self = .blockedInvalidCodes(option)
-            case "contactedAdminAfterOption": self = .contactedAdminAfterOption(option)
-            default: return nil
-            }
-            return
-        }
-        let simple: [ResetDetail] = [
-            .abandonedAfterUserID, .abandonedBeforeNewPassword, .abandonedWhileNewPassword, .blockedPhoneValidation,
-            .cancelledBeforeMethods, .cancelledBeforeNewPassword, .contactedAdminBeforeOption, .notEnabledForUser,
-            .accountDisabled, .noCookies, .insufficientMethods, .managedInDirectory, .directoryUnreachable,
-            .directoryFailed, .notInGroup, .disabledForOrganisation, .succeeded, .unlocked,
-        ]
-        guard let detail = simple.first(where: { $0.code == code }) else { return nil }
+        guard let detail = Self.allCases.first(where: { $0.code == code }) else { return nil }
         self = detail
     }
+
+    /// Every detail, each option included.
+    public static let allCases: [ResetDetail] = {
+        let options = VerificationOption.allCases
+        return options.map(abandonedAfterStartingOption) + options.map(abandonedAfterCompletingOption)
+            + options.map(blockedInvalidCodes) + options.map(contactedAdminAfterOption) + [
+                .abandonedAfterUserID, .abandonedBeforeNewPassword, .abandonedWhileNewPassword, .blockedPhoneValidation,
+                .cancelledBeforeMethods, .cancelledBeforeNewPassword, .contactedAdminBeforeOption, .notEnabledForUser,
+                .accountDisabled, .noCookies, .insufficientMethods, .managedInDirectory, .directoryUnreachable,
+                .directoryFailed, .notInGroup, .disabledForOrganisation, .succeeded, .unlocked,
+            ]
+    }()
 
     /// The report text: spec §5's wording in English, and its French translation.
     public var text: LocalizedText {
@@ -82,16 +76,10 @@ public enum ResetDetail: Sendable, Hashable, Codable {
         }
     }
 
-    public init(from decoder: any Decoder) throws {
-        let code = try decoder.singleValueContainer().decode(String.self)
-        guard let detail = ResetDetail(code: code) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown detail \(code)"))
-        }
+    public init(codableText: String) throws {
+        guard let detail = ResetDetail(code: codableText) else { throw UnknownIdentifier(description: "unknown detail \(codableText)") }
         self = detail
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(code)
-    }
+    public var codableText: String { code }
 }

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Only the dot-atom form of RFC 5322 is accepted (no quoted local parts, no address literals): mail systems that
 /// users type into a reset page do not use them, and refusing them keeps the rules plain.
-public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible, Comparable {
+public struct EmailAddress: Sendable, Hashable, TextCodable, CustomStringConvertible, Comparable {
     public let value: String
 
     static let maximumLength = 254
@@ -41,19 +41,8 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
 
     public static func < (lhs: EmailAddress, rhs: EmailAddress) -> Bool { lhs.value < rhs.value }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do {
-            self = try EmailAddress(text)
-        } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
-    }
+    public init(codableText: String) throws { self = try EmailAddress(codableText) }
+    public var codableText: String { value }
 
     static func isDotAtom(_ text: Substring, allowed: (Character) -> Bool) -> Bool {
         let atoms = text.split(separator: ".", omittingEmptySubsequences: false)

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Input may carry spaces, dashes, dots, brackets, a national trunk prefix and an extension: the extension is
 /// stripped (spec §7: extensions are not supported and are removed before dialling) and the rest normalised.
-public struct PhoneNumber: Sendable, Hashable, Codable, CustomStringConvertible, Comparable {
+public struct PhoneNumber: Sendable, Hashable, TextCodable, CustomStringConvertible, Comparable {
     public let callingCode: Int
     /// The national significant number: digits only, no trunk prefix.
     public let nationalNumber: String
@@ -75,21 +75,10 @@ public struct PhoneNumber: Sendable, Hashable, Codable, CustomStringConvertible,
 
     public static func < (lhs: PhoneNumber, rhs: PhoneNumber) -> Bool { lhs.e164 < rhs.e164 }
 
-    // MARK: Codable as the E.164 string
+    // MARK: Stored as the E.164 string
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do {
-            self = try PhoneNumber(international: text)
-        } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(e164)
-    }
+    public init(codableText: String) throws { self = try PhoneNumber(international: codableText) }
+    public var codableText: String { e164 }
 
     // MARK: Parsing steps
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The custom "contact your administrator" target (spec §2.6): a web page opened in a new tab, or a `mailto:` address.
-public enum HelpdeskLink: Sendable, Hashable, Codable, CustomStringConvertible {
+public enum HelpdeskLink: Sendable, Hashable, TextCodable, CustomStringConvertible {
     case url(String)
     case email(EmailAddress)
 
@@ -33,17 +33,6 @@ public enum HelpdeskLink: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do {
-            self = try HelpdeskLink(text)
-        } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public init(codableText: String) throws { self = try HelpdeskLink(codableText) }
+    public var codableText: String { description }
 }

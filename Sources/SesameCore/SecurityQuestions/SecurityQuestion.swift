@@ -1,6 +1,6 @@
 /// A question a user answers: one of the predefined questions (localised), or an organisation's custom question
 /// (shown as the administrator typed it, spec §3.3).
-public enum SecurityQuestion: Sendable, Hashable, Codable, CustomStringConvertible {
+public enum SecurityQuestion: Sendable, Hashable, TextCodable, CustomStringConvertible {
     case predefined(Int)
     case custom(String)
 
@@ -33,16 +33,12 @@ public enum SecurityQuestion: Sendable, Hashable, Codable, CustomStringConvertib
 
     public var description: String { identifier }
 
-    public init(from decoder: any Decoder) throws {
-        let identifier = try decoder.singleValueContainer().decode(String.self)
-        guard let question = SecurityQuestion(identifier: identifier) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown question \(identifier)"))
+    public init(codableText: String) throws {
+        guard let question = SecurityQuestion(identifier: codableText) else {
+            throw UnknownIdentifier(description: "unknown question \(codableText)")
         }
         self = question
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(identifier)
-    }
+    public var codableText: String { identifier }
 }
