@@ -85,3 +85,28 @@ import Testing
         #expect(Set(exact.questions) == Set(registered.prefix(3)))
     }
 }
+
+@Suite struct SecurityAnswerHasherTests {
+    let answers = SecurityAnswerHasher(hasher: Argon2idHasher(parameters: .init(memoryKiB: 64, iterations: 1, parallelism: 1)))
+    let offered = Policy().availableQuestions
+
+    @Test func registeredAnswersAreHashedNotKept() async throws {
+        let stored = try await answers.register(
+            [(.predefined(1), "Paris"), (.predefined(2), "Lyon"), (.custom("Badge?"), "Blue")], required: 3,
+            offered: offered + [.custom("Badge?")])
+        #expect(stored.map(\.question) == [.predefined(1), .predefined(2), .custom("Badge?")])
+        #expect(stored.allSatisfy { $0.answerHash.hasPrefix("$argon2id$") && !$0.answerHash.lowercased().contains("paris") })
+        let draw = QuestionDraw(questions: [.predefined(2), .predefined(1)])
+        #expect(await answers.verify([.predefined(1): "  PARIS ", .predefined(2): "lyon"], draw: draw, registered: stored))
+        #expect(!(await answers.verify([.predefined(1): "Paris", .predefined(2): "Lille"], draw: draw, registered: stored)))
+        #expect(!(await answers.verify([.predefined(1): "Paris"], draw: draw, registered: stored)), "a missing answer is wrong")
+        #expect(!(await answers.verify([:], draw: QuestionDraw(questions: []), registered: stored)), "an empty draw proves nothing")
+        #expect(!(await answers.verify([.predefined(9): "x"], draw: QuestionDraw(questions: [.predefined(9)]), registered: stored)))
+    }
+
+    @Test func refusedAnswersAreNotHashed() async {
+        await #expect(throws: ValidationError.self) {
+            try await answers.register([(.predefined(1), "Paris"), (.predefined(2), "paris"), (.predefined(3), "Nice")], required: 3, offered: offered)
+        }
+    }
+}
