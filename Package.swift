@@ -41,6 +41,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "SesameDelivery", dependencies: ["SesameCore"], swiftSettings: swiftSettings),
         .target(
             name: "SesameWeb",
             dependencies: [
@@ -69,6 +70,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SesameCoreTests", dependencies: ["SesameCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SesameDeliveryTests", dependencies: ["SesameDelivery", "SesameCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SesameStoreTests", dependencies: ["SesameStore", "SesameCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SesameWebTests",

@@ -59,6 +59,11 @@ extension Catalogue {
         "password.blockedByAdministrator": "Your password contains words or characters that have been blocked by your administrator. Please try again with a different password.",
         "password.easilyGuessable": "Unfortunately, your password contains a word, phrase, or pattern that makes your password easily guessable. Please try again with a different password.",
         "password.sameAsCurrent": "Your new password must be different from your current one.",
+        // Messages
+        "message.code.sms": "{code} is your {organisation} verification code. It expires in 5 minutes.",
+        "message.code.voice": "Hello. Your {organisation} verification code is: {spoken}. Again, your code is: {spoken}.",
+        "message.code.email.subject": "{organisation} account email verification code",
+        "message.code.email.body": "Your {organisation} verification code is {code}.\n\nIt expires in 5 minutes. If you did not ask for it, you can ignore this email.",
         // Audit
         "audit.policyChange": "{key}: \"{old}\" → \"{new}\"",
         // Reports

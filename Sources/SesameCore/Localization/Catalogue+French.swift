@@ -59,6 +59,11 @@ extension Catalogue {
         "password.blockedByAdministrator": "Votre mot de passe contient des mots ou des caractères bloqués par votre administrateur. Réessayez avec un autre mot de passe.",
         "password.easilyGuessable": "Votre mot de passe contient un mot, une expression ou un motif qui le rend facile à deviner. Réessayez avec un autre mot de passe.",
         "password.sameAsCurrent": "Votre nouveau mot de passe doit être différent de l’actuel.",
+        // Messages
+        "message.code.sms": "{code} est votre code de vérification {organisation}. Il expire dans 5 minutes.",
+        "message.code.voice": "Bonjour. Votre code de vérification {organisation} est : {spoken}. Je répète, votre code est : {spoken}.",
+        "message.code.email.subject": "Code de vérification de l’adresse e-mail du compte {organisation}",
+        "message.code.email.body": "Votre code de vérification {organisation} est {code}.\n\nIl expire dans 5 minutes. Si vous ne l’avez pas demandé, vous pouvez ignorer cet e-mail.",
         // Journal d’audit
         "audit.policyChange": "{key} : « {old} » → « {new} »",
         // Rapports

@@ -118,6 +118,16 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        migrator.registerMigration("002 sessions") { db in
+            try db.execute(sql: """
+                CREATE TABLE sessions (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    data BLOB NOT NULL,
+                    expires_at REAL NOT NULL
+                );
+                CREATE INDEX sessions_expires ON sessions(expires_at);
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,46 @@
+/// A message ready to send: where it goes, in which language, and what it says. `text` may hold a code, so a
+/// message is never logged whole.
+public struct OutgoingMessage: Sendable, Hashable {
+    public let channel: CodeChannel
+    /// E.164 for SMS and voice, an address for email.
+    public let to: String
+    public let language: Language
+    /// Email only.
+    public let subject: String?
+    public let text: String
+
+    public init(channel: CodeChannel, to: String, language: Language, subject: String? = nil, text: String) {
+        self.channel = channel
+        self.to = to
+        self.language = language
+        self.subject = subject
+        self.text = text
+    }
+}
+
+/// Writes the messages Sesame sends, in the recipient's language, from the catalogue.
+public enum MessageComposer {
+    /// A verification code by SMS, voice call or email (spec §6: the subject names the organisation).
+    public static func verificationCode(
+        _ code: VerificationCode, channel: CodeChannel, to destination: String, organisation: String, language: Language
+    ) -> OutgoingMessage {
+        let arguments = ["code": code.digits, "organisation": organisation, "spoken": spoken(code)]
+        switch channel {
+        case .sms:
+            return OutgoingMessage(channel: .sms, to: destination, language: language,
+                                   text: LocalizedText("message.code.sms", arguments).rendered(in: language))
+        case .voice:
+            return OutgoingMessage(channel: .voice, to: destination, language: language,
+                                   text: LocalizedText("message.code.voice", arguments).rendered(in: language))
+        case .email:
+            return OutgoingMessage(channel: .email, to: destination, language: language,
+                                   subject: LocalizedText("message.code.email.subject", arguments).rendered(in: language),
+                                   text: LocalizedText("message.code.email.body", arguments).rendered(in: language))
+        }
+    }
+
+    /// The digits apart, so that a speech engine reads them one by one: "1, 2, 3, 4, 5, 6".
+    static func spoken(_ code: VerificationCode) -> String {
+        code.digits.map(String.init).joined(separator: ", ")
+    }
+}

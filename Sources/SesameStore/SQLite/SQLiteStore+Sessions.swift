@@ -1,0 +1,33 @@
+import Foundation
+import GRDB
+import SesameCore
+
+// MARK: SessionStore
+
+extension SQLiteStore {
+    public func saveSession(key: String, data: Data, expiresAt: Date) async throws {
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO sessions (key, data, expires_at) VALUES (?, ?, ?)
+                ON CONFLICT (key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at
+                """, arguments: [key, data, expiresAt.unixSeconds])
+        }
+    }
+
+    public func session(key: String, now: Date) async throws -> Data? {
+        try await read { db in
+            try Data.fetchOne(db, sql: "SELECT data FROM sessions WHERE key = ? AND expires_at > ?", arguments: [key, now.unixSeconds])
+        }
+    }
+
+    public func deleteSession(key: String) async throws {
+        try await write { db in try db.execute(sql: "DELETE FROM sessions WHERE key = ?", arguments: [key]) }
+    }
+
+    public func deleteSessions(expiredBefore date: Date) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE expires_at < ?", arguments: [date.unixSeconds])
+            return db.changesCount
+        }
+    }
+}
