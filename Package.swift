@@ -18,9 +18,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Debian's libargon2 (libargon2-dev), the reference Argon2 implementation.
@@ -46,15 +48,20 @@ let package = Package(
             name: "SesameWeb",
             dependencies: [
                 "SesameCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
+            resources: [.copy("Views"), .copy("Public")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "sesame",
             dependencies: [
                 "SesameCore",
+                "SesameDelivery",
                 "SesameStore",
                 "SesameWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -75,9 +82,10 @@ let package = Package(
         .testTarget(
             name: "SesameWebTests",
             dependencies: [
-                "SesameWeb", "SesameCore", "SesameStore",
+                "SesameWeb", "SesameCore", "SesameStore", "SesameDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -1,3 +1,4 @@
+import Foundation
 import SesameCore
 import Synchronization
 
@@ -7,8 +8,8 @@ public final class ConsoleOutbox: MessageSender {
     private let write: @Sendable (String) -> Void
     private let sent: Mutex<[OutgoingMessage]> = Mutex([])
 
-    /// - Parameter write: where the text goes; standard output by default.
-    public init(write: @escaping @Sendable (String) -> Void = { print($0) }) {
+    /// - Parameter write: where the text goes; standard output by default, unbuffered so that a code shows at once.
+    public init(write: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }) {
         self.write = write
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import SesameCore
@@ -5,11 +6,27 @@ import SesameCore
 /// What the web application needs from the composition root.
 public struct WebDependencies: Sendable {
     public let store: any Store
+    public let hasher: any PasswordHasher
+    public let secret: ServerSecret
+    public let clock: any WallClock
+    public let random: any RandomSource
+    public let sender: any MessageSender
     public let components: ComponentStatus
+    /// Cookies carry `Secure` and responses HSTS when Sesame is reached over https.
+    public let secureCookies: Bool
 
-    public init(store: any Store, components: ComponentStatus) {
+    public init(
+        store: any Store, hasher: any PasswordHasher, secret: ServerSecret, clock: any WallClock, random: any RandomSource,
+        sender: any MessageSender, components: ComponentStatus, secureCookies: Bool
+    ) {
         self.store = store
+        self.hasher = hasher
+        self.secret = secret
+        self.clock = clock
+        self.random = random
+        self.sender = sender
         self.components = components
+        self.secureCookies = secureCookies
     }
 }
 
@@ -36,19 +53,50 @@ public func buildApplication(
     dependencies: WebDependencies,
     logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-) -> some ApplicationProtocol {
+) async throws -> some ApplicationProtocol {
     Application(
-        router: buildRouter(dependencies: dependencies),
-        configuration: ApplicationConfiguration(
-            address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        router: try await buildRouter(dependencies: dependencies),
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }
 
 /// The routes, without a server: what HummingbirdTesting drives.
-public func buildRouter(dependencies: WebDependencies) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
-    router.addMiddleware { LogRequestsMiddleware(.debug) }
+public func buildRouter(dependencies: WebDependencies) async throws -> Router<WebContext> {
+    let renderer = try await PageRenderer.load()
+    let pages = Pages(dependencies: dependencies, renderer: renderer, dummyHash: try await dependencies.hasher.hash("sesame: no such user"))
+    let router = Router(context: WebContext.self)
+    router.addMiddleware {
+        LogRequestsMiddleware(.info)
+        SecurityHeadersMiddleware(strictTransport: dependencies.secureCookies)
+    }
     router.addRoutes(HealthController(store: dependencies.store, components: dependencies.components).endpoints, atPath: "/health")
+    router.get("static/sesame.css", use: try StaticFile(named: "sesame.css", type: "text/css; charset=utf-8").respond)
+
+    let organisation: @Sendable () async -> String = { (try? await pages.policy().organisationName) ?? Policy().organisationName }
+    let site = router.group()
+        .add(middleware: LanguageMiddleware(secureCookies: dependencies.secureCookies))
+        .add(middleware: ErrorPageMiddleware(renderer: renderer, organisation: organisation))
+        .add(middleware: SessionMiddleware(store: dependencies.store, clock: dependencies.clock, random: dependencies.random, secureCookies: dependencies.secureCookies))
+        .add(middleware: CSRFMiddleware())
+    site.addRoutes(AccountController(pages: pages).endpoints)
+    site.addRoutes(SignInController(pages: pages).endpoints)
+    site.addRoutes(RegistrationController(pages: pages).endpoints)
     return router
+}
+
+/// A file from `Public/`, read once and served with a day of caching.
+struct StaticFile: Sendable {
+    let body: ByteBuffer
+    let type: String
+
+    init(named name: String, type: String) throws {
+        guard let url = Bundle.module.url(forResource: "Public/\(name)", withExtension: nil) else { throw PageError.notFound }
+        body = ByteBuffer(bytes: try Data(contentsOf: url))
+        self.type = type
+    }
+
+    @Sendable func respond(_ request: Request, context: some RequestContext) -> Response {
+        Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=86400"], body: .init(byteBuffer: body))
+    }
 }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import SesameCore
+import SesameDelivery
 import SesameStore
 import Testing
 
@@ -18,10 +19,15 @@ import Testing
     }
 
     var app: some ApplicationProtocol {
-        buildApplication(
-            configuration: WebConfiguration(host: "127.0.0.1", port: 0),
-            dependencies: WebDependencies(store: store, components: ComponentStatus(delivery: "development console outbox", directory: "not configured")),
-            logger: .init(label: "test"))
+        get async throws {
+            try await buildApplication(
+                configuration: WebConfiguration(host: "127.0.0.1", port: 0),
+                dependencies: WebDependencies(
+                    store: store, hasher: fastHasher, secret: .generate(using: SystemRandomSource()), clock: SystemClock(),
+                    random: SystemRandomSource(), sender: ConsoleOutbox { _ in },
+                    components: ComponentStatus(delivery: "development console outbox", directory: "not configured"), secureCookies: false),
+                logger: .init(label: "test"))
+        }
     }
 
     @Test func live() async throws {

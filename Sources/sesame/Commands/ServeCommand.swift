@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SesameCore
+import SesameDelivery
 import SesameWeb
 
 struct ServeCommand: AsyncParsableCommand {
@@ -56,13 +57,15 @@ struct ServeCommand: AsyncParsableCommand {
             // Standard output is block-buffered when it is not a terminal; the server runs until killed.
             fflush(nil)
         }
-        let app = buildApplication(
+        let app = try await buildApplication(
             configuration: WebConfiguration(host: configuration.host, port: configuration.port),
             dependencies: WebDependencies(
-                store: context.store,
+                store: context.store, hasher: context.hasher, secret: context.secret, clock: context.clock,
+                random: context.random, sender: ConsoleOutbox(),
                 components: ComponentStatus(
                     delivery: configuration.deliveryStatus,
-                    directory: configuration.directory == nil ? "not configured" : "configured (writeback arrives in a later release)")),
+                    directory: configuration.directory == nil ? "not configured" : "configured (writeback arrives in a later release)"),
+                secureCookies: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false),
             logger: logger,
             onServerRunning: { port in
                 logger.info("Sesame is listening", metadata: ["address": "http://\(configuration.host):\(port)"])

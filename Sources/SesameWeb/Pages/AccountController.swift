@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import SesameCore
+
+/// The signed-in user's page: who they are, what they registered, and the way to the registration portal.
+struct AccountController {
+    let pages: Pages
+
+    var endpoints: RouteCollection<WebContext> {
+        RouteCollection(context: WebContext.self)
+            .get("", use: home)
+            .get("account", use: account)
+    }
+
+    @Sendable func home(_ request: Request, context: WebContext) async throws -> Response {
+        PageRenderer.redirect(to: try await pages.signedInUser(context) == nil ? "/signin" : "/account")
+    }
+
+    @Sendable func account(_ request: Request, context: WebContext) async throws -> Response {
+        guard let user = try await pages.signedInUser(context) else { return PageRenderer.redirect(to: "/signin") }
+        if context.session?.session.mustChangePassword == true { return PageRenderer.redirect(to: "/signin/expired") }
+        let policy = try await pages.policy()
+        let expiry = policy.passwordExpiry(of: user, now: pages.clock.now)
+        var notice: Any = false
+        if let days = expiry.daysLeft, days <= policy.passwordExpiryNoticeDays {
+            notice = pages.text("account.expiryNotice", ["days": String(days)], context)
+        }
+        return try await pages.render("account", titleKey: "account.title", values: [
+            "displayName": user.displayName.isEmpty ? user.userID : user.displayName,
+            "userID": user.userID,
+            "registered": user.registration.isRegistered,
+            "expiryNotice": notice,
+        ], context: context)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import SesameCore
+
+/// What every page handler shares: the adapters, the renderer, and a few look-ups.
+struct Pages: Sendable {
+    let dependencies: WebDependencies
+    let renderer: PageRenderer
+    /// A real hash to verify unknown users' passwords against, so that they cost the same work as known ones.
+    let dummyHash: String
+
+    var store: any Store { dependencies.store }
+    var clock: any WallClock { dependencies.clock }
+
+    func policy() async throws -> Policy {
+        try await store.policy()?.policy ?? Policy()
+    }
+
+    /// The signed-in user, or `nil` (also when the account was deleted or disabled since).
+    func signedInUser(_ context: WebContext) async throws -> User? {
+        guard let id = context.session?.session.userID, let user = try await store.user(id: id), user.enabled else { return nil }
+        return user
+    }
+
+    func render(
+        _ template: String, titleKey: String, values: [String: Any] = [:], context: WebContext, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        renderer.page(
+            template, title: text(titleKey, context), values: values, context: context,
+            organisation: try await policy().organisationName, status: status)
+    }
+
+    func text(_ key: String, _ context: WebContext) -> String {
+        WebCatalogue.text(key, in: context.language)
+    }
+
+    func text(_ key: String, _ arguments: [String: String], _ context: WebContext) -> String {
+        WebCatalogue.text(key, arguments, in: context.language)
+    }
+
+    func text(_ message: LocalizedText, _ context: WebContext) -> String {
+        WebCatalogue.render(message, in: context.language)
+    }
+
+    func codes() -> CodeService {
+        CodeService(store: store, secret: dependencies.secret, clock: clock, random: dependencies.random)
+    }
+
+    func audit(_ activity: AuditActivity, user: User, status: AuditStatus = .success, context: WebContext) async throws {
+        try await store.appendAudit(AuditEvent(
+            at: clock.now, activity: activity, actor: user.userID, target: user.userID, status: status, requestID: context.requestID))
+    }
+}
+
+extension Policy {
+    /// Whether `user`'s password has expired at `now`, and in how many days it will.
+    func passwordExpiry(of user: User, now: Date) -> (expired: Bool, daysLeft: Int?) {
+        guard passwordExpiryDays > 0, let changed = user.passwordChangedAt else { return (false, nil) }
+        let left = changed.addingTimeInterval(Double(passwordExpiryDays) * 86_400).timeIntervalSince(now)
+        return (left <= 0, Int((left / 86_400).rounded(.up)))
+    }
+}

@@ -1,0 +1,320 @@
+import Foundation
+import Hummingbird
+import Logging
+import SesameCore
+
+/// The registration portal (spec §2.1, the seed's flow): each method the policy offers, "Set it up now", a code by
+/// SMS, call or email, "Verify", "Thanks", and "Finish" once the policy's minimum is met.
+struct RegistrationController {
+    let pages: Pages
+
+    var endpoints: RouteCollection<WebContext> {
+        RouteCollection(context: WebContext.self)
+            .get("register", use: overview)
+            .post("register/finish", use: finish)
+            .get("register/phone", use: phoneForm)
+            .post("register/phone", use: sendPhoneCode)
+            .get("register/email", use: emailForm)
+            .post("register/email", use: sendEmailCode)
+            .post("register/verify", use: verify)
+            .get("register/questions", use: questionsForm)
+            .post("register/questions", use: saveQuestions)
+    }
+
+    /// The signed-in, eligible user and their rules; otherwise the response to give instead.
+    private func registrant(_ context: WebContext) async throws -> Result<(User, Policy, EffectivePolicy), Refusal> {
+        guard let user = try await pages.signedInUser(context) else { return .failure(Refusal(response: PageRenderer.redirect(to: "/signin"))) }
+        let policy = try await pages.policy()
+        guard policy.eligibility(of: user) == .eligible else {
+            let page = try await pages.render("not-enabled", titleKey: "register.title", context: context, status: .forbidden)
+            return .failure(Refusal(response: page))
+        }
+        return .success((user, policy, policy.effective(for: user)))
+    }
+
+    struct Refusal: Error {
+        let response: Response
+    }
+
+    // MARK: Overview and finish
+
+    @Sendable func overview(_ request: Request, context: WebContext) async throws -> Response {
+        switch try await registrant(context) {
+        case .failure(let refusal): return refusal.response
+        case .success(let (user, _, effective)): return try await overviewPage(user, effective, context: context)
+        }
+    }
+
+    private func overviewPage(_ user: User, _ effective: EffectivePolicy, context: WebContext, error: String? = nil) async throws -> Response {
+        let data = user.authentication
+        var methods: [[String: Any]] = []
+        if effective.methods.contains(.mobilePhone) {
+            methods.append(section(
+                "register.phone.heading", link: "/register/phone", verified: data.authenticationPhone?.masked,
+                prepopulated: data.mobilePhone?.masked, context: context))
+        }
+        if effective.methods.contains(.email) {
+            methods.append(section(
+                "register.email.heading", link: "/register/email", verified: data.authenticationEmail?.masked,
+                prepopulated: data.alternateEmail?.masked, context: context))
+        }
+        if effective.methods.contains(.securityQuestions) {
+            let count = data.securityAnswers.count
+            methods.append(section(
+                "register.questions.heading", link: "/register/questions",
+                verified: count >= effective.questionsToRegister ? pages.text("register.questionsDone", ["count": String(count)], context) : nil,
+                prepopulated: nil, context: context, masked: false))
+        }
+        if effective.methods.contains(.officePhone), let office = data.officePhone {
+            methods.append(["heading": pages.text("register.office.heading", context), "state": pages.text("register.office.note", ["value": office.masked], context), "done": true, "link": false])
+        }
+        return try await pages.render("register", titleKey: "register.title", values: [
+            "intro": pages.text("register.intro", ["count": String(effective.methodsRequired)], context),
+            "methods": methods,
+            "backupNote": effective.methods.count > 1,
+            "canFinish": effective.isSatisfied(by: data),
+            "error": error ?? false,
+        ], context: context, status: error == nil ? .ok : .unprocessableContent)
+    }
+
+    private func section(
+        _ headingKey: String, link: String, verified: String?, prepopulated: String?, context: WebContext, masked: Bool = true
+    ) -> [String: Any] {
+        let state: String
+        if let verified {
+            state = masked ? pages.text("register.verified", ["value": verified], context) : verified
+        } else if let prepopulated {
+            state = pages.text("register.prepopulated", ["value": prepopulated], context)
+        } else {
+            state = pages.text("register.notSet", context)
+        }
+        return [
+            "heading": pages.text(headingKey, context), "state": state, "done": verified != nil, "link": link,
+            "button": pages.text(verified == nil ? "register.setUp" : "register.change", context),
+        ]
+    }
+
+    @Sendable func finish(_ request: Request, context: WebContext) async throws -> Response {
+        guard case .success(let (registrant, _, effective)) = try await registrant(context) else { return try await overview(request, context: context) }
+        var user = registrant
+        guard effective.isSatisfied(by: user.authentication) else {
+            return try await overviewPage(user, effective, context: context, error: pages.text("register.needMore", ["count": String(effective.methodsRequired)], context))
+        }
+        user.registration.confirm(at: pages.clock.now)
+        try await pages.store.updateUser(user)
+        try await pages.audit(.registered, user: user, context: context)
+        return PageRenderer.redirect(to: "/account")
+    }
+
+    // MARK: Phone
+
+    @Sendable func phoneForm(_ request: Request, context: WebContext) async throws -> Response {
+        guard case .success(let (user, policy, effective)) = try await registrant(context), effective.methods.contains(.mobilePhone) else {
+            return PageRenderer.redirect(to: "/register")
+        }
+        let phone = user.authentication.authenticationPhone ?? user.authentication.mobilePhone
+        return try await phonePage(policy, context: context, callingCode: phone?.callingCode, region: nil, number: phone?.nationalNumber ?? "", error: nil)
+    }
+
+    private func phonePage(
+        _ policy: Policy, context: WebContext, callingCode: Int?, region: String?, number: String, error: String?
+    ) async throws -> Response {
+        let language = context.language
+        let selectedRegion = region ?? callingCode.flatMap { code in NumberingPlan.regions.first { $0.callingCode == code }?.region }
+            ?? (language == .french ? "FR" : "US")
+        let countries = NumberingPlan.regions
+            .filter { policy.allowedCountryCodes?.contains($0.callingCode) ?? true }
+            .sorted { $0.name(in: language).compare($1.name(in: language), locale: Locale(identifier: language.rawValue)) == .orderedAscending }
+            .map { plan -> [String: Any] in
+                ["region": plan.region, "label": "\(plan.name(in: language)) (+\(plan.callingCode))", "selected": plan.region == selectedRegion]
+            }
+        return try await pages.render("register-phone", titleKey: "register.phone.heading", values: [
+            "countries": countries, "number": number, "error": error ?? false,
+        ], context: context, status: error == nil ? .ok : .unprocessableContent)
+    }
+
+    @Sendable func sendPhoneCode(_ request: Request, context: WebContext) async throws -> Response {
+        guard case .success(let (user, policy, effective)) = try await registrant(context), effective.methods.contains(.mobilePhone) else {
+            return PageRenderer.redirect(to: "/register")
+        }
+        let region = context.form.text("country")
+        let number = context.form.text("number")
+        let channel: CodeChannel = context.form["channel"] == "voice" ? .voice : .sms
+        let retry = { (error: String) in
+            try await phonePage(policy, context: context, callingCode: nil, region: region, number: number, error: error)
+        }
+        guard let plan = NumberingPlan.regions.first(where: { $0.region == region }) else {
+            return try await retry(pages.text("phone.unknownCountryCode", ["code": region], context))
+        }
+        let phone: PhoneNumber
+        do {
+            phone = try PhoneNumber(callingCode: plan.callingCode, number: number)
+        } catch {
+            return try await retry(pages.text(error.message, context))
+        }
+        guard policy.allows(phone) else {
+            return try await retry(pages.text("phone.countryNotAllowed", ["code": String(phone.callingCode)], context))
+        }
+        if let refusal = try await throttle([ThrottleKey(.phoneSend, user.id.uuidString): "throttle.phone", ThrottleKey(.destinationPhone, phone.e164): "throttle.destination"], context: context) {
+            return try await retry(refusal)
+        }
+        return try await sendCode(to: phone.e164, shown: phone.masked, method: "phone", channel: channel, user: user, policy: policy, context: context, retry: retry)
+    }
+
+    // MARK: Email
+
+    @Sendable func emailForm(_ request: Request, context: WebContext) async throws -> Response {
+        guard case .success(let (user, _, effective)) = try await registrant(context), effective.methods.contains(.email) else {
+            return PageRenderer.redirect(to: "/register")
+        }
+        let address = user.authentication.authenticationEmail ?? user.authentication.alternateEmail
+        return try await emailPage(address: address?.value ?? "", error: nil, context: context)
+    }
+
+    private func emailPage(address: String, error: String?, context: WebContext) async throws -> Response {
+        try await pages.render("register-email", titleKey: "register.email.heading", values: ["address": address, "error": error ?? false],
+                               context: context, status: error == nil ? .ok : .unprocessableContent)
+    }
+
+    @Sendable func sendEmailCode(_ request: Request, context: WebContext) async throws -> Response {
+        guard case .success(let (user, policy, effective)) = try await registrant(context), effective.methods.contains(.email) else {
+            return PageRenderer.redirect(to: "/register")
+        }
+        let typed = context.form.text("address")
+        let retry = { (error: String) in try await emailPage(address: typed, error: error, context: context) }
+        let address: EmailAddress
+        do {
+            address = try EmailAddress(typed)
+        } catch {
+            return try await retry(pages.text(error.message, context))
+        }
+        if let refusal = try await throttle([ThrottleKey(.emailSend, user.id.uuidString): "throttle.email"], context: context) {
+            return try await retry(refusal)
+        }
+        return try await sendCode(to: address.value, shown: address.value, method: "email", channel: .email, user: user, policy: policy, context: context, retry: retry)
+    }
+
+    // MARK: Codes
+
+    /// Counts one send against each throttle; the message of the first that refuses, if any.
+    private func throttle(_ keys: KeyValuePairs<ThrottleKey, String>, context: WebContext) async throws -> String? {
+        for (key, message) in keys {
+            let outcome = try await pages.store.recordEvent(key, rule: key.kind.rule, now: pages.clock.now)
+            if !outcome.allowed { return pages.text(message, context) }
+        }
+        return nil
+    }
+
+    private func sendCode(
+        to destination: String, shown: String, method: String, channel: CodeChannel, user: User, policy: Policy,
+        context: WebContext, retry: (String) async throws -> Response
+    ) async throws -> Response {
+        let (code, challenge) = try await pages.codes().issue(for: user.id, purpose: .registration, channel: channel, destination: destination)
+        let message = MessageComposer.verificationCode(code, channel: channel, to: destination, organisation: policy.organisationName, language: context.language)
+        do {
+            try await pages.dependencies.sender.send(message)
+        } catch {
+            context.logger.error("code delivery failed", metadata: ["channel": "\(channel.rawValue)", "error": "\(error)", "support_code": "\(context.requestID)"])
+            return try await retry(pages.text("delivery.failed", context))
+        }
+        context.session?.update {
+            $0.pendingCode = WebSession.PendingCode(challengeID: challenge.id, method: method, destination: destination, channel: channel)
+        }
+        return try await codePage(channel: channel, shown: shown, error: nil, startOver: false, context: context)
+    }
+
+    private func codePage(channel: CodeChannel, shown: String, error: String?, startOver: Bool, context: WebContext) async throws -> Response {
+        let sentKey = switch channel {
+        case .sms: "register.code.sentSMS"
+        case .voice: "register.code.sentVoice"
+        case .email: "register.code.sentEmail"
+        }
+        return try await pages.render("register-code", titleKey: "register.code.label", values: [
+            "sent": pages.text(sentKey, ["destination": shown], context), "error": error ?? false,
+            "startOver": startOver ? (channel == .email ? "/register/email" : "/register/phone") : false,
+        ], context: context, status: error == nil ? .ok : .unprocessableContent)
+    }
+
+    @Sendable func verify(_ request: Request, context: WebContext) async throws -> Response {
+        guard case .success(let (registrant, _, _)) = try await registrant(context), let pending = context.session?.session.pendingCode else {
+            return PageRenderer.redirect(to: "/register")
+        }
+        var user = registrant
+        let shown = pending.method == "phone" ? ((try? PhoneNumber(international: pending.destination))?.masked ?? "") : pending.destination
+        let again = { (key: String, arguments: [String: String], startOver: Bool) in
+            try await codePage(channel: pending.channel, shown: shown, error: pages.text(key, arguments, context), startOver: startOver, context: context)
+        }
+        switch try await pages.codes().verify(context.form.text("code"), challengeID: pending.challengeID) {
+        case .accepted: break
+        case .wrong(let left) where left > 0: return try await again("code.wrong", ["count": String(left)], false)
+        case .wrong, .exhausted: return try await again("code.exhausted", [:], true)
+        case .malformed: return try await again("code.malformed", [:], false)
+        case .expired: return try await again("code.expired", [:], true)
+        case .alreadyUsed, .unknown: return try await again("code.alreadyUsed", [:], true)
+        }
+        let method: AuthenticationMethod
+        if pending.method == "phone" {
+            user.authentication.authenticationPhone = try PhoneNumber(international: pending.destination)
+            method = .mobilePhone
+        } else {
+            user.authentication.authenticationEmail = try EmailAddress(pending.destination)
+            method = .email
+        }
+        try await pages.store.updateUser(user)
+        try await pages.store.appendRegistrationActivity(RegistrationActivity(at: pages.clock.now, userID: user.userID, role: user.reportRole, dataRegistered: method))
+        context.session?.update { $0.pendingCode = nil }
+        return try await pages.render("register-thanks", titleKey: "register.thanks", context: context)
+    }
+
+    // MARK: Security questions
+
+    @Sendable func questionsForm(_ request: Request, context: WebContext) async throws -> Response {
+        guard case .success(let (_, policy, effective)) = try await registrant(context), effective.methods.contains(.securityQuestions) else {
+            return PageRenderer.redirect(to: "/register")
+        }
+        return try await questionsPage(policy, effective, chosen: [:], error: nil, context: context)
+    }
+
+    private func questionsPage(
+        _ policy: Policy, _ effective: EffectivePolicy, chosen: [Int: String], error: String?, context: WebContext
+    ) async throws -> Response {
+        let offered = policy.availableQuestions
+        let slots = (1...effective.questionsToRegister).map { slot -> [String: Any] in
+            [
+                "slot": slot,
+                "options": offered.map { question in
+                    ["id": question.identifier, "text": question.text(in: context.language), "selected": chosen[slot] == question.identifier]
+                },
+            ]
+        }
+        return try await pages.render("register-questions", titleKey: "register.questions.heading", values: [
+            "intro": pages.text("register.questions.intro", ["count": String(effective.questionsToRegister)], context),
+            "slots": slots, "error": error ?? false,
+        ], context: context, status: error == nil ? .ok : .unprocessableContent)
+    }
+
+    @Sendable func saveQuestions(_ request: Request, context: WebContext) async throws -> Response {
+        guard case .success(let (registrant, policy, effective)) = try await registrant(context), effective.methods.contains(.securityQuestions) else {
+            return PageRenderer.redirect(to: "/register")
+        }
+        var user = registrant
+        let slots = 1...effective.questionsToRegister
+        let chosen = Dictionary(uniqueKeysWithValues: slots.map { ($0, context.form.text("question\($0)")) })
+        var answers: [(question: SecurityQuestion, answer: String)] = []
+        for slot in slots {
+            guard let question = SecurityQuestion(identifier: chosen[slot] ?? "") else {
+                return try await questionsPage(policy, effective, chosen: chosen, error: pages.text("questions.tooFew", ["count": String(slots.count)], context), context: context)
+            }
+            answers.append((question, context.form["answer\(slot)"] ?? ""))
+        }
+        do {
+            user.authentication.securityAnswers = try await SecurityAnswerHasher(hasher: pages.dependencies.hasher)
+                .register(answers, required: effective.questionsToRegister, offered: policy.availableQuestions)
+        } catch let error as ValidationError {
+            return try await questionsPage(policy, effective, chosen: chosen, error: pages.text(error.message, context), context: context)
+        }
+        try await pages.store.updateUser(user)
+        try await pages.store.appendRegistrationActivity(RegistrationActivity(at: pages.clock.now, userID: user.userID, role: user.reportRole, dataRegistered: .securityQuestions))
+        return try await pages.render("register-thanks", titleKey: "register.thanks", context: context)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Hummingbird
+import SesameCore
+
+/// Sign-in, sign-out, and what sign-in may interrupt with: an expired password, forced registration, re-confirmation.
+struct SignInController {
+    let pages: Pages
+
+    var endpoints: RouteCollection<WebContext> {
+        RouteCollection(context: WebContext.self)
+            .get("signin", use: show)
+            .post("signin", use: signIn)
+            .post("signout", use: signOut)
+            .get("signin/interrupt", use: interrupt)
+            .get("signin/expired", use: showExpired)
+            .post("signin/expired", use: changeExpired)
+    }
+
+    @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
+        try await form(context, userID: "", error: nil)
+    }
+
+    private func form(_ context: WebContext, userID: String, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        try await pages.render("signin", titleKey: "signin.title", values: ["userID": userID, "error": error ?? false], context: context, status: status)
+    }
+
+    @Sendable func signIn(_ request: Request, context: WebContext) async throws -> Response {
+        let userID = context.form.text("userID")
+        let password = context.form["password"] ?? ""
+        let now = pages.clock.now
+        guard var user = try await pages.store.user(userID: userID), user.enabled else {
+            // Unknown and disabled accounts cost the same work and get the same answer as a wrong password.
+            _ = await pages.dependencies.hasher.verify(password, against: pages.dummyHash)
+            return try await form(context, userID: userID, error: pages.text("signin.failed", context), status: .unauthorized)
+        }
+        if user.lockout.isLocked(at: now) {
+            let minutes = Int((user.lockout.lockedUntil!.timeIntervalSince(now) / 60).rounded(.up))
+            return try await form(context, userID: userID, error: pages.text("signin.locked", ["minutes": String(minutes)], context), status: .forbidden)
+        }
+        guard user.source == .local else {
+            return try await form(context, userID: userID, error: pages.text("signin.directory", context), status: .unauthorized)
+        }
+        // A user without a password verifies against the dummy hash too, so every refusal costs one hash.
+        let right = await pages.dependencies.hasher.verify(password, against: user.passwordHash ?? pages.dummyHash)
+        guard right, let hash = user.passwordHash else {
+            user.lockout.recordFailure(fingerprint: fingerprint(password, user: user), at: now)
+            try await pages.store.updateUser(user)
+            return try await form(context, userID: userID, error: pages.text("signin.failed", context), status: .unauthorized)
+        }
+        user.lockout.clear()
+        if pages.dependencies.hasher.needsRehash(hash) { user.passwordHash = try await pages.dependencies.hasher.hash(password) }
+        try await pages.store.updateUser(user)
+        let policy = try await pages.policy()
+        let expired = policy.passwordExpiry(of: user, now: now).expired
+        context.session?.rotate(newKey: SessionMiddleware.token(pages.dependencies.random), csrfToken: SessionMiddleware.token(pages.dependencies.random))
+        context.session?.update {
+            $0.userID = user.id
+            $0.mustChangePassword = expired
+            $0.pendingCode = nil
+        }
+        return PageRenderer.redirect(to: expired ? "/signin/expired" : next(after: user, policy: policy, now: now))
+    }
+
+    /// Where a signed-in user goes next: the registration interrupt when due, else the account page.
+    private func next(after user: User, policy: Policy, now: Date) -> String {
+        policy.registrationInterrupt(for: user, now: now).map { "/signin/interrupt?kind=\($0.rawValue)" } ?? "/account"
+    }
+
+    /// A keyed digest of a wrong password: smart lockout compares these, and the password itself is never kept.
+    private func fingerprint(_ password: String, user: User) -> String {
+        pages.dependencies.secret.mac("signin.wrong|\(user.id.uuidString)|\(password)").prefix(12).map { String(format: "%02x", $0) }.joined()
+    }
+
+    @Sendable func signOut(_ request: Request, context: WebContext) async throws -> Response {
+        context.session?.rotate(newKey: SessionMiddleware.token(pages.dependencies.random), csrfToken: SessionMiddleware.token(pages.dependencies.random))
+        context.session?.update { $0 = WebSession(csrfToken: $0.csrfToken) }
+        return PageRenderer.redirect(to: "/signin")
+    }
+
+    @Sendable func interrupt(_ request: Request, context: WebContext) async throws -> Response {
+        guard try await pages.signedInUser(context) != nil else { return PageRenderer.redirect(to: "/signin") }
+        let kind = request.uri.queryParameters["kind"].flatMap { RegistrationInterrupt(rawValue: String($0)) } ?? .register
+        return try await pages.render(
+            "interrupt", titleKey: "interrupt.title",
+            values: ["message": pages.text(kind == .register ? "interrupt.register" : "interrupt.reconfirm", context)], context: context)
+    }
+
+    @Sendable func showExpired(_ request: Request, context: WebContext) async throws -> Response {
+        guard try await pages.signedInUser(context) != nil else { return PageRenderer.redirect(to: "/signin") }
+        return try await pages.render("expired", titleKey: "expired.title", values: ["error": false], context: context)
+    }
+
+    @Sendable func changeExpired(_ request: Request, context: WebContext) async throws -> Response {
+        guard var user = try await pages.signedInUser(context) else { return PageRenderer.redirect(to: "/signin") }
+        let policy = try await pages.policy()
+        let current = context.form["current"] ?? ""
+        let new = context.form["new"] ?? ""
+        var errors: [String] = []
+        if await !pages.dependencies.hasher.verify(current, against: user.passwordHash ?? pages.dummyHash) {
+            errors.append(pages.text("change.wrongCurrent", context))
+        } else if new != context.form["confirm"] {
+            errors.append(pages.text("change.mismatch", context))
+        } else {
+            let engine = PasswordPolicyEngine(policy: policy)
+            let rejections = await engine.checkChange(
+                new, context: PasswordContext(givenName: user.givenName, surname: user.surname, organisationName: policy.organisationName),
+                currentHash: user.passwordHash, hasher: pages.dependencies.hasher)
+            errors = rejections.map { pages.text($0.message(rules: engine.rules), context) }
+        }
+        guard errors.isEmpty else {
+            return try await pages.render("expired", titleKey: "expired.title", values: ["errors": errors, "error": true], context: context, status: .unprocessableContent)
+        }
+        user.passwordHash = try await pages.dependencies.hasher.hash(new)
+        user.passwordChangedAt = pages.clock.now
+        try await pages.store.updateUser(user)
+        try await pages.audit(.changePassword, user: user, context: context)
+        context.session?.update { $0.mustChangePassword = false }
+        return PageRenderer.redirect(to: next(after: user, policy: policy, now: pages.clock.now))
+    }
+}

@@ -1,0 +1,81 @@
+import Crypto
+import Foundation
+import Hummingbird
+import SesameCore
+
+/// Loads the browser's session from the store before a page runs, and saves it (setting the cookie) after, when the
+/// page changed it. The cookie holds 32 random bytes; the store keeps only their SHA-256.
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = WebContext
+
+    static let cookieName = "sesame_session"
+    /// Idle sessions end an hour after their last change.
+    static let lifetime: TimeInterval = 3_600
+
+    let store: any SessionStore
+    let clock: any WallClock
+    let random: any RandomSource
+    let secureCookies: Bool
+
+    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
+        var context = context
+        let handle = try await load(request)
+        let originalKey = handle.key
+        context.session = handle
+        var response = try await next(request, context)
+        if handle.needsRotation { try await store.deleteSession(key: Self.digest(originalKey)) }
+        if handle.isDirty {
+            let data = try JSONEncoder().encode(handle.session)
+            try await store.saveSession(key: Self.digest(handle.key), data: data, expiresAt: clock.now.addingTimeInterval(Self.lifetime))
+            response.setCookie(cookie(handle.key))
+        }
+        return response
+    }
+
+    private func load(_ request: Request) async throws -> SessionHandle {
+        if let key = request.cookies[Self.cookieName]?.value,
+            let data = try await store.session(key: Self.digest(key), now: clock.now),
+            let session = try? JSONDecoder().decode(WebSession.self, from: data)
+        {
+            return SessionHandle(session, key: key, isNew: false)
+        }
+        return SessionHandle(WebSession(csrfToken: Self.token(random)), key: Self.token(random), isNew: true)
+    }
+
+    func cookie(_ key: String) -> Cookie {
+        Cookie(name: Self.cookieName, value: key, maxAge: Int(Self.lifetime), path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax)
+    }
+
+    static func token(_ random: any RandomSource) -> String {
+        Data(random.bytes(32)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func digest(_ key: String) -> String {
+        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Every form post must carry the session's CSRF token; the posted form is parsed once here for the pages.
+struct CSRFMiddleware: RouterMiddleware {
+    typealias Context = WebContext
+
+    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
+        guard request.method == .post else { return try await next(request, context) }
+        var request = request
+        var context = context
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        context.form = FormData(urlEncoded: String(buffer: body))
+        guard let expected = context.session?.session.csrfToken, let sent = context.form["_csrf"],
+            constantTimeEqual(Array(expected.utf8), Array(sent.utf8))
+        else {
+            throw PageError.csrf
+        }
+        return try await next(request, context)
+    }
+
+    private func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
+        guard left.count == right.count else { return false }
+        return zip(left, right).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

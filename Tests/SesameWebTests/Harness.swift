@@ -1,0 +1,145 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import SesameCore
+import SesameDelivery
+import SesameStore
+import Synchronization
+import Testing
+
+@testable import SesameWeb
+
+let fastHasher = Argon2idHasher(parameters: Argon2Parameters(memoryKiB: 64, iterations: 1, parallelism: 1))
+let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+let goodPassword = "Zq8#Lw4!Vr2k"
+
+/// A Sesame web application on a fresh SQLite store, with a clock the test moves and an outbox it reads.
+struct Harness {
+    let store: SQLiteStore
+    let clock = ManualClock(t0)
+    let outbox: ConsoleOutbox
+    let application: Application<RouterResponder<WebContext>>
+
+    init() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-web-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        store = try SQLiteStore(path: folder.appendingPathComponent("sesame.sqlite").path)
+        outbox = ConsoleOutbox { _ in }
+        let dependencies = WebDependencies(
+            store: store, hasher: fastHasher, secret: .generate(using: SystemRandomSource()), clock: clock,
+            random: SystemRandomSource(), sender: outbox,
+            components: ComponentStatus(delivery: "development console outbox", directory: "not configured"), secureCookies: false)
+        application = Application(router: try await buildRouter(dependencies: dependencies), logger: Logger(label: "test"))
+    }
+
+    @discardableResult
+    func addUser(
+        _ userID: String = "alice@contoso.com", roles: Set<Role> = [], mobile: String? = nil, email: String? = nil,
+        registered: Bool = false
+    ) async throws -> User {
+        var user = User(
+            userID: userID, displayName: "Alice Martin", givenName: "Alice", surname: "Martin", roles: roles,
+            passwordHash: try await fastHasher.hash(goodPassword), passwordChangedAt: clock.now, createdAt: clock.now)
+        user.authentication.mobilePhone = try mobile.map(PhoneNumber.init(international:))
+        user.authentication.alternateEmail = try email.map(EmailAddress.init)
+        if registered { user.registration.confirm(at: clock.now) }
+        try await store.insertUser(user)
+        return user
+    }
+
+    func setPolicy(_ key: PolicyKey, _ value: String) async throws {
+        try await PolicyService(store: store, clock: clock).set(key, to: value, actor: "test")
+    }
+
+    /// Runs `body` with a browser that keeps cookies between requests.
+    func browse(_ body: @Sendable (Browser) async throws -> Void) async throws {
+        try await application.test(.router) { client in
+            try await body(Browser(client: client))
+        }
+    }
+
+    /// The code in the last message sent, and the message.
+    func lastCode() throws -> (code: String, message: OutgoingMessage) {
+        let message = try #require(outbox.messages.last)
+        let digits = message.text.filter(\.isNumber)
+        let code = message.channel == .voice ? String(digits.prefix(6)) : String(message.text.firstMatch(of: /\d{6}/)!.output)
+        #expect(digits.count >= 6)
+        return (code, message)
+    }
+}
+
+/// A page as a test sees it.
+struct Page: Sendable {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let body: String
+
+    var location: String? { headers[.location] }
+
+    /// The CSRF token of the page's forms.
+    var csrf: String? {
+        body.firstMatch(of: /name="_csrf" value="([^"]*)"/).map { String($0.output.1) }
+    }
+
+    /// Whether the page shows `text` (HTML entities decoded, as a reader sees it).
+    func contains(_ text: String) -> Bool {
+        body.replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&quot;", with: "\"")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&amp;", with: "&").contains(text)
+    }
+}
+
+/// Keeps cookies like a browser and fills in the CSRF token of the last page.
+final class Browser: Sendable {
+    let client: any TestClientProtocol
+    private let state = Mutex<(cookies: [String: String], csrf: String?)>(([:], nil))
+
+    init(client: any TestClientProtocol) {
+        self.client = client
+    }
+
+    @discardableResult
+    func get(_ uri: String, headers: HTTPFields = [:]) async throws -> Page {
+        try await send(uri, method: .get, headers: headers, body: nil)
+    }
+
+    /// Posts a form; the CSRF token of the last page is added unless `csrf` says otherwise.
+    @discardableResult
+    func post(_ uri: String, _ fields: [(String, String)], csrf: String? = nil, includeCSRF: Bool = true) async throws -> Page {
+        var all = fields
+        if includeCSRF { all.append(("_csrf", csrf ?? state.withLock { $0.csrf } ?? "")) }
+        let body = all.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
+        return try await send(uri, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: body)
+    }
+
+    func send(_ uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: String?) async throws -> Page {
+        var headers = headers
+        let cookie = state.withLock { $0.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        if !cookie.isEmpty { headers[.cookie] = cookie }
+        let response = try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        let page = Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
+        state.withLock { state in
+            for setCookie in response.headers[values: .setCookie] {
+                let pair = setCookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+                if pair.count == 2 { state.cookies[String(pair[0])] = String(pair[1]) }
+            }
+            if let token = page.csrf { state.csrf = token }
+        }
+        return page
+    }
+
+    func cookie(_ name: String) -> String? { state.withLock { $0.cookies[name] } }
+
+    private func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+    }
+
+    /// Signs in and follows the redirect; returns where sign-in sent the user.
+    @discardableResult
+    func signIn(_ userID: String = "alice@contoso.com", password: String = goodPassword) async throws -> String? {
+        try await get("/signin")
+        return try await post("/signin", [("userID", userID), ("password", password)]).location
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import HTTPTypes
+import SesameCore
+import SesameDelivery
+import SesameStore
+import Testing
+
+@testable import SesameWeb
+
+@Suite struct SignInTests {
+    @Test func pagesCarryStrictSecurityHeadersAndSafeCookies() async throws {
+        let harness = try await Harness()
+        try await harness.browse { browser in
+            let page = try await browser.get("/signin")
+            #expect(page.status == .ok)
+            #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+            #expect(page.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true)
+            #expect(page.headers[.xContentTypeOptions] == "nosniff")
+            #expect(page.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+            #expect(page.headers[.cacheControl] == "no-store")
+            let cookie = try #require(page.headers[values: .setCookie].first { $0.hasPrefix("sesame_session=") })
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"))
+            #expect(page.contains("href=\"/reset\">Can't access your account?</a>"))
+        }
+    }
+
+    @Test(arguments: [("en", "Your account or password is incorrect."), ("fr", "Votre compte ou votre mot de passe est incorrect.")])
+    func wrongPasswordAndUnknownUserLookTheSame(_ language: String, _ message: String) async throws {
+        let harness = try await Harness()
+        try await harness.addUser()
+        try await harness.browse { browser in
+            try await browser.get("/signin?lang=\(language)")
+            let wrong = try await browser.post("/signin", [("userID", "alice@contoso.com"), ("password", "nope")])
+            let unknown = try await browser.post("/signin", [("userID", "nobody@contoso.com"), ("password", "nope")])
+            #expect(wrong.status == .unauthorized && unknown.status == .unauthorized)
+            #expect(wrong.contains(message) && unknown.contains(message))
+            #expect(wrong.body.replacingOccurrences(of: "alice@contoso.com", with: "X").replacingOccurrences(of: wrong.csrf ?? "", with: "")
+                == unknown.body.replacingOccurrences(of: "nobody@contoso.com", with: "X").replacingOccurrences(of: unknown.csrf ?? "", with: ""))
+        }
+    }
+
+    @Test func successSignsInAndRotatesTheSession() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(mobile: "+33 6 12 34 56 78", registered: true)
+        try await harness.browse { browser in
+            try await browser.get("/signin")
+            let before = browser.cookie("sesame_session")
+            let location = try await browser.signIn()
+            #expect(location == "/account")
+            #expect(browser.cookie("sesame_session") != before, "a new session key after sign-in")
+            let account = try await browser.get("/account")
+            #expect(account.status == .ok && account.contains("Alice Martin") && account.contains("Sign out"))
+            try await browser.post("/signout", [])
+            #expect(try await browser.get("/account").location == "/signin")
+        }
+    }
+
+    @Test func lockoutAfterTenDifferentWrongPasswords() async throws {
+        let harness = try await Harness()
+        try await harness.addUser()
+        try await harness.browse { browser in
+            try await browser.get("/signin")
+            // Repeating one wrong password does not count again (smart lockout).
+            for _ in 1...15 { try await browser.post("/signin", [("userID", "alice@contoso.com"), ("password", "same-wrong")]) }
+            for attempt in 1...9 { try await browser.post("/signin", [("userID", "alice@contoso.com"), ("password", "wrong\(attempt)")]) }
+            let locked = try await browser.post("/signin", [("userID", "alice@contoso.com"), ("password", goodPassword)])
+            #expect(locked.status == .forbidden)
+            #expect(locked.contains("temporarily locked") && locked.contains("Try again in 1 minute(s)"))
+            harness.clock.advance(by: 61)
+            #expect(try await browser.post("/signin", [("userID", "alice@contoso.com"), ("password", goodPassword)]).status == .seeOther)
+        }
+    }
+
+    @Test func formsWithoutTheCSRFTokenAreRefused() async throws {
+        let harness = try await Harness()
+        try await harness.addUser()
+        try await harness.browse { browser in
+            try await browser.get("/signin?lang=fr")
+            let forged = try await browser.post("/signin", [("userID", "alice@contoso.com"), ("password", goodPassword)], csrf: "forged")
+            #expect(forged.status == .forbidden)
+            #expect(forged.contains("Cette page a expiré ou le formulaire a été envoyé deux fois."))
+            #expect(forged.contains("Code d’assistance"))
+            let missing = try await browser.post("/signin", [("userID", "alice@contoso.com"), ("password", goodPassword)], includeCSRF: false)
+            #expect(missing.status == .forbidden)
+        }
+    }
+
+    @Test func oversizedFormsAreRefusedPlainly() async throws {
+        let harness = try await Harness()
+        try await harness.browse { browser in
+            try await browser.get("/signin")
+            let huge = try await browser.post("/signin", [("userID", String(repeating: "a", count: 200_000)), ("password", "x")])
+            #expect(huge.status == .contentTooLarge)
+            #expect(huge.contains("What you sent is too large."))
+        }
+    }
+
+    @Test func languageFromQueryCookieAndHeader() async throws {
+        let harness = try await Harness()
+        try await harness.browse { browser in
+            #expect(try await browser.get("/signin", headers: [.acceptLanguage: "fr-CA,fr;q=0.9,en;q=0.5"]).contains("Se connecter"))
+            #expect(try await browser.get("/signin", headers: [.acceptLanguage: "de, en;q=0.5"]).contains(">Sign in<"))
+            try await browser.get("/signin?lang=fr")
+            #expect(browser.cookie("sesame_lang") == "fr")
+            let remembered = try await browser.get("/signin", headers: [.acceptLanguage: "en"])
+            #expect(remembered.contains("<html lang=\"fr\">") && remembered.contains("Vous ne parvenez pas à accéder à votre compte ?"))
+        }
+    }
+
+    @Test func forcedRegistrationAndReconfirmationInterrupts() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(mobile: "+33 6 12 34 56 78")
+        try await harness.browse { browser in
+            #expect(try await browser.signIn() == "/signin/interrupt?kind=register")
+            let interrupt = try await browser.get("/signin/interrupt?kind=register")
+            #expect(interrupt.contains("Your administrator has required you to verify your contact information"))
+            #expect(interrupt.contains("Verify now") && interrupt.contains("href=\"/account\">Cancel"))
+        }
+        let registered = try await harness.addUser("bob@contoso.com", mobile: "+33 6 12 34 56 79", registered: true)
+        harness.clock.advance(by: 181 * 86_400)
+        try await harness.browse { browser in
+            let location = try await browser.signIn(registered.userID)
+            #expect(location == "/signin/interrupt?kind=reconfirm")
+            let french = try await browser.get("/signin/interrupt?kind=reconfirm&lang=fr")
+            #expect(french.contains("Vous n’avez pas confirmé vos informations de contact"))
+        }
+        try await harness.setPolicy(.requireRegistration, "false")
+        try await harness.browse { browser in
+            let location = try await browser.signIn()
+            #expect(location == "/account")
+        }
+    }
+
+    @Test func expiredPasswordsMustBeChangedFirst() async throws {
+        let harness = try await Harness()
+        try await harness.setPolicy(.passwordExpiryDays, "30")
+        try await harness.addUser(mobile: "+33 6 12 34 56 78", registered: true)
+        harness.clock.advance(by: 20 * 86_400)
+        try await harness.browse { browser in
+            try await browser.signIn()
+            #expect(try await browser.get("/account").contains("Your password expires in 10 day(s)."))
+        }
+        harness.clock.advance(by: 11 * 86_400)
+        try await harness.browse { browser in
+            #expect(try await browser.signIn() == "/signin/expired")
+            #expect(try await browser.get("/account").location == "/signin/expired")
+            #expect(try await browser.get("/signin/expired").contains("Your password has expired"))
+            let wrong = try await browser.post("/signin/expired", [("current", "nope"), ("new", "Yt7$Mx3!Ps9j"), ("confirm", "Yt7$Mx3!Ps9j")])
+            #expect(wrong.status == .unprocessableContent && wrong.contains("Your current password is incorrect."))
+            let same = try await browser.post("/signin/expired", [("current", goodPassword), ("new", goodPassword), ("confirm", goodPassword)])
+            #expect(same.contains("Your new password must be different from your current one."))
+            let banned = try await browser.post("/signin/expired", [("current", goodPassword), ("new", "Password123!"), ("confirm", "Password123!")])
+            #expect(banned.contains("too many times before") || banned.contains("easily guessable"))
+            let done = try await browser.post("/signin/expired", [("current", goodPassword), ("new", "Yt7$Mx3!Ps9j"), ("confirm", "Yt7$Mx3!Ps9j")])
+            #expect(done.location == "/account")
+            #expect(try await browser.get("/account").status == .ok)
+        }
+        #expect(try await harness.store.auditEvents(ActivityQuery()).first?.activity == .changePassword)
+    }
+}
