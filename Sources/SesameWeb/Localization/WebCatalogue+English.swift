@@ -27,7 +27,7 @@ extension WebCatalogue {
         "change.mismatch": "The new passwords don't match.",
         "change.wrongCurrent": "Your current password is incorrect.",
         "account.title": "My account",
-        "account.userID": "User ID",
+        "account.userID": "User ID:",
         "account.methods": "Password reset information",
         "account.register": "Set up password reset",
         "account.notRegistered": "You have not registered for password reset yet.",
@@ -88,7 +88,7 @@ extension WebCatalogue {
         "error.notFound": "This page does not exist.",
         "error.tooLarge": "What you sent is too large.",
         "error.generic": "Something went wrong on our side. Try again in a moment; if it keeps happening, contact your administrator with the support code below.",
-        "error.supportCode": "Support code",
+        "error.supportCode": "Support code:",
         "error.home": "Back to sign-in",
     ]
 }

@@ -27,7 +27,7 @@ extension WebCatalogue {
         "change.mismatch": "Les nouveaux mots de passe ne correspondent pas.",
         "change.wrongCurrent": "Votre mot de passe actuel est incorrect.",
         "account.title": "Mon compte",
-        "account.userID": "Identifiant",
+        "account.userID": "Identifiant :",
         "account.methods": "Informations de réinitialisation du mot de passe",
         "account.register": "Configurer la réinitialisation du mot de passe",
         "account.notRegistered": "Vous ne vous êtes pas encore inscrit à la réinitialisation du mot de passe.",
@@ -88,7 +88,7 @@ extension WebCatalogue {
         "error.notFound": "Cette page n’existe pas.",
         "error.tooLarge": "Ce que vous avez envoyé est trop volumineux.",
         "error.generic": "Un problème est survenu de notre côté. Réessayez dans un instant ; si le problème persiste, contactez votre administrateur en lui indiquant le code d’assistance ci-dessous.",
-        "error.supportCode": "Code d’assistance",
+        "error.supportCode": "Code d’assistance :",
         "error.home": "Retour à la connexion",
     ]
 }

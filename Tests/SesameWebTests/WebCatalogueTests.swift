@@ -1,0 +1,42 @@
+import SesameCore
+import Testing
+
+@testable import SesameWeb
+
+@Suite struct WebCatalogueTests {
+    @Test func frenchAndEnglishHaveTheSameKeysAndPlaceholders() {
+        #expect(Set(WebCatalogue.english.keys) == Set(WebCatalogue.french.keys),
+                "\(Set(WebCatalogue.english.keys).symmetricDifference(WebCatalogue.french.keys))")
+        for (key, text) in WebCatalogue.english {
+            #expect(Catalogue.placeholders(in: text) == Catalogue.placeholders(in: WebCatalogue.french[key] ?? ""), "\(key)")
+        }
+    }
+
+    /// French puts a (narrow) space before : ! ? — the catalogue carries the punctuation, so every text can.
+    @Test func frenchPunctuationIsSpaced() {
+        for (key, text) in WebCatalogue.french {
+            for mark in [":", "!", "?"] where text.contains(mark) {
+                for range in text.ranges(of: mark) where range.lowerBound > text.startIndex {
+                    let before = text[text.index(before: range.lowerBound)]
+                    #expect(before == " " || before == "\u{202F}" || before == "\u{00A0}", "\(key): \(text)")
+                }
+            }
+        }
+    }
+
+    @Test func theSeedsLabelsAreExact() {
+        let expected: [(String, String, String)] = [
+            ("register.title", "Don't lose access to your account!", "Ne perdez pas l’accès à votre compte !"),
+            ("register.setUp", "Set it up now", "Configurer maintenant"),
+            ("register.phone.text", "Text me", "Envoyez-moi un SMS"),
+            ("register.phone.call", "Call me", "Appelez-moi"),
+            ("register.code.verify", "Verify", "Vérifier"),
+            ("register.thanks", "Thanks", "Merci"),
+            ("register.finish", "Finish", "Terminer"),
+        ]
+        for (key, english, french) in expected {
+            #expect(WebCatalogue.english[key] == english)
+            #expect(WebCatalogue.french[key] == french)
+        }
+    }
+}
