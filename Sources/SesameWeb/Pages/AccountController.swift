@@ -10,6 +10,8 @@ struct AccountController {
         RouteCollection(context: WebContext.self)
             .get("", use: home)
             .get("account", use: account)
+            .get("account/password", use: showChange)
+            .post("account/password", use: change)
     }
 
     @Sendable func home(_ request: Request, context: WebContext) async throws -> Response {
@@ -31,5 +33,18 @@ struct AccountController {
             "registered": user.registration.isRegistered,
             "expiryNotice": notice,
         ], context: context)
+    }
+
+    @Sendable func showChange(_ request: Request, context: WebContext) async throws -> Response {
+        guard try await pages.signedInUser(context) != nil else { return PageRenderer.redirect(to: "/signin") }
+        return try await pages.render("change-password", titleKey: "change.title", values: ["error": false, "done": false], context: context)
+    }
+
+    @Sendable func change(_ request: Request, context: WebContext) async throws -> Response {
+        guard let user = try await pages.signedInUser(context) else { return PageRenderer.redirect(to: "/signin") }
+        let errors = try await PasswordChange(pages: pages).apply(context.form, to: user, context: context)
+        return try await pages.render(
+            "change-password", titleKey: "change.title", values: ["errors": errors, "error": !errors.isEmpty, "done": errors.isEmpty],
+            context: context, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 }

@@ -91,30 +91,13 @@ struct SignInController {
     }
 
     @Sendable func changeExpired(_ request: Request, context: WebContext) async throws -> Response {
-        guard var user = try await pages.signedInUser(context) else { return PageRenderer.redirect(to: "/signin") }
-        let policy = try await pages.policy()
-        let current = context.form["current"] ?? ""
-        let new = context.form["new"] ?? ""
-        var errors: [String] = []
-        if await !pages.dependencies.hasher.verify(current, against: user.passwordHash ?? pages.dummyHash) {
-            errors.append(pages.text("change.wrongCurrent", context))
-        } else if new != context.form["confirm"] {
-            errors.append(pages.text("change.mismatch", context))
-        } else {
-            let engine = PasswordPolicyEngine(policy: policy)
-            let rejections = await engine.checkChange(
-                new, context: PasswordContext(givenName: user.givenName, surname: user.surname, organisationName: policy.organisationName),
-                currentHash: user.passwordHash, hasher: pages.dependencies.hasher)
-            errors = rejections.map { pages.text($0.message(rules: engine.rules), context) }
-        }
+        guard let user = try await pages.signedInUser(context) else { return PageRenderer.redirect(to: "/signin") }
+        let errors = try await PasswordChange(pages: pages).apply(context.form, to: user, context: context)
         guard errors.isEmpty else {
             return try await pages.render("expired", titleKey: "expired.title", values: ["errors": errors, "error": true], context: context, status: .unprocessableContent)
         }
-        user.passwordHash = try await pages.dependencies.hasher.hash(new)
-        user.passwordChangedAt = pages.clock.now
-        try await pages.store.updateUser(user)
-        try await pages.audit(.changePassword, user: user, context: context)
         context.session?.update { $0.mustChangePassword = false }
-        return PageRenderer.redirect(to: next(after: user, policy: policy, now: pages.clock.now))
+        let changed = try await pages.signedInUser(context) ?? user
+        return PageRenderer.redirect(to: next(after: changed, policy: try await pages.policy(), now: pages.clock.now))
     }
 }
