@@ -1,0 +1,36 @@
+import Foundation
+import Logging
+import SesameCore
+import ServiceLifecycle
+
+/// Deletes expired sessions and code challenges now and then, so that the store does not grow with dead rows.
+/// Several instances may sweep at once: deleting what is expired is harmless to repeat.
+struct Sweeper: Service {
+    let store: any Store
+    let clock: any WallClock
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await sweep()
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    func sweep() async {
+        do {
+            let now = clock.now
+            let sessions = try await store.deleteSessions(expiredBefore: now)
+            let challenges = try await store.deleteChallenges(expiredBefore: now.addingTimeInterval(-3_600))
+            if sessions + challenges > 0 {
+                logger.debug("swept expired rows", metadata: ["sessions": "\(sessions)", "challenges": "\(challenges)"])
+            }
+        } catch {
+            // The store may be down for a moment; the next round tries again.
+            logger.warning("sweep failed", metadata: ["error": "\(error)"])
+        }
+    }
+}
