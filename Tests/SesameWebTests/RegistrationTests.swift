@@ -45,40 +45,55 @@ import Testing
         #expect(try await harness.store.auditEvents(ActivityQuery()).first?.activity == .registered)
     }
 
-    @Test func callMeSpeaksTheCode() async throws {
+    @Test(arguments: [
+        ("en", "We're calling +44 7• •• •• •• 56.", "Hello. Your Sesame verification code is", "Thanks"),
+        ("fr", "Nous appelons le +44 7• •• •• •• 56.", "Bonjour. Votre code de vérification Sesame est", "Merci"),
+    ])
+    func callMeSpeaksTheCode(_ language: String, _ calling: String, _ spoken: String, _ thanks: String) async throws {
         let harness = try await Harness()
         try await harness.addUser()
         try await harness.browse { browser in
+            try await browser.get("/signin?lang=\(language)")
             try await browser.signIn()
             try await browser.get("/register/phone")
-            let calling = try await browser.post("/register/phone", [("country", "GB"), ("number", "07400 123456"), ("channel", "voice")])
-            #expect(calling.contains("We're calling +44 7• •• •• •• 56."))
+            let page = try await browser.post("/register/phone", [("country", "GB"), ("number", "07400 123456"), ("channel", "voice")])
+            #expect(page.contains(calling))
             let (code, message) = try harness.lastCode()
-            #expect(message.channel == .voice && message.text.contains(code.map(String.init).joined(separator: ", ")))
-            #expect(try await browser.post("/register/verify", [("code", code)]).contains("<h1>Thanks</h1>"))
+            #expect(message.channel == .voice && message.text.hasPrefix(spoken))
+            #expect(message.text.contains(code.map(String.init).joined(separator: ", ")))
+            #expect(try await browser.post("/register/verify", [("code", code)]).contains("<h1>\(thanks)</h1>"))
         }
         #expect(try await harness.store.user(userID: "alice@contoso.com")?.authentication.authenticationPhone?.e164 == "+447400123456")
     }
 
-    @Test func wrongExpiredAndReplayedCodes() async throws {
+    @Test(arguments: [
+        ("en", "Sesame account email verification code", "That code isn't right. You can try 2 more time(s).",
+         "Enter the 6 digits of the code.", "That code has expired. Send a new code.", "Thanks"),
+        ("fr", "Code de vérification de l’adresse e-mail du compte Sesame", "Ce code est incorrect. Vous pouvez encore essayer 2 fois.",
+         "Saisissez les 6 chiffres du code.", "Ce code a expiré. Envoyez un nouveau code.", "Merci"),
+    ])
+    func wrongExpiredAndReplayedCodes(
+        _ language: String, _ subject: String, _ wrongText: String, _ malformed: String, _ expiredText: String, _ thanks: String
+    ) async throws {
         let harness = try await Harness()
         try await harness.addUser()
         try await harness.browse { browser in
+            try await browser.get("/signin?lang=\(language)")
             try await browser.signIn()
             try await browser.get("/register/email")
             try await browser.post("/register/email", [("address", "alice@example.org")])
             let (code, message) = try harness.lastCode()
-            #expect(message.subject == "Sesame account email verification code")
+            #expect(message.subject == subject)
             let wrong = try await browser.post("/register/verify", [("code", code == "000000" ? "000001" : "000000")])
-            #expect(wrong.status == .unprocessableContent && wrong.contains("That code isn't right. You can try 2 more time(s)."))
-            #expect(try await browser.post("/register/verify", [("code", "12")]).contains("Enter the 6 digits of the code."))
+            #expect(wrong.status == .unprocessableContent && wrong.contains(wrongText))
+            #expect(try await browser.post("/register/verify", [("code", "12")]).contains(malformed))
             harness.clock.advance(by: 301)
             let expired = try await browser.post("/register/verify", [("code", code)])
-            #expect(expired.contains("That code has expired. Send a new code.") && expired.contains("href=\"/register/email\""))
+            #expect(expired.contains(expiredText) && expired.contains("href=\"/register/email\""))
             try await browser.get("/register/email")
             try await browser.post("/register/email", [("address", "alice@example.org")])
             let fresh = try harness.lastCode().code
-            #expect(try await browser.post("/register/verify", [("code", fresh)]).contains("Thanks"))
+            #expect(try await browser.post("/register/verify", [("code", fresh)]).contains("<h1>\(thanks)</h1>"))
             // The code is spent and the pending step is gone: replaying it leads nowhere.
             #expect(try await browser.post("/register/verify", [("code", fresh)]).location == "/register")
         }
@@ -100,10 +115,15 @@ import Testing
         }
     }
 
-    @Test func sendsAreThrottledWithTheirMessage() async throws {
+    @Test(arguments: [
+        ("en", "You've tried to verify your phone too many times in the last 1 hour(s). For security reasons, you'll have to wait 24 hour(s) before you can try again."),
+        ("fr", "Vous avez essayé de vérifier votre téléphone trop de fois au cours de la dernière heure. Pour des raisons de sécurité, vous devez attendre 24 heure(s) avant de réessayer."),
+    ])
+    func sendsAreThrottledWithTheirMessage(_ language: String, _ message: String) async throws {
         let harness = try await Harness()
         try await harness.addUser()
         try await harness.browse { browser in
+            try await browser.get("/signin?lang=\(language)")
             try await browser.signIn()
             try await browser.get("/register/phone")
             for index in 1...5 {
@@ -112,7 +132,7 @@ import Testing
             }
             let blocked = try await browser.post("/register/phone", [("country", "FR"), ("number", "06 12 34 56 70"), ("channel", "sms")])
             #expect(blocked.status == .unprocessableContent)
-            #expect(blocked.contains("You've tried to verify your phone too many times in the last 1 hour(s). For security reasons, you'll have to wait 24 hour(s) before you can try again."))
+            #expect(blocked.contains(message))
             #expect(harness.outbox.messages.count == 5, "nothing is sent once blocked")
         }
     }
@@ -133,31 +153,40 @@ import Testing
         }
     }
 
-    @Test func securityQuestions() async throws {
+    @Test(arguments: [
+        ("en", "Security questions", "Your administrator has a••••@example.org on file", "What was the name of your first pet?",
+         "give a different answer to each question", "Thanks"),
+        ("fr", "Questions de sécurité", "Votre administrateur a enregistré a••••@example.org", "Quel était le nom de votre premier animal de compagnie ?",
+         "donnez une réponse différente à chaque question", "Merci"),
+    ])
+    func securityQuestionsWithPrepopulatedEmail(
+        _ language: String, _ heading: String, _ prepopulated: String, _ question: String, _ duplicateText: String, _ thanks: String
+    ) async throws {
         let harness = try await Harness()
         try await harness.setPolicy(.methods, "email,securityQuestions")
         try await harness.setPolicy(.methodsRequired, "2")
         try await harness.addUser(email: "alice@example.org")
         try await harness.browse { browser in
+            try await browser.get("/signin?lang=\(language)")
             try await browser.signIn()
             let overview = try await browser.get("/register")
-            #expect(overview.contains("<h2>Security questions</h2>") && overview.contains("Your administrator has a••••@example.org on file"))
-            let form = try await browser.get("/register/questions")
-            #expect(form.contains("What was the name of your first pet?"))
+            #expect(overview.contains("<h2>\(heading)</h2>") && overview.contains(prepopulated))
+            #expect(try await browser.get("/register/questions").contains(question))
             let duplicate = try await browser.post("/register/questions", [
                 ("question1", "p29"), ("answer1", "Rex"), ("question2", "p2"), ("answer2", " rex "), ("question3", "p3"), ("answer3", "Nice"),
             ])
-            #expect(duplicate.status == .unprocessableContent && duplicate.contains("give a different answer to each question"))
+            #expect(duplicate.status == .unprocessableContent && duplicate.contains(duplicateText))
             let saved = try await browser.post("/register/questions", [
                 ("question1", "p29"), ("answer1", "Rex"), ("question2", "p2"), ("answer2", "Lyon"), ("question3", "p3"), ("answer3", "Nice"),
             ])
-            #expect(saved.contains("<h1>Thanks</h1>"))
+            #expect(saved.contains("<h1>\(thanks)</h1>"))
             // The pre-populated email and the questions make two methods: Finish is open.
             #expect(try await browser.post("/register/finish", []).location == "/account")
         }
         let user = try #require(try await harness.store.user(userID: "alice@contoso.com"))
         #expect(user.authentication.securityAnswers.map(\.question) == [.predefined(29), .predefined(2), .predefined(3)])
         #expect(await fastHasher.verify("rex", against: user.authentication.securityAnswers[0].answerHash))
+        #expect(user.registration.isRegistered)
     }
 
     @Test func finishWaitsForTheMinimum() async throws {
