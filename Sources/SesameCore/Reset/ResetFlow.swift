@@ -1,0 +1,57 @@
+import Foundation
+
+/// One password reset (or unlock) in progress: who was typed, which gates are passed, and the challenge under way.
+/// It lives in the browser's session and moves only through ``ResetService``.
+public struct ResetFlow: Sendable, Codable, Hashable {
+    public let id: UUID
+    /// The user ID as typed: reports show it even when it matches nobody.
+    public let typedUserID: String
+    public let userID: UUID
+    public let startedAt: Date
+    /// Gates passed, in order.
+    public private(set) var passed: [VerificationOption] = []
+    public private(set) var challenge: Challenge?
+
+    /// The gate in progress.
+    public enum Challenge: Sendable, Codable, Hashable {
+        /// A phone option was chosen: the user must first type the full number (spec §2.3).
+        case confirmPhone(VerificationOption)
+        /// A code was sent for this option.
+        case code(VerificationOption, challengeID: UUID, destination: String)
+        /// These questions were drawn.
+        case questions([SecurityQuestion])
+
+        public var option: VerificationOption {
+            switch self {
+            case .confirmPhone(let option), .code(let option, _, _): option
+            case .questions: .securityQuestions
+            }
+        }
+    }
+
+    init(id: UUID = UUID(), typedUserID: String, userID: UUID, startedAt: Date) {
+        self.id = id
+        self.typedUserID = typedUserID
+        self.userID = userID
+        self.startedAt = startedAt
+    }
+
+    /// DESIGN.md §3: 15 minutes from "Who are you?".
+    public static let lifetime: TimeInterval = 15 * 60
+
+    public func hasExpired(at now: Date) -> Bool {
+        now.timeIntervalSince(startedAt) >= Self.lifetime
+    }
+
+    mutating func begin(_ challenge: Challenge) {
+        self.challenge = challenge
+    }
+
+    mutating func pass() {
+        if let option = challenge?.option { passed.append(option) }
+        challenge = nil
+    }
+
+    /// The methods already used: a second gate must use another one (spec §2.3 step 5).
+    public var usedMethods: Set<AuthenticationMethod> { Set(passed.map(\.method)) }
+}

@@ -1,0 +1,51 @@
+/// How "Who are you?" ended.
+public enum ResetStart: Sendable, Hashable {
+    /// Verification begins: the gates to pass and the options for the first one.
+    case verify(ResetFlow, gates: Int, options: [GateOption])
+    /// Spec §2.7 "Your account is not enabled for password reset".
+    case notEnabled
+    /// "We could not verify your account": no or too little data — and every unknown user ID.
+    case cannotVerify
+    /// "Please contact your admin": the password lives in a directory Sesame may not write to.
+    case managedElsewhere
+    /// Too many attempts: "Please use another option…" with the real numbers.
+    case blocked
+    /// Too many reset starts from this address.
+    case tooManyStarts
+}
+
+/// An option offered at a gate, with what the user sees of the destination.
+public struct GateOption: Sendable, Hashable {
+    public let option: VerificationOption
+    /// Masked phone or address; empty for security questions.
+    public let destination: String
+}
+
+/// What happened to a step of a gate.
+public enum GateStep: Sendable, Hashable {
+    /// Waiting for the user: type the phone number, the code, or the answers.
+    case waiting(ResetFlow)
+    /// The gate is passed; `options` are those left for the next gate, empty when all are passed.
+    case passed(ResetFlow, options: [GateOption])
+    /// "Incorrect phone number specified."
+    case incorrectPhoneNumber(ResetFlow)
+    /// A wrong code or answer, with the tries left on this code (questions are redrawn).
+    case wrong(ResetFlow, attemptsLeft: Int?)
+    /// The code expired or was used up: choose the option again.
+    case codeUnusable(ResetFlow)
+    /// "Oops! We encountered an unexpected error while contacting you."
+    case deliveryFailed(ResetFlow)
+    /// Too many attempts; the flow ends.
+    case blocked
+    /// Too many sends to this destination.
+    case destinationThrottled(ResetFlow)
+    /// The 15 minutes are over.
+    case expired
+}
+
+/// How choosing the new password ended.
+public enum PasswordStep: Sendable, Hashable {
+    case rejected([PasswordRejection])
+    case done
+    case expired
+}

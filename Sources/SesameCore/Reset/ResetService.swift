@@ -1,0 +1,265 @@
+import Foundation
+
+/// The reset portal's logic (spec §2.3): eligibility in the spec's order, one or two gates with the first method
+/// removed for the second, the phone-number check before any SMS or call, codes, security questions redrawn after a
+/// wrong answer, throttles, and the new password. Every ending is recorded in the reset activity report.
+public struct ResetService: Sendable {
+    private let store: any Store
+    private let codes: CodeService
+    private let hasher: any PasswordHasher
+    private let sender: any MessageSender
+    private let clock: any WallClock
+    private let random: any RandomSource
+
+    public init(
+        store: any Store, secret: ServerSecret, hasher: any PasswordHasher, sender: any MessageSender, clock: any WallClock,
+        random: any RandomSource
+    ) {
+        self.store = store
+        self.codes = CodeService(store: store, secret: secret, clock: clock, random: random)
+        self.hasher = hasher
+        self.sender = sender
+        self.clock = clock
+        self.random = random
+    }
+
+    // MARK: Who are you?
+
+    /// Checks the typed user ID. An unknown user ID ends exactly like a known user who cannot be verified, and
+    /// nothing is sent.
+    public func start(userID typed: String, clientAddress: String, requestID: String? = nil) async throws -> ResetStart {
+        let now = clock.now
+        guard try await store.recordEvent(ThrottleKey(.clientResetStart, clientAddress), rule: ThrottleKind.clientResetStart.rule, now: now).allowed else {
+            return .tooManyStarts
+        }
+        let policy = try await policy()
+        guard let user = try await store.user(userID: typed.trimmingCharacters(in: .whitespaces)) else {
+            try await record(typed, role: "user", detail: .insufficientMethods, requestID: requestID)
+            return .cannotVerify
+        }
+        switch policy.eligibility(of: user) {
+        case .eligible: break
+        case .accountDisabled:
+            try await record(typed, role: user.reportRole, detail: .accountDisabled, requestID: requestID)
+            return .notEnabled
+        case .disabledForOrganisation:
+            try await record(typed, role: user.reportRole, detail: .disabledForOrganisation, requestID: requestID)
+            return .notEnabled
+        case .notInGroup:
+            try await record(typed, role: user.reportRole, detail: .notInGroup, requestID: requestID)
+            return .notEnabled
+        }
+        let effective = policy.effective(for: user)
+        guard effective.usableMethods(of: user.authentication).count >= effective.methodsRequired else {
+            try await record(typed, role: user.reportRole, detail: .insufficientMethods, requestID: requestID)
+            return .cannotVerify
+        }
+        if user.source == .directory, policy.writeback != true {
+            try await record(typed, role: user.reportRole, detail: .managedInDirectory, requestID: requestID)
+            return .managedElsewhere
+        }
+        if try await store.throttleState(ThrottleKey(.identityProof, user.id.uuidString))?.isBlocked(at: now) == true {
+            return .blocked
+        }
+        let flow = ResetFlow(typedUserID: typed, userID: user.id, startedAt: now)
+        return .verify(flow, gates: effective.methodsRequired, options: options(for: user, policy: policy, excluding: []))
+    }
+
+    /// The options for the next gate: every usable method not used yet (spec §2.3 steps 4–5).
+    func options(for user: User, policy: Policy, excluding used: Set<AuthenticationMethod>) -> [GateOption] {
+        let effective = policy.effective(for: user)
+        let data = user.authentication
+        return effective.usableMethods(of: data).subtracting(used).sorted().flatMap { method -> [GateOption] in
+            switch method {
+            case .email: [GateOption(option: .email, destination: data.resetEmail!.masked)]
+            case .mobilePhone:
+                [GateOption(option: .mobileSMS, destination: data.resetMobilePhone!.masked),
+                 GateOption(option: .mobileVoice, destination: data.resetMobilePhone!.masked)]
+            case .officePhone: [GateOption(option: .officeVoice, destination: data.officePhone!.masked)]
+            case .securityQuestions: [GateOption(option: .securityQuestions, destination: "")]
+            }
+        }
+    }
+
+    // MARK: Gates
+
+    /// Chooses an option for the current gate: phones ask for the number first, email sends a code, questions are drawn.
+    public func choose(_ option: VerificationOption, in flow: ResetFlow, language: Language) async throws -> GateStep {
+        guard !flow.hasExpired(at: clock.now) else { return .expired }
+        let (user, policy) = try await context(of: flow)
+        guard options(for: user, policy: policy, excluding: flow.usedMethods).contains(where: { $0.option == option }) else {
+            return .waiting(flow)
+        }
+        var flow = flow
+        switch option {
+        case .mobileSMS, .mobileVoice, .officeVoice:
+            flow.begin(.confirmPhone(option))
+            return .waiting(flow)
+        case .email:
+            return try await send(.email, to: user.authentication.resetEmail!.value, option: .email, flow: flow, user: user, policy: policy, language: language)
+        case .securityQuestions:
+            flow.begin(.questions(draw(for: user, policy: policy, avoiding: nil)))
+            return .waiting(flow)
+        }
+    }
+
+    /// The user typed the full phone number: it must match the number on file before anything is sent.
+    public func confirmPhone(_ typed: String, in flow: ResetFlow, language: Language) async throws -> GateStep {
+        guard !flow.hasExpired(at: clock.now) else { return .expired }
+        guard case .confirmPhone(let option) = flow.challenge else { return .waiting(flow) }
+        let (user, policy) = try await context(of: flow)
+        let onFile = option == .officeVoice ? user.authentication.officePhone : user.authentication.resetMobilePhone
+        guard let onFile else { return .waiting(flow) }
+        // Phone validations count against the user's phone throttle whether they match or not.
+        let validation = try await store.recordEvent(ThrottleKey(.phoneSend, user.id.uuidString), rule: ThrottleKind.phoneSend.rule, now: clock.now)
+        guard validation.allowed else {
+            try await record(flow, user: user, detail: .blockedPhoneValidation)
+            return .blocked
+        }
+        let matches = (try? PhoneNumber(international: typed)) == onFile
+            || (try? PhoneNumber(callingCode: onFile.callingCode, number: typed)) == onFile
+        guard matches else { return .incorrectPhoneNumber(flow) }
+        guard try await store.recordEvent(ThrottleKey(.destinationPhone, onFile.e164), rule: ThrottleKind.destinationPhone.rule, now: clock.now).allowed else {
+            return .destinationThrottled(flow)
+        }
+        return try await send(option == .mobileSMS ? .sms : .voice, to: onFile.e164, option: option, flow: flow, user: user, policy: policy, language: language)
+    }
+
+    private func send(
+        _ channel: CodeChannel, to destination: String, option: VerificationOption, flow: ResetFlow, user: User, policy: Policy,
+        language: Language
+    ) async throws -> GateStep {
+        var flow = flow
+        if channel == .email {
+            guard try await store.recordEvent(ThrottleKey(.emailSend, user.id.uuidString), rule: ThrottleKind.emailSend.rule, now: clock.now).allowed else {
+                try await record(flow, user: user, detail: .blockedInvalidCodes(.email))
+                return .blocked
+            }
+        }
+        let (code, challenge) = try await codes.issue(for: user.id, purpose: .reset, channel: channel, destination: destination)
+        do {
+            try await sender.send(MessageComposer.verificationCode(code, channel: channel, to: destination, organisation: policy.organisationName, language: language))
+        } catch {
+            flow.begin(.code(option, challengeID: challenge.id, destination: destination))
+            return .deliveryFailed(flow)
+        }
+        flow.begin(.code(option, challengeID: challenge.id, destination: destination))
+        return .waiting(flow)
+    }
+
+    /// Checks a typed code. Wrong codes count as failed identity proofs; the fifth blocks the user for 24 hours.
+    public func verifyCode(_ typed: String, in flow: ResetFlow) async throws -> GateStep {
+        guard !flow.hasExpired(at: clock.now) else { return .expired }
+        guard case .code(let option, let challengeID, _) = flow.challenge else { return .waiting(flow) }
+        let (user, policy) = try await context(of: flow)
+        switch try await codes.verify(typed, challengeID: challengeID) {
+        case .accepted:
+            return passed(flow, user: user, policy: policy)
+        case .malformed:
+            return .wrong(flow, attemptsLeft: nil)
+        case .wrong(let left):
+            guard try await failedProof(flow, user: user, option: option) else { return .blocked }
+            return left > 0 ? .wrong(flow, attemptsLeft: left) : .codeUnusable(flow)
+        case .expired, .exhausted, .alreadyUsed, .unknown:
+            return .codeUnusable(flow)
+        }
+    }
+
+    /// Checks the answers to the drawn questions; a wrong set is a failed proof and draws the questions again.
+    public func answer(_ answers: [SecurityQuestion: String], in flow: ResetFlow) async throws -> GateStep {
+        guard !flow.hasExpired(at: clock.now) else { return .expired }
+        guard case .questions(let drawn) = flow.challenge else { return .waiting(flow) }
+        let (user, policy) = try await context(of: flow)
+        let right = await SecurityAnswerHasher(hasher: hasher)
+            .verify(answers, draw: QuestionDraw(questions: drawn), registered: user.authentication.securityAnswers)
+        if right { return passed(flow, user: user, policy: policy) }
+        guard try await failedProof(flow, user: user, option: .securityQuestions) else { return .blocked }
+        var redrawn = flow
+        redrawn.begin(.questions(draw(for: user, policy: policy, avoiding: QuestionDraw(questions: drawn))))
+        return .wrong(redrawn, attemptsLeft: nil)
+    }
+
+    private func passed(_ flow: ResetFlow, user: User, policy: Policy) -> GateStep {
+        var flow = flow
+        flow.pass()
+        let required = policy.effective(for: user).methodsRequired
+        let left = flow.passed.count >= required ? [] : options(for: user, policy: policy, excluding: flow.usedMethods)
+        return .passed(flow, options: left)
+    }
+
+    /// Counts a failed proof; `false` when it blocked the user (the block is recorded).
+    private func failedProof(_ flow: ResetFlow, user: User, option: VerificationOption) async throws -> Bool {
+        let outcome = try await store.recordEvent(ThrottleKey(.identityProof, user.id.uuidString), rule: ThrottleKind.identityProof.rule, now: clock.now)
+        guard outcome.allowed, !outcome.state.isBlocked(at: clock.now) else {
+            try await record(flow, user: user, detail: .blockedInvalidCodes(option))
+            try await store.appendAudit(AuditEvent(
+                at: clock.now, activity: .blocked, actor: "anonymous", target: user.userID, status: .failure,
+                detail: ResetDetail.blockedInvalidCodes(option).text.description))
+            return false
+        }
+        return true
+    }
+
+    private func draw(for user: User, policy: Policy, avoiding previous: QuestionDraw?) -> [SecurityQuestion] {
+        QuestionDraw.draw(
+            from: user.authentication.securityAnswers.map(\.question), count: policy.effective(for: user).questionsToReset,
+            avoiding: previous, using: random
+        ).questions
+    }
+
+    // MARK: New password
+
+    /// Whether every required gate is passed.
+    public func isVerified(_ flow: ResetFlow) async throws -> Bool {
+        let (user, policy) = try await context(of: flow)
+        return flow.passed.count >= policy.effective(for: user).methodsRequired
+    }
+
+    /// Sets the new password once every gate is passed. A reset may reuse the current password (spec §2.5), always
+    /// unlocks, and clears the user's throttles.
+    public func setPassword(_ password: String, in flow: ResetFlow, requestID: String? = nil) async throws -> PasswordStep {
+        guard !flow.hasExpired(at: clock.now) else { return .expired }
+        guard try await isVerified(flow) else { return .rejected([]) }
+        var (user, policy) = try await context(of: flow)
+        let engine = PasswordPolicyEngine(policy: policy)
+        let rejections = engine.check(password, context: PasswordContext(givenName: user.givenName, surname: user.surname, organisationName: policy.organisationName))
+        guard rejections.isEmpty else { return .rejected(rejections) }
+        user.passwordHash = try await hasher.hash(password)
+        user.passwordChangedAt = clock.now
+        user.lockout.clear()
+        try await store.updateUser(user)
+        try await store.clearThrottles(subject: user.id.uuidString, kinds: ThrottleKind.perUser)
+        try await store.appendAudit(AuditEvent(at: clock.now, activity: .selfServiceResetPassword, actor: user.userID, target: user.userID, requestID: requestID))
+        try await record(flow, user: user, detail: .succeeded, requestID: requestID)
+        return .done
+    }
+
+    /// Records how a flow that did not succeed ended: cancelled, abandoned, contacted an administrator.
+    public func end(_ flow: ResetFlow, detail: ResetDetail, requestID: String? = nil) async throws {
+        let user = try await store.user(id: flow.userID)
+        try await store.appendResetActivity(ResetActivity(
+            at: clock.now, userID: flow.typedUserID, role: user?.reportRole ?? "user", methodsUsed: flow.passed, detail: detail, requestID: requestID))
+    }
+
+    // MARK: Helpers
+
+    private func policy() async throws -> Policy {
+        try await store.policy()?.policy ?? Policy()
+    }
+
+    private func context(of flow: ResetFlow) async throws -> (User, Policy) {
+        guard let user = try await store.user(id: flow.userID) else { throw StoreError.notFound("user") }
+        return (user, try await policy())
+    }
+
+    private func record(_ typed: String, role: String, detail: ResetDetail, requestID: String?) async throws {
+        try await store.appendResetActivity(ResetActivity(at: clock.now, userID: typed, role: role, methodsUsed: [], detail: detail, requestID: requestID))
+    }
+
+    private func record(_ flow: ResetFlow, user: User, detail: ResetDetail, requestID: String? = nil) async throws {
+        var methods = flow.passed
+        if detail.result != .succeeded, let current = flow.challenge?.option { methods.append(current) }
+        try await store.appendResetActivity(ResetActivity(
+            at: clock.now, userID: flow.typedUserID, role: user.reportRole, methodsUsed: methods, detail: detail, requestID: requestID))
+    }
+}

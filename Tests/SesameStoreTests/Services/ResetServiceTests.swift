@@ -1,0 +1,196 @@
+import Foundation
+import SesameCore
+import Synchronization
+import Testing
+
+/// Records what would be sent, or fails every send, for the reset flow tests (no telecom provider runs here).
+final class RecordingSender: MessageSender {
+    let failing: Bool
+    private let sent = Mutex<[OutgoingMessage]>([])
+
+    init(failing: Bool = false) {
+        self.failing = failing
+    }
+
+    func send(_ message: OutgoingMessage) async throws {
+        if failing { throw DeliveryError("provider unreachable") }
+        sent.withLock { $0.append(message) }
+    }
+
+    var messages: [OutgoingMessage] { sent.withLock { $0 } }
+    var lastCode: String? { messages.last.flatMap { $0.text.firstMatch(of: /\d{6}/).map { String($0.output) } } }
+}
+
+@Suite struct ResetServiceTests {
+    let clock = ManualClock(t0)
+    let store: any Store
+    let sender = RecordingSender()
+    let service: ResetService
+
+    init() throws {
+        store = try StoreAdapter.sqlite.make()
+        service = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, sender: sender, clock: clock, random: SeededRandomSource(seed: 9))
+    }
+
+    func addUser(_ userID: String = "alice@contoso.com", roles: Set<Role> = [], mobile: String? = "+33 6 12 34 56 78", email: String? = nil, questions: Int = 0) async throws -> User {
+        var user = User(userID: userID, givenName: "Alice", surname: "Martin", roles: roles, passwordHash: try await fastHasher.hash("Zq8#Lw4!Vr2k"), createdAt: t0)
+        user.authentication.mobilePhone = try mobile.map(PhoneNumber.init(international:))
+        user.authentication.alternateEmail = try email.map(EmailAddress.init)
+        for number in stride(from: 1, through: questions, by: 1) {
+            user.authentication.securityAnswers.append(SecurityAnswer(question: .predefined(number), answerHash: try await fastHasher.hash("answer \(number)")))
+        }
+        for index in 1...12 { user.lockout.recordFailure(fingerprint: "f\(index)", at: t0) }
+        try await store.insertUser(user)
+        return user
+    }
+
+    func flow(_ start: ResetStart) throws -> (ResetFlow, [GateOption]) {
+        guard case .verify(let flow, _, let options) = start else { throw TestFailure("expected verification, got \(start)") }
+        return (flow, options)
+    }
+
+    func waiting(_ step: GateStep) throws -> ResetFlow {
+        guard case .waiting(let flow) = step else { throw TestFailure("expected waiting, got \(step)") }
+        return flow
+    }
+
+    @Test func unknownUsersEndLikeUsersWhoCannotBeVerifiedAndNothingIsSent() async throws {
+        _ = try await addUser("bob@contoso.com", mobile: nil)
+        #expect(try await service.start(userID: "ghost@contoso.com", clientAddress: "10.0.0.1") == .cannotVerify)
+        #expect(try await service.start(userID: "bob@contoso.com", clientAddress: "10.0.0.1") == .cannotVerify)
+        #expect(sender.messages.isEmpty)
+        let rows = try await store.resetActivities(ActivityQuery())
+        #expect(Set(rows.map(\.userID)) == ["ghost@contoso.com", "bob@contoso.com"] && rows.allSatisfy { $0.result == .failed })
+    }
+
+    @Test func eligibilityFailures() async throws {
+        var disabled = try await addUser("off@contoso.com")
+        disabled.enabled = false
+        try await store.updateUser(disabled)
+        #expect(try await service.start(userID: "off@contoso.com", clientAddress: "a") == .notEnabled)
+        _ = try await addUser()
+        _ = try await store.savePolicy(try Policy().setting(.group, to: "sspr").setting(.enabled, to: "selected"), expectedVersion: 0)
+        #expect(try await service.start(userID: "alice@contoso.com", clientAddress: "a") == .notEnabled)
+        _ = try await store.savePolicy(try Policy().setting(.methodsRequired, to: "2"), expectedVersion: 1)
+        #expect(try await service.start(userID: "alice@contoso.com", clientAddress: "a") == .cannotVerify, "one method on file, two required")
+        let details = try await store.resetActivities(ActivityQuery()).map(\.detail)
+        #expect(details == [.insufficientMethods, .notInGroup, .accountDisabled])
+    }
+
+    @Test func oneGateBySMSWithThePhoneNumberCheck() async throws {
+        let user = try await addUser()
+        let (started, options) = try flow(try await service.start(userID: "Alice@contoso.com", clientAddress: "a"))
+        #expect(options.map(\.option) == [.mobileSMS, .mobileVoice] && options[0].destination == "+33 6•• •• •• 78")
+        var flow = try waiting(try await service.choose(.mobileSMS, in: started, language: .french))
+        #expect(sender.messages.isEmpty, "nothing is sent before the number is typed")
+        guard case .incorrectPhoneNumber = try await service.confirmPhone("06 12 34 56 79", in: flow, language: .french) else { throw TestFailure("wrong number accepted") }
+        #expect(sender.messages.isEmpty)
+        flow = try waiting(try await service.confirmPhone("06 12 34 56 78", in: flow, language: .french))
+        #expect(sender.messages.map(\.to) == ["+33612345678"] && sender.messages[0].language == .french)
+        guard case .passed(let verified, let left) = try await service.verifyCode(sender.lastCode!, in: flow) else { throw TestFailure("right code refused") }
+        #expect(left.isEmpty && verified.passed == [.mobileSMS])
+        guard case .rejected(let reasons) = try await service.setPassword("short", in: verified) else { throw TestFailure("weak password accepted") }
+        #expect(reasons.contains(.tooShort) && reasons.contains(.notEnoughCharacterClasses))
+        #expect(try await service.setPassword("Yt7$Mx3!Ps9j", in: verified) == .done)
+        let after = try #require(try await store.user(id: user.id))
+        #expect(await fastHasher.verify("Yt7$Mx3!Ps9j", against: after.passwordHash!))
+        #expect(!after.lockout.isLocked(at: clock.now), "a reset unlocks")
+        let row = try #require(try await store.resetActivities(ActivityQuery()).first)
+        #expect(row.result == .succeeded && row.methodsUsed == [.mobileSMS] && row.userID == "Alice@contoso.com")
+        #expect(try await store.auditEvents(ActivityQuery()).first?.activity == .selfServiceResetPassword)
+    }
+
+    @Test func twoGatesRemoveTheFirstMethod() async throws {
+        _ = try await addUser(roles: [.helpdeskAdmin], email: "alice@example.org")
+        let (started, options) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
+        #expect(Set(options.map(\.option)) == [.email, .mobileSMS, .mobileVoice])
+        let flow = try waiting(try await service.choose(.email, in: started, language: .english))
+        #expect(sender.messages.last?.channel == .email)
+        guard case .passed(let first, let left) = try await service.verifyCode(sender.lastCode!, in: flow) else { throw TestFailure("email code refused") }
+        #expect(left.map(\.option) == [.mobileSMS, .mobileVoice], "email is gone for the second gate")
+        #expect(try await service.setPassword("Yt7$Mx3!Ps9j", in: first) == .rejected([]), "one gate is not enough")
+        #expect(try await service.choose(.email, in: first, language: .english) == .waiting(first), "the used method cannot be chosen again")
+        var second = try waiting(try await service.choose(.mobileVoice, in: first, language: .english))
+        second = try waiting(try await service.confirmPhone("+33 6 12 34 56 78", in: second, language: .english))
+        #expect(sender.messages.last?.channel == .voice)
+        let spoken = sender.messages.last!.text.filter(\.isNumber).prefix(6)
+        guard case .passed(let both, let none) = try await service.verifyCode(String(spoken), in: second) else { throw TestFailure("voice code refused") }
+        #expect(none.isEmpty && both.passed == [.email, .mobileVoice])
+        #expect(try await service.setPassword("Yt7$Mx3!Ps9j", in: both) == .done)
+    }
+
+    @Test func wrongAnswersRedrawTheQuestions() async throws {
+        _ = try await store.savePolicy(try Policy().setting(.methods, to: "securityQuestions,email"), expectedVersion: 0)
+        _ = try await addUser(mobile: nil, questions: 5)
+        let (started, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
+        let flow = try waiting(try await service.choose(.securityQuestions, in: started, language: .english))
+        guard case .questions(let drawn) = flow.challenge else { throw TestFailure("no questions") }
+        #expect(drawn.count == 3)
+        let wrongAnswers = Dictionary(uniqueKeysWithValues: drawn.map { ($0, "nope") })
+        guard case .wrong(let redrawn, _) = try await service.answer(wrongAnswers, in: flow), case .questions(let again) = redrawn.challenge else {
+            throw TestFailure("wrong answers accepted")
+        }
+        #expect(Set(again) != Set(drawn))
+        let right = Dictionary(uniqueKeysWithValues: again.map { question -> (SecurityQuestion, String) in
+            guard case .predefined(let number) = question else { return (question, "") }
+            return (question, "ANSWER  \(number) ")
+        })
+        guard case .passed = try await service.answer(right, in: redrawn) else { throw TestFailure("right answers refused") }
+    }
+
+    @Test func fiveFailedProofsBlockForADay() async throws {
+        let user = try await addUser()
+        var (flow, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
+        flow = try waiting(try await service.choose(.mobileSMS, in: flow, language: .english))
+        flow = try waiting(try await service.confirmPhone("06 12 34 56 78", in: flow, language: .english))
+        var results: [GateStep] = []
+        for _ in 1...3 {
+            let wrong = sender.lastCode == "000000" ? "000001" : "000000"
+            results.append(try await service.verifyCode(wrong, in: flow))
+        }
+        #expect(results.last.map { if case .codeUnusable = $0 { true } else { false } } == true, "three wrong tries void the code")
+        flow = try waiting(try await service.choose(.mobileSMS, in: flow, language: .english))
+        flow = try waiting(try await service.confirmPhone("06 12 34 56 78", in: flow, language: .english))
+        _ = try await service.verifyCode(sender.lastCode == "000000" ? "000001" : "000000", in: flow)
+        #expect(try await service.verifyCode(sender.lastCode == "000000" ? "000001" : "000000", in: flow) == .blocked)
+        #expect(try await service.start(userID: "alice@contoso.com", clientAddress: "a") == .blocked)
+        let blocked = try await store.resetActivities(ActivityQuery()).first
+        #expect(blocked?.detail == .blockedInvalidCodes(.mobileSMS))
+        #expect(try await store.throttleState(ThrottleKey(.identityProof, user.id.uuidString))?.blockedUntil == clock.now.addingTimeInterval(86_400))
+        #expect(try await store.auditEvents(ActivityQuery()).first?.activity == .blocked)
+    }
+
+    @Test func theFlowLastsFifteenMinutes() async throws {
+        _ = try await addUser()
+        let (flow, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
+        clock.advance(by: 15 * 60)
+        #expect(try await service.choose(.mobileSMS, in: flow, language: .english) == .expired)
+        #expect(try await service.setPassword("Yt7$Mx3!Ps9j", in: flow) == .expired)
+    }
+
+    @Test func startsPerAddressAreThrottled() async throws {
+        for _ in 1...20 { #expect(try await service.start(userID: "ghost@contoso.com", clientAddress: "192.0.2.7") == .cannotVerify) }
+        #expect(try await service.start(userID: "ghost@contoso.com", clientAddress: "192.0.2.7") == .tooManyStarts)
+        #expect(try await service.start(userID: "ghost@contoso.com", clientAddress: "192.0.2.8") == .cannotVerify)
+    }
+
+    @Test func deliveryFailuresAreReported() async throws {
+        _ = try await addUser(email: "alice@example.org")
+        let failing = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, sender: RecordingSender(failing: true), clock: clock, random: SystemRandomSource())
+        let (flow, _) = try flow(try await failing.start(userID: "alice@contoso.com", clientAddress: "a"))
+        guard case .deliveryFailed = try await failing.choose(.email, in: flow, language: .english) else { throw TestFailure("no delivery failure") }
+    }
+
+    @Test func cancelAndAbandonAreRecorded() async throws {
+        _ = try await addUser()
+        let (flow, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
+        try await service.end(flow, detail: .cancelledBeforeMethods, requestID: "req-1")
+        let row = try #require(try await store.resetActivities(ActivityQuery()).first)
+        #expect(row.result == .cancelled && row.requestID == "req-1")
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
