@@ -14,10 +14,12 @@ public struct WebDependencies: Sendable {
     public let components: ComponentStatus
     /// Cookies carry `Secure` and responses HSTS when Sesame is reached over https.
     public let secureCookies: Bool
+    /// The CAPTCHA's proof-of-work difficulty (tests lower it).
+    public let captchaBits: Int
 
     public init(
         store: any Store, hasher: any PasswordHasher, secret: ServerSecret, clock: any WallClock, random: any RandomSource,
-        sender: any MessageSender, components: ComponentStatus, secureCookies: Bool
+        sender: any MessageSender, components: ComponentStatus, secureCookies: Bool, captchaBits: Int = 14
     ) {
         self.store = store
         self.hasher = hasher
@@ -27,6 +29,7 @@ public struct WebDependencies: Sendable {
         self.sender = sender
         self.components = components
         self.secureCookies = secureCookies
+        self.captchaBits = captchaBits
     }
 }
 
@@ -73,6 +76,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     }
     router.addRoutes(HealthController(store: dependencies.store, components: dependencies.components).endpoints, atPath: "/health")
     router.get("static/sesame.css", use: try StaticFile(named: "sesame.css", type: "text/css; charset=utf-8").respond)
+    router.get("static/sesame.js", use: try StaticFile(named: "sesame.js", type: "text/javascript; charset=utf-8").respond)
 
     let organisation: @Sendable () async -> String = { (try? await pages.policy().organisationName) ?? Policy().organisationName }
     let site = router.group()
@@ -83,6 +87,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     site.addRoutes(AccountController(pages: pages).endpoints)
     site.addRoutes(SignInController(pages: pages).endpoints)
     site.addRoutes(RegistrationController(pages: pages).endpoints)
+    site.addRoutes(ResetController(pages: pages).endpoints)
     return router
 }
 

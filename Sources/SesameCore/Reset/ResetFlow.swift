@@ -47,6 +47,17 @@ public struct ResetFlow: Sendable, Codable, Hashable {
         self.challenge = challenge
     }
 
+    /// Drops the challenge under way (a code that can no longer be used, a send that failed): choose again.
+    public mutating func dropChallenge() {
+        challenge = nil
+    }
+
+    func droppingChallenge() -> ResetFlow {
+        var flow = self
+        flow.dropChallenge()
+        return flow
+    }
+
     mutating func pass() {
         if let option = challenge?.option { passed.append(option) }
         challenge = nil

@@ -66,7 +66,7 @@ public struct ResetService: Sendable {
     }
 
     /// The options for the next gate: every usable method not used yet (spec §2.3 steps 4–5).
-    func options(for user: User, policy: Policy, excluding used: Set<AuthenticationMethod>) -> [GateOption] {
+    public func options(for user: User, policy: Policy, excluding used: Set<AuthenticationMethod>) -> [GateOption] {
         let effective = policy.effective(for: user)
         let data = user.authentication
         return effective.usableMethods(of: data).subtracting(used).sorted().flatMap { method -> [GateOption] in
@@ -120,7 +120,7 @@ public struct ResetService: Sendable {
             || (try? PhoneNumber(callingCode: onFile.callingCode, number: typed)) == onFile
         guard matches else { return .incorrectPhoneNumber(flow) }
         guard try await store.recordEvent(ThrottleKey(.destinationPhone, onFile.e164), rule: ThrottleKind.destinationPhone.rule, now: clock.now).allowed else {
-            return .destinationThrottled(flow)
+            return .destinationThrottled(flow.droppingChallenge())
         }
         return try await send(option == .mobileSMS ? .sms : .voice, to: onFile.e164, option: option, flow: flow, user: user, policy: policy, language: language)
     }
@@ -140,8 +140,7 @@ public struct ResetService: Sendable {
         do {
             try await sender.send(MessageComposer.verificationCode(code, channel: channel, to: destination, organisation: policy.organisationName, language: language))
         } catch {
-            flow.begin(.code(option, challengeID: challenge.id, destination: destination))
-            return .deliveryFailed(flow)
+            return .deliveryFailed(flow.droppingChallenge())
         }
         flow.begin(.code(option, challengeID: challenge.id, destination: destination))
         return .waiting(flow)
@@ -159,9 +158,9 @@ public struct ResetService: Sendable {
             return .wrong(flow, attemptsLeft: nil)
         case .wrong(let left):
             guard try await failedProof(flow, user: user, option: option) else { return .blocked }
-            return left > 0 ? .wrong(flow, attemptsLeft: left) : .codeUnusable(flow)
+            return left > 0 ? .wrong(flow, attemptsLeft: left) : .codeUnusable(flow.droppingChallenge())
         case .expired, .exhausted, .alreadyUsed, .unknown:
-            return .codeUnusable(flow)
+            return .codeUnusable(flow.droppingChallenge())
         }
     }
 
@@ -231,6 +230,25 @@ public struct ResetService: Sendable {
         try await store.clearThrottles(subject: user.id.uuidString, kinds: ThrottleKind.perUser)
         try await store.appendAudit(AuditEvent(at: clock.now, activity: .selfServiceResetPassword, actor: user.userID, target: user.userID, requestID: requestID))
         try await record(flow, user: user, detail: .succeeded, requestID: requestID)
+        return .done
+    }
+
+    /// Whether the verified user may choose "unlock only" (spec §2.4): the account is locked and the policy allows it.
+    public func canUnlockOnly(_ flow: ResetFlow) async throws -> Bool {
+        let (user, policy) = try await context(of: flow)
+        return policy.allowUnlock && user.lockout.isLocked(at: clock.now)
+    }
+
+    /// Unlocks without changing the password ("Unlock user account (self-service)").
+    public func unlock(_ flow: ResetFlow, requestID: String? = nil) async throws -> PasswordStep {
+        guard !flow.hasExpired(at: clock.now) else { return .expired }
+        guard try await isVerified(flow), try await canUnlockOnly(flow) else { return .rejected([]) }
+        var (user, _) = try await context(of: flow)
+        user.lockout.clear()
+        try await store.updateUser(user)
+        try await store.clearThrottles(subject: user.id.uuidString, kinds: ThrottleKind.perUser)
+        try await store.appendAudit(AuditEvent(at: clock.now, activity: .selfServiceUnlock, actor: user.userID, target: user.userID, requestID: requestID))
+        try await record(flow, user: user, detail: .unlocked, requestID: requestID)
         return .done
     }
 

@@ -11,6 +11,8 @@ struct WebSession: Codable, Sendable, Hashable {
     var userID: UUID?
     /// A code sent during registration, waiting to be typed.
     var pendingCode: PendingCode?
+    /// A password reset in progress (the reset portal needs no sign-in).
+    var reset: ResetFlow?
     /// Signed in with an expired password: only the change-password page is open until it is changed.
     var mustChangePassword: Bool = false
 

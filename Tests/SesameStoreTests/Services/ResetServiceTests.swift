@@ -181,6 +181,23 @@ final class RecordingSender: MessageSender {
         guard case .deliveryFailed = try await failing.choose(.email, in: flow, language: .english) else { throw TestFailure("no delivery failure") }
     }
 
+    @Test func unlockWithoutReset() async throws {
+        let user = try await addUser()
+        var (flow, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
+        #expect(try await service.unlock(flow) == .rejected([]), "not before the gates")
+        flow = try waiting(try await service.choose(.mobileSMS, in: flow, language: .english))
+        flow = try waiting(try await service.confirmPhone("06 12 34 56 78", in: flow, language: .english))
+        guard case .passed(let verified, _) = try await service.verifyCode(sender.lastCode!, in: flow) else { throw TestFailure("code refused") }
+        #expect(try await service.canUnlockOnly(verified))
+        #expect(try await service.unlock(verified) == .done)
+        let after = try #require(try await store.user(id: user.id))
+        #expect(!after.lockout.isLocked(at: clock.now) && after.passwordHash == user.passwordHash, "unlocked, same password")
+        #expect(try await store.resetActivities(ActivityQuery()).first?.detail == .unlocked)
+        #expect(try await store.auditEvents(ActivityQuery()).first?.activity == .selfServiceUnlock)
+        _ = try await store.savePolicy(try Policy().setting(.allowUnlock, to: "false"), expectedVersion: 0)
+        #expect(try await service.canUnlockOnly(verified) == false)
+    }
+
     @Test func cancelAndAbandonAreRecorded() async throws {
         _ = try await addUser()
         let (flow, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))

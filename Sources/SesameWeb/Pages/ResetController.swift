@@ -1,0 +1,280 @@
+import Foundation
+import Hummingbird
+import SesameCore
+
+/// The reset portal (spec §2.3–2.4): "Who are you?" with a CAPTCHA, the gates, the new password or the unlock
+/// choice, and a clear next step for every way it can end. The flow lives in the session; ``ResetService`` decides.
+struct ResetController {
+    let pages: Pages
+
+    var endpoints: RouteCollection<WebContext> {
+        RouteCollection(context: WebContext.self)
+            .get("reset", use: whoAreYou)
+            .post("reset", use: start)
+            .get("reset/verify", use: verify)
+            .post("reset/option", use: chooseOption)
+            .post("reset/phone", use: confirmPhone)
+            .post("reset/code", use: checkCode)
+            .post("reset/questions", use: answerQuestions)
+            .get("reset/password", use: passwordForm)
+            .post("reset/password", use: setPassword)
+            .post("reset/unlock", use: unlock)
+            .post("reset/cancel", use: cancel)
+            .get("reset/contact", use: contact)
+    }
+
+    private var service: ResetService {
+        let dependencies = pages.dependencies
+        return ResetService(
+            store: dependencies.store, secret: dependencies.secret, hasher: dependencies.hasher, sender: dependencies.sender,
+            clock: dependencies.clock, random: dependencies.random)
+    }
+
+    private var captcha: Captcha {
+        Captcha(secret: pages.dependencies.secret, clock: pages.clock, random: pages.dependencies.random, bits: pages.dependencies.captchaBits)
+    }
+
+    // MARK: Who are you?
+
+    @Sendable func whoAreYou(_ request: Request, context: WebContext) async throws -> Response {
+        try await startPage(context, userID: request.uri.queryParameters["userID"].map(String.init) ?? "", error: nil)
+    }
+
+    private func startPage(_ context: WebContext, userID: String, error: String?) async throws -> Response {
+        let (token, first, second) = captcha.issue()
+        return try await pages.render("reset-start", titleKey: "reset.title", values: [
+            "userID": userID, "token": token, "bits": captcha.bits, "error": error ?? false,
+            "question": pages.text("reset.captcha.question", ["first": String(first), "second": String(second)], context),
+        ], context: context, status: error == nil ? .ok : .unprocessableContent)
+    }
+
+    @Sendable func start(_ request: Request, context: WebContext) async throws -> Response {
+        let typed = context.form.text("userID")
+        guard captcha.check(token: context.form.text("captcha"), solution: context.form["solution"], answer: context.form["answer"]) else {
+            return try await startPage(context, userID: typed, error: pages.text("reset.captcha.failed", context))
+        }
+        try await abandon(context)
+        let address = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").first.map(String.init) ?? "direct"
+        switch try await service.start(userID: typed, clientAddress: address, requestID: context.requestID) {
+        case .verify(let flow, _, _):
+            context.session?.update { $0.reset = flow }
+            return PageRenderer.redirect(to: "/reset/verify")
+        case .notEnabled: return try await ending("reset.notEnabled", context, contact: true)
+        case .cannotVerify: return try await ending("reset.cannotVerify", context, contact: true)
+        case .managedElsewhere: return try await ending("reset.managed", context, contact: true)
+        case .blocked: return try await ending("reset.blocked", context, contact: true, status: .tooManyRequests)
+        case .tooManyStarts: return try await ending("reset.tooMany", context, contact: false, status: .tooManyRequests)
+        }
+    }
+
+    /// A flow left unfinished when a new one starts is recorded as abandoned, at the step it reached.
+    private func abandon(_ context: WebContext) async throws {
+        guard let flow = context.session?.session.reset else { return }
+        let detail: ResetDetail
+        if let option = flow.challenge?.option {
+            detail = .abandonedAfterStartingOption(option)
+        } else if try await service.isVerified(flow) {
+            detail = .abandonedBeforeNewPassword
+        } else if let last = flow.passed.last {
+            detail = .abandonedAfterCompletingOption(last)
+        } else {
+            detail = .abandonedAfterUserID
+        }
+        try await service.end(flow, detail: detail, requestID: context.requestID)
+        context.session?.update { $0.reset = nil }
+    }
+
+    // MARK: Gates
+
+    /// The current step of the flow in the session, or where to go instead.
+    private func current(_ context: WebContext) async throws -> Result<ResetFlow, Refusal> {
+        guard let flow = context.session?.session.reset else { return .failure(Refusal(response: PageRenderer.redirect(to: "/reset"))) }
+        guard !flow.hasExpired(at: pages.clock.now) else {
+            context.session?.update { $0.reset = nil }
+            return .failure(Refusal(response: try await ending("reset.expired", context, contact: false)))
+        }
+        return .success(flow)
+    }
+
+    struct Refusal: Error {
+        let response: Response
+    }
+
+    @Sendable func verify(_ request: Request, context: WebContext) async throws -> Response {
+        switch try await current(context) {
+        case .failure(let refusal): return refusal.response
+        case .success(let flow): return try await gatePage(flow, context: context, error: nil)
+        }
+    }
+
+    private func gatePage(_ flow: ResetFlow, context: WebContext, error: String?) async throws -> Response {
+        let status: HTTPResponse.Status = error == nil ? .ok : .unprocessableContent
+        let (user, policy) = try await userAndPolicy(flow)
+        let gates = policy.effective(for: user).methodsRequired
+        if flow.passed.count >= gates { return PageRenderer.redirect(to: "/reset/password") }
+        let step = pages.text("reset.gate", ["step": String(flow.passed.count + 1), "gates": String(gates)], context)
+        var values: [String: Any] = ["step": step, "error": error ?? false]
+        switch flow.challenge {
+        case nil:
+            values["options"] = service.options(for: user, policy: policy, excluding: flow.usedMethods).enumerated().map { index, option in
+                ["value": option.option.rawValue, "checked": index == 0,
+                 "label": pages.text("reset.option.\(option.option.rawValue)", ["destination": option.destination], context)]
+            }
+            return try await pages.render("reset-options", titleKey: "reset.title", values: values, context: context, status: status)
+        case .confirmPhone(let option):
+            let phone = option == .officeVoice ? user.authentication.officePhone : user.authentication.resetMobilePhone
+            values["prompt"] = pages.text("reset.phone.prompt", ["destination": phone?.masked ?? ""], context)
+            values["send"] = pages.text(option == .mobileSMS ? "reset.phone.text" : "reset.phone.call", context)
+            return try await pages.render("reset-phone", titleKey: "reset.title", values: values, context: context, status: status)
+        case .code(let option, _, let destination):
+            let shown = option == .email ? destination : ((try? PhoneNumber(international: destination))?.masked ?? "")
+            let key = option == .email ? "register.code.sentEmail" : (option == .mobileSMS ? "register.code.sentSMS" : "register.code.sentVoice")
+            values["sent"] = pages.text(key, ["destination": shown], context)
+            return try await pages.render("reset-code", titleKey: "reset.title", values: values, context: context, status: status)
+        case .questions(let drawn):
+            values["questions"] = drawn.enumerated().map { index, question in
+                ["index": index + 1, "id": question.identifier, "text": question.text(in: context.language)]
+            }
+            return try await pages.render("reset-questions", titleKey: "reset.title", values: values, context: context, status: status)
+        }
+    }
+
+    @Sendable func chooseOption(_ request: Request, context: WebContext) async throws -> Response {
+        guard case .success(let flow) = try await current(context) else { return try await verify(request, context: context) }
+        guard let option = VerificationOption(rawValue: context.form.text("option")) else { return try await gatePage(flow, context: context, error: nil) }
+        return try await show(try await service.choose(option, in: flow, language: context.language), context: context)
+    }
+
+    @Sendable func confirmPhone(_ request: Request, context: WebContext) async throws -> Response {
+        guard case .success(let flow) = try await current(context) else { return try await verify(request, context: context) }
+        return try await show(try await service.confirmPhone(context.form.text("number"), in: flow, language: context.language), context: context)
+    }
+
+    @Sendable func checkCode(_ request: Request, context: WebContext) async throws -> Response {
+        guard case .success(let flow) = try await current(context) else { return try await verify(request, context: context) }
+        return try await show(try await service.verifyCode(context.form.text("code"), in: flow), context: context)
+    }
+
+    @Sendable func answerQuestions(_ request: Request, context: WebContext) async throws -> Response {
+        guard case .success(let flow) = try await current(context) else { return try await verify(request, context: context) }
+        guard case .questions(let drawn) = flow.challenge else { return try await gatePage(flow, context: context, error: nil) }
+        let answers = Dictionary(uniqueKeysWithValues: drawn.enumerated().map { index, question in
+            (question, context.form["answer\(index + 1)"] ?? "")
+        })
+        return try await show(try await service.answer(answers, in: flow), context: context)
+    }
+
+    /// Turns a gate's outcome into the next page, keeping the flow in the session.
+    private func show(_ step: GateStep, context: WebContext) async throws -> Response {
+        let keep = { (flow: ResetFlow) in context.session?.update { $0.reset = flow } }
+        switch step {
+        case .waiting(let flow), .passed(let flow, _):
+            keep(flow)
+            return PageRenderer.redirect(to: "/reset/verify")
+        case .incorrectPhoneNumber(let flow):
+            return try await gatePage(flow, context: context, error: pages.text("reset.phone.incorrect", context))
+        case .wrong(let flow, let left):
+            keep(flow)
+            let message = switch (flow.challenge, left) {
+            case (.questions?, _): pages.text("reset.questions.wrong", context)
+            case (_, let left?): pages.text("code.wrong", ["count": String(left)], context)
+            case (_, nil): pages.text("code.malformed", context)
+            }
+            return try await gatePage(flow, context: context, error: message)
+        case .codeUnusable(let flow):
+            keep(flow)
+            return try await gatePage(flow, context: context, error: pages.text("code.exhausted", context))
+        case .deliveryFailed(let flow):
+            keep(flow)
+            return try await gatePage(flow, context: context, error: pages.text("delivery.failed", context))
+        case .destinationThrottled(let flow):
+            keep(flow)
+            return try await gatePage(flow, context: context, error: pages.text("throttle.destination", context))
+        case .blocked:
+            context.session?.update { $0.reset = nil }
+            return try await ending("reset.blocked", context, contact: true, status: .tooManyRequests)
+        case .expired:
+            context.session?.update { $0.reset = nil }
+            return try await ending("reset.expired", context, contact: false)
+        }
+    }
+
+    // MARK: New password or unlock
+
+    @Sendable func passwordForm(_ request: Request, context: WebContext) async throws -> Response {
+        guard case .success(let flow) = try await current(context) else { return try await verify(request, context: context) }
+        guard try await service.isVerified(flow) else { return PageRenderer.redirect(to: "/reset/verify") }
+        if request.uri.queryParameters["choose"] == nil, try await service.canUnlockOnly(flow) {
+            return try await pages.render("reset-unlock", titleKey: "reset.unlock.title", context: context)
+        }
+        return try await passwordPage(context, errors: [])
+    }
+
+    private func passwordPage(_ context: WebContext, errors: [String]) async throws -> Response {
+        try await pages.render("reset-password", titleKey: "reset.password.title", values: ["errors": errors, "error": !errors.isEmpty],
+                               context: context, status: errors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    @Sendable func setPassword(_ request: Request, context: WebContext) async throws -> Response {
+        guard case .success(let flow) = try await current(context) else { return try await verify(request, context: context) }
+        let password = context.form["new"] ?? ""
+        guard password == context.form["confirm"] else { return try await passwordPage(context, errors: [pages.text("change.mismatch", context)]) }
+        switch try await service.setPassword(password, in: flow, requestID: context.requestID) {
+        case .done:
+            context.session?.update { $0.reset = nil }
+            return try await ending("reset.done", context, contact: false, signIn: true)
+        case .rejected(let reasons) where reasons.isEmpty:
+            return PageRenderer.redirect(to: "/reset/verify")
+        case .rejected(let reasons):
+            let rules = PasswordRules.default
+            return try await passwordPage(context, errors: reasons.map { pages.text($0.message(rules: rules), context) })
+        case .expired:
+            context.session?.update { $0.reset = nil }
+            return try await ending("reset.expired", context, contact: false)
+        }
+    }
+
+    @Sendable func unlock(_ request: Request, context: WebContext) async throws -> Response {
+        guard case .success(let flow) = try await current(context) else { return try await verify(request, context: context) }
+        guard try await service.unlock(flow, requestID: context.requestID) == .done else { return PageRenderer.redirect(to: "/reset/password?choose=password") }
+        context.session?.update { $0.reset = nil }
+        return try await ending("reset.unlocked", context, contact: false, signIn: true)
+    }
+
+    // MARK: Endings
+
+    @Sendable func cancel(_ request: Request, context: WebContext) async throws -> Response {
+        if let flow = context.session?.session.reset {
+            let verified = try await service.isVerified(flow)
+            try await service.end(flow, detail: verified ? .cancelledBeforeNewPassword : .cancelledBeforeMethods, requestID: context.requestID)
+            context.session?.update { $0.reset = nil }
+        }
+        return try await ending("reset.cancelled", context, contact: false)
+    }
+
+    @Sendable func contact(_ request: Request, context: WebContext) async throws -> Response {
+        if let flow = context.session?.session.reset {
+            let option = flow.challenge?.option ?? flow.passed.last
+            try await service.end(flow, detail: option.map(ResetDetail.contactedAdminAfterOption) ?? .contactedAdminBeforeOption, requestID: context.requestID)
+            context.session?.update { $0.reset = nil }
+        }
+        return try await ending("reset.contacted", context, contact: false)
+    }
+
+    /// A final page: a title, what happened, the support code, and the way on (the helpdesk link when configured).
+    private func ending(
+        _ key: String, _ context: WebContext, contact: Bool, signIn: Bool = false, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let helpdesk = try await pages.policy().helpdeskLink
+        return try await pages.render("reset-message", titleKey: "\(key).title", values: [
+            "heading": pages.text("\(key).title", context), "text": pages.text("\(key).text", context),
+            "contact": contact ? (helpdesk?.href ?? "/reset/contact") : false, "external": helpdesk.map { if case .url = $0 { true } else { false } } ?? false,
+            "signIn": signIn,
+        ], context: context, status: status)
+    }
+
+    private func userAndPolicy(_ flow: ResetFlow) async throws -> (User, Policy) {
+        guard let user = try await pages.store.user(id: flow.userID) else { throw PageError.generic }
+        return (user, try await pages.policy())
+    }
+}
