@@ -1,0 +1,212 @@
+import Foundation
+import HTTPTypes
+import SesameCore
+import SesameDelivery
+import SesameStore
+import Testing
+
+@testable import SesameWeb
+
+@Suite struct ResetPortalTests {
+    @Test(arguments: [
+        ("en", "Who are you?", "Text my mobile phone (+33 6•• •• •• 78)", "Incorrect phone number specified.", "Your password has been reset"),
+        ("fr", "Qui êtes-vous ?", "Envoyer un SMS sur mon téléphone mobile (+33 6•• •• •• 78)", "Numéro de téléphone incorrect.", "Votre mot de passe a été réinitialisé"),
+    ])
+    func oneGateBySMS(_ language: String, _ who: String, _ option: String, _ incorrect: String, _ done: String) async throws {
+        let harness = try await Harness()
+        try await harness.addUser(mobile: "+33 6 12 34 56 78", registered: true)
+        try await harness.browse { browser in
+            #expect(try await browser.get("/reset?lang=\(language)").contains("<h1>\(who)</h1>"))
+            let started = try await browser.startReset("alice@contoso.com", language: language)
+            #expect(started.location == "/reset/verify")
+            let options = try await browser.get("/reset/verify")
+            #expect(options.contains(option))
+            #expect(try await browser.post("/reset/option", [("option", "mobileSMS")]).location == "/reset/verify")
+            let wrong = try await browser.post("/reset/phone", [("number", "06 12 34 56 79")])
+            #expect(wrong.status == .unprocessableContent && wrong.contains(incorrect))
+            #expect(harness.outbox.messages.isEmpty, "nothing is sent to a number the user could not type")
+            try await browser.post("/reset/phone", [("number", "06 12 34 56 78")])
+            try await browser.get("/reset/verify")
+            let code = try harness.lastCode().code
+            #expect(try await browser.post("/reset/code", [("code", code)]).location == "/reset/verify")
+            #expect(try await browser.get("/reset/verify").location == "/reset/password")
+            let form = try await browser.get("/reset/password")
+            #expect(form.contains("data-strength") && form.contains("/static/sesame.js"))
+            let weak = try await browser.post("/reset/password", [("new", "password1"), ("confirm", "password1")])
+            #expect(weak.status == .unprocessableContent)
+            let finished = try await browser.post("/reset/password", [("new", "Yt7$Mx3!Ps9j"), ("confirm", "Yt7$Mx3!Ps9j")])
+            #expect(finished.contains(done))
+        }
+        try await harness.browse { browser in
+            let location = try await browser.signIn(password: "Yt7$Mx3!Ps9j")
+            #expect(location == "/account")
+        }
+        let row = try #require(try await harness.store.resetActivities(ActivityQuery()).first)
+        #expect(row.result == .succeeded && row.methodsUsed == [.mobileSMS])
+    }
+
+    @Test func twoGatesForAdministratorsWithTheFirstMethodRemoved() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(roles: [.globalAdmin], mobile: "+33 6 12 34 56 78", email: "alice@example.org", registered: true)
+        try await harness.browse { browser in
+            try await browser.startReset("alice@contoso.com")
+            let first = try await browser.get("/reset/verify")
+            #expect(first.contains("Verification step 1 of 2") && first.contains("Email my alternate email"))
+            try await browser.post("/reset/option", [("option", "email")])
+            try await browser.get("/reset/verify")
+            try await browser.post("/reset/code", [("code", try harness.lastCode().code)])
+            let second = try await browser.get("/reset/verify")
+            #expect(second.contains("Verification step 2 of 2"))
+            #expect(!second.contains("Email my alternate email") && second.contains("Call my mobile phone"))
+            #expect(try await browser.get("/reset/password").location == "/reset/verify", "one gate is not enough")
+            try await browser.post("/reset/option", [("option", "mobileVoice")])
+            try await browser.post("/reset/phone", [("number", "+33 6 12 34 56 78")])
+            let (code, message) = try harness.lastCode()
+            #expect(message.channel == .voice)
+            try await browser.post("/reset/code", [("code", code)])
+            #expect(try await browser.get("/reset/verify").location == "/reset/password")
+        }
+    }
+
+    @Test func securityQuestionsGate() async throws {
+        let harness = try await Harness()
+        try await harness.setPolicy(.methods, "securityQuestions,email")
+        var user = try await harness.addUser(registered: true)
+        user.authentication.securityAnswers = try await SecurityAnswerHasher(hasher: fastHasher).register(
+            [(.predefined(1), "Paris"), (.predefined(2), "Lyon"), (.predefined(3), "Nice"), (.predefined(4), "Lille")], required: 3,
+            offered: Policy().availableQuestions)
+        try await harness.store.updateUser(user)
+        try await harness.browse { browser in
+            try await browser.startReset("alice@contoso.com", language: "fr")
+            try await browser.post("/reset/option", [("option", "securityQuestions")])
+            let questions = try await browser.get("/reset/verify")
+            #expect(questions.contains("Répondez à ces questions de sécurité."))
+            let wrong = try await browser.post("/reset/questions", [("answer1", "x"), ("answer2", "y"), ("answer3", "z")])
+            #expect(wrong.status == .unprocessableContent && wrong.contains("Une ou plusieurs réponses sont incorrectes."))
+            let answers = ["Dans quelle ville avez-vous rencontré": "paris", "Dans quelle ville vos parents": "LYON", "Dans quelle ville vit votre": "nice", "Dans quelle ville votre père": "Lille"]
+            var fields: [(String, String)] = []
+            for index in 1...3 {
+                let label = try #require(wrong.body.firstMatch(of: try Regex("for=\"answer\(index)\">([^<]*)</label>")).map { String($0.output[1].substring ?? "") })
+                fields.append(("answer\(index)", answers.first { label.hasPrefix($0.key) }?.value ?? ""))
+            }
+            #expect(try await browser.post("/reset/questions", fields).location == "/reset/verify")
+            #expect(try await browser.get("/reset/verify").location == "/reset/password")
+        }
+    }
+
+    @Test func unknownUsersSeeWhatUnverifiableUsersSee() async throws {
+        let harness = try await Harness()
+        try await harness.addUser("bob@contoso.com", mobile: nil, registered: false)
+        try await harness.browse { browser in
+            let unknown = try await browser.startReset("ghost@contoso.com")
+            let known = try await browser.startReset("bob@contoso.com")
+            #expect(unknown.status == known.status && unknown.status == .ok)
+            #expect(unknown.contains("We could not verify your account") && known.contains("We could not verify your account"))
+            let strip = { (page: Page) in page.body.replacing(/<code>[^<]*<\/code>/, with: "").replacing(/value="[^"]*"/, with: "") }
+            #expect(strip(unknown) == strip(known))
+            #expect(harness.outbox.messages.isEmpty)
+        }
+    }
+
+    @Test(arguments: [
+        ("en", "Your account is not enabled for password reset"),
+        ("fr", "Votre compte n’est pas activé pour la réinitialisation du mot de passe"),
+    ])
+    func notEnabled(_ language: String, _ title: String) async throws {
+        let harness = try await Harness()
+        try await harness.setPolicy(.enabled, "none")
+        try await harness.addUser(mobile: "+33 6 12 34 56 78")
+        try await harness.browse { browser in
+            let page = try await browser.startReset("alice@contoso.com", language: language)
+            #expect(page.contains(title) && page.contains("href=\"/reset/contact\""))
+        }
+        #expect(try await harness.store.resetActivities(ActivityQuery()).first?.detail == .disabledForOrganisation)
+    }
+
+    @Test func blockedAfterFiveWrongCodes() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(email: "alice@example.org")
+        try await harness.browse { browser in
+            try await browser.startReset("alice@contoso.com")
+            var last = Page(status: .ok, headers: [:], body: "")
+            for _ in 1...2 {
+                try await browser.post("/reset/option", [("option", "email")])
+                let code = try harness.lastCode().code
+                for _ in 1...3 where last.status != .tooManyRequests {
+                    last = try await browser.post("/reset/code", [("code", code == "000000" ? "000001" : "000000")])
+                }
+            }
+            #expect(last.status == .tooManyRequests)
+            #expect(last.contains("Please use another option.") && last.contains("24 hour(s)"))
+            #expect(try await browser.startReset("alice@contoso.com").contains("Please use another option."))
+        }
+    }
+
+    @Test func theResetSessionExpiresAfterFifteenMinutes() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(email: "alice@example.org")
+        try await harness.browse { browser in
+            try await browser.startReset("alice@contoso.com", language: "fr")
+            harness.clock.advance(by: 15 * 60)
+            #expect(try await browser.get("/reset/verify").contains("Cette réinitialisation a expiré"))
+        }
+    }
+
+    @Test func cancelContactAndAbandonAreRecorded() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(email: "alice@example.org")
+        try await harness.browse { browser in
+            try await browser.startReset("alice@contoso.com")
+            try await browser.get("/reset/verify")
+            #expect(try await browser.post("/reset/cancel", []).contains("Password reset cancelled"))
+            try await browser.startReset("alice@contoso.com")
+            try await browser.post("/reset/option", [("option", "email")])
+            try await browser.startReset("alice@contoso.com")
+            try await browser.get("/reset/verify")
+            let contacted = try await browser.get("/reset/contact")
+            #expect(contacted.contains("Ask your administrator or helpdesk to reset your password."))
+        }
+        let details = try await harness.store.resetActivities(ActivityQuery()).map(\.detail)
+        #expect(details == [.contactedAdminBeforeOption, .abandonedAfterStartingOption(.email), .cancelledBeforeMethods])
+        try await harness.setPolicy(.helpdeskLink, "https://help.contoso.com/sspr")
+        try await harness.setPolicy(.enabled, "none")
+        try await harness.browse { browser in
+            let page = try await browser.startReset("alice@contoso.com")
+            #expect(page.contains("href=\"https://help.contoso.com/sspr\" target=\"_blank\" rel=\"noopener\""))
+        }
+    }
+
+    @Test func theCaptchaIsRequiredAndHasAFallbackWithoutScript() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(email: "alice@example.org")
+        try await harness.browse { browser in
+            let form = try await browser.get("/reset")
+            let token = try #require(form.body.firstMatch(of: /name="captcha" value="([^"]*)"/).map { String($0.output.1) })
+            let missing = try await browser.post("/reset", [("userID", "alice@contoso.com"), ("captcha", token), ("solution", "")])
+            #expect(missing.status == .unprocessableContent && missing.contains("We could not check that you are a person."))
+            let question = try #require(form.body.firstMatch(of: /what is (\d) plus (\d)\?/))
+            let sum = Int(question.output.1)! + Int(question.output.2)!
+            let answered = try await browser.post("/reset", [("userID", "alice@contoso.com"), ("captcha", token), ("answer", String(sum))])
+            #expect(answered.location == "/reset/verify")
+        }
+    }
+
+    @Test func lockedUsersMayUnlockOnly() async throws {
+        let harness = try await Harness()
+        var user = try await harness.addUser(email: "alice@example.org", registered: true)
+        for index in 1...10 { user.lockout.recordFailure(fingerprint: "f\(index)", at: harness.clock.now) }
+        try await harness.store.updateUser(user)
+        try await harness.browse { browser in
+            try await browser.startReset("alice@contoso.com")
+            try await browser.post("/reset/option", [("option", "email")])
+            try await browser.post("/reset/code", [("code", try harness.lastCode().code)])
+            let choice = try await browser.get("/reset/password")
+            #expect(choice.contains("Unlock my account only") && choice.contains("Reset my password and unlock"))
+            #expect(try await browser.post("/reset/unlock", []).contains("Your account has been unlocked"))
+        }
+        try await harness.browse { browser in
+            let location = try await browser.signIn()
+            #expect(location == "/account")
+        }
+    }
+}
