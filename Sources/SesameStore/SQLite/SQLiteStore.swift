@@ -14,6 +14,9 @@ public final class SQLiteStore: Store {
         // Another process (the CLI next to a running server) may hold the write lock for a moment.
         configuration.busyMode = .timeout(5)
         configuration.label = "sesame"
+        // In WAL mode NORMAL never corrupts the database; a power cut may lose the last commits, not the file. FULL
+        // would add an fsync to each of the ten or so commits of a reset.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try SQLiteSchema.migrator.migrate(pool)
