@@ -81,7 +81,10 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     let organisation: @Sendable () async -> String = { (try? await pages.policy().organisationName) ?? Policy().organisationName }
     let site = router.group()
         .add(middleware: LanguageMiddleware(secureCookies: dependencies.secureCookies))
-        .add(middleware: ErrorPageMiddleware(renderer: renderer, organisation: organisation))
+        .add(middleware: ErrorPageMiddleware(renderer: renderer, organisation: organisation) { typed, requestID in
+            try? await dependencies.store.appendResetActivity(ResetActivity(
+                at: dependencies.clock.now, userID: typed, role: "user", methodsUsed: [], detail: .noCookies, requestID: requestID))
+        })
         .add(middleware: SessionMiddleware(store: dependencies.store, clock: dependencies.clock, random: dependencies.random, secureCookies: dependencies.secureCookies))
         .add(middleware: CSRFMiddleware())
     site.addRoutes(AccountController(pages: pages).endpoints)

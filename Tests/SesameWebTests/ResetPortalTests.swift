@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 import SesameCore
 import SesameDelivery
 import SesameStore
@@ -208,5 +210,21 @@ import Testing
             let location = try await browser.signIn()
             #expect(location == "/account")
         }
+    }
+}
+
+@Suite struct CookielessResetTests {
+    @Test(arguments: [("en", "Your browser is not accepting cookies."), ("fr", "Votre navigateur refuse les cookies.")])
+    func aBrowserWithoutCookiesIsToldAndRecorded(_ language: String, _ message: String) async throws {
+        let harness = try await Harness()
+        try await harness.application.test(.router) { client in
+            let response = try await client.execute(
+                uri: "/reset?lang=\(language)", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "userID=alice%40contoso.com&_csrf=x"))
+            let page = Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
+            #expect(page.status == .forbidden && page.contains(message))
+        }
+        let row = try #require(try await harness.store.resetActivities(ActivityQuery()).first)
+        #expect(row.detail == .noCookies && row.userID == "alice@contoso.com" && row.result == .failed)
     }
 }

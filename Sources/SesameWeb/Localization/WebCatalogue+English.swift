@@ -141,6 +141,7 @@ extension WebCatalogue {
         "delivery.failed": "Oops! We encountered an unexpected error while contacting you. Try again in a few seconds.",
         "error.title": "Error processing request",
         "error.csrf": "This page expired or the form was sent twice. Go back, reload the page and try again.",
+        "error.cookies": "Your browser is not accepting cookies. Sesame needs them to keep each step of your request together: turn them on for this site and try again.",
         "error.notFound": "This page does not exist.",
         "error.tooLarge": "What you sent is too large.",
         "error.generic": "Something went wrong on our side. Try again in a moment; if it keeps happening, contact your administrator with the support code below.",

@@ -141,6 +141,7 @@ extension WebCatalogue {
         "delivery.failed": "Oups ! Une erreur inattendue s’est produite lors de la tentative de vous contacter. Réessayez dans quelques secondes.",
         "error.title": "Erreur lors du traitement de la demande",
         "error.csrf": "Cette page a expiré ou le formulaire a été envoyé deux fois. Revenez en arrière, rechargez la page et réessayez.",
+        "error.cookies": "Votre navigateur refuse les cookies. Sesame en a besoin pour relier les étapes de votre demande : autorisez-les pour ce site et réessayez.",
         "error.notFound": "Cette page n’existe pas.",
         "error.tooLarge": "Ce que vous avez envoyé est trop volumineux.",
         "error.generic": "Un problème est survenu de notre côté. Réessayez dans un instant ; si le problème persiste, contactez votre administrateur en lui indiquant le code d’assistance ci-dessous.",

@@ -5,6 +5,8 @@ import SesameCore
 /// Failures that end on an error page, each with a plain message in the user's language.
 enum PageError: Error {
     case csrf
+    /// A form came back without any session cookie: the browser refuses cookies. Carries the user ID typed, if any.
+    case cookiesDisabled(typedUserID: String)
     case notFound
     case generic
 }
@@ -15,6 +17,8 @@ struct ErrorPageMiddleware: RouterMiddleware {
     typealias Context = WebContext
     let renderer: PageRenderer
     let organisation: @Sendable () async -> String
+    /// Records a reset attempt from a browser without cookies in the reset activity report (spec §5).
+    let recordNoCookies: @Sendable (_ typedUserID: String, _ requestID: String) async -> Void
 
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         do {
@@ -24,11 +28,15 @@ struct ErrorPageMiddleware: RouterMiddleware {
             let (status, key): (HTTPResponse.Status, String) =
                 switch error {
                 case PageError.csrf: (.forbidden, "error.csrf")
+                case PageError.cookiesDisabled: (.forbidden, "error.cookies")
                 case PageError.notFound: (.notFound, "error.notFound")
                 case let error as any HTTPResponseError where error.status == .notFound: (.notFound, "error.notFound")
                 case let error as any HTTPResponseError where error.status == .contentTooLarge: (.contentTooLarge, "error.tooLarge")
                 default: (.internalServerError, "error.generic")
                 }
+            if case PageError.cookiesDisabled(let typed) = error, request.uri.path == "/reset" {
+                await recordNoCookies(typed, context.requestID)
+            }
             if status == .internalServerError {
                 context.logger.error("page failed", metadata: ["error": "\(error)", "support_code": "\(context.requestID)"])
             } else {

@@ -66,6 +66,9 @@ struct CSRFMiddleware: RouterMiddleware {
         var context = context
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         context.form = FormData(urlEncoded: String(buffer: body))
+        if request.cookies[SessionMiddleware.cookieName] == nil {
+            throw PageError.cookiesDisabled(typedUserID: context.form.text("userID"))
+        }
         guard let expected = context.session?.session.csrfToken, let sent = context.form["_csrf"],
             constantTimeEqual(Array(expected.utf8), Array(sent.utf8))
         else {
