@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import SesameCore
 
@@ -8,8 +9,21 @@ public struct WebContext: RequestContext {
     var language: Language = .english
     var form: FormData = FormData()
 
+    /// The TCP peer, when known (router tests have none).
+    let peerAddress: String?
+
     public init(source: Source) {
         coreContext = .init(source: source)
+        peerAddress = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// The client's address for throttling. `X-Forwarded-For` can be forged by anyone, so it is believed only when
+    /// the peer is a reverse proxy on this machine (loopback), and then only its last entry, the one that proxy added.
+    func clientAddress(_ request: Request) -> String {
+        guard let peer = peerAddress else { return "unknown" }
+        let loopback = peer == "::1" || peer.hasPrefix("127.")
+        guard loopback, let forwarded = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").last else { return peer }
+        return forwarded.trimmingCharacters(in: .whitespaces)
     }
 
     /// Forms are small; a larger body (a 10 MB field) is refused before it is read whole.

@@ -39,3 +39,14 @@ import FoundationNetworking
         #expect(String(decoding: body, as: UTF8.self).contains("\"store\":\"ok\""))
     }
 }
+
+@Suite struct ServeRefusalTests {
+    @Test func realDeliveryIsRefusedRatherThanPrintedToTheConsole() throws {
+        let data = try TemporaryFolder.make().appendingPathComponent("data")
+        let run = try CommandLineRun.run(
+            ["serve", "--port", "0"], data: data,
+            environment: ["SESAME_SMS_PROVIDER": "webhook", "SESAME_SMS_WEBHOOK_URL": "https://sms.example/send"])
+        #expect(run.status != 0)
+        #expect(run.standardError.contains("this build delivers only to the development console outbox"))
+    }
+}

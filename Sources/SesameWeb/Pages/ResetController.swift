@@ -65,8 +65,7 @@ struct ResetController {
             return try await startPage(context, userID: typed, error: pages.text("reset.captcha.failed", context))
         }
         try await abandon(context)
-        let address = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").first.map(String.init) ?? "direct"
-        switch try await service.start(userID: typed, clientAddress: address, requestID: context.requestID) {
+        switch try await service.start(userID: typed, clientAddress: context.clientAddress(request), requestID: context.requestID) {
         case .verify(let flow, _, _):
             context.session?.update { $0.reset = flow }
             return PageRenderer.redirect(to: "/reset/verify")

@@ -51,6 +51,12 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try store.context(extra: serveFlags)
         let configuration = context.configuration
+        // Only the development outbox exists in this build: never let a configuration that asks for real delivery
+        // (production among them) fall back to printing codes on the console.
+        guard configuration.delivery.smsProvider == "console", configuration.delivery.smtpURL == nil else {
+            throw ConfigurationError(
+                "SESAME_SMS_PROVIDER / SESAME_SMTP_URL: this build delivers only to the development console outbox; SMTP, webhook and Twilio delivery arrive in a later release")
+        }
         let logger = { var logger = Logger(label: "sesame"); logger.logLevel = .info; return logger }()
         if demo {
             for line in try await DemoSeed(context: context).run() { print(line) }
