@@ -16,10 +16,12 @@ public struct WebDependencies: Sendable {
     public let secureCookies: Bool
     /// The CAPTCHA's proof-of-work difficulty (tests lower it).
     public let captchaBits: Int
+    /// The organisation's logo, shown on every page (until the admin portal stores one, a file in the data folder).
+    public let logo: Logo?
 
     public init(
         store: any Store, hasher: any PasswordHasher, secret: ServerSecret, clock: any WallClock, random: any RandomSource,
-        sender: any MessageSender, components: ComponentStatus, secureCookies: Bool, captchaBits: Int = 14
+        sender: any MessageSender, components: ComponentStatus, secureCookies: Bool, captchaBits: Int = 14, logo: Logo? = nil
     ) {
         self.store = store
         self.hasher = hasher
@@ -30,6 +32,7 @@ public struct WebDependencies: Sendable {
         self.components = components
         self.secureCookies = secureCookies
         self.captchaBits = captchaBits
+        self.logo = logo
     }
 }
 
@@ -67,7 +70,7 @@ public func buildApplication(
 
 /// The routes, without a server: what HummingbirdTesting drives.
 public func buildRouter(dependencies: WebDependencies) async throws -> Router<WebContext> {
-    let renderer = try await PageRenderer.load()
+    let renderer = try await PageRenderer.load(hasLogo: dependencies.logo != nil)
     let pages = Pages(dependencies: dependencies, renderer: renderer, dummyHash: try await dependencies.hasher.hash("sesame: no such user"))
     let router = Router(context: WebContext.self)
     router.addMiddleware {
@@ -77,14 +80,21 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     router.addRoutes(HealthController(store: dependencies.store, components: dependencies.components).endpoints, atPath: "/health")
     router.get("static/sesame.css", use: try StaticFile(named: "sesame.css", type: "text/css; charset=utf-8").respond)
     router.get("static/sesame.js", use: try StaticFile(named: "sesame.js", type: "text/javascript; charset=utf-8").respond)
+    if let logo = dependencies.logo {
+        let file = StaticFile(body: ByteBuffer(bytes: logo.data), type: logo.type)
+        router.get("branding/logo", use: file.respond)
+    }
 
     let organisation: @Sendable () async -> String = { (try? await pages.policy().organisationName) ?? Policy().organisationName }
-    let site = router.group()
-        .add(middleware: LanguageMiddleware(secureCookies: dependencies.secureCookies))
-        .add(middleware: ErrorPageMiddleware(renderer: renderer, organisation: organisation) { typed, requestID in
+    // Language and error pages wrap the whole router, so that an unknown path also gets a page in the user's language.
+    router.addMiddleware {
+        LanguageMiddleware(secureCookies: dependencies.secureCookies)
+        ErrorPageMiddleware(renderer: renderer, organisation: organisation) { typed, requestID in
             try? await dependencies.store.appendResetActivity(ResetActivity(
                 at: dependencies.clock.now, userID: typed, role: "user", methodsUsed: [], detail: .noCookies, requestID: requestID))
-        })
+        }
+    }
+    let site = router.group()
         .add(middleware: SessionMiddleware(store: dependencies.store, clock: dependencies.clock, random: dependencies.random, secureCookies: dependencies.secureCookies))
         .add(middleware: CSRFMiddleware())
     site.addRoutes(AccountController(pages: pages).endpoints)
@@ -99,6 +109,11 @@ struct StaticFile: Sendable {
     let body: ByteBuffer
     let type: String
 
+    init(body: ByteBuffer, type: String) {
+        self.body = body
+        self.type = type
+    }
+
     init(named name: String, type: String) throws {
         guard let url = Bundle.module.url(forResource: "Public/\(name)", withExtension: nil) else { throw PageError.notFound }
         body = ByteBuffer(bytes: try Data(contentsOf: url))
@@ -107,5 +122,24 @@ struct StaticFile: Sendable {
 
     @Sendable func respond(_ request: Request, context: some RequestContext) -> Response {
         Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=86400"], body: .init(byteBuffer: body))
+    }
+}
+
+/// An image file for the page header.
+public struct Logo: Sendable {
+    public let data: Data
+    public let type: String
+
+    /// Image types a browser shows in `<img>`; an SVG there cannot run script.
+    static let types = ["png": "image/png", "svg": "image/svg+xml", "jpg": "image/jpeg"]
+    static let maximumSize = 512 * 1024
+
+    /// `logo.png`, `logo.svg` or `logo.jpg` in `folder`, if one is there and not too large.
+    public static func find(in folder: String) -> Logo? {
+        for (ext, type) in types.sorted(by: { $0.key < $1.key }) {
+            let path = (folder as NSString).appendingPathComponent("logo.\(ext)")
+            if let data = FileManager.default.contents(atPath: path), data.count <= maximumSize { return Logo(data: data, type: type) }
+        }
+        return nil
     }
 }

@@ -7,10 +7,11 @@ import SesameCore
 /// language (`t.…`), the organisation's branding, the CSRF token and the support code.
 struct PageRenderer: Sendable {
     let library: MustacheLibrary
+    let hasLogo: Bool
 
-    static func load() async throws -> PageRenderer {
+    static func load(hasLogo: Bool) async throws -> PageRenderer {
         guard let path = Bundle.module.resourcePath else { throw PageError.generic }
-        return PageRenderer(library: try await MustacheLibrary(directory: path + "/Views"))
+        return PageRenderer(library: try await MustacheLibrary(directory: path + "/Views"), hasLogo: hasLogo)
     }
 
     func page(
@@ -23,6 +24,7 @@ struct PageRenderer: Sendable {
             "lang": language.rawValue,
             "title": title,
             "organisation": organisation,
+            "logo": hasLogo,
             "csrf": context.session?.session.csrfToken ?? "",
             "requestID": context.requestID,
             "signedIn": context.session?.session.userID != nil,

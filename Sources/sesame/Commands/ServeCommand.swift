@@ -71,7 +71,8 @@ struct ServeCommand: AsyncParsableCommand {
                 components: ComponentStatus(
                     delivery: configuration.deliveryStatus,
                     directory: configuration.directory == nil ? "not configured" : "configured (writeback arrives in a later release)"),
-                secureCookies: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false),
+                secureCookies: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false,
+                logo: Logo.find(in: configuration.dataDirectory)),
             logger: logger,
             onServerRunning: { port in
                 logger.info("Sesame is listening", metadata: ["address": "http://\(configuration.host):\(port)"])
