@@ -125,6 +125,30 @@ import Testing
         #expect(try await harness.store.resetActivities(ActivityQuery()).first?.detail == .disabledForOrganisation)
     }
 
+    @Test func everyEligibilityFailureEndsOnTheNotEnabledPage() async throws {
+        let harness = try await Harness()
+        try await harness.setPolicy(.group, "sspr")
+        try await harness.setPolicy(.enabled, "selected")
+        try await harness.addUser("outsider@contoso.com", mobile: "+33 6 12 34 56 78")
+        var disabled = try await harness.addUser("gone@contoso.com", mobile: "+33 6 12 34 56 79")
+        disabled.enabled = false
+        try await harness.store.updateUser(disabled)
+        var admin = try await harness.addUser("admin@contoso.com", roles: [.passwordAdmin], mobile: "+33 6 12 34 56 70", email: "admin@example.org")
+        admin.groups = []
+        try await harness.store.updateUser(admin)
+        try await harness.browse { browser in
+            let outsider = try await browser.startReset("outsider@contoso.com")
+            let gone = try await browser.startReset("gone@contoso.com")
+            // Administrators keep the right to reset outside the selected group.
+            let admin = try await browser.startReset("admin@contoso.com")
+            #expect(outsider.contains("Your account is not enabled for password reset"))
+            #expect(gone.contains("Your account is not enabled for password reset"))
+            #expect(admin.location == "/reset/verify")
+        }
+        let details = try await harness.store.resetActivities(ActivityQuery()).map(\.detail)
+        #expect(details == [.accountDisabled, .notInGroup])
+    }
+
     @Test func blockedAfterFiveWrongCodes() async throws {
         let harness = try await Harness()
         try await harness.addUser(email: "alice@example.org")
