@@ -15,8 +15,7 @@ import Testing
         let harness = try await Harness()
         try await harness.addUser(mobile: "+33 6 12 34 56 78", registered: true)
         try await harness.browse { browser in
-            try await browser.get("/signin?lang=\(language)")
-            try await browser.signIn()
+            try await browser.signIn(language: language)
             #expect(try await browser.get("/account").contains("href=\"/account/password\""))
             try await browser.get("/account/password")
             let wrong = try await browser.post("/account/password", [("current", "nope"), ("new", "Yt7$Mx3!Ps9j"), ("confirm", "Yt7$Mx3!Ps9j")])

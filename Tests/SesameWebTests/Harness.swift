@@ -149,8 +149,8 @@ final class Browser: Sendable {
 
     /// Signs in and follows the redirect; returns where sign-in sent the user.
     @discardableResult
-    func signIn(_ userID: String = "alice@contoso.com", password: String = goodPassword) async throws -> String? {
-        try await get("/signin")
+    func signIn(_ userID: String = "alice@contoso.com", password: String = goodPassword, language: String? = nil) async throws -> String? {
+        try await get(language.map { "/signin?lang=\($0)" } ?? "/signin")
         return try await post("/signin", [("userID", userID), ("password", password)]).location
     }
 }

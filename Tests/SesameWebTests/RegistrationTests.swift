@@ -19,8 +19,7 @@ import Testing
         let harness = try await Harness()
         try await harness.addUser()
         try await harness.browse { browser in
-            try await browser.get("/signin?lang=\(language)")
-            try await browser.signIn()
+            try await browser.signIn(language: language)
             let overview = try await browser.get("/register")
             #expect(overview.contains("<h1>\(title)</h1>"))
             #expect(overview.contains("<h2>\(heading)</h2>") && overview.contains(">\(setUp)</a>"))
@@ -53,8 +52,7 @@ import Testing
         let harness = try await Harness()
         try await harness.addUser()
         try await harness.browse { browser in
-            try await browser.get("/signin?lang=\(language)")
-            try await browser.signIn()
+            try await browser.signIn(language: language)
             try await browser.get("/register/phone")
             let page = try await browser.post("/register/phone", [("country", "GB"), ("number", "07400 123456"), ("channel", "voice")])
             #expect(page.contains(calling))
@@ -78,8 +76,7 @@ import Testing
         let harness = try await Harness()
         try await harness.addUser()
         try await harness.browse { browser in
-            try await browser.get("/signin?lang=\(language)")
-            try await browser.signIn()
+            try await browser.signIn(language: language)
             try await browser.get("/register/email")
             try await browser.post("/register/email", [("address", "alice@example.org")])
             let (code, message) = try harness.lastCode()
@@ -123,8 +120,7 @@ import Testing
         let harness = try await Harness()
         try await harness.addUser()
         try await harness.browse { browser in
-            try await browser.get("/signin?lang=\(language)")
-            try await browser.signIn()
+            try await browser.signIn(language: language)
             try await browser.get("/register/phone")
             for index in 1...5 {
                 let page = try await browser.post("/register/phone", [("country", "FR"), ("number", "06 12 34 56 7\(index)"), ("channel", "sms")])
@@ -167,8 +163,7 @@ import Testing
         try await harness.setPolicy(.methodsRequired, "2")
         try await harness.addUser(email: "alice@example.org")
         try await harness.browse { browser in
-            try await browser.get("/signin?lang=\(language)")
-            try await browser.signIn()
+            try await browser.signIn(language: language)
             let overview = try await browser.get("/register")
             #expect(overview.contains("<h2>\(heading)</h2>") && overview.contains(prepopulated))
             #expect(try await browser.get("/register/questions").contains(question))
@@ -221,8 +216,7 @@ import Testing
         try await harness.setPolicy(.enabled, "selected")
         try await harness.addUser()
         try await harness.browse { browser in
-            try await browser.get("/signin?lang=\(language)")
-            try await browser.signIn()
+            try await browser.signIn(language: language)
             let page = try await browser.get("/register")
             #expect(page.status == .forbidden)
             #expect(page.contains(language == "fr"

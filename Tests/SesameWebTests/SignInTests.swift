@@ -123,8 +123,7 @@ import Testing
         let harness = try await Harness()
         try await harness.addUser(mobile: "+33 6 12 34 56 78")
         try await harness.browse { browser in
-            try await browser.get("/signin?lang=\(language)")
-            #expect(try await browser.signIn() == "/signin/interrupt?kind=register")
+            #expect(try await browser.signIn(language: language) == "/signin/interrupt?kind=register")
             let interrupt = try await browser.get("/signin/interrupt?kind=register")
             #expect(interrupt.contains(register))
             #expect(interrupt.contains("href=\"/register\">\(verifyNow)</a>") && interrupt.contains("href=\"/account\">\(cancel)</a>"))
@@ -132,8 +131,7 @@ import Testing
         let registered = try await harness.addUser("bob@contoso.com", mobile: "+33 6 12 34 56 79", registered: true)
         harness.clock.advance(by: 181 * 86_400)
         try await harness.browse { browser in
-            try await browser.get("/signin?lang=\(language)")
-            let location = try await browser.signIn(registered.userID)
+            let location = try await browser.signIn(registered.userID, language: language)
             #expect(location == "/signin/interrupt?kind=reconfirm")
             let page = try await browser.get("/signin/interrupt?kind=reconfirm")
             #expect(page.contains(reconfirm))
@@ -159,14 +157,12 @@ import Testing
         try await harness.addUser(mobile: "+33 6 12 34 56 78", registered: true)
         harness.clock.advance(by: 20 * 86_400)
         try await harness.browse { browser in
-            try await browser.get("/signin?lang=\(language)")
-            try await browser.signIn()
+            try await browser.signIn(language: language)
             #expect(try await browser.get("/account").contains(notice))
         }
         harness.clock.advance(by: 11 * 86_400)
         try await harness.browse { browser in
-            try await browser.get("/signin?lang=\(language)")
-            #expect(try await browser.signIn() == "/signin/expired")
+            #expect(try await browser.signIn(language: language) == "/signin/expired")
             #expect(try await browser.get("/account").location == "/signin/expired")
             #expect(try await browser.get("/signin/expired").contains(expiredTitle))
             let wrong = try await browser.post("/signin/expired", [("current", "nope"), ("new", "Yt7$Mx3!Ps9j"), ("confirm", "Yt7$Mx3!Ps9j")])

@@ -225,11 +225,7 @@ public struct ResetService: Sendable {
         guard rejections.isEmpty else { return .rejected(rejections) }
         user.passwordHash = try await hasher.hash(password)
         user.passwordChangedAt = clock.now
-        user.lockout.clear()
-        try await store.updateUser(user)
-        try await store.clearThrottles(subject: user.id.uuidString, kinds: ThrottleKind.perUser)
-        try await store.appendAudit(AuditEvent(at: clock.now, activity: .selfServiceResetPassword, actor: user.userID, target: user.userID, requestID: requestID))
-        try await record(flow, user: user, detail: .succeeded, requestID: requestID)
+        try await complete(flow, user: user, activity: .selfServiceResetPassword, detail: .succeeded, requestID: requestID)
         return .done
     }
 
@@ -243,13 +239,19 @@ public struct ResetService: Sendable {
     public func unlock(_ flow: ResetFlow, requestID: String? = nil) async throws -> PasswordStep {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         guard try await isVerified(flow), try await canUnlockOnly(flow) else { return .rejected([]) }
-        var (user, _) = try await context(of: flow)
+        let (user, _) = try await context(of: flow)
+        try await complete(flow, user: user, activity: .selfServiceUnlock, detail: .unlocked, requestID: requestID)
+        return .done
+    }
+
+    /// A successful ending: the account is unlocked, the user's throttles forgotten (spec §4.2), and it is audited.
+    private func complete(_ flow: ResetFlow, user: User, activity: AuditActivity, detail: ResetDetail, requestID: String?) async throws {
+        var user = user
         user.lockout.clear()
         try await store.updateUser(user)
         try await store.clearThrottles(subject: user.id.uuidString, kinds: ThrottleKind.perUser)
-        try await store.appendAudit(AuditEvent(at: clock.now, activity: .selfServiceUnlock, actor: user.userID, target: user.userID, requestID: requestID))
-        try await record(flow, user: user, detail: .unlocked, requestID: requestID)
-        return .done
+        try await store.appendAudit(AuditEvent(at: clock.now, activity: activity, actor: user.userID, target: user.userID, requestID: requestID))
+        try await record(flow, user: user, detail: detail, requestID: requestID)
     }
 
     /// Records how a flow that did not succeed ended: cancelled, abandoned, contacted an administrator.
