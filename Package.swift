@@ -17,9 +17,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
@@ -44,7 +46,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "SesameDelivery", dependencies: ["SesameCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "SesameDelivery",
+            dependencies: [
+                "SesameCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "SesameWeb",
             dependencies: [
@@ -79,7 +91,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SesameCoreTests", dependencies: ["SesameCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "SesameDeliveryTests", dependencies: ["SesameDelivery", "SesameCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SesameDeliveryTests",
+            dependencies: [
+                "SesameDelivery", "SesameCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SesameStoreTests", dependencies: ["SesameStore", "SesameCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SesameWebTests",

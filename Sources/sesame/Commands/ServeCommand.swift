@@ -48,15 +48,26 @@ struct ServeCommand: AsyncParsableCommand {
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }
 
+    /// The message senders the configuration asks for. What this build cannot send yet is refused rather than
+    /// printed on the console, so that no setting (production among them) can leak codes there.
+    static func sender(for delivery: Configuration.Delivery) throws -> any MessageSender {
+        guard delivery.smtpURL == nil else {
+            throw ConfigurationError("SESAME_SMTP_URL: SMTP delivery arrives in a later release; leave it unset to use the development outbox for email")
+        }
+        switch delivery.smsProvider {
+        case "webhook":
+            return ChannelRouter(phone: WebhookSender(url: delivery.smsWebhookURL!, secret: delivery.smsWebhookSecret), email: ConsoleOutbox())
+        case "console":
+            return ConsoleOutbox()
+        default:
+            throw ConfigurationError("SESAME_SMS_PROVIDER: \(delivery.smsProvider) arrives in a later release; use webhook or console")
+        }
+    }
+
     func run() async throws {
         let context = try store.context(extra: serveFlags)
         let configuration = context.configuration
-        // Only the development outbox exists in this build: never let a configuration that asks for real delivery
-        // (production among them) fall back to printing codes on the console.
-        guard configuration.delivery.smsProvider == "console", configuration.delivery.smtpURL == nil else {
-            throw ConfigurationError(
-                "SESAME_SMS_PROVIDER / SESAME_SMTP_URL: this build delivers only to the development console outbox; SMTP, webhook and Twilio delivery arrive in a later release")
-        }
+        let sender = try Self.sender(for: configuration.delivery)
         let logger = { var logger = Logger(label: "sesame"); logger.logLevel = .info; return logger }()
         if demo {
             for line in try await DemoSeed(context: context).run() { print(line) }
@@ -67,7 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: WebConfiguration(host: configuration.host, port: configuration.port),
             dependencies: WebDependencies(
                 store: context.store, hasher: context.hasher, secret: context.secret, clock: context.clock,
-                random: context.random, sender: ConsoleOutbox(),
+                random: context.random, sender: sender,
                 components: ComponentStatus(
                     delivery: configuration.deliveryStatus,
                     directory: configuration.directory == nil ? "not configured" : "configured (writeback arrives in a later release)"),

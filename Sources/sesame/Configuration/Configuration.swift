@@ -125,6 +125,7 @@ struct Configuration: Sendable {
     /// What readiness says about delivery.
     var deliveryStatus: String {
         delivery.smsProvider == "console" && delivery.smtpURL == nil
-            ? "development console outbox" : "sms: \(delivery.smsProvider), email: \(delivery.smtpURL == nil ? "console" : "smtp")"
+            ? "development console outbox"
+            : "sms and voice: \(delivery.smsProvider), email: \(delivery.smtpURL == nil ? "development console outbox" : "smtp")"
     }
 }

@@ -1,0 +1,114 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import SesameCore
+import Synchronization
+import Testing
+
+@testable import SesameDelivery
+
+/// A stand-in SMS provider: a real HTTP server on loopback that records what Sesame sends and answers as told.
+final class RecordingProvider: Sendable {
+    struct Received: Sendable {
+        let body: Data
+        let signature: String?
+        let contentType: String?
+    }
+
+    private let received = Mutex<[Received]>([])
+    let status: HTTPResponse.Status
+    let delay: Duration
+
+    init(status: HTTPResponse.Status = .accepted, delay: Duration = .zero) {
+        self.status = status
+        self.delay = delay
+    }
+
+    var requests: [Received] { received.withLock { $0 } }
+
+    var application: some ApplicationProtocol {
+        let router = Router()
+        router.post("sms") { request, context -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            self.received.withLock {
+                $0.append(Received(
+                    body: Data(body.readableBytesView), signature: request.headers[HTTPField.Name("X-Sesame-Signature")!],
+                    contentType: request.headers[.contentType]))
+            }
+            try await Task.sleep(for: self.delay)
+            return Response(status: self.status)
+        }
+        return Application(router: router)
+    }
+
+    func run(_ body: @Sendable (String) async throws -> Void) async throws {
+        try await application.test(.live) { client in
+            try await body("http://127.0.0.1:\(client.port!)/sms")
+        }
+    }
+}
+
+@Suite struct WebhookSenderTests {
+    let code = VerificationCode("042917")!
+
+    @Test func postsTheContractPayloadSignedWithTheSecret() async throws {
+        let provider = RecordingProvider()
+        try await provider.run { url in
+            let sender = WebhookSender(url: url, secret: "s3cret")
+            try await sender.send(MessageComposer.verificationCode(code, channel: .sms, to: "+33612345678", organisation: "Contoso", language: .french))
+            try await sender.send(MessageComposer.verificationCode(code, channel: .voice, to: "+33612345678", organisation: "Contoso", language: .english))
+        }
+        let requests = provider.requests
+        #expect(requests.count == 2)
+        let sms = try #require(try JSONSerialization.jsonObject(with: requests[0].body) as? [String: String])
+        #expect(sms == ["channel": "sms", "to": "+33612345678", "locale": "fr", "text": "042917 est votre code de vérification Contoso. Il expire dans 5 minutes."])
+        #expect(requests[0].contentType == "application/json")
+        let expected = "sha256=" + HMAC<SHA256>.authenticationCode(for: requests[0].body, using: SymmetricKey(data: Data("s3cret".utf8)))
+            .map { String(format: "%02x", $0) }.joined()
+        #expect(requests[0].signature == expected)
+        let voice = try #require(try JSONSerialization.jsonObject(with: requests[1].body) as? [String: String])
+        #expect(voice["channel"] == "voice" && voice["text"]?.contains("0, 4, 2, 9, 1, 7") == true)
+    }
+
+    @Test func noSecretNoSignature() async throws {
+        let provider = RecordingProvider()
+        try await provider.run { url in
+            try await WebhookSender(url: url, secret: nil).send(OutgoingMessage(channel: .sms, to: "+33612345678", language: .english, text: "123456"))
+        }
+        #expect(provider.requests.first?.signature == nil)
+    }
+
+    @Test(arguments: [HTTPResponse.Status.badRequest, .internalServerError, .serviceUnavailable])
+    func providerErrorsAreDeliveryErrorsThatNameTheStatusNotTheText(_ status: HTTPResponse.Status) async throws {
+        let provider = RecordingProvider(status: status)
+        try await provider.run { url in
+            do {
+                try await WebhookSender(url: url, secret: nil).send(OutgoingMessage(channel: .sms, to: "+33612345678", language: .english, text: "code 123456"))
+                Issue.record("\(status) was taken for success")
+            } catch let error as DeliveryError {
+                #expect(error.description == "the SMS webhook answered \(status.code)")
+                #expect(!error.description.contains("123456"))
+            }
+        }
+    }
+
+    @Test func aSlowProviderTimesOut() async throws {
+        let provider = RecordingProvider(delay: .seconds(3))
+        try await provider.run { url in
+            await #expect(throws: DeliveryError.self) {
+                try await WebhookSender(url: url, secret: nil, timeout: .milliseconds(300)).send(OutgoingMessage(channel: .sms, to: "+33612345678", language: .english, text: "x"))
+            }
+        }
+    }
+
+    @Test func unreachableProviderAndEmailAreRefused() async throws {
+        await #expect(throws: DeliveryError.self) {
+            try await WebhookSender(url: "http://127.0.0.1:9/sms", secret: nil, timeout: .seconds(2)).send(OutgoingMessage(channel: .sms, to: "+1", language: .english, text: "x"))
+        }
+        await #expect(throws: DeliveryError.self) {
+            try await WebhookSender(url: "http://127.0.0.1:9/sms", secret: nil).send(OutgoingMessage(channel: .email, to: "a@b.example", language: .english, text: "x"))
+        }
+    }
+}
