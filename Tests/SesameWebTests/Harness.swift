@@ -24,7 +24,7 @@ struct Harness {
     let outbox: ConsoleOutbox
     let application: Application<RouterResponder<WebContext>>
 
-    init() async throws {
+    init(logger: Logger = Logger(label: "test")) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         store = try SQLiteStore(path: folder.appendingPathComponent("sesame.sqlite").path)
@@ -34,7 +34,7 @@ struct Harness {
             random: SystemRandomSource(), sender: outbox,
             components: ComponentStatus(delivery: "development console outbox", directory: "not configured"), secureCookies: false,
             captchaBits: Harness.captchaBits)
-        application = Application(router: try await buildRouter(dependencies: dependencies), logger: Logger(label: "test"))
+        application = Application(router: try await buildRouter(dependencies: dependencies), logger: logger)
     }
 
     @discardableResult
