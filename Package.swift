@@ -91,10 +91,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SesameCoreTests", dependencies: ["SesameCore"], swiftSettings: swiftSettings),
+        // A real local HTTP server standing in for an SMS provider, shared by the test targets.
+        .target(
+            name: "SesameTestSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Tests/SesameTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SesameDeliveryTests",
             dependencies: [
-                "SesameDelivery", "SesameCore",
+                "SesameDelivery", "SesameCore", "SesameTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -106,7 +117,7 @@ let package = Package(
         .testTarget(
             name: "SesameWebTests",
             dependencies: [
-                "SesameWeb", "SesameCore", "SesameStore", "SesameDelivery",
+                "SesameWeb", "SesameCore", "SesameStore", "SesameDelivery", "SesameTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -8,47 +8,7 @@ import Synchronization
 import Testing
 
 @testable import SesameDelivery
-
-/// A stand-in SMS provider: a real HTTP server on loopback that records what Sesame sends and answers as told.
-final class RecordingProvider: Sendable {
-    struct Received: Sendable {
-        let body: Data
-        let signature: String?
-        let contentType: String?
-    }
-
-    private let received = Mutex<[Received]>([])
-    let status: HTTPResponse.Status
-    let delay: Duration
-
-    init(status: HTTPResponse.Status = .accepted, delay: Duration = .zero) {
-        self.status = status
-        self.delay = delay
-    }
-
-    var requests: [Received] { received.withLock { $0 } }
-
-    var application: some ApplicationProtocol {
-        let router = Router()
-        router.post("sms") { request, context -> Response in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            self.received.withLock {
-                $0.append(Received(
-                    body: Data(body.readableBytesView), signature: request.headers[HTTPField.Name("X-Sesame-Signature")!],
-                    contentType: request.headers[.contentType]))
-            }
-            try await Task.sleep(for: self.delay)
-            return Response(status: self.status)
-        }
-        return Application(router: router)
-    }
-
-    func run(_ body: @Sendable (String) async throws -> Void) async throws {
-        try await application.test(.live) { client in
-            try await body("http://127.0.0.1:\(client.port!)/sms")
-        }
-    }
-}
+import SesameTestSupport
 
 @Suite struct WebhookSenderTests {
     let code = VerificationCode("042917")!

@@ -24,17 +24,23 @@ struct Harness {
     let outbox: ConsoleOutbox
     let application: Application<RouterResponder<WebContext>>
 
-    init(logger: Logger = Logger(label: "test")) async throws {
+    /// - Parameter phone: where SMS and calls go; the console outbox (which the tests read) by default.
+    init(logger: Logger = Logger(label: "test"), phone: (any MessageSender)? = nil) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         store = try SQLiteStore(path: folder.appendingPathComponent("sesame.sqlite").path)
         outbox = ConsoleOutbox { _ in }
         let dependencies = WebDependencies(
             store: store, hasher: fastHasher, secret: .generate(using: SystemRandomSource()), clock: clock,
-            random: SystemRandomSource(), sender: outbox,
+            random: SystemRandomSource(), sender: Self.sender(phone: phone, outbox: outbox),
             components: ComponentStatus(delivery: "development console outbox", directory: "not configured"), secureCookies: false,
             captchaBits: Harness.captchaBits)
         application = Application(router: try await buildRouter(dependencies: dependencies), logger: logger)
+    }
+
+    static func sender(phone: (any MessageSender)?, outbox: ConsoleOutbox) -> any MessageSender {
+        guard let phone else { return outbox }
+        return ChannelRouter(phone: phone, email: outbox)
     }
 
     @discardableResult

@@ -1,0 +1,60 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Synchronization
+
+/// A stand-in SMS provider: a real HTTP server on loopback that records what Sesame sends and answers as told.
+public final class RecordingProvider: Sendable {
+    public struct Received: Sendable {
+        public let body: Data
+        public let signature: String?
+        public let contentType: String?
+    }
+
+    private let received = Mutex<[Received]>([])
+    let status: HTTPResponse.Status
+    let delay: Duration
+
+    public init(status: HTTPResponse.Status = .accepted, delay: Duration = .zero) {
+        self.status = status
+        self.delay = delay
+    }
+
+    public var requests: [Received] { received.withLock { $0 } }
+
+    var application: some ApplicationProtocol {
+        let router = Router()
+        router.post("sms") { request, context -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            self.received.withLock {
+                $0.append(Received(
+                    body: Data(body.readableBytesView), signature: request.headers[HTTPField.Name("X-Sesame-Signature")!],
+                    contentType: request.headers[.contentType]))
+            }
+            try await Task.sleep(for: self.delay)
+            return Response(status: self.status)
+        }
+        return Application(router: router)
+    }
+
+    /// Runs `body` with the URL of the provider, listening on loopback.
+    public func run(_ body: @Sendable (String) async throws -> Void) async throws {
+        try await application.test(.live) { client in
+            try await body("http://127.0.0.1:\(client.port!)/sms")
+        }
+    }
+}
+
+
+extension RecordingProvider.Received {
+    /// The JSON fields of the webhook payload.
+    public var fields: [String: String] {
+        (try? JSONSerialization.jsonObject(with: body) as? [String: String]) ?? [:]
+    }
+
+    /// The six-digit code in an SMS text.
+    public var code: String? {
+        fields["text"]?.firstMatch(of: /\d{6}/).map { String($0.output) }
+    }
+}
