@@ -60,6 +60,10 @@ extension Catalogue {
         "password.easilyGuessable": "Unfortunately, your password contains a word, phrase, or pattern that makes your password easily guessable. Please try again with a different password.",
         "password.sameAsCurrent": "Your new password must be different from your current one.",
         // Messages
+        "message.resetNotice.subject": "Your {organisation} password was reset",
+        "message.resetNotice.body": "The password of your {organisation} account {userID} was just reset.\n\nIf you did this, there is nothing to do. If you did not, contact your administrator or helpdesk at once.",
+        "message.adminResetNotice.subject": "An administrator of {organisation} reset their password",
+        "message.adminResetNotice.body": "{admin}, an administrator of {organisation}, just reset their own password with self-service password reset.\n\nIf this is unexpected, check with them at once.",
         "message.code.sms": "{code} is your {organisation} verification code. It expires in 5 minutes.",
         "message.code.voice": "Hello. Your {organisation} verification code is: {spoken}. Again, your code is: {spoken}.",
         "message.code.email.subject": "{organisation} account email verification code",

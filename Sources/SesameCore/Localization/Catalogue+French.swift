@@ -60,6 +60,10 @@ extension Catalogue {
         "password.easilyGuessable": "Votre mot de passe contient un mot, une expression ou un motif qui le rend facile à deviner. Réessayez avec un autre mot de passe.",
         "password.sameAsCurrent": "Votre nouveau mot de passe doit être différent de l’actuel.",
         // Messages
+        "message.resetNotice.subject": "Le mot de passe de votre compte {organisation} a été réinitialisé",
+        "message.resetNotice.body": "Le mot de passe de votre compte {organisation} {userID} vient d’être réinitialisé.\n\nSi c’est vous, il n’y a rien à faire. Sinon, contactez immédiatement votre administrateur ou votre support.",
+        "message.adminResetNotice.subject": "Un administrateur de {organisation} a réinitialisé son mot de passe",
+        "message.adminResetNotice.body": "{admin}, administrateur de {organisation}, vient de réinitialiser son propre mot de passe en libre-service.\n\nSi c’est inattendu, vérifiez immédiatement auprès de cette personne.",
         "message.code.sms": "{code} est votre code de vérification {organisation}. Il expire dans 5 minutes.",
         "message.code.voice": "Bonjour. Votre code de vérification {organisation} est : {spoken}. Je répète, votre code est : {spoken}.",
         "message.code.email.subject": "Code de vérification de l’adresse e-mail du compte {organisation}",

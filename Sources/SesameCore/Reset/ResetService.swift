@@ -226,7 +226,27 @@ public struct ResetService: Sendable {
         user.passwordHash = try await hasher.hash(password)
         user.passwordChangedAt = clock.now
         try await complete(flow, user: user, activity: .selfServiceResetPassword, detail: .succeeded, requestID: requestID)
+        await notify(after: user, policy: policy)
         return .done
+    }
+
+    /// The notices of spec §3.1. A notice that cannot be sent does not undo the reset; it is simply not sent.
+    private func notify(after user: User, policy: Policy) async {
+        let language = user.locale ?? .english
+        if policy.notifyUsers {
+            let addresses = Set([user.authentication.authenticationEmail, user.authentication.alternateEmail].compactMap { $0 })
+            for address in addresses.sorted() {
+                try? await sender.send(MessageComposer.resetNotice(to: address, userID: user.userID, organisation: policy.organisationName, language: language))
+            }
+        }
+        guard policy.notifyAdmins, user.isPrivileged,
+            let admins = try? await store.users(withRole: .globalAdmin, limit: 100)
+        else { return }
+        for admin in admins where admin.id != user.id {
+            guard let address = admin.authentication.alternateEmail ?? admin.authentication.authenticationEmail else { continue }
+            try? await sender.send(MessageComposer.adminResetNotice(
+                to: address, admin: user.userID, organisation: policy.organisationName, language: admin.locale ?? .english))
+        }
     }
 
     /// Whether the verified user may choose "unlock only" (spec §2.4): the account is locked and the policy allows it.

@@ -198,6 +198,37 @@ final class RecordingSender: MessageSender {
         #expect(try await service.canUnlockOnly(verified) == false)
     }
 
+    @Test func notificationsAfterAReset() async throws {
+        var other = User(userID: "boss@contoso.com", roles: [.globalAdmin], createdAt: t0)
+        other.authentication.alternateEmail = try EmailAddress("boss@example.org")
+        other.locale = .french
+        try await store.insertUser(other)
+        _ = try await addUser(roles: [.userAdmin], email: "alice@example.org")
+        var (flow, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
+        flow = try waiting(try await service.choose(.email, in: flow, language: .english))
+        guard case .passed(let first, _) = try await service.verifyCode(sender.lastCode!, in: flow) else { throw TestFailure("email") }
+        flow = try waiting(try await service.choose(.mobileSMS, in: first, language: .english))
+        flow = try waiting(try await service.confirmPhone("06 12 34 56 78", in: flow, language: .english))
+        guard case .passed(let verified, _) = try await service.verifyCode(sender.lastCode!, in: flow) else { throw TestFailure("sms") }
+        #expect(try await service.setPassword("Yt7$Mx3!Ps9j", in: verified) == .done)
+        let notices = sender.messages.suffix(2)
+        #expect(notices.map(\.to) == ["alice@example.org", "boss@example.org"])
+        #expect(notices.first?.subject == "Your Sesame password was reset")
+        #expect(notices.last?.subject == "Un administrateur de Sesame a réinitialisé son mot de passe", "in the recipient's language")
+        #expect(notices.allSatisfy { !$0.text.contains("Yt7$Mx3!Ps9j") })
+    }
+
+    @Test func noNoticesWhenThePolicySaysSo() async throws {
+        _ = try await store.savePolicy(try Policy().setting(.notifyUsers, to: "false"), expectedVersion: 0)
+        _ = try await addUser(email: "alice@example.org")
+        var (flow, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
+        flow = try waiting(try await service.choose(.email, in: flow, language: .english))
+        guard case .passed(let verified, _) = try await service.verifyCode(sender.lastCode!, in: flow) else { throw TestFailure("email") }
+        let before = sender.messages.count
+        #expect(try await service.setPassword("Yt7$Mx3!Ps9j", in: verified) == .done)
+        #expect(sender.messages.count == before)
+    }
+
     @Test func cancelAndAbandonAreRecorded() async throws {
         _ = try await addUser()
         let (flow, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
