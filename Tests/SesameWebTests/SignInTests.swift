@@ -179,3 +179,21 @@ import Testing
         #expect(changes.first?.status == .success && changes.count == 2, "one refused (wrong current password), one done")
     }
 }
+
+@Suite struct SessionLifetimeTests {
+    @Test func sessionsLastAnHourAfterTheLastPageNotTheLastChange() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(mobile: "+33 6 12 34 56 78", registered: true)
+        try await harness.browse { browser in
+            try await browser.signIn()
+            for _ in 1...4 {
+                harness.clock.advance(by: 50 * 60)
+                let account = try await browser.get("/account")
+                #expect(account.status == .ok, "still signed in after \(account.status)")
+            }
+            harness.clock.advance(by: 61 * 60)
+            let idle = try await browser.get("/account")
+            #expect(idle.location == "/signin", "an hour without a page ends the session")
+        }
+    }
+}

@@ -24,9 +24,14 @@ struct SessionMiddleware: RouterMiddleware {
         context.session = handle
         var response = try await next(request, context)
         if handle.needsRotation { try await store.deleteSession(key: Self.digest(originalKey)) }
+        let now = clock.now
+        if !handle.isDirty, let saved = handle.session.savedAt, now.timeIntervalSince(saved) > Self.lifetime / 4 {
+            handle.update { _ in }
+        }
         if handle.isDirty {
+            handle.update { $0.savedAt = now }
             let data = try JSONEncoder().encode(handle.session)
-            try await store.saveSession(key: Self.digest(handle.key), data: data, expiresAt: clock.now.addingTimeInterval(Self.lifetime))
+            try await store.saveSession(key: Self.digest(handle.key), data: data, expiresAt: now.addingTimeInterval(Self.lifetime))
             response.setCookie(cookie(handle.key))
         }
         return response

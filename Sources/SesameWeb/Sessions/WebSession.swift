@@ -13,6 +13,9 @@ struct WebSession: Codable, Sendable, Hashable {
     var pendingCode: PendingCode?
     /// A password reset in progress (the reset portal needs no sign-in).
     var reset: ResetFlow?
+    /// When the session was last saved: a session in use is saved again once this is a quarter of its lifetime old,
+    /// so that it expires an hour after the last page, not after the last change.
+    var savedAt: Date?
     /// Signed in with an expired password: only the change-password page is open until it is changed.
     var mustChangePassword: Bool = false
 
