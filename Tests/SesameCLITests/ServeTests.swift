@@ -43,8 +43,9 @@ import FoundationNetworking
 @Suite struct ServeRefusalTests {
     @Test(arguments: [
         (["SESAME_SMTP_URL": "smtp://mail.example:25"], "SESAME_SMTP_URL: SMTP delivery arrives in a later release"),
-        (["SESAME_SMS_PROVIDER": "twilio", "SESAME_TWILIO_ACCOUNT_SID": "AC1", "SESAME_TWILIO_AUTH_TOKEN": "t", "SESAME_TWILIO_FROM": "+15550001111"],
-         "SESAME_SMS_PROVIDER: twilio arrives in a later release"),
+        (["SESAME_ENV": "production", "SESAME_SMS_PROVIDER": "twilio", "SESAME_TWILIO_ACCOUNT_SID": "AC1", "SESAME_TWILIO_AUTH_TOKEN": "t",
+          "SESAME_TWILIO_FROM": "+15550001111", "SESAME_SMTP_URL": "smtps://mail.example:465", "SESAME_PUBLIC_URL": "https://sspr.example"],
+         "SESAME_SMTP_URL: SMTP delivery arrives in a later release"),
     ])
     func deliveryNotInThisBuildIsRefusedRatherThanPrintedToTheConsole(_ environment: [String: String], _ message: String) throws {
         let data = try TemporaryFolder.make().appendingPathComponent("data")

@@ -7,6 +7,8 @@ import Synchronization
 /// A stand-in SMS provider: a real HTTP server on loopback that records what Sesame sends and answers as told.
 public final class RecordingProvider: Sendable {
     public struct Received: Sendable {
+        public let path: String
+        public let authorization: String?
         public let body: Data
         public let signature: String?
         public let contentType: String?
@@ -25,10 +27,11 @@ public final class RecordingProvider: Sendable {
 
     var application: some ApplicationProtocol {
         let router = Router()
-        router.post("sms") { request, context -> Response in
+        router.post("**") { request, context -> Response in
             let body = try await request.body.collect(upTo: 1 << 20)
             self.received.withLock {
                 $0.append(Received(
+                    path: request.uri.path, authorization: request.headers[.authorization],
                     body: Data(body.readableBytesView), signature: request.headers[HTTPField.Name("X-Sesame-Signature")!],
                     contentType: request.headers[.contentType]))
             }
@@ -48,13 +51,19 @@ public final class RecordingProvider: Sendable {
 
 
 extension RecordingProvider.Received {
-    /// The JSON fields of the webhook payload.
+    /// The fields of the payload, JSON or form-encoded.
     public var fields: [String: String] {
-        (try? JSONSerialization.jsonObject(with: body) as? [String: String]) ?? [:]
+        if let json = try? JSONSerialization.jsonObject(with: body) as? [String: String] { return json }
+        var fields: [String: String] = [:]
+        for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            if parts.count == 2 { fields[parts[0]] = parts[1] }
+        }
+        return fields
     }
 
     /// The six-digit code in an SMS text.
     public var code: String? {
-        fields["text"]?.firstMatch(of: /\d{6}/).map { String($0.output) }
+        (fields["text"] ?? fields["Body"])?.firstMatch(of: /\d{6}/).map { String($0.output) }
     }
 }

@@ -1,0 +1,64 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SesameCore
+
+/// A Twilio-compatible provider: SMS through the Messages API, voice through the Calls API with TwiML `<Say>` in the
+/// recipient's language. The base URL can point at any compatible service (or a local test server).
+public struct TwilioSender: MessageSender {
+    let accountSID: String
+    let authToken: String
+    let from: String
+    let baseURL: String
+    let client: HTTPClient
+    let timeout: TimeAmount
+
+    public init(
+        accountSID: String, authToken: String, from: String, baseURL: String? = nil, client: HTTPClient = .shared,
+        timeout: TimeAmount = .seconds(10)
+    ) {
+        self.accountSID = accountSID
+        self.authToken = authToken
+        self.from = from
+        self.baseURL = (baseURL ?? "https://api.twilio.com").trimmingCharacters(in: ["/"])
+        self.client = client
+        self.timeout = timeout
+    }
+
+    public func send(_ message: OutgoingMessage) async throws {
+        let (resource, fields): (String, [(String, String)]) =
+            switch message.channel {
+            case .sms: ("Messages", [("To", message.to), ("From", from), ("Body", message.text)])
+            case .voice: ("Calls", [("To", message.to), ("From", from), ("Twiml", Self.twiml(message))])
+            case .email: throw DeliveryError("the Twilio provider does not carry email")
+            }
+        var request = HTTPClientRequest(url: "\(baseURL)/2010-04-01/Accounts/\(accountSID)/\(resource).json")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "Authorization", value: "Basic " + Data("\(accountSID):\(authToken)".utf8).base64EncodedString())
+        request.body = .bytes(ByteBuffer(string: Self.form(fields)))
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: timeout)
+        } catch {
+            throw DeliveryError("the Twilio provider could not be reached: \(error)")
+        }
+        _ = try? await response.body.collect(upTo: 64 * 1024)
+        guard (200..<300).contains(response.status.code) else { throw DeliveryError("the Twilio provider answered \(response.status.code)") }
+    }
+
+    /// `<Response><Say language="fr-FR">…</Say></Response>`; the text already reads the digits apart, twice.
+    static func twiml(_ message: OutgoingMessage) -> String {
+        let voice = message.language == .french ? "fr-FR" : "en-US"
+        let escaped = message.text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+        return "<Response><Say language=\"\(voice)\">\(escaped)</Say></Response>"
+    }
+
+    static func form(_ fields: [(String, String)]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return fields.map { "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+    }
+}
