@@ -34,14 +34,16 @@ def browser(width, height):
     options.binary_location = "/usr/bin/chromium"
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}"):
         options.add_argument(argument)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    # Headless windows are never narrower than 500 px: emulate the device to see the real phone layout.
+    metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    return driver
 
 
 def journey(language, size, user):
     width, height = size
     driver = browser(width, height)
-    # Headless windows are never narrower than 500 px: emulate the device to see the real phone layout.
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500})
     step = 0
 
     def shot(name):
@@ -87,7 +89,6 @@ def reset_journey(language, size, user):
     """The reset portal with script on: the CAPTCHA is solved by the page, then one SMS gate and a new password."""
     width, height = size
     driver = browser(width, height)
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500})
 
     def shot(name):
         driver.save_screenshot(str(out / f"reset-{language}-{width}-{name}.png"))

@@ -41,20 +41,20 @@ public enum MessageComposer {
 
     /// Tells a user their password was reset, so that a reset they did not make does not go unnoticed (spec §3.1).
     public static func resetNotice(to address: EmailAddress, userID: String, organisation: String, language: Language) -> OutgoingMessage {
-        let arguments = ["organisation": organisation, "userID": userID]
-        return OutgoingMessage(
-            channel: .email, to: address.value, language: language,
-            subject: LocalizedText("message.resetNotice.subject", arguments).rendered(in: language),
-            text: LocalizedText("message.resetNotice.body", arguments).rendered(in: language))
+        email("message.resetNotice", to: address, ["organisation": organisation, "userID": userID], language: language)
     }
 
     /// Tells another global administrator that an administrator reset their own password (spec §3.1).
     public static func adminResetNotice(to address: EmailAddress, admin: String, organisation: String, language: Language) -> OutgoingMessage {
-        let arguments = ["organisation": organisation, "admin": admin]
-        return OutgoingMessage(
+        email("message.adminResetNotice", to: address, ["organisation": organisation, "admin": admin], language: language)
+    }
+
+    /// An email whose subject and body are the catalogue's `<key>.subject` and `<key>.body`.
+    static func email(_ key: String, to address: EmailAddress, _ arguments: [String: String], language: Language) -> OutgoingMessage {
+        OutgoingMessage(
             channel: .email, to: address.value, language: language,
-            subject: LocalizedText("message.adminResetNotice.subject", arguments).rendered(in: language),
-            text: LocalizedText("message.adminResetNotice.body", arguments).rendered(in: language))
+            subject: LocalizedText("\(key).subject", arguments).rendered(in: language),
+            text: LocalizedText("\(key).body", arguments).rendered(in: language))
     }
 
     /// The digits apart, so that a speech engine reads them one by one: "1, 2, 3, 4, 5, 6".
