@@ -73,6 +73,9 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = context.configuration
         let sender = try Self.sender(for: configuration.delivery)
         let logger = { var logger = Logger(label: "sesame"); logger.logLevel = .info; return logger }()
+        if demo, configuration.mode == .production {
+            throw ConfigurationError("--demo: a demo organisation prints its passwords, so it is for development only")
+        }
         if demo {
             for line in try await DemoSeed(context: context).run() { print(line) }
             // Standard output is block-buffered when it is not a terminal; the server runs until killed.
