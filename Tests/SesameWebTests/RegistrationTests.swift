@@ -218,6 +218,9 @@ import Testing
         try await harness.browse { browser in
             try await browser.signIn(language: language)
             let page = try await browser.get("/register")
+            let posted = try await browser.post("/register/phone", [("country", "FR"), ("number", "06 12 34 56 78"), ("channel", "sms")])
+            #expect(posted.status == .forbidden && posted.body == page.body.replacingOccurrences(of: page.csrf ?? "", with: posted.csrf ?? ""))
+            #expect(harness.outbox.messages.isEmpty)
             #expect(page.status == .forbidden)
             #expect(page.contains(language == "fr"
                 ? "Votre administrateur ne vous a pas autorisé à utiliser cette fonctionnalité."

@@ -21,28 +21,34 @@ struct RegistrationController {
             .post("register/questions", use: saveQuestions)
     }
 
-    /// The signed-in, eligible user and their rules; otherwise the response to give instead.
-    private func registrant(_ context: WebContext) async throws -> Result<(User, Policy, EffectivePolicy), Refusal> {
-        guard let user = try await pages.signedInUser(context) else { return .failure(Refusal(response: PageRenderer.redirect(to: "/signin"))) }
+    /// Runs `body` for the signed-in user when they may register, with their policy and their rules; otherwise
+    /// sends them to sign in, or tells them their administrator has not enabled them.
+    private func withRegistrant(
+        _ context: WebContext, _ body: (User, Policy, EffectivePolicy) async throws -> Response
+    ) async throws -> Response {
+        guard let user = try await pages.signedInUser(context) else { return PageRenderer.redirect(to: "/signin") }
         let policy = try await pages.policy()
         guard policy.eligibility(of: user) == .eligible else {
-            let page = try await pages.render("not-enabled", titleKey: "register.title", context: context, status: .forbidden)
-            return .failure(Refusal(response: page))
+            return try await pages.render("not-enabled", titleKey: "register.title", context: context, status: .forbidden)
         }
-        return .success((user, policy, policy.effective(for: user)))
+        return try await body(user, policy, policy.effective(for: user))
     }
 
-    struct Refusal: Error {
-        let response: Response
+    /// As ``withRegistrant(_:_:)``, for the pages of one method: a method the policy does not offer leads back to the
+    /// overview.
+    private func withMethod(
+        _ method: AuthenticationMethod, _ context: WebContext, _ body: (User, Policy, EffectivePolicy) async throws -> Response
+    ) async throws -> Response {
+        try await withRegistrant(context) { user, policy, effective in
+            guard effective.methods.contains(method) else { return PageRenderer.redirect(to: "/register") }
+            return try await body(user, policy, effective)
+        }
     }
 
     // MARK: Overview and finish
 
     @Sendable func overview(_ request: Request, context: WebContext) async throws -> Response {
-        switch try await registrant(context) {
-        case .failure(let refusal): return refusal.response
-        case .success(let (user, _, effective)): return try await overviewPage(user, effective, context: context)
-        }
+        try await withRegistrant(context) { user, _, effective in try await overviewPage(user, effective, context: context) }
     }
 
     private func overviewPage(_ user: User, _ effective: EffectivePolicy, context: WebContext, error: String? = nil) async throws -> Response {
@@ -95,25 +101,25 @@ struct RegistrationController {
     }
 
     @Sendable func finish(_ request: Request, context: WebContext) async throws -> Response {
-        guard case .success(let (registrant, _, effective)) = try await registrant(context) else { return try await overview(request, context: context) }
-        var user = registrant
-        guard effective.isSatisfied(by: user.authentication) else {
-            return try await overviewPage(user, effective, context: context, error: pages.text("register.needMore", ["count": String(effective.methodsRequired)], context))
+        try await withRegistrant(context) { registrant, _, effective in
+            var user = registrant
+            guard effective.isSatisfied(by: user.authentication) else {
+                return try await overviewPage(user, effective, context: context, error: pages.text("register.needMore", ["count": String(effective.methodsRequired)], context))
+            }
+            user.registration.confirm(at: pages.clock.now)
+            try await pages.store.updateUser(user)
+            try await pages.audit(.registered, user: user, context: context)
+            return PageRenderer.redirect(to: "/account")
         }
-        user.registration.confirm(at: pages.clock.now)
-        try await pages.store.updateUser(user)
-        try await pages.audit(.registered, user: user, context: context)
-        return PageRenderer.redirect(to: "/account")
     }
 
     // MARK: Phone
 
     @Sendable func phoneForm(_ request: Request, context: WebContext) async throws -> Response {
-        guard case .success(let (user, policy, effective)) = try await registrant(context), effective.methods.contains(.mobilePhone) else {
-            return PageRenderer.redirect(to: "/register")
+        try await withMethod(.mobilePhone, context) { user, policy, _ in
+            let phone = user.authentication.authenticationPhone ?? user.authentication.mobilePhone
+            return try await phonePage(policy, context: context, callingCode: phone?.callingCode, region: nil, number: phone?.nationalNumber ?? "", error: nil)
         }
-        let phone = user.authentication.authenticationPhone ?? user.authentication.mobilePhone
-        return try await phonePage(policy, context: context, callingCode: phone?.callingCode, region: nil, number: phone?.nationalNumber ?? "", error: nil)
     }
 
     private func phonePage(
@@ -134,41 +140,39 @@ struct RegistrationController {
     }
 
     @Sendable func sendPhoneCode(_ request: Request, context: WebContext) async throws -> Response {
-        guard case .success(let (user, policy, effective)) = try await registrant(context), effective.methods.contains(.mobilePhone) else {
-            return PageRenderer.redirect(to: "/register")
+        try await withMethod(.mobilePhone, context) { user, policy, _ in
+            let region = context.form.text("country")
+            let number = context.form.text("number")
+            let channel: CodeChannel = context.form["channel"] == "voice" ? .voice : .sms
+            let retry = { (error: String) in
+                try await phonePage(policy, context: context, callingCode: nil, region: region, number: number, error: error)
+            }
+            guard let plan = NumberingPlan.regions.first(where: { $0.region == region }) else {
+                return try await retry(pages.text("phone.unknownCountryCode", ["code": region], context))
+            }
+            let phone: PhoneNumber
+            do {
+                phone = try PhoneNumber(callingCode: plan.callingCode, number: number)
+            } catch let error as ValidationError {
+                return try await retry(pages.text(error.message, context))
+            }
+            guard policy.allows(phone) else {
+                return try await retry(pages.text("phone.countryNotAllowed", ["code": String(phone.callingCode)], context))
+            }
+            if let refusal = try await throttle([ThrottleKey(.phoneSend, user.id.uuidString): "throttle.phone", ThrottleKey(.destinationPhone, phone.e164): "throttle.destination"], context: context) {
+                return try await retry(refusal)
+            }
+            return try await sendCode(to: phone.e164, shown: phone.masked, method: "phone", channel: channel, user: user, policy: policy, context: context, retry: retry)
         }
-        let region = context.form.text("country")
-        let number = context.form.text("number")
-        let channel: CodeChannel = context.form["channel"] == "voice" ? .voice : .sms
-        let retry = { (error: String) in
-            try await phonePage(policy, context: context, callingCode: nil, region: region, number: number, error: error)
-        }
-        guard let plan = NumberingPlan.regions.first(where: { $0.region == region }) else {
-            return try await retry(pages.text("phone.unknownCountryCode", ["code": region], context))
-        }
-        let phone: PhoneNumber
-        do {
-            phone = try PhoneNumber(callingCode: plan.callingCode, number: number)
-        } catch {
-            return try await retry(pages.text(error.message, context))
-        }
-        guard policy.allows(phone) else {
-            return try await retry(pages.text("phone.countryNotAllowed", ["code": String(phone.callingCode)], context))
-        }
-        if let refusal = try await throttle([ThrottleKey(.phoneSend, user.id.uuidString): "throttle.phone", ThrottleKey(.destinationPhone, phone.e164): "throttle.destination"], context: context) {
-            return try await retry(refusal)
-        }
-        return try await sendCode(to: phone.e164, shown: phone.masked, method: "phone", channel: channel, user: user, policy: policy, context: context, retry: retry)
     }
 
     // MARK: Email
 
     @Sendable func emailForm(_ request: Request, context: WebContext) async throws -> Response {
-        guard case .success(let (user, _, effective)) = try await registrant(context), effective.methods.contains(.email) else {
-            return PageRenderer.redirect(to: "/register")
+        try await withMethod(.email, context) { user, _, _ in
+            let address = user.authentication.authenticationEmail ?? user.authentication.alternateEmail
+            return try await emailPage(address: address?.value ?? "", error: nil, context: context)
         }
-        let address = user.authentication.authenticationEmail ?? user.authentication.alternateEmail
-        return try await emailPage(address: address?.value ?? "", error: nil, context: context)
     }
 
     private func emailPage(address: String, error: String?, context: WebContext) async throws -> Response {
@@ -177,21 +181,20 @@ struct RegistrationController {
     }
 
     @Sendable func sendEmailCode(_ request: Request, context: WebContext) async throws -> Response {
-        guard case .success(let (user, policy, effective)) = try await registrant(context), effective.methods.contains(.email) else {
-            return PageRenderer.redirect(to: "/register")
+        try await withMethod(.email, context) { user, policy, _ in
+            let typed = context.form.text("address")
+            let retry = { (error: String) in try await emailPage(address: typed, error: error, context: context) }
+            let address: EmailAddress
+            do {
+                address = try EmailAddress(typed)
+            } catch let error as ValidationError {
+                return try await retry(pages.text(error.message, context))
+            }
+            if let refusal = try await throttle([ThrottleKey(.emailSend, user.id.uuidString): "throttle.email"], context: context) {
+                return try await retry(refusal)
+            }
+            return try await sendCode(to: address.value, shown: address.value, method: "email", channel: .email, user: user, policy: policy, context: context, retry: retry)
         }
-        let typed = context.form.text("address")
-        let retry = { (error: String) in try await emailPage(address: typed, error: error, context: context) }
-        let address: EmailAddress
-        do {
-            address = try EmailAddress(typed)
-        } catch {
-            return try await retry(pages.text(error.message, context))
-        }
-        if let refusal = try await throttle([ThrottleKey(.emailSend, user.id.uuidString): "throttle.email"], context: context) {
-            return try await retry(refusal)
-        }
-        return try await sendCode(to: address.value, shown: address.value, method: "email", channel: .email, user: user, policy: policy, context: context, retry: retry)
     }
 
     // MARK: Codes
@@ -236,43 +239,42 @@ struct RegistrationController {
     }
 
     @Sendable func verify(_ request: Request, context: WebContext) async throws -> Response {
-        guard case .success(let (registrant, _, _)) = try await registrant(context), let pending = context.session?.session.pendingCode else {
-            return PageRenderer.redirect(to: "/register")
+        try await withRegistrant(context) { registrant, _, _ in
+            guard let pending = context.session?.session.pendingCode else { return PageRenderer.redirect(to: "/register") }
+            var user = registrant
+            let shown = pending.method == "phone" ? ((try? PhoneNumber(international: pending.destination))?.masked ?? "") : pending.destination
+            let again = { (key: String, arguments: [String: String], startOver: Bool) in
+                try await codePage(channel: pending.channel, shown: shown, error: pages.text(key, arguments, context), startOver: startOver, context: context)
+            }
+            switch try await pages.codes().verify(context.form.text("code"), challengeID: pending.challengeID) {
+            case .accepted: break
+            case .wrong(let left) where left > 0: return try await again("code.wrong", ["count": String(left)], false)
+            case .wrong, .exhausted: return try await again("code.exhausted", [:], true)
+            case .malformed: return try await again("code.malformed", [:], false)
+            case .expired: return try await again("code.expired", [:], true)
+            case .alreadyUsed, .unknown: return try await again("code.alreadyUsed", [:], true)
+            }
+            let method: AuthenticationMethod
+            if pending.method == "phone" {
+                user.authentication.authenticationPhone = try PhoneNumber(international: pending.destination)
+                method = .mobilePhone
+            } else {
+                user.authentication.authenticationEmail = try EmailAddress(pending.destination)
+                method = .email
+            }
+            try await pages.store.updateUser(user)
+            try await pages.store.appendRegistrationActivity(RegistrationActivity(at: pages.clock.now, userID: user.userID, role: user.reportRole, dataRegistered: method))
+            context.session?.update { $0.pendingCode = nil }
+            return try await pages.render("register-thanks", titleKey: "register.thanks", context: context)
         }
-        var user = registrant
-        let shown = pending.method == "phone" ? ((try? PhoneNumber(international: pending.destination))?.masked ?? "") : pending.destination
-        let again = { (key: String, arguments: [String: String], startOver: Bool) in
-            try await codePage(channel: pending.channel, shown: shown, error: pages.text(key, arguments, context), startOver: startOver, context: context)
-        }
-        switch try await pages.codes().verify(context.form.text("code"), challengeID: pending.challengeID) {
-        case .accepted: break
-        case .wrong(let left) where left > 0: return try await again("code.wrong", ["count": String(left)], false)
-        case .wrong, .exhausted: return try await again("code.exhausted", [:], true)
-        case .malformed: return try await again("code.malformed", [:], false)
-        case .expired: return try await again("code.expired", [:], true)
-        case .alreadyUsed, .unknown: return try await again("code.alreadyUsed", [:], true)
-        }
-        let method: AuthenticationMethod
-        if pending.method == "phone" {
-            user.authentication.authenticationPhone = try PhoneNumber(international: pending.destination)
-            method = .mobilePhone
-        } else {
-            user.authentication.authenticationEmail = try EmailAddress(pending.destination)
-            method = .email
-        }
-        try await pages.store.updateUser(user)
-        try await pages.store.appendRegistrationActivity(RegistrationActivity(at: pages.clock.now, userID: user.userID, role: user.reportRole, dataRegistered: method))
-        context.session?.update { $0.pendingCode = nil }
-        return try await pages.render("register-thanks", titleKey: "register.thanks", context: context)
     }
 
     // MARK: Security questions
 
     @Sendable func questionsForm(_ request: Request, context: WebContext) async throws -> Response {
-        guard case .success(let (_, policy, effective)) = try await registrant(context), effective.methods.contains(.securityQuestions) else {
-            return PageRenderer.redirect(to: "/register")
+        try await withMethod(.securityQuestions, context) { _, policy, effective in
+            return try await questionsPage(policy, effective, chosen: [:], error: nil, context: context)
         }
-        return try await questionsPage(policy, effective, chosen: [:], error: nil, context: context)
     }
 
     private func questionsPage(
@@ -294,27 +296,26 @@ struct RegistrationController {
     }
 
     @Sendable func saveQuestions(_ request: Request, context: WebContext) async throws -> Response {
-        guard case .success(let (registrant, policy, effective)) = try await registrant(context), effective.methods.contains(.securityQuestions) else {
-            return PageRenderer.redirect(to: "/register")
-        }
-        var user = registrant
-        let slots = 1...effective.questionsToRegister
-        let chosen = Dictionary(uniqueKeysWithValues: slots.map { ($0, context.form.text("question\($0)")) })
-        var answers: [(question: SecurityQuestion, answer: String)] = []
-        for slot in slots {
-            guard let question = SecurityQuestion(identifier: chosen[slot] ?? "") else {
-                return try await questionsPage(policy, effective, chosen: chosen, error: pages.text("questions.tooFew", ["count": String(slots.count)], context), context: context)
+        try await withMethod(.securityQuestions, context) { registrant, policy, effective in
+            var user = registrant
+            let slots = 1...effective.questionsToRegister
+            let chosen = Dictionary(uniqueKeysWithValues: slots.map { ($0, context.form.text("question\($0)")) })
+            var answers: [(question: SecurityQuestion, answer: String)] = []
+            for slot in slots {
+                guard let question = SecurityQuestion(identifier: chosen[slot] ?? "") else {
+                    return try await questionsPage(policy, effective, chosen: chosen, error: pages.text("questions.tooFew", ["count": String(slots.count)], context), context: context)
+                }
+                answers.append((question, context.form["answer\(slot)"] ?? ""))
             }
-            answers.append((question, context.form["answer\(slot)"] ?? ""))
+            do {
+                user.authentication.securityAnswers = try await SecurityAnswerHasher(hasher: pages.dependencies.hasher)
+                    .register(answers, required: effective.questionsToRegister, offered: policy.availableQuestions)
+            } catch let error as ValidationError {
+                return try await questionsPage(policy, effective, chosen: chosen, error: pages.text(error.message, context), context: context)
+            }
+            try await pages.store.updateUser(user)
+            try await pages.store.appendRegistrationActivity(RegistrationActivity(at: pages.clock.now, userID: user.userID, role: user.reportRole, dataRegistered: .securityQuestions))
+            return try await pages.render("register-thanks", titleKey: "register.thanks", context: context)
         }
-        do {
-            user.authentication.securityAnswers = try await SecurityAnswerHasher(hasher: pages.dependencies.hasher)
-                .register(answers, required: effective.questionsToRegister, offered: policy.availableQuestions)
-        } catch let error as ValidationError {
-            return try await questionsPage(policy, effective, chosen: chosen, error: pages.text(error.message, context), context: context)
-        }
-        try await pages.store.updateUser(user)
-        try await pages.store.appendRegistrationActivity(RegistrationActivity(at: pages.clock.now, userID: user.userID, role: user.reportRole, dataRegistered: .securityQuestions))
-        return try await pages.render("register-thanks", titleKey: "register.thanks", context: context)
     }
 }

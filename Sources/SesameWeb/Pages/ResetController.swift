@@ -96,25 +96,19 @@ struct ResetController {
 
     // MARK: Gates
 
-    /// The current step of the flow in the session, or where to go instead.
-    private func current(_ context: WebContext) async throws -> Result<ResetFlow, Refusal> {
-        guard let flow = context.session?.session.reset else { return .failure(Refusal(response: PageRenderer.redirect(to: "/reset"))) }
+    /// Runs `body` on the flow in the session; without one, back to "Who are you?"; once its 15 minutes are over,
+    /// the page that says so.
+    private func withFlow(_ context: WebContext, _ body: (ResetFlow) async throws -> Response) async throws -> Response {
+        guard let flow = context.session?.session.reset else { return PageRenderer.redirect(to: "/reset") }
         guard !flow.hasExpired(at: pages.clock.now) else {
             context.session?.update { $0.reset = nil }
-            return .failure(Refusal(response: try await ending("reset.expired", context, contact: false)))
+            return try await ending("reset.expired", context, contact: false)
         }
-        return .success(flow)
-    }
-
-    struct Refusal: Error {
-        let response: Response
+        return try await body(flow)
     }
 
     @Sendable func verify(_ request: Request, context: WebContext) async throws -> Response {
-        switch try await current(context) {
-        case .failure(let refusal): return refusal.response
-        case .success(let flow): return try await gatePage(flow, context: context, error: nil)
-        }
+        try await withFlow(context) { flow in try await gatePage(flow, context: context, error: nil) }
     }
 
     private func gatePage(_ flow: ResetFlow, context: WebContext, error: String?) async throws -> Response {
@@ -150,28 +144,32 @@ struct ResetController {
     }
 
     @Sendable func chooseOption(_ request: Request, context: WebContext) async throws -> Response {
-        guard case .success(let flow) = try await current(context) else { return try await verify(request, context: context) }
-        guard let option = VerificationOption(rawValue: context.form.text("option")) else { return try await gatePage(flow, context: context, error: nil) }
-        return try await show(try await service.choose(option, in: flow, language: context.language), context: context)
+        try await withFlow(context) { flow in
+            guard let option = VerificationOption(rawValue: context.form.text("option")) else { return try await gatePage(flow, context: context, error: nil) }
+            return try await show(try await service.choose(option, in: flow, language: context.language), context: context)
+        }
     }
 
     @Sendable func confirmPhone(_ request: Request, context: WebContext) async throws -> Response {
-        guard case .success(let flow) = try await current(context) else { return try await verify(request, context: context) }
-        return try await show(try await service.confirmPhone(context.form.text("number"), in: flow, language: context.language), context: context)
+        try await withFlow(context) { flow in
+            return try await show(try await service.confirmPhone(context.form.text("number"), in: flow, language: context.language), context: context)
+        }
     }
 
     @Sendable func checkCode(_ request: Request, context: WebContext) async throws -> Response {
-        guard case .success(let flow) = try await current(context) else { return try await verify(request, context: context) }
-        return try await show(try await service.verifyCode(context.form.text("code"), in: flow), context: context)
+        try await withFlow(context) { flow in
+            return try await show(try await service.verifyCode(context.form.text("code"), in: flow), context: context)
+        }
     }
 
     @Sendable func answerQuestions(_ request: Request, context: WebContext) async throws -> Response {
-        guard case .success(let flow) = try await current(context) else { return try await verify(request, context: context) }
-        guard case .questions(let drawn) = flow.challenge else { return try await gatePage(flow, context: context, error: nil) }
-        let answers = Dictionary(uniqueKeysWithValues: drawn.enumerated().map { index, question in
-            (question, context.form["answer\(index + 1)"] ?? "")
-        })
-        return try await show(try await service.answer(answers, in: flow), context: context)
+        try await withFlow(context) { flow in
+            guard case .questions(let drawn) = flow.challenge else { return try await gatePage(flow, context: context, error: nil) }
+            let answers = Dictionary(uniqueKeysWithValues: drawn.enumerated().map { index, question in
+                (question, context.form["answer\(index + 1)"] ?? "")
+            })
+            return try await show(try await service.answer(answers, in: flow), context: context)
+        }
     }
 
     /// Turns a gate's outcome into the next page, keeping the flow in the session.
@@ -212,12 +210,13 @@ struct ResetController {
     // MARK: New password or unlock
 
     @Sendable func passwordForm(_ request: Request, context: WebContext) async throws -> Response {
-        guard case .success(let flow) = try await current(context) else { return try await verify(request, context: context) }
-        guard try await service.isVerified(flow) else { return PageRenderer.redirect(to: "/reset/verify") }
-        if request.uri.queryParameters["choose"] == nil, try await service.canUnlockOnly(flow) {
-            return try await pages.render("reset-unlock", titleKey: "reset.unlock.title", context: context)
+        try await withFlow(context) { flow in
+            guard try await service.isVerified(flow) else { return PageRenderer.redirect(to: "/reset/verify") }
+            if request.uri.queryParameters["choose"] == nil, try await service.canUnlockOnly(flow) {
+                return try await pages.render("reset-unlock", titleKey: "reset.unlock.title", context: context)
+            }
+            return try await passwordPage(context, errors: [])
         }
-        return try await passwordPage(context, errors: [])
     }
 
     private func passwordPage(_ context: WebContext, errors: [String]) async throws -> Response {
@@ -226,29 +225,31 @@ struct ResetController {
     }
 
     @Sendable func setPassword(_ request: Request, context: WebContext) async throws -> Response {
-        guard case .success(let flow) = try await current(context) else { return try await verify(request, context: context) }
-        let password = context.form["new"] ?? ""
-        guard password == context.form["confirm"] else { return try await passwordPage(context, errors: [pages.text("change.mismatch", context)]) }
-        switch try await service.setPassword(password, in: flow, requestID: context.requestID) {
-        case .done:
-            context.session?.update { $0.reset = nil }
-            return try await ending("reset.done", context, contact: false, signIn: true)
-        case .rejected(let reasons) where reasons.isEmpty:
-            return PageRenderer.redirect(to: "/reset/verify")
-        case .rejected(let reasons):
-            let rules = PasswordRules.default
-            return try await passwordPage(context, errors: reasons.map { pages.text($0.message(rules: rules), context) })
-        case .expired:
-            context.session?.update { $0.reset = nil }
-            return try await ending("reset.expired", context, contact: false)
+        try await withFlow(context) { flow in
+            let password = context.form["new"] ?? ""
+            guard password == context.form["confirm"] else { return try await passwordPage(context, errors: [pages.text("change.mismatch", context)]) }
+            switch try await service.setPassword(password, in: flow, requestID: context.requestID) {
+            case .done:
+                context.session?.update { $0.reset = nil }
+                return try await ending("reset.done", context, contact: false, signIn: true)
+            case .rejected(let reasons) where reasons.isEmpty:
+                return PageRenderer.redirect(to: "/reset/verify")
+            case .rejected(let reasons):
+                let rules = PasswordRules.default
+                return try await passwordPage(context, errors: reasons.map { pages.text($0.message(rules: rules), context) })
+            case .expired:
+                context.session?.update { $0.reset = nil }
+                return try await ending("reset.expired", context, contact: false)
+            }
         }
     }
 
     @Sendable func unlock(_ request: Request, context: WebContext) async throws -> Response {
-        guard case .success(let flow) = try await current(context) else { return try await verify(request, context: context) }
-        guard try await service.unlock(flow, requestID: context.requestID) == .done else { return PageRenderer.redirect(to: "/reset/password?choose=password") }
-        context.session?.update { $0.reset = nil }
-        return try await ending("reset.unlocked", context, contact: false, signIn: true)
+        try await withFlow(context) { flow in
+            guard try await service.unlock(flow, requestID: context.requestID) == .done else { return PageRenderer.redirect(to: "/reset/password?choose=password") }
+            context.session?.update { $0.reset = nil }
+            return try await ending("reset.unlocked", context, contact: false, signIn: true)
+        }
     }
 
     // MARK: Endings
