@@ -27,9 +27,4 @@ enum ConfigurationKey: String, CaseIterable, Sendable {
 
     /// Where the configuration file is named; read from flags and environment only.
     static let configFileVariable = "SESAME_CONFIG_FILE"
-
-    /// Settings whose values are secrets: never printed.
-    var isSecret: Bool {
-        [.smsWebhookSecret, .twilioAuthToken, .ldapBindPassword].contains(self)
-    }
 }
