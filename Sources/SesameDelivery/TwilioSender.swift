@@ -42,10 +42,10 @@ public struct TwilioSender: MessageSender {
         do {
             response = try await client.execute(request, timeout: timeout)
         } catch {
-            throw DeliveryError("the Twilio provider could not be reached: \(error)")
+            throw DeliveryError("the Twilio provider could not be reached: \(error)", transient: true)
         }
         _ = try? await response.body.collect(upTo: 64 * 1024)
-        guard (200..<300).contains(response.status.code) else { throw DeliveryError("the Twilio provider answered \(response.status.code)") }
+        guard (200..<300).contains(response.status.code) else { throw DeliveryError.httpStatus(Int(response.status.code), from: "the Twilio provider") }
     }
 
     /// `<Response><Say language="fr-FR">…</Say></Response>`; the text already reads the digits apart, twice.

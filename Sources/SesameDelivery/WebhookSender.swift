@@ -43,12 +43,12 @@ public struct WebhookSender: MessageSender {
         do {
             response = try await client.execute(request, timeout: timeout)
         } catch {
-            throw DeliveryError("the SMS webhook could not be reached: \(error)")
+            throw DeliveryError("the SMS webhook could not be reached: \(error)", transient: true)
         }
         // Drain (and bound) the answer so that the connection can be reused; its content is not needed.
         _ = try? await response.body.collect(upTo: 64 * 1024)
         guard (200..<300).contains(response.status.code) else {
-            throw DeliveryError("the SMS webhook answered \(response.status.code)")
+            throw DeliveryError.httpStatus(Int(response.status.code), from: "the SMS webhook")
         }
     }
 

@@ -124,22 +124,3 @@ struct StaticFile: Sendable {
         Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=86400"], body: .init(byteBuffer: body))
     }
 }
-
-/// An image file for the page header.
-public struct Logo: Sendable {
-    public let data: Data
-    public let type: String
-
-    /// Image types a browser shows in `<img>`; an SVG there cannot run script.
-    static let types = ["png": "image/png", "svg": "image/svg+xml", "jpg": "image/jpeg"]
-    static let maximumSize = 512 * 1024
-
-    /// `logo.png`, `logo.svg` or `logo.jpg` in `folder`, if one is there and not too large.
-    public static func find(in folder: String) -> Logo? {
-        for (ext, type) in types.sorted(by: { $0.key < $1.key }) {
-            let path = (folder as NSString).appendingPathComponent("logo.\(ext)")
-            if let data = FileManager.default.contents(atPath: path), data.count <= maximumSize { return Logo(data: data, type: type) }
-        }
-        return nil
-    }
-}

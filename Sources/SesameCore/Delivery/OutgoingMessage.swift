@@ -1,6 +1,6 @@
 /// A message ready to send: where it goes, in which language, and what it says. `text` may hold a code, so a
-/// message is never logged whole.
-public struct OutgoingMessage: Sendable, Hashable {
+/// message is never logged whole (and the delivery queue keeps it sealed).
+public struct OutgoingMessage: Sendable, Hashable, Codable {
     public let channel: CodeChannel
     /// E.164 for SMS and voice, an address for email.
     public let to: String
@@ -8,13 +8,16 @@ public struct OutgoingMessage: Sendable, Hashable {
     /// Email only.
     public let subject: String?
     public let text: String
+    /// Whose name an email carries (spec §2.6: sender name, header and logo are the organisation's).
+    public let organisation: String
 
-    public init(channel: CodeChannel, to: String, language: Language, subject: String? = nil, text: String) {
+    public init(channel: CodeChannel, to: String, language: Language, subject: String? = nil, text: String, organisation: String = "") {
         self.channel = channel
         self.to = to
         self.language = language
         self.subject = subject
         self.text = text
+        self.organisation = organisation
     }
 }
 
@@ -28,14 +31,14 @@ public enum MessageComposer {
         switch channel {
         case .sms:
             return OutgoingMessage(channel: .sms, to: destination, language: language,
-                                   text: LocalizedText("message.code.sms", arguments).rendered(in: language))
+                                   text: LocalizedText("message.code.sms", arguments).rendered(in: language), organisation: organisation)
         case .voice:
             return OutgoingMessage(channel: .voice, to: destination, language: language,
-                                   text: LocalizedText("message.code.voice", arguments).rendered(in: language))
+                                   text: LocalizedText("message.code.voice", arguments).rendered(in: language), organisation: organisation)
         case .email:
             return OutgoingMessage(channel: .email, to: destination, language: language,
                                    subject: LocalizedText("message.code.email.subject", arguments).rendered(in: language),
-                                   text: LocalizedText("message.code.email.body", arguments).rendered(in: language))
+                                   text: LocalizedText("message.code.email.body", arguments).rendered(in: language), organisation: organisation)
         }
     }
 
@@ -54,7 +57,7 @@ public enum MessageComposer {
         OutgoingMessage(
             channel: .email, to: address.value, language: language,
             subject: LocalizedText("\(key).subject", arguments).rendered(in: language),
-            text: LocalizedText("\(key).body", arguments).rendered(in: language))
+            text: LocalizedText("\(key).body", arguments).rendered(in: language), organisation: arguments["organisation"] ?? "")
     }
 
     /// The digits apart, so that a speech engine reads them one by one: "1, 2, 3, 4, 5, 6".

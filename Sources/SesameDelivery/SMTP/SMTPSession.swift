@@ -1,0 +1,152 @@
+import Foundation
+import NIOCore
+import NIOSSL
+import SesameCore
+
+/// One SMTP conversation (RFC 5321) on a connected channel: greeting, EHLO, STARTTLS, AUTH, one message, QUIT.
+/// Commands and replies are read line by line; nothing sent or received that could hold a secret is ever logged.
+struct SMTPSession {
+    let channel: any Channel
+    let settings: SMTPSettings
+    let tls: NIOSSLContext
+    var inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+    let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    var isEncrypted: Bool
+    /// The implicit TLS handshake, when there is one.
+    let handshake: EventLoopFuture<Void>?
+    private var buffer = ByteBuffer()
+    private static let longestLine = 4096
+
+    init(
+        channel: any Channel, settings: SMTPSettings, tls: NIOSSLContext, inbound: NIOAsyncChannelInboundStream<ByteBuffer>,
+        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, handshake: EventLoopFuture<Void>?
+    ) {
+        self.channel = channel
+        self.settings = settings
+        self.tls = tls
+        self.inbound = inbound.makeAsyncIterator()
+        self.outbound = outbound
+        self.isEncrypted = settings.security == .implicit
+        self.handshake = handshake
+    }
+
+    /// Delivers `message` to `recipient`.
+    mutating func deliver(_ message: String, to recipient: String) async throws {
+        if let handshake { try await TLSHandshake.wait(for: handshake) }
+        try expect(try await reply(), "greeting")
+        var extensions = try await hello()
+        if !isEncrypted, settings.security == .required || extensions["STARTTLS"] != nil {
+            guard extensions["STARTTLS"] != nil else {
+                throw DeliveryError("the mail server does not offer STARTTLS, which the configuration requires (tls=required)")
+            }
+            try expect(try await command("STARTTLS"), "STARTTLS")
+            try await startTLS()
+            extensions = try await hello()
+        }
+        if let username = settings.username {
+            try await authenticate(username: username, password: settings.password ?? "", mechanisms: extensions["AUTH"] ?? [])
+        }
+        let international = !(settings.from.address.value + recipient).allSatisfy(\.isASCII)
+        if international, extensions["SMTPUTF8"] == nil {
+            throw DeliveryError("the mail server cannot take an internationalised address (no SMTPUTF8)")
+        }
+        let parameters = (extensions["8BITMIME"] != nil ? " BODY=8BITMIME" : "") + (international ? " SMTPUTF8" : "")
+        try expect(try await command("MAIL FROM:<\(settings.from.address.value)>\(parameters)"), "MAIL FROM")
+        let accepted = try await command("RCPT TO:<\(recipient)>")
+        guard accepted.isPositive else {
+            throw DeliveryError("the mail server refused the recipient: \(accepted.summary)", transient: accepted.isTransient)
+        }
+        try expect(try await command("DATA"), "DATA")
+        try await write(MailMessage.dataPayload(message))
+        try expect(try await reply(), "the message")
+        _ = try? await command("QUIT")
+    }
+
+    private mutating func hello() async throws -> [String: [String]] {
+        let answer = try await command("EHLO \(settings.clientName)")
+        try expect(answer, "EHLO")
+        return answer.extensions
+    }
+
+    /// AUTH PLAIN, or LOGIN when that is all the server offers; only ever inside TLS.
+    private mutating func authenticate(username: String, password: String, mechanisms: [String]) async throws {
+        guard isEncrypted else {
+            throw DeliveryError("refusing to send the SMTP password over an unencrypted connection: the server offered no STARTTLS")
+        }
+        if mechanisms.contains("PLAIN") || !mechanisms.contains("LOGIN") {
+            let token = Data("\u{0}\(username)\u{0}\(password)".utf8).base64EncodedString()
+            try expect(try await command("AUTH PLAIN \(token)"), "AUTH PLAIN", credentials: true)
+        } else {
+            try expect(try await command("AUTH LOGIN"), "AUTH LOGIN")
+            try expect(try await command(Data(username.utf8).base64EncodedString()), "AUTH LOGIN", credentials: true)
+            try expect(try await command(Data(password.utf8).base64EncodedString()), "AUTH LOGIN", credentials: true)
+        }
+    }
+
+    private mutating func startTLS() async throws {
+        let (tls, host) = (self.tls, settings.host)
+        let handshake = try await channel.eventLoop.submit { [channel] in
+            try TLSHandshake.add(to: channel.pipeline.syncOperations, context: tls, host: host, eventLoop: channel.eventLoop)
+        }.get()
+        try await TLSHandshake.wait(for: handshake)
+        isEncrypted = true
+    }
+
+    private func expect(_ reply: SMTPReply, _ step: String, credentials: Bool = false) throws {
+        guard reply.isPositive else {
+            let what = credentials ? "the mail server refused the SMTP credentials" : "the mail server refused \(step)"
+            throw DeliveryError("\(what): \(reply.summary)", transient: reply.isTransient)
+        }
+    }
+
+    private mutating func command(_ line: String) async throws -> SMTPReply {
+        try await write(line + "\r\n")
+        return try await reply()
+    }
+
+    private func write(_ text: String) async throws {
+        do {
+            try await outbound.write(ByteBuffer(string: text))
+        } catch {
+            throw DeliveryError("the mail server closed the connection: \(error)", transient: true)
+        }
+    }
+
+    private mutating func reply() async throws -> SMTPReply {
+        var parser = SMTPReply.Parser()
+        while true {
+            do {
+                if let reply = try parser.consume(try await line()) { return reply }
+            } catch is DeliveryErrorReason {
+                throw DeliveryError("the mail server's answer is not SMTP", transient: true)
+            }
+        }
+    }
+
+    /// The next line without its CRLF (a bare LF is accepted too).
+    private mutating func line() async throws -> String {
+        while true {
+            if let end = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
+                let length = end - buffer.readerIndex
+                var line = buffer.readString(length: length) ?? ""
+                buffer.moveReaderIndex(forwardBy: 1)
+                if line.hasSuffix("\r") { line.removeLast() }
+                return line
+            }
+            guard buffer.readableBytes < Self.longestLine else { throw DeliveryError("the mail server sent an overlong line", transient: true) }
+            let next: ByteBuffer?
+            do {
+                next = try await inbound.next()
+            } catch {
+                throw DeliveryError("the connection to the mail server failed: \(error)", transient: true)
+            }
+            guard var next else { throw DeliveryError("the mail server closed the connection", transient: true) }
+            buffer.writeBuffer(&next)
+        }
+    }
+}
+
+extension String {
+    /// Whether this is an IPv4 or IPv6 literal: TLS server names (SNI) must not be addresses.
+    var isIPAddress: Bool { (try? SocketAddress(ipAddress: self, port: 0)) != nil }
+}
