@@ -92,7 +92,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "SesameBenchmarks",
-            dependencies: ["SesameCore", "SesameStore"],
+            dependencies: [
+                "SesameCore", "SesameDelivery", "SesameStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             path: "Benchmarks/SesameBenchmarks",
             swiftSettings: swiftSettings
         ),
@@ -131,7 +136,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SesameCLITests", dependencies: ["sesame", "SesameCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SesameCLITests", dependencies: ["sesame", "SesameCore", "SesameDelivery"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

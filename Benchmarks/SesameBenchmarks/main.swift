@@ -1,6 +1,8 @@
 import Dispatch
 import Foundation
+import Logging
 import SesameCore
+import SesameDelivery
 import SesameStore
 import Synchronization
 
@@ -9,6 +11,7 @@ import Synchronization
 // Run through scripts/bench, which builds in release mode.
 
 print("Sesame benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
+let quiet = { var logger = Logger(label: "bench"); logger.logLevel = .critical; return logger }()
 print(String(repeating: "-", count: 80))
 
 // MARK: Argon2id
@@ -68,7 +71,7 @@ report("right-code checks per second (SQLite, 8 in flight)", rightRate, "check/s
 
 // MARK: Full resets (start → SMS code → verify → new password), against the Argon2id bound of this run
 
-/// Counts what it is asked to send and keeps the last code per number, standing in for the SMS provider.
+/// Keeps the last code per number, standing in for the SMS provider behind the real delivery queue.
 final class BenchmarkSender: MessageSender {
     private let codes = Mutex<[String: String]>([:])
 
@@ -82,9 +85,11 @@ final class BenchmarkSender: MessageSender {
 
 let resetStore = try SQLiteStore(path: folder.appendingPathComponent("reset.sqlite").path)
 let resetSender = BenchmarkSender()
+let resetSecret = ServerSecret.generate(using: SystemRandomSource())
+let resetQueue = DeliveryQueue(store: resetStore, sender: resetSender, secret: resetSecret, logger: quiet)
+let resetWorkers = Task { await resetQueue.run() }
 let resets = ResetService(
-    store: resetStore, secret: .generate(using: SystemRandomSource()), hasher: hasher, sender: resetSender, clock: SystemClock(),
-    random: SystemRandomSource())
+    store: resetStore, secret: resetSecret, hasher: hasher, outbox: resetQueue, clock: SystemClock(), random: SystemRandomSource())
 let resetCount = 60
 for index in 0..<resetCount {
     var user = User(userID: "user\(index)@contoso.com", createdAt: Date())
@@ -101,7 +106,7 @@ let resetRate = try await operationsPerSecond(count: resetCount, concurrency: 2 
     flow = verified
     guard try await resets.setPassword("Yt7$Mx3!Ps9j-\(index)", in: flow) == .done else { fatalError("password") }
 }
-report("full SMS resets per second (service level, 2 per core)", resetRate, "reset/s")
+report("full SMS resets per second (service level, delivery queue, 2 per core)", resetRate, "reset/s")
 report("  as a share of the Argon2id bound measured above", resetRate / parallel * 100, "%")
 
 // Unknown user IDs must cost what a known user who cannot be verified costs (DESIGN.md §3): compare medians.
@@ -118,3 +123,30 @@ func medianStart(_ userID: String) async throws -> Double {
 try await resetStore.insertUser(User(userID: "unregistered@contoso.com", createdAt: Date()))
 report("\"Who are you?\" median, unknown user ID", try await medianStart("ghost@contoso.com"), "µs")
 report("\"Who are you?\" median, known user who cannot be verified", try await medianStart("unregistered@contoso.com"), "µs")
+resetWorkers.cancel()
+
+// MARK: Delivery queue to local sinks
+
+/// Messages per second through the queue (store, seal, claim, send, record) with `inFlight` pages waiting at once.
+func queueRate(_ label: String, sender: any MessageSender, channel: CodeChannel, to destination: String, count: Int) async throws {
+    let queueStore = try SQLiteStore(path: folder.appendingPathComponent("queue-\(UUID().uuidString).sqlite").path)
+    let queue = DeliveryQueue(store: queueStore, sender: sender, secret: .generate(using: SystemRandomSource()), logger: quiet)
+    let workers = Task { await queue.run() }
+    defer { workers.cancel() }
+    let code = VerificationCode("042917")!
+    let rate = try await operationsPerSecond(count: count, concurrency: 16) { _ in
+        try await queue.send(MessageComposer.verificationCode(code, channel: channel, to: destination, organisation: "Contoso", language: .english))
+    }
+    report(label, rate, "msg/s")
+}
+
+try await queueRate("queue → console sink (in process), 16 pages waiting", sender: ConsoleOutbox { _ in }, channel: .sms, to: "+33612345678", count: 2_000)
+let webhookSink = try await HTTPSink.start()
+try await queueRate("queue → SMS webhook on loopback, 16 pages waiting", sender: WebhookSender(url: webhookSink.url, secret: "bench"), channel: .sms, to: "+33612345678", count: 2_000)
+if let path = ProcessInfo.processInfo.environment["SESAME_BENCH_SMTP_SINK"],
+   let info = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any], let port = info["plain"] as? Int {
+    let smtp = try SMTPSender(settings: SMTPSettings(url: "smtp://127.0.0.1:\(port)", from: "Sesame <no-reply@sesame.example>"))
+    try await queueRate("queue → SMTP (aiosmtpd on loopback, one connection each), 16 pages waiting", sender: smtp, channel: .email, to: "bench@contoso.example", count: 500)
+} else {
+    print("(SMTP: set SESAME_BENCH_SMTP_SINK to the sink.json of scripts/smtp-sink; scripts/bench does)")
+}

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SesameCore
+import ServiceLifecycle
 
 /// What the web application needs from the composition root.
 public struct WebDependencies: Sendable {
@@ -10,7 +11,7 @@ public struct WebDependencies: Sendable {
     public let secret: ServerSecret
     public let clock: any WallClock
     public let random: any RandomSource
-    public let sender: any MessageSender
+    public let outbox: any Outbox
     public let components: ComponentStatus
     /// Cookies carry `Secure` and responses HSTS when Sesame is reached over https.
     public let secureCookies: Bool
@@ -21,14 +22,14 @@ public struct WebDependencies: Sendable {
 
     public init(
         store: any Store, hasher: any PasswordHasher, secret: ServerSecret, clock: any WallClock, random: any RandomSource,
-        sender: any MessageSender, components: ComponentStatus, secureCookies: Bool, captchaBits: Int = 14, logo: Logo? = nil
+        outbox: any Outbox, components: ComponentStatus, secureCookies: Bool, captchaBits: Int = 14, logo: Logo? = nil
     ) {
         self.store = store
         self.hasher = hasher
         self.secret = secret
         self.clock = clock
         self.random = random
-        self.sender = sender
+        self.outbox = outbox
         self.components = components
         self.secureCookies = secureCookies
         self.captchaBits = captchaBits
@@ -53,17 +54,19 @@ public struct WebConfiguration: Sendable {
 ///   - configuration: listen address.
 ///   - dependencies: the adapters the pages and API use.
 ///   - logger: the server's logger.
+///   - services: background work that runs as long as the server (the delivery queue's workers).
 ///   - onServerRunning: called once the socket is bound (tests and `serve` report the port here).
 public func buildApplication(
     configuration: WebConfiguration,
     dependencies: WebDependencies,
     logger: Logger,
+    services: [any Service] = [],
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     Application(
         router: try await buildRouter(dependencies: dependencies),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: [Sweeper(store: dependencies.store, clock: dependencies.clock, interval: .seconds(600), logger: logger)],
+        services: [Sweeper(store: dependencies.store, clock: dependencies.clock, interval: .seconds(600), logger: logger)] + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }

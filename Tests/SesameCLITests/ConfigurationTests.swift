@@ -1,4 +1,5 @@
 import Foundation
+import SesameDelivery
 import Testing
 
 @testable import sesame
@@ -39,8 +40,13 @@ import Testing
         (["SESAME_SMS_PROVIDER": "pigeon"], "SESAME_SMS_PROVIDER: \"pigeon\" is not allowed (allowed: webhook, twilio, console)"),
         (["SESAME_SMS_PROVIDER": "webhook"], "SESAME_SMS_WEBHOOK_URL: the webhook provider needs the URL to post to"),
         (["SESAME_ENV": "production"], "SESAME_SMS_PROVIDER: the console outbox is for development only; configure webhook or twilio"),
-        (["SESAME_ENV": "production", "SESAME_SMS_PROVIDER": "webhook", "SESAME_SMS_WEBHOOK_URL": "https://sms", "SESAME_SMTP_URL": "smtp://mail:25", "SESAME_PUBLIC_URL": "http://sspr.contoso.com"],
+        (["SESAME_ENV": "production", "SESAME_SMS_PROVIDER": "webhook", "SESAME_SMS_WEBHOOK_URL": "https://sms", "SESAME_SMTP_URL": "smtp://mail:25", "SESAME_MAIL_FROM": "it@contoso.com", "SESAME_PUBLIC_URL": "http://sspr.contoso.com"],
          "SESAME_PUBLIC_URL: production needs the public https:// address users reach Sesame at"),
+        (["SESAME_SMTP_URL": "smtp://mail:25"], "SESAME_MAIL_FROM: sending email needs the sender's address, as address or Name <address>"),
+        (["SESAME_SMTP_URL": "smtp://mail:25?tls=maybe", "SESAME_MAIL_FROM": "it@contoso.com"],
+         "SESAME_SMTP_URL: tls=maybe is not understood; use tls=required, or smtps:// for implicit TLS"),
+        (["SESAME_SMTP_URL": "smtp://mail:25", "SESAME_MAIL_FROM": "IT <nobody>"],
+         "SESAME_MAIL_FROM must be an email address, or a name followed by <address>"),
         (["SESAME_LDAP_URL": "ldap://x", "SESAME_LDAP_KIND": "novell"], "SESAME_LDAP_KIND: \"novell\" is not allowed (allowed: openldap, ad)"),
     ])
     func refusedSettingsNameTheVariable(_ environment: [String: String], _ message: String) {
@@ -56,9 +62,11 @@ import Testing
         let configuration = try Configuration(ConfigurationSources(environment: [
             "SESAME_ENV": "production", "SESAME_SMS_PROVIDER": "twilio", "SESAME_TWILIO_ACCOUNT_SID": "AC1",
             "SESAME_TWILIO_AUTH_TOKEN": "t", "SESAME_TWILIO_FROM": "+15550001111", "SESAME_SMTP_URL": "smtps://mail:465",
-            "SESAME_PUBLIC_URL": "https://sspr.contoso.com", "SESAME_LDAP_URL": "ldaps://dc", "SESAME_LDAP_KIND": "ad",
+            "SESAME_MAIL_FROM": "Contoso IT <it@contoso.com>", "SESAME_PUBLIC_URL": "https://sspr.contoso.com", "SESAME_LDAP_URL": "ldaps://dc", "SESAME_LDAP_KIND": "ad",
         ]))
         #expect(configuration.mode == .production)
+        #expect(configuration.delivery.smtp?.security == .implicit)
+        #expect(configuration.delivery.smtp?.from.name == "Contoso IT")
         #expect(configuration.directory?.loginAttribute == "userPrincipalName")
     }
 

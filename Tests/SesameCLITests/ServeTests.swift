@@ -41,16 +41,23 @@ import FoundationNetworking
 }
 
 @Suite struct ServeRefusalTests {
-    @Test(arguments: [
-        (["SESAME_SMTP_URL": "smtp://mail.example:25"], "SESAME_SMTP_URL: SMTP delivery arrives in a later release"),
-        (["SESAME_ENV": "production", "SESAME_SMS_PROVIDER": "twilio", "SESAME_TWILIO_ACCOUNT_SID": "AC1", "SESAME_TWILIO_AUTH_TOKEN": "t",
-          "SESAME_TWILIO_FROM": "+15550001111", "SESAME_SMTP_URL": "smtps://mail.example:465", "SESAME_PUBLIC_URL": "https://sspr.example"],
-         "SESAME_SMTP_URL: SMTP delivery arrives in a later release"),
-    ])
-    func deliveryNotInThisBuildIsRefusedRatherThanPrintedToTheConsole(_ environment: [String: String], _ message: String) throws {
+    static let production = [
+        "SESAME_ENV": "production", "SESAME_SMS_PROVIDER": "twilio", "SESAME_TWILIO_ACCOUNT_SID": "AC1", "SESAME_TWILIO_AUTH_TOKEN": "t",
+        "SESAME_TWILIO_FROM": "+15550001111", "SESAME_SMTP_URL": "smtps://mail.example:465", "SESAME_MAIL_FROM": "it@contoso.example",
+        "SESAME_PUBLIC_URL": "https://sspr.example",
+    ]
+
+    @Test func aDemoThatPrintsPasswordsIsRefusedInProduction() throws {
         let data = try TemporaryFolder.make().appendingPathComponent("data")
-        let run = try CommandLineRun.run(["serve", "--port", "0"], data: data, environment: environment)
+        let run = try CommandLineRun.run(["serve", "--port", "0", "--demo"], data: data, environment: Self.production)
         #expect(run.status != 0)
-        #expect(run.standardError.contains(message))
+        #expect(run.standardError.contains("--demo: a demo organisation prints its passwords, so it is for development only"))
+    }
+
+    @Test func productionWithoutMailIsRefused() throws {
+        let data = try TemporaryFolder.make().appendingPathComponent("data")
+        let run = try CommandLineRun.run(["serve", "--port", "0"], data: data, environment: Self.production.filter { $0.key != "SESAME_SMTP_URL" })
+        #expect(run.status != 0)
+        #expect(run.standardError.contains("SESAME_SMTP_URL: production needs an SMTP server"))
     }
 }

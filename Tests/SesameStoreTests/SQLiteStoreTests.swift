@@ -21,7 +21,7 @@ import Testing
         }
         let reopened = try SQLiteStore(path: path)
         #expect(try await reopened.user(userID: user.userID) == user)
-        #expect(try reopened.appliedMigrations() == ["001 initial schema", "002 sessions"])
+        #expect(try reopened.appliedMigrations() == ["001 initial schema", "002 sessions", "003 outbox"])
     }
 
     @Test func aClosedDatabaseIsReportedUnavailable() async throws {

@@ -22,7 +22,20 @@ struct Harness {
     let store: SQLiteStore
     let clock = ManualClock(t0)
     let outbox: ConsoleOutbox
+    /// The real delivery queue over the harness's store; its workers run while a test browses.
+    let queue: DeliveryQueue
     let application: Application<RouterResponder<WebContext>>
+
+    /// Quick retries and short waits, so that a failing provider fails a test page in well under a second.
+    static let queueSettings = {
+        var settings = DeliveryQueue.Settings()
+        settings.workers = 2
+        settings.poll = .milliseconds(50)
+        settings.firstRetry = .milliseconds(10)
+        settings.attempts = 3
+        settings.pageWait = .seconds(3)
+        return settings
+    }()
 
     /// - Parameter phone: where SMS and calls go; the console outbox (which the tests read) by default.
     init(logger: Logger = Logger(label: "test"), phone: (any MessageSender)? = nil) async throws {
@@ -30,9 +43,12 @@ struct Harness {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         store = try SQLiteStore(path: folder.appendingPathComponent("sesame.sqlite").path)
         outbox = ConsoleOutbox { _ in }
+        let secret = ServerSecret.generate(using: SystemRandomSource())
+        // The queue keeps real time, so that its retries fall due while the test's clock stands still.
+        queue = DeliveryQueue(store: store, sender: Self.sender(phone: phone, outbox: outbox), secret: secret, settings: Self.queueSettings, logger: logger)
         let dependencies = WebDependencies(
-            store: store, hasher: fastHasher, secret: .generate(using: SystemRandomSource()), clock: clock,
-            random: SystemRandomSource(), sender: Self.sender(phone: phone, outbox: outbox),
+            store: store, hasher: fastHasher, secret: secret, clock: clock,
+            random: SystemRandomSource(), outbox: queue,
             components: ComponentStatus(delivery: "development console outbox", directory: "not configured"), secureCookies: false,
             captchaBits: Harness.captchaBits)
         application = Application(router: try await buildRouter(dependencies: dependencies), logger: logger)
@@ -64,6 +80,8 @@ struct Harness {
 
     /// Runs `body` with a browser that keeps cookies between requests.
     func browse(_ body: @Sendable (Browser) async throws -> Void) async throws {
+        let workers = Task { await queue.run() }
+        defer { workers.cancel() }
         try await application.test(.router) { client in
             try await body(Browser(client: client))
         }

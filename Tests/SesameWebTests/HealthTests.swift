@@ -24,7 +24,7 @@ import Testing
                 configuration: WebConfiguration(host: "127.0.0.1", port: 0),
                 dependencies: WebDependencies(
                     store: store, hasher: fastHasher, secret: .generate(using: SystemRandomSource()), clock: SystemClock(),
-                    random: SystemRandomSource(), sender: ConsoleOutbox { _ in },
+                    random: SystemRandomSource(), outbox: DeliveryQueue(store: store, sender: ConsoleOutbox { _ in }, secret: .generate(using: SystemRandomSource())),
                     components: ComponentStatus(delivery: "development console outbox", directory: "not configured"), secureCookies: false),
                 logger: .init(label: "test"))
         }

@@ -7,18 +7,18 @@ public struct ResetService: Sendable {
     private let store: any Store
     private let codes: CodeService
     private let hasher: any PasswordHasher
-    private let sender: any MessageSender
+    private let outbox: any Outbox
     private let clock: any WallClock
     private let random: any RandomSource
 
     public init(
-        store: any Store, secret: ServerSecret, hasher: any PasswordHasher, sender: any MessageSender, clock: any WallClock,
+        store: any Store, secret: ServerSecret, hasher: any PasswordHasher, outbox: any Outbox, clock: any WallClock,
         random: any RandomSource
     ) {
         self.store = store
         self.codes = CodeService(store: store, secret: secret, clock: clock, random: random)
         self.hasher = hasher
-        self.sender = sender
+        self.outbox = outbox
         self.clock = clock
         self.random = random
     }
@@ -138,7 +138,7 @@ public struct ResetService: Sendable {
         }
         let (code, challenge) = try await codes.issue(for: user.id, purpose: .reset, channel: channel, destination: destination)
         do {
-            try await sender.send(MessageComposer.verificationCode(code, channel: channel, to: destination, organisation: policy.organisationName, language: language))
+            try await outbox.send(MessageComposer.verificationCode(code, channel: channel, to: destination, organisation: policy.organisationName, language: language))
         } catch {
             return .deliveryFailed(flow.droppingChallenge())
         }
@@ -230,13 +230,14 @@ public struct ResetService: Sendable {
         return .done
     }
 
-    /// The notices of spec §3.1. A notice that cannot be sent does not undo the reset; it is simply not sent.
+    /// The notices of spec §3.1, queued: the page does not wait for them, and one that cannot be queued does not undo
+    /// the reset.
     private func notify(after user: User, policy: Policy) async {
         let language = user.locale ?? .english
         if policy.notifyUsers {
             let addresses = Set([user.authentication.authenticationEmail, user.authentication.alternateEmail].compactMap { $0 })
             for address in addresses.sorted() {
-                try? await sender.send(MessageComposer.resetNotice(to: address, userID: user.userID, organisation: policy.organisationName, language: language))
+                try? await outbox.post(MessageComposer.resetNotice(to: address, userID: user.userID, organisation: policy.organisationName, language: language))
             }
         }
         guard policy.notifyAdmins, user.isPrivileged,
@@ -244,7 +245,7 @@ public struct ResetService: Sendable {
         else { return }
         for admin in admins where admin.id != user.id {
             guard let address = admin.authentication.alternateEmail ?? admin.authentication.authenticationEmail else { continue }
-            try? await sender.send(MessageComposer.adminResetNotice(
+            try? await outbox.post(MessageComposer.adminResetNotice(
                 to: address, admin: user.userID, organisation: policy.organisationName, language: admin.locale ?? .english))
         }
     }

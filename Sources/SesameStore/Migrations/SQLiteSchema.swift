@@ -128,6 +128,26 @@ enum SQLiteSchema {
                 CREATE INDEX sessions_expires ON sessions(expires_at);
                 """)
         }
+        migrator.registerMigration("003 outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE outbox (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    channel TEXT NOT NULL,
+                    sealed BLOB,
+                    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    enqueued_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    next_attempt_at REAL NOT NULL,
+                    lease_owner TEXT,
+                    lease_until REAL,
+                    last_error TEXT,
+                    finished_at REAL
+                );
+                CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+                CREATE INDEX outbox_finished ON outbox(finished_at);
+                """)
+        }
         return migrator
     }
 }

@@ -215,7 +215,7 @@ struct RegistrationController {
         let (code, challenge) = try await pages.codes().issue(for: user.id, purpose: .registration, channel: channel, destination: destination)
         let message = MessageComposer.verificationCode(code, channel: channel, to: destination, organisation: policy.organisationName, language: context.language)
         do {
-            try await pages.dependencies.sender.send(message)
+            try await pages.dependencies.outbox.send(message)
         } catch {
             context.logger.error("code delivery failed", metadata: ["channel": "\(channel.rawValue)", "error": "\(error)", "support_code": "\(context.requestID)"])
             return try await retry(pages.text("delivery.failed", context))

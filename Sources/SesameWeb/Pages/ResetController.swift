@@ -26,7 +26,7 @@ struct ResetController {
     private var service: ResetService {
         let dependencies = pages.dependencies
         return ResetService(
-            store: dependencies.store, secret: dependencies.secret, hasher: dependencies.hasher, sender: dependencies.sender,
+            store: dependencies.store, secret: dependencies.secret, hasher: dependencies.hasher, outbox: dependencies.outbox,
             clock: dependencies.clock, random: dependencies.random)
     }
 

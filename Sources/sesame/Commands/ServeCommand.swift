@@ -48,30 +48,31 @@ struct ServeCommand: AsyncParsableCommand {
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }
 
-    /// The message senders the configuration asks for. What this build cannot send yet is refused rather than
-    /// printed on the console, so that no setting (production among them) can leak codes there.
-    static func sender(for delivery: Configuration.Delivery) throws -> any MessageSender {
-        guard delivery.smtpURL == nil else {
-            throw ConfigurationError("SESAME_SMTP_URL: SMTP delivery arrives in a later release; leave it unset to use the development outbox for email")
-        }
-        switch delivery.smsProvider {
-        case "webhook":
-            return ChannelRouter(phone: WebhookSender(url: delivery.smsWebhookURL!, secret: delivery.smsWebhookSecret), email: ConsoleOutbox())
+    /// The message senders the configuration asks for: SMS and voice through the provider, email through SMTP, and
+    /// the development console outbox for whichever is not configured (never in production: see `Configuration`).
+    static func sender(for delivery: Configuration.Delivery, logo: Logo?) throws -> any MessageSender {
+        let email: any MessageSender = try delivery.smtp.map { try SMTPSender(settings: $0, logo: logo) } ?? ConsoleOutbox()
+        let phone: any MessageSender = switch delivery.smsProvider {
+        case "webhook": WebhookSender(url: delivery.smsWebhookURL!, secret: delivery.smsWebhookSecret)
         case "twilio":
-            return ChannelRouter(
-                phone: TwilioSender(
-                    accountSID: delivery.twilioAccountSID!, authToken: delivery.twilioAuthToken!, from: delivery.twilioFrom!,
-                    baseURL: delivery.twilioBaseURL),
-                email: ConsoleOutbox())
-        default:
-            return ConsoleOutbox()
+            TwilioSender(
+                accountSID: delivery.twilioAccountSID!, authToken: delivery.twilioAuthToken!, from: delivery.twilioFrom!,
+                baseURL: delivery.twilioBaseURL)
+        default: ConsoleOutbox()
         }
+        return ChannelRouter(phone: phone, email: email)
     }
 
     func run() async throws {
         let context = try store.context(extra: serveFlags)
         let configuration = context.configuration
-        let sender = try Self.sender(for: configuration.delivery)
+        let logo = Logo.find(in: configuration.dataDirectory)
+        let queue: DeliveryQueue
+        do {
+            queue = DeliveryQueue(store: context.store, sender: try Self.sender(for: configuration.delivery, logo: logo), secret: context.secret)
+        } catch let problem as ConfigurationProblem {
+            throw ConfigurationError(problem.description)
+        }
         let logger = { var logger = Logger(label: "sesame"); logger.logLevel = .info; return logger }()
         if demo, configuration.mode == .production {
             throw ConfigurationError("--demo: a demo organisation prints its passwords, so it is for development only")
@@ -85,13 +86,14 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: WebConfiguration(host: configuration.host, port: configuration.port),
             dependencies: WebDependencies(
                 store: context.store, hasher: context.hasher, secret: context.secret, clock: context.clock,
-                random: context.random, sender: sender,
+                random: context.random, outbox: queue,
                 components: ComponentStatus(
                     delivery: configuration.deliveryStatus,
                     directory: configuration.directory == nil ? "not configured" : "configured (writeback arrives in a later release)"),
                 secureCookies: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false,
-                logo: Logo.find(in: configuration.dataDirectory)),
+                logo: logo),
             logger: logger,
+            services: [DeliveryWorker(queue: queue)],
             onServerRunning: { port in
                 logger.info("Sesame is listening", metadata: ["address": "http://\(configuration.host):\(port)"])
             })

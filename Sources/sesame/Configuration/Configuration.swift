@@ -1,4 +1,5 @@
 import Foundation
+import SesameDelivery
 
 /// Sesame's settings, parsed once and validated; every command reads this and nothing else reads the environment.
 struct Configuration: Sendable {
@@ -13,8 +14,8 @@ struct Configuration: Sendable {
     }
 
     struct Delivery: Sendable {
-        var smtpURL: String?
-        var mailFrom: String?
+        /// Parsed and checked from `SESAME_SMTP_URL` and `SESAME_MAIL_FROM`; no SMTP means the console outbox.
+        var smtp: SMTPSettings?
         /// `webhook`, `twilio` or `console`.
         var smsProvider: String
         var smsWebhookURL: String?
@@ -103,8 +104,19 @@ struct Configuration: Sendable {
                 throw ConfigurationError("\(key.rawValue): the twilio provider needs it")
             }
         }
+        var smtp: SMTPSettings?
+        if let url = sources.value(.smtpURL) {
+            guard let from = sources.value(.mailFrom) else {
+                throw ConfigurationError("SESAME_MAIL_FROM: sending email needs the sender's address, as address or Name <address>")
+            }
+            do {
+                smtp = try SMTPSettings(url: url, from: from)
+            } catch {
+                throw ConfigurationError(error.description)
+            }
+        }
         return Delivery(
-            smtpURL: sources.value(.smtpURL), mailFrom: sources.value(.mailFrom), smsProvider: provider,
+            smtp: smtp, smsProvider: provider,
             smsWebhookURL: sources.value(.smsWebhookURL), smsWebhookSecret: sources.value(.smsWebhookSecret),
             twilioAccountSID: sources.value(.twilioAccountSID), twilioAuthToken: sources.value(.twilioAuthToken),
             twilioFrom: sources.value(.twilioFrom), twilioBaseURL: sources.value(.twilioBaseURL))
@@ -124,8 +136,8 @@ struct Configuration: Sendable {
 
     /// What readiness says about delivery.
     var deliveryStatus: String {
-        delivery.smsProvider == "console" && delivery.smtpURL == nil
+        delivery.smsProvider == "console" && delivery.smtp == nil
             ? "development console outbox"
-            : "sms and voice: \(delivery.smsProvider), email: \(delivery.smtpURL == nil ? "development console outbox" : "smtp")"
+            : "sms and voice: \(delivery.smsProvider), email: \(delivery.smtp == nil ? "development console outbox" : "smtp")"
     }
 }

@@ -3,8 +3,9 @@ import SesameCore
 import Synchronization
 import Testing
 
-/// Records what would be sent, or fails every send, for the reset flow tests (no telecom provider runs here).
-final class RecordingSender: MessageSender {
+/// Records what would be sent, or fails every send, for the reset flow tests. The delivery queue itself is tested
+/// over the real store in SesameDeliveryTests, and the portals' HTTP tests run it for real.
+final class RecordingSender: Outbox {
     let failing: Bool
     private let sent = Mutex<[OutgoingMessage]>([])
 
@@ -15,6 +16,10 @@ final class RecordingSender: MessageSender {
     func send(_ message: OutgoingMessage) async throws {
         if failing { throw DeliveryError("provider unreachable") }
         sent.withLock { $0.append(message) }
+    }
+
+    func post(_ message: OutgoingMessage) async throws {
+        try await send(message)
     }
 
     var messages: [OutgoingMessage] { sent.withLock { $0 } }
@@ -29,7 +34,7 @@ final class RecordingSender: MessageSender {
 
     init() throws {
         store = try StoreAdapter.sqlite.make()
-        service = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, sender: sender, clock: clock, random: SeededRandomSource(seed: 9))
+        service = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender, clock: clock, random: SeededRandomSource(seed: 9))
     }
 
     func addUser(_ userID: String = "alice@contoso.com", roles: Set<Role> = [], mobile: String? = "+33 6 12 34 56 78", email: String? = nil, questions: Int = 0) async throws -> User {
@@ -176,7 +181,7 @@ final class RecordingSender: MessageSender {
 
     @Test func deliveryFailuresAreReported() async throws {
         _ = try await addUser(email: "alice@example.org")
-        let failing = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, sender: RecordingSender(failing: true), clock: clock, random: SystemRandomSource())
+        let failing = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: RecordingSender(failing: true), clock: clock, random: SystemRandomSource())
         let (flow, _) = try flow(try await failing.start(userID: "alice@contoso.com", clientAddress: "a"))
         guard case .deliveryFailed = try await failing.choose(.email, in: flow, language: .english) else { throw TestFailure("no delivery failure") }
     }

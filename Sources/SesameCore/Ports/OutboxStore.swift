@@ -1,0 +1,47 @@
+import Foundation
+
+/// The delivery queue's table: messages waiting to leave, claimed by one worker at a time (a lease), retried with
+/// backoff, and kept (without their content) for a while so that the page that queued one learns how it went.
+public protocol OutboxStore: Sendable {
+    func enqueue(_ message: QueuedMessage) async throws
+    /// Claims up to `limit` pending messages that are due, for `owner` until `leaseUntil`, counting an attempt on
+    /// each. One atomic statement: two workers, on one instance or two, never claim the same message.
+    func claimDeliveries(now: Date, owner: String, leaseUntil: Date, limit: Int) async throws -> [QueuedMessage]
+    /// The message left: its content is erased.
+    func markDelivered(_ id: UUID, at: Date) async throws
+    /// Try again at `next`; the lease is released.
+    func markRetry(_ id: UUID, next: Date, error: String) async throws
+    /// The message will not leave: its content is erased. Only a pending message changes.
+    func markFailed(_ id: UUID, error: String, at: Date) async throws
+    func deliveryState(_ id: UUID) async throws -> DeliveryState?
+    /// Forgets messages that finished before `date`; how many.
+    func purgeDeliveries(finishedBefore date: Date) async throws -> Int
+}
+
+/// A queued message as the store keeps it: its content sealed (it may hold a code), its schedule in the clear.
+public struct QueuedMessage: Sendable, Hashable {
+    public let id: UUID
+    public let channel: CodeChannel
+    public let sealed: Data
+    /// Attempts made so far, this one included once claimed.
+    public let attempts: Int
+    public let enqueuedAt: Date
+    /// After this, it is not worth sending: the code inside has expired.
+    public let expiresAt: Date
+
+    public init(id: UUID, channel: CodeChannel, sealed: Data, attempts: Int, enqueuedAt: Date, expiresAt: Date) {
+        self.id = id
+        self.channel = channel
+        self.sealed = sealed
+        self.attempts = attempts
+        self.enqueuedAt = enqueuedAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Where a queued message stands.
+public enum DeliveryState: Sendable, Hashable {
+    case pending(attempts: Int)
+    case delivered
+    case failed(String)
+}

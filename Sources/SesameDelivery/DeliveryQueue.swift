@@ -1,0 +1,189 @@
+import Foundation
+import Logging
+import SesameCore
+
+/// The delivery queue: messages go into the store (sealed) and workers send them off the request path, retrying
+/// transient failures with backoff until the message expires. Any instance's workers may send any instance's
+/// messages, and a claim is atomic, so a message leaves once. A page that needs the outcome waits for it.
+public actor DeliveryQueue: Outbox {
+    public struct Settings: Sendable {
+        /// Messages sent at once by this instance.
+        public var workers = 4
+        /// How long a claim lasts: longer than any sender's own timeout, so that a claim never lapses mid-send.
+        public var lease: Duration = .seconds(120)
+        /// How often an idle worker looks for messages queued by another instance, or due for a retry.
+        public var poll: Duration = .seconds(1)
+        /// How long a page waits for its code to leave before it says "Oops!".
+        public var pageWait: Duration = .seconds(8)
+        /// Backoff: `firstRetry`, doubling, at most `longestRetry`; at most `attempts` in all.
+        public var firstRetry: Duration = .milliseconds(500)
+        public var longestRetry: Duration = .seconds(60)
+        public var attempts = 8
+        /// A code is worth sending for its lifetime; a notice for a day.
+        public var codeLifetime: Duration = .seconds(300)
+        public var noticeLifetime: Duration = .seconds(86_400)
+        /// Finished messages (their content already erased) are kept this long, then forgotten.
+        public var keepFinished: Duration = .seconds(86_400)
+
+        public init() {}
+    }
+
+    private let store: any OutboxStore
+    private let sender: any MessageSender
+    private let seal: MessageSeal
+    private let clock: any WallClock
+    private let settings: Settings
+    private let logger: Logger
+    private let owner = UUID().uuidString
+    /// Idle workers (keyed by worker) and pages waiting for a message (keyed by message), woken early when a
+    /// message is queued or sent here; otherwise they look again after a pause.
+    private var sleepers: [UUID: (continuation: CheckedContinuation<Void, Never>, isWorker: Bool)] = [:]
+
+    public init(
+        store: any OutboxStore, sender: any MessageSender, secret: ServerSecret, clock: any WallClock = SystemClock(),
+        settings: Settings = Settings(), logger: Logger = Logger(label: "sesame.delivery")
+    ) {
+        self.store = store
+        self.sender = sender
+        self.seal = MessageSeal(secret: secret)
+        self.clock = clock
+        self.settings = settings
+        self.logger = logger
+    }
+
+    // MARK: Queuing
+
+    public func send(_ message: OutgoingMessage) async throws {
+        let id = try await enqueue(message, lifetime: settings.codeLifetime)
+        let started = ContinuousClock.now
+        while true {
+            switch try await store.deliveryState(id) {
+            case .delivered?:
+                return
+            case .failed(let reason)?:
+                throw DeliveryError(reason)
+            case .pending?, nil:
+                guard ContinuousClock.now - started < settings.pageWait else {
+                    // The page gives up and its flow drops the code, so the message is no longer worth sending.
+                    try await store.markFailed(id, error: "not sent within \(settings.pageWait)", at: clock.now)
+                    throw DeliveryError("the message did not leave within \(settings.pageWait)", transient: true)
+                }
+                await pause(id, worker: false, upTo: .milliseconds(250))
+            }
+        }
+    }
+
+    public func post(_ message: OutgoingMessage) async throws {
+        _ = try await enqueue(message, lifetime: settings.noticeLifetime)
+    }
+
+    private func enqueue(_ message: OutgoingMessage, lifetime: Duration) async throws -> UUID {
+        let id = UUID()
+        let now = clock.now
+        try await store.enqueue(QueuedMessage(
+            id: id, channel: message.channel, sealed: try seal.seal(message, id: id), attempts: 0, enqueuedAt: now,
+            expiresAt: now.addingTimeInterval(lifetime.seconds)))
+        for (key, sleeper) in sleepers where sleeper.isWorker { wake(key) }
+        return id
+    }
+
+    // MARK: Workers
+
+    /// Runs this instance's workers until the task is cancelled.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            for _ in 0..<settings.workers {
+                group.addTask { await self.work() }
+            }
+            group.addTask { await self.purge() }
+        }
+    }
+
+    private func work() async {
+        let me = UUID()
+        while !Task.isCancelled {
+            do {
+                let now = clock.now
+                let claimed = try await store.claimDeliveries(now: now, owner: owner, leaseUntil: now.addingTimeInterval(settings.lease.seconds), limit: 1)
+                guard let message = claimed.first else {
+                    await pause(me, worker: true, upTo: settings.poll)
+                    continue
+                }
+                await deliver(message)
+            } catch {
+                logger.error("the delivery queue cannot reach the store", metadata: ["error": "\(error)"])
+                await pause(me, worker: true, upTo: settings.poll)
+            }
+        }
+    }
+
+    private func deliver(_ message: QueuedMessage) async {
+        let metadata: Logger.Metadata = ["message": "\(message.id)", "channel": "\(message.channel.rawValue)", "attempt": "\(message.attempts)"]
+        let outcome: Result<Void, DeliveryError>
+        do {
+            try await sender.send(try seal.open(message.sealed, id: message.id))
+            outcome = .success(())
+        } catch let error as DeliveryError {
+            outcome = .failure(error)
+        } catch {
+            outcome = .failure(DeliveryError("the message cannot be opened with this server secret"))
+        }
+        do {
+            switch outcome {
+            case .success:
+                try await store.markDelivered(message.id, at: clock.now)
+                logger.info("message sent", metadata: metadata)
+            case .failure(let error):
+                let next = clock.now.addingTimeInterval(backoff(after: message.attempts).seconds)
+                if error.isTransient, message.attempts < settings.attempts, next < message.expiresAt {
+                    try await store.markRetry(message.id, next: next, error: error.description)
+                    logger.warning("message not sent; will retry", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+                } else {
+                    try await store.markFailed(message.id, error: error.description, at: clock.now)
+                    logger.error("message not sent", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+                }
+            }
+        } catch {
+            // The lease runs out and another worker tries again.
+            logger.error("the delivery queue cannot record an outcome", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+        }
+        wake(message.id)
+    }
+
+    /// The wait before attempt `attempts + 1`.
+    func backoff(after attempts: Int) -> Duration {
+        min(settings.firstRetry * (1 << min(max(attempts - 1, 0), 20)), settings.longestRetry)
+    }
+
+    /// Forgets finished messages now and then.
+    private func purge() async {
+        while !Task.isCancelled {
+            do {
+                _ = try await store.purgeDeliveries(finishedBefore: clock.now.addingTimeInterval(-settings.keepFinished.seconds))
+            } catch {
+                logger.error("the delivery queue cannot purge finished messages", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(3600))
+        }
+    }
+
+    /// Waits until `key` is woken, `limit` passes, or the task is cancelled.
+    private func pause(_ key: UUID, worker: Bool, upTo limit: Duration) async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                sleepers[key] = (continuation, worker)
+                Task { try? await Task.sleep(for: limit); self.wake(key) }
+            }
+        } onCancel: {
+            Task { await self.wake(key) }
+        }
+    }
+
+    private func wake(_ key: UUID) {
+        sleepers.removeValue(forKey: key)?.continuation.resume()
+    }
+}
+
+extension Duration {
+    var seconds: TimeInterval { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

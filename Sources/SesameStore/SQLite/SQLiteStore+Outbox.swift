@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+import SesameCore
+
+// MARK: OutboxStore
+
+extension SQLiteStore {
+    public func enqueue(_ message: QueuedMessage) async throws {
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO outbox (id, channel, sealed, attempts, enqueued_at, expires_at, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [
+                    message.id.uuidString, message.channel.rawValue, message.sealed, message.attempts,
+                    message.enqueuedAt.unixSeconds, message.expiresAt.unixSeconds, message.enqueuedAt.unixSeconds,
+                ])
+        }
+    }
+
+    /// SQLite runs one writer at a time, so the select inside the update cannot be raced by another worker.
+    public func claimDeliveries(now: Date, owner: String, leaseUntil: Date, limit: Int) async throws -> [QueuedMessage] {
+        try await write { db in
+            try Row.fetchAll(db, sql: """
+                UPDATE outbox SET lease_owner = :owner, lease_until = :lease, attempts = attempts + 1
+                WHERE id IN (
+                    SELECT id FROM outbox
+                    WHERE state = 'pending' AND next_attempt_at <= :now AND (lease_until IS NULL OR lease_until <= :now)
+                    ORDER BY next_attempt_at LIMIT :limit)
+                RETURNING id, channel, sealed, attempts, enqueued_at, expires_at
+                """, arguments: ["owner": owner, "lease": leaseUntil.unixSeconds, "now": now.unixSeconds, "limit": limit])
+            .map { row in
+                QueuedMessage(
+                    id: row.uuid("id"), channel: CodeChannel(rawValue: row["channel"]) ?? .email, sealed: row["sealed"],
+                    attempts: row["attempts"], enqueuedAt: row.date("enqueued_at")!, expiresAt: row.date("expires_at")!)
+            }
+        }
+    }
+
+    public func markDelivered(_ id: UUID, at date: Date) async throws {
+        try await finish(id, state: "delivered", error: nil, at: date)
+    }
+
+    public func markFailed(_ id: UUID, error: String, at date: Date) async throws {
+        try await finish(id, state: "failed", error: error, at: date)
+    }
+
+    private func finish(_ id: UUID, state: String, error: String?, at date: Date) async throws {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE outbox SET state = ?, sealed = NULL, last_error = ?, finished_at = ?, lease_owner = NULL, lease_until = NULL
+                WHERE id = ? AND state = 'pending'
+                """, arguments: [state, error, date.unixSeconds, id.uuidString])
+        }
+    }
+
+    public func markRetry(_ id: UUID, next: Date, error: String) async throws {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE outbox SET next_attempt_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL
+                WHERE id = ? AND state = 'pending'
+                """, arguments: [next.unixSeconds, error, id.uuidString])
+        }
+    }
+
+    public func deliveryState(_ id: UUID) async throws -> DeliveryState? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT state, attempts, last_error FROM outbox WHERE id = ?", arguments: [id.uuidString]).map { row in
+                switch row["state"] as String {
+                case "delivered": .delivered
+                case "failed": .failed(row["last_error"] ?? "")
+                default: .pending(attempts: row["attempts"])
+                }
+            }
+        }
+    }
+
+    public func purgeDeliveries(finishedBefore date: Date) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM outbox WHERE finished_at IS NOT NULL AND finished_at < ?", arguments: [date.unixSeconds])
+            return db.changesCount
+        }
+    }
+}
