@@ -116,15 +116,22 @@ let package = Package(
         .testTarget(
             name: "SesameDeliveryTests",
             dependencies: [
-                "SesameDelivery", "SesameCore", "SesameTestSupport",
+                "SesameDelivery", "SesameCore", "SesameStore", "SesameTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SesameStoreTests", dependencies: ["SesameStore", "SesameCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SesameStoreTests",
+            dependencies: ["SesameStore", "SesameCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SesameWebTests",
             dependencies: [

@@ -1,0 +1,185 @@
+import Foundation
+import Logging
+import SesameCore
+import SesameStore
+import Synchronization
+import Testing
+
+@testable import SesameDelivery
+
+/// A channel that fails as told, counting what it was asked to send.
+final class ScriptedSender: MessageSender {
+    private let script: Mutex<[DeliveryError?]>
+    private let delivered = Mutex<[OutgoingMessage]>([])
+    private let calls = Mutex(0)
+    let delay: Duration
+
+    /// - Parameter failures: the outcome of the first sends in order (`nil` succeeds); later sends succeed.
+    init(failures: [DeliveryError?] = [], delay: Duration = .zero) {
+        script = Mutex(failures)
+        self.delay = delay
+    }
+
+    func send(_ message: OutgoingMessage) async throws {
+        calls.withLock { $0 += 1 }
+        if delay > .zero { try await Task.sleep(for: delay) }
+        if let failure = script.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { throw failure }
+        delivered.withLock { $0.append(message) }
+    }
+
+    var messages: [OutgoingMessage] { delivered.withLock { $0 } }
+    var attempts: Int { calls.withLock { $0 } }
+}
+
+@Suite struct DeliveryQueueTests {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-queue-\(UUID().uuidString).sqlite").path
+    let secret = ServerSecret.generate(using: SystemRandomSource())
+    let message = MessageComposer.verificationCode(VerificationCode("042917")!, channel: .sms, to: "+33612345678", organisation: "Contoso", language: .french)
+
+    static let quick = {
+        var settings = DeliveryQueue.Settings()
+        settings.poll = .milliseconds(20)
+        settings.firstRetry = .milliseconds(10)
+        settings.attempts = 4
+        settings.pageWait = .seconds(2)
+        return settings
+    }()
+
+    func queue(_ sender: any MessageSender, store: SQLiteStore? = nil, settings: DeliveryQueue.Settings = quick) throws -> DeliveryQueue {
+        DeliveryQueue(store: try store ?? SQLiteStore(path: path), sender: sender, secret: secret, settings: settings)
+    }
+
+    /// Runs `body` while `queues` work.
+    func running(_ queues: DeliveryQueue..., body: () async throws -> Void) async throws {
+        let workers = queues.map { queue in Task { await queue.run() } }
+        defer { workers.forEach { $0.cancel() } }
+        try await body()
+    }
+
+    @Test func aPageLearnsThatItsCodeLeft() async throws {
+        let sender = ScriptedSender()
+        let queue = try queue(sender)
+        try await running(queue) { try await queue.send(message) }
+        #expect(sender.messages == [message])
+    }
+
+    @Test func transientFailuresAreRetriedWithBackoff() async throws {
+        let sender = ScriptedSender(failures: [DeliveryError("503", transient: true), DeliveryError("timeout", transient: true)])
+        let queue = try queue(sender)
+        try await running(queue) { try await queue.send(message) }
+        #expect(sender.attempts == 3)
+        #expect(sender.messages == [message])
+        #expect(await queue.backoff(after: 1) == .milliseconds(10))
+        #expect(await queue.backoff(after: 3) == .milliseconds(40))
+        #expect(await queue.backoff(after: 40) == .seconds(60), "capped")
+    }
+
+    @Test func aRefusalEndsAtOnceAndThePageIsTold() async throws {
+        let sender = ScriptedSender(failures: [DeliveryError("the SMS webhook answered 400")])
+        let queue = try queue(sender)
+        try await running(queue) {
+            let error = await #expect(throws: DeliveryError.self) { try await queue.send(message) }
+            #expect(error?.description == "the SMS webhook answered 400")
+        }
+        #expect(sender.attempts == 1)
+    }
+
+    @Test func retriesStopAfterTheLastAttempt() async throws {
+        let sender = ScriptedSender(failures: Array(repeating: DeliveryError("503", transient: true), count: 10))
+        let queue = try queue(sender)
+        try await running(queue) {
+            await #expect(throws: DeliveryError.self) { try await queue.send(message) }
+        }
+        #expect(sender.attempts == Self.quick.attempts)
+    }
+
+    @Test func aPageStopsWaitingAndTheMessageIsDropped() async throws {
+        var settings = Self.quick
+        settings.pageWait = .milliseconds(200)
+        let sender = ScriptedSender(failures: Array(repeating: DeliveryError("busy", transient: true), count: 1000))
+        var slow = settings
+        slow.firstRetry = .milliseconds(100)
+        let queue = try queue(sender, settings: slow)
+        let started = ContinuousClock.now
+        try await running(queue) {
+            let error = await #expect(throws: DeliveryError.self) { try await queue.send(message) }
+            #expect(error?.isTransient == true)
+        }
+        #expect(ContinuousClock.now - started < .seconds(2))
+        let attempts = sender.attempts
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(sender.attempts == attempts, "no retry after the page gave up")
+    }
+
+    @Test func noticesArePostedWithoutWaiting() async throws {
+        let sender = ScriptedSender(delay: .milliseconds(300))
+        let queue = try queue(sender)
+        try await running(queue) {
+            let started = ContinuousClock.now
+            try await queue.post(message)
+            #expect(ContinuousClock.now - started < .milliseconds(200))
+            try await eventually { sender.messages.count == 1 }
+        }
+    }
+
+    @Test func aRestartLosesNothing() async throws {
+        let first = try queue(ScriptedSender())
+        try await first.post(message)  // queued, but this instance stops before any worker runs
+        let sender = ScriptedSender()
+        let second = try queue(sender)
+        try await running(second) { try await eventually { sender.messages == [message] } }
+    }
+
+    @Test func twoInstancesNeverSendTheSameMessageTwice() async throws {
+        let (senderA, senderB) = (ScriptedSender(delay: .milliseconds(1)), ScriptedSender(delay: .milliseconds(1)))
+        let queueA = try queue(senderA)
+        let queueB = try queue(senderB, store: SQLiteStore(path: path))
+        let messages = (0..<150).map { index in
+            OutgoingMessage(channel: .sms, to: "+3361234\(String(format: "%04d", index))", language: .english, text: "n\(index)")
+        }
+        try await running(queueA, queueB) {
+            for (index, message) in messages.enumerated() { try await (index.isMultiple(of: 2) ? queueA : queueB).post(message) }
+            try await eventually(within: .seconds(20)) { senderA.messages.count + senderB.messages.count >= messages.count }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let all = senderA.messages + senderB.messages
+        #expect(all.count == messages.count)
+        #expect(Set(all) == Set(messages))
+        #expect(!senderA.messages.isEmpty && !senderB.messages.isEmpty, "both instances worked")
+    }
+
+    @Test func aMessageSealedUnderAnotherSecretFailsPlainly() async throws {
+        let store = try SQLiteStore(path: path)
+        try await DeliveryQueue(store: store, sender: ScriptedSender(), secret: .generate(using: SystemRandomSource())).post(message)
+        let sender = ScriptedSender()
+        let queue = try queue(sender, store: store)
+        try await running(queue) {
+            try await eventually {
+                let claimable = try await store.claimDeliveries(now: Date(), owner: "probe", leaseUntil: Date(), limit: 1)
+                return claimable.isEmpty
+            }
+        }
+        #expect(sender.attempts == 0)
+    }
+
+    @Test func theStoreKeepsOnlyASealedCopy() throws {
+        let seal = MessageSeal(secret: secret)
+        let id = UUID()
+        let sealed = try seal.seal(message, id: id)
+        #expect(sealed.range(of: Data("042917".utf8)) == nil)
+        #expect(try seal.open(sealed, id: id) == message)
+        #expect(throws: (any Error).self) { try seal.open(sealed, id: UUID()) }
+    }
+}
+
+/// Waits until `condition` holds, failing after `limit`.
+func eventually(within limit: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + limit
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("the condition did not hold within \(limit)")
+            return
+        }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}
