@@ -121,10 +121,16 @@ public actor DeliveryQueue: Outbox {
         let metadata: Logger.Metadata = ["message": "\(message.id)", "channel": "\(message.channel.rawValue)", "attempt": "\(message.attempts)"]
         let outcome: Result<Void, DeliveryError>
         do {
-            try await sender.send(try seal.open(message.sealed, id: message.id))
-            outcome = .success(())
-        } catch let error as DeliveryError {
-            outcome = .failure(error)
+            let content = try seal.open(message.sealed, id: message.id)
+            do {
+                try await sender.send(content)
+                outcome = .success(())
+            } catch let error as DeliveryError {
+                outcome = .failure(error)
+            } catch {
+                // Shutting down mid-send: the claim lapses and a worker (here after a restart, or elsewhere) retries.
+                return
+            }
         } catch {
             outcome = .failure(DeliveryError("the message cannot be opened with this server secret"))
         }

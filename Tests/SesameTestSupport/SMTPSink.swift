@@ -28,7 +28,10 @@ public struct SMTPSink: Sendable {
     public func messages(to recipient: String, count: Int = 1, timeout: Duration = .seconds(5)) async throws -> [ReceivedMail] {
         let deadline = ContinuousClock.now + timeout
         while true {
-            let found = try received().filter { $0.header("X-RcptTo")?.lowercased().contains(recipient.lowercased()) == true }
+            let found = try received().filter { mail in
+                let recipients = (mail.header("X-RcptTo") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                return recipients.contains(recipient.lowercased())
+            }
             if found.count >= count || ContinuousClock.now >= deadline { return found }
             try await Task.sleep(for: .milliseconds(20))
         }

@@ -37,26 +37,23 @@ struct Harness {
         return settings
     }()
 
-    /// - Parameter phone: where SMS and calls go; the console outbox (which the tests read) by default.
-    init(logger: Logger = Logger(label: "test"), phone: (any MessageSender)? = nil) async throws {
+    /// - Parameters:
+    ///   - phone: where SMS and calls go; the console outbox (which the tests read) by default.
+    ///   - email: where email goes; the console outbox by default.
+    init(logger: Logger = Logger(label: "test"), phone: (any MessageSender)? = nil, email: (any MessageSender)? = nil) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         store = try SQLiteStore(path: folder.appendingPathComponent("sesame.sqlite").path)
         outbox = ConsoleOutbox { _ in }
         let secret = ServerSecret.generate(using: SystemRandomSource())
         // The queue keeps real time, so that its retries fall due while the test's clock stands still.
-        queue = DeliveryQueue(store: store, sender: Self.sender(phone: phone, outbox: outbox), secret: secret, settings: Self.queueSettings, logger: logger)
+        queue = DeliveryQueue(store: store, sender: ChannelRouter(phone: phone ?? outbox, email: email ?? outbox), secret: secret, settings: Self.queueSettings, logger: logger)
         let dependencies = WebDependencies(
             store: store, hasher: fastHasher, secret: secret, clock: clock,
             random: SystemRandomSource(), outbox: queue,
             components: ComponentStatus(delivery: "development console outbox", directory: "not configured"), secureCookies: false,
             captchaBits: Harness.captchaBits)
         application = Application(router: try await buildRouter(dependencies: dependencies), logger: logger)
-    }
-
-    static func sender(phone: (any MessageSender)?, outbox: ConsoleOutbox) -> any MessageSender {
-        guard let phone else { return outbox }
-        return ChannelRouter(phone: phone, email: outbox)
     }
 
     @discardableResult

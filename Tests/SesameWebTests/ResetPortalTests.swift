@@ -196,7 +196,7 @@ import Testing
             try await browser.startReset("alice@contoso.com")
             try await browser.get("/reset/verify")
             let contacted = try await browser.get("/reset/contact")
-            #expect(contacted.contains("Ask your administrator or helpdesk to reset your password."))
+            #expect(contacted.contains("We have asked your administrators to reset your password."))
         }
         let details = try await harness.store.resetActivities(ActivityQuery()).map(\.detail)
         #expect(details == [.contactedAdminBeforeOption, .abandonedAfterStartingOption(.email), .cancelledBeforeMethods])

@@ -49,5 +49,24 @@ import Testing
                 #expect(page.contains("Oops! We encountered an unexpected error while contacting you."))
             }
         }
+        // 500 is transient: the queue tried again before the page gave its answer.
+        #expect(provider.requests.count == Harness.queueSettings.attempts)
+    }
+
+    @Test func aResetWhoseCodeCannotBeSentOffersTryAgainAndContactLater() async throws {
+        let provider = RecordingProvider(status: .badRequest)
+        try await provider.run { url in
+            let harness = try await Harness(phone: WebhookSender(url: url, secret: nil))
+            try await harness.addUser(mobile: "+33 6 12 34 56 78", registered: true)
+            try await harness.browse { browser in
+                try await browser.startReset("alice@contoso.com", language: "fr")
+                try await browser.post("/reset/option", [("option", "mobileSMS")])
+                let page = try await browser.post("/reset/phone", [("number", "06 12 34 56 78")])
+                #expect(page.contains("Oups ! Une erreur inattendue s’est produite lors de la tentative de vous contacter."))
+                #expect(page.contains(#"<p class="later"><a href="/reset/verify">Réessayer</a> · <a href="/reset/contact">Contacter votre administrateur</a></p>"#))
+            }
+            // 400 is a refusal: one attempt only.
+            #expect(provider.requests.count == 1)
+        }
     }
 }

@@ -52,6 +52,18 @@ public enum MessageComposer {
         email("message.adminResetNotice", to: address, ["organisation": organisation, "admin": admin], language: language)
     }
 
+    /// Asks an administrator to reset a user's password, from the reset portal's "contact your administrator"
+    /// (spec §2.6). The support code ties it to the user's page and the server's log.
+    public static func contactRequest(to address: EmailAddress, userID: String, supportCode: String, organisation: String, language: Language) -> OutgoingMessage {
+        email("message.contactRequest", to: address, ["organisation": organisation, "userID": userID, "supportCode": supportCode], language: language)
+    }
+
+    /// Tells the old address that a contact field changed, so that a takeover of the account does not go unnoticed.
+    public static func contactChanged(to address: EmailAddress, field: ContactField, userID: String, organisation: String, language: Language) -> OutgoingMessage {
+        let arguments = ["organisation": organisation, "userID": userID, "field": LocalizedText("message.field.\(field.rawValue)").rendered(in: language)]
+        return email("message.contactChanged", to: address, arguments, language: language)
+    }
+
     /// An email whose subject and body are the catalogue's `<key>.subject` and `<key>.body`.
     static func email(_ key: String, to address: EmailAddress, _ arguments: [String: String], language: Language) -> OutgoingMessage {
         OutgoingMessage(

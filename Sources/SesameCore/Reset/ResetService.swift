@@ -235,7 +235,9 @@ public struct ResetService: Sendable {
     private func notify(after user: User, policy: Policy) async {
         let language = user.locale ?? .english
         if policy.notifyUsers {
-            let addresses = Set([user.authentication.authenticationEmail, user.authentication.alternateEmail].compactMap { $0 })
+            let emails = Set([user.authentication.authenticationEmail, user.authentication.alternateEmail].compactMap { $0 })
+            // Without an email on file, the user ID when it is an address (spec §3.1).
+            let addresses = emails.isEmpty ? Set([user.noticeAddress].compactMap { $0 }) : emails
             for address in addresses.sorted() {
                 try? await outbox.post(MessageComposer.resetNotice(to: address, userID: user.userID, organisation: policy.organisationName, language: language))
             }
@@ -244,7 +246,7 @@ public struct ResetService: Sendable {
             let admins = try? await store.users(withRole: .globalAdmin, limit: 100)
         else { return }
         for admin in admins where admin.id != user.id {
-            guard let address = admin.authentication.alternateEmail ?? admin.authentication.authenticationEmail else { continue }
+            guard let address = admin.noticeAddress else { continue }
             try? await outbox.post(MessageComposer.adminResetNotice(
                 to: address, admin: user.userID, organisation: policy.organisationName, language: admin.locale ?? .english))
         }
@@ -280,6 +282,38 @@ public struct ResetService: Sendable {
         let user = try await store.user(id: flow.userID)
         try await store.appendResetActivity(ResetActivity(
             at: clock.now, userID: flow.typedUserID, role: user?.reportRole ?? "user", methodsUsed: flow.passed, detail: detail, requestID: requestID))
+    }
+
+    // MARK: Contact your administrator
+
+    /// Asks the administrators to reset the password of the user typed at "Who are you?" (spec §2.6): helpdesk and
+    /// password administrators, or else user administrators, or else global administrators, at most 100, each in
+    /// their own language. An unknown user ID, or a second request within the hour, sends nothing; the page is the
+    /// same either way.
+    public func contactAdministrators(typedUserID: String, supportCode: String) async throws {
+        let typed = typedUserID.trimmingCharacters(in: .whitespaces)
+        guard let user = try await store.user(userID: typed),
+              try await store.recordEvent(ThrottleKey(.contactRequest, user.id.uuidString), rule: ThrottleKind.contactRequest.rule, now: clock.now).allowed
+        else { return }
+        let policy = try await policy()
+        for admin in try await administratorsToContact(excluding: user.id) {
+            guard let address = admin.noticeAddress else { continue }
+            try await outbox.post(MessageComposer.contactRequest(
+                to: address, userID: user.userID, supportCode: supportCode, organisation: policy.organisationName, language: admin.locale ?? .english))
+        }
+    }
+
+    /// The first tier of administrators that has anyone in it, at most 100 people.
+    func administratorsToContact(excluding userID: UUID) async throws -> [User] {
+        let limit = 100
+        for tier: [Role] in [[.helpdeskAdmin, .passwordAdmin], [.userAdmin], [.globalAdmin]] {
+            var found: [UUID: User] = [:]
+            for role in tier {
+                for admin in try await store.users(withRole: role, limit: limit + 1) where admin.id != userID { found[admin.id] = admin }
+            }
+            if !found.isEmpty { return Array(found.values.sorted { $0.userID < $1.userID }.prefix(limit)) }
+        }
+        return []
     }
 
     // MARK: Helpers

@@ -5,11 +5,15 @@ public struct UserAdministration: Sendable {
     private let store: any Store
     private let hasher: any PasswordHasher
     private let clock: any WallClock
+    private let outbox: any Outbox
 
-    public init(store: any Store, hasher: any PasswordHasher, clock: any WallClock) {
+    /// - Parameter outbox: where notices of changed contact data go (a command-line change is queued in the store,
+    ///   and the running server sends it).
+    public init(store: any Store, hasher: any PasswordHasher, clock: any WallClock, outbox: any Outbox) {
         self.store = store
         self.hasher = hasher
         self.clock = clock
+        self.outbox = outbox
     }
 
     /// Creates a local user. The password, when given, must pass the password policy.
@@ -39,6 +43,7 @@ public struct UserAdministration: Sendable {
     public func update(_ draft: UserDraft, actor: String) async throws -> User {
         let policy = try await currentPolicy()
         var user = try await existing(draft.userID)
+        let before = user.authentication
         try draft.apply(to: &user, policy: policy)
         if let password = draft.password {
             try checkPassword(password, for: user, policy: policy)
@@ -48,6 +53,10 @@ public struct UserAdministration: Sendable {
         }
         try await store.updateUser(user)
         try await audit(.userUpdated, actor: actor, target: user.userID)
+        for notice in ContactChange(before: before, after: user.authentication)
+            .notices(userID: user.userID, organisation: policy.organisationName, language: user.locale ?? .english) {
+            try await outbox.post(notice)
+        }
         if draft.password != nil { try await audit(.adminResetPassword, actor: actor, target: user.userID) }
         return user
     }

@@ -12,6 +12,8 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
     case destinationPhone
     /// Reset starts from one client IP: 20 per 10 min.
     case clientResetStart
+    /// "Contact your administrator" requests about one user: 1 per hour, so that the link cannot flood the admins.
+    case contactRequest
 
     /// The kinds counted per user, cleared when that user resets successfully.
     public static let perUser: [ThrottleKind] = [.identityProof, .phoneSend, .emailSend]
@@ -23,6 +25,7 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .emailSend: ThrottleRule(limit: 10, window: 600, block: 24 * 3_600)
         case .destinationPhone: ThrottleRule(limit: 5, window: 3_600, block: 3_600)
         case .clientResetStart: ThrottleRule(limit: 20, window: 600, block: 600)
+        case .contactRequest: ThrottleRule(limit: 1, window: 3_600, block: 3_600)
         }
     }
 }

@@ -60,6 +60,12 @@ public struct User: Sendable, Hashable, Codable, Identifiable {
     /// Administrators of any kind get the fixed administrator policy.
     public var isPrivileged: Bool { !roles.isEmpty }
 
+    /// Where notices for this person go: their alternate email, else their authentication email, else their user
+    /// ID when it is an address (spec §3.1: the UPN is the fallback).
+    public var noticeAddress: EmailAddress? {
+        authentication.alternateEmail ?? authentication.authenticationEmail ?? (try? EmailAddress(userID))
+    }
+
     /// The role shown in reports: the highest one, or "user".
     public var reportRole: String { roles.min()?.rawValue ?? "user" }
 }

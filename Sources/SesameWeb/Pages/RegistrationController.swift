@@ -239,7 +239,7 @@ struct RegistrationController {
     }
 
     @Sendable func verify(_ request: Request, context: WebContext) async throws -> Response {
-        try await withRegistrant(context) { registrant, _, _ in
+        try await withRegistrant(context) { registrant, policy, _ in
             guard let pending = context.session?.session.pendingCode else { return PageRenderer.redirect(to: "/register") }
             var user = registrant
             let shown = pending.method == "phone" ? ((try? PhoneNumber(international: pending.destination))?.masked ?? "") : pending.destination
@@ -254,6 +254,7 @@ struct RegistrationController {
             case .expired: return try await again("code.expired", [:], true)
             case .alreadyUsed, .unknown: return try await again("code.alreadyUsed", [:], true)
             }
+            let before = user.authentication
             let method: AuthenticationMethod
             if pending.method == "phone" {
                 user.authentication.authenticationPhone = try PhoneNumber(international: pending.destination)
@@ -265,6 +266,9 @@ struct RegistrationController {
             try await pages.store.updateUser(user)
             try await pages.store.appendRegistrationActivity(RegistrationActivity(at: pages.clock.now, userID: user.userID, role: user.reportRole, dataRegistered: method))
             context.session?.update { $0.pendingCode = nil }
+            let notices = ContactChange(before: before, after: user.authentication)
+                .notices(userID: user.userID, organisation: policy.organisationName, language: user.locale ?? context.language)
+            for notice in notices { try await pages.dependencies.outbox.post(notice) }
             return try await pages.render("register-thanks", titleKey: "register.thanks", context: context)
         }
     }

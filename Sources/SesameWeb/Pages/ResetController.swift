@@ -65,7 +65,9 @@ struct ResetController {
             return try await startPage(context, userID: typed, error: pages.text("reset.captcha.failed", context))
         }
         try await abandon(context)
-        switch try await service.start(userID: typed, clientAddress: context.clientAddress(request), requestID: context.requestID) {
+        let started = try await service.start(userID: typed, clientAddress: context.clientAddress(request), requestID: context.requestID)
+        context.session?.update { $0.contactUserID = typed }
+        switch started {
         case .verify(let flow, _, _):
             context.session?.update { $0.reset = flow }
             return PageRenderer.redirect(to: "/reset/verify")
@@ -111,13 +113,15 @@ struct ResetController {
         try await withFlow(context) { flow in try await gatePage(flow, context: context, error: nil) }
     }
 
-    private func gatePage(_ flow: ResetFlow, context: WebContext, error: String?) async throws -> Response {
+    /// - Parameter deliveryFailed: a code could not be sent: "try again" and "contact your administrator" appear
+    ///   after 10 seconds (spec §2.3), so that a slow provider gets its chance first.
+    private func gatePage(_ flow: ResetFlow, context: WebContext, error: String?, deliveryFailed: Bool = false) async throws -> Response {
         let status: HTTPResponse.Status = error == nil ? .ok : .unprocessableContent
         let (user, policy) = try await userAndPolicy(flow)
         let gates = policy.effective(for: user).methodsRequired
         if flow.passed.count >= gates { return PageRenderer.redirect(to: "/reset/password") }
         let step = pages.text("reset.gate", ["step": String(flow.passed.count + 1), "gates": String(gates)], context)
-        var values: [String: Any] = ["step": step, "error": error ?? false]
+        var values: [String: Any] = ["step": step, "error": error ?? false, "deliveryFailed": deliveryFailed]
         switch flow.challenge {
         case nil:
             values["options"] = service.options(for: user, policy: policy, excluding: flow.usedMethods).enumerated().map { index, option in
@@ -194,7 +198,7 @@ struct ResetController {
             return try await gatePage(flow, context: context, error: pages.text("code.exhausted", context))
         case .deliveryFailed(let flow):
             keep(flow)
-            return try await gatePage(flow, context: context, error: pages.text("delivery.failed", context))
+            return try await gatePage(flow, context: context, error: pages.text("delivery.failed", context), deliveryFailed: true)
         case .destinationThrottled(let flow):
             keep(flow)
             return try await gatePage(flow, context: context, error: pages.text("throttle.destination", context))
@@ -263,11 +267,18 @@ struct ResetController {
         return try await ending("reset.cancelled", context, contact: false)
     }
 
+    /// Records the request and, unless the organisation has its own helpdesk link, emails the administrators.
     @Sendable func contact(_ request: Request, context: WebContext) async throws -> Response {
         if let flow = context.session?.session.reset {
             let option = flow.challenge?.option ?? flow.passed.last
             try await service.end(flow, detail: option.map(ResetDetail.contactedAdminAfterOption) ?? .contactedAdminBeforeOption, requestID: context.requestID)
-            context.session?.update { $0.reset = nil }
+        }
+        if let typed = context.session?.session.contactUserID, try await pages.policy().helpdeskLink == nil {
+            try await service.contactAdministrators(typedUserID: typed, supportCode: context.requestID)
+        }
+        context.session?.update {
+            $0.reset = nil
+            $0.contactUserID = nil
         }
         return try await ending("reset.contacted", context, contact: false)
     }

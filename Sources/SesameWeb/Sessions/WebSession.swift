@@ -13,6 +13,8 @@ struct WebSession: Codable, Sendable, Hashable {
     var pendingCode: PendingCode?
     /// A password reset in progress (the reset portal needs no sign-in).
     var reset: ResetFlow?
+    /// The user ID typed at a reset that ended before any verification: whom "contact your administrator" is about.
+    var contactUserID: String?
     /// When the session was last saved: a session in use is saved again once this is a quarter of its lifetime old,
     /// so that it expires an hour after the last page, not after the last change.
     var savedAt: Date?

@@ -48,31 +48,9 @@ struct ServeCommand: AsyncParsableCommand {
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }
 
-    /// The message senders the configuration asks for: SMS and voice through the provider, email through SMTP, and
-    /// the development console outbox for whichever is not configured (never in production: see `Configuration`).
-    static func sender(for delivery: Configuration.Delivery, logo: Logo?) throws -> any MessageSender {
-        let email: any MessageSender = try delivery.smtp.map { try SMTPSender(settings: $0, logo: logo) } ?? ConsoleOutbox()
-        let phone: any MessageSender = switch delivery.smsProvider {
-        case "webhook": WebhookSender(url: delivery.smsWebhookURL!, secret: delivery.smsWebhookSecret)
-        case "twilio":
-            TwilioSender(
-                accountSID: delivery.twilioAccountSID!, authToken: delivery.twilioAuthToken!, from: delivery.twilioFrom!,
-                baseURL: delivery.twilioBaseURL)
-        default: ConsoleOutbox()
-        }
-        return ChannelRouter(phone: phone, email: email)
-    }
-
     func run() async throws {
         let context = try store.context(extra: serveFlags)
         let configuration = context.configuration
-        let logo = Logo.find(in: configuration.dataDirectory)
-        let queue: DeliveryQueue
-        do {
-            queue = DeliveryQueue(store: context.store, sender: try Self.sender(for: configuration.delivery, logo: logo), secret: context.secret)
-        } catch let problem as ConfigurationProblem {
-            throw ConfigurationError(problem.description)
-        }
         let logger = { var logger = Logger(label: "sesame"); logger.logLevel = .info; return logger }()
         if demo, configuration.mode == .production {
             throw ConfigurationError("--demo: a demo organisation prints its passwords, so it is for development only")
@@ -86,14 +64,14 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: WebConfiguration(host: configuration.host, port: configuration.port),
             dependencies: WebDependencies(
                 store: context.store, hasher: context.hasher, secret: context.secret, clock: context.clock,
-                random: context.random, outbox: queue,
+                random: context.random, outbox: context.outbox,
                 components: ComponentStatus(
                     delivery: configuration.deliveryStatus,
                     directory: configuration.directory == nil ? "not configured" : "configured (writeback arrives in a later release)"),
                 secureCookies: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false,
-                logo: logo),
+                logo: context.logo),
             logger: logger,
-            services: [DeliveryWorker(queue: queue)],
+            services: [DeliveryWorker(queue: context.outbox)],
             onServerRunning: { port in
                 logger.info("Sesame is listening", metadata: ["address": "http://\(configuration.host):\(port)"])
             })

@@ -1,5 +1,6 @@
 import Foundation
 import SesameCore
+import SesameDelivery
 import SesameStore
 
 /// The composition root: adapters chosen from the configuration and the core services wired on them.
@@ -10,6 +11,10 @@ struct AppContext: Sendable {
     let clock: any WallClock
     let random: any RandomSource
     let hasher: any PasswordHasher
+    let logo: Logo?
+    /// Messages go into the store's queue; `serve` runs the workers that send them, so a notice queued by a
+    /// command leaves from the running server.
+    let outbox: DeliveryQueue
 
     /// Creates the data folder and opens (and migrates) the store.
     static func open(_ configuration: Configuration) throws -> AppContext {
@@ -30,12 +35,34 @@ struct AppContext: Sendable {
         }
         let secret = try SecretFile.load(
             path: configuration.secretFile, createIfMissing: configuration.database.isEmbedded, random: random)
+        let logo = Logo.find(in: configuration.dataDirectory)
+        let sender: any MessageSender
+        do {
+            sender = try Self.sender(for: configuration.delivery, logo: logo)
+        } catch {
+            throw ConfigurationError(error.description)
+        }
         return AppContext(
             configuration: configuration, store: store, secret: secret, clock: SystemClock(), random: random,
-            hasher: Argon2idHasher(random: random))
+            hasher: Argon2idHasher(random: random), logo: logo, outbox: DeliveryQueue(store: store, sender: sender, secret: secret))
     }
 
-    var users: UserAdministration { UserAdministration(store: store, hasher: hasher, clock: clock) }
+    /// The message senders the configuration asks for: SMS and voice through the provider, email through SMTP, and
+    /// the development console outbox for whichever is not configured (never in production: see `Configuration`).
+    static func sender(for delivery: Configuration.Delivery, logo: Logo?) throws(ConfigurationProblem) -> any MessageSender {
+        let email: any MessageSender = try delivery.smtp.map { settings throws(ConfigurationProblem) in try SMTPSender(settings: settings, logo: logo) } ?? ConsoleOutbox()
+        let phone: any MessageSender = switch delivery.smsProvider {
+        case "webhook": WebhookSender(url: delivery.smsWebhookURL!, secret: delivery.smsWebhookSecret)
+        case "twilio":
+            TwilioSender(
+                accountSID: delivery.twilioAccountSID!, authToken: delivery.twilioAuthToken!, from: delivery.twilioFrom!,
+                baseURL: delivery.twilioBaseURL)
+        default: ConsoleOutbox()
+        }
+        return ChannelRouter(phone: phone, email: email)
+    }
+
+    var users: UserAdministration { UserAdministration(store: store, hasher: hasher, clock: clock, outbox: outbox) }
     var policies: PolicyService { PolicyService(store: store, clock: clock) }
     var tokens: TokenService { TokenService(store: store, clock: clock, random: random) }
     var reports: ReportService { ReportService(store: store) }

@@ -247,3 +247,67 @@ struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+@Suite struct ContactAdministratorsTests {
+    let clock = ManualClock(t0)
+    let store: any Store
+    let outbox = RecordingSender()
+    let service: ResetService
+
+    init() throws {
+        store = try StoreAdapter.sqlite.make()
+        service = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: outbox, clock: clock, random: SystemRandomSource())
+    }
+
+    func add(_ userID: String, _ roles: Set<Role> = [], locale: Language? = nil) async throws {
+        var user = User(userID: userID, roles: roles, locale: locale, createdAt: t0)
+        user.authentication.alternateEmail = try EmailAddress("alt.\(userID)")
+        try await store.insertUser(user)
+    }
+
+    func recipients(after typed: String = "alice@contoso.com") async throws -> [String] {
+        let before = outbox.messages.count
+        try await service.contactAdministrators(typedUserID: typed, supportCode: "SUP-1")
+        return outbox.messages.dropFirst(before).map(\.to).sorted()
+    }
+
+    @Test func theFirstTierWithAnyoneInItIsAsked() async throws {
+        try await add("alice@contoso.com")
+        try await add("global@contoso.com", [.globalAdmin], locale: .french)
+        #expect(try await recipients() == ["alt.global@contoso.com"])
+        let french = try #require(outbox.messages.last)
+        #expect(french.subject == "Sesame : alice@contoso.com demande la réinitialisation de son mot de passe")
+        #expect(french.text.contains("Code de support : SUP-1"))
+
+        try await add("bob@contoso.com")
+        try await add("users@contoso.com", [.userAdmin])
+        #expect(try await recipients(after: "bob@contoso.com") == ["alt.users@contoso.com"])
+
+        try await add("carol@contoso.com")
+        try await add("helpdesk@contoso.com", [.helpdeskAdmin])
+        try await add("passwords@contoso.com", [.passwordAdmin, .userAdmin])
+        #expect(try await recipients(after: "carol@contoso.com") == ["alt.helpdesk@contoso.com", "alt.passwords@contoso.com"])
+    }
+
+    @Test func unknownUsersAndRepeatsSendNothing() async throws {
+        try await add("alice@contoso.com")
+        try await add("helpdesk@contoso.com", [.helpdeskAdmin])
+        #expect(try await recipients(after: "ghost@contoso.com").isEmpty)
+        #expect(try await recipients().count == 1)
+        #expect(try await recipients().isEmpty, "one request per user per hour")
+        clock.advance(by: 3_601)
+        #expect(try await recipients().count == 1)
+    }
+
+    @Test func atMostAHundredRecipients() async throws {
+        try await add("alice@contoso.com")
+        for index in 0..<105 { try await add("admin\(index)@contoso.com", [.passwordAdmin]) }
+        #expect(try await recipients().count == 100)
+    }
+
+    @Test func anAdministratorAskingIsNotAskedThemself() async throws {
+        try await add("helpdesk@contoso.com", [.helpdeskAdmin])
+        try await add("global@contoso.com", [.globalAdmin])
+        #expect(try await recipients(after: "helpdesk@contoso.com") == ["alt.global@contoso.com"])
+    }
+}

@@ -5,11 +5,12 @@ import Testing
 @Suite struct UserAdministrationTests {
     let clock = ManualClock(t0)
     let store: any Store
+    let outbox = RecordingSender()
     let administration: UserAdministration
 
     init() throws {
         store = try StoreAdapter.sqlite.make()
-        administration = UserAdministration(store: store, hasher: fastHasher, clock: clock)
+        administration = UserAdministration(store: store, hasher: fastHasher, clock: clock, outbox: outbox)
     }
 
     func fieldOfError(_ draft: UserDraft) async -> String? {
@@ -35,6 +36,17 @@ import Testing
         #expect(try await store.user(userID: "alice@contoso.com") == user)
         let audit = try await store.auditEvents(ActivityQuery())
         #expect(audit.map(\.activity) == [.userCreated] && audit.first?.target == "alice@contoso.com")
+    }
+
+    @Test func changedContactDataIsToldToTheOldAddresses() async throws {
+        try await administration.add(UserDraft(userID: "alice@contoso.com", mobilePhone: "+33 6 12 34 56 78", alternateEmail: "old@example.org"), actor: "cli")
+        try await administration.update(UserDraft(userID: "alice@contoso.com", displayName: "Alice M."), actor: "cli")
+        #expect(outbox.messages.isEmpty, "nothing to tell when no contact data changed")
+        try await administration.update(UserDraft(userID: "alice@contoso.com", mobilePhone: "+33 7 00 00 00 01", alternateEmail: "new@example.org"), actor: "cli")
+        let notices = outbox.messages
+        #expect(notices.map(\.to) == ["old@example.org", "old@example.org"])
+        #expect(notices.map(\.subject) == ["The mobile phone of your Sesame account changed", "The alternate email of your Sesame account changed"])
+        #expect(notices.allSatisfy { $0.text.contains("alice@contoso.com") && !$0.text.contains("new@example.org") })
     }
 
     @Test func badFieldsAreNamed() async throws {

@@ -8,7 +8,7 @@ import Testing
 
     init() throws {
         store = try StoreAdapter.sqlite.make()
-        importer = UserImport(administration: UserAdministration(store: store, hasher: fastHasher, clock: ManualClock(t0)), store: store)
+        importer = UserImport(administration: UserAdministration(store: store, hasher: fastHasher, clock: ManualClock(t0), outbox: RecordingSender()), store: store)
     }
 
     @Test func goodRowsLandAndBadRowsAreReportedByLine() async throws {

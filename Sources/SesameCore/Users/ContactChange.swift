@@ -1,0 +1,46 @@
+/// The contact fields a user or an administrator can change.
+public enum ContactField: String, Sendable, CaseIterable {
+    case authenticationPhone, authenticationEmail, mobilePhone, officePhone, alternateEmail
+}
+
+/// What changed in a user's contact data, and who must hear of it: an email field's old address is told its
+/// address was replaced; a phone change is told to the addresses on file before the change (spec: a reset notice's
+/// logic, applied to the data that resets rely on).
+public struct ContactChange: Sendable, Hashable {
+    public let before: AuthenticationData
+    public let after: AuthenticationData
+
+    public init(before: AuthenticationData, after: AuthenticationData) {
+        self.before = before
+        self.after = after
+    }
+
+    public var changedFields: [ContactField] {
+        ContactField.allCases.filter { field in
+            switch field {
+            case .authenticationPhone: before.authenticationPhone != after.authenticationPhone
+            case .authenticationEmail: before.authenticationEmail != after.authenticationEmail
+            case .mobilePhone: before.mobilePhone != after.mobilePhone
+            case .officePhone: before.officePhone != after.officePhone
+            case .alternateEmail: before.alternateEmail != after.alternateEmail
+            }
+        }
+    }
+
+    /// The notices to send, one per old address and field; a field that was empty before tells nobody.
+    public func notices(userID: String, organisation: String, language: Language) -> [OutgoingMessage] {
+        let onFile = Set([before.authenticationEmail, before.alternateEmail].compactMap { $0 })
+        return changedFields.flatMap { field -> [OutgoingMessage] in
+            let recipients: Set<EmailAddress> = switch field {
+            case .authenticationEmail: before.authenticationEmail.map { [$0] } ?? []
+            case .alternateEmail: before.alternateEmail.map { [$0] } ?? []
+            case .authenticationPhone: before.authenticationPhone == nil ? [] : onFile
+            case .mobilePhone: before.mobilePhone == nil ? [] : onFile
+            case .officePhone: before.officePhone == nil ? [] : onFile
+            }
+            return recipients.sorted().map {
+                MessageComposer.contactChanged(to: $0, field: field, userID: userID, organisation: organisation, language: language)
+            }
+        }
+    }
+}
