@@ -11,7 +11,7 @@ import Testing
 
     @Test(arguments: StoreAdapter.allCases)
     func attemptsCountDownThenStop(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         let user = try sampleUser()
         try await store.insertUser(user)
         let code = challenge(for: user)
@@ -26,7 +26,7 @@ import Testing
 
     @Test(arguments: StoreAdapter.allCases)
     func expiredAndConsumedChallengesTakeNoAttempt(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         let user = try sampleUser()
         try await store.insertUser(user)
         let code = challenge(for: user)
@@ -40,7 +40,7 @@ import Testing
 
     @Test(arguments: StoreAdapter.allCases)
     func concurrentAttemptsNeverExceedTheLimit(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         let user = try sampleUser()
         try await store.insertUser(user)
         let code = challenge(for: user)
@@ -59,7 +59,7 @@ import Testing
 
     @Test(arguments: StoreAdapter.allCases)
     func expiredChallengesAreSwept(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         let user = try sampleUser()
         try await store.insertUser(user)
         try await store.insertChallenge(challenge(for: user, expiresIn: 10))
@@ -74,7 +74,7 @@ import Testing
     /// The store applies exactly the core's reference semantics, over a long random sequence of events.
     @Test(arguments: StoreAdapter.allCases)
     func agreesWithTheReferenceSemantics(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         let random = SeededRandomSource(seed: 11)
         let rule = ThrottleRule(limit: 4, window: 100, block: 250)
         let key = ThrottleKey(.identityProof, "user-1")
@@ -92,7 +92,7 @@ import Testing
 
     @Test(arguments: StoreAdapter.allCases)
     func concurrentEventsAreAllCounted(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         let key = ThrottleKey(.emailSend, "user-2")
         let allowed = await withTaskGroup(of: Bool.self) { group in
             for _ in 0..<40 { group.addTask { (try? await store.recordEvent(key, rule: ThrottleKind.emailSend.rule, now: t0))?.allowed == true } }
@@ -104,7 +104,7 @@ import Testing
 
     @Test(arguments: StoreAdapter.allCases)
     func clearingForgetsOnlyTheNamedCounters(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         for kind in ThrottleKind.allCases {
             _ = try await store.recordEvent(ThrottleKey(kind, "u"), rule: kind.rule, now: t0)
             _ = try await store.recordEvent(ThrottleKey(kind, "other"), rule: kind.rule, now: t0)

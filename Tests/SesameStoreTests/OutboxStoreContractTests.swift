@@ -14,7 +14,7 @@ import Testing
 
     @Test(arguments: StoreAdapter.allCases)
     func aClaimIsExclusiveUntilItsLeaseEnds(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         let queued = message()
         try await store.enqueue(queued)
         let first = try await store.claimDeliveries(now: t0, owner: "a", leaseUntil: t0 + 60, limit: 10)
@@ -29,7 +29,7 @@ import Testing
 
     @Test(arguments: StoreAdapter.allCases)
     func retriesWaitForTheirTimeAndFinishedMessagesStay(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         let queued = message()
         try await store.enqueue(queued)
         _ = try await store.claimDeliveries(now: t0, owner: "a", leaseUntil: t0 + 60, limit: 1)
@@ -49,7 +49,7 @@ import Testing
 
     @Test(arguments: StoreAdapter.allCases)
     func failuresAreKeptWithTheirReason(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         let queued = message()
         try await store.enqueue(queued)
         try await store.markFailed(queued.id, error: "the SMS webhook answered 400", at: t0)
@@ -59,7 +59,7 @@ import Testing
 
     @Test(arguments: StoreAdapter.allCases)
     func concurrentWorkersNeverClaimAMessageTwice(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         let messages = (0..<200).map { message(at: t0 + Double($0) / 1000) }
         for queued in messages { try await store.enqueue(queued) }
         let claimed = try await withThrowingTaskGroup(of: [UUID].self) { group in

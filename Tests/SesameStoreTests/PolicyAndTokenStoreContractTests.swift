@@ -5,7 +5,7 @@ import Testing
 @Suite struct PolicyStoreContractTests {
     @Test(arguments: StoreAdapter.allCases)
     func versionedSaves(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         #expect(try await store.policy() == nil)
         let first = try Policy().setting(.methodsRequired, to: "2").setting(.helpdeskLink, to: "https://help.example")
         #expect(try await store.savePolicy(first, expectedVersion: 0) == 1)
@@ -19,7 +19,7 @@ import Testing
 
     @Test(arguments: StoreAdapter.allCases)
     func concurrentSavesFromTheSameVersionLetOneWin(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         _ = try await store.savePolicy(Policy(), expectedVersion: 0)
         let wins = await withTaskGroup(of: Bool.self) { group in
             for days in 1...10 {
@@ -38,7 +38,7 @@ import Testing
 @Suite struct TokenStoreContractTests {
     @Test(arguments: StoreAdapter.allCases)
     func tokensByDigest(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         let (token, record) = APIToken.generate(name: "ci", at: t0, using: SystemRandomSource())
         try await store.insertToken(record)
         #expect(try await store.token(digest: APIToken.digest(of: token)) == record)
@@ -54,7 +54,7 @@ import Testing
 @Suite struct ActivityStoreContractTests {
     @Test(arguments: StoreAdapter.allCases)
     func auditEventsFilteredNewestFirst(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         for index in 0..<10 {
             try await store.appendAudit(AuditEvent(
                 at: t0.addingTimeInterval(Double(index) * 3_600), activity: index.isMultiple(of: 2) ? .policyChange : .adminUnlock,
@@ -73,7 +73,7 @@ import Testing
 
     @Test(arguments: StoreAdapter.allCases)
     func reportRows(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         let reset = ResetActivity(
             at: t0, userID: "alice@contoso.com", role: "user", methodsUsed: [.mobileSMS, .securityQuestions],
             detail: .blockedInvalidCodes(.mobileSMS), requestID: "r1")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SesameCore
+import SesameStore
 import Testing
 
 @testable import SesameStore
@@ -25,7 +26,7 @@ import Testing
     }
 
     @Test func aClosedDatabaseIsReportedUnavailable() async throws {
-        let store = try StoreAdapter.sqlite.make() as! SQLiteStore
+        let store = try SQLiteStore.temporary()
         try await store.ping()
         try store.close()
         await #expect(throws: StoreError.self) { try await store.ping() }

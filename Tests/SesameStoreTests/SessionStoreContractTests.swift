@@ -5,7 +5,7 @@ import Testing
 @Suite struct SessionStoreContractTests {
     @Test(arguments: StoreAdapter.allCases)
     func sessionsLiveUntilTheyExpire(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         try await store.saveSession(key: "k1", data: Data("one".utf8), expiresAt: t0.addingTimeInterval(60))
         #expect(try await store.session(key: "k1", now: t0) == Data("one".utf8))
         try await store.saveSession(key: "k1", data: Data("two".utf8), expiresAt: t0.addingTimeInterval(120))

@@ -1,18 +1,28 @@
 import Foundation
 import SesameCore
 import SesameStore
+import SesameTestSupport
 
-/// The adapters the store contract suite runs against. PostgreSQL joins this list when its adapter lands.
+/// The adapters the store contract suite runs against; PostgreSQL is the cluster `scripts/test` starts.
 enum StoreAdapter: String, CaseIterable, CustomStringConvertible {
     case sqlite
+    case postgres
 
     var description: String { rawValue }
 
     /// A fresh, empty, migrated store of this kind.
-    func make() throws -> any Store {
+    func make() async throws -> any Store {
         switch self {
-        case .sqlite: try SQLiteStore(path: TemporaryFolder.make().appendingPathComponent("sesame.sqlite").path)
+        case .sqlite: try SQLiteStore.temporary()
+        case .postgres: try await PostgresStore(url: PostgresTestServer.freshDatabase())
         }
+    }
+}
+
+extension SQLiteStore {
+    /// A fresh, empty, migrated SQLite store in a folder of its own (what the service tests run on).
+    static func temporary() throws -> SQLiteStore {
+        try SQLiteStore(path: TemporaryFolder.make().appendingPathComponent("sesame.sqlite").path)
     }
 }
 

@@ -5,7 +5,7 @@ import Testing
 @Suite struct UserStoreContractTests {
     @Test(arguments: StoreAdapter.allCases)
     func insertAndReadBack(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         let user = try sampleUser()
         try await store.insertUser(user)
         #expect(try await store.user(id: user.id) == user)
@@ -16,7 +16,7 @@ import Testing
 
     @Test(arguments: StoreAdapter.allCases)
     func duplicateUserIDsAreRefused(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         try await store.insertUser(try sampleUser())
         await #expect(throws: StoreError.duplicateUserID("Alice@contoso.com")) {
             try await store.insertUser(User(userID: "Alice@contoso.com", createdAt: t0))
@@ -26,7 +26,7 @@ import Testing
 
     @Test(arguments: StoreAdapter.allCases)
     func updateReplacesEveryField(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         var user = try sampleUser()
         try await store.insertUser(user)
         user.displayName = "Alice M."
@@ -46,7 +46,7 @@ import Testing
 
     @Test(arguments: StoreAdapter.allCases)
     func searchPagingAndRoles(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         for index in 0..<25 {
             var user = User(userID: String(format: "user%02d@contoso.com", index), displayName: "Person \(index)", createdAt: t0)
             if index % 10 == 0 { user.roles = [.globalAdmin] }
@@ -68,7 +68,7 @@ import Testing
 
     @Test(arguments: StoreAdapter.allCases)
     func deleteRemovesTheUserAndWhatHangsOffIt(_ adapter: StoreAdapter) async throws {
-        let store = try adapter.make()
+        let store = try await adapter.make()
         let user = try sampleUser()
         try await store.insertUser(user)
         let challenge = CodeChallenge(

@@ -1,5 +1,6 @@
 import Foundation
 import SesameCore
+import SesameStore
 import Testing
 
 @Suite struct CodeServiceTests {
@@ -9,7 +10,7 @@ import Testing
     let user: User
 
     init() async throws {
-        store = try StoreAdapter.sqlite.make()
+        store = try SQLiteStore.temporary()
         user = try sampleUser()
         try await store.insertUser(user)
         service = CodeService(

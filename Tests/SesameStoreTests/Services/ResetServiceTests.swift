@@ -1,5 +1,6 @@
 import Foundation
 import SesameCore
+import SesameStore
 import Synchronization
 import Testing
 
@@ -33,7 +34,7 @@ final class RecordingSender: Outbox {
     let service: ResetService
 
     init() throws {
-        store = try StoreAdapter.sqlite.make()
+        store = try SQLiteStore.temporary()
         service = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender, clock: clock, random: SeededRandomSource(seed: 9))
     }
 
@@ -255,7 +256,7 @@ struct TestFailure: Error, CustomStringConvertible {
     let service: ResetService
 
     init() throws {
-        store = try StoreAdapter.sqlite.make()
+        store = try SQLiteStore.temporary()
         service = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: outbox, clock: clock, random: SystemRandomSource())
     }
 

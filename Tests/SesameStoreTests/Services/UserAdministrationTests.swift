@@ -1,5 +1,6 @@
 import Foundation
 import SesameCore
+import SesameStore
 import Testing
 
 @Suite struct UserAdministrationTests {
@@ -9,7 +10,7 @@ import Testing
     let administration: UserAdministration
 
     init() throws {
-        store = try StoreAdapter.sqlite.make()
+        store = try SQLiteStore.temporary()
         administration = UserAdministration(store: store, hasher: fastHasher, clock: clock, outbox: outbox)
     }
 

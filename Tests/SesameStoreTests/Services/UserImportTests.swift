@@ -1,5 +1,6 @@
 import Foundation
 import SesameCore
+import SesameStore
 import Testing
 
 @Suite struct UserImportTests {
@@ -7,7 +8,7 @@ import Testing
     let importer: UserImport
 
     init() throws {
-        store = try StoreAdapter.sqlite.make()
+        store = try SQLiteStore.temporary()
         importer = UserImport(administration: UserAdministration(store: store, hasher: fastHasher, clock: ManualClock(t0), outbox: RecordingSender()), store: store)
     }
 

@@ -1,0 +1,145 @@
+/// The PostgreSQL schema: the same tables, columns and migration names as SQLite's, so that `sesame store copy`
+/// moves rows one for one. Times are Unix seconds (`double precision`); identifiers are UUID strings; the logs carry
+/// a `seq` so that rows written in the same instant keep their order, as SQLite's `rowid` does.
+enum PostgresSchema {
+    static let migrations: [(name: String, sql: String)] = [
+        ("001 initial schema", """
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL UNIQUE,
+                display_name TEXT NOT NULL,
+                given_name TEXT NOT NULL,
+                surname TEXT NOT NULL,
+                enabled BOOLEAN NOT NULL,
+                source TEXT NOT NULL,
+                password_hash TEXT,
+                password_changed_at DOUBLE PRECISION,
+                lockout_failures INTEGER NOT NULL DEFAULT 0,
+                locked_until DOUBLE PRECISION,
+                lockout_recent TEXT NOT NULL DEFAULT '',
+                locale TEXT,
+                authentication_phone TEXT,
+                authentication_email TEXT,
+                mobile_phone TEXT,
+                office_phone TEXT,
+                alternate_email TEXT,
+                registered_at DOUBLE PRECISION,
+                last_confirmed_at DOUBLE PRECISION,
+                created_at DOUBLE PRECISION NOT NULL
+            );
+            CREATE TABLE user_roles (
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                role TEXT NOT NULL,
+                PRIMARY KEY (user_id, role)
+            );
+            CREATE INDEX user_roles_role ON user_roles(role);
+            CREATE TABLE user_groups (
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                group_name TEXT NOT NULL,
+                PRIMARY KEY (user_id, group_name)
+            );
+            CREATE INDEX user_groups_group ON user_groups(group_name);
+            CREATE TABLE security_answers (
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                question TEXT NOT NULL,
+                answer_hash TEXT NOT NULL,
+                PRIMARY KEY (user_id, position)
+            );
+            CREATE TABLE policy (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                version INTEGER NOT NULL,
+                body TEXT NOT NULL
+            );
+            CREATE TABLE code_challenges (
+                id TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                purpose TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                destination TEXT NOT NULL,
+                mac BYTEA NOT NULL,
+                issued_at DOUBLE PRECISION NOT NULL,
+                expires_at DOUBLE PRECISION NOT NULL,
+                attempts_left INTEGER NOT NULL,
+                consumed_at DOUBLE PRECISION
+            );
+            CREATE INDEX code_challenges_expires ON code_challenges(expires_at);
+            CREATE TABLE throttles (
+                kind TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                count INTEGER NOT NULL,
+                window_start DOUBLE PRECISION NOT NULL,
+                blocked_until DOUBLE PRECISION,
+                last_refused BOOLEAN NOT NULL DEFAULT FALSE,
+                PRIMARY KEY (kind, subject)
+            );
+            CREATE TABLE audit_events (
+                id TEXT PRIMARY KEY,
+                seq BIGSERIAL NOT NULL,
+                at DOUBLE PRECISION NOT NULL,
+                activity TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                target TEXT NOT NULL,
+                status TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                failure_reason TEXT,
+                request_id TEXT
+            );
+            CREATE INDEX audit_events_at ON audit_events(at, seq);
+            CREATE TABLE reset_activities (
+                id TEXT PRIMARY KEY,
+                seq BIGSERIAL NOT NULL,
+                at DOUBLE PRECISION NOT NULL,
+                user_id TEXT NOT NULL,
+                role TEXT NOT NULL,
+                methods TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                request_id TEXT
+            );
+            CREATE INDEX reset_activities_at ON reset_activities(at, seq);
+            CREATE TABLE registration_activities (
+                id TEXT PRIMARY KEY,
+                seq BIGSERIAL NOT NULL,
+                at DOUBLE PRECISION NOT NULL,
+                user_id TEXT NOT NULL,
+                role TEXT NOT NULL,
+                data_registered TEXT NOT NULL
+            );
+            CREATE INDEX registration_activities_at ON registration_activities(at, seq);
+            CREATE TABLE api_tokens (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                digest TEXT NOT NULL UNIQUE,
+                created_at DOUBLE PRECISION NOT NULL,
+                last_used_at DOUBLE PRECISION,
+                revoked_at DOUBLE PRECISION
+            );
+            """),
+        ("002 sessions", """
+            CREATE TABLE sessions (
+                key TEXT PRIMARY KEY,
+                data BYTEA NOT NULL,
+                expires_at DOUBLE PRECISION NOT NULL
+            );
+            CREATE INDEX sessions_expires ON sessions(expires_at);
+            """),
+        ("003 outbox", """
+            CREATE TABLE outbox (
+                id TEXT PRIMARY KEY,
+                channel TEXT NOT NULL,
+                sealed BYTEA,
+                state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                enqueued_at DOUBLE PRECISION NOT NULL,
+                expires_at DOUBLE PRECISION NOT NULL,
+                next_attempt_at DOUBLE PRECISION NOT NULL,
+                lease_owner TEXT,
+                lease_until DOUBLE PRECISION,
+                last_error TEXT,
+                finished_at DOUBLE PRECISION
+            );
+            CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+            CREATE INDEX outbox_finished ON outbox(finished_at);
+            """),
+    ]
+}

@@ -1,0 +1,87 @@
+import Foundation
+import PostgresNIO
+import SesameCore
+
+// MARK: CodeStore and ThrottleStore
+
+extension PostgresStore {
+    public func insertChallenge(_ challenge: CodeChallenge) async throws {
+        _ = try await rows("""
+            INSERT INTO code_challenges (id, user_id, purpose, channel, destination, mac, issued_at, expires_at, attempts_left, consumed_at)
+            VALUES (\(challenge.id.uuidString), \(challenge.userID.uuidString), \(challenge.purpose.rawValue), \(challenge.channel.rawValue),
+                    \(challenge.destination), \(Data(challenge.mac)), \(challenge.issuedAt.unixSeconds), \(challenge.expiresAt.unixSeconds),
+                    \(challenge.attemptsLeft), \(challenge.consumedAt?.unixSeconds))
+            """)
+    }
+
+    public func challenge(id: UUID) async throws -> CodeChallenge? {
+        try await rows("SELECT * FROM code_challenges WHERE id = \(id.uuidString)").first.map(Self.challenge)
+    }
+
+    /// One statement takes the attempt: concurrent checks on any instance each see a different count.
+    public func takeAttempt(challengeID: UUID, now: Date) async throws -> CodeChallenge? {
+        try await rows("""
+            UPDATE code_challenges SET attempts_left = attempts_left - 1
+            WHERE id = \(challengeID.uuidString) AND consumed_at IS NULL AND expires_at > \(now.unixSeconds) AND attempts_left > 0
+            RETURNING *
+            """).first.map(Self.challenge)
+    }
+
+    public func consumeChallenge(id: UUID, now: Date) async throws -> Bool {
+        try await !rows("UPDATE code_challenges SET consumed_at = \(now.unixSeconds) WHERE id = \(id.uuidString) AND consumed_at IS NULL RETURNING id").isEmpty
+    }
+
+    public func deleteChallenges(expiredBefore date: Date) async throws -> Int {
+        try await rows("DELETE FROM code_challenges WHERE expires_at < \(date.unixSeconds) RETURNING id").count
+    }
+
+    static func challenge(from row: Columns) throws -> CodeChallenge {
+        CodeChallenge(
+            id: try row.uuid("id"), userID: try row.uuid("user_id"), purpose: CodePurpose(rawValue: try row.get("purpose"))!,
+            channel: CodeChannel(rawValue: try row.get("channel"))!, destination: try row.get("destination"),
+            mac: Array(try row.get("mac", as: Data.self)), issuedAt: try row.date("issued_at")!, expiresAt: try row.date("expires_at")!,
+            attemptsLeft: try row.get("attempts_left", as: Int32.self).asInt, consumedAt: try row.date("consumed_at"))
+    }
+
+    // MARK: Throttles
+
+    /// The same upsert as SQLite's: every `SET` expression reads the row as it was, and PostgreSQL locks the row for
+    /// the statement, so the decision and the update cannot be separated by another writer on any instance.
+    public func recordEvent(_ key: ThrottleKey, rule: ThrottleRule, now: Date) async throws -> ThrottleOutcome {
+        let (now, limit, block, window) = (now.unixSeconds, rule.limit, Double(rule.block), Double(rule.window))
+        let row = try await rows("""
+            INSERT INTO throttles AS t (kind, subject, count, window_start, blocked_until, last_refused)
+            VALUES (\(key.kind.rawValue), \(key.subject), 1, \(now), CASE WHEN 1 >= \(limit) THEN \(now) + \(block) END, FALSE)
+            ON CONFLICT (kind, subject) DO UPDATE SET
+                last_refused = (t.blocked_until IS NOT NULL AND t.blocked_until > \(now)),
+                count = CASE
+                    WHEN t.blocked_until > \(now) THEN t.count
+                    WHEN t.blocked_until IS NOT NULL OR \(now) - t.window_start >= \(window) THEN 1
+                    ELSE t.count + 1 END,
+                window_start = CASE
+                    WHEN t.blocked_until > \(now) THEN t.window_start
+                    WHEN t.blocked_until IS NOT NULL OR \(now) - t.window_start >= \(window) THEN \(now)
+                    ELSE t.window_start END,
+                blocked_until = CASE
+                    WHEN t.blocked_until > \(now) THEN t.blocked_until
+                    WHEN t.blocked_until IS NOT NULL OR \(now) - t.window_start >= \(window)
+                        THEN CASE WHEN 1 >= \(limit) THEN \(now) + \(block) END
+                    WHEN t.count + 1 >= \(limit) THEN \(now) + \(block)
+                    ELSE NULL END
+            RETURNING count, window_start, blocked_until, last_refused
+            """)[0]
+        return ThrottleOutcome(allowed: !(try row.get("last_refused", as: Bool.self)), state: try Self.throttle(from: row))
+    }
+
+    public func throttleState(_ key: ThrottleKey) async throws -> ThrottleState? {
+        try await rows("SELECT * FROM throttles WHERE kind = \(key.kind.rawValue) AND subject = \(key.subject)").first.map(Self.throttle)
+    }
+
+    public func clearThrottles(subject: String, kinds: [ThrottleKind]) async throws {
+        _ = try await rows("DELETE FROM throttles WHERE subject = \(subject) AND kind = ANY(\(kinds.map(\.rawValue)))")
+    }
+
+    static func throttle(from row: Columns) throws -> ThrottleState {
+        ThrottleState(count: try row.get("count", as: Int32.self).asInt, windowStart: try row.date("window_start")!, blockedUntil: try row.date("blocked_until"))
+    }
+}

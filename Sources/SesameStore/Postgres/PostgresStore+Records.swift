@@ -1,0 +1,71 @@
+import Foundation
+import PostgresNIO
+import SesameCore
+
+// MARK: PolicyStore, SessionStore, TokenStore
+
+extension PostgresStore {
+    public func policy() async throws -> VersionedPolicy? {
+        guard let row = try await rows("SELECT version, body FROM policy WHERE id = 1").first else { return nil }
+        let body = try row.get("body", as: String.self)
+        return VersionedPolicy(policy: try JSONDecoder().decode(Policy.self, from: Data(body.utf8)), version: try row.get("version", as: Int32.self).asInt)
+    }
+
+    public func savePolicy(_ policy: Policy, expectedVersion: Int) async throws -> Int {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let body = String(decoding: try encoder.encode(policy), as: UTF8.self)
+        let saved = expectedVersion == 0
+            ? try await rows("INSERT INTO policy (id, version, body) VALUES (1, 1, \(body)) ON CONFLICT (id) DO NOTHING RETURNING id")
+            : try await rows("UPDATE policy SET version = version + 1, body = \(body) WHERE id = 1 AND version = \(expectedVersion) RETURNING id")
+        guard saved.count == 1 else { throw StoreError.conflict("the policy") }
+        return expectedVersion + 1
+    }
+
+    public func saveSession(key: String, data: Data, expiresAt: Date) async throws {
+        _ = try await rows("""
+            INSERT INTO sessions (key, data, expires_at) VALUES (\(key), \(data), \(expiresAt.unixSeconds))
+            ON CONFLICT (key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at
+            """)
+    }
+
+    public func session(key: String, now: Date) async throws -> Data? {
+        try await rows("SELECT data FROM sessions WHERE key = \(key) AND expires_at > \(now.unixSeconds)").first?.get("data", as: Data.self)
+    }
+
+    public func deleteSession(key: String) async throws {
+        _ = try await rows("DELETE FROM sessions WHERE key = \(key)")
+    }
+
+    public func deleteSessions(expiredBefore date: Date) async throws -> Int {
+        try await rows("DELETE FROM sessions WHERE expires_at < \(date.unixSeconds) RETURNING key").count
+    }
+
+    public func insertToken(_ token: APIToken) async throws {
+        _ = try await rows("""
+            INSERT INTO api_tokens (id, name, digest, created_at, last_used_at, revoked_at)
+            VALUES (\(token.id.uuidString), \(token.name), \(token.digest), \(token.createdAt.unixSeconds), \(token.lastUsedAt?.unixSeconds), \(token.revokedAt?.unixSeconds))
+            """)
+    }
+
+    public func token(digest: String) async throws -> APIToken? {
+        try await rows("SELECT * FROM api_tokens WHERE digest = \(digest)").first.map(Self.token)
+    }
+
+    public func tokens() async throws -> [APIToken] {
+        try await rows("SELECT * FROM api_tokens ORDER BY created_at").map(Self.token)
+    }
+
+    public func revokeToken(id: UUID, at date: Date) async throws {
+        _ = try await rows("UPDATE api_tokens SET revoked_at = \(date.unixSeconds) WHERE id = \(id.uuidString) AND revoked_at IS NULL")
+    }
+
+    public func touchToken(id: UUID, at date: Date) async throws {
+        _ = try await rows("UPDATE api_tokens SET last_used_at = \(date.unixSeconds) WHERE id = \(id.uuidString)")
+    }
+
+    static func token(from row: Columns) throws -> APIToken {
+        APIToken(id: try row.uuid("id"), name: try row.get("name"), digest: try row.get("digest"), createdAt: try row.date("created_at")!,
+                 lastUsedAt: try row.date("last_used_at"), revokedAt: try row.date("revoked_at"))
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Logging
+import PostgresNIO
+import SesameCore
+
+/// The shared store for several Sesame instances: PostgreSQL through postgres-nio's connection pool. Every state
+/// change the core needs to be atomic is one SQL statement (or one transaction), exactly as on SQLite, so nothing
+/// depends on which instance answers. Migrations run when the store opens, one instance at a time (an advisory lock).
+public final class PostgresStore: Store {
+    let client: PostgresClient
+    let logger: Logger
+    private let runner: Task<Void, Never>
+
+    /// Connects to `url` (`postgres://user:pass@host:port/database`, `?sslmode=require` for TLS) and migrates.
+    public init(url: String, logger: Logger = Logger(label: "sesame.postgres")) async throws {
+        var configuration = try Self.configuration(url)
+        configuration.options.maximumConnections = 16
+        configuration.options.connectionIdleTimeout = .seconds(60)
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+        runner = Task { [client] in await client.run() }
+        do {
+            try await migrate()
+        } catch {
+            runner.cancel()
+            throw error
+        }
+    }
+
+    deinit { runner.cancel() }
+
+    /// Closes the pool; every later call fails with ``StoreError/unavailable(_:)``.
+    public func close() {
+        runner.cancel()
+    }
+
+    static func configuration(_ url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+              let host = components.host, let user = components.user
+        else { throw StoreError.unavailable("SESAME_DATABASE_URL must look like postgres://user:pass@host:port/database") }
+        let database = String(components.path.drop { $0 == "/" })
+        let tls: PostgresClient.Configuration.TLS = components.queryItems?.first { $0.name == "sslmode" }?.value == "require"
+            ? .require(.makeClientConfiguration()) : .disable
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user.removingPercentEncoding ?? user,
+            password: components.password?.removingPercentEncoding, database: database.isEmpty ? nil : database, tls: tls)
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+
+    // MARK: Migrations
+
+    /// Applies the migrations this database lacks, holding an advisory lock so that instances starting together
+    /// take turns; each migration commits with its record.
+    func migrate() async throws {
+        try await access {
+            try await self.client.withConnection { connection in
+                try await connection.query("SELECT pg_advisory_lock(\(Self.migrationLock))", logger: self.logger)
+                do {
+                    try await connection.query("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)", logger: self.logger)
+                    let applied = Set(try await connection.rows("SELECT name FROM schema_migrations", logger: self.logger).map { try $0.get("name", as: String.self) })
+                    for migration in PostgresSchema.migrations where !applied.contains(migration.name) {
+                        try await connection.withTransaction(logger: self.logger) { transaction in
+                            for statement in migration.sql.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !statement.isEmpty {
+                                try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
+                            }
+                            try await transaction.query(
+                                "INSERT INTO schema_migrations (name, applied_at) VALUES (\(migration.name), \(Date().unixSeconds))", logger: self.logger)
+                        }
+                    }
+                } catch {
+                    _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.migrationLock))", logger: self.logger)
+                    throw error
+                }
+                try await connection.query("SELECT pg_advisory_unlock(\(Self.migrationLock))", logger: self.logger)
+            }
+        }
+    }
+
+    /// An arbitrary key that only Sesame's migrations use.
+    static let migrationLock: Int64 = 0x5E5A_3E00
+
+    /// The migrations applied to this database, oldest first (what `sesame migrate` reports).
+    public func appliedMigrations() async throws -> [String] {
+        try await rows("SELECT name FROM schema_migrations ORDER BY name").map { try $0.get("name") }
+    }
+
+    public func ping() async throws {
+        _ = try await rows("SELECT 1 AS one")
+    }
+
+    // MARK: Access with errors mapped to StoreError
+
+    /// Runs `body`, turning the driver's errors into the store's: a unique violation is a conflict, anything
+    /// else means the database cannot be used right now.
+    func access<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    static func storeError(_ error: any Error) -> StoreError {
+        switch error {
+        case let error as StoreError:
+            error
+        case let error as PostgresTransactionError:
+            // What went wrong inside the transaction, rather than the transaction's wrapper.
+            storeError(error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError ?? StoreError.unavailable("transaction"))
+        case let error as PSQLError where error.serverInfo?[.sqlState] == "23505":
+            .conflict(error.serverInfo?[.message] ?? "unique constraint")
+        case let error as PSQLError:
+            .unavailable(error.serverInfo?[.message] ?? "\(error.code)")
+        default:
+            .unavailable(String(describing: error))
+        }
+    }
+
+    /// The rows of `query`, read by column name.
+    func rows(_ query: PostgresQuery) async throws -> [Columns] {
+        try await access {
+            try await client.query(query, logger: logger).collect().map { Columns(row: $0.makeRandomAccess()) }
+        }
+    }
+
+    /// Runs `body` in one transaction.
+    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await access {
+            try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        }
+    }
+}
+
+/// One result row, read by column name.
+struct Columns: @unchecked Sendable {
+    let row: PostgresRandomAccessRow
+
+    func get<T: PostgresDecodable>(_ name: String, as type: T.Type = T.self) throws -> T {
+        try row[name].decode(T.self)
+    }
+
+    func date(_ name: String) throws -> Date? {
+        try get(name, as: Double?.self).map(Date.init(unixSeconds:))
+    }
+
+    func uuid(_ name: String) throws -> UUID {
+        let text = try get(name, as: String.self)
+        guard let id = UUID(uuidString: text) else { throw StoreError.unavailable("\(name) holds \(text), not a UUID") }
+        return id
+    }
+}
+
+extension PostgresConnection {
+    /// The rows of `query` on this connection (inside a transaction), read by column name.
+    func rows(_ query: PostgresQuery, logger: Logger) async throws -> [Columns] {
+        try await self.query(query, logger: logger).collect().map { Columns(row: $0.makeRandomAccess()) }
+    }
+}
