@@ -6,6 +6,7 @@ import Logging
 import SesameCore
 import SesameDelivery
 import SesameStore
+import SesameTestSupport
 import Synchronization
 import Testing
 
@@ -19,7 +20,7 @@ let goodPassword = "Zq8#Lw4!Vr2k"
 struct Harness {
     /// Low enough that tests solve it at once; the page's script does the same work at 14 bits.
     static let captchaBits = 4
-    let store: SQLiteStore
+    let store: any Store
     let clock = ManualClock(t0)
     let outbox: ConsoleOutbox
     /// The real delivery queue over the harness's store; its workers run while a test browses.
@@ -43,7 +44,7 @@ struct Harness {
     init(logger: Logger = Logger(label: "test"), phone: (any MessageSender)? = nil, email: (any MessageSender)? = nil) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try SQLiteStore(path: folder.appendingPathComponent("sesame.sqlite").path)
+        store = try await Self.makeStore(in: folder)
         outbox = ConsoleOutbox { _ in }
         let secret = ServerSecret.generate(using: SystemRandomSource())
         // The queue keeps real time, so that its retries fall due while the test's clock stands still.
@@ -54,6 +55,15 @@ struct Harness {
             components: ComponentStatus(delivery: "development console outbox", directory: "not configured"), secureCookies: false,
             captchaBits: Harness.captchaBits)
         application = Application(router: try await buildRouter(dependencies: dependencies), logger: logger)
+    }
+
+    /// SQLite, or with `SESAME_TEST_STORE=postgres` a fresh database on the test cluster: `scripts/test` runs the
+    /// HTTP tests both ways.
+    static func makeStore(in folder: URL) async throws -> any Store {
+        if ProcessInfo.processInfo.environment["SESAME_TEST_STORE"] == "postgres" {
+            return try await PostgresStore(url: PostgresTestServer.freshDatabase())
+        }
+        return try SQLiteStore(path: folder.appendingPathComponent("sesame.sqlite").path)
     }
 
     @discardableResult

@@ -7,10 +7,13 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let context = try store.context()
-        if let sqlite = context.store as? SQLiteStore {
-            for migration in try sqlite.appliedMigrations() { print("applied \(migration)") }
+        let context = try await store.context()
+        let applied: [String] = switch context.store {
+        case let sqlite as SQLiteStore: try sqlite.appliedMigrations()
+        case let postgres as PostgresStore: try await postgres.appliedMigrations()
+        default: []
         }
+        for migration in applied { print("applied \(migration)") }
         print("the database is up to date")
     }
 }

@@ -28,7 +28,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let context = try store.context()
+        let context = try await store.context()
         let query = ActivityQuery(since: context.clock.now.addingTimeInterval(-Double(days) * 86_400), limit: Int.max)
         let language = Language(rawValue: lang) ?? .english
         let report = switch kind {

@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let context = try store.context(extra: serveFlags)
+        let context = try await store.context(extra: serveFlags)
         let configuration = context.configuration
         let logger = { var logger = Logger(label: "sesame"); logger.logLevel = .info; return logger }()
         if demo, configuration.mode == .production {

@@ -20,8 +20,8 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Parses the configuration with `extra` flags on top and opens the store.
-    func context(extra: [ConfigurationKey: String] = [:]) throws -> AppContext {
-        try AppContext.open(configuration(extra: extra))
+    func context(extra: [ConfigurationKey: String] = [:]) async throws -> AppContext {
+        try await AppContext.open(configuration(extra: extra))
     }
 
     func configuration(extra: [ConfigurationKey: String] = [:]) throws -> Configuration {

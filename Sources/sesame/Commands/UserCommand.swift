@@ -22,7 +22,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "globalAdmin, passwordAdmin, userAdmin, helpdeskAdmin or none.") var role: String?
 
         func run() async throws {
-            let context = try store.context()
+            let context = try await store.context()
             let draft = UserDraft(
                 userID: userID, password: password, displayName: displayName, givenName: givenName, surname: surname,
                 mobilePhone: mobile, officePhone: office, alternateEmail: alternateEmail, groups: group,
@@ -40,7 +40,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument(help: "The CSV file.") var file: String
 
         func run() async throws {
-            let context = try store.context()
+            let context = try await store.context()
             guard let data = FileManager.default.contents(atPath: file) else { throw ConfigurationError("cannot read \(file)") }
             let text = String(decoding: data, as: UTF8.self)
             let importer = UserImport(administration: context.users, store: context.store)
@@ -69,7 +69,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Only users whose user ID or name contains this.") var search: String?
 
         func run() async throws {
-            let context = try store.context()
+            let context = try await store.context()
             print(["userID", "displayName", "roles", "enabled", "registered"].joined(separator: "\t"))
             var offset = 0
             while true {
@@ -90,7 +90,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument var userID: String
 
         func run() async throws {
-            let context = try store.context()
+            let context = try await store.context()
             let user = try await context.users.existing(userID)
             print(UserSheet(user: user, now: context.clock.now).text, terminator: "")
         }

@@ -16,10 +16,13 @@ struct AppContext: Sendable {
     /// command leaves from the running server.
     let outbox: DeliveryQueue
 
-    /// Creates the data folder and opens (and migrates) the store.
-    static func open(_ configuration: Configuration) throws -> AppContext {
+    /// Creates the data folder, reads the server secret and opens (and migrates) the store.
+    static func open(_ configuration: Configuration) async throws -> AppContext {
         let random = SystemRandomSource()
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        // First, so that an instance without the shared secret stops before it touches a shared database.
+        let secret = try SecretFile.load(
+            path: configuration.secretFile, createIfMissing: configuration.database.isEmbedded, random: random)
         let store: any Store
         switch configuration.database {
         case .sqlite(let path):
@@ -30,11 +33,9 @@ struct AppContext: Sendable {
                 throw StoreError.unavailable("cannot open \(path): its folder cannot be created")
             }
             store = try SQLiteStore(path: path)
-        case .postgres:
-            throw ConfigurationError("SESAME_DATABASE_URL: PostgreSQL support is not in this build yet; use sqlite:PATH")
+        case .postgres(let url):
+            store = try await PostgresStore(url: url)
         }
-        let secret = try SecretFile.load(
-            path: configuration.secretFile, createIfMissing: configuration.database.isEmbedded, random: random)
         let logo = Logo.find(in: configuration.dataDirectory)
         let sender: any MessageSender
         do {
