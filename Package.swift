@@ -44,6 +44,7 @@ let package = Package(
             name: "SesameStore",
             dependencies: [
                 "SesameCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -148,7 +149,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SesameCLITests", dependencies: ["sesame", "SesameCore", "SesameDelivery"], swiftSettings: swiftSettings),
+        .testTarget(name: "SesameCLITests", dependencies: ["sesame", "SesameCore", "SesameDelivery", "SesameTestSupport"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )
