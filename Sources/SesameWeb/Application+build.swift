@@ -19,10 +19,13 @@ public struct WebDependencies: Sendable {
     public let captchaBits: Int
     /// The organisation's logo, shown on every page (until the admin portal stores one, a file in the data folder).
     public let logo: Logo?
+    /// Reverse proxies on other machines whose `X-Forwarded-For` is believed (`SESAME_TRUSTED_PROXIES`).
+    public let trustedProxies: Set<String>
 
     public init(
         store: any Store, hasher: any PasswordHasher, secret: ServerSecret, clock: any WallClock, random: any RandomSource,
-        outbox: any Outbox, components: ComponentStatus, secureCookies: Bool, captchaBits: Int = 14, logo: Logo? = nil
+        outbox: any Outbox, components: ComponentStatus, secureCookies: Bool, captchaBits: Int = 14, logo: Logo? = nil,
+        trustedProxies: Set<String> = []
     ) {
         self.store = store
         self.hasher = hasher
@@ -34,6 +37,7 @@ public struct WebDependencies: Sendable {
         self.secureCookies = secureCookies
         self.captchaBits = captchaBits
         self.logo = logo
+        self.trustedProxies = trustedProxies
     }
 }
 

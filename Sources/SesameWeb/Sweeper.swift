@@ -11,11 +11,12 @@ struct Sweeper: Service {
     let interval: Duration
     let logger: Logger
 
-    func run() async throws {
-        try await cancelWhenGracefulShutdown {
+    func run() async {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await sweep()
-                try await Task.sleep(for: interval)
+                // Cancelled at shutdown: the loop ends, rather than the server ending with an error.
+                try? await Task.sleep(for: interval)
             }
         }
     }

@@ -18,11 +18,16 @@ public struct WebContext: RequestContext {
     }
 
     /// The client's address for throttling. `X-Forwarded-For` can be forged by anyone, so it is believed only when
-    /// the peer is a reverse proxy on this machine (loopback), and then only its last entry, the one that proxy added.
-    func clientAddress(_ request: Request) -> String {
-        guard let peer = peerAddress else { return "unknown" }
-        let loopback = peer == "::1" || peer.hasPrefix("127.")
-        guard loopback, let forwarded = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").last else { return peer }
+    /// the peer is a reverse proxy on this machine (loopback) or one the configuration names, and then only its last
+    /// entry, the one that proxy added.
+    func clientAddress(_ request: Request, trustedProxies: Set<String>) -> String {
+        Self.clientAddress(peer: peerAddress, forwardedFor: request.headers[.init("X-Forwarded-For")!], trustedProxies: trustedProxies)
+    }
+
+    static func clientAddress(peer: String?, forwardedFor: String?, trustedProxies: Set<String>) -> String {
+        guard let peer else { return "unknown" }
+        let trusted = peer == "::1" || peer.hasPrefix("127.") || trustedProxies.contains(peer)
+        guard trusted, let forwarded = forwardedFor?.split(separator: ",").last else { return peer }
         return forwarded.trimmingCharacters(in: .whitespaces)
     }
 

@@ -258,3 +258,17 @@ import Testing
         #expect(row.detail == .noCookies && row.userID == "alice@contoso.com" && row.result == .failed)
     }
 }
+
+@Suite struct ClientAddressTests {
+    @Test(arguments: [
+        ("203.0.113.9", "198.51.100.1", Set<String>(), "203.0.113.9"),  // a client's own header is ignored
+        ("127.0.0.1", "198.51.100.1", Set<String>(), "198.51.100.1"),  // nginx on this machine
+        ("127.0.0.1", "6.6.6.6, 198.51.100.1", Set<String>(), "198.51.100.1"),  // only the entry the proxy added
+        ("10.0.0.5", "198.51.100.1", Set(["10.0.0.5"]), "198.51.100.1"),  // a configured proxy elsewhere
+        ("10.0.0.6", "198.51.100.1", Set(["10.0.0.5"]), "10.0.0.6"),
+        ("127.0.0.1", nil, Set<String>(), "127.0.0.1"),
+    ])
+    func forwardedForIsBelievedOnlyFromTrustedProxies(peer: String, forwarded: String?, trusted: Set<String>, expected: String) {
+        #expect(WebContext.clientAddress(peer: peer, forwardedFor: forwarded, trustedProxies: trusted) == expected)
+    }
+}

@@ -65,7 +65,7 @@ struct ResetController {
             return try await startPage(context, userID: typed, error: pages.text("reset.captcha.failed", context))
         }
         try await abandon(context)
-        let started = try await service.start(userID: typed, clientAddress: context.clientAddress(request), requestID: context.requestID)
+        let started = try await service.start(userID: typed, clientAddress: context.clientAddress(request, trustedProxies: pages.dependencies.trustedProxies), requestID: context.requestID)
         context.session?.update { $0.contactUserID = typed }
         switch started {
         case .verify(let flow, _, _):

@@ -16,6 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option var port: String?
     @Option(name: .customLong("public-url")) var publicURL: String?
     @Option(name: .customLong("secret-file")) var secretFile: String?
+    @Option(name: .customLong("trusted-proxies")) var trustedProxies: String?
     @Option(name: .customLong("smtp-url")) var smtpURL: String?
     @Option(name: .customLong("mail-from")) var mailFrom: String?
     @Option(name: .customLong("sms-provider")) var smsProvider: String?
@@ -37,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     var serveFlags: [ConfigurationKey: String] {
         let pairs: [(ConfigurationKey, String?)] = [
-            (.host, host), (.port, port), (.publicURL, publicURL), (.secretFile, secretFile), (.smtpURL, smtpURL),
+            (.host, host), (.port, port), (.publicURL, publicURL), (.secretFile, secretFile), (.trustedProxies, trustedProxies), (.smtpURL, smtpURL),
             (.mailFrom, mailFrom), (.smsProvider, smsProvider), (.smsWebhookURL, smsWebhookURL),
             (.smsWebhookSecret, smsWebhookSecret), (.twilioAccountSID, twilioAccountSID),
             (.twilioAuthToken, twilioAuthToken), (.twilioFrom, twilioFrom), (.twilioBaseURL, twilioBaseURL),
@@ -69,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
                     delivery: configuration.deliveryStatus,
                     directory: configuration.directory == nil ? "not configured" : "configured (writeback arrives in a later release)"),
                 secureCookies: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false,
-                logo: context.logo),
+                logo: context.logo, trustedProxies: configuration.trustedProxies),
             logger: logger,
             services: [DeliveryWorker(queue: context.outbox)],
             onServerRunning: { port in

@@ -43,6 +43,8 @@ struct Configuration: Sendable {
     var port: Int
     var publicURL: String?
     var secretFile: String
+    /// Reverse proxies on other machines whose `X-Forwarded-For` is believed (loopback always is).
+    var trustedProxies: Set<String>
     var mode: Mode
     var delivery: Delivery
     var directory: Directory?
@@ -60,6 +62,10 @@ struct Configuration: Sendable {
         self.port = port
         publicURL = sources.value(.publicURL)
         secretFile = sources.value(.secretFile) ?? (dataDirectory as NSString).appendingPathComponent("secret.key")
+        trustedProxies = Set((sources.value(.trustedProxies) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        for proxy in trustedProxies where proxy.range(of: #"^[0-9a-fA-F.:]+$"#, options: .regularExpression) == nil {
+            throw ConfigurationError("SESAME_TRUSTED_PROXIES: \"\(proxy)\" is not an IP address (a comma-separated list of addresses)")
+        }
         let modeText = sources.value(.environment) ?? "development"
         guard let mode = Mode(rawValue: modeText) else {
             throw ConfigurationError("SESAME_ENV: \"\(modeText)\" is not allowed (allowed: development, production)")

@@ -7,6 +7,7 @@ enum ConfigurationKey: String, CaseIterable, Sendable {
     case port = "SESAME_PORT"
     case publicURL = "SESAME_PUBLIC_URL"
     case secretFile = "SESAME_SECRET_FILE"
+    case trustedProxies = "SESAME_TRUSTED_PROXIES"
     case smtpURL = "SESAME_SMTP_URL"
     case mailFrom = "SESAME_MAIL_FROM"
     case smsProvider = "SESAME_SMS_PROVIDER"
