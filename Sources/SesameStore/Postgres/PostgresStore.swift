@@ -53,7 +53,7 @@ public final class PostgresStore: Store {
     /// Applies the migrations this database lacks, holding an advisory lock so that instances starting together
     /// take turns; each migration commits with its record.
     func migrate() async throws {
-        try await access {
+        try await access(within: .seconds(60)) {
             try await self.client.withConnection { connection in
                 try await connection.query("SELECT pg_advisory_lock(\(Self.migrationLock))", logger: self.logger)
                 do {
@@ -86,16 +86,30 @@ public final class PostgresStore: Store {
     }
 
     public func ping() async throws {
-        _ = try await rows("SELECT 1 AS one")
+        _ = try await access(within: .seconds(2)) { [client, logger] in try await client.query("SELECT 1", logger: logger).collect().count }
     }
 
     // MARK: Access with errors mapped to StoreError
 
     /// Runs `body`, turning the driver's errors into the store's: a unique violation is a conflict, anything
     /// else means the database cannot be used right now.
-    func access<T>(_ body: () async throws -> T) async throws -> T {
+    ///
+    /// While the database is down the pool would wait for a connection indefinitely; a call that takes longer than
+    /// `limit` is abandoned instead, so that pages fail plainly and readiness reports the outage.
+    func access<T: Sendable>(within limit: Duration = .seconds(10), _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
-            return try await body()
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await body() }
+                group.addTask {
+                    try await Task.sleep(for: limit)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let value = first else {
+                    throw StoreError.unavailable("the database did not answer within \(limit)")
+                }
+                return value
+            }
         } catch {
             throw Self.storeError(error)
         }
@@ -119,14 +133,14 @@ public final class PostgresStore: Store {
 
     /// The rows of `query`, read by column name.
     func rows(_ query: PostgresQuery) async throws -> [Columns] {
-        try await access {
+        try await access { [client, logger] in
             try await client.query(query, logger: logger).collect().map { Columns(row: $0.makeRandomAccess()) }
         }
     }
 
     /// Runs `body` in one transaction.
-    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await access {
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await access { [client, logger] in
             try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         }
     }
