@@ -68,46 +68,17 @@ let rightRate = try await operationsPerSecond(count: count, concurrency: 8) { in
     guard try await codes.verify(code.digits, challengeID: id) == .accepted else { fatalError("a right code was refused") }
 }
 report("right-code checks per second (SQLite, 8 in flight)", rightRate, "check/s")
+report("wrong-code checks per second (SQLite, 16 in flight, as measured for PostgreSQL)", try await wrongCodeRate([store], count: 4_000), "check/s")
 
 // MARK: Full resets (start → SMS code → verify → new password), against the Argon2id bound of this run
 
-/// Keeps the last code per number, standing in for the SMS provider behind the real delivery queue.
-final class BenchmarkSender: MessageSender {
-    private let codes = Mutex<[String: String]>([:])
-
-    func send(_ message: OutgoingMessage) async throws {
-        // Reset notices carry no code.
-        guard let code = message.text.firstMatch(of: /\d{6}/).map({ String($0.output) }) else { return }
-        codes.withLock { $0[message.to] = code }
-    }
-
-    func code(for destination: String) -> String { codes.withLock { $0[destination]! } }
-}
-
 let resetStore = try SQLiteStore(path: folder.appendingPathComponent("reset.sqlite").path)
-let resetSender = BenchmarkSender()
 let resetSecret = ServerSecret.generate(using: SystemRandomSource())
-let resetQueue = DeliveryQueue(store: resetStore, sender: resetSender, secret: resetSecret, logger: quiet)
-let resetWorkers = Task { await resetQueue.run() }
 let resets = ResetService(
-    store: resetStore, secret: resetSecret, hasher: hasher, outbox: resetQueue, clock: SystemClock(), random: SystemRandomSource())
-let resetCount = 60
-for index in 0..<resetCount {
-    var user = User(userID: "user\(index)@contoso.com", createdAt: Date())
-    user.authentication.mobilePhone = try PhoneNumber(callingCode: 33, number: String(format: "6%08d", index))
-    try await resetStore.insertUser(user)
-}
-// Twice as many resets in flight as cores, as on a server: one hashes while another waits for the database.
-let resetRate = try await operationsPerSecond(count: resetCount, concurrency: 2 * cores) { index in
-    guard case .verify(var flow, _, _) = try await resets.start(userID: "user\(index)@contoso.com", clientAddress: "10.0.\(index).1") else { fatalError("start") }
-    guard case .waiting(let phone) = try await resets.choose(.mobileSMS, in: flow, language: .english) else { fatalError("choose") }
-    let number = String(format: "+336%08d", index)
-    guard case .waiting(let code) = try await resets.confirmPhone(number, in: phone, language: .english) else { fatalError("phone") }
-    guard case .passed(let verified, _) = try await resets.verifyCode(resetSender.code(for: number), in: code) else { fatalError("code") }
-    flow = verified
-    guard try await resets.setPassword("Yt7$Mx3!Ps9j-\(index)", in: flow) == .done else { fatalError("password") }
-}
-report("full SMS resets per second (service level, delivery queue, 2 per core)", resetRate, "reset/s")
+    store: resetStore, secret: resetSecret, hasher: hasher, outbox: DeliveryQueue(store: resetStore, sender: ConsoleOutbox { _ in }, secret: resetSecret, logger: quiet),
+    clock: SystemClock(), random: SystemRandomSource())
+let resetRate = try await fullResetRate([resetStore], hasher: hasher, count: 60)
+report("full SMS resets per second (SQLite, delivery queue, 2 per core)", resetRate, "reset/s")
 report("  as a share of the Argon2id bound measured above", resetRate / parallel * 100, "%")
 
 // Unknown user IDs must cost what a known user who cannot be verified costs (DESIGN.md §3): compare medians.
@@ -124,7 +95,21 @@ func medianStart(_ userID: String) async throws -> Double {
 try await resetStore.insertUser(User(userID: "unregistered@contoso.com", createdAt: Date()))
 report("\"Who are you?\" median, unknown user ID", try await medianStart("ghost@contoso.com"), "µs")
 report("\"Who are you?\" median, known user who cannot be verified", try await medianStart("unregistered@contoso.com"), "µs")
-resetWorkers.cancel()
+
+// MARK: PostgreSQL, one instance and two (each with its own connection pool) sharing the load
+
+if let server = ProcessInfo.processInfo.environment["SESAME_BENCH_POSTGRES_URL"] {
+    for instances in [1, 2] {
+        let database = try await benchDatabase(on: server)
+        let stores = try await (0..<instances).asyncMap { _ in try await PostgresStore(url: database, logger: quiet) as any Store }
+        report("wrong-code checks per second (PostgreSQL, \(instances) instance\(instances == 1 ? "" : "s"), 16 in flight)",
+               try await wrongCodeRate(stores, count: 4_000), "check/s")
+        report("full SMS resets per second (PostgreSQL, \(instances) instance\(instances == 1 ? "" : "s"), 2 per core)",
+               try await fullResetRate(stores, hasher: hasher, count: 60), "reset/s")
+    }
+} else {
+    print("(PostgreSQL: set SESAME_BENCH_POSTGRES_URL; scripts/bench does)")
+}
 
 // MARK: Delivery queue to local sinks
 
