@@ -123,19 +123,11 @@ extension PostgresStore {
                 recentWrongPasswords: recent.split(separator: ",").map(String.init)),
             locale: try row.get("locale", as: String?.self).flatMap(Language.init(rawValue:)),
             authentication: AuthenticationData(
-                authenticationPhone: phone(try row.get("authentication_phone")), authenticationEmail: email(try row.get("authentication_email")),
-                mobilePhone: phone(try row.get("mobile_phone")), officePhone: phone(try row.get("office_phone")),
-                alternateEmail: email(try row.get("alternate_email")), securityAnswers: answers),
+                authenticationPhone: StoredValues.phone(try row.get("authentication_phone")), authenticationEmail: StoredValues.email(try row.get("authentication_email")),
+                mobilePhone: StoredValues.phone(try row.get("mobile_phone")), officePhone: StoredValues.phone(try row.get("office_phone")),
+                alternateEmail: StoredValues.email(try row.get("alternate_email")), securityAnswers: answers),
             registration: RegistrationState(registeredAt: try row.date("registered_at"), lastConfirmedAt: try row.date("last_confirmed_at")),
             createdAt: try row.date("created_at")!)
-    }
-
-    private static func phone(_ value: String?) -> PhoneNumber? {
-        value.flatMap { try? PhoneNumber(international: $0) }
-    }
-
-    private static func email(_ value: String?) -> EmailAddress? {
-        value.flatMap { try? EmailAddress($0) }
     }
 }
 

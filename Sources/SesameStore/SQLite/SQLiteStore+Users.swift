@@ -130,19 +130,10 @@ extension SQLiteStore {
                 recentWrongPasswords: recent.split(separator: ",").map(String.init)),
             locale: (row["locale"] as String?).flatMap(Language.init(rawValue:)),
             authentication: AuthenticationData(
-                authenticationPhone: phone(row["authentication_phone"]), authenticationEmail: email(row["authentication_email"]),
-                mobilePhone: phone(row["mobile_phone"]), officePhone: phone(row["office_phone"]),
-                alternateEmail: email(row["alternate_email"]), securityAnswers: answers),
+                authenticationPhone: StoredValues.phone(row["authentication_phone"]), authenticationEmail: StoredValues.email(row["authentication_email"]),
+                mobilePhone: StoredValues.phone(row["mobile_phone"]), officePhone: StoredValues.phone(row["office_phone"]),
+                alternateEmail: StoredValues.email(row["alternate_email"]), securityAnswers: answers),
             registration: RegistrationState(registeredAt: row.date("registered_at"), lastConfirmedAt: row.date("last_confirmed_at")),
             createdAt: row.date("created_at")!)
-    }
-
-    /// Stored values were validated on the way in; one that no longer parses (a numbering plan changed) reads as absent.
-    private static func phone(_ value: String?) -> PhoneNumber? {
-        value.flatMap { try? PhoneNumber(international: $0) }
-    }
-
-    private static func email(_ value: String?) -> EmailAddress? {
-        value.flatMap { try? EmailAddress($0) }
     }
 }
