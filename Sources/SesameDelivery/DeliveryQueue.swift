@@ -38,6 +38,12 @@ public actor DeliveryQueue: Outbox {
     /// Idle workers (keyed by worker) and pages waiting for a message (keyed by message), woken early when a
     /// message is queued or sent here; otherwise they look again after a pause.
     private var sleepers: [UUID: (continuation: CheckedContinuation<Void, Never>, isWorker: Bool)] = [:]
+    /// Counts messages queued here, so that a worker that found nothing does not sleep through one queued meanwhile.
+    private var queued = 0
+    /// Messages a page here waits for, and those of them already finished: a page does not sleep through an outcome
+    /// that arrived while it was reading the store.
+    private var awaited: Set<UUID> = []
+    private var finished: Set<UUID> = []
 
     public init(
         store: any OutboxStore, sender: any MessageSender, secret: ServerSecret, clock: any WallClock = SystemClock(),
@@ -54,7 +60,11 @@ public actor DeliveryQueue: Outbox {
     // MARK: Queuing
 
     public func send(_ message: OutgoingMessage) async throws {
-        let id = try await enqueue(message, lifetime: settings.codeLifetime)
+        let id = try await enqueue(message, lifetime: settings.codeLifetime, awaited: true)
+        defer {
+            awaited.remove(id)
+            finished.remove(id)
+        }
         let started = ContinuousClock.now
         while true {
             switch try await store.deliveryState(id) {
@@ -68,7 +78,7 @@ public actor DeliveryQueue: Outbox {
                     try await store.markFailed(id, error: "not sent within \(settings.pageWait)", at: clock.now)
                     throw DeliveryError("the message did not leave within \(settings.pageWait)", transient: true)
                 }
-                await pause(id, worker: false, upTo: .milliseconds(250))
+                if finished.remove(id) == nil { await pause(id, worker: false, upTo: .milliseconds(250)) }
             }
         }
     }
@@ -77,12 +87,14 @@ public actor DeliveryQueue: Outbox {
         _ = try await enqueue(message, lifetime: settings.noticeLifetime)
     }
 
-    private func enqueue(_ message: OutgoingMessage, lifetime: Duration) async throws -> UUID {
+    private func enqueue(_ message: OutgoingMessage, lifetime: Duration, awaited: Bool = false) async throws -> UUID {
         let id = UUID()
+        if awaited { self.awaited.insert(id) }
         let now = clock.now
         try await store.enqueue(QueuedMessage(
             id: id, channel: message.channel, sealed: try seal.seal(message, id: id), attempts: 0, enqueuedAt: now,
             expiresAt: now.addingTimeInterval(lifetime.seconds)))
+        queued += 1
         for (key, sleeper) in sleepers where sleeper.isWorker { wake(key) }
         return id
     }
@@ -104,9 +116,10 @@ public actor DeliveryQueue: Outbox {
         while !Task.isCancelled {
             do {
                 let now = clock.now
+                let seen = queued
                 let claimed = try await store.claimDeliveries(now: now, owner: owner, leaseUntil: now.addingTimeInterval(settings.lease.seconds), limit: 1)
                 guard let message = claimed.first else {
-                    await pause(me, worker: true, upTo: settings.poll)
+                    if queued == seen { await pause(me, worker: true, upTo: settings.poll) }
                     continue
                 }
                 await deliver(message)
@@ -153,6 +166,7 @@ public actor DeliveryQueue: Outbox {
             // The lease runs out and another worker tries again.
             logger.error("the delivery queue cannot record an outcome", metadata: metadata.merging(["error": "\(error)"]) { $1 })
         }
+        if awaited.contains(message.id) { finished.insert(message.id) }
         wake(message.id)
     }
 

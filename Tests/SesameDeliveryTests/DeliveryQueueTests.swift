@@ -41,7 +41,8 @@ final class ScriptedSender: MessageSender {
         settings.poll = .milliseconds(20)
         settings.firstRetry = .milliseconds(10)
         settings.attempts = 4
-        settings.pageWait = .seconds(2)
+        // Generous, so that a loaded machine does not end a wait the test means to see through.
+        settings.pageWait = .seconds(30)
         return settings
     }()
 
