@@ -95,7 +95,8 @@ public actor DeliveryQueue: Outbox {
             id: id, channel: message.channel, sealed: try seal.seal(message, id: id), attempts: 0, enqueuedAt: now,
             expiresAt: now.addingTimeInterval(lifetime.seconds)))
         queued += 1
-        for (key, sleeper) in sleepers where sleeper.isWorker { wake(key) }
+        // One message, one worker: waking them all would have each try a claim (a write) for nothing.
+        if let worker = sleepers.first(where: { $0.value.isWorker })?.key { wake(worker) }
         return id
     }
 
