@@ -125,6 +125,8 @@ public actor DeliveryQueue: Outbox {
                 }
                 await deliver(message)
             } catch {
+                // Stopping: the claim lapses and another worker (here after a restart, or elsewhere) takes over.
+                guard !Task.isCancelled else { return }
                 logger.error("the delivery queue cannot reach the store", metadata: ["error": "\(error)"])
                 await pause(me, worker: true, upTo: settings.poll)
             }
@@ -163,9 +165,11 @@ public actor DeliveryQueue: Outbox {
                     logger.error("message not sent", metadata: metadata.merging(["error": "\(error)"]) { $1 })
                 }
             }
-        } catch {
+        } catch where !Task.isCancelled {
             // The lease runs out and another worker tries again.
             logger.error("the delivery queue cannot record an outcome", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+        } catch {
+            // Stopping: the lease runs out and another worker tries again.
         }
         if awaited.contains(message.id) { finished.insert(message.id) }
         wake(message.id)
