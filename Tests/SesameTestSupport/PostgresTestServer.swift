@@ -29,6 +29,7 @@ public enum PostgresTestServer {
         let client = PostgresClient(configuration: configuration, backgroundLogger: Logger(label: "test.postgres"))
         let running = Task { await client.run() }
         defer { running.cancel() }
+        try await Task.sleep(for: .milliseconds(5))  // so that the pool runs before the first query (a warning otherwise)
         try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
         components.path = "/" + name
         return components.string!

@@ -19,6 +19,7 @@ public final class PostgresStore: Store {
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
         runner = Task { [client] in await client.run() }
+        await PostgresStore.letTheClientStart()
         do {
             try await migrate()
         } catch {
@@ -28,6 +29,11 @@ public final class PostgresStore: Store {
     }
 
     deinit { runner.cancel() }
+
+    /// The pool warns when a query comes before its `run()` has begun; a moment's pause lets the task start first.
+    static func letTheClientStart() async {
+        try? await Task.sleep(for: .milliseconds(5))
+    }
 
     /// Closes the pool; every later call fails with ``StoreError/unavailable(_:)``.
     public func close() {
