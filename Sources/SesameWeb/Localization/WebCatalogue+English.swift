@@ -139,6 +139,8 @@ extension WebCatalogue {
         "throttle.phone": "You've tried to verify your phone too many times in the last 1 hour(s). For security reasons, you'll have to wait 24 hour(s) before you can try again.",
         "throttle.email": "You've asked for too many emails in the last 10 minutes. For security reasons, you'll have to wait 24 hour(s) before you can try again.",
         "throttle.destination": "Too many codes were sent to this number in the last hour. Try again later.",
+        // On the reset portal "try again" and "contact your administrator" follow after 10 seconds (spec §2.3).
+        "reset.deliveryFailed": "Oops! We encountered an unexpected error while contacting you.",
         "delivery.failed": "Oops! We encountered an unexpected error while contacting you. Try again in a few seconds.",
         "error.title": "Error processing request",
         "error.csrf": "This page expired or the form was sent twice. Go back, reload the page and try again.",

@@ -139,6 +139,8 @@ extension WebCatalogue {
         "throttle.phone": "Vous avez essayé de vérifier votre téléphone trop de fois au cours de la dernière heure. Pour des raisons de sécurité, vous devez attendre 24 heure(s) avant de réessayer.",
         "throttle.email": "Vous avez demandé trop d’e-mails au cours des 10 dernières minutes. Pour des raisons de sécurité, vous devez attendre 24 heure(s) avant de réessayer.",
         "throttle.destination": "Trop de codes ont été envoyés à ce numéro au cours de la dernière heure. Réessayez plus tard.",
+        // On the reset portal "try again" and "contact your administrator" follow after 10 seconds (spec §2.3).
+        "reset.deliveryFailed": "Oups ! Une erreur inattendue s’est produite lors de la tentative de vous contacter.",
         "delivery.failed": "Oups ! Une erreur inattendue s’est produite lors de la tentative de vous contacter. Réessayez dans quelques secondes.",
         "error.title": "Erreur lors du traitement de la demande",
         "error.csrf": "Cette page a expiré ou le formulaire a été envoyé deux fois. Revenez en arrière, rechargez la page et réessayez.",

@@ -198,7 +198,7 @@ struct ResetController {
             return try await gatePage(flow, context: context, error: pages.text("code.exhausted", context))
         case .deliveryFailed(let flow):
             keep(flow)
-            return try await gatePage(flow, context: context, error: pages.text("delivery.failed", context), deliveryFailed: true)
+            return try await gatePage(flow, context: context, error: pages.text("reset.deliveryFailed", context), deliveryFailed: true)
         case .destinationThrottled(let flow):
             keep(flow)
             return try await gatePage(flow, context: context, error: pages.text("throttle.destination", context))
