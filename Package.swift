@@ -32,6 +32,13 @@ let package = Package(
     targets: [
         // Debian's libargon2 (libargon2-dev), the reference Argon2 implementation.
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+        // Debian's libldap (libldap-dev), OpenLDAP's client library, for directory writeback.
+        .systemLibrary(name: "CLDAP", pkgConfig: "ldap", providers: [.apt(["libldap-dev"])]),
+        .target(
+            name: "SesameDirectory",
+            dependencies: ["CLDAP", "SesameCore", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "SesameCore",
             dependencies: [
@@ -107,6 +114,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SesameCoreTests", dependencies: ["SesameCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SesameDirectoryTests", dependencies: ["SesameDirectory", "SesameTestSupport"], swiftSettings: swiftSettings),
         // A real local HTTP server standing in for an SMS provider, shared by the test targets.
         .target(
             name: "SesameTestSupport",
