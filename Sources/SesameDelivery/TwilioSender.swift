@@ -38,22 +38,13 @@ public struct TwilioSender: MessageSender {
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Authorization", value: "Basic " + Data("\(accountSID):\(authToken)".utf8).base64EncodedString())
         request.body = .bytes(ByteBuffer(string: Self.form(fields)))
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(request, timeout: timeout)
-        } catch {
-            throw DeliveryError("the Twilio provider could not be reached: \(error)", transient: true)
-        }
-        _ = try? await response.body.collect(upTo: 64 * 1024)
-        guard (200..<300).contains(response.status.code) else { throw DeliveryError.httpStatus(Int(response.status.code), from: "the Twilio provider") }
+        try await client.deliver(request, timeout: timeout, provider: "the Twilio provider")
     }
 
     /// `<Response><Say language="fr-FR">…</Say></Response>`; the text already reads the digits apart, twice.
     static func twiml(_ message: OutgoingMessage) -> String {
         let voice = message.language == .french ? "fr-FR" : "en-US"
-        let escaped = message.text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
-        return "<Response><Say language=\"\(voice)\">\(escaped)</Say></Response>"
+        return "<Response><Say language=\"\(voice)\">\(Markup.escape(message.text))</Say></Response>"
     }
 
     static func form(_ fields: [(String, String)]) -> String {

@@ -39,17 +39,7 @@ public struct WebhookSender: MessageSender {
         request.headers.add(name: "Content-Type", value: "application/json")
         if let signature = Self.signature(of: body, secret: secret) { request.headers.add(name: "X-Sesame-Signature", value: signature) }
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(request, timeout: timeout)
-        } catch {
-            throw DeliveryError("the SMS webhook could not be reached: \(error)", transient: true)
-        }
-        // Drain (and bound) the answer so that the connection can be reused; its content is not needed.
-        _ = try? await response.body.collect(upTo: 64 * 1024)
-        guard (200..<300).contains(response.status.code) else {
-            throw DeliveryError.httpStatus(Int(response.status.code), from: "the SMS webhook")
-        }
+        try await client.deliver(request, timeout: timeout, provider: "the SMS webhook")
     }
 
     /// `sha256=<hex>` of the raw body under the shared secret, or `nil` without a secret.
@@ -57,20 +47,5 @@ public struct WebhookSender: MessageSender {
         guard let secret, !secret.isEmpty else { return nil }
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
         return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
-    }
-}
-
-/// Sends SMS and voice through one sender and email through another.
-public struct ChannelRouter: MessageSender {
-    let phone: any MessageSender
-    let email: any MessageSender
-
-    public init(phone: any MessageSender, email: any MessageSender) {
-        self.phone = phone
-        self.email = email
-    }
-
-    public func send(_ message: OutgoingMessage) async throws {
-        try await (message.channel == .email ? email : phone).send(message)
     }
 }

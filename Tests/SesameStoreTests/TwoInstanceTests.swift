@@ -31,8 +31,11 @@ import Testing
         let evaluated = outcomes.filter { if case .wrong = $0 { true } else { $0 == .accepted } }
         #expect(evaluated.count <= CodeRules.default.attempts, "at most the allowed attempts were evaluated: \(evaluated.count)")
         #expect(outcomes.filter { $0 == .accepted }.count <= 1, "a code is accepted at most once")
+        // 80 tries use up every attempt. A right code whose attempt raced the one that consumed the challenge is told
+        // "already used": its attempt was counted but not evaluated, so evaluated attempts can be fewer than taken.
         let left = try #require(try await second.challenge(id: challenge.id)).attemptsLeft
-        #expect(left == CodeRules.default.attempts - evaluated.count, "every evaluated attempt was counted, and only those")
+        #expect(left == 0, "every attempt was taken, none twice")
+        #expect(evaluated.count <= CodeRules.default.attempts - left, "no attempt was evaluated without being counted")
     }
 
     @Test func aThrottleHammeredFromTwoInstancesLetsThroughExactlyItsLimit() async throws {

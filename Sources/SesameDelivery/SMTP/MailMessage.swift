@@ -63,12 +63,12 @@ struct MailMessage {
     /// The text, paragraph by paragraph, under the organisation's name.
     var html: String {
         let paragraphs = text.components(separatedBy: "\n\n").map {
-            "<p>" + Self.escape($0).replacingOccurrences(of: "\n", with: "<br>") + "</p>"
+            "<p>" + Markup.escape($0).replacingOccurrences(of: "\n", with: "<br>") + "</p>"
         }
-        let name = Self.escape(organisation)
+        let name = Markup.escape(organisation)
         let footer = logo == nil ? "" : "<p><img src=\"cid:logo@sesame\" alt=\"\(name)\" style=\"max-height:48px\"></p>"
         return """
-            <!DOCTYPE html><html><head><meta charset="utf-8"><title>\(Self.escape(subject))</title></head>\
+            <!DOCTYPE html><html><head><meta charset="utf-8"><title>\(Markup.escape(subject))</title></head>\
             <body style="font-family:sans-serif;color:#1b1b1b;max-width:36em">\
             <h1 style="font-size:1.2em">\(name)</h1>\(paragraphs.joined())\(footer)</body></html>
             """
@@ -103,11 +103,6 @@ struct MailMessage {
         }
         if !chunk.isEmpty { words.append(chunk) }
         return words.map { "=?utf-8?B?" + Data($0.utf8).base64EncodedString() + "?=" }.joined(separator: "\r\n ")
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     static func rfc5322Date(_ date: Date) -> String {

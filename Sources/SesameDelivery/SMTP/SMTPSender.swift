@@ -43,7 +43,7 @@ public struct SMTPSender: MessageSender {
         let (tls, host, implicit) = (self.tls, settings.host, settings.security == .implicit)
         do {
             return try await ClientBootstrap(group: group)
-                .connectTimeout(.nanoseconds(Int64(settings.connectTimeout.components.seconds) * 1_000_000_000))
+                .connectTimeout(.nanoseconds(Int64(settings.connectTimeout.seconds * 1e9)))
                 .connect(host: host, port: settings.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let handshake = implicit

@@ -52,6 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try await store.context(extra: serveFlags)
         let configuration = context.configuration
+        let outbox = try context.outbox()
         let logger = { var logger = Logger(label: "sesame"); logger.logLevel = .info; return logger }()
         if demo, configuration.mode == .production {
             throw ConfigurationError("--demo: a demo organisation prints its passwords, so it is for development only")
@@ -65,14 +66,14 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: WebConfiguration(host: configuration.host, port: configuration.port),
             dependencies: WebDependencies(
                 store: context.store, hasher: context.hasher, secret: context.secret, clock: context.clock,
-                random: context.random, outbox: context.outbox,
+                random: context.random, outbox: outbox,
                 components: ComponentStatus(
                     delivery: configuration.deliveryStatus,
                     directory: configuration.directory == nil ? "not configured" : "configured (writeback arrives in a later release)"),
                 secureCookies: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false,
                 logo: context.logo, trustedProxies: configuration.trustedProxies),
             logger: logger,
-            services: [DeliveryWorker(queue: context.outbox)],
+            services: [DeliveryWorker(queue: outbox)],
             onServerRunning: { port in
                 logger.info("Sesame is listening", metadata: ["address": "http://\(configuration.host):\(port)"])
             })

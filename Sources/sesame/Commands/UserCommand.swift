@@ -43,7 +43,7 @@ struct UserCommand: AsyncParsableCommand {
             let context = try await store.context()
             guard let data = FileManager.default.contents(atPath: file) else { throw ConfigurationError("cannot read \(file)") }
             let text = String(decoding: data, as: UTF8.self)
-            let importer = UserImport(administration: context.users, store: context.store)
+            let importer = UserImport(administration: try context.users, store: context.store)
             let outcomes = try await importer.run(text, actor: commandLineActor) { progress in
                 FileHandle.standardError.write(Data("\rimported \(progress.done)/\(progress.total) rows".utf8))
                 if progress.done == progress.total { FileHandle.standardError.write(Data("\n".utf8)) }

@@ -12,9 +12,6 @@ struct AppContext: Sendable {
     let random: any RandomSource
     let hasher: any PasswordHasher
     let logo: Logo?
-    /// Messages go into the store's queue; `serve` runs the workers that send them, so a notice queued by a
-    /// command leaves from the running server.
-    let outbox: DeliveryQueue
 
     /// Creates the data folder, reads the server secret and opens (and migrates) the store.
     static func open(_ configuration: Configuration) async throws -> AppContext {
@@ -36,16 +33,21 @@ struct AppContext: Sendable {
         case .postgres(let url):
             store = try await PostgresStore(url: url)
         }
-        let logo = Logo.find(in: configuration.dataDirectory)
-        let sender: any MessageSender
+        return AppContext(
+            configuration: configuration, store: store, secret: secret, clock: SystemClock(), random: random,
+            hasher: Argon2idHasher(random: random), logo: Logo.find(in: configuration.dataDirectory))
+    }
+
+    /// The delivery queue in the store, with the senders the configuration asks for. Built only by what sends or
+    /// queues messages (`serve`, and the user commands whose changes are told to the user), since an SMTP sender
+    /// loads the TLS trust roots. `serve` runs its workers; a message queued by a command leaves from the running
+    /// server.
+    func outbox() throws -> DeliveryQueue {
         do {
-            sender = try Self.sender(for: configuration.delivery, logo: logo)
+            return DeliveryQueue(store: store, sender: try Self.sender(for: configuration.delivery, logo: logo), secret: secret)
         } catch {
             throw ConfigurationError(error.description)
         }
-        return AppContext(
-            configuration: configuration, store: store, secret: secret, clock: SystemClock(), random: random,
-            hasher: Argon2idHasher(random: random), logo: logo, outbox: DeliveryQueue(store: store, sender: sender, secret: secret))
     }
 
     /// The message senders the configuration asks for: SMS and voice through the provider, email through SMTP, and
@@ -63,7 +65,9 @@ struct AppContext: Sendable {
         return ChannelRouter(phone: phone, email: email)
     }
 
-    var users: UserAdministration { UserAdministration(store: store, hasher: hasher, clock: clock, outbox: outbox) }
+    var users: UserAdministration {
+        get throws { UserAdministration(store: store, hasher: hasher, clock: clock, outbox: try outbox()) }
+    }
     var policies: PolicyService { PolicyService(store: store, clock: clock) }
     var tokens: TokenService { TokenService(store: store, clock: clock, random: random) }
     var reports: ReportService { ReportService(store: store) }
