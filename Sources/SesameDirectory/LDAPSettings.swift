@@ -1,9 +1,38 @@
-/// How to reach the directory: `SESAME_LDAP_URL` and the service account that resets passwords.
+/// How to reach the directory and find its users (`SESAME_LDAP_…`, DESIGN.md §4).
 public struct LDAPSettings: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// OpenLDAP: RFC 3062 password modify with the ppolicy control; `pwdAccountLockedTime` locks.
+        case openLDAP = "openldap"
+        /// Active Directory (and Samba's AD DC): `unicodePwd` over TLS; `lockoutTime` locks.
+        case activeDirectory = "ad"
+    }
+
+    /// The attributes sync reads into Sesame's pre-populated contact data.
+    public struct Attributes: Sendable, Hashable {
+        public var mail = "mail"
+        public var mobile = "mobile"
+        public var telephoneNumber = "telephoneNumber"
+
+        public init(mail: String = "mail", mobile: String = "mobile", telephoneNumber: String = "telephoneNumber") {
+            self.mail = mail
+            self.mobile = mobile
+            self.telephoneNumber = telephoneNumber
+        }
+    }
+
     /// `ldap://host:port` (StartTLS is then required unless `startTLS` is off) or `ldaps://host:port`.
     public var url: String
+    public var kind: Kind
+    /// The service account that looks users up, resets passwords and unlocks accounts.
     public var bindDN: String
     public var bindPassword: String
+    /// Where users are searched (subtree).
+    public var baseDN: String
+    /// Which entries are users; the login attribute's value is added to it.
+    public var userFilter: String
+    /// The attribute whose value is the user's sign-in name in Sesame.
+    public var loginAttribute: String
+    public var attributes: Attributes
     /// Certificate authority for the directory's certificate, in addition to the system's.
     public var certificateAuthorityFile: String?
     /// StartTLS on an `ldap://` URL. Only a test against a loopback server should turn it off.
@@ -11,43 +40,21 @@ public struct LDAPSettings: Sendable, Hashable {
     /// Network and operation timeout.
     public var timeoutSeconds: Int
 
-    public init(url: String, bindDN: String, bindPassword: String, certificateAuthorityFile: String? = nil, startTLS: Bool = true, timeoutSeconds: Int = 10) {
+    public init(
+        url: String, kind: Kind = .openLDAP, bindDN: String, bindPassword: String, baseDN: String, userFilter: String? = nil,
+        loginAttribute: String? = nil, attributes: Attributes = Attributes(), certificateAuthorityFile: String? = nil,
+        startTLS: Bool = true, timeoutSeconds: Int = 10
+    ) {
         self.url = url
+        self.kind = kind
         self.bindDN = bindDN
         self.bindPassword = bindPassword
+        self.baseDN = baseDN
+        self.userFilter = userFilter ?? (kind == .openLDAP ? "(objectClass=inetOrgPerson)" : "(&(objectCategory=person)(objectClass=user))")
+        self.loginAttribute = loginAttribute ?? (kind == .openLDAP ? "uid" : "userPrincipalName")
+        self.attributes = attributes
         self.certificateAuthorityFile = certificateAuthorityFile
         self.startTLS = startTLS
         self.timeoutSeconds = timeoutSeconds
-    }
-}
-
-/// Why the directory refused: its own password policy (ppolicy on OpenLDAP), or the connection.
-public enum DirectoryError: Error, Sendable, Hashable, CustomStringConvertible {
-    case invalidCredentials
-    case accountLocked
-    case passwordTooShort
-    case passwordInHistory
-    case passwordTooYoung
-    case insufficientPasswordQuality
-    case changeNotAllowed
-    case mustSupplyOldPassword
-    /// Could not connect, TLS failed, or the service account's bind was refused.
-    case unavailable(String)
-    /// Another refusal, with the directory's words.
-    case refused(String)
-
-    public var description: String {
-        switch self {
-        case .invalidCredentials: "invalid credentials"
-        case .accountLocked: "the account is locked"
-        case .passwordTooShort: "the password is too short for the directory's policy"
-        case .passwordInHistory: "the password was used recently"
-        case .passwordTooYoung: "the password was changed too recently"
-        case .insufficientPasswordQuality: "the password does not meet the directory's quality rules"
-        case .changeNotAllowed: "the user may not change this password"
-        case .mustSupplyOldPassword: "the current password is required"
-        case .unavailable(let reason): "the directory cannot be used: \(reason)"
-        case .refused(let reason): "the directory refused: \(reason)"
-        }
     }
 }

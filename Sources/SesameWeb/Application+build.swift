@@ -21,11 +21,13 @@ public struct WebDependencies: Sendable {
     public let logo: Logo?
     /// Reverse proxies on other machines whose `X-Forwarded-For` is believed (`SESAME_TRUSTED_PROXIES`).
     public let trustedProxies: Set<String>
+    /// Where directory users' passwords live; `nil` when no directory is configured.
+    public let directory: (any Directory)?
 
     public init(
         store: any Store, hasher: any PasswordHasher, secret: ServerSecret, clock: any WallClock, random: any RandomSource,
         outbox: any Outbox, components: ComponentStatus, secureCookies: Bool, captchaBits: Int = 14, logo: Logo? = nil,
-        trustedProxies: Set<String> = []
+        trustedProxies: Set<String> = [], directory: (any Directory)? = nil
     ) {
         self.store = store
         self.hasher = hasher
@@ -38,6 +40,7 @@ public struct WebDependencies: Sendable {
         self.captchaBits = captchaBits
         self.logo = logo
         self.trustedProxies = trustedProxies
+        self.directory = directory
     }
 }
 

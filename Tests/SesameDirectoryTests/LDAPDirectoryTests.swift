@@ -1,65 +1,150 @@
 import Foundation
+import SesameCore
 import SesameDirectory
 import Testing
 
-/// Against the throwaway slapd of `scripts/slapd` (ppolicy: at least 8 characters, history 3, lockout after 3
-/// failures), over StartTLS with its certificate: every answer is proved by binding.
+/// Against the throwaway OpenLDAP slapd of `scripts/slapd` (ppolicy, StartTLS) and Samba AD DC of `scripts/samba`
+/// (LDAPS), both started by `scripts/test`: every change is proved by binding, and every refusal is the directory's
+/// own. The same tests run on both.
 @Suite(.serialized) struct LDAPDirectoryTests {
-    let environment: [String: String]
-    let directory: LDAPDirectory
+    /// New passwords differ from run to run, so that the directories' history does not refuse a second run.
+    let run = String(Int.random(in: 1000...9999))
 
-    init() throws {
-        guard let path = ProcessInfo.processInfo.environment["SESAME_TEST_LDAP_ENV"] else {
-            throw Missing()
+    @Test(arguments: TestDirectory.all) func resetThenChangeAndTheRulesOfAChange(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        let alice = target.user("alice")
+        try await directory.resetPassword(userID: alice, new: "Reset!Pass-41-\(run)")
+        #expect(try await directory.authenticate(userID: alice, password: "Reset!Pass-41-\(run)"))
+        #expect(try await directory.authenticate(userID: alice, password: target.initialPassword("alice")) == false)
+        await #expect(throws: WritebackError.incorrectPassword) {
+            try await directory.changePassword(userID: alice, current: "Not!The-Pass-9", new: "Changed!Pass-42-\(run)")
         }
-        environment = Dictionary(uniqueKeysWithValues: try String(contentsOfFile: path, encoding: .utf8)
+        await #expect(throws: WritebackError.passwordTooShort) {
+            try await directory.changePassword(userID: alice, current: "Reset!Pass-41-\(run)", new: "Sh0rt!pw9")
+        }
+        try await directory.changePassword(userID: alice, current: "Reset!Pass-41-\(run)", new: "Changed!Pass-42-\(run)")
+        #expect(try await directory.authenticate(userID: alice, password: "Changed!Pass-42-\(run)"))
+        await #expect(throws: WritebackError.passwordInHistory) {
+            try await directory.changePassword(userID: alice, current: "Changed!Pass-42-\(run)", new: "Reset!Pass-41-\(run)")
+        }
+    }
+
+    @Test(arguments: TestDirectory.all) func aPasswordChangedTooRecently(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        await #expect(throws: WritebackError.passwordTooYoung) {
+            try await directory.changePassword(userID: target.user("carol"), current: target.initialPassword("carol"), new: "Carol!Pass-77")
+        }
+    }
+
+    @Test(arguments: TestDirectory.all) func lockoutUnlockAndAResetThatUnlocks(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        let bob = target.user("bob")
+        try await directory.resetPassword(userID: bob, new: "Bob!Reset-Pass-2-\(run)")
+        for _ in 0..<3 { #expect(try await directory.authenticate(userID: bob, password: "wrong-password") == false) }
+        #expect(try await directory.isLocked(userID: bob))
+        await #expect(throws: WritebackError.accountLocked) { _ = try await directory.authenticate(userID: bob, password: "Bob!Reset-Pass-2-\(run)") }
+        try await directory.unlock(userID: bob)
+        #expect(try await directory.isLocked(userID: bob) == false)
+        #expect(try await directory.authenticate(userID: bob, password: "Bob!Reset-Pass-2-\(run)"))
+
+        for _ in 0..<3 { _ = try await directory.authenticate(userID: bob, password: "wrong-password") }
+        #expect(try await directory.isLocked(userID: bob))
+        try await directory.resetPassword(userID: bob, new: "Bob!Reset-Pass-3-\(run)")
+        #expect(try await directory.isLocked(userID: bob) == false)
+        #expect(try await directory.authenticate(userID: bob, password: "Bob!Reset-Pass-3-\(run)"))
+    }
+
+    @Test(arguments: TestDirectory.all) func aDisabledAccountStaysDisabled(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        let dave = target.user("dave")
+        await #expect(throws: WritebackError.accountDisabled) { _ = try await directory.authenticate(userID: dave, password: target.initialPassword("dave")) }
+        await #expect(throws: WritebackError.accountDisabled) { try await directory.resetPassword(userID: dave, new: "Dave!Reset-Pass-1") }
+        await #expect(throws: WritebackError.accountDisabled) { try await directory.unlock(userID: dave) }
+    }
+
+    @Test(arguments: TestDirectory.all) func aUserWhoMayNotChangeTheirPassword(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        await #expect(throws: WritebackError.changeNotAllowed) {
+            try await directory.changePassword(userID: target.user("erin"), current: target.initialPassword("erin"), new: "Erin!Changed-Pass-1")
+        }
+    }
+
+    @Test(arguments: TestDirectory.all) func unknownUsersAndFilterCharacters(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        await #expect(throws: WritebackError.userNotFound) { try await directory.resetPassword(userID: target.user("nobody"), new: "Some!Pass-1234") }
+        // A typed "*" must not match every entry.
+        await #expect(throws: WritebackError.userNotFound) { _ = try await directory.authenticate(userID: "*", password: "x") }
+        await #expect(throws: WritebackError.userNotFound) { _ = try await directory.authenticate(userID: "a*)(uid=*", password: "x") }
+        // An empty password would be an unauthenticated bind, which a directory accepts: it is never a match.
+        #expect(try await directory.authenticate(userID: target.user("alice"), password: "") == false)
+    }
+
+    @Test(arguments: TestDirectory.all) func entriesForSync(_ target: TestDirectory) async throws {
+        let entries = try await target.directory().entries()
+        let alice = try #require(entries.first { $0.userID == target.user("alice") })
+        #expect(alice.givenName == "Alice" && alice.surname == "Martin")
+        #expect(alice.mail == target.mail("alice"))
+        #expect(alice.telephoneNumber == "+33 1 23 45 67 89")
+        #expect(entries.first { $0.userID == target.user("dave") }?.enabled == false)
+        #expect(alice.enabled)
+    }
+
+    @Test(arguments: TestDirectory.all) func statusSaysWhyWritebackCannotWork(_ target: TestDirectory) async throws {
+        #expect(await (try target.directory()).status() == .configured)
+        let wrongPassword = try target.directory { $0.bindPassword = "not-the-password" }
+        guard case .notConfigured(let reason) = await wrongPassword.status() else { Issue.record("a refused bind is configured"); return }
+        #expect(reason.contains("bind was refused"))
+        let untrusting = try target.directory { $0.certificateAuthorityFile = nil }
+        guard case .notConfigured(let tls) = await untrusting.status() else { Issue.record("an untrusted certificate is configured"); return }
+        #expect(tls.contains("StartTLS") || tls.contains("contact"))
+        let nowhere = try target.directory { $0.url = "ldaps://127.0.0.1:1" }
+        guard case .notConfigured = await nowhere.status() else { Issue.record("a closed port is configured"); return }
+    }
+}
+
+/// A directory the tests run against, from the environment file its start script wrote.
+struct TestDirectory: Sendable, CustomTestStringConvertible {
+    let kind: LDAPSettings.Kind
+    let variable: String
+
+    static let all = [TestDirectory(kind: .openLDAP, variable: "SESAME_TEST_LDAP_ENV"), TestDirectory(kind: .activeDirectory, variable: "SESAME_TEST_AD_ENV")]
+
+    var testDescription: String { kind == .openLDAP ? "OpenLDAP" : "Samba AD DC" }
+
+    func settings() throws -> LDAPSettings {
+        guard let path = ProcessInfo.processInfo.environment[variable] else { throw Missing(variable: variable) }
+        let values = Dictionary(uniqueKeysWithValues: try String(contentsOfFile: path, encoding: .utf8)
             .split(separator: "\n").compactMap { line in line.firstIndex(of: "=").map { (String(line[..<$0]), String(line[line.index(after: $0)...])) } })
-        directory = LDAPDirectory(settings: LDAPSettings(
-            url: environment["SESAME_TEST_LDAP_URL"]!, bindDN: environment["SESAME_TEST_LDAP_ADMIN_DN"]!,
-            bindPassword: environment["SESAME_TEST_LDAP_ADMIN_PASSWORD"]!, certificateAuthorityFile: environment["SESAME_TEST_LDAP_CA_FILE"]))
+        let prefix = kind == .openLDAP ? "SESAME_TEST_LDAP_" : "SESAME_TEST_AD_"
+        return LDAPSettings(
+            url: values[prefix + "URL"]!, kind: kind, bindDN: values[prefix + "BIND_DN"]!, bindPassword: values[prefix + "BIND_PASSWORD"]!,
+            baseDN: values[prefix + "BASE_DN"]!, certificateAuthorityFile: values[prefix + "CA_FILE"])
+    }
+
+    func directory(_ change: (inout LDAPSettings) -> Void = { _ in }) throws -> LDAPDirectory {
+        var settings = try settings()
+        change(&settings)
+        return LDAPDirectory(settings: settings)
+    }
+
+    /// The sign-in name: `uid` on OpenLDAP, the user principal name on Active Directory.
+    func user(_ name: String) -> String { kind == .openLDAP ? name : "\(name)@sspr.test" }
+
+    func mail(_ name: String) -> String { kind == .openLDAP ? "\(name)@example.org" : "\(name)@sspr.test" }
+
+    /// The passwords the start scripts gave the users.
+    func initialPassword(_ name: String) -> String {
+        let base = name.prefix(1).uppercased() + name.dropFirst()
+        switch (kind, name) {
+        case (.openLDAP, "alice"), (.openLDAP, "carol"), (.openLDAP, "bob"): return "\(base)-Pass-1"
+        case (.openLDAP, _): return "\(base)-Pass-12"
+        case (.activeDirectory, "alice"), (.activeDirectory, "carol"): return "\(base)!Pass-1"
+        case (.activeDirectory, _): return "\(base)!Pass-12"
+        }
     }
 
     struct Missing: Error, CustomStringConvertible {
-        var description: String { "SESAME_TEST_LDAP_ENV is not set: run the tests with scripts/test, which starts slapd" }
-    }
-
-    func dn(_ uid: String) -> String { "uid=\(uid),\(environment["SESAME_TEST_LDAP_BASE_DN"]!)" }
-
-    @Test func resetChangeAndThePolicysRefusals() async throws {
-        let alice = dn("alice")
-        try await directory.resetPassword(dn: alice, new: "Reset-Pass-1")
-        #expect(try await directory.verify(dn: alice, password: "Reset-Pass-1"))
-        #expect(try await directory.verify(dn: alice, password: "Alice-Pass-1") == false)
-        await #expect(throws: DirectoryError.passwordTooShort) {
-            try await directory.changePassword(dn: alice, current: "Reset-Pass-1", new: "short")
-        }
-        try await directory.changePassword(dn: alice, current: "Reset-Pass-1", new: "Changed-Pass-2")
-        #expect(try await directory.verify(dn: alice, password: "Changed-Pass-2"))
-        await #expect(throws: DirectoryError.passwordInHistory) {
-            try await directory.changePassword(dn: alice, current: "Changed-Pass-2", new: "Reset-Pass-1")
-        }
-    }
-
-    @Test func lockoutAndUnlock() async throws {
-        let bob = dn("bob")
-        try await directory.resetPassword(dn: bob, new: "Bob-Pass-2")
-        for _ in 0..<3 { #expect(try await directory.verify(dn: bob, password: "wrong-password") == false) }
-        #expect(try await directory.isLocked(dn: bob))
-        await #expect(throws: DirectoryError.accountLocked) { _ = try await directory.verify(dn: bob, password: "Bob-Pass-2") }
-        try await directory.unlock(dn: bob)
-        #expect(try await directory.isLocked(dn: bob) == false)
-        #expect(try await directory.verify(dn: bob, password: "Bob-Pass-2"))
-    }
-
-    @Test func anUntrustedCertificateIsRefused() async throws {
-        let untrusting = LDAPDirectory(settings: LDAPSettings(
-            url: environment["SESAME_TEST_LDAP_URL"]!, bindDN: environment["SESAME_TEST_LDAP_ADMIN_DN"]!,
-            bindPassword: environment["SESAME_TEST_LDAP_ADMIN_PASSWORD"]!))
-        await #expect {
-            _ = try await untrusting.isLocked(dn: dn("alice"))
-        } throws: { error in
-            guard case DirectoryError.unavailable(let reason) = error else { return false }
-            return reason.contains("StartTLS")
-        }
+        let variable: String
+        var description: String { "\(variable) is not set: run the tests with scripts/test, which starts slapd and Samba's AD DC" }
     }
 }
