@@ -93,18 +93,20 @@ let package = Package(
             dependencies: [
                 "SesameCore",
                 "SesameDelivery",
+                "SesameDirectory",
                 "SesameStore",
                 "SesameWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "SesameBenchmarks",
             dependencies: [
-                "SesameCore", "SesameDelivery", "SesameStore",
+                "SesameCore", "SesameDelivery", "SesameDirectory", "SesameStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -158,7 +160,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SesameCLITests", dependencies: ["sesame", "SesameCore", "SesameDelivery", "SesameTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SesameCLITests", dependencies: ["sesame", "SesameCore", "SesameDelivery", "SesameDirectory", "SesameTestSupport"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -87,7 +87,10 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
         LogRequestsMiddleware(.info)
         SecurityHeadersMiddleware(strictTransport: dependencies.secureCookies)
     }
-    router.addRoutes(HealthController(store: dependencies.store, components: dependencies.components).endpoints, atPath: "/health")
+    let directoryMonitor = DirectoryMonitor(directory: dependencies.directory, clock: dependencies.clock)
+    router.addRoutes(
+        HealthController(store: dependencies.store, components: dependencies.components, directory: directoryMonitor).endpoints,
+        atPath: "/health")
     router.get("static/sesame.css", use: try StaticFile(named: "sesame.css", type: "text/css; charset=utf-8").respond)
     router.get("static/sesame.js", use: try StaticFile(named: "sesame.js", type: "text/javascript; charset=utf-8").respond)
     if let logo = dependencies.logo {

@@ -52,7 +52,7 @@ struct Harness {
         let dependencies = WebDependencies(
             store: store, hasher: fastHasher, secret: secret, clock: clock,
             random: SystemRandomSource(), outbox: queue,
-            components: ComponentStatus(delivery: "development console outbox", directory: "not configured"), secureCookies: false,
+            components: ComponentStatus(delivery: "development console outbox"), secureCookies: false,
             captchaBits: Harness.captchaBits)
         application = Application(router: try await buildRouter(dependencies: dependencies), logger: logger)
     }
