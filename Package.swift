@@ -116,11 +116,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SesameCoreTests", dependencies: ["SesameCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "SesameDirectoryTests", dependencies: ["SesameDirectory", "SesameTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SesameDirectoryTests", dependencies: ["SesameDirectory", "SesameCore", "SesameStore", "SesameDelivery", "SesameTestSupport"], swiftSettings: swiftSettings),
         // A real local HTTP server standing in for an SMS provider, shared by the test targets.
         .target(
             name: "SesameTestSupport",
             dependencies: [
+                "SesameDirectory",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -152,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "SesameWebTests",
             dependencies: [
-                "SesameWeb", "SesameCore", "SesameStore", "SesameDelivery", "SesameTestSupport",
+                "SesameWeb", "SesameCore", "SesameStore", "SesameDelivery", "SesameDirectory", "SesameTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,6 +1,7 @@
 import Foundation
 import SesameCore
 import SesameDirectory
+import SesameTestSupport
 import Testing
 
 /// Against the throwaway OpenLDAP slapd of `scripts/slapd` (ppolicy, StartTLS) and Samba AD DC of `scripts/samba`
@@ -99,52 +100,5 @@ import Testing
         #expect(tls.contains("StartTLS") || tls.contains("contact"))
         let nowhere = try target.directory { $0.url = "ldaps://127.0.0.1:1" }
         guard case .notConfigured = await nowhere.status() else { Issue.record("a closed port is configured"); return }
-    }
-}
-
-/// A directory the tests run against, from the environment file its start script wrote.
-struct TestDirectory: Sendable, CustomTestStringConvertible {
-    let kind: LDAPSettings.Kind
-    let variable: String
-
-    static let all = [TestDirectory(kind: .openLDAP, variable: "SESAME_TEST_LDAP_ENV"), TestDirectory(kind: .activeDirectory, variable: "SESAME_TEST_AD_ENV")]
-
-    var testDescription: String { kind == .openLDAP ? "OpenLDAP" : "Samba AD DC" }
-
-    func settings() throws -> LDAPSettings {
-        guard let path = ProcessInfo.processInfo.environment[variable] else { throw Missing(variable: variable) }
-        let values = Dictionary(uniqueKeysWithValues: try String(contentsOfFile: path, encoding: .utf8)
-            .split(separator: "\n").compactMap { line in line.firstIndex(of: "=").map { (String(line[..<$0]), String(line[line.index(after: $0)...])) } })
-        let prefix = kind == .openLDAP ? "SESAME_TEST_LDAP_" : "SESAME_TEST_AD_"
-        return LDAPSettings(
-            url: values[prefix + "URL"]!, kind: kind, bindDN: values[prefix + "BIND_DN"]!, bindPassword: values[prefix + "BIND_PASSWORD"]!,
-            baseDN: values[prefix + "BASE_DN"]!, certificateAuthorityFile: values[prefix + "CA_FILE"])
-    }
-
-    func directory(_ change: (inout LDAPSettings) -> Void = { _ in }) throws -> LDAPDirectory {
-        var settings = try settings()
-        change(&settings)
-        return LDAPDirectory(settings: settings)
-    }
-
-    /// The sign-in name: `uid` on OpenLDAP, the user principal name on Active Directory.
-    func user(_ name: String) -> String { kind == .openLDAP ? name : "\(name)@sspr.test" }
-
-    func mail(_ name: String) -> String { kind == .openLDAP ? "\(name)@example.org" : "\(name)@sspr.test" }
-
-    /// The passwords the start scripts gave the users.
-    func initialPassword(_ name: String) -> String {
-        let base = name.prefix(1).uppercased() + name.dropFirst()
-        switch (kind, name) {
-        case (.openLDAP, "alice"), (.openLDAP, "carol"), (.openLDAP, "bob"): return "\(base)-Pass-1"
-        case (.openLDAP, _): return "\(base)-Pass-12"
-        case (.activeDirectory, "alice"), (.activeDirectory, "carol"): return "\(base)!Pass-1"
-        case (.activeDirectory, _): return "\(base)!Pass-12"
-        }
-    }
-
-    struct Missing: Error, CustomStringConvertible {
-        let variable: String
-        var description: String { "\(variable) is not set: run the tests with scripts/test, which starts slapd and Samba's AD DC" }
     }
 }
