@@ -52,8 +52,21 @@ final class LDAPConnection {
         try result(of: messageID, denied: .permissions(reason: "bind refused"))
     }
 
-    /// RFC 3062 password modify: with `old`, as the user; without, as the service account.
+    /// RFC 3062 password modify: with `old`, as the user; without, as the service account. slapd's ppolicy answers
+    /// "no such attribute" when two changes of one user's password race on its history; the change is then tried
+    /// again, so that two resets of one user at once both end as they would one after the other.
     func modifyPassword(of dn: String, old: String?, new: String) throws(WritebackError) {
+        for attempt in 1...3 {
+            do {
+                try sendPasswordModify(of: dn, old: old, new: new)
+                return
+            } catch let error where attempt < 3 && Self.isNoSuchAttribute(error) {
+                continue
+            }
+        }
+    }
+
+    private func sendPasswordModify(of dn: String, old: String?, new: String) throws(WritebackError) {
         var user = Self.berval(Array(dn.utf8))
         var oldValue = old.map { Self.berval(Array($0.utf8)) }
         var newValue = Self.berval(Array(new.utf8))
@@ -71,6 +84,11 @@ final class LDAPConnection {
         }
         guard sent == LDAP_SUCCESS else { throw .unavailable(reason: "the password modify could not be sent: \(Self.text(sent))") }
         try result(of: messageID, denied: old == nil ? .permissions(reason: "password modify refused") : .changeNotAllowed)
+    }
+
+    static func isNoSuchAttribute(_ error: WritebackError) -> Bool {
+        if case .unknown(let reason) = error { return reason.hasPrefix(text(LDAP_NO_SUCH_ATTRIBUTE)) }
+        return false
     }
 
     /// One change to an attribute: its values as bytes (Active Directory's `unicodePwd` is UTF-16LE).
@@ -123,8 +141,8 @@ final class LDAPConnection {
         guard sent == LDAP_SUCCESS else { throw .unavailable(reason: "the change could not be sent: \(Self.text(sent))") }
         do {
             try result(of: messageID, denied: denied)
-        } catch .unknown(let reason) where reason.hasPrefix(Self.text(LDAP_NO_SUCH_ATTRIBUTE)) {
-            // Deleting a lock that is not there: already unlocked.
+        } catch let error where Self.isNoSuchAttribute(error) {
+            // Deleting a lock that is not there any more: another request unlocked the account first.
         }
     }
 

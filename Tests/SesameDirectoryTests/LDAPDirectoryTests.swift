@@ -30,6 +30,20 @@ import Testing
         }
     }
 
+    @Test(arguments: TestDirectory.all) func concurrentResetsOfOneUserAllLand(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        let alice = target.user("alice")
+        let passwords = (0..<6).map { "Race!Pass-\($0)-\(run)" }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for password in passwords { group.addTask { try await directory.resetPassword(userID: alice, new: password) } }
+            try await group.waitForAll()
+        }
+        // Every reset was accepted (none failed on the race); the entry is whole: the next reset and bind work.
+        // (Trying each raced password would lock the account after three wrong ones.)
+        try await directory.resetPassword(userID: alice, new: "After!Race-\(run)")
+        #expect(try await directory.authenticate(userID: alice, password: "After!Race-\(run)"))
+    }
+
     @Test(arguments: TestDirectory.all) func aPasswordChangedTooRecently(_ target: TestDirectory) async throws {
         let directory = try target.directory()
         await #expect(throws: WritebackError.passwordTooYoung) {
