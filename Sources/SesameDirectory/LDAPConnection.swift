@@ -8,8 +8,9 @@ final class LDAPConnection {
     private let handle: OpaquePointer
     private let timeoutSeconds: Int
 
-    /// Connects (StartTLS when asked, the certificate always checked). Binding is a separate step.
-    init(settings: LDAPSettings) throws(WritebackError) {
+    /// Connects (StartTLS when asked, the certificate checked). Binding is a separate step. Only the status check
+    /// turns `checkCertificate` off, to tell a refused certificate from a server that cannot be reached.
+    init(settings: LDAPSettings, checkCertificate: Bool = true) throws(WritebackError) {
         var handle: OpaquePointer?
         guard ldap_initialize(&handle, settings.url) == LDAP_SUCCESS, let handle else {
             throw .unavailable(reason: "\(settings.url) is not an LDAP URL")
@@ -22,7 +23,7 @@ final class LDAPConnection {
         ldap_set_option(handle, LDAP_OPT_NETWORK_TIMEOUT, &timeout)
         ldap_set_option(handle, LDAP_OPT_TIMEOUT, &timeout)
         ldap_set_option(handle, LDAP_OPT_REFERRALS, nil)
-        var demand = LDAP_OPT_X_TLS_DEMAND
+        var demand = checkCertificate ? LDAP_OPT_X_TLS_DEMAND : LDAP_OPT_X_TLS_NEVER
         ldap_set_option(handle, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand)
         if let file = settings.certificateAuthorityFile {
             _ = file.withCString { ldap_set_option(handle, LDAP_OPT_X_TLS_CACERTFILE, $0) }

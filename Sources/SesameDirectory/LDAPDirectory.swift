@@ -96,16 +96,44 @@ public struct LDAPDirectory: Directory {
     }
 
     public func status() async -> DirectoryStatus {
+        let settings = self.settings
         do {
-            try await asService { connection, settings in
-                _ = try connection.search(base: settings.baseDN, scope: 0, filter: "(objectClass=*)", attributes: ["1.1"])
-            }
-            return .configured
-        } catch let error as WritebackError {
-            return .notConfigured(reason: Self.reason(error))
+            return try await pool.runIfActive { Self.probe(settings) }
         } catch {
-            return .notConfigured(reason: "\(error)")
+            return .notConfigured(.cannotConnect, detail: "\(error)")
         }
+    }
+
+    /// Connects, binds as the service account and reads the base entry, and says which step failed. A connection
+    /// that fails is tried once more without checking the certificate, only to tell a refused certificate from a
+    /// server that cannot be reached; nothing is done on that connection.
+    static func probe(_ settings: LDAPSettings) -> DirectoryStatus {
+        func bound(checkCertificate: Bool) throws(WritebackError) -> LDAPConnection {
+            let connection = try LDAPConnection(settings: settings, checkCertificate: checkCertificate)
+            try connection.bind(dn: settings.bindDN, password: settings.bindPassword)
+            return connection
+        }
+        let connection: LDAPConnection
+        do {
+            connection = try bound(checkCertificate: true)
+        } catch .unavailable(let reason) {
+            do {
+                _ = try bound(checkCertificate: false)
+                return .notConfigured(.tlsFailure, detail: reason)
+            } catch .unavailable {
+                return .notConfigured(.cannotConnect, detail: reason)
+            } catch {
+                return .notConfigured(.tlsFailure, detail: reason)
+            }
+        } catch {
+            return .notConfigured(.bindRefused, detail: error.description)
+        }
+        do {
+            _ = try connection.search(base: settings.baseDN, scope: 0, filter: "(objectClass=*)", attributes: ["1.1"])
+        } catch {
+            return .notConfigured(.baseNotFound, detail: error.description)
+        }
+        return .configured
     }
 
     // MARK: Entries
@@ -166,13 +194,6 @@ public struct LDAPDirectory: Directory {
     /// Active Directory's password value: the password in double quotes, UTF-16LE.
     static func unicodePassword(_ password: String) -> [UInt8] {
         "\"\(password)\"".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
-    }
-
-    static func reason(_ error: WritebackError) -> String {
-        switch error {
-        case .unavailable(let reason), .permissions(let reason): reason
-        default: error.description
-        }
     }
 
     // MARK: Running on the pool

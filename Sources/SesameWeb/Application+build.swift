@@ -114,6 +114,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     site.addRoutes(SignInController(pages: pages).endpoints)
     site.addRoutes(RegistrationController(pages: pages).endpoints)
     site.addRoutes(ResetController(pages: pages).endpoints)
+    site.addRoutes(AdminPolicyController(pages: pages, directory: directoryMonitor).endpoints)
     return router
 }
 

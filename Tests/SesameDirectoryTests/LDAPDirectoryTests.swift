@@ -106,13 +106,13 @@ import Testing
 
     @Test(arguments: TestDirectory.all) func statusSaysWhyWritebackCannotWork(_ target: TestDirectory) async throws {
         #expect(await (try target.directory()).status() == .configured)
-        let wrongPassword = try target.directory { $0.bindPassword = "not-the-password" }
-        guard case .notConfigured(let reason) = await wrongPassword.status() else { Issue.record("a refused bind is configured"); return }
-        #expect(reason.contains("bind was refused"))
-        let untrusting = try target.directory { $0.certificateAuthorityFile = nil }
-        guard case .notConfigured(let tls) = await untrusting.status() else { Issue.record("an untrusted certificate is configured"); return }
-        #expect(tls.contains("StartTLS") || tls.contains("contact"))
-        let nowhere = try target.directory { $0.url = "ldaps://127.0.0.1:1" }
-        guard case .notConfigured = await nowhere.status() else { Issue.record("a closed port is configured"); return }
+        func problem(_ change: (inout LDAPSettings) -> Void) async throws -> DirectoryProblem? {
+            guard case .notConfigured(let problem, _) = await (try target.directory(change)).status() else { return nil }
+            return problem
+        }
+        #expect(try await problem { $0.bindPassword = "not-the-password" } == .bindRefused)
+        #expect(try await problem { $0.certificateAuthorityFile = nil } == .tlsFailure)
+        #expect(try await problem { $0.url = "ldaps://127.0.0.1:1" } == .cannotConnect)
+        #expect(try await problem { $0.baseDN = "ou=nowhere,dc=nowhere" } == .baseNotFound)
     }
 }

@@ -86,15 +86,15 @@ import Testing
         try await harness.browse { browser in
             #expect(try await browser.signIn(carol, password: target.initialPassword("carol"), language: "fr") != "/signin")
             try await browser.get("/account/password")
-            let young = try await browser.post("/account/password", [("current", target.initialPassword("carol")), ("new", "Carol!Other-\(run)"), ("confirm", "Carol!Other-\(run)")])
+            let young = try await browser.post("/account/password", [("current", target.initialPassword("carol")), ("new", "Kp7#Wm2!Xr-\(run)"), ("confirm", "Kp7#Wm2!Xr-\(run)")])
             #expect(young.contains("L’annuaire a refusé le changement : votre mot de passe a été changé trop récemment."))
-            let wrong = try await browser.post("/account/password", [("current", "Not!Her-Pass-1"), ("new", "Carol!Other-\(run)"), ("confirm", "Carol!Other-\(run)")])
+            let wrong = try await browser.post("/account/password", [("current", "Not!Her-Pass-1"), ("new", "Kp7#Wm2!Xr-\(run)"), ("confirm", "Kp7#Wm2!Xr-\(run)")])
             #expect(wrong.contains("Votre mot de passe actuel est incorrect."))
         }
         try await harness.browse { browser in
             try await browser.signIn(erin, password: target.initialPassword("erin"))
             try await browser.get("/account/password")
-            let refused = try await browser.post("/account/password", [("current", target.initialPassword("erin")), ("new", "Erin!Other-\(run)"), ("confirm", "Erin!Other-\(run)")])
+            let refused = try await browser.post("/account/password", [("current", target.initialPassword("erin")), ("new", "Tz5%Qn8!Hv-\(run)"), ("confirm", "Tz5%Qn8!Hv-\(run)")])
             #expect(refused.contains("The directory does not allow you to change your own password."))
             try await browser.get("/signin")
             let disabled = try await browser.post("/signin", [("userID", dave), ("password", target.initialPassword("dave"))])

@@ -17,17 +17,34 @@ public protocol Directory: Sendable {
     func status() async -> DirectoryStatus
 }
 
-/// What the admin policy page and readiness show next to "Write back passwords".
+/// What the admin policy page and readiness show next to "Write back passwords" (spec §3.1: Configured / Not
+/// configured, with the reason).
 public enum DirectoryStatus: Sendable, Hashable {
     case configured
-    case notConfigured(reason: String)
+    /// `detail` is the directory's or the library's own words, for an administrator to search.
+    case notConfigured(DirectoryProblem, detail: String)
 
     public var isConfigured: Bool { self == .configured }
 
+    /// English, for readiness and the command line.
     public var description: String {
         switch self {
         case .configured: "configured"
-        case .notConfigured(let reason): "not configured: \(reason)"
+        case .notConfigured(let problem, let detail): "not configured: \(problem.message.description)" + (detail.isEmpty ? "" : " (\(detail))")
         }
     }
+}
+
+/// Why writeback cannot work, in the categories an administrator acts on.
+public enum DirectoryProblem: String, Sendable, Hashable, CaseIterable {
+    /// `SESAME_LDAP_URL` is not set.
+    case notSet
+    case cannotConnect
+    case tlsFailure
+    /// The service account's bind was refused.
+    case bindRefused
+    /// The base DN cannot be read with the service account.
+    case baseNotFound
+
+    public var message: LocalizedText { LocalizedText("directory.problem.\(rawValue)") }
 }

@@ -15,7 +15,7 @@ public actor DirectoryMonitor {
     }
 
     public func status() async -> DirectoryStatus {
-        guard let directory else { return .notConfigured(reason: "no directory is configured (SESAME_LDAP_URL)") }
+        guard let directory else { return .notConfigured(.notSet, detail: "") }
         if let last, clock.now.timeIntervalSince(last.at) < lifetime { return last.status }
         let status = await directory.status()
         last = (clock.now, status)

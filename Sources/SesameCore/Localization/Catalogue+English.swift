@@ -149,6 +149,11 @@ extension Catalogue {
         "directory.passwordPolicy": "The directory refused this password: it does not meet its policy (length, complexity or history). Choose another one.",
         "directory.changeNotAllowed": "The directory does not allow you to change your own password. Contact your administrator.",
         "directory.unavailable": "We could not reach your organisation's directory, so your password was not changed. Try again in a few minutes.",
+        "directory.problem.notSet": "no directory is configured (SESAME_LDAP_URL)",
+        "directory.problem.cannotConnect": "cannot connect to the directory",
+        "directory.problem.tlsFailure": "the directory's TLS certificate was refused, or TLS failed",
+        "directory.problem.bindRefused": "the service account's bind was refused (SESAME_LDAP_BIND_DN, SESAME_LDAP_BIND_PASSWORD)",
+        "directory.problem.baseNotFound": "the service account cannot read the base DN (SESAME_LDAP_BASE_DN)",
         "directory.unknown": "The directory refused the change. Contact your administrator with the support code.",
     ]
 }

@@ -149,6 +149,11 @@ extension Catalogue {
         "directory.passwordPolicy": "L’annuaire a refusé ce mot de passe : il ne respecte pas sa stratégie (longueur, complexité ou historique). Choisissez-en un autre.",
         "directory.changeNotAllowed": "L’annuaire ne vous permet pas de changer vous-même votre mot de passe. Contactez votre administrateur.",
         "directory.unavailable": "Impossible de joindre l’annuaire de votre organisation : votre mot de passe n’a pas été changé. Réessayez dans quelques minutes.",
+        "directory.problem.notSet": "aucun annuaire n’est configuré (SESAME_LDAP_URL)",
+        "directory.problem.cannotConnect": "connexion à l’annuaire impossible",
+        "directory.problem.tlsFailure": "le certificat TLS de l’annuaire a été refusé, ou TLS a échoué",
+        "directory.problem.bindRefused": "l’annuaire a refusé la connexion du compte de service (SESAME_LDAP_BIND_DN, SESAME_LDAP_BIND_PASSWORD)",
+        "directory.problem.baseNotFound": "le compte de service ne peut pas lire le DN de base (SESAME_LDAP_BASE_DN)",
         "directory.unknown": "L’annuaire a refusé le changement. Contactez votre administrateur en lui donnant le code d’assistance.",
     ]
 }

@@ -28,7 +28,7 @@ struct DirectoryCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try await store.context()
-            let status = await context.directory?.status() ?? .notConfigured(reason: "SESAME_LDAP_URL is not set")
+            let status = await context.directory?.status() ?? .notConfigured(.notSet, detail: "")
             print("writeback: \(status.description)")
             if !status.isConfigured { throw ExitCode(1) }
         }
