@@ -32,6 +32,13 @@ let package = Package(
     targets: [
         // Debian's libargon2 (libargon2-dev), the reference Argon2 implementation.
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+        // Debian's libldap (libldap-dev), OpenLDAP's client library, for directory writeback.
+        .systemLibrary(name: "CLDAP", pkgConfig: "ldap", providers: [.apt(["libldap-dev"])]),
+        .target(
+            name: "SesameDirectory",
+            dependencies: ["CLDAP", "SesameCore", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "SesameCore",
             dependencies: [
@@ -86,18 +93,20 @@ let package = Package(
             dependencies: [
                 "SesameCore",
                 "SesameDelivery",
+                "SesameDirectory",
                 "SesameStore",
                 "SesameWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "SesameBenchmarks",
             dependencies: [
-                "SesameCore", "SesameDelivery", "SesameStore",
+                "SesameCore", "SesameDelivery", "SesameDirectory", "SesameStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -107,10 +116,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SesameCoreTests", dependencies: ["SesameCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SesameDirectoryTests", dependencies: ["SesameDirectory", "SesameCore", "SesameStore", "SesameDelivery", "SesameTestSupport"], swiftSettings: swiftSettings),
         // A real local HTTP server standing in for an SMS provider, shared by the test targets.
         .target(
             name: "SesameTestSupport",
             dependencies: [
+                "SesameDirectory",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -142,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "SesameWebTests",
             dependencies: [
-                "SesameWeb", "SesameCore", "SesameStore", "SesameDelivery", "SesameTestSupport",
+                "SesameWeb", "SesameCore", "SesameStore", "SesameDelivery", "SesameDirectory", "SesameTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -150,7 +161,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SesameCLITests", dependencies: ["sesame", "SesameCore", "SesameDelivery", "SesameTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SesameCLITests", dependencies: ["sesame", "SesameCore", "SesameDelivery", "SesameDirectory", "SesameTestSupport"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -148,3 +148,11 @@ if let path = ProcessInfo.processInfo.environment["SESAME_BENCH_SMTP_SINK"],
 } else {
     print("(SMTP: set SESAME_BENCH_SMTP_SINK to the sink.json of scripts/smtp-sink; scripts/bench does)")
 }
+
+// MARK: Directory writeback
+
+if let path = ProcessInfo.processInfo.environment["SESAME_BENCH_LDAP_ENV"] {
+    try await directoryFigures(environmentFile: path)
+} else {
+    print("(directory: set SESAME_BENCH_LDAP_ENV to the env file of scripts/slapd; scripts/bench does)")
+}

@@ -21,11 +21,13 @@ public struct WebDependencies: Sendable {
     public let logo: Logo?
     /// Reverse proxies on other machines whose `X-Forwarded-For` is believed (`SESAME_TRUSTED_PROXIES`).
     public let trustedProxies: Set<String>
+    /// Where directory users' passwords live; `nil` when no directory is configured.
+    public let directory: (any Directory)?
 
     public init(
         store: any Store, hasher: any PasswordHasher, secret: ServerSecret, clock: any WallClock, random: any RandomSource,
         outbox: any Outbox, components: ComponentStatus, secureCookies: Bool, captchaBits: Int = 14, logo: Logo? = nil,
-        trustedProxies: Set<String> = []
+        trustedProxies: Set<String> = [], directory: (any Directory)? = nil
     ) {
         self.store = store
         self.hasher = hasher
@@ -38,6 +40,7 @@ public struct WebDependencies: Sendable {
         self.captchaBits = captchaBits
         self.logo = logo
         self.trustedProxies = trustedProxies
+        self.directory = directory
     }
 }
 
@@ -84,7 +87,10 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
         LogRequestsMiddleware(.info)
         SecurityHeadersMiddleware(strictTransport: dependencies.secureCookies)
     }
-    router.addRoutes(HealthController(store: dependencies.store, components: dependencies.components).endpoints, atPath: "/health")
+    let directoryMonitor = DirectoryMonitor(directory: dependencies.directory, clock: dependencies.clock)
+    router.addRoutes(
+        HealthController(store: dependencies.store, components: dependencies.components, directory: directoryMonitor).endpoints,
+        atPath: "/health")
     router.get("static/sesame.css", use: try StaticFile(named: "sesame.css", type: "text/css; charset=utf-8").respond)
     router.get("static/sesame.js", use: try StaticFile(named: "sesame.js", type: "text/javascript; charset=utf-8").respond)
     if let logo = dependencies.logo {
@@ -108,6 +114,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     site.addRoutes(SignInController(pages: pages).endpoints)
     site.addRoutes(RegistrationController(pages: pages).endpoints)
     site.addRoutes(ResetController(pages: pages).endpoints)
+    site.addRoutes(AdminPolicyController(pages: pages, directory: directoryMonitor).endpoints)
     return router
 }
 

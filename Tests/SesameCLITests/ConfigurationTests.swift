@@ -1,5 +1,6 @@
 import Foundation
 import SesameDelivery
+import SesameDirectory
 import Testing
 
 @testable import sesame
@@ -48,6 +49,12 @@ import Testing
         (["SESAME_SMTP_URL": "smtp://mail:25", "SESAME_MAIL_FROM": "IT <nobody>"],
          "SESAME_MAIL_FROM must be an email address, or a name followed by <address>"),
         (["SESAME_LDAP_URL": "ldap://x", "SESAME_LDAP_KIND": "novell"], "SESAME_LDAP_KIND: \"novell\" is not allowed (allowed: openldap, ad)"),
+        (["SESAME_LDAP_URL": "dc.contoso.com"], "SESAME_LDAP_URL: \"dc.contoso.com\" is not an LDAP URL (ldaps://host:636, or ldap://host:389 with StartTLS)"),
+        (["SESAME_LDAP_URL": "ldaps://dc"], "SESAME_LDAP_BIND_DN: a directory needs it (the service account that resets passwords, and where users are)"),
+        (["SESAME_LDAP_URL": "ldaps://dc", "SESAME_LDAP_BIND_DN": "svc", "SESAME_LDAP_BIND_PASSWORD": "p", "SESAME_LDAP_BASE_DN": "dc=x", "SESAME_LDAP_CA_FILE": "/nonexistent/ca.pem"],
+         "SESAME_LDAP_CA_FILE: /nonexistent/ca.pem cannot be read"),
+        (["SESAME_LDAP_URL": "ldaps://dc", "SESAME_LDAP_BIND_DN": "svc", "SESAME_LDAP_BIND_PASSWORD": "p", "SESAME_LDAP_BASE_DN": "dc=x", "SESAME_LDAP_SYNC_MINUTES": "hourly"],
+         "SESAME_LDAP_SYNC_MINUTES: \"hourly\" is not a number of minutes (0 = never, up to 10080)"),
     ])
     func refusedSettingsNameTheVariable(_ environment: [String: String], _ message: String) {
         do {
@@ -63,11 +70,16 @@ import Testing
             "SESAME_ENV": "production", "SESAME_SMS_PROVIDER": "twilio", "SESAME_TWILIO_ACCOUNT_SID": "AC1",
             "SESAME_TWILIO_AUTH_TOKEN": "t", "SESAME_TWILIO_FROM": "+15550001111", "SESAME_SMTP_URL": "smtps://mail:465",
             "SESAME_MAIL_FROM": "Contoso IT <it@contoso.com>", "SESAME_PUBLIC_URL": "https://sspr.contoso.com", "SESAME_LDAP_URL": "ldaps://dc", "SESAME_LDAP_KIND": "ad",
+            "SESAME_LDAP_BIND_DN": "sesame@contoso.com", "SESAME_LDAP_BIND_PASSWORD": "p", "SESAME_LDAP_BASE_DN": "DC=contoso,DC=com",
+            "SESAME_LDAP_MOBILE_ATTRIBUTE": "otherMobile",
         ]))
         #expect(configuration.mode == .production)
         #expect(configuration.delivery.smtp?.security == .implicit)
         #expect(configuration.delivery.smtp?.from.name == "Contoso IT")
-        #expect(configuration.directory?.loginAttribute == "userPrincipalName")
+        #expect(configuration.directory?.settings.loginAttribute == "userPrincipalName")
+        #expect(configuration.directory?.settings.userFilter == "(&(objectCategory=person)(objectClass=user))")
+        #expect(configuration.directory?.settings.attributes.mobile == "otherMobile")
+        #expect(configuration.directory?.syncMinutes == 0)
     }
 
     @Test func fileErrorsNameTheLine() {

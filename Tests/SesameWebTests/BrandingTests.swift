@@ -22,7 +22,7 @@ import Testing
         try await PolicyService(store: store, clock: SystemClock()).set(.organisationName, to: "Contoso", actor: "test")
         let dependencies = WebDependencies(
             store: store, hasher: fastHasher, secret: .generate(using: SystemRandomSource()), clock: SystemClock(), random: SystemRandomSource(),
-            outbox: DeliveryQueue(store: store, sender: ConsoleOutbox { _ in }, secret: .generate(using: SystemRandomSource())), components: ComponentStatus(delivery: "", directory: ""), secureCookies: false, logo: logo)
+            outbox: DeliveryQueue(store: store, sender: ConsoleOutbox { _ in }, secret: .generate(using: SystemRandomSource())), components: ComponentStatus(delivery: ""), secureCookies: false, logo: logo)
         let application = Application(router: try await buildRouter(dependencies: dependencies), logger: Logger(label: "test"))
         try await application.test(.router) { client in
             for path in ["/signin", "/reset", "/nothing-here"] {

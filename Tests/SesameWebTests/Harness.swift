@@ -41,7 +41,11 @@ struct Harness {
     /// - Parameters:
     ///   - phone: where SMS and calls go; the console outbox (which the tests read) by default.
     ///   - email: where email goes; the console outbox by default.
-    init(logger: Logger = Logger(label: "test"), phone: (any MessageSender)? = nil, email: (any MessageSender)? = nil) async throws {
+    ///   - directory: where directory users' passwords live.
+    init(
+        logger: Logger = Logger(label: "test"), phone: (any MessageSender)? = nil, email: (any MessageSender)? = nil,
+        directory: (any Directory)? = nil
+    ) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         store = try await Self.makeStore(in: folder)
@@ -52,8 +56,8 @@ struct Harness {
         let dependencies = WebDependencies(
             store: store, hasher: fastHasher, secret: secret, clock: clock,
             random: SystemRandomSource(), outbox: queue,
-            components: ComponentStatus(delivery: "development console outbox", directory: "not configured"), secureCookies: false,
-            captchaBits: Harness.captchaBits)
+            components: ComponentStatus(delivery: "development console outbox"), secureCookies: false,
+            captchaBits: Harness.captchaBits, directory: directory)
         application = Application(router: try await buildRouter(dependencies: dependencies), logger: logger)
     }
 

@@ -26,7 +26,7 @@ import Testing
                 dependencies: WebDependencies(
                     store: store, hasher: fastHasher, secret: .generate(using: SystemRandomSource()), clock: SystemClock(),
                     random: SystemRandomSource(), outbox: DeliveryQueue(store: store, sender: ConsoleOutbox { _ in }, secret: .generate(using: SystemRandomSource())),
-                    components: ComponentStatus(delivery: "development console outbox", directory: "not configured"), secureCookies: false),
+                    components: ComponentStatus(delivery: "development console outbox"), secureCookies: false),
                 logger: .init(label: "test"))
         }
     }
@@ -45,7 +45,7 @@ import Testing
             try await client.execute(uri: "/health/ready", method: .get) { response in
                 #expect(response.status == .ok)
                 let body = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: String]
-                #expect(body == ["status": "ready", "store": "ok", "delivery": "development console outbox", "directory": "not configured"])
+                #expect(body == ["status": "ready", "store": "ok", "delivery": "development console outbox", "directory": "not configured: no directory is configured (SESAME_LDAP_URL)"])
             }
         }
     }
@@ -82,7 +82,7 @@ import Testing
         let dependencies = WebDependencies(
             store: store, hasher: fastHasher, secret: .generate(using: SystemRandomSource()), clock: SystemClock(),
             random: SystemRandomSource(), outbox: DeliveryQueue(store: store, sender: ConsoleOutbox { _ in }, secret: .generate(using: SystemRandomSource())),
-            components: ComponentStatus(delivery: "development console outbox", directory: "not configured"), secureCookies: false)
+            components: ComponentStatus(delivery: "development console outbox"), secureCookies: false)
         let application = Application(router: try await buildRouter(dependencies: dependencies), logger: Logger(label: "test"))
         try await application.test(.router) { client in
             let ready = { try await client.execute(uri: "/health/ready", method: .get).status }

@@ -138,5 +138,22 @@ extension Catalogue {
         "detail.disabledForOrganisation": "Password reset has been disabled entirely for this organisation. Enable password reset in the policy to resolve this",
         "detail.succeeded": "User successfully reset password",
         "detail.unlocked": "User successfully unlocked account",
+        // Directory (writeback)
+        "directory.adminActionRequired": "Your account's entry in the directory needs your administrator's attention before its password can be changed here. Contact your administrator with the support code.",
+        "directory.incorrectPassword": "Your current password is incorrect.",
+        "directory.accountLocked": "Your account is locked in the directory. Reset your password or unlock your account to use it again.",
+        "directory.accountDisabled": "Your account is disabled in the directory. Only your administrator can enable it again.",
+        "directory.passwordTooShort": "The directory refused this password: it is too short for its policy. Choose a longer one.",
+        "directory.passwordInHistory": "The directory refused this password: you have used it recently. Choose one you have not used before.",
+        "directory.passwordTooYoung": "The directory refused the change: your password was changed too recently. Try again later, or reset it.",
+        "directory.passwordPolicy": "The directory refused this password: it does not meet its policy (length, complexity or history). Choose another one.",
+        "directory.changeNotAllowed": "The directory does not allow you to change your own password. Contact your administrator.",
+        "directory.unavailable": "We could not reach your organisation's directory, so your password was not changed. Try again in a few minutes.",
+        "directory.problem.notSet": "no directory is configured (SESAME_LDAP_URL)",
+        "directory.problem.cannotConnect": "cannot connect to the directory",
+        "directory.problem.tlsFailure": "the directory's TLS certificate was refused, or TLS failed",
+        "directory.problem.bindRefused": "the service account's bind was refused (SESAME_LDAP_BIND_DN, SESAME_LDAP_BIND_PASSWORD)",
+        "directory.problem.baseNotFound": "the service account cannot read the base DN (SESAME_LDAP_BASE_DN)",
+        "directory.unknown": "The directory refused the change. Contact your administrator with the support code.",
     ]
 }

@@ -138,5 +138,22 @@ extension Catalogue {
         "detail.disabledForOrganisation": "La réinitialisation du mot de passe est entièrement désactivée pour cette organisation. Activez-la dans la stratégie pour résoudre ce problème",
         "detail.succeeded": "L’utilisateur a réinitialisé son mot de passe",
         "detail.unlocked": "L’utilisateur a déverrouillé son compte",
+        // Annuaire (réécriture)
+        "directory.adminActionRequired": "L’entrée de votre compte dans l’annuaire demande l’intervention de votre administrateur avant que son mot de passe puisse être changé ici. Contactez votre administrateur en lui donnant le code d’assistance.",
+        "directory.incorrectPassword": "Votre mot de passe actuel est incorrect.",
+        "directory.accountLocked": "Votre compte est verrouillé dans l’annuaire. Réinitialisez votre mot de passe ou déverrouillez votre compte pour l’utiliser à nouveau.",
+        "directory.accountDisabled": "Votre compte est désactivé dans l’annuaire. Seul votre administrateur peut le réactiver.",
+        "directory.passwordTooShort": "L’annuaire a refusé ce mot de passe : il est trop court pour sa stratégie. Choisissez-en un plus long.",
+        "directory.passwordInHistory": "L’annuaire a refusé ce mot de passe : vous l’avez utilisé récemment. Choisissez-en un que vous n’avez jamais utilisé.",
+        "directory.passwordTooYoung": "L’annuaire a refusé le changement : votre mot de passe a été changé trop récemment. Réessayez plus tard ou réinitialisez-le.",
+        "directory.passwordPolicy": "L’annuaire a refusé ce mot de passe : il ne respecte pas sa stratégie (longueur, complexité ou historique). Choisissez-en un autre.",
+        "directory.changeNotAllowed": "L’annuaire ne vous permet pas de changer vous-même votre mot de passe. Contactez votre administrateur.",
+        "directory.unavailable": "Impossible de joindre l’annuaire de votre organisation : votre mot de passe n’a pas été changé. Réessayez dans quelques minutes.",
+        "directory.problem.notSet": "aucun annuaire n’est configuré (SESAME_LDAP_URL)",
+        "directory.problem.cannotConnect": "connexion à l’annuaire impossible",
+        "directory.problem.tlsFailure": "le certificat TLS de l’annuaire a été refusé, ou TLS a échoué",
+        "directory.problem.bindRefused": "l’annuaire a refusé la connexion du compte de service (SESAME_LDAP_BIND_DN, SESAME_LDAP_BIND_PASSWORD)",
+        "directory.problem.baseNotFound": "le compte de service ne peut pas lire le DN de base (SESAME_LDAP_BASE_DN)",
+        "directory.unknown": "L’annuaire a refusé le changement. Contactez votre administrateur en lui donnant le code d’assistance.",
     ]
 }

@@ -63,6 +63,11 @@ public struct Policy: Sendable, Hashable, Codable {
         return predefined.map(SecurityQuestion.predefined) + customQuestions.map(SecurityQuestion.custom)
     }
 
+    /// Whether directory users' passwords are written back: the knob when set, else whether a directory is configured.
+    public func writesBack(directoryConfigured: Bool) -> Bool {
+        directoryConfigured && (writeback ?? true)
+    }
+
     /// Whether a phone number's country is allowed.
     public func allows(_ phone: PhoneNumber) -> Bool {
         allowedCountryCodes?.contains(phone.callingCode) ?? true

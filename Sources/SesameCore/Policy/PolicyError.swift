@@ -13,3 +13,18 @@ public struct PolicyError: Error, Sendable, Hashable, CustomStringConvertible {
     /// English, naming the key: "questionsToReset: must be a whole number from 3 to 5 (got 7)".
     public var description: String { message.description }
 }
+
+/// Every value refused by one save, so that a form can show each next to its field.
+public struct PolicyErrors: Error, Sendable, Hashable, CustomStringConvertible {
+    public let errors: [PolicyError]
+
+    public init(errors: [PolicyError]) {
+        self.errors = errors
+    }
+
+    public func error(for key: PolicyKey) -> PolicyError? {
+        errors.first { $0.key == key }
+    }
+
+    public var description: String { errors.map(\.description).joined(separator: "; ") }
+}

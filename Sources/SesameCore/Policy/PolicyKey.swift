@@ -167,6 +167,30 @@ extension Policy {
         return policy
     }
 
+    /// Sets several knobs at once (the admin page's Save, the API's update): every refused value is reported, and
+    /// nothing changes unless all are accepted and the whole policy is valid.
+    public func updating(_ values: [PolicyKey: String]) throws(PolicyErrors) -> Policy {
+        var policy = self
+        var errors: [PolicyError] = []
+        for key in PolicyKey.allCases {
+            guard let value = values[key] else { continue }
+            do {
+                try key.apply(value, to: &policy)
+            } catch {
+                errors.append(error)
+            }
+        }
+        // Spec §3.1: a group left empty when access is restricted becomes the default group.
+        if policy.enabled == .selected, policy.group.isEmpty { policy.group = Policy.defaultGroup }
+        guard errors.isEmpty else { throw PolicyErrors(errors: errors) }
+        do {
+            try policy.validate()
+        } catch {
+            throw PolicyErrors(errors: [error])
+        }
+        return policy
+    }
+
     /// Every knob and its value, in contract order.
     public var keyValues: [(key: PolicyKey, value: String)] {
         PolicyKey.allCases.map { ($0, $0.value(in: self)) }

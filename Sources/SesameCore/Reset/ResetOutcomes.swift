@@ -8,6 +8,8 @@ public enum ResetStart: Sendable, Hashable {
     case cannotVerify
     /// "Please contact your admin": the password lives in a directory Sesame may not write to.
     case managedElsewhere
+    /// The directory that keeps the password cannot be reached now (spec §8 step 1).
+    case directoryUnavailable
     /// Too many attempts: "Please use another option…" with the real numbers.
     case blocked
     /// Too many reset starts from this address.
@@ -46,6 +48,8 @@ public enum GateStep: Sendable, Hashable {
 /// How choosing the new password ended.
 public enum PasswordStep: Sendable, Hashable {
     case rejected([PasswordRejection])
+    /// The directory refused; when ``WritebackError/isPasswordRefusal``, the user may choose another password.
+    case refusedByDirectory(WritebackError)
     case done
     case expired
 }

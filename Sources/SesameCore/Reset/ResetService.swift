@@ -7,17 +7,21 @@ public struct ResetService: Sendable {
     private let store: any Store
     private let codes: CodeService
     private let hasher: any PasswordHasher
+    private let passwords: AccountPasswords
+    private let directory: (any Directory)?
     private let outbox: any Outbox
     private let clock: any WallClock
     private let random: any RandomSource
 
     public init(
         store: any Store, secret: ServerSecret, hasher: any PasswordHasher, outbox: any Outbox, clock: any WallClock,
-        random: any RandomSource
+        random: any RandomSource, directory: (any Directory)? = nil
     ) {
         self.store = store
         self.codes = CodeService(store: store, secret: secret, clock: clock, random: random)
         self.hasher = hasher
+        self.passwords = AccountPasswords(hasher: hasher, directory: directory, clock: clock)
+        self.directory = directory
         self.outbox = outbox
         self.clock = clock
         self.random = random
@@ -54,9 +58,16 @@ public struct ResetService: Sendable {
             try await record(typed, role: user.reportRole, detail: .insufficientMethods, requestID: requestID)
             return .cannotVerify
         }
-        if user.source == .directory, policy.writeback != true {
-            try await record(typed, role: user.reportRole, detail: .managedInDirectory, requestID: requestID)
-            return .managedElsewhere
+        if user.source == .directory {
+            guard policy.writesBack(directoryConfigured: directory != nil), let directory else {
+                try await record(typed, role: user.reportRole, detail: .managedInDirectory, requestID: requestID)
+                return .managedElsewhere
+            }
+            // Spec §8 step 1: the directory must be reachable before the user spends time on the gates.
+            guard await directory.status().isConfigured else {
+                try await record(typed, role: user.reportRole, detail: .directoryUnreachable, requestID: requestID)
+                return .directoryUnavailable
+            }
         }
         if try await store.throttleState(ThrottleKey(.identityProof, user.id.uuidString))?.isBlocked(at: now) == true {
             return .blocked
@@ -215,7 +226,8 @@ public struct ResetService: Sendable {
     }
 
     /// Sets the new password once every gate is passed. A reset may reuse the current password (spec §2.5), always
-    /// unlocks, and clears the user's throttles.
+    /// unlocks, and clears the user's throttles. A directory user's password must pass Sesame's policy and then the
+    /// directory's, and the reset is done only once the directory confirmed it.
     public func setPassword(_ password: String, in flow: ResetFlow, requestID: String? = nil) async throws -> PasswordStep {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         guard try await isVerified(flow) else { return .rejected([]) }
@@ -223,8 +235,11 @@ public struct ResetService: Sendable {
         let engine = PasswordPolicyEngine(policy: policy)
         let rejections = engine.check(password, context: PasswordContext(givenName: user.givenName, surname: user.surname, organisationName: policy.organisationName))
         guard rejections.isEmpty else { return .rejected(rejections) }
-        user.passwordHash = try await hasher.hash(password)
-        user.passwordChangedAt = clock.now
+        do {
+            try await passwords.reset(&user, to: password)
+        } catch let error as WritebackError {
+            return try await refused(error, flow: flow, user: user, activity: .selfServiceResetPassword, requestID: requestID)
+        }
         try await complete(flow, user: user, activity: .selfServiceResetPassword, detail: .succeeded, requestID: requestID)
         await notify(after: user, policy: policy)
         return .done
@@ -255,16 +270,40 @@ public struct ResetService: Sendable {
     /// Whether the verified user may choose "unlock only" (spec §2.4): the account is locked and the policy allows it.
     public func canUnlockOnly(_ flow: ResetFlow) async throws -> Bool {
         let (user, policy) = try await context(of: flow)
-        return policy.allowUnlock && user.lockout.isLocked(at: clock.now)
+        guard policy.allowUnlock else { return false }
+        return await passwords.isLocked(user)
     }
 
     /// Unlocks without changing the password ("Unlock user account (self-service)").
     public func unlock(_ flow: ResetFlow, requestID: String? = nil) async throws -> PasswordStep {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         guard try await isVerified(flow), try await canUnlockOnly(flow) else { return .rejected([]) }
-        let (user, _) = try await context(of: flow)
+        var (user, _) = try await context(of: flow)
+        do {
+            try await passwords.unlock(&user)
+        } catch {
+            return try await refused(error, flow: flow, user: user, activity: .selfServiceUnlock, requestID: requestID)
+        }
         try await complete(flow, user: user, activity: .selfServiceUnlock, detail: .unlocked, requestID: requestID)
         return .done
+    }
+
+    /// The directory refused: audited with its writeback error name. A password its policy refused may be retried;
+    /// anything else ends the flow and is recorded in the reset activity report.
+    private func refused(
+        _ error: WritebackError, flow: ResetFlow, user: User, activity: AuditActivity, requestID: String?
+    ) async throws -> PasswordStep {
+        try await store.appendAudit(AuditEvent(
+            at: clock.now, activity: activity, actor: user.userID, target: user.userID, status: .failure,
+            failureReason: error.eventName, requestID: requestID))
+        if !error.isPasswordRefusal {
+            if case .unavailable = error {
+                try await record(flow, user: user, detail: .directoryUnreachable, requestID: requestID)
+            } else {
+                try await record(flow, user: user, detail: .directoryFailed, requestID: requestID)
+            }
+        }
+        return .refusedByDirectory(error)
     }
 
     /// A successful ending: the account is unlocked, the user's throttles forgotten (spec §4.2), and it is audited.

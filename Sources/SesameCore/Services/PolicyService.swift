@@ -16,15 +16,28 @@ public struct PolicyService: Sendable {
     /// Sets one knob. A refused value throws ``PolicyError`` and changes nothing.
     @discardableResult
     public func set(_ key: PolicyKey, to value: String, actor: String) async throws -> Policy {
+        do {
+            return try await update([key: value], actor: actor)
+        } catch let refused as PolicyErrors {
+            throw refused.errors[0]
+        }
+    }
+
+    /// Sets several knobs in one save; each changed knob is audited with its old and new values. Refused values
+    /// throw ``PolicyErrors`` and change nothing; a save that raced another throws ``StoreError/conflict(_:)``.
+    @discardableResult
+    public func update(_ values: [PolicyKey: String], actor: String) async throws -> Policy {
         let current = try await current()
-        let updated = try current.policy.setting(key, to: value)
+        let updated = try current.policy.updating(values)
         guard updated != current.policy else { return updated }
         _ = try await store.savePolicy(updated, expectedVersion: current.version)
-        let detail = LocalizedText("audit.policyChange", [
-            "key": key.rawValue, "old": key.value(in: current.policy), "new": key.value(in: updated),
-        ])
-        try await store.appendAudit(AuditEvent(
-            at: clock.now, activity: .policyChange, actor: actor, target: key.rawValue, detail: detail.description))
+        for key in PolicyKey.allCases where key.value(in: current.policy) != key.value(in: updated) {
+            let detail = LocalizedText("audit.policyChange", [
+                "key": key.rawValue, "old": key.value(in: current.policy), "new": key.value(in: updated),
+            ])
+            try await store.appendAudit(AuditEvent(
+                at: clock.now, activity: .policyChange, actor: actor, target: key.rawValue, detail: detail.description))
+        }
         return updated
     }
 }

@@ -6,14 +6,18 @@ public struct UserAdministration: Sendable {
     private let hasher: any PasswordHasher
     private let clock: any WallClock
     private let outbox: any Outbox
+    private let passwords: AccountPasswords
 
-    /// - Parameter outbox: where notices of changed contact data go (a command-line change is queued in the store,
-    ///   and the running server sends it).
-    public init(store: any Store, hasher: any PasswordHasher, clock: any WallClock, outbox: any Outbox) {
+    /// - Parameters:
+    ///   - outbox: where notices of changed contact data go (a command-line change is queued in the store, and the
+    ///     running server sends it).
+    ///   - directory: where directory users' passwords are reset and their accounts unlocked.
+    public init(store: any Store, hasher: any PasswordHasher, clock: any WallClock, outbox: any Outbox, directory: (any Directory)? = nil) {
         self.store = store
         self.hasher = hasher
         self.clock = clock
         self.outbox = outbox
+        self.passwords = AccountPasswords(hasher: hasher, directory: directory, clock: clock)
     }
 
     /// Creates a local user. The password, when given, must pass the password policy.
@@ -47,9 +51,7 @@ public struct UserAdministration: Sendable {
         try draft.apply(to: &user, policy: policy)
         if let password = draft.password {
             try checkPassword(password, for: user, policy: policy)
-            user.passwordHash = try await hasher.hash(password)
-            user.passwordChangedAt = clock.now
-            user.lockout.clear()
+            try await passwords.reset(&user, to: password)
         }
         try await store.updateUser(user)
         try await audit(.userUpdated, actor: actor, target: user.userID)
@@ -61,29 +63,36 @@ public struct UserAdministration: Sendable {
         return user
     }
 
-    /// Sets a new password for a user ("Reset password (by admin)"). A reset also unlocks and clears throttles.
+    /// Sets a new password for a user ("Reset password (by admin)"), in the directory for a directory user. A reset
+    /// also unlocks and clears throttles. Refusals are audited and thrown: ``ValidationError`` for Sesame's policy,
+    /// ``WritebackError`` for the directory's.
     public func resetPassword(userID: String, to password: String, actor: String) async throws {
         let policy = try await currentPolicy()
         var user = try await existing(userID)
-        guard user.source == .local else { throw AdministrationError.directoryUser(user.userID) }
         do {
             try checkPassword(password, for: user, policy: policy)
-        } catch {
+            try await passwords.reset(&user, to: password)
+        } catch let error as ValidationError {
             try await audit(.adminResetPassword, actor: actor, target: user.userID, status: .failure, reason: error.message.key)
             throw error
+        } catch let error as WritebackError {
+            try await audit(.adminResetPassword, actor: actor, target: user.userID, status: .failure, reason: error.eventName)
+            throw error
         }
-        user.passwordHash = try await hasher.hash(password)
-        user.passwordChangedAt = clock.now
-        user.lockout.clear()
         try await store.updateUser(user)
         try await store.clearThrottles(subject: user.id.uuidString, kinds: ThrottleKind.perUser)
         try await audit(.adminResetPassword, actor: actor, target: user.userID)
     }
 
-    /// Clears a user's sign-in lockout ("Unlock user account (by admin)").
+    /// Clears a user's sign-in lockout, and the directory's ("Unlock user account (by admin)").
     public func unlock(userID: String, actor: String) async throws {
         var user = try await existing(userID)
-        user.lockout.clear()
+        do {
+            try await passwords.unlock(&user)
+        } catch {
+            try await audit(.adminUnlock, actor: actor, target: user.userID, status: .failure, reason: error.eventName)
+            throw error
+        }
         try await store.updateUser(user)
         try await audit(.adminUnlock, actor: actor, target: user.userID)
     }
@@ -116,12 +125,10 @@ public struct UserAdministration: Sendable {
 
 public enum AdministrationError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownUser(String)
-    case directoryUser(String)
 
     public var description: String {
         switch self {
         case .unknownUser(let id): "no user with user ID \(id)"
-        case .directoryUser(let id): "\(id) is a directory user: their password is reset in the directory"
         }
     }
 }

@@ -9,6 +9,7 @@ import SesameCore
 struct HealthController<Context: RequestContext> {
     let store: any Store
     let components: ComponentStatus
+    let directory: DirectoryMonitor
 
     var endpoints: RouteCollection<Context> {
         RouteCollection(context: Context.self)
@@ -23,26 +24,25 @@ struct HealthController<Context: RequestContext> {
     @Sendable func ready(_ request: Request, context: Context) async throws -> EditedResponse<HealthReport> {
         do {
             try await store.ping()
-            return EditedResponse(status: .ok, response: report(status: "ready", store: "ok"))
+            return EditedResponse(status: .ok, response: await report(status: "ready", store: "ok"))
         } catch {
             context.logger.error("readiness: store unreachable", metadata: ["error": "\(error)"])
-            return EditedResponse(status: .serviceUnavailable, response: report(status: "unavailable", store: "unreachable"))
+            return EditedResponse(status: .serviceUnavailable, response: await report(status: "unavailable", store: "unreachable"))
         }
     }
 
-    private func report(status: String, store: String) -> HealthReport {
-        HealthReport(status: status, store: store, delivery: components.delivery, directory: components.directory)
+    /// The directory is reported, never a reason to be unready: local users can still reset without it.
+    private func report(status: String, store: String) async -> HealthReport {
+        HealthReport(status: status, store: store, delivery: components.delivery, directory: await directory.status().description)
     }
 }
 
-/// How the parts outside the store stand, as readiness reports them.
+/// How delivery is set up, as readiness reports it (the directory's status is checked live).
 public struct ComponentStatus: Sendable {
     public var delivery: String
-    public var directory: String
 
-    public init(delivery: String, directory: String) {
+    public init(delivery: String) {
         self.delivery = delivery
-        self.directory = directory
     }
 }
 

@@ -32,6 +32,7 @@ struct AccountController {
             "userID": user.userID,
             "registered": user.registration.isRegistered,
             "expiryNotice": notice,
+            "isAdministrator": user.isPrivileged,
         ], context: context)
     }
 

@@ -42,13 +42,20 @@ struct Pages: Sendable {
         WebCatalogue.render(message, in: context.language)
     }
 
+    var passwords: AccountPasswords {
+        AccountPasswords(hasher: dependencies.hasher, directory: dependencies.directory, clock: clock)
+    }
+
     func codes() -> CodeService {
         CodeService(store: store, secret: dependencies.secret, clock: clock, random: dependencies.random)
     }
 
-    func audit(_ activity: AuditActivity, user: User, status: AuditStatus = .success, context: WebContext) async throws {
+    func audit(
+        _ activity: AuditActivity, user: User, status: AuditStatus = .success, failureReason: String? = nil, context: WebContext
+    ) async throws {
         try await store.appendAudit(AuditEvent(
-            at: clock.now, activity: activity, actor: user.userID, target: user.userID, status: status, requestID: context.requestID))
+            at: clock.now, activity: activity, actor: user.userID, target: user.userID, status: status,
+            failureReason: failureReason, requestID: context.requestID))
     }
 }
 

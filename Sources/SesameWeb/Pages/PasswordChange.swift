@@ -6,26 +6,40 @@ import SesameCore
 struct PasswordChange {
     let pages: Pages
 
-    /// Changes `user`'s password from the posted form, or returns the messages to show.
+    /// Changes `user`'s password from the posted form, or returns the messages to show. A directory user's change is
+    /// written to the directory, whose policy has the last word; its refusals are audited under the names of the
+    /// writeback event log.
     func apply(_ form: FormData, to user: User, context: WebContext) async throws -> [String] {
-        let hasher = pages.dependencies.hasher
+        let current = form["current"] ?? ""
         let new = form["new"] ?? ""
-        guard await hasher.verify(form["current"] ?? "", against: user.passwordHash ?? pages.dummyHash), user.passwordHash != nil else {
-            try await pages.audit(.changePassword, user: user, status: .failure, context: context)
-            return [pages.text("change.wrongCurrent", context)]
+        var checked = user
+        switch await pages.passwords.check(current, of: &checked, dummyHash: pages.dummyHash) {
+        case .right: break
+        case .wrong: return try await refused(.incorrectPassword, user: user, context: context)
+        case .refused(let error): return try await refused(error, user: user, context: context)
         }
         guard new == form["confirm"] else { return [pages.text("change.mismatch", context)] }
         let policy = try await pages.policy()
         let engine = PasswordPolicyEngine(policy: policy)
+        // Local users may not reuse their password (spec §2.5); for directory users the directory's history decides.
         let rejections = await engine.checkChange(
             new, context: PasswordContext(givenName: user.givenName, surname: user.surname, organisationName: policy.organisationName),
-            currentHash: user.passwordHash, hasher: hasher)
+            currentHash: user.passwordHash, hasher: pages.dependencies.hasher)
         guard rejections.isEmpty else { return rejections.map { pages.text($0.message(rules: engine.rules), context) } }
         var changed = user
-        changed.passwordHash = try await hasher.hash(new)
-        changed.passwordChangedAt = pages.clock.now
+        do {
+            try await pages.passwords.change(&changed, from: current, to: new, dummyHash: pages.dummyHash)
+        } catch let error as WritebackError {
+            return try await refused(error, user: user, context: context)
+        }
         try await pages.store.updateUser(changed)
         try await pages.audit(.changePassword, user: changed, context: context)
         return []
+    }
+
+    private func refused(_ error: WritebackError, user: User, context: WebContext) async throws -> [String] {
+        let reason = user.source == .directory ? error.eventName : nil
+        try await pages.audit(.changePassword, user: user, status: .failure, failureReason: reason, context: context)
+        return [pages.text(error.message, context)]
     }
 }

@@ -27,7 +27,7 @@ struct ResetController {
         let dependencies = pages.dependencies
         return ResetService(
             store: dependencies.store, secret: dependencies.secret, hasher: dependencies.hasher, outbox: dependencies.outbox,
-            clock: dependencies.clock, random: dependencies.random)
+            clock: dependencies.clock, random: dependencies.random, directory: dependencies.directory)
     }
 
     private var captcha: Captcha {
@@ -74,6 +74,8 @@ struct ResetController {
         case .notEnabled: return try await ending("reset.notEnabled", context, contact: true)
         case .cannotVerify: return try await ending("reset.cannotVerify", context, contact: true)
         case .managedElsewhere: return try await ending("reset.managed", context, contact: true)
+        case .directoryUnavailable:
+            return try await ending("reset.writeback", context, contact: true, text: pages.text(WritebackError.unavailable(reason: "").message, context))
         case .blocked: return try await ending("reset.blocked", context, contact: true, status: .tooManyRequests)
         case .tooManyStarts: return try await ending("reset.tooMany", context, contact: false, status: .tooManyRequests)
         }
@@ -241,6 +243,11 @@ struct ResetController {
             case .rejected(let reasons):
                 let rules = PasswordRules.default
                 return try await passwordPage(context, errors: reasons.map { pages.text($0.message(rules: rules), context) })
+            case .refusedByDirectory(let error) where error.isPasswordRefusal:
+                return try await passwordPage(context, errors: [pages.text(error.message, context)])
+            case .refusedByDirectory(let error):
+                context.session?.update { $0.reset = nil }
+                return try await ending("reset.writeback", context, contact: true, text: pages.text(error.message, context), status: .badGateway)
             case .expired:
                 context.session?.update { $0.reset = nil }
                 return try await ending("reset.expired", context, contact: false)
@@ -250,9 +257,16 @@ struct ResetController {
 
     @Sendable func unlock(_ request: Request, context: WebContext) async throws -> Response {
         try await withFlow(context) { flow in
-            guard try await service.unlock(flow, requestID: context.requestID) == .done else { return PageRenderer.redirect(to: "/reset/password?choose=password") }
-            context.session?.update { $0.reset = nil }
-            return try await ending("reset.unlocked", context, contact: false, signIn: true)
+            switch try await service.unlock(flow, requestID: context.requestID) {
+            case .done:
+                context.session?.update { $0.reset = nil }
+                return try await ending("reset.unlocked", context, contact: false, signIn: true)
+            case .refusedByDirectory(let error):
+                context.session?.update { $0.reset = nil }
+                return try await ending("reset.writeback", context, contact: true, text: pages.text(error.message, context), status: .badGateway)
+            case .rejected, .expired:
+                return PageRenderer.redirect(to: "/reset/password?choose=password")
+            }
         }
     }
 
@@ -283,13 +297,14 @@ struct ResetController {
         return try await ending("reset.contacted", context, contact: false)
     }
 
-    /// A final page: a title, what happened, the support code, and the way on (the helpdesk link when configured).
+    /// A final page: a title, what happened (`key`'s text unless `text` says it), the support code, and the way on
+    /// (the helpdesk link when configured).
     private func ending(
-        _ key: String, _ context: WebContext, contact: Bool, signIn: Bool = false, status: HTTPResponse.Status = .ok
+        _ key: String, _ context: WebContext, contact: Bool, signIn: Bool = false, text: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let helpdesk = try await pages.policy().helpdeskLink
         return try await pages.render("reset-message", titleKey: "\(key).title", values: [
-            "heading": pages.text("\(key).title", context), "text": pages.text("\(key).text", context),
+            "heading": pages.text("\(key).title", context), "text": text ?? pages.text("\(key).text", context),
             "contact": contact ? (helpdesk?.href ?? "/reset/contact") : false, "external": helpdesk.map { if case .url = $0 { true } else { false } } ?? false,
             "signIn": signIn,
         ], context: context, status: status)

@@ -37,19 +37,19 @@ struct SignInController {
             let minutes = Int((user.lockout.lockedUntil!.timeIntervalSince(now) / 60).rounded(.up))
             return try await form(context, userID: userID, error: pages.text("signin.locked", ["minutes": String(minutes)], context), status: .forbidden)
         }
-        guard user.source == .local else {
-            return try await form(context, userID: userID, error: pages.text("signin.directory", context), status: .unauthorized)
-        }
-        // A user without a password verifies against the dummy hash too, so every refusal costs one hash.
-        let right = await pages.dependencies.hasher.verify(password, against: user.passwordHash ?? pages.dummyHash)
-        guard right, let hash = user.passwordHash else {
+        switch await pages.passwords.check(password, of: &user, dummyHash: pages.dummyHash) {
+        case .right:
+            user.lockout.clear()
+            try await pages.store.updateUser(user)
+        case .wrong:
             user.lockout.recordFailure(fingerprint: fingerprint(password, user: user), at: now)
             try await pages.store.updateUser(user)
             return try await form(context, userID: userID, error: pages.text("signin.failed", context), status: .unauthorized)
+        case .refused(let error):
+            // The directory's own lockout, a disabled entry, or a directory that cannot be reached.
+            let status: HTTPResponse.Status = if case .unavailable = error { .serviceUnavailable } else { .forbidden }
+            return try await form(context, userID: userID, error: pages.text(error.message, context), status: status)
         }
-        user.lockout.clear()
-        if pages.dependencies.hasher.needsRehash(hash) { user.passwordHash = try await pages.dependencies.hasher.hash(password) }
-        try await pages.store.updateUser(user)
         let policy = try await pages.policy()
         let expired = policy.passwordExpiry(of: user, now: now).expired
         context.session?.rotate(newKey: SessionMiddleware.token(pages.dependencies.random), csrfToken: SessionMiddleware.token(pages.dependencies.random))

@@ -5,6 +5,7 @@ import Logging
 import SesameCore
 import SesameDelivery
 import SesameWeb
+import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,6 +34,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("ldap-user-filter")) var ldapUserFilter: String?
     @Option(name: .customLong("ldap-kind")) var ldapKind: String?
     @Option(name: .customLong("ldap-login-attribute")) var ldapLoginAttribute: String?
+    @Option(name: .customLong("ldap-ca-file")) var ldapCAFile: String?
+    @Option(name: .customLong("ldap-mail-attribute")) var ldapMailAttribute: String?
+    @Option(name: .customLong("ldap-mobile-attribute")) var ldapMobileAttribute: String?
+    @Option(name: .customLong("ldap-phone-attribute")) var ldapPhoneAttribute: String?
+    @Option(name: .customLong("ldap-sync-minutes")) var ldapSyncMinutes: String?
     @Option(name: .customLong("env"), help: "development or production") var mode: String?
     @Flag(help: "Seed a demo organisation and print its users' sign-in details.") var demo = false
 
@@ -44,7 +50,9 @@ struct ServeCommand: AsyncParsableCommand {
             (.twilioAuthToken, twilioAuthToken), (.twilioFrom, twilioFrom), (.twilioBaseURL, twilioBaseURL),
             (.ldapURL, ldapURL), (.ldapBindDN, ldapBindDN), (.ldapBindPassword, ldapBindPassword),
             (.ldapBaseDN, ldapBaseDN), (.ldapUserFilter, ldapUserFilter), (.ldapKind, ldapKind),
-            (.ldapLoginAttribute, ldapLoginAttribute), (.environment, mode),
+            (.ldapLoginAttribute, ldapLoginAttribute), (.ldapCAFile, ldapCAFile), (.ldapMailAttribute, ldapMailAttribute),
+            (.ldapMobileAttribute, ldapMobileAttribute), (.ldapPhoneAttribute, ldapPhoneAttribute), (.ldapSyncMinutes, ldapSyncMinutes),
+            (.environment, mode),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }
@@ -67,16 +75,21 @@ struct ServeCommand: AsyncParsableCommand {
             dependencies: WebDependencies(
                 store: context.store, hasher: context.hasher, secret: context.secret, clock: context.clock,
                 random: context.random, outbox: outbox,
-                components: ComponentStatus(
-                    delivery: configuration.deliveryStatus,
-                    directory: configuration.directory == nil ? "not configured" : "configured (writeback arrives in a later release)"),
+                components: ComponentStatus(delivery: configuration.deliveryStatus),
                 secureCookies: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false,
-                logo: context.logo, trustedProxies: configuration.trustedProxies),
+                logo: context.logo, trustedProxies: configuration.trustedProxies, directory: context.directory),
             logger: logger,
-            services: [DeliveryWorker(queue: outbox)],
+            services: [DeliveryWorker(queue: outbox)] + scheduledSync(context, outbox: outbox, logger: logger),
             onServerRunning: { port in
                 logger.info("Sesame is listening", metadata: ["address": "http://\(configuration.host):\(port)"])
             })
         try await app.runService()
+    }
+
+    /// The directory sync on its schedule, when a directory and SESAME_LDAP_SYNC_MINUTES are configured.
+    private func scheduledSync(_ context: AppContext, outbox: DeliveryQueue, logger: Logger) -> [any Service] {
+        guard let settings = context.configuration.directory, settings.syncMinutes > 0, let directory = context.directory else { return [] }
+        let sync = DirectorySync(store: context.store, directory: directory, clock: context.clock, outbox: outbox)
+        return [ScheduledSync(sync: sync, every: .seconds(settings.syncMinutes * 60), logger: logger)]
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import SesameCore
 import SesameDelivery
+import SesameDirectory
 import SesameStore
 
 /// The composition root: adapters chosen from the configuration and the core services wired on them.
@@ -65,8 +66,13 @@ struct AppContext: Sendable {
         return ChannelRouter(phone: phone, email: email)
     }
 
+    /// The directory that keeps directory users' passwords, when one is configured.
+    var directory: LDAPDirectory? {
+        configuration.directory.map { LDAPDirectory(settings: $0.settings) }
+    }
+
     var users: UserAdministration {
-        get throws { UserAdministration(store: store, hasher: hasher, clock: clock, outbox: try outbox()) }
+        get throws { UserAdministration(store: store, hasher: hasher, clock: clock, outbox: try outbox(), directory: directory) }
     }
     var policies: PolicyService { PolicyService(store: store, clock: clock) }
     var tokens: TokenService { TokenService(store: store, clock: clock, random: random) }

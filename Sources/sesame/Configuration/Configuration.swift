@@ -1,5 +1,6 @@
 import Foundation
 import SesameDelivery
+import SesameDirectory
 
 /// Sesame's settings, parsed once and validated; every command reads this and nothing else reads the environment.
 struct Configuration: Sendable {
@@ -27,14 +28,9 @@ struct Configuration: Sendable {
     }
 
     struct Directory: Sendable {
-        var url: String
-        var bindDN: String?
-        var bindPassword: String?
-        var baseDN: String?
-        var userFilter: String?
-        /// `openldap` or `ad`.
-        var kind: String
-        var loginAttribute: String
+        var settings: LDAPSettings
+        /// How often `serve` runs `directory sync`; 0 never.
+        var syncMinutes: Int
     }
 
     var dataDirectory: String
@@ -130,14 +126,33 @@ struct Configuration: Sendable {
 
     static func directory(_ sources: ConfigurationSources) throws -> Directory? {
         guard let url = sources.value(.ldapURL) else { return nil }
-        let kind = sources.value(.ldapKind) ?? "openldap"
-        guard ["openldap", "ad"].contains(kind) else {
-            throw ConfigurationError("SESAME_LDAP_KIND: \"\(kind)\" is not allowed (allowed: openldap, ad)")
+        guard url.lowercased().hasPrefix("ldap://") || url.lowercased().hasPrefix("ldaps://") else {
+            throw ConfigurationError("SESAME_LDAP_URL: \"\(url)\" is not an LDAP URL (ldaps://host:636, or ldap://host:389 with StartTLS)")
         }
-        return Directory(
-            url: url, bindDN: sources.value(.ldapBindDN), bindPassword: sources.value(.ldapBindPassword),
-            baseDN: sources.value(.ldapBaseDN), userFilter: sources.value(.ldapUserFilter), kind: kind,
-            loginAttribute: sources.value(.ldapLoginAttribute) ?? (kind == "ad" ? "userPrincipalName" : "uid"))
+        let kindText = sources.value(.ldapKind) ?? "openldap"
+        guard let kind = LDAPSettings.Kind(rawValue: kindText) else {
+            throw ConfigurationError("SESAME_LDAP_KIND: \"\(kindText)\" is not allowed (allowed: openldap, ad)")
+        }
+        for key in [ConfigurationKey.ldapBindDN, .ldapBindPassword, .ldapBaseDN] where sources.value(key) == nil {
+            throw ConfigurationError("\(key.rawValue): a directory needs it (the service account that resets passwords, and where users are)")
+        }
+        if let file = sources.value(.ldapCAFile), !FileManager.default.isReadableFile(atPath: file) {
+            throw ConfigurationError("SESAME_LDAP_CA_FILE: \(file) cannot be read")
+        }
+        let minutesText = sources.value(.ldapSyncMinutes) ?? "0"
+        guard let minutes = Int(minutesText), (0...10_080).contains(minutes) else {
+            throw ConfigurationError("SESAME_LDAP_SYNC_MINUTES: \"\(minutesText)\" is not a number of minutes (0 = never, up to 10080)")
+        }
+        let defaults = LDAPSettings.Attributes()
+        let settings = LDAPSettings(
+            url: url, kind: kind, bindDN: sources.value(.ldapBindDN)!, bindPassword: sources.value(.ldapBindPassword)!,
+            baseDN: sources.value(.ldapBaseDN)!, userFilter: sources.value(.ldapUserFilter),
+            loginAttribute: sources.value(.ldapLoginAttribute),
+            attributes: LDAPSettings.Attributes(
+                mail: sources.value(.ldapMailAttribute) ?? defaults.mail, mobile: sources.value(.ldapMobileAttribute) ?? defaults.mobile,
+                telephoneNumber: sources.value(.ldapPhoneAttribute) ?? defaults.telephoneNumber),
+            certificateAuthorityFile: sources.value(.ldapCAFile))
+        return Directory(settings: settings, syncMinutes: minutes)
     }
 
     /// What readiness says about delivery.

@@ -24,6 +24,11 @@ enum ConfigurationKey: String, CaseIterable, Sendable {
     case ldapUserFilter = "SESAME_LDAP_USER_FILTER"
     case ldapKind = "SESAME_LDAP_KIND"
     case ldapLoginAttribute = "SESAME_LDAP_LOGIN_ATTRIBUTE"
+    case ldapCAFile = "SESAME_LDAP_CA_FILE"
+    case ldapMailAttribute = "SESAME_LDAP_MAIL_ATTRIBUTE"
+    case ldapMobileAttribute = "SESAME_LDAP_MOBILE_ATTRIBUTE"
+    case ldapPhoneAttribute = "SESAME_LDAP_PHONE_ATTRIBUTE"
+    case ldapSyncMinutes = "SESAME_LDAP_SYNC_MINUTES"
     case environment = "SESAME_ENV"
 
     /// Where the configuration file is named; read from flags and environment only.

@@ -93,9 +93,13 @@ import Testing
             try await administration.unlock(userID: "ghost@contoso.com", actor: "cli")
         }
         try await store.insertUser(User(userID: "carol", source: .directory, createdAt: t0))
-        await #expect(throws: AdministrationError.directoryUser("carol")) {
+        // Without a directory configured, a directory user's password cannot be written anywhere: audited, unchanged.
+        await #expect(throws: WritebackError.unavailable(reason: "no directory is configured")) {
             try await administration.resetPassword(userID: "carol", to: "Yt7$Mx3!Ps9j", actor: "cli")
         }
+        let event = try #require(try await store.auditEvents(ActivityQuery()).first)
+        #expect(event.status == .failure && event.failureReason == "OnPremisesConnectivityError (SSPR_0030)")
+        #expect(try await store.user(userID: "carol")?.passwordChangedAt == nil)
     }
 
     @Test func unlockIsAudited() async throws {

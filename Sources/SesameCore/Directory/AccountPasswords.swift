@@ -1,0 +1,96 @@
+import Foundation
+
+/// Where a user's password is checked and set: Sesame's store for local users, the directory for directory users
+/// (spec §8: writeback is synchronous, so a caller learns the directory's answer before it tells the user anything).
+public struct AccountPasswords: Sendable {
+    private let hasher: any PasswordHasher
+    private let directory: (any Directory)?
+    private let clock: any WallClock
+
+    public init(hasher: any PasswordHasher, directory: (any Directory)?, clock: any WallClock) {
+        self.hasher = hasher
+        self.directory = directory
+        self.clock = clock
+    }
+
+    public enum Check: Sendable, Hashable {
+        case right
+        case wrong
+        /// The directory refused for another reason than the password: locked, disabled, unreachable.
+        case refused(WritebackError)
+    }
+
+    /// Checks a sign-in password. A local user without a password is checked against `dummyHash`, so that every
+    /// refusal costs one hash; a hash made with older parameters is renewed on `user`.
+    public func check(_ password: String, of user: inout User, dummyHash: String) async -> Check {
+        switch user.source {
+        case .local:
+            guard await hasher.verify(password, against: user.passwordHash ?? dummyHash), let hash = user.passwordHash else { return .wrong }
+            if hasher.needsRehash(hash), let renewed = try? await hasher.hash(password) { user.passwordHash = renewed }
+            return .right
+        case .directory:
+            var right = false
+            do {
+                try await inDirectory { right = try await $0.authenticate(userID: user.userID, password: password) }
+            } catch {
+                return .refused(error)
+            }
+            return right ? .right : .wrong
+        }
+    }
+
+    /// Sets a new password chosen by the user after verification, or by an administrator. A reset always unlocks.
+    /// The directory's refusals are ``WritebackError``s.
+    public func reset(_ user: inout User, to password: String) async throws {
+        switch user.source {
+        case .local: user.passwordHash = try await hasher.hash(password)
+        case .directory: let userID = user.userID
+            try await inDirectory { try await $0.resetPassword(userID: userID, new: password) }
+        }
+        user.passwordChangedAt = clock.now
+        user.lockout.clear()
+    }
+
+    /// The user changes their password, knowing the current one; ``WritebackError/incorrectPassword`` when they do not.
+    public func change(_ user: inout User, from current: String, to new: String, dummyHash: String) async throws {
+        switch user.source {
+        case .local:
+            guard await hasher.verify(current, against: user.passwordHash ?? dummyHash), user.passwordHash != nil else {
+                throw WritebackError.incorrectPassword
+            }
+            user.passwordHash = try await hasher.hash(new)
+        case .directory:
+            let userID = user.userID
+            try await inDirectory { try await $0.changePassword(userID: userID, current: current, new: new) }
+        }
+        user.passwordChangedAt = clock.now
+    }
+
+    /// Clears Sesame's sign-in lockout and, for a directory user, the directory's.
+    public func unlock(_ user: inout User) async throws(WritebackError) {
+        if user.source == .directory {
+            let userID = user.userID
+            try await inDirectory { try await $0.unlock(userID: userID) }
+        }
+        user.lockout.clear()
+    }
+
+    /// Whether the account is locked, in Sesame or in the directory; a directory that cannot say counts as not.
+    public func isLocked(_ user: User) async -> Bool {
+        if user.lockout.isLocked(at: clock.now) { return true }
+        guard user.source == .directory, let directory else { return false }
+        return (try? await directory.isLocked(userID: user.userID)) ?? false
+    }
+
+    // MARK: Helpers
+
+    /// Runs `action` on the directory, every failure told as a ``WritebackError``.
+    private func inDirectory(_ action: (any Directory) async throws -> Void) async throws(WritebackError) {
+        guard let directory else { throw .unavailable(reason: "no directory is configured") }
+        do {
+            try await action(directory)
+        } catch {
+            throw error as? WritebackError ?? .unavailable(reason: String(describing: error))
+        }
+    }
+}

@@ -1,0 +1,50 @@
+/// The directory that keeps the passwords of directory users (OpenLDAP, Active Directory): the port the adapter in
+/// `SesameDirectory` implements. Users are named by their sign-in name (the login attribute's value); the adapter
+/// finds their entry. Every refusal is a ``WritebackError``.
+public protocol Directory: Sendable {
+    /// Whether `password` is the user's (a bind as the user). A locked or disabled account throws instead.
+    func authenticate(userID: String, password: String) async throws -> Bool
+    /// The user changes their own password, knowing the current one; the directory's policy applies.
+    func changePassword(userID: String, current: String, new: String) async throws
+    /// The service account sets a new password; a reset always unlocks.
+    func resetPassword(userID: String, new: String) async throws
+    /// Clears the directory's lockout without touching the password.
+    func unlock(userID: String) async throws
+    func isLocked(userID: String) async throws -> Bool
+    /// Every user the configured search finds, with the attributes sync reads.
+    func entries() async throws -> [DirectoryEntry]
+    /// Whether writeback can work now: the service account binds over a checked connection.
+    func status() async -> DirectoryStatus
+}
+
+/// What the admin policy page and readiness show next to "Write back passwords" (spec §3.1: Configured / Not
+/// configured, with the reason).
+public enum DirectoryStatus: Sendable, Hashable {
+    case configured
+    /// `detail` is the directory's or the library's own words, for an administrator to search.
+    case notConfigured(DirectoryProblem, detail: String)
+
+    public var isConfigured: Bool { self == .configured }
+
+    /// English, for readiness and the command line.
+    public var description: String {
+        switch self {
+        case .configured: "configured"
+        case .notConfigured(let problem, let detail): "not configured: \(problem.message.description)" + (detail.isEmpty ? "" : " (\(detail))")
+        }
+    }
+}
+
+/// Why writeback cannot work, in the categories an administrator acts on.
+public enum DirectoryProblem: String, Sendable, Hashable, CaseIterable {
+    /// `SESAME_LDAP_URL` is not set.
+    case notSet
+    case cannotConnect
+    case tlsFailure
+    /// The service account's bind was refused.
+    case bindRefused
+    /// The base DN cannot be read with the service account.
+    case baseNotFound
+
+    public var message: LocalizedText { LocalizedText("directory.problem.\(rawValue)") }
+}

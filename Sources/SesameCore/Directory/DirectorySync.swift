@@ -1,0 +1,137 @@
+import Foundation
+
+/// `sesame directory sync` (and its schedule in `serve`): creates and updates directory users from the directory's
+/// entries, with their names, whether they are enabled, and the pre-populated contact data resets use (mobile
+/// phone, office phone, alternate email). Nothing is deleted: a user the directory no longer lists is reported for
+/// an administrator to decide, and a local user with the same user ID is left alone and reported.
+public struct DirectorySync: Sendable {
+    public static let actor = "directory sync"
+
+    private let store: any Store
+    private let directory: any Directory
+    private let clock: any WallClock
+    private let outbox: any Outbox
+
+    /// - Parameter outbox: where notices of changed contact data go, as for an administrator's change.
+    public init(store: any Store, directory: any Directory, clock: any WallClock, outbox: any Outbox) {
+        self.store = store
+        self.directory = directory
+        self.clock = clock
+        self.outbox = outbox
+    }
+
+    public func run() async throws -> SyncReport {
+        var report = SyncReport()
+        let entries = try await directory.entries()
+        let listed = Set(entries.map { $0.userID.lowercased() })
+        let policy = try await store.policy()?.policy ?? Policy()
+        for entry in entries.sorted(by: { $0.userID < $1.userID }) {
+            if var user = try await store.user(userID: entry.userID) {
+                guard user.source == .directory else {
+                    report.conflicts.append(entry.userID)
+                    continue
+                }
+                let before = user
+                apply(entry, to: &user, report: &report)
+                let changed = Self.changedFields(before, user)
+                guard !changed.isEmpty else {
+                    report.unchanged += 1
+                    continue
+                }
+                try await store.updateUser(user)
+                report.updated[user.userID] = changed
+                try await audit(.userUpdated, user.userID, detail: changed.joined(separator: ", "))
+                for notice in ContactChange(before: before.authentication, after: user.authentication)
+                    .notices(userID: user.userID, organisation: policy.organisationName, language: user.locale ?? .english) {
+                    try await outbox.post(notice)
+                }
+            } else {
+                var user = User(userID: entry.userID, source: .directory, createdAt: clock.now)
+                apply(entry, to: &user, report: &report)
+                try await store.insertUser(user)
+                report.created.append(user.userID)
+                try await audit(.userCreated, user.userID, detail: "")
+            }
+        }
+        report.missing = try await directoryUsers().filter { !listed.contains($0.lowercased()) }
+        return report
+    }
+
+    /// Copies the entry's values; a value Sesame cannot use leaves the field as it was and is reported.
+    private func apply(_ entry: DirectoryEntry, to user: inout User, report: inout SyncReport) {
+        user.displayName = entry.displayName
+        user.givenName = entry.givenName
+        user.surname = entry.surname
+        user.enabled = entry.enabled
+        // `.some(nil)`: the directory has no value, so the field is cleared; `nil`: unusable, so it is kept.
+        func value<T>(_ raw: String?, field: String, parse: (String) throws(ValidationError) -> T) -> T?? {
+            guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return .some(nil) }
+            do {
+                return .some(try parse(raw))
+            } catch {
+                report.problems.append(SyncProblem(userID: entry.userID, field: field, value: raw, message: error.message))
+                return nil
+            }
+        }
+        if let phone = value(entry.mobile, field: "mobile", parse: PhoneNumber.init(international:)) { user.authentication.mobilePhone = phone }
+        if let phone = value(entry.telephoneNumber, field: "telephoneNumber", parse: PhoneNumber.init(international:)) {
+            user.authentication.officePhone = phone
+        }
+        if let email = value(entry.mail, field: "mail", parse: EmailAddress.init) { user.authentication.alternateEmail = email }
+    }
+
+    static func changedFields(_ before: User, _ after: User) -> [String] {
+        var fields: [String] = []
+        if before.displayName != after.displayName { fields.append("displayName") }
+        if before.givenName != after.givenName { fields.append("givenName") }
+        if before.surname != after.surname { fields.append("surname") }
+        if before.enabled != after.enabled { fields.append("enabled") }
+        fields += ContactChange(before: before.authentication, after: after.authentication).changedFields.map(\.rawValue)
+        return fields
+    }
+
+    private func directoryUsers() async throws -> [String] {
+        var found: [String] = []
+        let page = 500
+        var offset = 0
+        while true {
+            let users = try await store.users(search: nil, limit: page, offset: offset)
+            found += users.filter { $0.source == .directory }.map(\.userID)
+            guard users.count == page else { return found }
+            offset += page
+        }
+    }
+
+    private func audit(_ activity: AuditActivity, _ target: String, detail: String) async throws {
+        try await store.appendAudit(AuditEvent(at: clock.now, activity: activity, actor: Self.actor, target: target, detail: detail))
+    }
+}
+
+/// What a sync did, for the command's output and the server's log.
+public struct SyncReport: Sendable, Hashable {
+    public var created: [String] = []
+    /// User ID → the fields that changed.
+    public var updated: [String: [String]] = [:]
+    public var unchanged = 0
+    /// Directory users Sesame knows that the directory no longer lists: kept, never deleted silently.
+    public var missing: [String] = []
+    /// Local users whose user ID a directory entry also has: left alone.
+    public var conflicts: [String] = []
+    /// Values that could not be used, such as a malformed phone number.
+    public var problems: [SyncProblem] = []
+
+    public init() {}
+
+    public var summary: String {
+        "created \(created.count), updated \(updated.count), unchanged \(unchanged), missing from the directory \(missing.count), "
+            + "conflicts \(conflicts.count), unusable values \(problems.count)"
+    }
+}
+
+public struct SyncProblem: Sendable, Hashable {
+    public let userID: String
+    /// The directory attribute.
+    public let field: String
+    public let value: String
+    public let message: LocalizedText
+}

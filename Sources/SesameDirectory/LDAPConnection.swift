@@ -1,0 +1,284 @@
+import CLDAP
+import Foundation
+import SesameCore
+
+/// One libldap connection. Every call blocks, so a connection is used by one thread at a time and only from
+/// ``LDAPDirectory``, which runs it on a thread pool; it is never shared.
+final class LDAPConnection {
+    private let handle: OpaquePointer
+    private let timeoutSeconds: Int
+
+    /// Connects (StartTLS when asked, the certificate checked). Binding is a separate step. Only the status check
+    /// turns `checkCertificate` off, to tell a refused certificate from a server that cannot be reached.
+    init(settings: LDAPSettings, checkCertificate: Bool = true) throws(WritebackError) {
+        var handle: OpaquePointer?
+        guard ldap_initialize(&handle, settings.url) == LDAP_SUCCESS, let handle else {
+            throw .unavailable(reason: "\(settings.url) is not an LDAP URL")
+        }
+        self.handle = handle
+        timeoutSeconds = settings.timeoutSeconds
+        var version = LDAP_VERSION3
+        ldap_set_option(handle, LDAP_OPT_PROTOCOL_VERSION, &version)
+        var timeout = timeval(tv_sec: settings.timeoutSeconds, tv_usec: 0)
+        ldap_set_option(handle, LDAP_OPT_NETWORK_TIMEOUT, &timeout)
+        ldap_set_option(handle, LDAP_OPT_TIMEOUT, &timeout)
+        ldap_set_option(handle, LDAP_OPT_REFERRALS, nil)
+        var demand = checkCertificate ? LDAP_OPT_X_TLS_DEMAND : LDAP_OPT_X_TLS_NEVER
+        ldap_set_option(handle, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand)
+        if let file = settings.certificateAuthorityFile {
+            _ = file.withCString { ldap_set_option(handle, LDAP_OPT_X_TLS_CACERTFILE, $0) }
+        }
+        var newContext: Int32 = 0
+        ldap_set_option(handle, LDAP_OPT_X_TLS_NEWCTX, &newContext)
+        if settings.startTLS, settings.url.lowercased().hasPrefix("ldap://") {
+            let code = ldap_start_tls_s(handle, nil, nil)
+            guard code == LDAP_SUCCESS else { throw .unavailable(reason: "StartTLS failed: \(Self.text(code))") }
+        }
+    }
+
+    deinit { ldap_unbind_ext_s(handle, nil, nil) }
+
+    /// A simple bind, reading the password-policy response (OpenLDAP) or the bind's diagnostic (Active Directory)
+    /// so that a locked or disabled account is told apart from a wrong password.
+    func bind(dn: String, password: String) throws(WritebackError) {
+        // An empty password would make an unauthenticated bind, which succeeds: never a proof of anything.
+        guard !password.isEmpty else { throw .incorrectPassword }
+        var credentials = Self.berval(Array(password.utf8))
+        defer { credentials.bv_val.deallocate() }
+        var messageID: Int32 = 0
+        let sent = try withPolicyControl { controls in
+            ldap_sasl_bind(handle, dn, nil, &credentials, controls, nil, &messageID)
+        }
+        guard sent == LDAP_SUCCESS else { throw .unavailable(reason: "the bind could not be sent: \(Self.text(sent))") }
+        try result(of: messageID, denied: .permissions(reason: "bind refused"))
+    }
+
+    /// RFC 3062 password modify: with `old`, as the user; without, as the service account. slapd's ppolicy answers
+    /// "no such attribute" when two changes of one user's password race on its history; the change is then tried
+    /// again, so that two resets of one user at once both end as they would one after the other.
+    func modifyPassword(of dn: String, old: String?, new: String) throws(WritebackError) {
+        for attempt in 1...3 {
+            do {
+                try sendPasswordModify(of: dn, old: old, new: new)
+                return
+            } catch let error where attempt < 3 && Self.isNoSuchAttribute(error) {
+                continue
+            }
+        }
+    }
+
+    private func sendPasswordModify(of dn: String, old: String?, new: String) throws(WritebackError) {
+        var user = Self.berval(Array(dn.utf8))
+        var oldValue = old.map { Self.berval(Array($0.utf8)) }
+        var newValue = Self.berval(Array(new.utf8))
+        defer {
+            user.bv_val.deallocate()
+            oldValue?.bv_val.deallocate()
+            newValue.bv_val.deallocate()
+        }
+        var messageID: Int32 = 0
+        let sent = try withPolicyControl { controls in
+            if oldValue != nil {
+                return ldap_passwd(handle, &user, &oldValue!, &newValue, controls, nil, &messageID)
+            }
+            return ldap_passwd(handle, &user, nil, &newValue, controls, nil, &messageID)
+        }
+        guard sent == LDAP_SUCCESS else { throw .unavailable(reason: "the password modify could not be sent: \(Self.text(sent))") }
+        try result(of: messageID, denied: old == nil ? .permissions(reason: "password modify refused") : .changeNotAllowed)
+    }
+
+    static func isNoSuchAttribute(_ error: WritebackError) -> Bool {
+        if case .unknown(let reason) = error { return reason.hasPrefix(text(LDAP_NO_SUCH_ATTRIBUTE)) }
+        return false
+    }
+
+    /// One change to an attribute: its values as bytes (Active Directory's `unicodePwd` is UTF-16LE).
+    struct Modification {
+        enum Operation { case add, delete, replace }
+        var operation: Operation
+        var attribute: String
+        var values: [[UInt8]]
+    }
+
+    /// Applies `modifications` to `dn` in one operation. `denied` is what a refusal of access means here.
+    func modify(_ dn: String, _ modifications: [Modification], denied: WritebackError) throws(WritebackError) {
+        var allocated: [UnsafeMutablePointer<berval>] = []
+        var names: [UnsafeMutablePointer<CChar>] = []
+        var lists: [UnsafeMutablePointer<UnsafeMutablePointer<berval>?>] = []
+        var mods: [UnsafeMutablePointer<LDAPMod>] = []
+        defer {
+            for value in allocated { value.pointee.bv_val.deallocate(); value.deallocate() }
+            names.forEach { free($0) }
+            lists.forEach { $0.deallocate() }
+            mods.forEach { $0.deallocate() }
+        }
+        for modification in modifications {
+            let list = UnsafeMutablePointer<UnsafeMutablePointer<berval>?>.allocate(capacity: modification.values.count + 1)
+            lists.append(list)
+            for (index, bytes) in modification.values.enumerated() {
+                let value = UnsafeMutablePointer<berval>.allocate(capacity: 1)
+                value.initialize(to: Self.berval(bytes))
+                allocated.append(value)
+                list[index] = value
+            }
+            list[modification.values.count] = nil
+            let name = strdup(modification.attribute)!
+            names.append(name)
+            let mod = UnsafeMutablePointer<LDAPMod>.allocate(capacity: 1)
+            mod.initialize(to: LDAPMod())
+            let operation = switch modification.operation {
+            case .add: LDAP_MOD_ADD
+            case .delete: LDAP_MOD_DELETE
+            case .replace: LDAP_MOD_REPLACE
+            }
+            mod.pointee.mod_op = LDAP_MOD_BVALUES | operation
+            mod.pointee.mod_type = name
+            mod.pointee.mod_vals.modv_bvals = modification.values.isEmpty ? nil : list
+            mods.append(mod)
+        }
+        var list: [UnsafeMutablePointer<LDAPMod>?] = mods + [nil]
+        var messageID: Int32 = 0
+        let sent = try withPolicyControl { controls in ldap_modify_ext(handle, dn, &list, controls, nil, &messageID) }
+        guard sent == LDAP_SUCCESS else { throw .unavailable(reason: "the change could not be sent: \(Self.text(sent))") }
+        do {
+            try result(of: messageID, denied: denied)
+        } catch let error where Self.isNoSuchAttribute(error) {
+            // Deleting a lock that is not there any more: another request unlocked the account first.
+        }
+    }
+
+    /// An entry found by a search: its DN and its attributes' values, attribute names in lower case.
+    struct Entry {
+        var dn: String
+        var values: [String: [String]]
+
+        func first(_ attribute: String) -> String? { values[attribute.lowercased()]?.first }
+    }
+
+    /// A subtree search below `base` (a base search with `scope` `LDAP_SCOPE_BASE`).
+    func search(base: String, scope: Int32 = LDAP_SCOPE_SUBTREE, filter: String, attributes: [String]) throws(WritebackError) -> [Entry] {
+        let names = attributes.map { strdup($0)! }
+        defer { names.forEach { free($0) } }
+        var list: [UnsafeMutablePointer<CChar>?] = names + [nil]
+        var message: OpaquePointer?
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        let code = ldap_search_ext_s(handle, base, scope, filter, &list, 0, nil, nil, &timeout, 0, &message)
+        defer { if let message { ldap_msgfree(message) } }
+        guard code == LDAP_SUCCESS else { throw Self.failure(code, words: "", denied: .permissions(reason: "search refused")) }
+        var entries: [Entry] = []
+        var entry = ldap_first_entry(handle, message)
+        while let current = entry {
+            var dnText = ""
+            if let dn = ldap_get_dn(handle, current) {
+                dnText = String(cString: dn)
+                ldap_memfree(dn)
+            }
+            var values: [String: [String]] = [:]
+            for attribute in attributes {
+                guard let found = ldap_get_values_len(handle, current, attribute) else { continue }
+                var index = 0
+                while let value = found[index] {
+                    let bytes = UnsafeRawBufferPointer(start: value.pointee.bv_val, count: Int(value.pointee.bv_len))
+                    values[attribute.lowercased(), default: []].append(String(decoding: bytes, as: UTF8.self))
+                    index += 1
+                }
+                ldap_value_free_len(found)
+            }
+            entries.append(Entry(dn: dnText, values: values))
+            entry = ldap_next_entry(handle, current)
+        }
+        return entries
+    }
+
+    // MARK: Results and the password-policy control
+
+    /// Waits for the answer to `messageID` and turns a refusal into what the directory's policy said.
+    private func result(of messageID: Int32, denied: WritebackError) throws(WritebackError) {
+        var message: OpaquePointer?
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        guard ldap_result(handle, messageID, LDAP_MSG_ALL, &timeout, &message) > 0, let message else {
+            throw .unavailable(reason: "the directory did not answer")
+        }
+        var code: Int32 = 0
+        var diagnostic: UnsafeMutablePointer<CChar>?
+        var controls: UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>?
+        guard ldap_parse_result(handle, message, &code, nil, &diagnostic, nil, &controls, 1) == LDAP_SUCCESS else {
+            throw .unavailable(reason: "an answer could not be read")
+        }
+        defer {
+            if let diagnostic { ldap_memfree(diagnostic) }
+            if let controls { ldap_controls_free(controls) }
+        }
+        if let policy = policyError(in: controls) { throw policy }
+        guard code != LDAP_SUCCESS else { return }
+        throw Self.failure(code, words: diagnostic.map { String(cString: $0) } ?? "", denied: denied)
+    }
+
+    /// A result code and the directory's words as a ``WritebackError``. Active Directory (and Samba) say why a bind or
+    /// a password change failed only in the diagnostic text: "data 775" for a locked account, "0000052D" and a
+    /// sentence for its password policy.
+    static func failure(_ code: Int32, words: String, denied: WritebackError) -> WritebackError {
+        let lowered = words.lowercased()
+        switch code {
+        case LDAP_INVALID_CREDENTIALS:
+            if lowered.contains("data 775") { return .accountLocked }
+            if lowered.contains("data 533") || lowered.contains("data 701") { return .accountDisabled }
+            return .incorrectPassword
+        case LDAP_CONSTRAINT_VIOLATION:
+            if lowered.hasPrefix("00000056") { return .incorrectPassword }
+            if lowered.contains("too short") { return .passwordTooShort }
+            if lowered.contains("already used") || lowered.contains("history") { return .passwordInHistory }
+            if lowered.contains("too young") { return .passwordTooYoung }
+            // Samba refuses a change the "Change Password" right denies as a constraint of its ACL module.
+            if lowered.contains("module acl") { return denied }
+            return .passwordPolicy(reason: words)
+        case LDAP_INSUFFICIENT_ACCESS: return denied
+        case LDAP_NO_SUCH_OBJECT: return .userNotFound
+        case LDAP_STRONG_AUTH_REQUIRED, LDAP_CONFIDENTIALITY_REQUIRED:
+            return .unavailable(reason: "the directory requires an encrypted connection: use ldaps:// or StartTLS")
+        case LDAP_SERVER_DOWN, LDAP_CONNECT_ERROR, LDAP_TIMEOUT, LDAP_UNAVAILABLE, LDAP_BUSY:
+            return .unavailable(reason: text(code))
+        default:
+            return .unknown(reason: words.isEmpty ? text(code) : "\(text(code)): \(words)")
+        }
+    }
+
+    private func policyError(in controls: UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>?) -> WritebackError? {
+        guard let controls, let control = ldap_control_find(LDAP_CONTROL_PASSWORDPOLICYRESPONSE, controls, nil) else { return nil }
+        var expire: Int32 = 0
+        var grace: Int32 = 0
+        var error = PP_noError
+        guard ldap_parse_passwordpolicy_control(handle, control, &expire, &grace, &error) == LDAP_SUCCESS else { return nil }
+        return switch error {
+        case PP_accountLocked: .accountLocked
+        case PP_passwordTooShort: .passwordTooShort
+        case PP_passwordInHistory: .passwordInHistory
+        case PP_passwordTooYoung: .passwordTooYoung
+        case PP_insufficientPasswordQuality: .passwordPolicy(reason: "insufficient password quality")
+        case PP_passwordModNotAllowed: .changeNotAllowed
+        case PP_mustSupplyOldPassword: .incorrectPassword
+        default: nil
+        }
+    }
+
+    /// Runs `body` with a request control list holding the password-policy request.
+    private func withPolicyControl(_ body: (UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>) -> Int32) throws(WritebackError) -> Int32 {
+        var control: UnsafeMutablePointer<LDAPControl>?
+        guard ldap_create_passwordpolicy_control(handle, &control) == LDAP_SUCCESS, let control else {
+            throw .unavailable(reason: "the password-policy control could not be built")
+        }
+        defer { ldap_control_free(control) }
+        var list: [UnsafeMutablePointer<LDAPControl>?] = [control, nil]
+        return list.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+    }
+
+    private static func berval(_ bytes: [UInt8]) -> berval {
+        let storage = UnsafeMutablePointer<CChar>.allocate(capacity: max(bytes.count, 1))
+        for (index, byte) in bytes.enumerated() { storage[index] = CChar(bitPattern: byte) }
+        return CLDAP.berval(bv_len: ber_len_t(bytes.count), bv_val: storage)
+    }
+
+    static func text(_ code: Int32) -> String {
+        String(cString: ldap_err2string(code))
+    }
+}

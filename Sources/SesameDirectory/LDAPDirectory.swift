@@ -1,0 +1,217 @@
+import Foundation
+import NIOPosix
+import SesameCore
+
+/// Password writeback, unlock and sync on OpenLDAP or Active Directory. Each operation opens a connection on a
+/// thread of the pool (libldap blocks), binds as the service account to find the user's entry, acts and closes:
+/// nothing blocking runs on the server's event loops, and no connection outlives a request, so a restarted
+/// directory or a changed certificate is picked up at once.
+public struct LDAPDirectory: Directory {
+    let settings: LDAPSettings
+    let pool: NIOThreadPool
+
+    public init(settings: LDAPSettings, pool: NIOThreadPool = .singleton) {
+        self.settings = settings
+        self.pool = pool
+    }
+
+    public func authenticate(userID: String, password: String) async throws -> Bool {
+        try await asService { connection, settings in
+            let entry = try Self.locate(userID, on: connection, settings: settings)
+            try Self.refuseDisabled(entry, settings: settings)
+            do {
+                try connection.bind(dn: entry.dn, password: password)
+                return true
+            } catch WritebackError.incorrectPassword {
+                return false
+            }
+        }
+    }
+
+    public func changePassword(userID: String, current: String, new: String) async throws {
+        try await asService { connection, settings in
+            let entry = try Self.locate(userID, on: connection, settings: settings)
+            // The change is the user's own: their bind, so that the directory applies the rules of a user's change.
+            let own = try LDAPConnection(settings: settings)
+            try own.bind(dn: entry.dn, password: current)
+            switch settings.kind {
+            case .openLDAP:
+                try own.modifyPassword(of: entry.dn, old: current, new: new)
+            case .activeDirectory:
+                try own.modify(entry.dn, [
+                    .init(operation: .delete, attribute: "unicodePwd", values: [Self.unicodePassword(current)]),
+                    .init(operation: .add, attribute: "unicodePwd", values: [Self.unicodePassword(new)]),
+                ], denied: .changeNotAllowed)
+            }
+        }
+    }
+
+    public func resetPassword(userID: String, new: String) async throws {
+        try await asService { connection, settings in
+            let entry = try Self.locate(userID, on: connection, settings: settings)
+            try Self.refuseDisabled(entry, settings: settings)
+            switch settings.kind {
+            case .openLDAP:
+                try connection.modifyPassword(of: entry.dn, old: nil, new: new)
+            case .activeDirectory:
+                try connection.modify(entry.dn, [.init(operation: .replace, attribute: "unicodePwd", values: [Self.unicodePassword(new)])],
+                                      denied: .permissions(reason: "the service account may not reset passwords"))
+            }
+            try Self.unlock(entry, on: connection, settings: settings)
+        }
+    }
+
+    public func unlock(userID: String) async throws {
+        try await asService { connection, settings in
+            let entry = try Self.locate(userID, on: connection, settings: settings)
+            try Self.refuseDisabled(entry, settings: settings)
+            try Self.unlock(entry, on: connection, settings: settings)
+        }
+    }
+
+    public func isLocked(userID: String) async throws -> Bool {
+        try await asService { connection, settings in
+            let entry = try Self.locate(userID, on: connection, settings: settings)
+            switch settings.kind {
+            case .openLDAP:
+                return entry.first("pwdAccountLockedTime").map { $0 != Self.permanentLock } ?? false
+            case .activeDirectory:
+                // The computed flag, because lockoutTime stays set after the lockout duration has passed.
+                return (Int(entry.first("msDS-User-Account-Control-Computed") ?? "") ?? 0) & 0x10 != 0
+            }
+        }
+    }
+
+    public func entries() async throws -> [DirectoryEntry] {
+        try await asService { connection, settings in
+            try connection.search(base: settings.baseDN, filter: settings.userFilter, attributes: Self.attributes(settings)).compactMap { entry in
+                guard let userID = entry.first(settings.loginAttribute), !userID.isEmpty else { return nil }
+                return DirectoryEntry(
+                    userID: userID, displayName: entry.first("displayName") ?? entry.first("cn") ?? "",
+                    givenName: entry.first("givenName") ?? "", surname: entry.first("sn") ?? "",
+                    mail: entry.first(settings.attributes.mail), mobile: entry.first(settings.attributes.mobile),
+                    telephoneNumber: entry.first(settings.attributes.telephoneNumber), enabled: !Self.isDisabled(entry, settings: settings))
+            }
+        }
+    }
+
+    public func status() async -> DirectoryStatus {
+        let settings = self.settings
+        do {
+            return try await pool.runIfActive { Self.probe(settings) }
+        } catch {
+            return .notConfigured(.cannotConnect, detail: "\(error)")
+        }
+    }
+
+    /// Connects, binds as the service account and reads the base entry, and says which step failed. A connection
+    /// that fails is tried once more without checking the certificate, only to tell a refused certificate from a
+    /// server that cannot be reached; nothing is done on that connection.
+    static func probe(_ settings: LDAPSettings) -> DirectoryStatus {
+        func bound(checkCertificate: Bool) throws(WritebackError) -> LDAPConnection {
+            let connection = try LDAPConnection(settings: settings, checkCertificate: checkCertificate)
+            try connection.bind(dn: settings.bindDN, password: settings.bindPassword)
+            return connection
+        }
+        let connection: LDAPConnection
+        do {
+            connection = try bound(checkCertificate: true)
+        } catch .unavailable(let reason) {
+            do {
+                _ = try bound(checkCertificate: false)
+                return .notConfigured(.tlsFailure, detail: reason)
+            } catch .unavailable {
+                return .notConfigured(.cannotConnect, detail: reason)
+            } catch {
+                return .notConfigured(.tlsFailure, detail: reason)
+            }
+        } catch {
+            return .notConfigured(.bindRefused, detail: error.description)
+        }
+        do {
+            _ = try connection.search(base: settings.baseDN, scope: 0, filter: "(objectClass=*)", attributes: ["1.1"])
+        } catch {
+            return .notConfigured(.baseNotFound, detail: error.description)
+        }
+        return .configured
+    }
+
+    // MARK: Entries
+
+    /// OpenLDAP's value of `pwdAccountLockedTime` for an account locked by an administrator until further notice.
+    static let permanentLock = "000001010000Z"
+
+    static func attributes(_ settings: LDAPSettings) -> [String] {
+        [settings.loginAttribute, "cn", "displayName", "givenName", "sn", settings.attributes.mail, settings.attributes.mobile,
+         settings.attributes.telephoneNumber]
+            + (settings.kind == .openLDAP ? ["pwdAccountLockedTime"] : ["userAccountControl", "msDS-User-Account-Control-Computed"])
+    }
+
+    /// The one entry whose login attribute is `userID`.
+    static func locate(_ userID: String, on connection: LDAPConnection, settings: LDAPSettings) throws(WritebackError) -> LDAPConnection.Entry {
+        let filter = "(&\(settings.userFilter)(\(settings.loginAttribute)=\(escape(userID))))"
+        let found = try connection.search(base: settings.baseDN, filter: filter, attributes: attributes(settings))
+        guard found.count <= 1 else { throw .multipleMatches }
+        guard let entry = found.first else { throw .userNotFound }
+        return entry
+    }
+
+    static func isDisabled(_ entry: LDAPConnection.Entry, settings: LDAPSettings) -> Bool {
+        switch settings.kind {
+        case .openLDAP: entry.first("pwdAccountLockedTime") == permanentLock
+        case .activeDirectory: (Int(entry.first("userAccountControl") ?? "") ?? 0) & 0x2 != 0
+        }
+    }
+
+    /// Self-service must not bring back an account an administrator disabled.
+    static func refuseDisabled(_ entry: LDAPConnection.Entry, settings: LDAPSettings) throws(WritebackError) {
+        if isDisabled(entry, settings: settings) { throw .accountDisabled }
+    }
+
+    static func unlock(_ entry: LDAPConnection.Entry, on connection: LDAPConnection, settings: LDAPSettings) throws(WritebackError) {
+        let denied = WritebackError.permissions(reason: "the service account may not unlock accounts")
+        switch settings.kind {
+        case .openLDAP:
+            guard entry.first("pwdAccountLockedTime") != nil else { return }
+            try connection.modify(entry.dn, [.init(operation: .delete, attribute: "pwdAccountLockedTime", values: [])], denied: denied)
+        case .activeDirectory:
+            try connection.modify(entry.dn, [.init(operation: .replace, attribute: "lockoutTime", values: [Array("0".utf8)])], denied: denied)
+        }
+    }
+
+    /// RFC 4515: a value inside a filter, so that a typed user ID cannot change the filter.
+    static func escape(_ value: String) -> String {
+        var escaped = ""
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "*"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "\\"), 0: escaped += String(format: "\\%02x", byte)
+            default: escaped.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        return escaped
+    }
+
+    /// Active Directory's password value: the password in double quotes, UTF-16LE.
+    static func unicodePassword(_ password: String) -> [UInt8] {
+        "\"\(password)\"".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+    }
+
+    // MARK: Running on the pool
+
+    /// Connects, binds as the service account and runs `body`, all on a pool thread. A refused service bind is a
+    /// configuration problem, not the user's.
+    private func asService<T: Sendable>(
+        _ body: @escaping @Sendable (LDAPConnection, LDAPSettings) throws -> T
+    ) async throws -> T {
+        let settings = self.settings
+        return try await pool.runIfActive {
+            let connection = try LDAPConnection(settings: settings)
+            do {
+                try connection.bind(dn: settings.bindDN, password: settings.bindPassword)
+            } catch WritebackError.incorrectPassword, WritebackError.accountLocked, WritebackError.accountDisabled {
+                throw WritebackError.unavailable(reason: "the service account's bind was refused (SESAME_LDAP_BIND_DN, SESAME_LDAP_BIND_PASSWORD)")
+            }
+            return try body(connection, settings)
+        }
+    }
+}

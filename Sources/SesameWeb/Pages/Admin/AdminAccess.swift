@@ -1,0 +1,17 @@
+import Hummingbird
+import SesameCore
+
+extension Pages {
+    /// Runs `body` for a signed-in administrator holding one of `roles`; anyone else is sent to sign in, or refused
+    /// with a page that says so. Any administrator may look at the policy; changing it is for global
+    /// administrators (spec §3).
+    func asAdministrator(
+        _ context: WebContext, roles: Set<Role> = Set(Role.allCases), _ body: (User) async throws -> Response
+    ) async throws -> Response {
+        guard let user = try await signedInUser(context) else { return PageRenderer.redirect(to: "/signin") }
+        guard !user.roles.isDisjoint(with: roles) else {
+            return try await render("admin-refused", titleKey: "admin.title", values: ["admin": user.isPrivileged], context: context, status: .forbidden)
+        }
+        return try await body(user)
+    }
+}

@@ -1,0 +1,65 @@
+import Hummingbird
+import SesameCore
+
+/// `/admin/policy`: the password reset policy (spec §3.1), the administrator policy explained (§3.2), and the
+/// writeback status (§8). Any administrator may look; global administrators save, audited knob by knob.
+struct AdminPolicyController {
+    let pages: Pages
+    let directory: DirectoryMonitor
+
+    var endpoints: RouteCollection<WebContext> {
+        RouteCollection(context: WebContext.self)
+            .get("admin", use: home)
+            .get("admin/policy", use: show)
+            .post("admin/policy", use: save)
+    }
+
+    @Sendable func home(_ request: Request, context: WebContext) async throws -> Response {
+        PageRenderer.redirect(to: "/admin/policy")
+    }
+
+    @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
+        try await pages.asAdministrator(context) { user in
+            try await page(context, user: user, policy: try await pages.policy(), saved: request.uri.queryParameters["saved"] != nil)
+        }
+    }
+
+    @Sendable func save(_ request: Request, context: WebContext) async throws -> Response {
+        try await pages.asAdministrator(context, roles: [.globalAdmin]) { user in
+            let policy = try await pages.policy()
+            let configured = pages.dependencies.directory != nil
+            let values = PolicyForm.values(from: context.form, current: policy, directoryConfigured: configured)
+            do {
+                try await PolicyService(store: pages.store, clock: pages.clock).update(values, actor: user.userID)
+            } catch let refused as PolicyErrors {
+                return try await page(context, user: user, policy: policy, submitted: values, errors: refused, status: .unprocessableContent)
+            } catch StoreError.conflict {
+                return try await page(context, user: user, policy: try await pages.policy(), conflict: true, status: .conflict)
+            }
+            return PageRenderer.redirect(to: "/admin/policy?saved=1")
+        }
+    }
+
+    private func page(
+        _ context: WebContext, user: User, policy: Policy, submitted: [PolicyKey: String]? = nil, errors: PolicyErrors? = nil,
+        saved: Bool = false, conflict: Bool = false, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let writeback = await directory.status()
+        let sections = PolicyForm.view(
+            policy: policy, submitted: submitted, errors: errors, directoryConfigured: pages.dependencies.directory != nil,
+            language: context.language) { pages.text($0, context) }
+        let statusText: String
+        var statusDetail = ""
+        switch writeback {
+        case .configured:
+            statusText = pages.text("admin.policy.writeback.configured", context)
+        case .notConfigured(let problem, let detail):
+            statusText = pages.text("admin.policy.writeback.notConfigured", ["reason": pages.text(problem.message, context)], context)
+            statusDetail = detail
+        }
+        return try await pages.render("admin-policy", titleKey: "admin.policy.title", values: [
+            "admin": true, "sections": sections, "canSave": user.roles.contains(.globalAdmin), "saved": saved, "conflict": conflict,
+            "invalid": errors != nil, "writebackStatus": statusText, "writebackDetail": statusDetail, "writebackConfigured": writeback.isConfigured,
+        ], context: context, status: status)
+    }
+}

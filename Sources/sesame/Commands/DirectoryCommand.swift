@@ -1,0 +1,48 @@
+import ArgumentParser
+import SesameCore
+import SesameDirectory
+
+/// `sesame directory sync|status` (DESIGN.md §4).
+struct DirectoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "directory", abstract: "The directory that keeps directory users' passwords.",
+        subcommands: [Sync.self, Status.self])
+
+    struct Sync: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create and update directory users and their contact data from the directory (never deletes).",
+            discussion: "serve runs it every SESAME_LDAP_SYNC_MINUTES minutes when that is set.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let context = try await store.context()
+            guard let directory = context.directory else { throw ConfigurationError("SESAME_LDAP_URL: no directory is configured") }
+            let report = try await DirectorySync(store: context.store, directory: directory, clock: context.clock, outbox: try context.outbox()).run()
+            print(report.lines.joined(separator: "\n"))
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Whether writeback can work now, and why not.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let context = try await store.context()
+            let status = await context.directory?.status() ?? .notConfigured(.notSet, detail: "")
+            print("writeback: \(status.description)")
+            if !status.isConfigured { throw ExitCode(1) }
+        }
+    }
+}
+
+extension SyncReport {
+    /// The command's output: the summary, then a line per change, missing user, conflict and unusable value.
+    var lines: [String] {
+        [summary]
+            + created.map { "created \($0)" }
+            + updated.keys.sorted().map { "updated \($0): \(updated[$0]!.joined(separator: ", "))" }
+            + missing.map { "missing from the directory (kept) \($0)" }
+            + conflicts.map { "conflict (a local user has this user ID, left alone) \($0)" }
+            + problems.map { "unusable \($0.field) for \($0.userID): \($0.message)" }
+    }
+}

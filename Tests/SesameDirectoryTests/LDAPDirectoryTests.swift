@@ -1,0 +1,118 @@
+import Foundation
+import SesameCore
+import SesameDirectory
+import SesameTestSupport
+import Testing
+
+/// Against the throwaway OpenLDAP slapd of `scripts/slapd` (ppolicy, StartTLS) and Samba AD DC of `scripts/samba`
+/// (LDAPS), both started by `scripts/test`: every change is proved by binding, and every refusal is the directory's
+/// own. The same tests run on both.
+@Suite(.serialized) struct LDAPDirectoryTests {
+    /// New passwords differ from run to run, so that the directories' history does not refuse a second run.
+    let run = String(Int.random(in: 1000...9999))
+
+    @Test(arguments: TestDirectory.all) func resetThenChangeAndTheRulesOfAChange(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        let alice = target.user("alice")
+        try await directory.resetPassword(userID: alice, new: "Reset!Pass-41-\(run)")
+        #expect(try await directory.authenticate(userID: alice, password: "Reset!Pass-41-\(run)"))
+        #expect(try await directory.authenticate(userID: alice, password: target.initialPassword("alice")) == false)
+        await #expect(throws: WritebackError.incorrectPassword) {
+            try await directory.changePassword(userID: alice, current: "Not!The-Pass-9", new: "Changed!Pass-42-\(run)")
+        }
+        await #expect(throws: WritebackError.passwordTooShort) {
+            try await directory.changePassword(userID: alice, current: "Reset!Pass-41-\(run)", new: "Sh0rt!pw9")
+        }
+        try await directory.changePassword(userID: alice, current: "Reset!Pass-41-\(run)", new: "Changed!Pass-42-\(run)")
+        #expect(try await directory.authenticate(userID: alice, password: "Changed!Pass-42-\(run)"))
+        await #expect(throws: WritebackError.passwordInHistory) {
+            try await directory.changePassword(userID: alice, current: "Changed!Pass-42-\(run)", new: "Reset!Pass-41-\(run)")
+        }
+    }
+
+    @Test(arguments: TestDirectory.all) func concurrentResetsOfOneUserAllLand(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        let alice = target.user("alice")
+        let passwords = (0..<6).map { "Race!Pass-\($0)-\(run)" }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for password in passwords { group.addTask { try await directory.resetPassword(userID: alice, new: password) } }
+            try await group.waitForAll()
+        }
+        // Every reset was accepted (none failed on the race); the entry is whole: the next reset and bind work.
+        // (Trying each raced password would lock the account after three wrong ones.)
+        try await directory.resetPassword(userID: alice, new: "After!Race-\(run)")
+        #expect(try await directory.authenticate(userID: alice, password: "After!Race-\(run)"))
+    }
+
+    @Test(arguments: TestDirectory.all) func aPasswordChangedTooRecently(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        await #expect(throws: WritebackError.passwordTooYoung) {
+            try await directory.changePassword(userID: target.user("carol"), current: target.initialPassword("carol"), new: "Carol!Pass-77")
+        }
+    }
+
+    @Test(arguments: TestDirectory.all) func lockoutUnlockAndAResetThatUnlocks(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        let bob = target.user("bob")
+        try await directory.resetPassword(userID: bob, new: "Bob!Reset-Pass-2-\(run)")
+        for _ in 0..<3 { #expect(try await directory.authenticate(userID: bob, password: "wrong-password") == false) }
+        #expect(try await directory.isLocked(userID: bob))
+        await #expect(throws: WritebackError.accountLocked) { _ = try await directory.authenticate(userID: bob, password: "Bob!Reset-Pass-2-\(run)") }
+        try await directory.unlock(userID: bob)
+        #expect(try await directory.isLocked(userID: bob) == false)
+        #expect(try await directory.authenticate(userID: bob, password: "Bob!Reset-Pass-2-\(run)"))
+
+        for _ in 0..<3 { _ = try await directory.authenticate(userID: bob, password: "wrong-password") }
+        #expect(try await directory.isLocked(userID: bob))
+        try await directory.resetPassword(userID: bob, new: "Bob!Reset-Pass-3-\(run)")
+        #expect(try await directory.isLocked(userID: bob) == false)
+        #expect(try await directory.authenticate(userID: bob, password: "Bob!Reset-Pass-3-\(run)"))
+    }
+
+    @Test(arguments: TestDirectory.all) func aDisabledAccountStaysDisabled(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        let dave = target.user("dave")
+        await #expect(throws: WritebackError.accountDisabled) { _ = try await directory.authenticate(userID: dave, password: target.initialPassword("dave")) }
+        await #expect(throws: WritebackError.accountDisabled) { try await directory.resetPassword(userID: dave, new: "Dave!Reset-Pass-1") }
+        await #expect(throws: WritebackError.accountDisabled) { try await directory.unlock(userID: dave) }
+    }
+
+    @Test(arguments: TestDirectory.all) func aUserWhoMayNotChangeTheirPassword(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        await #expect(throws: WritebackError.changeNotAllowed) {
+            try await directory.changePassword(userID: target.user("erin"), current: target.initialPassword("erin"), new: "Erin!Changed-Pass-1")
+        }
+    }
+
+    @Test(arguments: TestDirectory.all) func unknownUsersAndFilterCharacters(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        await #expect(throws: WritebackError.userNotFound) { try await directory.resetPassword(userID: target.user("nobody"), new: "Some!Pass-1234") }
+        // A typed "*" must not match every entry.
+        await #expect(throws: WritebackError.userNotFound) { _ = try await directory.authenticate(userID: "*", password: "x") }
+        await #expect(throws: WritebackError.userNotFound) { _ = try await directory.authenticate(userID: "a*)(uid=*", password: "x") }
+        // An empty password would be an unauthenticated bind, which a directory accepts: it is never a match.
+        #expect(try await directory.authenticate(userID: target.user("alice"), password: "") == false)
+    }
+
+    @Test(arguments: TestDirectory.all) func entriesForSync(_ target: TestDirectory) async throws {
+        let entries = try await target.directory().entries()
+        let alice = try #require(entries.first { $0.userID == target.user("alice") })
+        #expect(alice.givenName == "Alice" && alice.surname == "Martin")
+        #expect(alice.mail == target.mail("alice"))
+        #expect(alice.telephoneNumber == "+33 1 23 45 67 89")
+        #expect(entries.first { $0.userID == target.user("dave") }?.enabled == false)
+        #expect(alice.enabled)
+    }
+
+    @Test(arguments: TestDirectory.all) func statusSaysWhyWritebackCannotWork(_ target: TestDirectory) async throws {
+        #expect(await (try target.directory()).status() == .configured)
+        func problem(_ change: (inout LDAPSettings) -> Void) async throws -> DirectoryProblem? {
+            guard case .notConfigured(let problem, _) = await (try target.directory(change)).status() else { return nil }
+            return problem
+        }
+        #expect(try await problem { $0.bindPassword = "not-the-password" } == .bindRefused)
+        #expect(try await problem { $0.certificateAuthorityFile = nil } == .tlsFailure)
+        #expect(try await problem { $0.url = "ldaps://127.0.0.1:1" } == .cannotConnect)
+        #expect(try await problem { $0.baseDN = "ou=nowhere,dc=nowhere" } == .baseNotFound)
+    }
+}

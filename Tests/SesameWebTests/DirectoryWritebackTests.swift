@@ -1,0 +1,135 @@
+import Foundation
+import HTTPTypes
+import SesameCore
+import SesameDelivery
+import SesameDirectory
+import SesameStore
+import SesameTestSupport
+import Testing
+
+@testable import SesameWeb
+
+/// The portals for directory users, against the real slapd and Samba AD DC that `scripts/test` starts: what a
+/// person sees is the directory's answer, and every change is proved by binding to the directory.
+@Suite(.serialized) struct DirectoryWritebackTests {
+    /// New passwords differ from run to run, so that the directories' history does not refuse a second run.
+    let run = String(Int.random(in: 1000...9999))
+
+    /// A harness whose users were synced from `target`.
+    func harness(_ target: TestDirectory, directory: LDAPDirectory) async throws -> Harness {
+        let harness = try await Harness(directory: directory)
+        _ = try await DirectorySync(store: harness.store, directory: directory, clock: harness.clock, outbox: harness.queue).run()
+        return harness
+    }
+
+    /// Passes the email gate of a reset started for `userID`.
+    func verifyByEmail(_ userID: String, browser: Browser, harness: Harness) async throws {
+        #expect(try await browser.startReset(userID).location == "/reset/verify")
+        try await browser.post("/reset/option", [("option", "email")])
+        try await browser.get("/reset/verify")
+        try await browser.post("/reset/code", [("code", try harness.lastCode().code)])
+    }
+
+    @Test(arguments: TestDirectory.all) func aResetIsWrittenBackAfterTheDirectorysRulesAreMet(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        let harness = try await harness(target, directory: directory)
+        let frank = target.user("frank")
+        let chosen = "Frank!New-Pass-\(run)"
+        try await harness.browse { browser in
+            try await verifyByEmail(frank, browser: browser, harness: harness)
+            #expect(try await browser.get("/reset/verify").location == "/reset/password")
+            let short = try await browser.post("/reset/password", [("new", "Vq7#mZ2!k"), ("confirm", "Vq7#mZ2!k")])
+            #expect(short.status == .unprocessableContent && short.contains("The directory refused this password: it is too short for its policy."))
+            let done = try await browser.post("/reset/password", [("new", chosen), ("confirm", chosen)])
+            #expect(done.contains("Your password has been reset"))
+        }
+        #expect(try await directory.authenticate(userID: frank, password: chosen))
+        #expect(try await directory.authenticate(userID: frank, password: target.initialPassword("frank")) == false)
+        try await harness.browse { browser in
+            let location = try await browser.signIn(frank, password: chosen)
+            #expect(location != nil && location != "/signin")
+        }
+        let events = try await harness.store.auditEvents(ActivityQuery())
+        #expect(events.contains { $0.activity == .selfServiceResetPassword && $0.status == .failure && $0.failureReason == "ADPasswordPolicy (33008)" })
+        #expect(events.contains { $0.activity == .selfServiceResetPassword && $0.status == .success && $0.target == frank })
+        #expect(try await harness.store.resetActivities(ActivityQuery()).first?.result == .succeeded)
+    }
+
+    @Test(arguments: TestDirectory.all) func aUserLockedInTheDirectoryMayUnlockOnly(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        let harness = try await harness(target, directory: directory)
+        let grace = target.user("grace")
+        for _ in 0..<3 { _ = try await directory.authenticate(userID: grace, password: "wrong-password") }
+        #expect(try await directory.isLocked(userID: grace))
+        try await harness.browse { browser in
+            try await browser.get("/signin")
+            let locked = try await browser.post("/signin", [("userID", grace), ("password", target.initialPassword("grace"))])
+            #expect(locked.status == .forbidden && locked.contains("Your account is locked in the directory."))
+            try await verifyByEmail(grace, browser: browser, harness: harness)
+            #expect(try await browser.get("/reset/password").contains("/reset/unlock"))
+            #expect(try await browser.post("/reset/unlock", []).contains("Your account has been unlocked"))
+        }
+        #expect(try await directory.isLocked(userID: grace) == false)
+        #expect(try await directory.authenticate(userID: grace, password: target.initialPassword("grace")))
+        #expect(try await harness.store.auditEvents(ActivityQuery()).first?.activity == .selfServiceUnlock)
+    }
+
+    @Test(arguments: TestDirectory.all) func changeAndSignInAnswerWithTheDirectorysWords(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        let harness = try await harness(target, directory: directory)
+        let (carol, erin, dave) = (target.user("carol"), target.user("erin"), target.user("dave"))
+        // As if the last sync came before dave was disabled: the directory has the last word at sign-in.
+        var enabled = try #require(try await harness.store.user(userID: dave))
+        #expect(enabled.enabled == false, "sync copies the directory's disabled flag")
+        enabled.enabled = true
+        try await harness.store.updateUser(enabled)
+        try await harness.browse { browser in
+            #expect(try await browser.signIn(carol, password: target.initialPassword("carol"), language: "fr") != "/signin")
+            try await browser.get("/account/password")
+            let young = try await browser.post("/account/password", [("current", target.initialPassword("carol")), ("new", "Kp7#Wm2!Xr-\(run)"), ("confirm", "Kp7#Wm2!Xr-\(run)")])
+            #expect(young.contains("L’annuaire a refusé le changement : votre mot de passe a été changé trop récemment."))
+            let wrong = try await browser.post("/account/password", [("current", "Not!Her-Pass-1"), ("new", "Kp7#Wm2!Xr-\(run)"), ("confirm", "Kp7#Wm2!Xr-\(run)")])
+            #expect(wrong.contains("Votre mot de passe actuel est incorrect."))
+        }
+        try await harness.browse { browser in
+            try await browser.signIn(erin, password: target.initialPassword("erin"))
+            try await browser.get("/account/password")
+            let refused = try await browser.post("/account/password", [("current", target.initialPassword("erin")), ("new", "Tz5%Qn8!Hv-\(run)"), ("confirm", "Tz5%Qn8!Hv-\(run)")])
+            #expect(refused.contains("The directory does not allow you to change your own password."))
+            try await browser.get("/signin")
+            let disabled = try await browser.post("/signin", [("userID", dave), ("password", target.initialPassword("dave"))])
+            #expect(disabled.status == .forbidden && disabled.contains("Your account is disabled in the directory."))
+        }
+        let reasons = try await harness.store.auditEvents(ActivityQuery()).filter { $0.activity == .changePassword }.compactMap(\.failureReason)
+        #expect(Set(reasons) == ["ADPasswordPolicy (33008)", "ADUserIncorrectPassword (33007)", "ADPermissions (33004)"])
+        #expect(try await directory.authenticate(userID: carol, password: target.initialPassword("carol")))
+    }
+
+    @Test func anUnreachableDirectoryStopsTheResetBeforeTheGates() async throws {
+        let unreachable = try TestDirectory.all[0].directory { $0.url = "ldap://127.0.0.1:1" }
+        let harness = try await Harness(directory: unreachable)
+        var user = User(userID: "frank", source: .directory, createdAt: harness.clock.now)
+        user.authentication.alternateEmail = try EmailAddress("frank@example.org")
+        try await harness.store.insertUser(user)
+        try await harness.browse { browser in
+            let page = try await browser.startReset("frank")
+            #expect(page.contains("Your password was not changed") && page.contains("We could not reach your organisation's directory"))
+            #expect(harness.outbox.messages.isEmpty)
+            try await browser.get("/signin")
+            let signIn = try await browser.post("/signin", [("userID", "frank"), ("password", "Frank-Pass-12")])
+            #expect(signIn.status == .serviceUnavailable)
+        }
+        #expect(try await harness.store.resetActivities(ActivityQuery()).first?.detail == .directoryUnreachable)
+    }
+
+    @Test func withWritebackOffDirectoryUsersAreSentToTheirAdministrator() async throws {
+        let target = TestDirectory.all[0]
+        let harness = try await harness(target, directory: try target.directory())
+        try await harness.setPolicy(.writeback, "false")
+        try await harness.browse { browser in
+            let page = try await browser.startReset("frank")
+            #expect(page.contains("Please contact your admin"))
+        }
+        #expect(try await harness.store.resetActivities(ActivityQuery()).first?.detail == .managedInDirectory)
+    }
+}
