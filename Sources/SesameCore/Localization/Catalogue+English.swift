@@ -80,6 +80,15 @@ extension Catalogue {
         // Audit
         "audit.policyChange": "{key}: \"{old}\" → \"{new}\"",
         // Reports
+        "report.column.activity": "Activity",
+        "report.column.actor": "Actor",
+        "report.column.target": "Target",
+        "report.column.status": "Status",
+        "report.column.detail": "Detail",
+        "report.column.failureReason": "Failure reason",
+        "report.column.supportCode": "Support code",
+        "audit.status.success": "Success",
+        "audit.status.failure": "Failure",
         "report.column.user": "User",
         "report.column.role": "Role",
         "report.column.dateTime": "Date and Time",

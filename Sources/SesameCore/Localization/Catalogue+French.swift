@@ -80,6 +80,15 @@ extension Catalogue {
         // Journal d’audit
         "audit.policyChange": "{key} : « {old} » → « {new} »",
         // Rapports
+        "report.column.activity": "Activité",
+        "report.column.actor": "Auteur",
+        "report.column.target": "Cible",
+        "report.column.status": "État",
+        "report.column.detail": "Détail",
+        "report.column.failureReason": "Motif de l’échec",
+        "report.column.supportCode": "Code d’assistance",
+        "audit.status.success": "Réussite",
+        "audit.status.failure": "Échec",
         "report.column.user": "Utilisateur",
         "report.column.role": "Rôle",
         "report.column.dateTime": "Date et heure",

@@ -12,6 +12,20 @@ public struct Report: Sendable, Hashable {
     public let columns: [Column]
     public let rows: [[String]]
 
+    /// The rows whose text, column by column, contains each filter's text (case and accents ignored): the admin
+    /// portal's filter on every column, so that its CSV export is exactly what it shows.
+    public func filtered(_ filters: [String: String]) -> Report {
+        let active = columns.indices.compactMap { index -> (Int, String)? in
+            guard let needle = filters[columns[index].id]?.trimmingCharacters(in: .whitespaces), !needle.isEmpty else { return nil }
+            return (index, needle)
+        }
+        guard !active.isEmpty else { return self }
+        let kept = rows.filter { row in
+            active.allSatisfy { index, needle in row[index].range(of: needle, options: [.caseInsensitive, .diacriticInsensitive]) != nil }
+        }
+        return Report(columns: columns, rows: kept)
+    }
+
     public func csv(in language: Language) -> String {
         CSV.line(columns.map { $0.title.rendered(in: language) }) + rows.map(CSV.line).joined()
     }
@@ -51,6 +65,17 @@ public struct ReportService: Sendable {
              activity.detail.text.rendered(in: language)]
         }
         return Report(columns: Self.columns(["user", "role", "dateTime", "methodsUsed", "result", "details"]), rows: rows)
+    }
+
+    /// The audit log: every event, with spec §5's activity names.
+    public func audit(_ query: ActivityQuery, language: Language) async throws -> Report {
+        let rows = try await store.auditEvents(query).map { event in
+            [Self.timestamp(event.at), event.activity.rawValue, event.actor, event.target,
+             LocalizedText("audit.status.\(event.status)").rendered(in: language), event.detail, event.failureReason ?? "",
+             event.requestID ?? ""]
+        }
+        return Report(
+            columns: Self.columns(["dateTime", "activity", "actor", "target", "status", "detail", "failureReason", "supportCode"]), rows: rows)
     }
 
     static func columns(_ ids: [String]) -> [Report.Column] {

@@ -16,6 +16,7 @@ struct DemoSeed {
     func run() async throws -> [String] {
         if try await context.policies.current().version == 0 {
             try await context.policies.set(.organisationName, to: Self.organisation, actor: "demo")
+            try await seedActivity()
         }
         var lines = ["Demo organisation \(Self.organisation) (development only):"]
         for person in Self.people {
@@ -33,6 +34,30 @@ struct DemoSeed {
             lines.append("  \(person.userID)  password: \(password)\(person.role.map { "  (\($0.rawValue))" } ?? "")")
         }
         return lines
+    }
+
+    /// A month of made-up activity, so that the reports and their charts have something to show.
+    private func seedActivity() async throws {
+        let now = context.clock.now
+        let details: [ResetDetail] = [
+            .succeeded, .succeeded, .succeeded, .abandonedAfterUserID, .insufficientMethods, .blockedInvalidCodes(.mobileSMS),
+            .cancelledBeforeMethods, .contactedAdminBeforeOption, .succeeded, .abandonedAfterStartingOption(.email),
+        ]
+        let typed = ["alice@contoso.example", "bob@contoso.example", "carol@contoso.example", "admin@contoso.example"]
+        for day in 1...30 {
+            for index in 0..<(day * 7 % 5 + 1) {
+                let detail = details[(day + index) % details.count]
+                let options: [VerificationOption] = detail.result == .succeeded ? [[.mobileSMS], [.email], [.mobileVoice]][(day + index) % 3] : []
+                try await context.store.appendResetActivity(ResetActivity(
+                    at: now.addingTimeInterval(-Double(day) * 86_400 + Double(index) * 3_000), userID: typed[(day + index) % typed.count],
+                    role: "user", methodsUsed: options, detail: detail))
+            }
+            if day.isMultiple(of: 3) {
+                try await context.store.appendRegistrationActivity(RegistrationActivity(
+                    at: now.addingTimeInterval(-Double(day) * 86_400), userID: typed[day % 2], role: "user",
+                    dataRegistered: [.mobilePhone, .email, .securityQuestions][day / 3 % 3]))
+            }
+        }
     }
 
     /// A random password that passes the policy: four groups of letters and digits with a symbol.

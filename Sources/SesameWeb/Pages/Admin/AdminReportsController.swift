@@ -1,0 +1,125 @@
+import Foundation
+import Hummingbird
+import SesameCore
+
+/// `/admin/reports/resets`, `/admin/reports/registrations` and `/admin/audit`: spec §5's reports and the audit
+/// log, for any date range, with a filter on every column, a CSV export of exactly the rows shown, and charts.
+struct AdminReportsController {
+    let pages: Pages
+
+    /// Rows read for one range before the column filters apply; the page says when a range holds more.
+    static let rowLimit = 50_000
+    static let pageSize = 200
+
+    enum Kind: String {
+        case resets, registrations, audit
+
+        var path: String { self == .audit ? "/admin/audit" : "/admin/reports/\(rawValue)" }
+    }
+
+    var endpoints: RouteCollection<WebContext> {
+        RouteCollection(context: WebContext.self)
+            .get("admin/reports/resets") { request, context in try await show(.resets, request, context) }
+            .get("admin/reports/registrations") { request, context in try await show(.registrations, request, context) }
+            .get("admin/audit") { request, context in try await show(.audit, request, context) }
+    }
+
+    private func show(_ kind: Kind, _ request: Request, _ context: WebContext) async throws -> Response {
+        try await pages.asAdministrator(context) { _ in
+            let parameters = request.uri.queryParameters
+            // Dates that cannot be read are said so, and the last 30 days shown instead.
+            let asked = DateRange(from: parameters["from"].map(String.init), to: parameters["to"].map(String.init), now: pages.clock.now)
+            let range = asked ?? DateRange(from: nil, to: nil, now: pages.clock.now)!
+            let query = ActivityQuery(since: range.since, until: range.until, limit: Self.rowLimit)
+            let service = ReportService(store: pages.store)
+            let language = context.language
+            let full: Report = switch kind {
+            case .resets: try await service.resets(query, language: language)
+            case .registrations: try await service.registrations(query, language: language)
+            case .audit: try await service.audit(query, language: language)
+            }
+            var filters: [String: String] = [:]
+            for column in full.columns { filters[column.id] = parameters["f.\(column.id)"].map(String.init) }
+            let report = full.filtered(filters)
+            if parameters["format"] == "csv" {
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"sesame-\(kind.rawValue)-\(range.fromText)-\(range.toText).csv\""],
+                    body: .init(byteBuffer: ByteBuffer(string: report.csv(in: language))))
+            }
+            let page = max(Int(parameters["page"] ?? "") ?? 1, 1)
+            let shown = report.rows.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)
+            let base = queryString(range: range, filters: filters)
+            var values: [String: Any] = [
+                "admin": true, "heading": pages.text("admin.\(kind.rawValue).title", context), "action": kind.path,
+                "badDates": asked == nil,
+                "from": range.fromText, "to": range.toText,
+                "columns": report.columns.map { ["id": $0.id, "title": pages.text($0.title, context), "filter": filters[$0.id] ?? ""] },
+                "rows": shown.map { ["cells": $0] }, "empty": report.rows.isEmpty,
+                "count": pages.text("admin.report.count", ["count": String(report.rows.count)], context),
+                "truncated": full.rows.count >= Self.rowLimit,
+                "csv": "\(kind.path)?\(base)&format=csv",
+                "previous": page > 1 ? "\(kind.path)?\(base)&page=\(page - 1)" : false,
+                "next": report.rows.count > page * Self.pageSize ? "\(kind.path)?\(base)&page=\(page + 1)" : false,
+            ]
+            values["charts"] = try await charts(kind, query: query, range: range, context: context)
+            return try await pages.render("admin-report", titleKey: "admin.\(kind.rawValue).title", values: values, context: context)
+        }
+    }
+
+    /// Each chart's caption and drawing.
+    private func charts(_ kind: Kind, query: ActivityQuery, range: DateRange, context: WebContext) async throws -> [[String: String]] {
+        switch kind {
+        case .resets:
+            let title = pages.text("admin.chart.resetsPerDay", context)
+            let days = ActivityCharts.resetsPerDay(try await pages.store.resetActivities(query), since: range.since, until: range.until)
+            return [["title": title, "svg": Charts.resetsPerDay(days, title: title) { pages.text(LocalizedText("report.result.\($0)"), context) }]]
+        case .registrations:
+            let coverage = try await ActivityCharts.coverage(of: pages.store)
+            let methods = AuthenticationMethod.allCases.map { (pages.text("admin.method.\($0.rawValue)", context), coverage.byMethod[$0] ?? 0) }
+            let shareTitle = pages.text("admin.chart.shareRegistered", context)
+            let coverageTitle = pages.text("admin.chart.coverage", context)
+            return [
+                ["title": shareTitle, "svg": Charts.shares([(pages.text("admin.chart.registered", context), coverage.registered)], total: coverage.users, title: shareTitle)],
+                ["title": coverageTitle, "svg": Charts.shares(methods, total: coverage.users, title: coverageTitle)],
+            ]
+        case .audit:
+            return []
+        }
+    }
+
+    private func queryString(range: DateRange, filters: [String: String]) -> String {
+        var items = [URLQueryItem(name: "from", value: range.fromText), URLQueryItem(name: "to", value: range.toText)]
+        for (id, value) in filters.sorted(by: { $0.key < $1.key }) where !value.isEmpty { items.append(URLQueryItem(name: "f.\(id)", value: value)) }
+        var components = URLComponents()
+        components.queryItems = items
+        return components.percentEncodedQuery ?? ""
+    }
+}
+
+/// A report's dates: any range (no 30-day cap), the last 30 days by default, whole days in UTC.
+struct DateRange {
+    let since: Date
+    let until: Date
+
+    /// `nil` when a date is not `YYYY-MM-DD` or the range ends before it starts.
+    init?(from: String?, to: String?, now: Date) {
+        let day: TimeInterval = 86_400
+        let today = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / day).rounded(.down) * day)
+        guard let end = Self.parse(to, default: today), let start = Self.parse(from, default: end.addingTimeInterval(-29 * day)),
+              start <= end
+        else { return nil }
+        since = start
+        until = end.addingTimeInterval(day - 0.001)
+    }
+
+    var fromText: String { Self.text(since) }
+    var toText: String { Self.text(until) }
+
+    private static func parse(_ text: String?, default fallback: Date) -> Date? {
+        guard let text, !text.isEmpty else { return fallback }
+        return try? Date(text + "T00:00:00Z", strategy: .iso8601)
+    }
+
+    private static func text(_ date: Date) -> String { date.formatted(.iso8601.year().month().day()) }
+}
