@@ -116,6 +116,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     site.addRoutes(ResetController(pages: pages).endpoints)
     site.addRoutes(AdminPolicyController(pages: pages, directory: directoryMonitor).endpoints)
     site.addRoutes(AdminReportsController(pages: pages).endpoints)
+    site.addRoutes(AdminUsersController(pages: pages).endpoints)
     return router
 }
 

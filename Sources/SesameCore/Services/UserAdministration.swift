@@ -97,6 +97,15 @@ public struct UserAdministration: Sendable {
         try await audit(.adminUnlock, actor: actor, target: user.userID)
     }
 
+    /// Asks the user to register again at their next sign-in ("require re-registration"); what they registered
+    /// stays usable until they do.
+    public func requireRegistration(userID: String, actor: String) async throws {
+        var user = try await existing(userID)
+        user.registration = RegistrationState()
+        try await store.updateUser(user)
+        try await audit(.userUpdated, actor: actor, target: user.userID, detail: "registration required")
+    }
+
     /// A user by user ID, or ``AdministrationError/unknownUser(_:)``.
     public func existing(_ userID: String) async throws -> User {
         guard let user = try await store.user(userID: userID) else { throw AdministrationError.unknownUser(userID) }
@@ -116,10 +125,11 @@ public struct UserAdministration: Sendable {
     }
 
     private func audit(
-        _ activity: AuditActivity, actor: String, target: String, status: AuditStatus = .success, reason: String? = nil
+        _ activity: AuditActivity, actor: String, target: String, status: AuditStatus = .success, reason: String? = nil,
+        detail: String = ""
     ) async throws {
         try await store.appendAudit(AuditEvent(
-            at: clock.now, activity: activity, actor: actor, target: target, status: status, failureReason: reason))
+            at: clock.now, activity: activity, actor: actor, target: target, status: status, detail: detail, failureReason: reason))
     }
 }
 

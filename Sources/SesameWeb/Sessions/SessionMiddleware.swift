@@ -69,7 +69,9 @@ struct CSRFMiddleware: RouterMiddleware {
         guard request.method == .post else { return try await next(request, context) }
         var request = request
         var context = context
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        // A CSV import may be larger than any other form; every other form stays within the context's limit.
+        let limit = request.uri.path == "/admin/users/import" ? AdminUsersController.importLimit + 64 * 1024 : context.maxUploadSize
+        let body = try await request.collectBody(upTo: limit)
         context.form = FormData(urlEncoded: String(buffer: body))
         if request.cookies[SessionMiddleware.cookieName] == nil {
             throw PageError.cookiesDisabled(typedUserID: context.form.text("userID"))

@@ -1,0 +1,36 @@
+/// What each administrator role may do, and to whom (spec §3.2's roles as Entra scopes them): global
+/// administrators anything; user administrators manage everyone but global administrators and never grant that
+/// role; password administrators reset and unlock users, helpdesk and password administrators; helpdesk
+/// administrators reset and unlock users and helpdesk administrators. Everyone with a role may look.
+public enum AdminAction: Sendable, Hashable {
+    case view
+    case resetPassword
+    case unlock
+    case requireRegistration
+    /// Names, pre-populated contact data, groups, enabled.
+    case edit
+    /// Setting `roles` as the new roles.
+    case setRoles(Set<Role>)
+    case importUsers
+}
+
+public enum AdminAuthority {
+    public static func allows(_ actor: User, _ action: AdminAction, on target: User? = nil) -> Bool {
+        let roles = actor.roles
+        if roles.contains(.globalAdmin) { return true }
+        let targetRoles = target?.roles ?? []
+        switch action {
+        case .view:
+            return !roles.isEmpty
+        case .resetPassword, .unlock, .requireRegistration:
+            if roles.contains(.userAdmin) { return !targetRoles.contains(.globalAdmin) }
+            if roles.contains(.passwordAdmin) { return targetRoles.isSubset(of: [.passwordAdmin, .helpdeskAdmin]) }
+            if roles.contains(.helpdeskAdmin) { return targetRoles.isSubset(of: [.helpdeskAdmin]) && action != .requireRegistration }
+            return false
+        case .edit, .importUsers:
+            return roles.contains(.userAdmin) && !targetRoles.contains(.globalAdmin)
+        case .setRoles(let new):
+            return roles.contains(.userAdmin) && !targetRoles.contains(.globalAdmin) && !new.contains(.globalAdmin)
+        }
+    }
+}

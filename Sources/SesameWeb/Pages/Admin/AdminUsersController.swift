@@ -1,0 +1,212 @@
+import Foundation
+import Hummingbird
+import SesameCore
+
+/// `/admin/users`: search, a user's registration state, pre-populated contact data, groups and roles, the
+/// administrator's reset, unlock and "require re-registration", and bulk import from CSV with a result per row.
+/// Every action is checked against ``AdminAuthority`` and audited by ``UserAdministration``.
+struct AdminUsersController {
+    let pages: Pages
+
+    static let pageSize = 50
+    /// A pasted CSV larger than this is refused before it is read.
+    static let importLimit = 2_000_000
+
+    var endpoints: RouteCollection<WebContext> {
+        RouteCollection(context: WebContext.self)
+            .get("admin/users", use: list)
+            .get("admin/users/import", use: importForm)
+            .post("admin/users/import", use: importUsers)
+            .get("admin/users/:userID", use: show)
+            .post("admin/users/:userID", use: update)
+            .post("admin/users/:userID/reset-password", use: resetPassword)
+            .post("admin/users/:userID/unlock", use: unlock)
+            .post("admin/users/:userID/require-registration", use: requireRegistration)
+    }
+
+    private var administration: UserAdministration {
+        let dependencies = pages.dependencies
+        return UserAdministration(
+            store: dependencies.store, hasher: dependencies.hasher, clock: dependencies.clock, outbox: dependencies.outbox,
+            directory: dependencies.directory)
+    }
+
+    // MARK: List and search
+
+    @Sendable func list(_ request: Request, context: WebContext) async throws -> Response {
+        try await pages.asAdministrator(context) { admin in
+            let search = request.uri.queryParameters["search"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+            let page = max(Int(request.uri.queryParameters["page"] ?? "") ?? 1, 1)
+            let users = try await pages.store.users(search: search.isEmpty ? nil : search, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize)
+            let query = search.isEmpty ? "" : "search=\(search.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")&"
+            return try await pages.render("admin-users", titleKey: "admin.users.title", values: [
+                "admin": true, "search": search, "canImport": AdminAuthority.allows(admin, .importUsers),
+                "users": users.prefix(Self.pageSize).map { user in [
+                    "userID": user.userID, "link": Self.link(user), "displayName": user.displayName,
+                    "roles": user.roles.sorted().map(\.rawValue).joined(separator: ", "),
+                    "registered": pages.text(user.registration.isRegistered ? "admin.yes" : "admin.no", context),
+                    "source": pages.text("admin.users.source.\(user.source.rawValue)", context),
+                    "enabled": pages.text(user.enabled ? "admin.yes" : "admin.no", context),
+                ] as [String: Any] },
+                "empty": users.isEmpty,
+                "previous": page > 1 ? "/admin/users?\(query)page=\(page - 1)" : false,
+                "next": users.count > Self.pageSize ? "/admin/users?\(query)page=\(page + 1)" : false,
+            ], context: context)
+        }
+    }
+
+    static func link(_ user: User) -> String {
+        "/admin/users/" + (user.userID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? user.userID)
+    }
+
+    // MARK: One user
+
+    @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
+        try await withTarget(request, context, .view) { admin, user in
+            try await detail(user, admin: admin, context: context, notice: request.uri.queryParameters["done"].map { "admin.users.done.\($0)" })
+        }
+    }
+
+    @Sendable func update(_ request: Request, context: WebContext) async throws -> Response {
+        let form = context.form
+        var roles = Set<Role>()
+        for name in form.all("roles") { if let role = Role(rawValue: name) { roles.insert(role) } }
+        return try await withTarget(request, context, .edit) { admin, user in
+            guard AdminAuthority.allows(admin, .setRoles(roles), on: user) || roles == user.roles else {
+                return try await detail(user, admin: admin, context: context, errors: [pages.text("admin.refused", context)], status: .forbidden)
+            }
+            let draft = UserDraft(
+                userID: user.userID, displayName: form["displayName"], givenName: form["givenName"], surname: form["surname"],
+                mobilePhone: form["mobilePhone"], officePhone: form["officePhone"], alternateEmail: form["alternateEmail"],
+                groups: form["groups"].map { $0.split(separator: ",").map(String.init) }, roles: roles, enabled: form["enabled"] == "true")
+            do {
+                try await administration.update(draft, actor: admin.userID)
+            } catch let error as ValidationError {
+                return try await detail(user, admin: admin, context: context, errors: [fieldMessage(error, context)], submitted: form, status: .unprocessableContent)
+            }
+            return PageRenderer.redirect(to: Self.link(user) + "?done=saved")
+        }
+    }
+
+    @Sendable func resetPassword(_ request: Request, context: WebContext) async throws -> Response {
+        try await withTarget(request, context, .resetPassword) { admin, user in
+            let password = context.form["new"] ?? ""
+            guard password == context.form["confirm"] else {
+                return try await detail(user, admin: admin, context: context, errors: [pages.text("change.mismatch", context)], status: .unprocessableContent)
+            }
+            do {
+                try await administration.resetPassword(userID: user.userID, to: password, actor: admin.userID)
+            } catch let error as ValidationError {
+                return try await detail(user, admin: admin, context: context, errors: [fieldMessage(error, context)], status: .unprocessableContent)
+            } catch let error as WritebackError {
+                return try await detail(user, admin: admin, context: context, errors: [pages.text(error.message, context)], status: .unprocessableContent)
+            }
+            return PageRenderer.redirect(to: Self.link(user) + "?done=reset")
+        }
+    }
+
+    @Sendable func unlock(_ request: Request, context: WebContext) async throws -> Response {
+        try await withTarget(request, context, .unlock) { admin, user in
+            do {
+                try await administration.unlock(userID: user.userID, actor: admin.userID)
+            } catch let error as WritebackError {
+                return try await detail(user, admin: admin, context: context, errors: [pages.text(error.message, context)], status: .unprocessableContent)
+            }
+            return PageRenderer.redirect(to: Self.link(user) + "?done=unlocked")
+        }
+    }
+
+    @Sendable func requireRegistration(_ request: Request, context: WebContext) async throws -> Response {
+        try await withTarget(request, context, .requireRegistration) { admin, user in
+            try await administration.requireRegistration(userID: user.userID, actor: admin.userID)
+            return PageRenderer.redirect(to: Self.link(user) + "?done=registration")
+        }
+    }
+
+    /// Runs `body` when the signed-in administrator may do `action` to the user named in the path.
+    private func withTarget(
+        _ request: Request, _ context: WebContext, _ action: AdminAction, _ body: (User, User) async throws -> Response
+    ) async throws -> Response {
+        try await pages.asAdministrator(context) { admin in
+            guard let userID = context.parameters.get("userID")?.removingPercentEncoding, let user = try await pages.store.user(userID: userID) else {
+                throw PageError.notFound
+            }
+            guard AdminAuthority.allows(admin, action, on: user) else {
+                return try await pages.render("admin-refused", titleKey: "admin.title", values: ["admin": true], context: context, status: .forbidden)
+            }
+            return try await body(admin, user)
+        }
+    }
+
+    private func fieldMessage(_ error: ValidationError, _ context: WebContext) -> String {
+        let message = pages.text(error.message, context)
+        guard let field = error.field else { return message }
+        return pages.text("admin.users.fieldError", ["field": pages.text("admin.users.field.\(field)", context), "message": message], context)
+    }
+
+    private func detail(
+        _ user: User, admin: User, context: WebContext, notice: String? = nil, errors: [String] = [], submitted: FormData? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let now = pages.clock.now
+        let data = user.authentication
+        let throttle = try await pages.store.throttleState(ThrottleKey(.identityProof, user.id.uuidString))
+        func value(_ field: String, _ current: String?) -> String { submitted?[field] ?? current ?? "" }
+        let registered: [[String: String]] = [
+            ("authenticationPhone", data.authenticationPhone?.e164), ("authenticationEmail", data.authenticationEmail?.value),
+            ("securityQuestions", data.securityAnswers.isEmpty ? nil : String(data.securityAnswers.count)),
+        ].compactMap { name, value in value.map { ["label": pages.text("admin.users.field.\(name)", context), "value": $0] } }
+        return try await pages.render("admin-user", titleKey: "admin.users.title", values: [
+            "admin": true, "userID": user.userID, "link": Self.link(user), "source": pages.text("admin.users.source.\(user.source.rawValue)", context),
+            "notice": notice.map { pages.text($0, context) } ?? false, "errors": errors, "error": !errors.isEmpty,
+            "displayName": value("displayName", user.displayName), "givenName": value("givenName", user.givenName),
+            "surname": value("surname", user.surname), "mobilePhone": value("mobilePhone", data.mobilePhone?.e164),
+            "officePhone": value("officePhone", data.officePhone?.e164), "alternateEmail": value("alternateEmail", data.alternateEmail?.value),
+            "groups": value("groups", user.groups.sorted().joined(separator: ", ")), "enabled": user.enabled,
+            "roles": Role.allCases.map { ["value": $0.rawValue, "label": pages.text("admin.role.\($0.rawValue)", context), "checked": user.roles.contains($0)] },
+            "registered": registered, "nothingRegistered": registered.isEmpty,
+            "registeredAt": user.registration.registeredAt.map(Self.timestamp) ?? pages.text("admin.users.never", context),
+            "confirmedAt": user.registration.lastConfirmedAt.map(Self.timestamp) ?? pages.text("admin.users.never", context),
+            "lockedUntil": user.lockout.isLocked(at: now) ? Self.timestamp(user.lockout.lockedUntil!) : false,
+            "throttledUntil": throttle?.isBlocked(at: now) == true ? Self.timestamp(throttle!.blockedUntil!) : false,
+            "canEdit": AdminAuthority.allows(admin, .edit, on: user),
+            "canReset": AdminAuthority.allows(admin, .resetPassword, on: user),
+            "canUnlock": AdminAuthority.allows(admin, .unlock, on: user),
+            "canRequire": AdminAuthority.allows(admin, .requireRegistration, on: user),
+        ], context: context, status: status)
+    }
+
+    static func timestamp(_ date: Date) -> String { date.formatted(.iso8601) }
+
+    // MARK: Import
+
+    @Sendable func importForm(_ request: Request, context: WebContext) async throws -> Response {
+        try await pages.asAdministrator(context, roles: [.globalAdmin, .userAdmin]) { _ in
+            try await pages.render("admin-import", titleKey: "admin.import.title", values: ["admin": true], context: context)
+        }
+    }
+
+    @Sendable func importUsers(_ request: Request, context: WebContext) async throws -> Response {
+        try await pages.asAdministrator(context, roles: [.globalAdmin, .userAdmin]) { admin in
+            let text = context.form["csv"] ?? ""
+            guard text.utf8.count <= Self.importLimit else {
+                return try await pages.render("admin-import", titleKey: "admin.import.title", values: [
+                    "admin": true, "tooLarge": true,
+                ], context: context, status: .contentTooLarge)
+            }
+            let outcomes = try await UserImport(administration: administration, store: pages.store).run(text, actor: admin.userID)
+            let rows: [[String: String]] = outcomes.map { outcome in
+                switch outcome {
+                case .created(let line, let userID): ["line": String(line), "result": pages.text("admin.import.created", context), "detail": userID]
+                case .updated(let line, let userID): ["line": String(line), "result": pages.text("admin.import.updated", context), "detail": userID]
+                case .failed(let line, let message): ["line": String(line), "result": pages.text("admin.import.failed", context), "detail": message]
+                }
+            }
+            let failed = outcomes.filter { if case .failed = $0 { true } else { false } }.count
+            return try await pages.render("admin-import", titleKey: "admin.import.title", values: [
+                "admin": true, "results": rows, "hasResults": !rows.isEmpty,
+                "summary": pages.text("admin.import.summary", ["done": String(outcomes.count - failed), "failed": String(failed)], context),
+            ], context: context, status: failed > 0 ? .unprocessableContent : .ok)
+        }
+    }
+}
