@@ -107,6 +107,10 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
                 at: dependencies.clock.now, userID: typed, role: "user", methodsUsed: [], detail: .noCookies, requestID: requestID))
         }
     }
+    let api = router.group("api/v1")
+        .add(middleware: APIMiddleware(tokens: TokenService(store: dependencies.store, clock: dependencies.clock, random: dependencies.random)))
+    api.get("openapi.json", use: try StaticFile(named: "openapi.json", type: "application/json").respond)
+    APIController(pages: pages).add(to: api)
     let site = router.group()
         .add(middleware: SessionMiddleware(store: dependencies.store, clock: dependencies.clock, random: dependencies.random, secureCookies: dependencies.secureCookies))
         .add(middleware: CSRFMiddleware())

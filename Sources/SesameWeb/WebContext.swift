@@ -8,6 +8,8 @@ public struct WebContext: RequestContext {
     var session: SessionHandle?
     var language: Language = .english
     var form: FormData = FormData()
+    /// Who the audit log names for an API call: `token:<name>` once the bearer token is checked.
+    var apiActor: String?
 
     /// The TCP peer, when known (router tests have none).
     let peerAddress: String?

@@ -12,6 +12,7 @@ public enum AuditActivity: String, Sendable, Hashable, Codable, CaseIterable {
     case adminUnlock = "Unlock user account (by admin)"
     case userCreated = "Add user"
     case userUpdated = "Update user"
+    case userDeleted = "Delete user"
     case apiTokenCreated = "Create API token"
 }
 

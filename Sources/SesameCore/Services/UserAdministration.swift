@@ -97,6 +97,13 @@ public struct UserAdministration: Sendable {
         try await audit(.adminUnlock, actor: actor, target: user.userID)
     }
 
+    /// Deletes a user and what Sesame keeps about them (a directory user's entry in the directory stays).
+    public func delete(userID: String, actor: String) async throws {
+        let user = try await existing(userID)
+        try await store.deleteUser(id: user.id)
+        try await audit(.userDeleted, actor: actor, target: user.userID)
+    }
+
     /// Asks the user to register again at their next sign-in ("require re-registration"); what they registered
     /// stays usable until they do.
     public func requireRegistration(userID: String, actor: String) async throws {

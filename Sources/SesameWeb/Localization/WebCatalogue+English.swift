@@ -291,6 +291,7 @@ extension WebCatalogue {
         "admin.import.label": "CSV, with a header row",
         "admin.import.submit": "Import",
         "admin.import.help": "Columns, in any order: userID (required), displayName, givenName, surname, password, mobilePhone, officePhone, alternateEmail, groups and roles (separated by ;), enabled. Existing users are updated; an empty cell leaves a value as it is.",
+        "admin.import.refused": "Nothing was imported: {reason}.",
         "admin.import.created": "Created",
         "admin.import.updated": "Updated",
         "admin.import.failed": "Refused",

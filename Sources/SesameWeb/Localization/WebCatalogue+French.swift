@@ -291,6 +291,7 @@ extension WebCatalogue {
         "admin.import.label": "CSV, avec une ligne d’en-tête",
         "admin.import.submit": "Importer",
         "admin.import.help": "Colonnes, dans n’importe quel ordre : userID (obligatoire), displayName, givenName, surname, password, mobilePhone, officePhone, alternateEmail, groups et roles (séparés par ;), enabled. Les utilisateurs existants sont mis à jour ; une cellule vide laisse la valeur telle quelle.",
+        "admin.import.refused": "Rien n’a été importé : {reason}.",
         "admin.import.created": "Créé",
         "admin.import.updated": "Mis à jour",
         "admin.import.failed": "Refusé",

@@ -194,7 +194,14 @@ struct AdminUsersController {
                     "admin": true, "tooLarge": true,
                 ], context: context, status: .contentTooLarge)
             }
-            let outcomes = try await UserImport(administration: administration, store: pages.store).run(text, actor: admin.userID)
+            let outcomes: [UserImport.Outcome]
+            do {
+                outcomes = try await UserImport(administration: administration, store: pages.store).run(text, actor: admin.userID)
+            } catch let error as UserImportError {
+                return try await pages.render("admin-import", titleKey: "admin.import.title", values: [
+                    "admin": true, "refused": pages.text("admin.import.refused", ["reason": error.description], context),
+                ], context: context, status: .unprocessableContent)
+            }
             let rows: [[String: String]] = outcomes.map { outcome in
                 switch outcome {
                 case .created(let line, let userID): ["line": String(line), "result": pages.text("admin.import.created", context), "detail": userID]

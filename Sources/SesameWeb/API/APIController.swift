@@ -1,0 +1,211 @@
+import Foundation
+import Hummingbird
+import SesameCore
+
+/// `/api/v1`: users (with pre-populated contact data and their registration status), bulk import, the policy, the
+/// reports and the audit log, through the same core services as the admin portal and the command line. Routes are
+/// declared in one table, which the OpenAPI test compares with `openapi.json`.
+struct APIController {
+    let pages: Pages
+
+    static let maximumBody = 2_000_000
+    static let maximumLimit = 1_000
+
+    typealias Handler = @Sendable (APIController, Request, WebContext) async throws -> Response
+
+    /// Method, path (OpenAPI style) and handler of every operation.
+    static let routes: [(method: HTTPRequest.Method, path: String, handler: Handler)] = [
+        (.get, "/users", { try await $0.listUsers($1, $2) }),
+        (.post, "/users", { try await $0.createUser($1, $2) }),
+        (.post, "/users/import", { try await $0.importUsers($1, $2) }),
+        (.get, "/users/{userID}", { try await $0.getUser($1, $2) }),
+        (.patch, "/users/{userID}", { try await $0.updateUser($1, $2) }),
+        (.delete, "/users/{userID}", { try await $0.deleteUser($1, $2) }),
+        (.get, "/users/{userID}/registration", { try await $0.registration($1, $2) }),
+        (.get, "/policy", { try await $0.getPolicy($1, $2) }),
+        (.patch, "/policy", { try await $0.updatePolicy($1, $2) }),
+        (.get, "/reports/registrations", { try await $0.report(.registrations, $1, $2) }),
+        (.get, "/reports/resets", { try await $0.report(.resets, $1, $2) }),
+        (.get, "/audit", { try await $0.report(.audit, $1, $2) }),
+    ]
+
+    func add(to group: RouterGroup<WebContext>) {
+        for route in Self.routes {
+            // Hummingbird writes path parameters as `:name`.
+            let path = route.path.replacingOccurrences(of: "{userID}", with: ":userID")
+            group.on(RouterPath(path), method: route.method) { request, context in try await route.handler(self, request, context) }
+        }
+    }
+
+    private var administration: UserAdministration {
+        let dependencies = pages.dependencies
+        return UserAdministration(
+            store: dependencies.store, hasher: dependencies.hasher, clock: dependencies.clock, outbox: dependencies.outbox,
+            directory: dependencies.directory)
+    }
+
+    // MARK: Users
+
+    func listUsers(_ request: Request, _ context: WebContext) async throws -> Response {
+        let (limit, offset) = try paging(request)
+        let search = request.uri.queryParameters["search"].map(String.init)
+        let users = try await pages.store.users(search: search?.isEmpty == false ? search : nil, limit: limit, offset: offset)
+        let policy = try await pages.policy()
+        return try json(UserList(users: users.map { UserResource($0, policy: policy, now: pages.clock.now) }, limit: limit, offset: offset), request, context)
+    }
+
+    func createUser(_ request: Request, _ context: WebContext) async throws -> Response {
+        let body = try await decode(UserBody.self, request, context)
+        guard let userID = body.userID else { throw APIError(.unprocessableContent, "invalid", "userID is required", fields: [.init(field: "userID", message: "this value is required")]) }
+        let user = try await refusingInvalid { try await administration.add(try body.draft(userID: userID), actor: actor(context)) }
+        return try json(UserResource(user, policy: try await pages.policy(), now: pages.clock.now), request, context, status: .created)
+    }
+
+    func getUser(_ request: Request, _ context: WebContext) async throws -> Response {
+        try json(UserResource(try await user(context), policy: try await pages.policy(), now: pages.clock.now), request, context)
+    }
+
+    func updateUser(_ request: Request, _ context: WebContext) async throws -> Response {
+        let existing = try await user(context)
+        let body = try await decode(UserBody.self, request, context)
+        let user = try await refusingInvalid { try await administration.update(try body.draft(userID: existing.userID), actor: actor(context)) }
+        return try json(UserResource(user, policy: try await pages.policy(), now: pages.clock.now), request, context)
+    }
+
+    func deleteUser(_ request: Request, _ context: WebContext) async throws -> Response {
+        try await administration.delete(userID: try await user(context).userID, actor: actor(context))
+        return Response(status: .noContent)
+    }
+
+    func registration(_ request: Request, _ context: WebContext) async throws -> Response {
+        try json(RegistrationResource(try await user(context), policy: try await pages.policy(), now: pages.clock.now), request, context)
+    }
+
+    /// `text/csv` body, the same columns as `sesame user import`; one result per row.
+    func importUsers(_ request: Request, _ context: WebContext) async throws -> Response {
+        let text = String(buffer: try await request.body.collect(upTo: Self.maximumBody))
+        let outcomes: [UserImport.Outcome]
+        do {
+            outcomes = try await UserImport(administration: administration, store: pages.store).run(text, actor: actor(context))
+        } catch let error as UserImportError {
+            throw APIError(.unprocessableContent, "invalid", "the CSV was refused: \(error)")
+        }
+        let rows = outcomes.map { outcome -> ImportRow in
+            switch outcome {
+            case .created(let line, let userID): ImportRow(line: line, result: "created", userID: userID, message: nil)
+            case .updated(let line, let userID): ImportRow(line: line, result: "updated", userID: userID, message: nil)
+            case .failed(let line, let message): ImportRow(line: line, result: "failed", userID: nil, message: message)
+            }
+        }
+        return try json(ImportResult(rows: rows), request, context)
+    }
+
+    // MARK: Policy
+
+    func getPolicy(_ request: Request, _ context: WebContext) async throws -> Response {
+        try json(Self.policyObject(try await pages.policy()), request, context)
+    }
+
+    /// A JSON object of knobs to change, each a string as `sesame policy set` takes it; refused values are all
+    /// reported and nothing is saved.
+    func updatePolicy(_ request: Request, _ context: WebContext) async throws -> Response {
+        let body = try await decode([String: String].self, request, context)
+        var values: [PolicyKey: String] = [:]
+        for (name, value) in body {
+            guard let key = PolicyKey(rawValue: name) else {
+                throw APIError(.unprocessableContent, "invalid", "unknown policy key", fields: [.init(field: name, message: "unknown policy key")])
+            }
+            values[key] = value
+        }
+        do {
+            let policy = try await PolicyService(store: pages.store, clock: pages.clock).update(values, actor: actor(context))
+            return try json(Self.policyObject(policy), request, context)
+        } catch let refused as PolicyErrors {
+            throw APIError(.unprocessableContent, "invalid", "some values were refused; nothing was saved",
+                           fields: refused.errors.map { .init(field: $0.key.rawValue, message: $0.description) })
+        } catch StoreError.conflict {
+            throw APIError(.conflict, "conflict", "the policy changed meanwhile; read it again")
+        }
+    }
+
+    static func policyObject(_ policy: Policy) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: policy.keyValues.map { ($0.key.rawValue, $0.value) })
+    }
+
+    // MARK: Reports
+
+    func report(_ kind: AdminReportsController.Kind, _ request: Request, _ context: WebContext) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        guard let range = DateRange(from: parameters["from"].map(String.init), to: parameters["to"].map(String.init), now: pages.clock.now) else {
+            throw APIError(.badRequest, "invalid_dates", "from and to are YYYY-MM-DD, from not after to")
+        }
+        let (limit, offset) = try paging(request)
+        let query = ActivityQuery(since: range.since, until: range.until, limit: limit, offset: offset)
+        let service = ReportService(store: pages.store)
+        let report: Report = switch kind {
+        case .resets: try await service.resets(query, language: .english)
+        case .registrations: try await service.registrations(query, language: .english)
+        case .audit: try await service.audit(query, language: .english)
+        }
+        switch parameters["format"].map(String.init) ?? "json" {
+        case "csv":
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: report.csv(in: .english))))
+        case "json":
+            let rows = report.rows.map { Dictionary(uniqueKeysWithValues: zip(report.columns.map(\.id), $0)) }
+            return try json(ReportPage(from: range.fromText, to: range.toText, limit: limit, offset: offset, rows: rows), request, context)
+        default:
+            throw APIError(.badRequest, "invalid_format", "format is json or csv")
+        }
+    }
+
+    // MARK: Helpers
+
+    private func actor(_ context: WebContext) -> String { context.apiActor ?? "api" }
+
+    private func user(_ context: WebContext) async throws -> User {
+        guard let userID = context.parameters.get("userID")?.removingPercentEncoding, let user = try await pages.store.user(userID: userID) else {
+            throw APIError.notFound
+        }
+        return user
+    }
+
+    private func paging(_ request: Request) throws -> (Int, Int) {
+        let parameters = request.uri.queryParameters
+        let limit = Int(parameters["limit"] ?? "100")
+        let offset = Int(parameters["offset"] ?? "0")
+        guard let limit, let offset, (1...Self.maximumLimit).contains(limit), offset >= 0 else {
+            throw APIError(.badRequest, "invalid_paging", "limit is 1 to \(Self.maximumLimit), offset 0 or more")
+        }
+        return (limit, offset)
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: WebContext) async throws -> T {
+        let body = try await request.body.collect(upTo: Self.maximumBody)
+        do {
+            return try APIJSON.decoder.decode(type, from: Data(String(buffer: body).utf8))
+        } catch {
+            throw APIError(.badRequest, "invalid_json", "the body is not the JSON this operation takes")
+        }
+    }
+
+    /// Turns the core's refusals into 422 (or 404, 409) answers that name the field.
+    private func refusingInvalid<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ValidationError {
+            throw APIError(.unprocessableContent, "invalid", error.description, fields: [.init(field: error.field ?? "", message: error.message.description)])
+        } catch StoreError.duplicateUserID(let userID) {
+            throw APIError(.conflict, "duplicate", "a user with user ID \(userID) exists")
+        } catch let error as AdministrationError {
+            throw APIError(.notFound, "not_found", error.description)
+        } catch let error as WritebackError {
+            throw APIError(.unprocessableContent, "directory_refused", "\(error.eventName): \(error.description)")
+        }
+    }
+
+    private func json(_ value: some Encodable, _ request: Request, _ context: WebContext, status: HTTPResponse.Status = .ok) throws -> Response {
+        var response = try APIJSON.encoder.encode(value, from: request, context: context)
+        response.status = status
+        return response
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Hummingbird
+import Logging
+import SesameCore
+
+/// The JSON API's door: every call but the OpenAPI document needs a live bearer token (its use is recorded), and
+/// every failure is answered in JSON with a stable code — never the HTML error page.
+struct APIMiddleware: RouterMiddleware {
+    typealias Context = WebContext
+    let tokens: TokenService
+
+    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
+        var context = context
+        do {
+            if !request.uri.path.hasSuffix("/openapi.json") {
+                guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+                      let token = try await tokens.authenticate(String(header.dropFirst("Bearer ".count)))
+                else { throw APIError.unauthorized }
+                context.apiActor = "token:\(token.name)"
+            }
+            return try await next(request, context)
+        } catch let error as APIError {
+            return try error.response(from: request, context: context)
+        } catch let error as any HTTPResponseError {
+            let code = error.status == .contentTooLarge ? "too_large" : "bad_request"
+            return try APIError(error.status, code, "the request was refused (\(error.status.code))").response(from: request, context: context)
+        } catch {
+            context.logger.error("api call failed", metadata: ["error": "\(error)", "support_code": "\(context.requestID)"])
+            return try APIError(.internalServerError, "internal", "the server failed; support code \(context.requestID)")
+                .response(from: request, context: context)
+        }
+    }
+}

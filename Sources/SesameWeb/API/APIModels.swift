@@ -1,0 +1,157 @@
+import Foundation
+import Hummingbird
+import SesameCore
+
+/// A user as the JSON API shows it: never a password hash or a security answer.
+struct UserResource: ResponseCodable {
+    let userID: String
+    let displayName: String
+    let givenName: String
+    let surname: String
+    let source: String
+    let enabled: Bool
+    let roles: [String]
+    let groups: [String]
+    let mobilePhone: String?
+    let officePhone: String?
+    let alternateEmail: String?
+    let hasPassword: Bool
+    let lockedUntil: Date?
+    let registration: RegistrationResource
+
+    init(_ user: User, policy: Policy, now: Date) {
+        userID = user.userID
+        displayName = user.displayName
+        givenName = user.givenName
+        surname = user.surname
+        source = user.source.rawValue
+        enabled = user.enabled
+        roles = user.roles.sorted().map(\.rawValue)
+        groups = user.groups.sorted()
+        mobilePhone = user.authentication.mobilePhone?.e164
+        officePhone = user.authentication.officePhone?.e164
+        alternateEmail = user.authentication.alternateEmail?.value
+        hasPassword = user.passwordHash != nil
+        lockedUntil = user.lockout.isLocked(at: now) ? user.lockout.lockedUntil : nil
+        registration = RegistrationResource(user, policy: policy, now: now)
+    }
+}
+
+/// Whether a user must (re-)register, so that another application can send them to `/register`.
+struct RegistrationResource: ResponseCodable {
+    let registered: Bool
+    let registeredAt: Date?
+    let lastConfirmedAt: Date?
+    /// `register`, `reconfirm`, or `null` when nothing is due.
+    let due: String?
+    /// The methods the user's data can serve under the policy that applies to them.
+    let usableMethods: [String]
+    let methodsRequired: Int
+
+    init(_ user: User, policy: Policy, now: Date) {
+        registered = user.registration.isRegistered
+        registeredAt = user.registration.registeredAt
+        lastConfirmedAt = user.registration.lastConfirmedAt
+        due = policy.registrationInterrupt(for: user, now: now)?.rawValue
+        let effective = policy.effective(for: user)
+        usableMethods = effective.usableMethods(of: user.authentication).map(\.rawValue).sorted()
+        methodsRequired = effective.methodsRequired
+    }
+}
+
+/// The body of a user's creation or change: absent fields are left as they are.
+struct UserBody: Decodable {
+    let userID: String?
+    let password: String?
+    let displayName: String?
+    let givenName: String?
+    let surname: String?
+    let mobilePhone: String?
+    let officePhone: String?
+    let alternateEmail: String?
+    let groups: [String]?
+    let roles: [String]?
+    let enabled: Bool?
+
+    func draft(userID: String) throws(ValidationError) -> UserDraft {
+        var parsed: Set<Role>?
+        if let roles { parsed = try Role.parseList(roles.joined(separator: ";")) }
+        return UserDraft(
+            userID: userID, password: password, displayName: displayName, givenName: givenName, surname: surname,
+            mobilePhone: mobilePhone, officePhone: officePhone, alternateEmail: alternateEmail, groups: groups, roles: parsed,
+            enabled: enabled)
+    }
+}
+
+struct UserList: ResponseCodable {
+    let users: [UserResource]
+    let limit: Int
+    let offset: Int
+}
+
+struct ImportRow: ResponseCodable {
+    let line: Int
+    /// `created`, `updated` or `failed`.
+    let result: String
+    let userID: String?
+    let message: String?
+}
+
+struct ImportResult: ResponseCodable {
+    let rows: [ImportRow]
+}
+
+/// A page of a report or of the audit log: the columns' ids and the rows as objects keyed by them.
+struct ReportPage: ResponseCodable {
+    let from: String
+    let to: String
+    let limit: Int
+    let offset: Int
+    let rows: [[String: String]]
+}
+
+/// Every error: a stable code, a message in English, and per-field details when a value was refused.
+struct APIErrorBody: ResponseCodable {
+    struct FieldError: Codable {
+        let field: String
+        let message: String
+    }
+
+    let code: String
+    let message: String
+    let fields: [FieldError]?
+}
+
+struct APIError: Error, HTTPResponseError {
+    let status: HTTPResponse.Status
+    let body: APIErrorBody
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String, fields: [APIErrorBody.FieldError]? = nil) {
+        self.status = status
+        body = APIErrorBody(code: code, message: message, fields: fields)
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try APIJSON.encoder.encode(body, from: request, context: context)
+        response.status = status
+        return response
+    }
+
+    static let unauthorized = APIError(.unauthorized, "unauthorized", "a valid bearer token is required (sesame token create)")
+    static let notFound = APIError(.notFound, "not_found", "no such user")
+}
+
+enum APIJSON {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+}
