@@ -78,6 +78,12 @@ import Testing
         #expect(last.hasPrefix("sesame_") && !last.contains(" ") && last.count == 50)
         let again = try sesame("token", "create", "--name", "ci")
         #expect(again.standardOutput.split(separator: "\n").last != last)
+        #expect(try sesame("token", "list").standardOutput.split(separator: "\n").filter { $0.hasPrefix("ci\t") && $0.hasSuffix("\t") }.count == 2)
+        #expect(try sesame("token", "revoke", "--name", "ci").standardOutput == "revoked ci\n")
+        let list = try sesame("token", "list").standardOutput
+        #expect(!list.contains(last) && list.split(separator: "\n").dropFirst().allSatisfy { !$0.hasSuffix("\t") }, "both revoked, no token printed")
+        let unknown = try sesame("token", "revoke", "--name", "ci")
+        #expect(unknown.status != 0 && unknown.standardError.contains("no live token"))
     }
 
     @Test func adminActionsAndReports() throws {

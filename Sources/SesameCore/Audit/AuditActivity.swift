@@ -14,6 +14,7 @@ public enum AuditActivity: String, Sendable, Hashable, Codable, CaseIterable {
     case userUpdated = "Update user"
     case userDeleted = "Delete user"
     case apiTokenCreated = "Create API token"
+    case apiTokenRevoked = "Revoke API token"
 }
 
 public enum AuditStatus: String, Sendable, Hashable, Codable, CaseIterable {

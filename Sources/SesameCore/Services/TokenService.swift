@@ -21,6 +21,20 @@ public struct TokenService: Sendable {
         return token
     }
 
+    /// Revokes every live token of that name; `false` when there is none.
+    @discardableResult
+    public func revoke(name: String, actor: String) async throws -> Bool {
+        let live = try await store.tokens().filter { $0.name == name && $0.revokedAt == nil }
+        for token in live { try await store.revokeToken(id: token.id, at: clock.now) }
+        guard !live.isEmpty else { return false }
+        try await store.appendAudit(AuditEvent(at: clock.now, activity: .apiTokenRevoked, actor: actor, target: name))
+        return true
+    }
+
+    public func list() async throws -> [APIToken] {
+        try await store.tokens().sorted { $0.createdAt < $1.createdAt }
+    }
+
     /// The live token a bearer presents, recording its use; `nil` for an unknown or revoked one.
     public func authenticate(_ token: String) async throws -> APIToken? {
         guard let record = try await store.token(digest: APIToken.digest(of: token)), record.revokedAt == nil else { return nil }
