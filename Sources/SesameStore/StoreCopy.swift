@@ -31,6 +31,7 @@ public enum StoreCopy {
         Table(name: "api_tokens", sqliteOrder: "id", postgresOrder: "id"),
         Table(name: "sessions", sqliteOrder: "key", postgresOrder: "key"),
         Table(name: "outbox", sqliteOrder: "id", postgresOrder: "id"),
+        Table(name: "branding", sqliteOrder: "id", postgresOrder: "id"),
     ]
 
     /// What was copied into one table, and whether both sides now agree.

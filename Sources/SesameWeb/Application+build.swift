@@ -17,8 +17,6 @@ public struct WebDependencies: Sendable {
     public let secureCookies: Bool
     /// The CAPTCHA's proof-of-work difficulty (tests lower it).
     public let captchaBits: Int
-    /// The organisation's logo, shown on every page (until the admin portal stores one, a file in the data folder).
-    public let logo: Logo?
     /// Reverse proxies on other machines whose `X-Forwarded-For` is believed (`SESAME_TRUSTED_PROXIES`).
     public let trustedProxies: Set<String>
     /// Where directory users' passwords live; `nil` when no directory is configured.
@@ -26,7 +24,7 @@ public struct WebDependencies: Sendable {
 
     public init(
         store: any Store, hasher: any PasswordHasher, secret: ServerSecret, clock: any WallClock, random: any RandomSource,
-        outbox: any Outbox, components: ComponentStatus, secureCookies: Bool, captchaBits: Int = 14, logo: Logo? = nil,
+        outbox: any Outbox, components: ComponentStatus, secureCookies: Bool, captchaBits: Int = 14,
         trustedProxies: Set<String> = [], directory: (any Directory)? = nil
     ) {
         self.store = store
@@ -38,7 +36,6 @@ public struct WebDependencies: Sendable {
         self.components = components
         self.secureCookies = secureCookies
         self.captchaBits = captchaBits
-        self.logo = logo
         self.trustedProxies = trustedProxies
         self.directory = directory
     }
@@ -80,8 +77,10 @@ public func buildApplication(
 
 /// The routes, without a server: what HummingbirdTesting drives.
 public func buildRouter(dependencies: WebDependencies) async throws -> Router<WebContext> {
-    let renderer = try await PageRenderer.load(hasLogo: dependencies.logo != nil)
-    let pages = Pages(dependencies: dependencies, renderer: renderer, dummyHash: try await dependencies.hasher.hash("sesame: no such user"))
+    let renderer = try await PageRenderer.load()
+    let branding = BrandingCache(store: dependencies.store)
+    let pages = Pages(
+        dependencies: dependencies, renderer: renderer, dummyHash: try await dependencies.hasher.hash("sesame: no such user"), branding: branding)
     let router = Router(context: WebContext.self)
     router.addMiddleware {
         LogRequestsMiddleware(.info)
@@ -93,16 +92,18 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
         atPath: "/health")
     router.get("static/sesame.css", use: try StaticFile(named: "sesame.css", type: "text/css; charset=utf-8").respond)
     router.get("static/sesame.js", use: try StaticFile(named: "sesame.js", type: "text/javascript; charset=utf-8").respond)
-    if let logo = dependencies.logo {
-        let file = StaticFile(body: ByteBuffer(bytes: logo.data), type: logo.type)
-        router.get("branding/logo", use: file.respond)
+    router.get("branding/logo") { _, _ -> Response in
+        guard let logo = await branding.logo() else { throw HTTPError(.notFound) }
+        // Short caching: a new logo shows within a minute.
+        return Response(
+            status: .ok, headers: [.contentType: logo.type, .cacheControl: "public, max-age=60"], body: .init(byteBuffer: ByteBuffer(bytes: logo.data)))
     }
 
     let organisation: @Sendable () async -> String = { (try? await pages.policy().organisationName) ?? Policy().organisationName }
     // Language and error pages wrap the whole router, so that an unknown path also gets a page in the user's language.
     router.addMiddleware {
         LanguageMiddleware(secureCookies: dependencies.secureCookies)
-        ErrorPageMiddleware(renderer: renderer, organisation: organisation) { typed, requestID in
+        ErrorPageMiddleware(renderer: renderer, organisation: organisation, hasLogo: { await branding.logo() != nil }) { typed, requestID in
             try? await dependencies.store.appendResetActivity(ResetActivity(
                 at: dependencies.clock.now, userID: typed, role: "user", methodsUsed: [], detail: .noCookies, requestID: requestID))
         }
@@ -121,6 +122,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     site.addRoutes(AdminPolicyController(pages: pages, directory: directoryMonitor).endpoints)
     site.addRoutes(AdminReportsController(pages: pages).endpoints)
     site.addRoutes(AdminUsersController(pages: pages).endpoints)
+    site.addRoutes(AdminBrandingController(pages: pages).endpoints)
     return router
 }
 

@@ -25,7 +25,7 @@ import SesameTestSupport
     @Test func sendsAMultipartMessageWithEncodedHeadersAndTheLogo() async throws {
         let sink = try SMTPSink.running()
         let to = recipient()
-        try await SMTPSender(settings: settings("smtp://127.0.0.1:\(sink.plain)", from: "no-reply@sesame.example"), logo: logo).send(codeEmail(to: to))
+        try await SMTPSender(settings: settings("smtp://127.0.0.1:\(sink.plain)", from: "no-reply@sesame.example"), logo: { logo }).send(codeEmail(to: to))
         let mail = try #require(try await sink.messages(to: to).first)
         #expect(mail.code == "042917")
         #expect(mail.header("Subject") == "Code de vérification de l’adresse e-mail du compte Contoso Électricité")

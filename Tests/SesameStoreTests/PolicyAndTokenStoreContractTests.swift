@@ -4,6 +4,20 @@ import Testing
 
 @Suite struct PolicyStoreContractTests {
     @Test(arguments: StoreAdapter.allCases)
+    func theLogoIsKeptReplacedAndRemoved(_ adapter: StoreAdapter) async throws {
+        let store = try await adapter.make()
+        #expect(try await store.logo() == nil)
+        let png = Logo(data: Data([0x89, 0x50, 0x4E, 0x47, 0x00, 0xFF]), type: "image/png")
+        try await store.saveLogo(png)
+        #expect(try await store.logo() == png)
+        let svg = Logo(data: Data("<svg xmlns='http://www.w3.org/2000/svg'/>".utf8), type: "image/svg+xml")
+        try await store.saveLogo(svg)
+        #expect(try await store.logo() == svg)
+        try await store.saveLogo(nil)
+        #expect(try await store.logo() == nil)
+    }
+
+    @Test(arguments: StoreAdapter.allCases)
     func versionedSaves(_ adapter: StoreAdapter) async throws {
         let store = try await adapter.make()
         #expect(try await store.policy() == nil)

@@ -153,10 +153,15 @@ final class Browser: Sendable {
     }
 
     func send(_ uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: String?) async throws -> Page {
+        try await send(uri, method: method, headers: headers, bytes: body.map { ByteBuffer(string: $0) })
+    }
+
+    /// The same with a body of bytes (an upload).
+    func send(_ uri: String, method: HTTPRequest.Method, headers: HTTPFields, bytes: ByteBuffer?) async throws -> Page {
         var headers = headers
         let cookie = state.withLock { $0.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         if !cookie.isEmpty { headers[.cookie] = cookie }
-        let response = try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        let response = try await client.execute(uri: uri, method: method, headers: headers, body: bytes)
         let page = Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
         state.withLock { state in
             for setCookie in response.headers[values: .setCookie] {

@@ -11,6 +11,10 @@ extension Catalogue {
         "field.control": "control characters are not allowed",
         "field.required": "this value is required",
         "field.boolean": "must be true or false",
+        // Logo
+        "logo.empty": "choose an image file",
+        "logo.tooLarge": "the logo is larger than {max} KB",
+        "logo.type": "the logo must be a PNG, JPEG or SVG image (an SVG without script)",
         // Phones
         "phone.unknownCountryCode": "+{code} is not a country calling code",
         "phone.countryMismatch": "the number does not start with the country code +{code} that was chosen",

@@ -11,6 +11,10 @@ extension Catalogue {
         "field.control": "les caractères de contrôle ne sont pas autorisés",
         "field.required": "cette valeur est obligatoire",
         "field.boolean": "doit valoir true ou false",
+        // Logo
+        "logo.empty": "choisissez un fichier image",
+        "logo.tooLarge": "le logo dépasse {max} Ko",
+        "logo.type": "le logo doit être une image PNG, JPEG ou SVG (un SVG sans script)",
         // Téléphones
         "phone.unknownCountryCode": "+{code} n’est pas un indicatif de pays",
         "phone.countryMismatch": "le numéro ne commence pas par l’indicatif +{code} choisi",

@@ -9,11 +9,15 @@ import SesameCore
 /// is transient and worth retrying, the rest are not.
 public struct SMTPSender: MessageSender {
     let settings: SMTPSettings
-    let logo: Logo?
+    /// The organisation's logo at the time of sending (it can change while the server runs).
+    let logo: @Sendable () async -> Logo?
     let tls: NIOSSLContext
     let group: any EventLoopGroup
 
-    public init(settings: SMTPSettings, logo: Logo? = nil, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(ConfigurationProblem) {
+    public init(
+        settings: SMTPSettings, logo: @escaping @Sendable () async -> Logo? = { nil },
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws(ConfigurationProblem) {
         self.settings = settings
         self.logo = logo
         self.group = group
@@ -29,7 +33,7 @@ public struct SMTPSender: MessageSender {
 
     public func send(_ message: OutgoingMessage) async throws {
         guard message.channel == .email else { throw DeliveryError("SMTP carries email only") }
-        let rendered = MailMessage(message, from: settings.from, logo: logo).rendered
+        let rendered = MailMessage(message, from: settings.from, logo: await logo()).rendered
         let (channel, handshake) = try await connect()
         try await channel.executeThenClose { inbound, outbound in
             var session = SMTPSession(channel: channel.channel, settings: settings, tls: tls, inbound: inbound, outbound: outbound, handshake: handshake)

@@ -148,6 +148,9 @@ enum SQLiteSchema {
                 CREATE INDEX outbox_finished ON outbox(finished_at);
                 """)
         }
+        migrator.registerMigration("004 branding") { db in
+            try db.execute(sql: "CREATE TABLE branding (id INTEGER PRIMARY KEY CHECK (id = 1), type TEXT NOT NULL, data BLOB NOT NULL)")
+        }
         return migrator
     }
 }

@@ -141,5 +141,6 @@ enum PostgresSchema {
             CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
             CREATE INDEX outbox_finished ON outbox(finished_at);
             """),
+        ("004 branding", "CREATE TABLE branding (id INTEGER PRIMARY KEY CHECK (id = 1), type TEXT NOT NULL, data BYTEA NOT NULL)"),
     ]
 }

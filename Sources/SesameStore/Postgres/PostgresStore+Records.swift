@@ -22,6 +22,20 @@ extension PostgresStore {
         return expectedVersion + 1
     }
 
+    public func logo() async throws -> Logo? {
+        guard let row = try await rows("SELECT type, data FROM branding WHERE id = 1").first else { return nil }
+        return Logo(data: try row.get("data", as: Data.self), type: try row.get("type", as: String.self))
+    }
+
+    public func saveLogo(_ logo: Logo?) async throws {
+        if let logo {
+            _ = try await rows(
+                "INSERT INTO branding (id, type, data) VALUES (1, \(logo.type), \(logo.data)) ON CONFLICT (id) DO UPDATE SET type = excluded.type, data = excluded.data")
+        } else {
+            _ = try await rows("DELETE FROM branding")
+        }
+    }
+
     public func saveSession(key: String, data: Data, expiresAt: Date) async throws {
         _ = try await rows("""
             INSERT INTO sessions (key, data, expires_at) VALUES (\(key), \(data), \(expiresAt.unixSeconds))

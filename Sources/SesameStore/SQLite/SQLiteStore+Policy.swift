@@ -29,3 +29,26 @@ extension SQLiteStore {
         }
     }
 }
+
+// MARK: BrandingStore
+
+extension SQLiteStore {
+    public func logo() async throws -> Logo? {
+        try await read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT type, data FROM branding WHERE id = 1") else { return nil }
+            return Logo(data: row["data"], type: row["type"])
+        }
+    }
+
+    public func saveLogo(_ logo: Logo?) async throws {
+        try await write { db in
+            if let logo {
+                try db.execute(
+                    sql: "INSERT INTO branding (id, type, data) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET type = excluded.type, data = excluded.data",
+                    arguments: [logo.type, logo.data])
+            } else {
+                try db.execute(sql: "DELETE FROM branding")
+            }
+        }
+    }
+}

@@ -300,6 +300,17 @@ extension WebCatalogue {
         "admin.import.detail": "User or reason",
         "admin.import.summary": "{done} rows imported, {failed} refused (the others were imported all the same).",
         "admin.import.tooLarge": "This CSV is larger than 2 MB: split it, or use sesame user import.",
+        "admin.branding.title": "Branding",
+        "admin.branding.preview": "Preview of the reset page",
+        "admin.branding.helpdeskShown": "\"Contact your administrator\" leads to",
+        "admin.branding.logo": "Logo",
+        "admin.branding.logoFile": "Image file",
+        "admin.branding.logoHelp": "PNG, JPEG or SVG (without script), at most 512 KB; shown in every page's header and at the bottom of emails (PNG and JPEG).",
+        "admin.branding.upload": "Upload",
+        "admin.branding.remove": "Remove the logo",
+        "admin.branding.done.saved": "Saved, and recorded in the audit log.",
+        "admin.branding.done.logo": "The new logo is in place.",
+        "admin.branding.done.removed": "The logo was removed.",
         "account.admin": "Administration",
     ]
 }

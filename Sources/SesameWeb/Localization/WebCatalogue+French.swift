@@ -300,6 +300,17 @@ extension WebCatalogue {
         "admin.import.detail": "Utilisateur ou motif",
         "admin.import.summary": "{done} lignes importées, {failed} refusées (les autres ont tout de même été importées).",
         "admin.import.tooLarge": "Ce CSV dépasse 2 Mo : découpez-le, ou utilisez sesame user import.",
+        "admin.branding.title": "Personnalisation",
+        "admin.branding.preview": "Aperçu de la page de réinitialisation",
+        "admin.branding.helpdeskShown": "« Contacter votre administrateur » mène à",
+        "admin.branding.logo": "Logo",
+        "admin.branding.logoFile": "Fichier image",
+        "admin.branding.logoHelp": "PNG, JPEG ou SVG (sans script), 512 Ko au plus ; affiché en tête de chaque page et en bas des e-mails (PNG et JPEG).",
+        "admin.branding.upload": "Envoyer",
+        "admin.branding.remove": "Supprimer le logo",
+        "admin.branding.done.saved": "Enregistré, et consigné dans le journal d’audit.",
+        "admin.branding.done.logo": "Le nouveau logo est en place.",
+        "admin.branding.done.removed": "Le logo a été supprimé.",
         "account.admin": "Administration",
     ]
 }

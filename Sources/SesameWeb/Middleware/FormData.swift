@@ -14,6 +14,14 @@ struct FormData: Sendable {
         }
     }
 
+    /// Uploaded files by field name (from a `multipart/form-data` post).
+    private(set) var files: [String: Data] = [:]
+
+    init(multipart: MultipartForm) {
+        for (name, value) in multipart.fields { values[name, default: []].append(value) }
+        for part in multipart.parts where part.filename != nil { files[part.name] = part.data }
+    }
+
     subscript(name: String) -> String? { values[name]?.last }
 
     /// Every value sent under `name` (ticked checkboxes), in order.

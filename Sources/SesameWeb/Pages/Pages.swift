@@ -8,6 +8,7 @@ struct Pages: Sendable {
     let renderer: PageRenderer
     /// A real hash to verify unknown users' passwords against, so that they cost the same work as known ones.
     let dummyHash: String
+    let branding: BrandingCache
 
     var store: any Store { dependencies.store }
     var clock: any WallClock { dependencies.clock }
@@ -27,7 +28,7 @@ struct Pages: Sendable {
     ) async throws -> Response {
         renderer.page(
             template, title: text(titleKey, context), values: values, context: context,
-            organisation: try await policy().organisationName, status: status)
+            organisation: try await policy().organisationName, logo: await branding.logo() != nil, status: status)
     }
 
     func text(_ key: String, _ context: WebContext) -> String {

@@ -17,6 +17,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
     typealias Context = WebContext
     let renderer: PageRenderer
     let organisation: @Sendable () async -> String
+    let hasLogo: @Sendable () async -> Bool
     /// Records a reset attempt from a browser without cookies in the reset activity report (spec §5).
     let recordNoCookies: @Sendable (_ typedUserID: String, _ requestID: String) async -> Void
 
@@ -46,7 +47,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
             return renderer.page(
                 "error", title: WebCatalogue.text("error.title", in: language),
                 values: ["message": WebCatalogue.text(key, in: language)], context: context,
-                organisation: await organisation(), status: status)
+                organisation: await organisation(), logo: await hasLogo(), status: status)
         }
     }
 }

@@ -7,15 +7,14 @@ import SesameCore
 /// language (`t.…`), the organisation's branding, the CSRF token and the support code.
 struct PageRenderer: Sendable {
     let library: MustacheLibrary
-    let hasLogo: Bool
 
-    static func load(hasLogo: Bool) async throws -> PageRenderer {
+    static func load() async throws -> PageRenderer {
         guard let path = Bundle.module.resourcePath else { throw PageError.generic }
-        return PageRenderer(library: try await MustacheLibrary(directory: path + "/Views"), hasLogo: hasLogo)
+        return PageRenderer(library: try await MustacheLibrary(directory: path + "/Views"))
     }
 
     func page(
-        _ template: String, title: String, values: [String: Any] = [:], context: WebContext, organisation: String,
+        _ template: String, title: String, values: [String: Any] = [:], context: WebContext, organisation: String, logo: Bool,
         status: HTTPResponse.Status = .ok
     ) -> Response {
         let language = context.language
@@ -24,7 +23,7 @@ struct PageRenderer: Sendable {
             "lang": language.rawValue,
             "title": title,
             "organisation": organisation,
-            "logo": hasLogo,
+            "logo": logo,
             "csrf": context.session?.session.csrfToken ?? "",
             "requestID": context.requestID,
             "signedIn": context.session?.session.userID != nil,

@@ -69,10 +69,18 @@ struct CSRFMiddleware: RouterMiddleware {
         guard request.method == .post else { return try await next(request, context) }
         var request = request
         var context = context
-        // A CSV import may be larger than any other form; every other form stays within the context's limit.
-        let limit = request.uri.path == "/admin/users/import" ? AdminUsersController.importLimit + 64 * 1024 : context.maxUploadSize
+        // A CSV import and a logo may be larger than any other form; every other form stays within the context's limit.
+        let limit = switch request.uri.path {
+        case "/admin/users/import": AdminUsersController.importLimit + 64 * 1024
+        case "/admin/branding/logo": 2 * Logo.maximumSize
+        default: context.maxUploadSize
+        }
         let body = try await request.collectBody(upTo: limit)
-        context.form = FormData(urlEncoded: String(buffer: body))
+        if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") {
+            context.form = FormData(multipart: MultipartForm(body: Data(body.readableBytesView), contentType: type))
+        } else {
+            context.form = FormData(urlEncoded: String(buffer: body))
+        }
         if request.cookies[SessionMiddleware.cookieName] == nil {
             throw PageError.cookiesDisabled(typedUserID: context.form.text("userID"))
         }

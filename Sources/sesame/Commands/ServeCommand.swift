@@ -70,6 +70,10 @@ struct ServeCommand: AsyncParsableCommand {
             // Standard output is block-buffered when it is not a terminal; the server runs until killed.
             fflush(nil)
         }
+        // A logo file in the data folder (how earlier versions took the logo) moves into the store once.
+        if try await context.store.logo() == nil, let file = Logo.find(in: configuration.dataDirectory) {
+            try await context.store.saveLogo(file)
+        }
         let app = try await buildApplication(
             configuration: WebConfiguration(host: configuration.host, port: configuration.port),
             dependencies: WebDependencies(
@@ -77,7 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
                 random: context.random, outbox: outbox,
                 components: ComponentStatus(delivery: configuration.deliveryStatus),
                 secureCookies: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false,
-                logo: context.logo, trustedProxies: configuration.trustedProxies, directory: context.directory),
+                trustedProxies: configuration.trustedProxies, directory: context.directory),
             logger: logger,
             services: [DeliveryWorker(queue: outbox)] + scheduledSync(context, outbox: outbox, logger: logger),
             onServerRunning: { port in

@@ -12,7 +12,6 @@ struct AppContext: Sendable {
     let clock: any WallClock
     let random: any RandomSource
     let hasher: any PasswordHasher
-    let logo: Logo?
 
     /// Creates the data folder, reads the server secret and opens (and migrates) the store.
     static func open(_ configuration: Configuration) async throws -> AppContext {
@@ -36,7 +35,7 @@ struct AppContext: Sendable {
         }
         return AppContext(
             configuration: configuration, store: store, secret: secret, clock: SystemClock(), random: random,
-            hasher: Argon2idHasher(random: random), logo: Logo.find(in: configuration.dataDirectory))
+            hasher: Argon2idHasher(random: random))
     }
 
     /// The delivery queue in the store, with the senders the configuration asks for. Built only by what sends or
@@ -45,7 +44,8 @@ struct AppContext: Sendable {
     /// server.
     func outbox() throws -> DeliveryQueue {
         do {
-            return DeliveryQueue(store: store, sender: try Self.sender(for: configuration.delivery, logo: logo), secret: secret)
+            let store = self.store
+            return DeliveryQueue(store: store, sender: try Self.sender(for: configuration.delivery) { try? await store.logo() }, secret: secret)
         } catch {
             throw ConfigurationError(error.description)
         }
@@ -53,7 +53,9 @@ struct AppContext: Sendable {
 
     /// The message senders the configuration asks for: SMS and voice through the provider, email through SMTP, and
     /// the development console outbox for whichever is not configured (never in production: see `Configuration`).
-    static func sender(for delivery: Configuration.Delivery, logo: Logo?) throws(ConfigurationProblem) -> any MessageSender {
+    static func sender(
+        for delivery: Configuration.Delivery, logo: @escaping @Sendable () async -> Logo?
+    ) throws(ConfigurationProblem) -> any MessageSender {
         let email: any MessageSender = try delivery.smtp.map { settings throws(ConfigurationProblem) in try SMTPSender(settings: settings, logo: logo) } ?? ConsoleOutbox()
         let phone: any MessageSender = switch delivery.smsProvider {
         case "webhook": WebhookSender(url: delivery.smsWebhookURL!, secret: delivery.smsWebhookSecret)

@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import SesameCore
+
+/// `/admin/branding`: the organisation's name, the email sender's name, the helpdesk link and the logo (type and
+/// size checked from its bytes), with a preview of the reset page's header as users will see it. Global
+/// administrators change it; every change is audited.
+struct AdminBrandingController {
+    let pages: Pages
+
+    var endpoints: RouteCollection<WebContext> {
+        RouteCollection(context: WebContext.self)
+            .get("admin/branding", use: show)
+            .post("admin/branding", use: saveTexts)
+            .post("admin/branding/logo", use: uploadLogo)
+            .post("admin/branding/logo/remove", use: removeLogo)
+    }
+
+    static let keys: [PolicyKey] = [.organisationName, .mailSenderName, .helpdeskLink]
+
+    @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
+        try await pages.asAdministrator(context) { admin in
+            try await page(context, admin: admin, notice: request.uri.queryParameters["done"].map { "admin.branding.done.\($0)" })
+        }
+    }
+
+    @Sendable func saveTexts(_ request: Request, context: WebContext) async throws -> Response {
+        try await pages.asAdministrator(context, roles: [.globalAdmin]) { admin in
+            var values: [PolicyKey: String] = [:]
+            for key in Self.keys { values[key] = context.form[key.rawValue] ?? "" }
+            do {
+                try await PolicyService(store: pages.store, clock: pages.clock).update(values, actor: admin.userID)
+            } catch let refused as PolicyErrors {
+                return try await page(context, admin: admin, errors: refused.errors.map { $0.rendered(in: context.language) }, submitted: values,
+                                      status: .unprocessableContent)
+            }
+            return PageRenderer.redirect(to: "/admin/branding?done=saved")
+        }
+    }
+
+    @Sendable func uploadLogo(_ request: Request, context: WebContext) async throws -> Response {
+        try await pages.asAdministrator(context, roles: [.globalAdmin]) { admin in
+            let logo: Logo
+            do {
+                logo = try Logo.uploaded(context.form.files["logo"] ?? Data())
+            } catch let refused as ValidationError {
+                return try await page(context, admin: admin, errors: [pages.text(refused.message, context)], status: .unprocessableContent)
+            }
+            try await pages.store.saveLogo(logo)
+            await pages.branding.invalidate()
+            try await audit("\(logo.type), \(logo.data.count) bytes", admin: admin)
+            return PageRenderer.redirect(to: "/admin/branding?done=logo")
+        }
+    }
+
+    @Sendable func removeLogo(_ request: Request, context: WebContext) async throws -> Response {
+        try await pages.asAdministrator(context, roles: [.globalAdmin]) { admin in
+            try await pages.store.saveLogo(nil)
+            await pages.branding.invalidate()
+            try await audit("removed", admin: admin)
+            return PageRenderer.redirect(to: "/admin/branding?done=removed")
+        }
+    }
+
+    private func audit(_ detail: String, admin: User) async throws {
+        try await pages.store.appendAudit(AuditEvent(
+            at: pages.clock.now, activity: .policyChange, actor: admin.userID, target: "logo", detail: detail))
+    }
+
+    private func page(
+        _ context: WebContext, admin: User, notice: String? = nil, errors: [String] = [], submitted: [PolicyKey: String]? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let policy = try await pages.policy()
+        var values: [String: Any] = [
+            "admin": true, "canSave": admin.roles.contains(.globalAdmin), "notice": notice.map { pages.text($0, context) } ?? false,
+            "errors": errors, "error": !errors.isEmpty, "hasLogo": await pages.branding.logo() != nil,
+            "previewName": submitted?[.organisationName] ?? policy.organisationName,
+            "helpdesk": policy.helpdeskLink?.description ?? false,
+        ]
+        for key in Self.keys { values[key.rawValue] = submitted?[key] ?? key.value(in: policy) }
+        return try await pages.render("admin-branding", titleKey: "admin.branding.title", values: values, context: context, status: status)
+    }
+}
