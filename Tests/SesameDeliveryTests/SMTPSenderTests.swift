@@ -137,7 +137,8 @@ import SesameTestSupport
         let error = await #expect(throws: DeliveryError.self) { try await sender.send(codeEmail(to: recipient())) }
         #expect(error?.description.contains("did not answer") == true)
         #expect(error?.isTransient == true)
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Far below "never": the 300 ms timeout fired (a loaded machine stretches it, so the bound is generous).
+        #expect(ContinuousClock.now - started < .seconds(20))
     }
 
     @Test func encodedWordsStayShortAndWhole() {

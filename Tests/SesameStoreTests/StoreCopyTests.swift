@@ -29,6 +29,7 @@ import Testing
         try await store.insertToken(APIToken(id: UUID(), name: "reports", digest: "d1", createdAt: t0, lastUsedAt: t0 + 5, revokedAt: nil))
         try await store.saveSession(key: "k1", data: Data([0, 1, 2, 255]), expiresAt: t0 + 3600)
         try await store.enqueue(QueuedMessage(id: UUID(), channel: .email, sealed: Data("sealed".utf8), attempts: 0, enqueuedAt: t0, expiresAt: t0 + 300))
+        try await store.saveLogo(Logo(data: Data([0x89, 0x50, 0x4E, 0x47, 0, 255]), type: "image/png"))
         return store
     }
 
@@ -36,7 +37,8 @@ import Testing
         let source = try await populatedSQLite()
         let target = try await PostgresStore(url: PostgresTestServer.freshDatabase())
         let reports = try await StoreCopy.copy(from: source, to: target)
-        #expect(reports.count == 13)
+        #expect(reports.count == 14)
+        #expect(try await target.logo() == Logo(data: Data([0x89, 0x50, 0x4E, 0x47, 0, 255]), type: "image/png"))
         let mismatches = reports.filter { !$0.matches }
         #expect(mismatches.isEmpty, "\(mismatches)")
         #expect(reports.first { $0.table == "users" }?.targetRows == 26)
