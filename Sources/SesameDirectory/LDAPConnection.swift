@@ -54,14 +54,15 @@ final class LDAPConnection {
     }
 
     /// RFC 3062 password modify: with `old`, as the user; without, as the service account. slapd's ppolicy answers
-    /// "no such attribute" when two changes of one user's password race on its history; the change is then tried
-    /// again, so that two resets of one user at once both end as they would one after the other.
+    /// "no such attribute" or "type or value exists" when two changes of one user's password race on its history;
+    /// the change is then tried again, so that two resets of one user at once both end as they would one after the
+    /// other.
     func modifyPassword(of dn: String, old: String?, new: String) throws(WritebackError) {
-        for attempt in 1...3 {
+        for attempt in 1...5 {
             do {
                 try sendPasswordModify(of: dn, old: old, new: new)
                 return
-            } catch let error where attempt < 3 && Self.isNoSuchAttribute(error) {
+            } catch let error where attempt < 5 && Self.isHistoryRace(error) {
                 continue
             }
         }
@@ -89,6 +90,11 @@ final class LDAPConnection {
 
     static func isNoSuchAttribute(_ error: WritebackError) -> Bool {
         if case .unknown(let reason) = error { return reason.hasPrefix(text(LDAP_NO_SUCH_ATTRIBUTE)) }
+        return false
+    }
+
+    static func isHistoryRace(_ error: WritebackError) -> Bool {
+        if case .unknown(let reason) = error { return reason.hasPrefix(text(LDAP_TYPE_OR_VALUE_EXISTS)) || isNoSuchAttribute(error) }
         return false
     }
 

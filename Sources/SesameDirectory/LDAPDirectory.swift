@@ -2,25 +2,28 @@ import Foundation
 import NIOPosix
 import SesameCore
 
-/// Password writeback, unlock and sync on OpenLDAP or Active Directory. Each operation opens a connection on a
-/// thread of the pool (libldap blocks), binds as the service account to find the user's entry, acts and closes:
-/// nothing blocking runs on the server's event loops, and no connection outlives a request, so a restarted
-/// directory or a changed certificate is picked up at once.
+/// Password writeback, unlock and sync on OpenLDAP or Active Directory. Every operation runs on a thread of the
+/// thread pool (libldap blocks), so nothing blocking runs on the server's event loops; the service account's
+/// connections are pooled, and a user's own bind (sign-in, change) has a connection of its own.
 public struct LDAPDirectory: Directory {
     let settings: LDAPSettings
     let pool: NIOThreadPool
+    let connections: LDAPConnectionPool
 
-    public init(settings: LDAPSettings, pool: NIOThreadPool = .singleton) {
+    /// - Parameter connections: how many service-account connections may wait open between operations.
+    public init(settings: LDAPSettings, pool: NIOThreadPool = .singleton, connections: Int = 4) {
         self.settings = settings
         self.pool = pool
+        self.connections = LDAPConnectionPool(settings: settings, size: connections)
     }
 
     public func authenticate(userID: String, password: String) async throws -> Bool {
         try await asService { connection, settings in
             let entry = try Self.locate(userID, on: connection, settings: settings)
             try Self.refuseDisabled(entry, settings: settings)
+            // The user's bind on a connection of its own: the pooled one stays the service account's.
             do {
-                try connection.bind(dn: entry.dn, password: password)
+                try LDAPConnection(settings: settings).bind(dn: entry.dn, password: password)
                 return true
             } catch WritebackError.incorrectPassword {
                 return false
@@ -198,20 +201,14 @@ public struct LDAPDirectory: Directory {
 
     // MARK: Running on the pool
 
-    /// Connects, binds as the service account and runs `body`, all on a pool thread. A refused service bind is a
+    /// Runs `body` on a pooled service-account connection, on a pool thread. A refused service bind is a
     /// configuration problem, not the user's.
     private func asService<T: Sendable>(
         _ body: @escaping @Sendable (LDAPConnection, LDAPSettings) throws -> T
     ) async throws -> T {
-        let settings = self.settings
+        let (settings, connections) = (self.settings, self.connections)
         return try await pool.runIfActive {
-            let connection = try LDAPConnection(settings: settings)
-            do {
-                try connection.bind(dn: settings.bindDN, password: settings.bindPassword)
-            } catch WritebackError.incorrectPassword, WritebackError.accountLocked, WritebackError.accountDisabled {
-                throw WritebackError.unavailable(reason: "the service account's bind was refused (SESAME_LDAP_BIND_DN, SESAME_LDAP_BIND_PASSWORD)")
-            }
-            return try body(connection, settings)
+            try connections.withConnection { try body($0, settings) }
         }
     }
 }
