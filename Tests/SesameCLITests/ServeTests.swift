@@ -1,4 +1,6 @@
 import Foundation
+import SesameDirectory
+import SesameTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -7,21 +9,40 @@ import FoundationNetworking
 
 /// `sesame serve` really starts, listens and answers its health checks.
 @Suite struct ServeTests {
-    @Test func serveAnswersHealthChecks() async throws {
+    /// A running `sesame serve` on a free port, its log, and its data folder.
+    struct Served {
+        let process: Process
+        let port: Int
+        let log: URL
+        let data: URL
+
+        var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+        func ready() async throws -> (Int, String) {
+            let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/health/ready")!)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: body, as: UTF8.self))
+        }
+
+        func stop() {
+            // A child of a test thread inherits its blocked signals, so SIGTERM may never land: SIGKILL always does.
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    static func serve(_ arguments: [String], environment: [String: String] = [:]) async throws -> Served {
         let folder = try TemporaryFolder.make()
         let log = folder.appendingPathComponent("serve.log")
         try Data().write(to: log)
+        let data = folder.appendingPathComponent("data")
         let process = Process()
         process.executableURL = CommandLineRun.binary
-        process.arguments = ["serve", "--port", "0", "--demo"]
-        process.environment = ["SESAME_DATA_DIR": folder.appendingPathComponent("data").path]
+        process.arguments = ["serve", "--port", "0"] + arguments
+        process.environment = ["SESAME_DATA_DIR": data.path].merging(environment) { _, new in new }
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = process.standardOutput
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        // A child of a test thread inherits its blocked signals, so SIGTERM may never land: SIGKILL always does.
-        defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-
         var port: Int? = nil
         for _ in 0..<200 where port == nil {
             try await Task.sleep(for: .milliseconds(50))
@@ -30,13 +51,41 @@ import FoundationNetworking
                 port = Int(text[range].split(separator: ":").last!)
             }
         }
-        let output = try String(contentsOf: log, encoding: .utf8)
-        let listening = try #require(port, "serve did not report its address: \(output)")
-        #expect(output.contains("admin@contoso.example  password: "), "--demo prints the seeded users")
+        guard let port else {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw ServeFailed(output: try String(contentsOf: log, encoding: .utf8))
+        }
+        return Served(process: process, port: port, log: log, data: data)
+    }
 
-        let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(listening)/health/ready")!)
-        #expect((response as? HTTPURLResponse)?.statusCode == 200)
-        #expect(String(decoding: body, as: UTF8.self).contains("\"store\":\"ok\""))
+    struct ServeFailed: Error, CustomStringConvertible {
+        let output: String
+        var description: String { "serve did not report its address: \(output)" }
+    }
+
+    @Test func serveAnswersHealthChecks() async throws {
+        let served = try await Self.serve(["--demo"])
+        defer { served.stop() }
+        #expect(served.output.contains("admin@contoso.example  password: "), "--demo prints the seeded users")
+        let (status, body) = try await served.ready()
+        #expect(status == 200 && body.contains("\"store\":\"ok\""))
+    }
+
+    @Test func serveSyncsTheDirectoryOnItsScheduleAndReportsIt() async throws {
+        let settings = try TestDirectory.all[0].settings()
+        let served = try await Self.serve([], environment: [
+            "SESAME_LDAP_URL": settings.url, "SESAME_LDAP_BIND_DN": settings.bindDN, "SESAME_LDAP_BIND_PASSWORD": settings.bindPassword,
+            "SESAME_LDAP_BASE_DN": settings.baseDN, "SESAME_LDAP_CA_FILE": settings.certificateAuthorityFile!, "SESAME_LDAP_SYNC_MINUTES": "60",
+        ])
+        defer { served.stop() }
+        // The first run starts with the server.
+        for _ in 0..<100 where !served.output.contains("directory sync") { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(served.output.contains("result=created "), "\(served.output)")
+        let (_, body) = try await served.ready()
+        #expect(body.contains("\"directory\":\"configured\""))
+        let show = try CommandLineRun.run(["user", "show", "alice"], data: served.data)
+        #expect(show.standardOutput.contains("source: directory") && show.standardOutput.contains("mobilePhone: +33612345678"))
     }
 }
 

@@ -53,6 +53,12 @@ import Testing
         let (none, body, _) = try await call(.get, "/users", bearer: "")
         #expect(none == .unauthorized && body["code"] as? String == "unauthorized")
         #expect(try await call(.get, "/users", bearer: "sesame_forged").0 == .unauthorized)
+        // An administrator's signed-in session is no API credential: the API knows only bearer tokens.
+        try await harness.addUser(roles: [.globalAdmin])
+        try await harness.browse { browser in
+            try await browser.signIn()
+            #expect(try await browser.get("/api/v1/users").status == .unauthorized)
+        }
         #expect(try await call(.get, "/users").0 == .ok)
         let record = try #require(try await harness.store.tokens().first)
         #expect(record.lastUsedAt == harness.clock.now)
@@ -70,6 +76,9 @@ import Testing
         #expect(invalid == .unprocessableContent && (error["fields"] as? [[String: String]])?.first?["field"] == "mobilePhone")
         let (updated, changed, _) = try await call(.patch, "/users/carol@contoso.com", json: ["alternateEmail": "carol@example.org", "groups": ["staff"]])
         #expect(updated == .ok && changed["alternateEmail"] as? String == "carol@example.org" && changed["groups"] as? [String] == ["staff"])
+        let (read, fetched, _) = try await call(.get, "/users/carol%40contoso.com")
+        #expect(read == .ok && fetched["displayName"] as? String == "Carol" && fetched["hasPassword"] as? Bool == false)
+        #expect(fetched["passwordHash"] == nil && !String(describing: fetched).contains("argon2"), "no hash ever leaves")
         let (_, registration, _) = try await call(.get, "/users/carol@contoso.com/registration")
         #expect(registration["due"] as? String == "register" && registration["methodsRequired"] as? Int == 2)
         #expect(try await call(.post, "/users", json: ["displayName": "no id"]).0 == .unprocessableContent)
@@ -106,6 +115,9 @@ import Testing
         let (status, page, _) = try await call(.get, "/reports/resets")
         let rows = try #require(page["rows"] as? [[String: String]])
         #expect(status == .ok && rows.first?["result"] == "Succeeded" && rows.first?["methodsUsed"] == "Email")
+        try await harness.store.appendRegistrationActivity(RegistrationActivity(at: harness.clock.now, userID: "bob@contoso.com", role: "user", dataRegistered: .email))
+        let (_, registrations, _) = try await call(.get, "/reports/registrations")
+        #expect((registrations["rows"] as? [[String: String]])?.first?["dataRegistered"] == "Alternate Email")
         let (csvStatus, _, csv) = try await call(.get, "/reports/resets?format=csv")
         #expect(csvStatus == .ok && csv.hasPrefix("User,Role,Date and Time"))
         #expect(try await call(.get, "/audit?from=2020-13-01").0 == .badRequest)

@@ -48,6 +48,13 @@ import Testing
         try await harness.browse { browser in
             let location = try await browser.signIn(frank, password: chosen)
             #expect(location != nil && location != "/signin")
+            // A change, then back to the password before it: the directory's history refuses it, in its words.
+            try await browser.get("/account/password")
+            let next = "Wq4#Zt9!Lm-\(run)"
+            #expect(try await browser.post("/account/password", [("current", chosen), ("new", next), ("confirm", next)]).status == .ok)
+            try await browser.get("/account/password")
+            let refused = try await browser.post("/account/password", [("current", next), ("new", chosen), ("confirm", chosen)])
+            #expect(refused.contains("The directory refused this password: you have used it recently."))
         }
         let events = try await harness.store.auditEvents(ActivityQuery())
         #expect(events.contains { $0.activity == .selfServiceResetPassword && $0.status == .failure && $0.failureReason == "ADPasswordPolicy (33008)" })
