@@ -37,13 +37,6 @@ struct APIController {
         }
     }
 
-    private var administration: UserAdministration {
-        let dependencies = pages.dependencies
-        return UserAdministration(
-            store: dependencies.store, hasher: dependencies.hasher, clock: dependencies.clock, outbox: dependencies.outbox,
-            directory: dependencies.directory)
-    }
-
     // MARK: Users
 
     func listUsers(_ request: Request, _ context: WebContext) async throws -> Response {
@@ -57,7 +50,7 @@ struct APIController {
     func createUser(_ request: Request, _ context: WebContext) async throws -> Response {
         let body = try await decode(UserBody.self, request, context)
         guard let userID = body.userID else { throw APIError(.unprocessableContent, "invalid", "userID is required", fields: [.init(field: "userID", message: "this value is required")]) }
-        let user = try await refusingInvalid { try await administration.add(try body.draft(userID: userID), actor: actor(context)) }
+        let user = try await refusingInvalid { try await pages.administration.add(try body.draft(userID: userID), actor: actor(context)) }
         return try json(UserResource(user, policy: try await pages.policy(), now: pages.clock.now), request, context, status: .created)
     }
 
@@ -68,12 +61,12 @@ struct APIController {
     func updateUser(_ request: Request, _ context: WebContext) async throws -> Response {
         let existing = try await user(context)
         let body = try await decode(UserBody.self, request, context)
-        let user = try await refusingInvalid { try await administration.update(try body.draft(userID: existing.userID), actor: actor(context)) }
+        let user = try await refusingInvalid { try await pages.administration.update(try body.draft(userID: existing.userID), actor: actor(context)) }
         return try json(UserResource(user, policy: try await pages.policy(), now: pages.clock.now), request, context)
     }
 
     func deleteUser(_ request: Request, _ context: WebContext) async throws -> Response {
-        try await administration.delete(userID: try await user(context).userID, actor: actor(context))
+        try await pages.administration.delete(userID: try await user(context).userID, actor: actor(context))
         return Response(status: .noContent)
     }
 
@@ -86,7 +79,7 @@ struct APIController {
         let text = String(buffer: try await request.body.collect(upTo: Self.maximumBody))
         let outcomes: [UserImport.Outcome]
         do {
-            outcomes = try await UserImport(administration: administration, store: pages.store).run(text, actor: actor(context))
+            outcomes = try await UserImport(administration: pages.administration, store: pages.store).run(text, actor: actor(context))
         } catch let error as UserImportError {
             throw APIError(.unprocessableContent, "invalid", "the CSV was refused: \(error)")
         }

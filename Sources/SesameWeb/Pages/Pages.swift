@@ -43,6 +43,12 @@ struct Pages: Sendable {
         WebCatalogue.render(message, in: context.language)
     }
 
+    /// What administrators do to users, from the admin portal and the API alike.
+    var administration: UserAdministration {
+        UserAdministration(
+            store: store, hasher: dependencies.hasher, clock: clock, outbox: dependencies.outbox, directory: dependencies.directory)
+    }
+
     var passwords: AccountPasswords {
         AccountPasswords(hasher: dependencies.hasher, directory: dependencies.directory, clock: clock)
     }

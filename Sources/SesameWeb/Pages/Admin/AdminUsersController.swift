@@ -24,13 +24,6 @@ struct AdminUsersController {
             .post("admin/users/:userID/require-registration", use: requireRegistration)
     }
 
-    private var administration: UserAdministration {
-        let dependencies = pages.dependencies
-        return UserAdministration(
-            store: dependencies.store, hasher: dependencies.hasher, clock: dependencies.clock, outbox: dependencies.outbox,
-            directory: dependencies.directory)
-    }
-
     // MARK: List and search
 
     @Sendable func list(_ request: Request, context: WebContext) async throws -> Response {
@@ -80,7 +73,7 @@ struct AdminUsersController {
                 mobilePhone: form["mobilePhone"], officePhone: form["officePhone"], alternateEmail: form["alternateEmail"],
                 groups: form["groups"].map { $0.split(separator: ",").map(String.init) }, roles: roles, enabled: form["enabled"] == "true")
             do {
-                try await administration.update(draft, actor: admin.userID)
+                try await pages.administration.update(draft, actor: admin.userID)
             } catch let error as ValidationError {
                 return try await detail(user, admin: admin, context: context, errors: [fieldMessage(error, context)], submitted: form, status: .unprocessableContent)
             }
@@ -95,7 +88,7 @@ struct AdminUsersController {
                 return try await detail(user, admin: admin, context: context, errors: [pages.text("change.mismatch", context)], status: .unprocessableContent)
             }
             do {
-                try await administration.resetPassword(userID: user.userID, to: password, actor: admin.userID)
+                try await pages.administration.resetPassword(userID: user.userID, to: password, actor: admin.userID)
             } catch let error as ValidationError {
                 return try await detail(user, admin: admin, context: context, errors: [fieldMessage(error, context)], status: .unprocessableContent)
             } catch let error as WritebackError {
@@ -108,7 +101,7 @@ struct AdminUsersController {
     @Sendable func unlock(_ request: Request, context: WebContext) async throws -> Response {
         try await withTarget(request, context, .unlock) { admin, user in
             do {
-                try await administration.unlock(userID: user.userID, actor: admin.userID)
+                try await pages.administration.unlock(userID: user.userID, actor: admin.userID)
             } catch let error as WritebackError {
                 return try await detail(user, admin: admin, context: context, errors: [pages.text(error.message, context)], status: .unprocessableContent)
             }
@@ -118,7 +111,7 @@ struct AdminUsersController {
 
     @Sendable func requireRegistration(_ request: Request, context: WebContext) async throws -> Response {
         try await withTarget(request, context, .requireRegistration) { admin, user in
-            try await administration.requireRegistration(userID: user.userID, actor: admin.userID)
+            try await pages.administration.requireRegistration(userID: user.userID, actor: admin.userID)
             return PageRenderer.redirect(to: Self.link(user) + "?done=registration")
         }
     }
@@ -196,7 +189,7 @@ struct AdminUsersController {
             }
             let outcomes: [UserImport.Outcome]
             do {
-                outcomes = try await UserImport(administration: administration, store: pages.store).run(text, actor: admin.userID)
+                outcomes = try await UserImport(administration: pages.administration, store: pages.store).run(text, actor: admin.userID)
             } catch let error as UserImportError {
                 return try await pages.render("admin-import", titleKey: "admin.import.title", values: [
                     "admin": true, "refused": pages.text("admin.import.refused", ["reason": error.description], context),
