@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """The user journeys a person takes, in headless Chromium, in English and French, against a real `sesame serve`
-whose email goes to the SMTP sink and whose SMS and calls go to a recording webhook started here. Every page met is
+whose email goes to the SMTP sink and whose SMS and calls go to a recording webhook started here: registration by
+SMS, call (and on a phone-sized screen), email and security questions, reset, change of password, and an
+administrator's policy change. Every page met is
 checked with axe-core (no serious or critical violation), and a screenshot of every step is saved.
 
 Usage: journeys.py SESAME_BINARY SMTP_SINK_JSON OUTPUT_DIR
 """
+import email
 import importlib.util
 import json
+import mailbox
 import os
 import pathlib
 import re
@@ -69,6 +73,25 @@ def code_for(number, channel, after):
     raise AssertionError(f"no {channel} to {number}")
 
 
+def mailed_code(address, after):
+    """The code in the newest mail to `address` in the SMTP sink's Maildir, beyond the first `after` mails."""
+    folder = sink_json.parent / "maildir"
+    for _ in range(100):
+        messages = [m for m in mailbox.Maildir(str(folder), create=False) if address in m["To"]]
+        if len(messages) > after:
+            newest = max(messages, key=lambda m: email.utils.parsedate_to_datetime(m["Date"]))
+            for part in newest.walk():
+                if part.get_content_type() == "text/plain":
+                    return re.search(r"\d{6}", part.get_payload(decode=True).decode()).group(0)
+        time.sleep(0.05)
+    raise AssertionError(f"no mail to {address}")
+
+
+def mails_to(address):
+    folder = sink_json.parent / "maildir"
+    return len([m for m in mailbox.Maildir(str(folder), create=False) if address in m["To"]])
+
+
 webhook = HTTPServer(("127.0.0.1", free_port()), Webhook)
 threading.Thread(target=webhook.serve_forever, daemon=True).start()
 
@@ -83,6 +106,8 @@ people = {
     "reg-en@contoso.example": [], "reg-fr@contoso.example": [], "phone-en@contoso.example": [], "phone-fr@contoso.example": [],
     "call-en@contoso.example": [], "reset-en@contoso.example": ["--mobile", "+33 6 11 11 11 11"],
     "reset-fr@contoso.example": ["--mobile", "+33 6 22 22 22 22"],
+    "mail-en@contoso.example": [], "questions-fr@contoso.example": [], "change-en@contoso.example": [],
+    "policy-admin@contoso.example": ["--role", "globalAdmin"],
 }
 for user, extra in people.items():
     subprocess.run([binary, "user", "add", user, "--password", PASSWORD, "--display-name", user.split("@")[0]] + extra,
@@ -171,6 +196,75 @@ def registration(language, user, width=1280, channel="sms"):
         journey.quit()
 
 
+def email_registration(language, user, address):
+    journey = Journey(f"register-email-{language}")
+    try:
+        journey.sign_in(user, PASSWORD, language)
+        journey.click("a[href='/register']", "register")
+        journey.click("a[href='/register/email']", "email")
+        journey.type("address", address)
+        before = mails_to(address)
+        journey.click("form[action='/register/email'] button", "code")
+        journey.type("code", mailed_code(address, before))
+        journey.click("form[action='/register/verify'] button", "thanks")
+        check(("Thanks" if language == "en" else "Merci") in journey.text(), f"{journey.name}: no thanks")
+    finally:
+        journey.quit()
+
+
+def policy_change(language):
+    """An administrator offers security questions: ticking the method shows its options, and the save is audited."""
+    journey = Journey(f"admin-policy-{language}")
+    try:
+        journey.sign_in("policy-admin@contoso.example", PASSWORD, language)
+        journey.go(f"/admin/policy?lang={language}", "policy")
+        options = journey.driver.find_element(By.ID, "customQuestions")
+        check(not options.is_displayed(), f"{journey.name}: question options shown while questions are off")
+        journey.click("input[name='methods'][value='securityQuestions']", "questions-ticked")
+        check(options.is_displayed(), f"{journey.name}: question options still hidden")
+        journey.click("form.policy button[type=submit]", "saved")
+        check("saved=1" in journey.driver.current_url, f"{journey.name}: the policy was not saved")
+        journey.go(f"/admin/audit?lang={language}&f.target=methods", "audit")
+        check("securityQuestions" in journey.text(), f"{journey.name}: the change is not in the audit log")
+    finally:
+        journey.quit()
+
+
+def questions_registration(language, user):
+    journey = Journey(f"register-questions-{language}")
+    try:
+        journey.sign_in(user, PASSWORD, language)
+        journey.click("a[href='/register']", "register")
+        journey.click("a[href='/register/questions']", "questions")
+        selects = journey.driver.find_elements(By.CSS_SELECTOR, "select[id^='question']")
+        for index, select in enumerate(selects):
+            Select(select).select_by_index(index + 1)
+            journey.type(f"answer{index + 1}", f"Réponse {index + 1}")
+        journey.click("form[action='/register/questions'] button", "saved")
+        check(("Thanks" if language == "en" else "Merci") in journey.text(), f"{journey.name}: the answers were not saved")
+    finally:
+        journey.quit()
+
+
+def change_password(language, user):
+    journey = Journey(f"change-password-{language}")
+    try:
+        journey.sign_in(user, PASSWORD, language)
+        journey.go(f"/account/password?lang={language}", "change")
+        journey.type("current", "not-my-password")
+        journey.type("new", NEW_PASSWORD)
+        journey.type("confirm", NEW_PASSWORD)
+        journey.click("form[action='/account/password'] button", "wrong-current")
+        check(journey.driver.find_elements(By.CSS_SELECTOR, ".notice.error"), f"{journey.name}: a wrong current password was accepted")
+        journey.type("current", PASSWORD)
+        journey.type("new", NEW_PASSWORD)
+        journey.type("confirm", NEW_PASSWORD)
+        journey.click("form[action='/account/password'] button", "changed")
+        check(journey.driver.find_elements(By.CSS_SELECTOR, ".notice.ok"), f"{journey.name}: no confirmation")
+    finally:
+        journey.quit()
+
+
 def reset(language, user, number):
     journey = Journey(f"reset-{language}")
     try:
@@ -231,6 +325,10 @@ try:
     registration("en", "call-en@contoso.example", channel="voice")
     reset("en", "reset-en@contoso.example", "06 11 11 11 11")
     reset("fr", "reset-fr@contoso.example", "06 22 22 22 22")
+    email_registration("en", "mail-en@contoso.example", "mail-en@example.org")
+    change_password("en", "change-en@contoso.example")
+    policy_change("fr")
+    questions_registration("fr", "questions-fr@contoso.example")
 finally:
     server.terminate()
     server.wait()
