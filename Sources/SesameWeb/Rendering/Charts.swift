@@ -23,18 +23,18 @@ enum Charts {
                 guard count > 0 else { continue }
                 let barHeight = (height - bottom - top) * Double(count) / Double(highest)
                 y -= barHeight
-                shapes += ##"<rect x="\##(format(left + Double(index) * slot + 1))" y="\##(format(y))" width="\##(format(max(slot - 2, 1)))" height="\##(format(barHeight))" fill="\##(colour)"><title>\##(escape(day.day.formatted(.iso8601.year().month().day()))): \##(count) \##(escape(resultLabel(result)))</title></rect>"##
+                shapes += ##"<rect x="\##(format(left + Double(index) * slot + 1))" y="\##(format(y))" width="\##(format(max(slot - 2, 1)))" height="\##(format(barHeight))" fill="\##(colour)"><title>\##(Markup.escape(day.day.formatted(.iso8601.year().month().day()))): \##(count) \##(Markup.escape(resultLabel(result)))</title></rect>"##
             }
         }
         let axis = ##"<line x1="\##(left)" y1="\##(height - bottom)" x2="\##(width)" y2="\##(height - bottom)" stroke="#5b6570"/>"##
             + ##"<text x="\##(left - 4)" y="\##(top + 10)" text-anchor="end" font-size="11" fill="#1b1f24">\##(highest)</text>"##
             + ##"<text x="\##(left - 4)" y="\##(height - bottom)" text-anchor="end" font-size="11" fill="#1b1f24">0</text>"##
         let labels = [days.first, days.last].compactMap { $0 }.enumerated().map { index, day in
-            ##"<text x="\##(index == 0 ? left : width)" y="\##(height - 6)" text-anchor="\##(index == 0 ? "start" : "end")" font-size="11" fill="#1b1f24">\##(escape(day.day.formatted(.iso8601.year().month().day())))</text>"##
+            ##"<text x="\##(index == 0 ? left : width)" y="\##(height - 6)" text-anchor="\##(index == 0 ? "start" : "end")" font-size="11" fill="#1b1f24">\##(Markup.escape(day.day.formatted(.iso8601.year().month().day())))</text>"##
         }.joined()
         let legend = resultColours.enumerated().map { index, entry in
             let x = Double(index) * 125
-            return ##"<rect x="\##(x)" y="\##(height + 8)" width="12" height="12" fill="\##(entry.1)"/><text x="\##(x + 16)" y="\##(height + 18)" font-size="12" fill="#1b1f24">\##(escape(resultLabel(entry.0)))</text>"##
+            return ##"<rect x="\##(x)" y="\##(height + 8)" width="12" height="12" fill="\##(entry.1)"/><text x="\##(x + 16)" y="\##(height + 18)" font-size="12" fill="#1b1f24">\##(Markup.escape(resultLabel(entry.0)))</text>"##
         }.joined()
         return svg(width: width, height: height + 28, title: title, body: axis + shapes + labels + legend)
     }
@@ -47,7 +47,7 @@ enum Charts {
             let y = Double(index) * rowHeight
             let share = total == 0 ? 0 : Double(bar.count) / Double(total)
             let length = (width - labelWidth - 110) * share
-            body += ##"<text x="0" y="\##(format(y + 19))" font-size="13" fill="#1b1f24">\##(escape(bar.label))</text>"##
+            body += ##"<text x="0" y="\##(format(y + 19))" font-size="13" fill="#1b1f24">\##(Markup.escape(bar.label))</text>"##
             body += ##"<rect x="\##(labelWidth)" y="\##(format(y + 6))" width="\##(format(width - labelWidth - 110))" height="18" fill="#e8ecf0"/>"##
             body += ##"<rect x="\##(labelWidth)" y="\##(format(y + 6))" width="\##(format(length))" height="18" fill="#0b5cad"/>"##
             body += ##"<text x="\##(format(width - 100))" y="\##(format(y + 19))" font-size="13" fill="#1b1f24">\##(bar.count) (\##(Int((share * 100).rounded())) %)</text>"##
@@ -56,15 +56,10 @@ enum Charts {
     }
 
     private static func svg(width: Double, height: Double, title: String, body: String) -> String {
-        ##"<svg class="chart" role="img" aria-label="\##(escape(title))" viewBox="0 0 \##(format(width)) \##(format(height))" xmlns="http://www.w3.org/2000/svg"><title>\##(escape(title))</title>\##(body)</svg>"##
+        ##"<svg class="chart" role="img" aria-label="\##(Markup.escape(title))" viewBox="0 0 \##(format(width)) \##(format(height))" xmlns="http://www.w3.org/2000/svg"><title>\##(Markup.escape(title))</title>\##(body)</svg>"##
     }
 
     private static func format(_ value: Double) -> String {
         String(format: "%.1f", value)
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }
