@@ -127,19 +127,14 @@ struct APIController {
 
     // MARK: Reports
 
-    func report(_ kind: AdminReportsController.Kind, _ request: Request, _ context: WebContext) async throws -> Response {
+    func report(_ kind: ReportKind, _ request: Request, _ context: WebContext) async throws -> Response {
         let parameters = request.uri.queryParameters
         guard let range = DateRange(from: parameters["from"].map(String.init), to: parameters["to"].map(String.init), now: pages.clock.now) else {
             throw APIError(.badRequest, "invalid_dates", "from and to are YYYY-MM-DD, from not after to")
         }
         let (limit, offset) = try paging(request)
         let query = ActivityQuery(since: range.since, until: range.until, limit: limit, offset: offset)
-        let service = ReportService(store: pages.store)
-        let report: Report = switch kind {
-        case .resets: try await service.resets(query, language: .english)
-        case .registrations: try await service.registrations(query, language: .english)
-        case .audit: try await service.audit(query, language: .english)
-        }
+        let report = try await ReportService(store: pages.store).report(kind, query, language: .english)
         switch parameters["format"].map(String.init) ?? "json" {
         case "csv":
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: report.csv(in: .english))))

@@ -4,12 +4,7 @@ import SesameCore
 
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Print the registration or reset activity report.")
-
-    enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case registrations
-        case resets
-    }
+        commandName: "report", abstract: "Print the registration or reset activity report, or the audit log.")
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case csv
@@ -17,7 +12,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "registrations or resets") var kind: Kind
+    @Argument(help: "registrations, resets or audit") var kind: ReportKind
     @Option(help: "How many days back (any number: there is no 30-day cap).") var days: Int = 30
     @Option(help: "csv or json") var format: Format = .csv
     @Option(help: "Column titles and texts in en or fr.") var lang: String = "en"
@@ -31,13 +26,12 @@ struct ReportCommand: AsyncParsableCommand {
         let context = try await store.context()
         let query = ActivityQuery(since: context.clock.now.addingTimeInterval(-Double(days) * 86_400), limit: Int.max)
         let language = Language(rawValue: lang) ?? .english
-        let report = switch kind {
-        case .registrations: try await context.reports.registrations(query, language: language)
-        case .resets: try await context.reports.resets(query, language: language)
-        }
+        let report = try await context.reports.report(kind, query, language: language)
         switch format {
         case .csv: print(report.csv(in: language), terminator: "")
         case .json: print(try report.json())
         }
     }
 }
+
+extension ReportKind: ExpressibleByArgument {}

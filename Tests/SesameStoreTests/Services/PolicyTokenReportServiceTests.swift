@@ -56,13 +56,13 @@ import Testing
             at: t0, userID: "alice@contoso.com", role: "user", methodsUsed: [.email, .mobileSMS], detail: .succeeded))
         try await store.appendRegistrationActivity(RegistrationActivity(at: t0, userID: "bob@contoso.com", role: "user", dataRegistered: .email))
         let service = ReportService(store: store)
-        let resets = try await service.resets(ActivityQuery(), language: .english)
+        let resets = try await service.report(.resets, ActivityQuery(), language: .english)
         #expect(resets.csv(in: .english) == """
             User,Role,Date and Time,Method(s) Used,Result,Details\r
             alice@contoso.com,user,2027-01-15T08:00:00Z,"Email, Mobile SMS",Succeeded,User successfully reset password\r
 
             """)
-        let french = try await service.resets(ActivityQuery(), language: .french)
+        let french = try await service.report(.resets, ActivityQuery(), language: .french)
         #expect(french.csv(in: .french).hasPrefix("Utilisateur,Rôle,Date et heure,Méthode(s) utilisée(s),Résultat,Détails\r\n"))
         #expect(french.rows[0][4] == "Réussi")
         let registrations = try await service.registrations(ActivityQuery(), language: .english)

@@ -11,12 +11,6 @@ struct AdminReportsController {
     static let rowLimit = 50_000
     static let pageSize = 200
 
-    enum Kind: String {
-        case resets, registrations, audit
-
-        var path: String { self == .audit ? "/admin/audit" : "/admin/reports/\(rawValue)" }
-    }
-
     var endpoints: RouteCollection<WebContext> {
         RouteCollection(context: WebContext.self)
             .get("admin/reports/resets") { request, context in try await show(.resets, request, context) }
@@ -24,7 +18,7 @@ struct AdminReportsController {
             .get("admin/audit") { request, context in try await show(.audit, request, context) }
     }
 
-    private func show(_ kind: Kind, _ request: Request, _ context: WebContext) async throws -> Response {
+    private func show(_ kind: ReportKind, _ request: Request, _ context: WebContext) async throws -> Response {
         try await pages.asAdministrator(context) { _ in
             let parameters = request.uri.queryParameters
             // Dates that cannot be read are said so, and the last 30 days shown instead.
@@ -33,11 +27,9 @@ struct AdminReportsController {
             let query = ActivityQuery(since: range.since, until: range.until, limit: Self.rowLimit)
             let service = ReportService(store: pages.store)
             let language = context.language
-            let full: Report = switch kind {
-            case .resets: try await service.resets(query, language: language)
-            case .registrations: try await service.registrations(query, language: language)
-            case .audit: try await service.audit(query, language: language)
-            }
+            // The reset report's rows also draw its chart: read once.
+            let resets = kind == .resets ? try await pages.store.resetActivities(query) : []
+            let full = kind == .resets ? service.resets(resets, language: language) : try await service.report(kind, query, language: language)
             var filters: [String: String] = [:]
             for column in full.columns { filters[column.id] = parameters["f.\(column.id)"].map(String.init) }
             let report = full.filtered(filters)
@@ -62,17 +54,17 @@ struct AdminReportsController {
                 "previous": page > 1 ? "\(kind.path)?\(base)&page=\(page - 1)" : false,
                 "next": report.rows.count > page * Self.pageSize ? "\(kind.path)?\(base)&page=\(page + 1)" : false,
             ]
-            values["charts"] = try await charts(kind, query: query, range: range, context: context)
+            values["charts"] = try await charts(kind, resets: resets, range: range, context: context)
             return try await pages.render("admin-report", titleKey: "admin.\(kind.rawValue).title", values: values, context: context)
         }
     }
 
     /// Each chart's caption and drawing.
-    private func charts(_ kind: Kind, query: ActivityQuery, range: DateRange, context: WebContext) async throws -> [[String: String]] {
+    private func charts(_ kind: ReportKind, resets: [ResetActivity], range: DateRange, context: WebContext) async throws -> [[String: String]] {
         switch kind {
         case .resets:
             let title = pages.text("admin.chart.resetsPerDay", context)
-            let days = ActivityCharts.resetsPerDay(try await pages.store.resetActivities(query), since: range.since, until: range.until)
+            let days = ActivityCharts.resetsPerDay(resets, since: range.since, until: range.until)
             return [["title": title, "svg": Charts.resetsPerDay(days, title: title) { pages.text(LocalizedText("report.result.\($0)"), context) }]]
         case .registrations:
             let coverage = try await ActivityCharts.coverage(of: pages.store)
@@ -122,4 +114,9 @@ struct DateRange {
     }
 
     private static func text(_ date: Date) -> String { date.formatted(.iso8601.year().month().day()) }
+}
+
+extension ReportKind {
+    /// Where the admin portal shows it.
+    var path: String { self == .audit ? "/admin/audit" : "/admin/reports/\(rawValue)" }
 }
