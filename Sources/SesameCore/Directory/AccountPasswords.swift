@@ -29,13 +29,12 @@ public struct AccountPasswords: Sendable {
             if hasher.needsRehash(hash), let renewed = try? await hasher.hash(password) { user.passwordHash = renewed }
             return .right
         case .directory:
-            var right = false
+            let userID = user.userID
             do {
-                try await inDirectory { right = try await $0.authenticate(userID: user.userID, password: password) }
+                return try await inDirectory { try await $0.authenticate(userID: userID, password: password) } ? .right : .wrong
             } catch {
                 return .refused(error)
             }
-            return right ? .right : .wrong
         }
     }
 
@@ -43,21 +42,21 @@ public struct AccountPasswords: Sendable {
     /// The directory's refusals are ``WritebackError``s.
     public func reset(_ user: inout User, to password: String) async throws {
         switch user.source {
-        case .local: user.passwordHash = try await hasher.hash(password)
-        case .directory: let userID = user.userID
+        case .local:
+            user.passwordHash = try await hasher.hash(password)
+        case .directory:
+            let userID = user.userID
             try await inDirectory { try await $0.resetPassword(userID: userID, new: password) }
         }
         user.passwordChangedAt = clock.now
         user.lockout.clear()
     }
 
-    /// The user changes their password, knowing the current one; ``WritebackError/incorrectPassword`` when they do not.
-    public func change(_ user: inout User, from current: String, to new: String, dummyHash: String) async throws {
+    /// The user changes their password once ``check(_:of:dummyHash:)`` accepted `current` (a local user's is not
+    /// hashed again); the directory checks it once more as it binds as the user, and applies its own rules.
+    public func change(_ user: inout User, from current: String, to new: String) async throws {
         switch user.source {
         case .local:
-            guard await hasher.verify(current, against: user.passwordHash ?? dummyHash), user.passwordHash != nil else {
-                throw WritebackError.incorrectPassword
-            }
             user.passwordHash = try await hasher.hash(new)
         case .directory:
             let userID = user.userID
@@ -85,10 +84,10 @@ public struct AccountPasswords: Sendable {
     // MARK: Helpers
 
     /// Runs `action` on the directory, every failure told as a ``WritebackError``.
-    private func inDirectory(_ action: (any Directory) async throws -> Void) async throws(WritebackError) {
+    private func inDirectory<T>(_ action: (any Directory) async throws -> T) async throws(WritebackError) -> T {
         guard let directory else { throw .unavailable(reason: "no directory is configured") }
         do {
-            try await action(directory)
+            return try await action(directory)
         } catch {
             throw error as? WritebackError ?? .unavailable(reason: String(describing: error))
         }

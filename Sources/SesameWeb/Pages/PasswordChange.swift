@@ -28,7 +28,7 @@ struct PasswordChange {
         guard rejections.isEmpty else { return rejections.map { pages.text($0.message(rules: engine.rules), context) } }
         var changed = user
         do {
-            try await pages.passwords.change(&changed, from: current, to: new, dummyHash: pages.dummyHash)
+            try await pages.passwords.change(&changed, from: current, to: new)
         } catch let error as WritebackError {
             return try await refused(error, user: user, context: context)
         }
