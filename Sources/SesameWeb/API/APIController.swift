@@ -170,7 +170,7 @@ struct APIController {
     private func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: WebContext) async throws -> T {
         let body = try await request.body.collect(upTo: Self.maximumBody)
         do {
-            return try APIJSON.decoder.decode(type, from: Data(String(buffer: body).utf8))
+            return try APIJSON.decoder.decode(type, from: Data(body.readableBytesView))
         } catch {
             throw APIError(.badRequest, "invalid_json", "the body is not the JSON this operation takes")
         }
@@ -192,8 +192,6 @@ struct APIController {
     }
 
     private func json(_ value: some Encodable, _ request: Request, _ context: WebContext, status: HTTPResponse.Status = .ok) throws -> Response {
-        var response = try APIJSON.encoder.encode(value, from: request, context: context)
-        response.status = status
-        return response
+        try APIJSON.response(value, status: status, request, context)
     }
 }

@@ -132,9 +132,7 @@ struct APIError: Error, HTTPResponseError {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = try APIJSON.encoder.encode(body, from: request, context: context)
-        response.status = status
-        return response
+        try APIJSON.response(body, status: status, request, context)
     }
 
     static let unauthorized = APIError(.unauthorized, "unauthorized", "a valid bearer token is required (sesame token create)")
@@ -148,6 +146,13 @@ enum APIJSON {
         encoder.outputFormatting = [.sortedKeys]
         return encoder
     }()
+
+    /// `value` as the API's JSON, with `status`.
+    static func response(_ value: some Encodable, status: HTTPResponse.Status, _ request: Request, _ context: some RequestContext) throws -> Response {
+        var response = try encoder.encode(value, from: request, context: context)
+        response.status = status
+        return response
+    }
 
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
