@@ -1,3 +1,4 @@
+import CLDAP
 import Foundation
 import NIOPosix
 import SesameCore
@@ -109,19 +110,17 @@ public struct LDAPDirectory: Directory {
 
     /// Connects, binds as the service account and reads the base entry, and says which step failed. A connection
     /// that fails is tried once more without checking the certificate, only to tell a refused certificate from a
-    /// server that cannot be reached; nothing is done on that connection.
+    /// server that cannot be reached: that connection reads the root entry anonymously, so that the service
+    /// account's password never goes to a server whose certificate was not checked.
     static func probe(_ settings: LDAPSettings) -> DirectoryStatus {
-        func bound(checkCertificate: Bool) throws(WritebackError) -> LDAPConnection {
-            let connection = try LDAPConnection(settings: settings, checkCertificate: checkCertificate)
-            try connection.bind(dn: settings.bindDN, password: settings.bindPassword)
-            return connection
-        }
         let connection: LDAPConnection
         do {
-            connection = try bound(checkCertificate: true)
+            connection = try LDAPConnection(settings: settings)
+            try connection.bind(dn: settings.bindDN, password: settings.bindPassword)
         } catch .unavailable(let reason) {
             do {
-                _ = try bound(checkCertificate: false)
+                _ = try LDAPConnection(settings: settings, checkCertificate: false)
+                    .search(base: "", scope: LDAP_SCOPE_BASE, filter: "(objectClass=*)", attributes: ["1.1"])
                 return .notConfigured(.tlsFailure, detail: reason)
             } catch .unavailable {
                 return .notConfigured(.cannotConnect, detail: reason)
@@ -132,7 +131,7 @@ public struct LDAPDirectory: Directory {
             return .notConfigured(.bindRefused, detail: error.description)
         }
         do {
-            _ = try connection.search(base: settings.baseDN, scope: 0, filter: "(objectClass=*)", attributes: ["1.1"])
+            _ = try connection.search(base: settings.baseDN, scope: LDAP_SCOPE_BASE, filter: "(objectClass=*)", attributes: ["1.1"])
         } catch {
             return .notConfigured(.baseNotFound, detail: error.description)
         }
