@@ -104,18 +104,10 @@ public final class PostgresStore: Store {
     /// `limit` is abandoned instead, so that pages fail plainly and readiness reports the outage.
     func access<T: Sendable>(within limit: Duration = .seconds(10), _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask { try await body() }
-                group.addTask {
-                    try await Task.sleep(for: limit)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let value = first else {
-                    throw StoreError.unavailable("the database did not answer within \(limit)")
-                }
-                return value
+            guard let value = try await withDeadline(limit, body) else {
+                throw StoreError.unavailable("the database did not answer within \(limit)")
             }
+            return value
         } catch {
             throw Self.storeError(error)
         }
