@@ -22,8 +22,10 @@ import Testing
             try await browser.signIn()
             let list = try await browser.get("/admin/users?search=bob")
             #expect(list.contains("bob@contoso.com") && !list.contains(">alice@contoso.com<"))
+            #expect(list.body.contains("<th scope=\"col\">Source</th>"))
             let page = try await browser.get("/admin/users/bob%40contoso.com")
             #expect(page.status == .ok && page.contains("Authentication email: bob@example.org"))
+            #expect(page.body.contains("<dt>Source</dt><dd>Sesame</dd>"))
             #expect(page.contains("Reset blocked until") && page.body.contains("value=\"+33612345678\""))
             #expect(try await browser.get("/admin/users/nobody%40contoso.com").status == .notFound)
         }
