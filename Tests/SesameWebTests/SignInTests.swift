@@ -163,7 +163,11 @@ import Testing
         harness.clock.advance(by: 11 * 86_400)
         try await harness.browse { browser in
             #expect(try await browser.signIn(language: language) == "/signin/expired")
-            #expect(try await browser.get("/account").location == "/signin/expired")
+            // No signed-in page until the password is replaced: each sends to sign-in, which sends on to the change.
+            for path in ["/account", "/register", "/account/password", "/admin/policy"] {
+                #expect(try await browser.get(path).location == "/signin", "\(path)")
+            }
+            #expect(try await browser.get("/signin").location == "/signin/expired")
             #expect(try await browser.get("/signin/expired").contains(expiredTitle))
             let wrong = try await browser.post("/signin/expired", [("current", "nope"), ("new", "Yt7$Mx3!Ps9j"), ("confirm", "Yt7$Mx3!Ps9j")])
             #expect(wrong.status == .unprocessableContent && wrong.contains(wrongCurrent))

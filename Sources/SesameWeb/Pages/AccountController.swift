@@ -20,7 +20,6 @@ struct AccountController {
 
     @Sendable func account(_ request: Request, context: WebContext) async throws -> Response {
         guard let user = try await pages.signedInUser(context) else { return PageRenderer.redirect(to: "/signin") }
-        if context.session?.session.mustChangePassword == true { return PageRenderer.redirect(to: "/signin/expired") }
         let policy = try await pages.policy()
         let expiry = policy.passwordExpiry(of: user, now: pages.clock.now)
         var notice: Any = false

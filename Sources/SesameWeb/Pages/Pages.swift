@@ -17,9 +17,12 @@ struct Pages: Sendable {
         try await store.policy()?.policy ?? Policy()
     }
 
-    /// The signed-in user, or `nil` (also when the account was deleted or disabled since).
-    func signedInUser(_ context: WebContext) async throws -> User? {
-        guard let id = context.session?.session.userID, let user = try await store.user(id: id), user.enabled else { return nil }
+    /// The signed-in user, or `nil`: also when the account was deleted or disabled since, and while the password the
+    /// user signed in with has expired and is not yet replaced — only the page that replaces it allows that.
+    func signedInUser(_ context: WebContext, allowingExpiredPassword: Bool = false) async throws -> User? {
+        guard let session = context.session?.session, let id = session.userID, allowingExpiredPassword || !session.mustChangePassword,
+            let user = try await store.user(id: id), user.enabled
+        else { return nil }
         return user
     }
 

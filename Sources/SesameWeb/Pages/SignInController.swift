@@ -17,7 +17,11 @@ struct SignInController {
     }
 
     @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
-        try await form(context, userID: "", error: nil)
+        // Every signed-in page sends a user whose password expired here: on to the change they still owe.
+        if context.session?.session.mustChangePassword == true, try await pages.signedInUser(context, allowingExpiredPassword: true) != nil {
+            return PageRenderer.redirect(to: "/signin/expired")
+        }
+        return try await form(context, userID: "", error: nil)
     }
 
     private func form(_ context: WebContext, userID: String, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -86,12 +90,12 @@ struct SignInController {
     }
 
     @Sendable func showExpired(_ request: Request, context: WebContext) async throws -> Response {
-        guard try await pages.signedInUser(context) != nil else { return PageRenderer.redirect(to: "/signin") }
+        guard try await pages.signedInUser(context, allowingExpiredPassword: true) != nil else { return PageRenderer.redirect(to: "/signin") }
         return try await pages.render("expired", titleKey: "expired.title", values: ["error": false], context: context)
     }
 
     @Sendable func changeExpired(_ request: Request, context: WebContext) async throws -> Response {
-        guard let user = try await pages.signedInUser(context) else { return PageRenderer.redirect(to: "/signin") }
+        guard let user = try await pages.signedInUser(context, allowingExpiredPassword: true) else { return PageRenderer.redirect(to: "/signin") }
         let errors = try await PasswordChange(pages: pages).apply(context.form, to: user, context: context)
         guard errors.isEmpty else {
             return try await pages.render("expired", titleKey: "expired.title", values: ["errors": errors, "error": true], context: context, status: .unprocessableContent)
