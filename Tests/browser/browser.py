@@ -7,6 +7,7 @@ import pathlib
 import sys
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -55,7 +56,11 @@ class Browser:
     def __enter__(self):
         return self
 
-    def __exit__(self, *error):
+    def __exit__(self, kind, error, trace):
+        if error:
+            # What the person saw when the journey broke off, for whoever reads the failure.
+            self.driver.save_screenshot(str(self.out / f"{self.name}-failed.png"))
+            print(f"{self.name}: broke off at {self.driver.current_url}: {kind.__name__}", file=sys.stderr)
         self.driver.quit()
 
     def page(self, label, full_page=False):
@@ -107,7 +112,8 @@ class Browser:
         before a form's redirect has landed."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         yield
-        WebDriverWait(self.driver, 30).until(staleness_of(old))
+        # While the old page goes, asking about it may also fail with another error than "stale": wait on.
+        WebDriverWait(self.driver, 30, ignored_exceptions=(WebDriverException,)).until(staleness_of(old))
 
     def click(self, selector, label):
         element = self.find(selector)

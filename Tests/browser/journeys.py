@@ -6,7 +6,8 @@
   with the keyboard only, and the re-confirmation asked once the confirmation is old;
 - reset with one gate and with two, the phone-number check, the CAPTCHA with and without JavaScript, a password
   refused then accepted, sign-in with the new password; from the keyboard only and on a phone-sized screen;
-- unlock without a reset, change of password, "contact your administrator";
+- unlock without a reset, change of password, an expired password at sign-in, "contact your administrator", and
+  the error pages;
 - the administrator's policy change, pre-population of a user's phone, report filter and CSV export.
 
 Every page met is checked with axe-core and for sideways scrolling, and a screenshot of every step is saved.
@@ -114,7 +115,7 @@ environment = dict(os.environ, SESAME_DATA_DIR=data, SESAME_PORT=str(port), SESA
 MOBILES = {"reset-en": "+33 6 11 11 11 11", "reset-fr": "+33 6 22 22 22 22", "keyboard-reset-en": "+33 6 33 33 33 33",
            "noscript-fr": "+33 6 44 44 44 44", "unlock-en": "+33 6 66 66 66 66"}
 USERS = ["reg-en", "reg-fr", "phone-en", "phone-fr", "call-en", "mail-en", "keyboard-en", "change-en", "change-fr",
-         "nobody-en", "twogates-fr", "policy-admin"] + list(MOBILES)
+         "nobody-en", "expired-fr", "twogates-fr", "policy-admin"] + list(MOBILES)
 ADMIN = "policy-admin@contoso.example"
 
 
@@ -275,13 +276,17 @@ def questions_registration(language, name):
     return answers
 
 
+def age(name, column, days):
+    """Moves one of a user's dates `days` into the past, in the server's SQLite file: the time that would pass."""
+    with sqlite3.connect(pathlib.Path(data) / "sesame.sqlite", timeout=10) as database:
+        aged = database.execute(f"UPDATE users SET {column} = {column} - ? WHERE user_id = ?", (days * 86400, user_id(name))).rowcount
+    check(aged == 1, f"{name} has no {column} to age")
+
+
 def reconfirmation(language, name):
     """Once the last confirmation is older than the policy's 180 days, sign-in asks to re-confirm; confirming
     lets the next sign-in through."""
-    with sqlite3.connect(pathlib.Path(data) / "sesame.sqlite", timeout=10) as database:
-        aged = database.execute("UPDATE users SET last_confirmed_at = last_confirmed_at - 200 * 86400 WHERE user_id = ?",
-                                (user_id(name),)).rowcount
-    check(aged == 1, f"reconfirmation: {name} has no confirmation to age")
+    age(name, "last_confirmed_at", days=200)
     with Person(f"reconfirm-{language}") as person:
         person.sign_in(user_id(name), PASSWORD, language)
         check("/signin/interrupt" in person.url(), f"{person.name}: sign-in did not ask to re-confirm")
@@ -409,6 +414,34 @@ def change_password(language, name, size=None):
         person.signs_in_with(user_id(name), NEW_PASSWORD, language)
 
 
+def expired_password(language, name):
+    """Once the password is older than the policy allows, sign-in asks for a new one before anything else."""
+    age(name, "password_changed_at", days=100)
+    with Person(f"expired-password-{language}") as person:
+        person.sign_in(user_id(name), PASSWORD, language)
+        check("/signin/expired" in person.url(), f"{person.name}: sign-in did not ask for a new password")
+        person.says("Your password has expired", "Votre mot de passe a expiré", language, "expired")
+        person.go("/register", "no-way-round")
+        check("/signin/expired" in person.url(), f"{person.name}: registration opened before the password was changed")
+        person.type("current", PASSWORD)
+        person.type("new", NEW_PASSWORD)
+        person.type("confirm", NEW_PASSWORD)
+        person.click("form[action='/signin/expired'] button", "changed")
+        check("/signin/expired" not in person.url(), f"{person.name}: the new password was not taken")
+    with Person(f"expired-password-changed-{language}") as person:
+        person.signs_in_with(user_id(name), NEW_PASSWORD, language)
+
+
+def error_pages(language):
+    """What a person meets off the path: a page that does not exist, a reset step without a reset (back to the
+    start)."""
+    with Person(f"errors-{language}") as person:
+        person.go(f"/no-such-page?lang={language}", "not-found")
+        person.says("This page does not exist.", "Cette page n’existe pas.", language, "not found")
+        person.go(f"/reset/password?lang={language}", "no-reset")
+        person.says("Who are you?", "Qui êtes-vous ?", language, "a reset step without a reset starts one")
+
+
 def contact_administrator(language, name):
     """A user with no method cannot be verified: "Contact your administrator" mails the global administrators."""
     with Person(f"contact-admin-{language}") as person:
@@ -442,8 +475,8 @@ def two_gate_reset(language, name, answers):
 
 
 def policy_change(language):
-    """An administrator offers security questions and requires two methods: ticking the method shows its options,
-    and the save is audited."""
+    """An administrator offers security questions, requires two methods and makes passwords expire after 90 days:
+    ticking the method shows its options, and the save is audited."""
     with Person(f"admin-policy-{language}") as admin:
         admin.sign_in(ADMIN, PASSWORD, language)
         admin.go(f"/admin/policy?lang={language}", "policy")
@@ -452,6 +485,7 @@ def policy_change(language):
         admin.click("input[name='methods'][value='securityQuestions']", "questions-ticked")
         check(options.is_displayed(), f"{admin.name}: question options still hidden")
         admin.type("methodsRequired", "2")
+        admin.type("passwordExpiryDays", "90")
         admin.click("form.policy button[type=submit]", "saved")
         check("saved=1" in admin.url(), f"{admin.name}: the policy was not saved")
         admin.go(f"/admin/audit?lang={language}&f.target=methods", "audit")
@@ -535,6 +569,9 @@ try:
     MOBILES["twogates-fr"] = "+33 6 55 55 55 55"
     policy_change("fr")
     two_gate_reset("fr", "twogates-fr", questions_registration("fr", "twogates-fr"))
+    expired_password("fr", "expired-fr")
+    error_pages("en")
+    error_pages("fr")
 finally:
     server.terminate()
     server.wait()
