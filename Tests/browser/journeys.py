@@ -432,14 +432,17 @@ def expired_password(language, name):
         person.signs_in_with(user_id(name), NEW_PASSWORD, language)
 
 
-def error_pages(language):
+def error_pages(language, name):
     """What a person meets off the path: a page that does not exist, a reset step without a reset (back to the
-    start)."""
+    start), the admin portal opened by someone who is not an administrator."""
     with Person(f"errors-{language}") as person:
         person.go(f"/no-such-page?lang={language}", "not-found")
         person.says("This page does not exist.", "Cette page n’existe pas.", language, "not found")
         person.go(f"/reset/password?lang={language}", "no-reset")
         person.says("Who are you?", "Qui êtes-vous ?", language, "a reset step without a reset starts one")
+        person.sign_in(user_id(name), PASSWORD, language)
+        person.go("/admin/policy", "not-an-administrator")
+        person.says("Your administrator has not enabled you", "Votre administrateur ne vous a pas autorisé", language, "refused")
 
 
 def contact_administrator(language, name):
@@ -570,8 +573,8 @@ try:
     policy_change("fr")
     two_gate_reset("fr", "twogates-fr", questions_registration("fr", "twogates-fr"))
     expired_password("fr", "expired-fr")
-    error_pages("en")
-    error_pages("fr")
+    error_pages("en", "reg-en")
+    error_pages("fr", "reg-fr")
 finally:
     server.terminate()
     server.wait()
