@@ -1,6 +1,7 @@
 """Headless Chromium as a person uses it, shared by the browser tests: every page shown is saved as a screenshot,
-checked with axe-core (a serious or critical violation is a failure) and checked for sideways scrolling; the keyboard
-helpers move only with Tab, Space and Enter, and check that the focused element can be seen."""
+checked with axe-core (a serious or critical violation is a failure) and checked for sideways scrolling; a
+keyboard-only person moves with Tab and the arrows and acts with Space and Enter, and every focused element must show
+its focus."""
 import contextlib
 import importlib.util
 import pathlib
@@ -13,7 +14,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.expected_conditions import staleness_of
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 AXE = (pathlib.Path(importlib.util.find_spec("axe_playwright_python").submodule_search_locations[0]) / "axe.min.js").read_text()
 failures = []
@@ -35,10 +36,11 @@ def finish(summary):
 
 class Browser:
     """One person's browser window. `script=False` turns JavaScript off for the pages (axe still runs, between pages);
-    `downloads` is the folder that receives downloaded files."""
+    `keyboard=True` makes every action a keyboard's; `downloads` is the folder that receives downloaded files."""
 
-    def __init__(self, name, out, base="", width=1280, height=900, script=True, downloads=None):
-        self.name, self.out, self.base, self.width, self.script, self.step = name, out, base, width, script, 0
+    def __init__(self, name, out, base="", width=1280, height=900, script=True, keyboard=False, downloads=None):
+        self.name, self.out, self.base, self.width, self.step = name, out, base, width, 0
+        self.script, self.keyboard = script, keyboard
         options = webdriver.ChromeOptions()
         options.binary_location = "/usr/bin/chromium"
         for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}"):
@@ -101,11 +103,6 @@ class Browser:
     def find(self, selector):
         return self.driver.find_element(By.CSS_SELECTOR, selector)
 
-    def type(self, element_id, text):
-        field = self.driver.find_element(By.ID, element_id)
-        field.clear()
-        field.send_keys(text)
-
     @contextlib.contextmanager
     def navigation(self):
         """Waits, after the body of the `with`, until the page it leads to has replaced this one: a click returns
@@ -115,20 +112,62 @@ class Browser:
         # While the old page goes, asking about it may also fail with another error than "stale": wait on.
         WebDriverWait(self.driver, 30, ignored_exceptions=(WebDriverException,)).until(staleness_of(old))
 
-    def click(self, selector, label):
-        element = self.find(selector)
-        stays = element.get_attribute("type") in ("radio", "checkbox")
-        with contextlib.nullcontext() if stays else self.navigation():
-            element.click()
-        self.page(label)
-
     def text(self):
         return self.driver.find_element(By.TAG_NAME, "main").text
 
     def url(self):
         return self.driver.current_url
 
-    # Keyboard only
+    # What a person does: with the mouse, or with the keyboard only (Tab, typing, arrows, Space and Enter)
+
+    def type(self, element_id, text):
+        if self.keyboard:
+            self.tab_to(f"#{element_id}")
+            # Select what the field holds, so that typing replaces it.
+            ActionChains(self.driver).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).send_keys(text).perform()
+        else:
+            field = self.driver.find_element(By.ID, element_id)
+            field.clear()
+            field.send_keys(text)
+
+    def choose(self, element_id, value, text):
+        """Chooses an option of a <select>: by its value with the mouse, by typing its text with the keyboard."""
+        if self.keyboard:
+            self.tab_to(f"#{element_id}")
+            self.keys(text)
+        else:
+            Select(self.find(f"#{element_id}")).select_by_value(value)
+        check(self.find(f"#{element_id}").get_attribute("value") == value, f"{self.name}: '{text}' was not chosen")
+
+    def click(self, selector, label):
+        """Clicks, or tabs to the element and presses Enter (Space on a radio button or box); then looks at the
+        page."""
+        element = self.find(selector)
+        kind = element.get_attribute("type")
+        if kind in ("radio", "checkbox"):
+            if self.keyboard:
+                self.tab_into(selector, element.get_attribute("name"))
+                self.keys(Keys.SPACE)
+            else:
+                element.click()
+            check(element.is_selected(), f"{self.name}: {selector} was not chosen")
+        else:
+            with self.navigation():
+                if self.keyboard:
+                    self.tab_to(selector)
+                    self.keys(Keys.ENTER)
+                else:
+                    element.click()
+        self.page(label)
+
+    def tab_into(self, selector, group):
+        """Tab stops once in a group of radio buttons: the arrows move within it."""
+        self.tab_to(f"input[name='{group}']")
+        for _ in range(len(self.driver.find_elements(By.CSS_SELECTOR, f"input[name='{group}']"))):
+            if self.driver.execute_script("return document.activeElement.matches(arguments[0])", selector):
+                return
+            self.keys(Keys.ARROW_DOWN)
+        raise AssertionError(f"{selector} not reachable with the arrows")
 
     def tab_to(self, selector, limit=40):
         """Presses Tab until the element matching `selector` has the focus, checking on the way that every focused
@@ -136,7 +175,7 @@ class Browser:
         if self.driver.execute_script("return document.activeElement.matches(arguments[0])", selector):
             return
         for _ in range(limit):
-            ActionChains(self.driver).send_keys(Keys.TAB).perform()
+            self.keys(Keys.TAB)
             focused = self.driver.switch_to.active_element
             visible = self.driver.execute_script(
                 "const s = getComputedStyle(arguments[0]);"
@@ -150,10 +189,3 @@ class Browser:
     def keys(self, *keys):
         """Types into whatever has the focus."""
         ActionChains(self.driver).send_keys(*keys).perform()
-
-    def press(self, selector, label, key=Keys.ENTER):
-        """Tabs to `selector` and presses Enter (or `key`) on it."""
-        self.tab_to(selector)
-        with self.navigation():
-            self.keys(key)
-        self.page(label)

@@ -32,9 +32,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.expected_conditions import staleness_of
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from browser import Browser, check, finish
 
@@ -138,11 +136,12 @@ for _ in range(200):
 
 
 class Person(Browser):
-    """A Sesame user's browser: a desktop window, or a phone-sized one."""
+    """A Sesame user's browser: a desktop window, or a phone-sized one; used with the mouse or the keyboard only."""
 
-    def __init__(self, name, size=None, **options):
+    def __init__(self, name, size=None, keyboard=False, **options):
         phone = size == PHONE
-        super().__init__(name + ("-phone" if phone else ""), out, base, 375 if phone else 1280, 740 if phone else 900, **options)
+        name += ("-phone" if phone else "") + ("-keyboard" if keyboard else "")
+        super().__init__(name, out, base, 375 if phone else 1280, 740 if phone else 900, keyboard=keyboard, **options)
 
     def sign_in(self, user, password, language):
         self.go(f"/signin?lang={language}", "signin")
@@ -158,10 +157,7 @@ class Person(Browser):
         """The reset portal's first page: the page's script solves the CAPTCHA's proof of work, then submits."""
         self.go(f"/reset?lang={language}", "who-are-you")
         self.type("userID", user)
-        form = self.find("form[action='/reset']")
-        form.find_element(By.TAG_NAME, "button").click()
-        WebDriverWait(self.driver, 30).until(staleness_of(form))
-        self.page("after-who-are-you")
+        self.click("form[action='/reset'] button", "after-who-are-you")
 
     def text_me(self, number, label="code"):
         """Confirms the phone number on the reset portal and types the code texted to it."""
@@ -192,16 +188,16 @@ class Person(Browser):
 # Registration
 
 
-def registration(language, name, number, size=None, channel="sms"):
+def registration(language, name, number, size=None, channel="sms", keyboard=False):
     """The seed's journey: sign-in asks to register, country code and number, "Text me" (or "Call me"), the code,
     "Verify", "Thanks", then finish."""
-    with Person(f"register-{channel}-{language}", size) as person:
+    with Person(f"register-{channel}-{language}", size, keyboard) as person:
         person.sign_in(user_id(name), PASSWORD, language)
         check("/signin/interrupt" in person.url(), f"{person.name}: sign-in did not ask to register")
         person.says("Your administrator has required you", "Votre administrateur", language, "forced registration")
         person.click("a[href='/register']", "register")
         person.click("a[href='/register/phone']", "phone")
-        Select(person.find("#country")).select_by_value("FR")
+        person.choose("country", "FR", "France")
         person.type("number", local(number))
         before = len(received)
         person.click(f"button[value='{channel}']", "code")
@@ -210,35 +206,6 @@ def registration(language, name, number, size=None, channel="sms"):
         person.says("Thanks", "Merci", language, "phone verified")
         person.click("a[href='/register']", "register-done")
         person.click("form[action='/register/finish'] button", "account")
-        check(person.url().endswith("/account"), f"{person.name}: finish did not lead to the account")
-
-
-def keyboard_registration(language, name, number):
-    """The same journey with Tab, typing and Enter only."""
-    with Person(f"keyboard-register-{language}") as person:
-        person.go(f"/signin?lang={language}", "signin")
-        person.tab_to("#userID")
-        person.keys(user_id(name))
-        person.tab_to("#password")
-        person.keys(PASSWORD)
-        person.press("form[action='/signin'] button", "signed-in")
-        person.press("a[href='/register']", "register")
-        person.press("a[href='/register/phone']", "phone")
-        person.tab_to("#country")
-        person.keys("France")
-        check(person.find("#country").get_attribute("value") == "FR", f"{person.name}: typing 'France' did not choose France")
-        person.tab_to("#number")
-        person.keys(local(number))
-        before = len(received)
-        person.press("button[value='sms']", "code")
-        person.tab_to("#code")
-        code = code_for(number, "sms", before)
-        with person.navigation():
-            person.keys(code, Keys.ENTER)
-        person.page("thanks")
-        person.says("Thanks", "Merci", language, "phone verified")
-        person.press("a[href='/register']", "register-done")
-        person.press("form[action='/register/finish'] button", "account")
         check(person.url().endswith("/account"), f"{person.name}: finish did not lead to the account")
 
 
@@ -301,8 +268,8 @@ def reconfirmation(language, name):
 # Reset, unlock, change, contact
 
 
-def reset(language, name, size=None):
-    with Person(f"reset-{language}", size) as person:
+def reset(language, name, size=None, keyboard=False):
+    with Person(f"reset-{language}", size, keyboard) as person:
         person.who_are_you(user_id(name), language)
         person.click("input[value='mobileSMS']", "option-chosen")
         person.click("form[action='/reset/option'] button", "phone")
@@ -311,41 +278,6 @@ def reset(language, name, size=None):
         person.says("Incorrect phone number specified.", "Numéro de téléphone incorrect.", language, "wrong number")
         person.text_me(MOBILES[name])
         person.new_password(language)
-        person.signs_in_with(user_id(name), NEW_PASSWORD, language)
-
-
-def keyboard_reset(language, name):
-    with Person(f"keyboard-reset-{language}") as person:
-        person.go(f"/reset?lang={language}", "who-are-you")
-        person.tab_to("#userID")
-        person.keys(user_id(name), Keys.ENTER)
-        # The page's script solves the proof of work first.
-        WebDriverWait(person.driver, 30).until(lambda d: "/reset/verify" in d.current_url)
-        person.page("options")
-        person.tab_to("input[name='option']")
-        if not person.driver.switch_to.active_element.get_attribute("value") == "mobileSMS":
-            person.keys(Keys.ARROW_DOWN)
-        person.keys(Keys.SPACE)
-        check(person.find("input[value='mobileSMS']").is_selected(), f"{person.name}: the keyboard did not choose the SMS")
-        person.press("form[action='/reset/option'] button", "phone")
-        person.tab_to("#number")
-        before = len(received)
-        with person.navigation():
-            person.keys(local(MOBILES[name]), Keys.ENTER)
-        person.page("code")
-        person.tab_to("#code")
-        code = code_for(MOBILES[name], "sms", before)
-        with person.navigation():
-            person.keys(code, Keys.ENTER)
-        person.page("verified")
-        person.go("/reset/password", "new-password")
-        person.tab_to("#new")
-        person.keys(NEW_PASSWORD)
-        person.tab_to("#confirm")
-        with person.navigation():
-            person.keys(NEW_PASSWORD, Keys.ENTER)
-        person.page("done")
-        person.says("Your password has been reset", "Votre mot de passe a été réinitialisé", language, "reset done")
         person.signs_in_with(user_id(name), NEW_PASSWORD, language)
 
 
@@ -555,12 +487,12 @@ try:
     registration("en", "phone-en", "+33 6 12 34 56 03", size=PHONE)
     registration("fr", "phone-fr", "+33 6 12 34 56 04", size=PHONE)
     registration("en", "call-en", "+33 6 12 34 56 05", channel="voice")
-    keyboard_registration("en", "keyboard-en", "+33 6 12 34 56 06")
+    registration("en", "keyboard-en", "+33 6 12 34 56 06", keyboard=True)
     email_registration("en", "mail-en", "mail-en@example.org")
     reconfirmation("en", "reg-en")
     reset("en", "reset-en")
     reset("fr", "reset-fr", size=PHONE)
-    keyboard_reset("en", "keyboard-reset-en")
+    reset("en", "keyboard-reset-en", keyboard=True)
     noscript_reset("fr", "noscript-fr")
     unlock("en", "unlock-en")
     contact_administrator("en", "nobody-en")
