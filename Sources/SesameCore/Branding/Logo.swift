@@ -29,7 +29,7 @@ public struct Logo: Sendable, Hashable {
         if data.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return Logo(data: data, type: "image/png") }
         if data.starts(with: [0xFF, 0xD8, 0xFF]) { return Logo(data: data, type: "image/jpeg") }
         let head = String(decoding: data.prefix(1_024), as: UTF8.self).lowercased()
-        if head.contains("<svg"), !head.contains("<script"), !String(decoding: data, as: UTF8.self).lowercased().contains("<script") {
+        if head.contains("<svg"), !String(decoding: data, as: UTF8.self).lowercased().contains("<script") {
             return Logo(data: data, type: "image/svg+xml")
         }
         throw ValidationError("logo.type", field: "logo")

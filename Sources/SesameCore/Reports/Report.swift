@@ -30,9 +30,13 @@ public struct Report: Sendable, Hashable {
         CSV.line(columns.map { $0.title.rendered(in: language) }) + rows.map(CSV.line).joined()
     }
 
-    /// A JSON array of objects keyed by column id.
+    /// The rows as objects keyed by column id.
+    public var objects: [[String: String]] {
+        rows.map { Dictionary(uniqueKeysWithValues: zip(columns.map(\.id), $0)) }
+    }
+
+    /// A JSON array of ``objects``.
     public func json() throws -> String {
-        let objects = rows.map { Dictionary(uniqueKeysWithValues: zip(columns.map(\.id), $0)) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return String(decoding: try encoder.encode(objects), as: UTF8.self)

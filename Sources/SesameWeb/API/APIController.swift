@@ -139,8 +139,7 @@ struct APIController {
         case "csv":
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: report.csv(in: .english))))
         case "json":
-            let rows = report.rows.map { Dictionary(uniqueKeysWithValues: zip(report.columns.map(\.id), $0)) }
-            return try json(ReportPage(from: range.fromText, to: range.toText, limit: limit, offset: offset, rows: rows), request, context)
+            return try json(ReportPage(from: range.fromText, to: range.toText, limit: limit, offset: offset, rows: report.objects), request, context)
         default:
             throw APIError(.badRequest, "invalid_format", "format is json or csv")
         }

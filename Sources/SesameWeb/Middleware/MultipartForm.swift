@@ -44,10 +44,6 @@ struct MultipartForm {
         parts.filter { $0.filename == nil }.map { ($0.name, String(decoding: $0.data, as: UTF8.self)) }
     }
 
-    func file(_ name: String) -> Data? {
-        parts.first { $0.name == name && $0.filename != nil }?.data
-    }
-
     private static func parameter(_ name: String, in header: Substring) -> String? {
         for item in header.split(separator: ";") {
             let pair = item.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)

@@ -44,8 +44,8 @@ struct AppContext: Sendable {
     /// server.
     func outbox() throws -> DeliveryQueue {
         do {
-            let store = self.store
-            return DeliveryQueue(store: store, sender: try Self.sender(for: configuration.delivery) { try? await store.logo() }, secret: secret)
+            let branding = BrandingCache(store: store)
+            return DeliveryQueue(store: store, sender: try Self.sender(for: configuration.delivery) { await branding.logo() }, secret: secret)
         } catch {
             throw ConfigurationError(error.description)
         }
