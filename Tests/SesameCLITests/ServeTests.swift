@@ -44,7 +44,7 @@ import FoundationNetworking
         process.standardInput = FileHandle.nullDevice
         try process.run()
         var port: Int? = nil
-        for _ in 0..<200 where port == nil {
+        for _ in 0..<600 where port == nil {  // up to 30 s: a loaded CI machine is slow to start a process
             try await Task.sleep(for: .milliseconds(50))
             let text = try String(contentsOf: log, encoding: .utf8)
             if let range = text.range(of: #"http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
@@ -79,8 +79,8 @@ import FoundationNetworking
             "SESAME_LDAP_BASE_DN": settings.baseDN, "SESAME_LDAP_CA_FILE": settings.certificateAuthorityFile!, "SESAME_LDAP_SYNC_MINUTES": "60",
         ])
         defer { served.stop() }
-        // The first run starts with the server.
-        for _ in 0..<100 where !served.output.contains("directory sync") { try await Task.sleep(for: .milliseconds(50)) }
+        // The first run starts with the server (allowed 30 s, for a loaded machine).
+        for _ in 0..<600 where !served.output.contains("directory sync") { try await Task.sleep(for: .milliseconds(50)) }
         #expect(served.output.contains("result=created "), "\(served.output)")
         let (_, body) = try await served.ready()
         #expect(body.contains("\"directory\":\"configured\""))

@@ -138,7 +138,7 @@ final class ScriptedSender: MessageSender {
         }
         try await running(queueA, queueB) {
             for (index, message) in messages.enumerated() { try await (index.isMultiple(of: 2) ? queueA : queueB).post(message) }
-            try await eventually(within: .seconds(20)) { senderA.messages.count + senderB.messages.count >= messages.count }
+            try await eventually { senderA.messages.count + senderB.messages.count >= messages.count }
             try await Task.sleep(for: .milliseconds(100))
         }
         let all = senderA.messages + senderB.messages
@@ -171,8 +171,8 @@ final class ScriptedSender: MessageSender {
     }
 }
 
-/// Waits until `condition` holds, failing after `limit`.
-func eventually(within limit: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws {
+/// Waits until `condition` holds, failing after `limit` (generous: a loaded CI machine can stall for seconds).
+func eventually(within limit: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + limit
     while try await !condition() {
         guard ContinuousClock.now < deadline else {

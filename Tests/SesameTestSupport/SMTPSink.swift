@@ -25,7 +25,7 @@ public struct SMTPSink: Sendable {
     }
 
     /// Every message delivered to `recipient`, oldest first, waiting up to `timeout` for at least `count` of them.
-    public func messages(to recipient: String, count: Int = 1, timeout: Duration = .seconds(5)) async throws -> [ReceivedMail] {
+    public func messages(to recipient: String, count: Int = 1, timeout: Duration = .seconds(30)) async throws -> [ReceivedMail] {
         let deadline = ContinuousClock.now + timeout
         while true {
             let found = try received().filter { mail in

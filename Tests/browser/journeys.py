@@ -72,15 +72,25 @@ class Webhook(BaseHTTPRequestHandler):
         pass
 
 
+def poll(find, seconds=30):
+    """What `find` returns once it is something, asking every 50 ms for up to `seconds` (a loaded CI machine is slow)."""
+    deadline = time.monotonic() + seconds
+    while not (found := find()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found
+
+
 def code_for(number, channel, after):
     """The 6-digit code of the newest message to `number` on `channel` since index `after`."""
-    for _ in range(100):
+    def newest():
         for message in reversed(received[after:]):
             if message["to"] == international(number) and message["channel"] == channel:
                 digits = re.sub(r"\D", "", message["text"])
                 return digits[:6] if channel == "voice" else re.search(r"\d{6}", message["text"]).group(0)
-        time.sleep(0.05)
-    raise AssertionError(f"no {channel} to {number}")
+    code = poll(newest)
+    if not code:
+        raise AssertionError(f"no {channel} to {number}")
+    return code
 
 
 def mails(address):
@@ -89,15 +99,14 @@ def mails(address):
 
 def mailed_text(address, after):
     """The text of the newest mail to `address` in the SMTP sink's Maildir, once there are more than `after`."""
-    for _ in range(100):
-        received_mails = mails(address)
-        if len(received_mails) > after:
-            newest = max(received_mails, key=lambda m: email.utils.parsedate_to_datetime(m["Date"]))
-            for part in newest.walk():
-                if part.get_content_type() == "text/plain":
-                    return part.get_payload(decode=True).decode()
-        time.sleep(0.05)
-    raise AssertionError(f"no mail to {address}")
+    def more():
+        found = mails(address)
+        return found if len(found) > after else None
+    received_mails = poll(more)
+    if not received_mails:
+        raise AssertionError(f"no mail to {address}")
+    newest = max(received_mails, key=lambda m: email.utils.parsedate_to_datetime(m["Date"]))
+    return next(part.get_payload(decode=True).decode() for part in newest.walk() if part.get_content_type() == "text/plain")
 
 
 webhook = HTTPServer(("127.0.0.1", free_port()), Webhook)
@@ -127,12 +136,18 @@ for name in USERS:
                    env=environment, check=True, capture_output=True)
 server = subprocess.Popen([binary, "serve"], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 base = f"http://127.0.0.1:{port}"
-for _ in range(200):
+
+
+def ready():
     try:
-        urllib.request.urlopen(f"{base}/health/ready")
-        break
+        return urllib.request.urlopen(f"{base}/health/ready").status == 200
     except OSError:
-        time.sleep(0.05)
+        return False
+
+
+if not poll(ready):
+    server.kill()
+    raise SystemExit("sesame serve did not become ready")
 
 
 class Person(Browser):
@@ -459,11 +474,7 @@ def report_export(language, name):
         rows = admin.driver.find_elements(By.CSS_SELECTOR, "tbody tr")
         check(0 < len(rows) < everything, f"{admin.name}: the filter kept {len(rows)} of {everything} rows")
         admin.find("a[href*='format=csv']").click()
-        for _ in range(100):
-            files = list(downloads.glob("*.csv"))
-            if files:
-                break
-            time.sleep(0.05)
+        files = poll(lambda: list(downloads.glob("*.csv")))
         check(files, f"{admin.name}: no CSV was downloaded")
         if files:
             lines = list(csv.reader(files[0].read_text(encoding="utf-8-sig").splitlines()))
