@@ -161,14 +161,46 @@ final class LDAPConnection {
         func first(_ attribute: String) -> String? { values[attribute.lowercased()]?.first }
     }
 
-    /// A subtree search below `base` (a base search with `scope` `LDAP_SCOPE_BASE`).
+    /// A subtree search below `base` (a base search with `scope` `LDAP_SCOPE_BASE`), in one request.
     func search(base: String, scope: Int32 = LDAP_SCOPE_SUBTREE, filter: String, attributes: [String]) throws(WritebackError) -> [Entry] {
+        try request(base: base, scope: scope, filter: filter, attributes: attributes, controls: nil).entries
+    }
+
+    /// Every entry of a subtree search below `base`, `pageSize` at a time (RFC 2696 paged results): Active Directory
+    /// answers one request with at most 1,000 entries, and an OpenLDAP size limit may be lower still.
+    func searchAll(base: String, filter: String, attributes: [String], pageSize: Int) throws(WritebackError) -> [Entry] {
+        let controls = UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>.allocate(capacity: 2)
+        defer { controls.deallocate() }
+        var entries: [Entry] = []
+        var cookie: [UInt8] = []
+        repeat {
+            var sent = Self.berval(cookie)
+            defer { sent.bv_val.deallocate() }
+            var control: UnsafeMutablePointer<LDAPControl>?
+            guard ldap_create_page_control(handle, ber_int_t(pageSize), &sent, 0, &control) == LDAP_SUCCESS, let control else {
+                throw .unavailable(reason: "the paged-results control could not be built")
+            }
+            defer { ldap_control_free(control) }
+            controls[0] = control
+            controls[1] = nil
+            let page = try request(base: base, scope: LDAP_SCOPE_SUBTREE, filter: filter, attributes: attributes, controls: controls)
+            entries += page.entries
+            cookie = page.cookie
+        } while !cookie.isEmpty
+        return entries
+    }
+
+    /// One search request: its entries and, when it carried the paged-results control, the cookie that asks for the
+    /// next page (empty after the last one, or when the server ignored the control and answered everything at once).
+    private func request(
+        base: String, scope: Int32, filter: String, attributes: [String], controls: UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>?
+    ) throws(WritebackError) -> (entries: [Entry], cookie: [UInt8]) {
         let names = attributes.map { strdup($0)! }
         defer { names.forEach { free($0) } }
         var list: [UnsafeMutablePointer<CChar>?] = names + [nil]
         var message: OpaquePointer?
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        let code = ldap_search_ext_s(handle, base, scope, filter, &list, 0, nil, nil, &timeout, 0, &message)
+        let code = ldap_search_ext_s(handle, base, scope, filter, &list, 0, controls, nil, &timeout, 0, &message)
         defer { if let message { ldap_msgfree(message) } }
         guard code == LDAP_SUCCESS else { throw Self.failure(code, words: "", denied: .permissions(reason: "search refused")) }
         var entries: [Entry] = []
@@ -193,7 +225,26 @@ final class LDAPConnection {
             entries.append(Entry(dn: dnText, values: values))
             entry = ldap_next_entry(handle, current)
         }
-        return entries
+        guard controls != nil else { return (entries, []) }
+        return (entries, try nextPageCookie(in: message))
+    }
+
+    /// The paged-results cookie of a search's answer; empty when there is no further page.
+    private func nextPageCookie(in message: OpaquePointer?) throws(WritebackError) -> [UInt8] {
+        var answered: UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>?
+        guard ldap_parse_result(handle, message, nil, nil, nil, nil, &answered, 0) == LDAP_SUCCESS else {
+            throw .unavailable(reason: "an answer could not be read")
+        }
+        defer { if let answered { ldap_controls_free(answered) } }
+        guard let paged = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, answered, nil) else { return [] }
+        var count: ber_int_t = 0
+        var cookie = CLDAP.berval(bv_len: 0, bv_val: nil)
+        guard ldap_parse_pageresponse_control(handle, paged, &count, &cookie) == LDAP_SUCCESS else {
+            throw .unavailable(reason: "the paged-results answer could not be read")
+        }
+        defer { ber_memfree(cookie.bv_val) }
+        guard let bytes = cookie.bv_val else { return [] }
+        return Array(UnsafeRawBufferPointer(start: bytes, count: Int(cookie.bv_len)))
     }
 
     // MARK: Results and the password-policy control

@@ -88,7 +88,9 @@ public struct LDAPDirectory: Directory {
 
     public func entries() async throws -> [DirectoryEntry] {
         try await asService { connection, settings in
-            try connection.search(base: settings.baseDN, filter: settings.userFilter, attributes: Self.attributes(settings)).compactMap { entry in
+            let found = try connection.searchAll(
+                base: settings.baseDN, filter: settings.userFilter, attributes: Self.attributes(settings), pageSize: settings.pageSize)
+            return found.compactMap { entry in
                 guard let userID = entry.first(settings.loginAttribute), !userID.isEmpty else { return nil }
                 return DirectoryEntry(
                     userID: userID, displayName: entry.first("displayName") ?? entry.first("cn") ?? "",

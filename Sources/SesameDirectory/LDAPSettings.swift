@@ -39,6 +39,8 @@ public struct LDAPSettings: Sendable, Hashable {
     public var startTLS: Bool
     /// Network and operation timeout.
     public var timeoutSeconds: Int
+    /// Entries asked for at a time when listing users for sync: below Active Directory's usual MaxPageSize (1,000).
+    public var pageSize = 500
 
     public init(
         url: String, kind: Kind = .openLDAP, bindDN: String, bindPassword: String, baseDN: String, userFilter: String? = nil,

@@ -104,6 +104,16 @@ import Testing
         #expect(alice.enabled)
     }
 
+    // scripts/slapd lets the service account have at most 3 entries from one request, as Active Directory allows
+    // 1,000: a listing in a single request fails there, so sync must page; pages of 2 make several on both.
+    @Test(arguments: TestDirectory.all) func entriesArriveWholeAPageAtATime(_ target: TestDirectory) async throws {
+        let whole = try await target.directory().entries().map(\.userID)
+        let paged = try await target.directory { $0.pageSize = 2 }.entries().map(\.userID)
+        #expect(Set(whole).isSuperset(of: ["alice", "bob", "carol", "dave", "erin", "frank", "grace"].map(target.user)))
+        #expect(paged.sorted() == whole.sorted())
+        #expect(Set(paged).count == paged.count, "no entry twice")
+    }
+
     @Test(arguments: TestDirectory.all) func statusSaysWhyWritebackCannotWork(_ target: TestDirectory) async throws {
         #expect(await (try target.directory()).status() == .configured)
         func problem(_ change: (inout LDAPSettings) -> Void) async throws -> DirectoryProblem? {
