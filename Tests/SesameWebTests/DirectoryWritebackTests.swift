@@ -81,6 +81,24 @@ import Testing
         #expect(try await harness.store.auditEvents(ActivityQuery()).first?.activity == .selfServiceUnlock)
     }
 
+    @Test(arguments: TestDirectory.all) func anAdministratorSeesADirectoryLockAndLiftsIt(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        let harness = try await harness(target, directory: directory)
+        try await harness.addUser(roles: [.globalAdmin])
+        let grace = target.user("grace")
+        let page = "/admin/users/" + grace.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        for _ in 0..<3 { _ = try await directory.authenticate(userID: grace, password: "wrong-password") }
+        try await harness.browse { browser in
+            try await browser.signIn()
+            let locked = try await browser.get(page)
+            #expect(locked.body.contains("<dt>Sign-in locked until</dt><dd>Locked in the directory</dd>") && locked.body.contains("/unlock\""))
+            #expect(try await browser.post(page + "/unlock", []).location?.hasSuffix("done=unlocked") == true)
+            let unlocked = try await browser.get(page)
+            #expect(unlocked.body.contains("<dt>Sign-in locked until</dt><dd>No</dd>") && !unlocked.body.contains("/unlock\""))
+        }
+        #expect(try await directory.authenticate(userID: grace, password: target.initialPassword("grace")))
+    }
+
     @Test(arguments: TestDirectory.all) func changeAndSignInAnswerWithTheDirectorysWords(_ target: TestDirectory) async throws {
         let directory = try target.directory()
         let harness = try await harness(target, directory: directory)

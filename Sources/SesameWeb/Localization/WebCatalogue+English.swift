@@ -257,6 +257,7 @@ extension WebCatalogue {
         "admin.users.confirmedAt": "Last confirmed",
         "admin.users.methods": "Authentication data the user registered",
         "admin.users.lockedUntil": "Sign-in locked until",
+        "admin.users.lockedInDirectory": "Locked in the directory",
         "admin.users.throttledUntil": "Reset blocked until",
         "admin.users.never": "Never",
         "admin.users.unlock": "Unlock",

@@ -257,6 +257,7 @@ extension WebCatalogue {
         "admin.users.confirmedAt": "Dernière confirmation",
         "admin.users.methods": "Données d’authentification inscrites par l’utilisateur",
         "admin.users.lockedUntil": "Connexion verrouillée jusqu’au",
+        "admin.users.lockedInDirectory": "Verrouillée dans l’annuaire",
         "admin.users.throttledUntil": "Réinitialisation bloquée jusqu’au",
         "admin.users.never": "Jamais",
         "admin.users.unlock": "Déverrouiller",

@@ -144,6 +144,9 @@ struct AdminUsersController {
         let now = pages.clock.now
         let data = user.authentication
         let throttle = try await pages.store.throttleState(ThrottleKey(.identityProof, user.id.uuidString))
+        let lockedHere = user.lockout.isLocked(at: now)
+        // A directory user may be locked by the directory alone (wrong passwords typed elsewhere); asked live.
+        let locked = await pages.passwords.isLocked(user)
         func value(_ field: String, _ current: String?) -> String { submitted?[field] ?? current ?? "" }
         let registered: [[String: String]] = [
             ("authenticationPhone", data.authenticationPhone?.e164), ("authenticationEmail", data.authenticationEmail?.value),
@@ -160,11 +163,11 @@ struct AdminUsersController {
             "registered": registered, "nothingRegistered": registered.isEmpty,
             "registeredAt": user.registration.registeredAt.map(Self.timestamp) ?? pages.text("admin.users.never", context),
             "confirmedAt": user.registration.lastConfirmedAt.map(Self.timestamp) ?? pages.text("admin.users.never", context),
-            "lockedUntil": user.lockout.isLocked(at: now) ? Self.timestamp(user.lockout.lockedUntil!) : false,
+            "lockedUntil": lockedHere ? Self.timestamp(user.lockout.lockedUntil!) : false, "lockedInDirectory": locked && !lockedHere,
             "throttledUntil": throttle?.isBlocked(at: now) == true ? Self.timestamp(throttle!.blockedUntil!) : false,
             "canEdit": AdminAuthority.allows(admin, .edit, on: user),
             "canReset": AdminAuthority.allows(admin, .resetPassword, on: user),
-            "canUnlock": AdminAuthority.allows(admin, .unlock, on: user),
+            "canUnlock": locked && AdminAuthority.allows(admin, .unlock, on: user),
             "canRequire": AdminAuthority.allows(admin, .requireRegistration, on: user),
         ], context: context, status: status)
     }
