@@ -107,8 +107,9 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
             try? await dependencies.store.appendResetActivity(ResetActivity(
                 at: dependencies.clock.now, userID: typed, role: "user", methodsUsed: [], detail: .noCookies, requestID: requestID))
         }
+        APIUnmatchedMiddleware()
     }
-    let api = router.group("api/v1")
+    let api = router.group(RouterPath(APIUnmatchedMiddleware.prefix))
         .add(middleware: APIMiddleware(tokens: TokenService(store: dependencies.store, clock: dependencies.clock, random: dependencies.random)))
     api.get("openapi.json", use: try StaticFile(named: "openapi.json", type: "application/json").respond)
     APIController(pages: pages).add(to: api)

@@ -47,6 +47,26 @@ import Testing
         })
         let routed = Set(APIController.routes.map { "\($0.method.rawValue) \($0.path)" })
         #expect(routed == documented)
+        // The policy's keys are spelt out, unknown ones refused (schemathesis sends some).
+        let policy = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])["Policy"]
+        #expect(Set(((policy?["properties"] as? [String: Any]) ?? [:]).keys) == Set(PolicyKey.allCases.map(\.rawValue)))
+        #expect(policy?["additionalProperties"] as? Bool == false)
+    }
+
+    @Test func callsOutsideTheDocumentAreAnsweredInJSON() async throws {
+        let (unknown, body, _) = try await call(.get, "/nowhere")
+        #expect(unknown == .notFound && body["code"] as? String == "not_found", "not the HTML error page")
+        try await harness.browse { browser in
+            let headers: HTTPFields = [.authorization: "Bearer \(token)"]
+            let put = try await browser.send("/api/v1/policy", method: .put, headers: headers, body: "{}")
+            #expect(put.status == .methodNotAllowed && put.headers[.allow] == "GET, PATCH")
+            #expect(put.headers[.contentType]?.hasPrefix("application/json") == true && put.body.contains("method_not_allowed"))
+            let user = try await browser.send("/api/v1/users/bob@contoso.com", method: .post, headers: headers, body: nil)
+            #expect(user.status == .methodNotAllowed && user.headers[.allow] == "GET, PATCH, DELETE")
+            // A fixed segment wins over a parameter, as in the routing: "import" is no user ID.
+            let importing = try await browser.send("/api/v1/users/import", method: .get, headers: headers, body: nil)
+            #expect(importing.status == .methodNotAllowed && importing.headers[.allow] == "POST")
+        }
     }
 
     @Test func tokensAreRequiredCheckedAndRecorded() async throws {
@@ -97,6 +117,7 @@ import Testing
         // Found by schemathesis: a body whose header is not ours is refused whole, not a server error.
         let (refused, error, _) = try await call(.post, "/users/import", body: "{}")
         #expect(refused == .unprocessableContent && (error["message"] as? String)?.contains("unknown column") == true)
+        #expect(try await call(.post, "/users/import", body: "").0 == .unprocessableContent, "an empty body is refused, not a row")
     }
 
     @Test func thePolicyWithTheSameValidation() async throws {
@@ -122,6 +143,11 @@ import Testing
         #expect(csvStatus == .ok && csv.hasPrefix("User,Role,Date and Time"))
         #expect(try await call(.get, "/audit?from=2020-13-01").0 == .badRequest)
         #expect(try await call(.get, "/audit?limit=0").0 == .badRequest)
+        // What the document refuses, the server refuses: an empty date, an offset or search beyond their bounds.
+        #expect(try await call(.get, "/audit?to=").0 == .badRequest)
+        #expect(try await call(.get, "/audit?offset=2147483648").0 == .badRequest)
+        #expect(try await call(.get, "/users?search=" + String(repeating: "a", count: 257)).0 == .badRequest)
+        #expect(try await call(.get, "/users?search=" + String(repeating: "a", count: 256)).0 == .ok)
         let (_, audit, _) = try await call(.get, "/audit")
         #expect((audit["rows"] as? [[String: String]])?.contains { $0["activity"] == "Create API token" } == true)
     }

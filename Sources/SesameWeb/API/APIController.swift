@@ -10,6 +10,8 @@ struct APIController {
 
     static let maximumBody = 2_000_000
     static let maximumLimit = 1_000
+    static let maximumSearch = 256
+    static let maximumOffset = Int(Int32.max)
 
     typealias Handler = @Sendable (APIController, Request, WebContext) async throws -> Response
 
@@ -42,6 +44,9 @@ struct APIController {
     func listUsers(_ request: Request, _ context: WebContext) async throws -> Response {
         let (limit, offset) = try paging(request)
         let search = request.uri.queryParameters["search"].map(String.init)
+        guard (search?.unicodeScalars.count ?? 0) <= Self.maximumSearch else {
+            throw APIError(.badRequest, "invalid_search", "search is at most \(Self.maximumSearch) characters")
+        }
         let users = try await pages.store.users(search: search?.isEmpty == false ? search : nil, limit: limit, offset: offset)
         let policy = try await pages.policy()
         return try json(UserList(users: users.map { UserResource($0, policy: policy, now: pages.clock.now) }, limit: limit, offset: offset), request, context)
@@ -77,6 +82,7 @@ struct APIController {
     /// `text/csv` body, the same columns as `sesame user import`; one result per row.
     func importUsers(_ request: Request, _ context: WebContext) async throws -> Response {
         let text = String(buffer: try await request.body.collect(upTo: Self.maximumBody))
+        guard !text.allSatisfy(\.isWhitespace) else { throw APIError(.unprocessableContent, "invalid", "the CSV was refused: the body is empty") }
         let outcomes: [UserImport.Outcome]
         do {
             outcomes = try await UserImport(administration: pages.administration, store: pages.store).run(text, actor: actor(context))
@@ -129,7 +135,9 @@ struct APIController {
 
     func report(_ kind: ReportKind, _ request: Request, _ context: WebContext) async throws -> Response {
         let parameters = request.uri.queryParameters
-        guard let range = DateRange(from: parameters["from"].map(String.init), to: parameters["to"].map(String.init), now: pages.clock.now) else {
+        // Unlike the portal's filter form, a call that names a date gives one: `to=` is refused, not today.
+        let from = parameters["from"].map(String.init), to = parameters["to"].map(String.init)
+        guard from?.isEmpty != true, to?.isEmpty != true, let range = DateRange(from: from, to: to, now: pages.clock.now) else {
             throw APIError(.badRequest, "invalid_dates", "from and to are YYYY-MM-DD, from not after to")
         }
         let (limit, offset) = try paging(request)
@@ -160,8 +168,8 @@ struct APIController {
         let parameters = request.uri.queryParameters
         let limit = Int(parameters["limit"] ?? "100")
         let offset = Int(parameters["offset"] ?? "0")
-        guard let limit, let offset, (1...Self.maximumLimit).contains(limit), offset >= 0 else {
-            throw APIError(.badRequest, "invalid_paging", "limit is 1 to \(Self.maximumLimit), offset 0 or more")
+        guard let limit, let offset, (1...Self.maximumLimit).contains(limit), (0...Self.maximumOffset).contains(offset) else {
+            throw APIError(.badRequest, "invalid_paging", "limit is 1 to \(Self.maximumLimit), offset 0 to \(Self.maximumOffset)")
         }
         return (limit, offset)
     }
