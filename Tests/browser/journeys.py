@@ -6,6 +6,7 @@
   with the keyboard only, and the re-confirmation asked once the confirmation is old;
 - reset with one gate and with two, the phone-number check, the CAPTCHA with and without JavaScript, a password
   refused then accepted, sign-in with the new password; from the keyboard only and on a phone-sized screen;
+- a reset left unfinished past its 15 minutes;
 - unlock without a reset, change of password, an expired password at sign-in, "contact your administrator", and
   the error pages;
 - the administrator's policy change, pre-population of a user's phone, report filter and CSV export.
@@ -120,7 +121,7 @@ environment = dict(os.environ, SESAME_DATA_DIR=data, SESAME_PORT=str(port), SESA
                    SESAME_SMS_WEBHOOK_URL=f"http://127.0.0.1:{webhook.server_port}/sms",
                    SESAME_SMTP_URL=f"smtp://127.0.0.1:{smtp}", SESAME_MAIL_FROM="Sesame <no-reply@sesame.example>")
 MOBILES = {"reset-en": "+33 6 11 11 11 11", "reset-fr": "+33 6 22 22 22 22", "keyboard-reset-en": "+33 6 33 33 33 33",
-           "noscript-fr": "+33 6 44 44 44 44", "unlock-en": "+33 6 66 66 66 66"}
+           "noscript-fr": "+33 6 44 44 44 44", "unlock-en": "+33 6 66 66 66 66", "late-fr": "+33 6 77 77 77 77"}
 USERS = ["reg-en", "reg-fr", "phone-en", "phone-fr", "call-en", "mail-en", "keyboard-en", "change-en", "change-fr",
          "nobody-en", "expired-fr", "twogates-fr", "policy-admin"] + list(MOBILES)
 ADMIN = "policy-admin@contoso.example"
@@ -320,6 +321,32 @@ def noscript_reset(language, name):
         person.signs_in_with(user_id(name), NEW_PASSWORD, language)
 
 
+def age_reset(typed, minutes):
+    """Moves the start of the reset begun for `typed` `minutes` into the past, in the session the server keeps."""
+    aged = 0
+    with sqlite3.connect(pathlib.Path(data) / "sesame.sqlite", timeout=10) as database:
+        for key, stored in database.execute("SELECT key, data FROM sessions").fetchall():
+            session = json.loads(stored)
+            flow = session.get("reset")
+            if flow and flow["typedUserID"] == typed:
+                flow["startedAt"] -= minutes * 60
+                database.execute("UPDATE sessions SET data = ? WHERE key = ?", (json.dumps(session).encode(), key))
+                aged += 1
+    check(aged == 1, f"no reset under way for {typed}")
+
+
+def expired_reset(language, name):
+    """A reset must be finished within 15 minutes: past them, the next step says so and offers to start again."""
+    with Person(f"expired-reset-{language}") as person:
+        person.who_are_you(user_id(name), language)
+        person.click("input[value='mobileSMS']", "option-chosen")
+        age_reset(user_id(name), minutes=16)
+        person.click("form[action='/reset/option'] button", "expired")
+        person.says("This reset has expired", "Cette réinitialisation a expiré", language, "expired")
+        person.go("/reset/verify", "after-expiry")
+        check(person.url().endswith("/reset"), f"{person.name}: the expired reset could still be continued")
+
+
 def unlock(language, name):
     """Ten wrong passwords lock the account; after the gate, "unlock only" keeps the old password, which signs in."""
     with Person(f"unlock-{language}") as person:
@@ -505,6 +532,7 @@ try:
     reset("fr", "reset-fr", size=PHONE)
     reset("en", "keyboard-reset-en", keyboard=True)
     noscript_reset("fr", "noscript-fr")
+    expired_reset("fr", "late-fr")
     unlock("en", "unlock-en")
     contact_administrator("en", "nobody-en")
     change_password("en", "change-en")
