@@ -6,17 +6,39 @@ import Foundation
 /// Columns (header row, any order, names case-insensitive): `userID` (required), `displayName`, `givenName`,
 /// `surname`, `password`, `mobilePhone`, `officePhone`, `alternateEmail`, `groups` and `roles` (`;`-separated),
 /// `enabled` (`true`/`false`). Phones are international (`+33 6 12 34 56 78`). An empty cell leaves a value as it is.
+///
+/// An administrator's import is checked row by row against ``AdminAuthority``, exactly as the edit form would be: a
+/// row that changes what they may not change is refused whole, with its reason, and the other rows carry on.
 public struct UserImport: Sendable {
     public enum Outcome: Sendable, Hashable {
         case created(line: Int, userID: String)
         case updated(line: Int, userID: String)
         case failed(line: Int, message: String)
+        /// The row asks for a change the importing administrator's roles do not allow; nothing of it was applied.
+        case refused(line: Int, reason: LocalizedText)
 
         public var line: Int {
             switch self {
-            case .created(let line, _), .updated(let line, _), .failed(let line, _): line
+            case .created(let line, _), .updated(let line, _), .failed(let line, _), .refused(let line, _): line
             }
         }
+
+        /// Whether the row was applied.
+        public var isApplied: Bool {
+            switch self {
+            case .created, .updated: true
+            case .failed, .refused: false
+            }
+        }
+    }
+
+    /// Who runs an import, which sets what its rows may change.
+    public enum Importer: Sendable {
+        /// The server's operator — the command line, an API bearer token — who holds no role and needs none: whoever
+        /// runs them already controls the server.
+        case serverOperator
+        /// A signed-in administrator, held to what their roles allow on each row's user.
+        case administrator(User)
     }
 
     public struct Progress: Sendable, Hashable {
@@ -43,7 +65,7 @@ public struct UserImport: Sendable {
 
     /// Imports `text`, calling `progress` every `progressEvery` rows and at the end.
     public func run(
-        _ text: String, actor: String, progressEvery: Int = 100, progress: (Progress) -> Void = { _ in }
+        _ text: String, by importer: Importer, actor: String, progressEvery: Int = 100, progress: (Progress) -> Void = { _ in }
     ) async throws -> [Outcome] {
         var outcomes: [Outcome] = []
         let records: [CSV.Record]
@@ -56,7 +78,7 @@ public struct UserImport: Sendable {
         let names = try mapHeader(header)
         let rows = records.dropFirst()
         for (index, record) in rows.enumerated() {
-            outcomes.append(await importRow(record, names: names, actor: actor))
+            outcomes.append(await importRow(record, names: names, importer: importer, actor: actor))
             if (index + 1) % progressEvery == 0 || index + 1 == rows.count {
                 progress(Progress(done: index + 1, total: rows.count))
             }
@@ -73,7 +95,7 @@ public struct UserImport: Sendable {
         return names.map { $0! }
     }
 
-    private func importRow(_ record: CSV.Record, names: [String], actor: String) async -> Outcome {
+    private func importRow(_ record: CSV.Record, names: [String], importer: Importer, actor: String) async -> Outcome {
         guard record.fields.count <= names.count else {
             return .failed(line: record.line, message: "\(record.fields.count) fields, but the header has \(names.count)")
         }
@@ -83,7 +105,17 @@ public struct UserImport: Sendable {
         }
         do {
             let draft = try Self.draft(values)
-            if try await store.user(userID: draft.userID) != nil {
+            let existing = try await store.user(userID: draft.userID)
+            if case .administrator(let signedIn) = importer {
+                // Read again for every row: an earlier row may have taken a role from the administrator importing.
+                // Deleted or disabled meanwhile: no role left, so every row is refused.
+                let administrator = try await store.user(id: signedIn.id).flatMap { $0.enabled ? $0 : nil }
+                    ?? User(id: signedIn.id, userID: signedIn.userID, createdAt: signedIn.createdAt)
+                if let reason = AdminAuthority.refusal(toApply: draft, by: administrator, on: existing) {
+                    return .refused(line: record.line, reason: reason)
+                }
+            }
+            if existing != nil {
                 return .updated(line: record.line, userID: try await administration.update(draft, actor: actor).userID)
             }
             return .created(line: record.line, userID: try await administration.add(draft, actor: actor).userID)

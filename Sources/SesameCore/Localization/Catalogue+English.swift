@@ -11,6 +11,9 @@ extension Catalogue {
         "field.control": "control characters are not allowed",
         "field.required": "this value is required",
         "field.boolean": "must be true or false",
+        "import.refused.edit": "your roles do not allow you to change {userID}",
+        "import.refused.roles": "your roles do not allow you to give {userID} these roles",
+        "import.refused.password": "your roles do not allow you to reset the password of {userID}",
         // Logo
         "logo.empty": "choose an image file",
         "logo.tooLarge": "the logo is larger than {max} KB",

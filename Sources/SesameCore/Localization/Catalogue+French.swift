@@ -11,6 +11,9 @@ extension Catalogue {
         "field.control": "les caractères de contrôle ne sont pas autorisés",
         "field.required": "cette valeur est obligatoire",
         "field.boolean": "doit valoir true ou false",
+        "import.refused.edit": "vos rôles ne vous permettent pas de modifier {userID}",
+        "import.refused.roles": "vos rôles ne vous permettent pas de donner ces rôles à {userID}",
+        "import.refused.password": "vos rôles ne vous permettent pas de réinitialiser le mot de passe de {userID}",
         // Logo
         "logo.empty": "choisissez un fichier image",
         "logo.tooLarge": "le logo dépasse {max} Ko",

@@ -85,7 +85,7 @@ struct APIController {
         guard !text.allSatisfy(\.isWhitespace) else { throw APIError(.unprocessableContent, "invalid", "the CSV was refused: the body is empty") }
         let outcomes: [UserImport.Outcome]
         do {
-            outcomes = try await UserImport(administration: pages.administration, store: pages.store).run(text, actor: actor(context))
+            outcomes = try await UserImport(administration: pages.administration, store: pages.store).run(text, by: .serverOperator, actor: actor(context))
         } catch let error as UserImportError {
             throw APIError(.unprocessableContent, "invalid", "the CSV was refused: \(error)")
         }
@@ -94,6 +94,8 @@ struct APIController {
             case .created(let line, let userID): ImportRow(line: line, result: "created", userID: userID, message: nil)
             case .updated(let line, let userID): ImportRow(line: line, result: "updated", userID: userID, message: nil)
             case .failed(let line, let message): ImportRow(line: line, result: "failed", userID: nil, message: message)
+            // A token is the operator's and is never refused a row; answered as a failure should that change.
+            case .refused(let line, let reason): ImportRow(line: line, result: "failed", userID: nil, message: reason.description)
             }
         }
         return try json(ImportResult(rows: rows), request, context)

@@ -44,7 +44,7 @@ struct UserCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: file) else { throw ConfigurationError("cannot read \(file)") }
             let text = String(decoding: data, as: UTF8.self)
             let importer = UserImport(administration: try context.users, store: context.store)
-            let outcomes = try await importer.run(text, actor: commandLineActor) { progress in
+            let outcomes = try await importer.run(text, by: .serverOperator, actor: commandLineActor) { progress in
                 FileHandle.standardError.write(Data("\rimported \(progress.done)/\(progress.total) rows".utf8))
                 if progress.done == progress.total { FileHandle.standardError.write(Data("\n".utf8)) }
             }
@@ -56,6 +56,9 @@ struct UserCommand: AsyncParsableCommand {
                 case .failed(let line, let message):
                     failed += 1
                     FileHandle.standardError.write(Data("line \(line): \(message)\n".utf8))
+                case .refused(let line, let reason):
+                    failed += 1
+                    FileHandle.standardError.write(Data("line \(line): \(reason)\n".utf8))
                 }
             }
             print("\(created) created, \(updated) updated, \(failed) failed")

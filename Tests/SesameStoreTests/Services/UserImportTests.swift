@@ -25,7 +25,7 @@ import Testing
             erin@contoso.com,Erin,,,,helpdeskAdmin,
             """
         var progress: [UserImport.Progress] = []
-        let outcomes = try await importer.run(csv, actor: "cli", progressEvery: 2) { progress.append($0) }
+        let outcomes = try await importer.run(csv, by: .serverOperator, actor: "cli", progressEvery: 2) { progress.append($0) }
         #expect(outcomes == [
             .created(line: 2, userID: "alice@contoso.com"),
             .failed(line: 3, message: "mobilePhone: this number is too short for France"),
@@ -46,22 +46,22 @@ import Testing
 
     @Test func headerProblemsStopBeforeAnyRow() async throws {
         await #expect(throws: UserImportError.unknownColumn("shoeSize")) {
-            try await importer.run("userID,shoeSize\na@contoso.com,42\n", actor: "cli")
+            try await importer.run("userID,shoeSize\na@contoso.com,42\n", by: .serverOperator, actor: "cli")
         }
-        await #expect(throws: UserImportError.missingUserID) { try await importer.run("displayName\nAlice\n", actor: "cli") }
-        #expect(try await importer.run("", actor: "cli") == [.failed(line: 1, message: "the file is empty")])
+        await #expect(throws: UserImportError.missingUserID) { try await importer.run("displayName\nAlice\n", by: .serverOperator, actor: "cli") }
+        #expect(try await importer.run("", by: .serverOperator, actor: "cli") == [.failed(line: 1, message: "the file is empty")])
         #expect(try await store.userCount() == 0)
     }
 
     @Test func brokenCSVIsReported() async throws {
-        let outcomes = try await importer.run("userID,displayName\na@contoso.com,\"never closed\n", actor: "cli")
+        let outcomes = try await importer.run("userID,displayName\na@contoso.com,\"never closed\n", by: .serverOperator, actor: "cli")
         #expect(outcomes == [.failed(line: 2, message: "line 2: a quoted field is never closed")])
-        let long = try await importer.run("userID,displayName\nb@contoso.com,\(String(repeating: "x", count: 5_000))\nc@contoso.com,C\n", actor: "cli")
+        let long = try await importer.run("userID,displayName\nb@contoso.com,\(String(repeating: "x", count: 5_000))\nc@contoso.com,C\n", by: .serverOperator, actor: "cli")
         #expect(long == [.failed(line: 2, message: "line 2: a field is longer than 4096 characters"), .created(line: 3, userID: "c@contoso.com")])
     }
 
     @Test func tooManyFields() async throws {
-        let outcomes = try await importer.run("userID\na@contoso.com,extra\n", actor: "cli")
+        let outcomes = try await importer.run("userID\na@contoso.com,extra\n", by: .serverOperator, actor: "cli")
         #expect(outcomes == [.failed(line: 2, message: "2 fields, but the header has 1")])
     }
 }

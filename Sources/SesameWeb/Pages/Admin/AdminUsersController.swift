@@ -192,7 +192,7 @@ struct AdminUsersController {
             }
             let outcomes: [UserImport.Outcome]
             do {
-                outcomes = try await UserImport(administration: pages.administration, store: pages.store).run(text, actor: admin.userID)
+                outcomes = try await UserImport(administration: pages.administration, store: pages.store).run(text, by: .administrator(admin), actor: admin.userID)
             } catch let error as UserImportError {
                 return try await pages.render("admin-import", titleKey: "admin.import.title", values: [
                     "admin": true, "refused": pages.text("admin.import.refused", ["reason": error.description], context),
@@ -203,9 +203,10 @@ struct AdminUsersController {
                 case .created(let line, let userID): ["line": String(line), "result": pages.text("admin.import.created", context), "detail": userID]
                 case .updated(let line, let userID): ["line": String(line), "result": pages.text("admin.import.updated", context), "detail": userID]
                 case .failed(let line, let message): ["line": String(line), "result": pages.text("admin.import.failed", context), "detail": message]
+                case .refused(let line, let reason): ["line": String(line), "result": pages.text("admin.import.failed", context), "detail": pages.text(reason, context)]
                 }
             }
-            let failed = outcomes.filter { if case .failed = $0 { true } else { false } }.count
+            let failed = outcomes.filter { !$0.isApplied }.count
             return try await pages.render("admin-import", titleKey: "admin.import.title", values: [
                 "admin": true, "results": rows, "hasResults": !rows.isEmpty,
                 "summary": pages.text("admin.import.summary", ["done": String(outcomes.count - failed), "failed": String(failed)], context),
