@@ -27,7 +27,8 @@ import Testing
             try await store.appendRegistrationActivity(RegistrationActivity(at: t0 + Double(index / 3), userID: "user\(index)@contoso.com", role: "user", dataRegistered: .email))
         }
         try await store.insertToken(APIToken(id: UUID(), name: "reports", digest: "d1", createdAt: t0, lastUsedAt: t0 + 5, revokedAt: nil))
-        try await store.saveSession(key: "k1", data: Data([0, 1, 2, 255]), expiresAt: t0 + 3600)
+        try await store.saveSession(key: "k1", data: Data([0, 1, 2, 255]), userID: nil, expiresAt: t0 + 3600)
+        try await store.saveSession(key: "k2", data: Data([3]), userID: alice.id, expiresAt: t0 + 3600)
         try await store.enqueue(QueuedMessage(id: UUID(), channel: .email, sealed: Data("sealed".utf8), attempts: 0, enqueuedAt: t0, expiresAt: t0 + 300))
         try await store.saveLogo(Logo(data: Data([0x89, 0x50, 0x4E, 0x47, 0, 255]), type: "image/png"))
         return store

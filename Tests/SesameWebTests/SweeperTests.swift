@@ -10,8 +10,8 @@ import Testing
     @Test func expiredSessionsAndChallengesAreDeleted() async throws {
         let harness = try await Harness()
         let user = try await harness.addUser()
-        try await harness.store.saveSession(key: "old", data: Data(), expiresAt: t0.addingTimeInterval(10))
-        try await harness.store.saveSession(key: "live", data: Data(), expiresAt: t0.addingTimeInterval(10_000))
+        try await harness.store.saveSession(key: "old", data: Data(), userID: nil, expiresAt: t0.addingTimeInterval(10))
+        try await harness.store.saveSession(key: "live", data: Data(), userID: nil, expiresAt: t0.addingTimeInterval(10_000))
         let challenge = CodeChallenge(
             id: UUID(), userID: user.id, purpose: .registration, channel: .sms, destination: "+33612345678", mac: [1],
             issuedAt: t0, expiresAt: t0.addingTimeInterval(300), attemptsLeft: 3)

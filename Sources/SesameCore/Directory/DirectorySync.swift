@@ -39,6 +39,8 @@ public struct DirectorySync: Sendable {
                     continue
                 }
                 try await store.updateUser(user)
+                // Disabled in the directory: signed out here too.
+                if before.enabled && !user.enabled { _ = try await store.deleteSessions(userID: user.id, keeping: nil) }
                 report.updated[user.userID] = changed
                 try await audit(.userUpdated, user.userID, detail: changed.joined(separator: ", "))
                 for notice in ContactChange(before: before.authentication, after: user.authentication)

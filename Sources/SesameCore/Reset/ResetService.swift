@@ -241,6 +241,8 @@ public struct ResetService: Sendable {
             return try await refused(error, flow: flow, user: user, activity: .selfServiceResetPassword, requestID: requestID)
         }
         try await complete(flow, user: user, activity: .selfServiceResetPassword, detail: .succeeded, requestID: requestID)
+        // A reset is what a user does when someone else may know the password: whoever signed in with it is out.
+        _ = try await store.deleteSessions(userID: user.id, keeping: nil)
         await notify(after: user, policy: policy)
         return .done
     }

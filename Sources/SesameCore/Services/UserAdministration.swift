@@ -42,11 +42,13 @@ public struct UserAdministration: Sendable {
         return user
     }
 
-    /// Changes the fields a draft sets on an existing user (pre-populated contact data, names, groups, roles).
+    /// Changes the fields a draft sets on an existing user (pre-populated contact data, names, groups, roles). A new
+    /// password, disabling or a change of roles ends every session the user has.
     @discardableResult
     public func update(_ draft: UserDraft, actor: String) async throws -> User {
         let policy = try await currentPolicy()
         var user = try await existing(draft.userID)
+        let previous = user
         let before = user.authentication
         try draft.apply(to: &user, policy: policy)
         if let password = draft.password {
@@ -54,6 +56,9 @@ public struct UserAdministration: Sendable {
             try await passwords.reset(&user, to: password)
         }
         try await store.updateUser(user)
+        if draft.password != nil || (previous.enabled && !user.enabled) || previous.roles != user.roles {
+            _ = try await store.deleteSessions(userID: user.id, keeping: nil)
+        }
         try await audit(.userUpdated, actor: actor, target: user.userID)
         for notice in ContactChange(before: before, after: user.authentication)
             .notices(userID: user.userID, organisation: policy.organisationName, language: user.locale ?? .english) {
@@ -80,6 +85,8 @@ public struct UserAdministration: Sendable {
             throw error
         }
         try await store.updateUser(user)
+        // Whoever signed in with the old password is signed out, the user included.
+        _ = try await store.deleteSessions(userID: user.id, keeping: nil)
         try await store.clearThrottles(subject: user.id.uuidString, kinds: ThrottleKind.perUser)
         try await audit(.adminResetPassword, actor: actor, target: user.userID)
     }
@@ -101,6 +108,7 @@ public struct UserAdministration: Sendable {
     public func delete(userID: String, actor: String) async throws {
         let user = try await existing(userID)
         try await store.deleteUser(id: user.id)
+        _ = try await store.deleteSessions(userID: user.id, keeping: nil)
         try await audit(.userDeleted, actor: actor, target: user.userID)
     }
 

@@ -151,6 +151,15 @@ enum SQLiteSchema {
         migrator.registerMigration("004 branding") { db in
             try db.execute(sql: "CREATE TABLE branding (id INTEGER PRIMARY KEY CHECK (id = 1), type TEXT NOT NULL, data BLOB NOT NULL)")
         }
+        // Sessions saved before this have no user in the index, and would outlive the very changes it exists to end
+        // (a reset, disabling): they end, and their users sign in again once.
+        migrator.registerMigration("005 session users") { db in
+            try db.execute(sql: """
+                DELETE FROM sessions;
+                ALTER TABLE sessions ADD COLUMN user_id TEXT;
+                CREATE INDEX sessions_user ON sessions(user_id);
+                """)
+        }
         return migrator
     }
 }

@@ -142,5 +142,11 @@ enum PostgresSchema {
             CREATE INDEX outbox_finished ON outbox(finished_at);
             """),
         ("004 branding", "CREATE TABLE branding (id INTEGER PRIMARY KEY CHECK (id = 1), type TEXT NOT NULL, data BYTEA NOT NULL)"),
+        // As on SQLite: sessions saved before have no user in the index, so they end.
+        ("005 session users", """
+            DELETE FROM sessions;
+            ALTER TABLE sessions ADD COLUMN user_id TEXT;
+            CREATE INDEX sessions_user ON sessions(user_id);
+            """),
     ]
 }

@@ -36,11 +36,15 @@ extension PostgresStore {
         }
     }
 
-    public func saveSession(key: String, data: Data, expiresAt: Date) async throws {
+    public func saveSession(key: String, data: Data, userID: UUID?, expiresAt: Date) async throws {
         _ = try await rows("""
-            INSERT INTO sessions (key, data, expires_at) VALUES (\(key), \(data), \(expiresAt.unixSeconds))
-            ON CONFLICT (key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at
+            INSERT INTO sessions (key, data, user_id, expires_at) VALUES (\(key), \(data), \(userID?.uuidString), \(expiresAt.unixSeconds))
+            ON CONFLICT (key) DO UPDATE SET data = excluded.data, user_id = excluded.user_id, expires_at = excluded.expires_at
             """)
+    }
+
+    public func deleteSessions(userID: UUID, keeping key: String?) async throws -> Int {
+        try await rows("DELETE FROM sessions WHERE user_id = \(userID.uuidString) AND key IS DISTINCT FROM \(key) RETURNING key").count
     }
 
     public func session(key: String, now: Date) async throws -> Data? {

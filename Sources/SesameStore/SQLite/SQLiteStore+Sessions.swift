@@ -5,12 +5,12 @@ import SesameCore
 // MARK: SessionStore
 
 extension SQLiteStore {
-    public func saveSession(key: String, data: Data, expiresAt: Date) async throws {
+    public func saveSession(key: String, data: Data, userID: UUID?, expiresAt: Date) async throws {
         try await write { db in
             try db.execute(sql: """
-                INSERT INTO sessions (key, data, expires_at) VALUES (?, ?, ?)
-                ON CONFLICT (key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at
-                """, arguments: [key, data, expiresAt.unixSeconds])
+                INSERT INTO sessions (key, data, user_id, expires_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (key) DO UPDATE SET data = excluded.data, user_id = excluded.user_id, expires_at = excluded.expires_at
+                """, arguments: [key, data, userID?.uuidString, expiresAt.unixSeconds])
         }
     }
 
@@ -22,6 +22,14 @@ extension SQLiteStore {
 
     public func deleteSession(key: String) async throws {
         try await write { db in try db.execute(sql: "DELETE FROM sessions WHERE key = ?", arguments: [key]) }
+    }
+
+    public func deleteSessions(userID: UUID, keeping key: String?) async throws -> Int {
+        try await write { db in
+            try db.execute(
+                sql: "DELETE FROM sessions WHERE user_id = ? AND key IS NOT ?", arguments: [userID.uuidString, key])
+            return db.changesCount
+        }
     }
 
     public func deleteSessions(expiredBefore date: Date) async throws -> Int {

@@ -33,6 +33,8 @@ struct PasswordChange {
             return try await refused(error, user: user, context: context)
         }
         try await pages.store.updateUser(changed)
+        // Every other session signed in with the old password ends; the one that changed it stays.
+        _ = try await pages.store.deleteSessions(userID: user.id, keeping: context.session.map { SessionMiddleware.digest($0.key) })
         try await pages.audit(.changePassword, user: changed, context: context)
         return []
     }

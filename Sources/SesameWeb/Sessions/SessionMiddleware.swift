@@ -31,7 +31,8 @@ struct SessionMiddleware: RouterMiddleware {
         if handle.isDirty {
             handle.update { $0.savedAt = now }
             let data = try JSONEncoder().encode(handle.session)
-            try await store.saveSession(key: Self.digest(handle.key), data: data, expiresAt: now.addingTimeInterval(Self.lifetime))
+            try await store.saveSession(
+                key: Self.digest(handle.key), data: data, userID: handle.session.userID, expiresAt: now.addingTimeInterval(Self.lifetime))
             response.setCookie(cookie(handle.key))
         }
         return response
