@@ -69,9 +69,7 @@ public struct ResetService: Sendable {
                 return .directoryUnavailable
             }
         }
-        if try await store.throttleState(ThrottleKey(.identityProof, user.id.uuidString))?.isBlocked(at: now) == true {
-            return .blocked
-        }
+        if try await isBlocked(user) { return .blocked }
         let flow = ResetFlow(typedUserID: typed, userID: user.id, startedAt: now)
         return .verify(flow, gates: effective.methodsRequired, options: options(for: user, policy: policy, excluding: []))
     }
@@ -101,6 +99,8 @@ public struct ResetService: Sendable {
         guard options(for: user, policy: policy, excluding: flow.usedMethods).contains(where: { $0.option == option }) else {
             return .waiting(flow)
         }
+        // Before anything is sent or drawn: the block may have come from another flow since this one started.
+        if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: option) }
         var flow = flow
         switch option {
         case .mobileSMS, .mobileVoice, .officeVoice:
@@ -121,6 +121,7 @@ public struct ResetService: Sendable {
         let (user, policy) = try await context(of: flow)
         let onFile = option == .officeVoice ? user.authentication.officePhone : user.authentication.resetMobilePhone
         guard let onFile else { return .waiting(flow) }
+        if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: option) }
         // Phone validations count against the user's phone throttle whether they match or not.
         let validation = try await store.recordEvent(ThrottleKey(.phoneSend, user.id.uuidString), rule: ThrottleKind.phoneSend.rule, now: clock.now)
         guard validation.allowed else {
@@ -140,6 +141,7 @@ public struct ResetService: Sendable {
         _ channel: CodeChannel, to destination: String, option: VerificationOption, flow: ResetFlow, user: User, policy: Policy,
         language: Language
     ) async throws -> GateStep {
+        if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: option) }
         var flow = flow
         if channel == .email {
             guard try await store.recordEvent(ThrottleKey(.emailSend, user.id.uuidString), rule: ThrottleKind.emailSend.rule, now: clock.now).allowed else {
@@ -162,6 +164,8 @@ public struct ResetService: Sendable {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         guard case .code(let option, let challengeID, _) = flow.challenge else { return .waiting(flow) }
         let (user, policy) = try await context(of: flow)
+        // Checked before the code: a code sent before the block, in this flow or another, proves nothing after it.
+        if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: option) }
         switch try await codes.verify(typed, challengeID: challengeID) {
         case .accepted:
             return passed(flow, user: user, policy: policy)
@@ -180,6 +184,7 @@ public struct ResetService: Sendable {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         guard case .questions(let drawn) = flow.challenge else { return .waiting(flow) }
         let (user, policy) = try await context(of: flow)
+        if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: .securityQuestions) }
         let right = await SecurityAnswerHasher(hasher: hasher)
             .verify(answers, draw: QuestionDraw(questions: drawn), registered: user.authentication.securityAnswers)
         if right { return passed(flow, user: user, policy: policy) }
@@ -195,6 +200,19 @@ public struct ResetService: Sendable {
         let required = policy.effective(for: user).methodsRequired
         let left = flow.passed.count >= required ? [] : options(for: user, policy: policy, excluding: flow.usedMethods)
         return .passed(flow, options: left)
+    }
+
+    /// Whether the user is within the 24 hours that follow their fifth failed identity proof. The block belongs to the
+    /// user, not to the flow that earned it, so every flow asks again at every proof and send.
+    private func isBlocked(_ user: User) async throws -> Bool {
+        try await store.throttleState(ThrottleKey(.identityProof, user.id.uuidString))?.isBlocked(at: clock.now) == true
+    }
+
+    /// Ends a flow that met a block another flow earned: recorded as blocked in the report (the block itself was
+    /// audited when it was earned).
+    private func endBlocked(_ flow: ResetFlow, user: User, option: VerificationOption) async throws -> GateStep {
+        try await record(flow, user: user, detail: .blockedInvalidCodes(option))
+        return .blocked
     }
 
     /// Counts a failed proof; `false` when it blocked the user (the block is recorded).
