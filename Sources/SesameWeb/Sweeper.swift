@@ -3,7 +3,8 @@ import Logging
 import SesameCore
 import ServiceLifecycle
 
-/// Deletes expired sessions and code challenges now and then, so that the store does not grow with dead rows.
+/// Deletes expired sessions and code challenges, and settled throttle counters (a spent CAPTCHA token is one), now
+/// and then, so that the store does not grow with dead rows.
 /// Several instances may sweep at once: deleting what is expired is harmless to repeat.
 struct Sweeper: Service {
     let store: any Store
@@ -26,8 +27,9 @@ struct Sweeper: Service {
             let now = clock.now
             let sessions = try await store.deleteSessions(expiredBefore: now)
             let challenges = try await store.deleteChallenges(expiredBefore: now.addingTimeInterval(-3_600))
-            if sessions + challenges > 0 {
-                logger.debug("swept expired rows", metadata: ["sessions": "\(sessions)", "challenges": "\(challenges)"])
+            let throttles = try await store.deleteThrottles(settledBefore: now.addingTimeInterval(-ThrottleKind.longestWindow), now: now)
+            if sessions + challenges + throttles > 0 {
+                logger.debug("swept expired rows", metadata: ["sessions": "\(sessions)", "challenges": "\(challenges)", "throttles": "\(throttles)"])
             }
         } catch {
             // The store may be down for a moment; the next round tries again.

@@ -115,4 +115,21 @@ import Testing
             #expect(try await store.throttleState(ThrottleKey(kind, "other")) != nil)
         }
     }
+
+    @Test(arguments: StoreAdapter.allCases)
+    func sweepingDeletesOnlySettledCounters(_ adapter: StoreAdapter) async throws {
+        let store = try await adapter.make()
+        let spent = ThrottleKey(.captchaToken, "nonce")
+        #expect(try await store.recordEvent(spent, rule: ThrottleKind.captchaToken.rule, now: t0).allowed)
+        #expect(try await !store.recordEvent(spent, rule: ThrottleKind.captchaToken.rule, now: t0 + 1).allowed, "a token is used once")
+        let blocked = ThrottleKey(.identityProof, "user")
+        for _ in 0..<5 { _ = try await store.recordEvent(blocked, rule: ThrottleKind.identityProof.rule, now: t0) }
+        let recent = ThrottleKey(.clientResetStart, "10.0.0.1")
+        _ = try await store.recordEvent(recent, rule: ThrottleKind.clientResetStart.rule, now: t0 + 3_600)
+        let now = t0 + 7_200
+        #expect(try await store.deleteThrottles(settledBefore: t0 + 1_800, now: now) == 1, "only the spent token: its block is over")
+        #expect(try await store.throttleState(spent) == nil)
+        #expect(try await store.throttleState(blocked)?.isBlocked(at: now) == true, "a live block stays")
+        #expect(try await store.throttleState(recent) != nil, "a window still open stays")
+    }
 }

@@ -216,9 +216,12 @@ import Testing
             let token = try #require(form.body.firstMatch(of: /name="captcha" value="([^"]*)"/).map { String($0.output.1) })
             let missing = try await browser.post("/reset", [("userID", "alice@contoso.com"), ("captcha", token), ("solution", "")])
             #expect(missing.status == .unprocessableContent && missing.contains("We could not check that you are a person."))
-            let question = try #require(form.body.firstMatch(of: /what is (\d) plus (\d)\?/))
+            // A token is spent by its first use: the page that refused it carries a new one, and a new sum.
+            let again = try #require(missing.body.firstMatch(of: /name="captcha" value="([^"]*)"/).map { String($0.output.1) })
+            #expect(again != token)
+            let question = try #require(missing.body.firstMatch(of: /what is (\d) plus (\d)\?/))
             let sum = Int(question.output.1)! + Int(question.output.2)!
-            let answered = try await browser.post("/reset", [("userID", "alice@contoso.com"), ("captcha", token), ("answer", String(sum))])
+            let answered = try await browser.post("/reset", [("userID", "alice@contoso.com"), ("captcha", again), ("answer", String(sum))])
             #expect(answered.location == "/reset/verify")
         }
     }

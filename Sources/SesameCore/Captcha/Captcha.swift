@@ -4,12 +4,24 @@ import Foundation
 /// The "Who are you?" CAPTCHA, needing no outside service: a proof of work the page's script solves (find a number
 /// whose SHA-256 with the challenge starts with `bits` zero bits), or, with script off, a small sum to type — both
 /// signed with the server secret and valid for 5 minutes, so any instance can check them.
+///
+/// The sum is in the token only sealed (an HMAC of the sum under the server secret), so the token tells nothing of
+/// the answer. This type checks a token; ``CaptchaGate`` spends it, so that each token is used once.
 public struct Captcha: Sendable {
     public static let lifetime: TimeInterval = 300
     public let bits: Int
     private let secret: ServerSecret
     private let clock: any WallClock
     private let random: any RandomSource
+
+    /// A genuine, unexpired token, opened: what ``accepts(_:solution:answer:)`` checks the visitor's proof against.
+    public struct Ticket: Sendable, Hashable {
+        /// Unique to the token: the key under which it is spent.
+        public let nonce: String
+        let token: String
+        let head: String
+        let sealedSum: [UInt8]
+    }
 
     public init(secret: ServerSecret, clock: any WallClock, random: any RandomSource, bits: Int = 14) {
         self.secret = secret
@@ -18,29 +30,46 @@ public struct Captcha: Sendable {
         self.bits = bits
     }
 
-    /// A new challenge: the proof-of-work token, and the sum asked of visitors without script.
+    /// A new challenge: the token, and the sum asked of visitors without script (shown on the page, never in the token).
     public func issue() -> (token: String, first: Int, second: Int) {
         let expires = Int(clock.now.addingTimeInterval(Self.lifetime).timeIntervalSince1970)
         let nonce = random.bytes(12).map { String(format: "%02x", $0) }.joined()
         let first = Int(random.uniform(below: 9)) + 1
         let second = Int(random.uniform(below: 9)) + 1
-        let body = "v1.\(expires).\(nonce).\(bits).\(first).\(second)"
+        let head = "v2.\(expires).\(nonce).\(bits)"
+        let body = head + "." + hex(secret.mac(Self.sumMessage(head, first + second)))
         return (body + "." + hex(secret.mac("captcha|" + body)), first, second)
     }
 
-    /// Whether `token` is genuine and unexpired, and either `solution` completes the work or `answer` is the sum.
-    public func check(token: String, solution: String?, answer: String?) -> Bool {
-        let parts = token.split(separator: ".").map(String.init)
-        guard parts.count == 7, parts[0] == "v1", let expires = Double(parts[1]), let bits = Int(parts[3]),
-            let first = Int(parts[4]), let second = Int(parts[5]), bits == self.bits,
-            clock.now.timeIntervalSince1970 < expires
-        else { return false }
-        let body = parts[0..<6].joined(separator: ".")
-        guard let mac = bytes(fromHex: parts[6]), secret.isValid(mac: mac, for: "captcha|" + body) else { return false }
-        if let answer, Int(answer.trimmingCharacters(in: .whitespaces)) == first + second { return true }
-        guard let solution, !solution.isEmpty, solution.count <= 12, solution.allSatisfy(\.isNumber) else { return false }
-        return Self.leadingZeroBits(SHA256.hash(data: Data("\(token):\(solution)".utf8))) >= bits
+    /// The token when it is genuine (signed by this server's secret, for this difficulty) and unexpired.
+    public func open(_ token: String) -> Ticket? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 6, parts[0] == "v2", let expires = Double(parts[1]), Int(parts[3]) == bits,
+            clock.now.timeIntervalSince1970 < expires, let sealedSum = bytes(fromHex: parts[4])
+        else { return nil }
+        let body = parts[0..<5].joined(separator: ".")
+        guard let mac = bytes(fromHex: parts[5]), secret.isValid(mac: mac, for: "captcha|" + body) else { return nil }
+        return Ticket(nonce: parts[2], token: token, head: parts[0..<4].joined(separator: "."), sealedSum: sealedSum)
     }
+
+    /// Whether `answer` is the ticket's sum, or else `solution` completes its work.
+    public func accepts(_ ticket: Ticket, solution: String?, answer: String?) -> Bool {
+        if let answer, let sum = Int(answer.trimmingCharacters(in: .whitespaces)), (2...18).contains(sum) {
+            return secret.isValid(mac: ticket.sealedSum, for: Self.sumMessage(ticket.head, sum))
+        }
+        guard let solution, !solution.isEmpty, solution.count <= 12, solution.allSatisfy(\.isNumber) else { return false }
+        return Self.leadingZeroBits(SHA256.hash(data: Data("\(ticket.token):\(solution)".utf8))) >= bits
+    }
+
+    /// Whether `token` is genuine and unexpired, and either `solution` completes the work or `answer` is the sum; it
+    /// does not spend the token (``CaptchaGate`` does).
+    public func check(token: String, solution: String?, answer: String?) -> Bool {
+        guard let ticket = open(token) else { return false }
+        return accepts(ticket, solution: solution, answer: answer)
+    }
+
+    /// What the sum's seal authenticates: the token's head binds it to this token alone.
+    private static func sumMessage(_ head: String, _ sum: Int) -> String { "captcha.sum|\(head)|\(sum)" }
 
     /// Solves a token, as the page's script does (for tests and benchmarks).
     public static func solve(_ token: String, bits: Int) -> String {

@@ -7,4 +7,7 @@ public protocol ThrottleStore: Sendable {
     func throttleState(_ key: ThrottleKey) async throws -> ThrottleState?
     /// Forgets the counters of `subject` for `kinds` (after a successful reset: ``ThrottleKind/perUser``).
     func clearThrottles(subject: String, kinds: [ThrottleKind]) async throws
+    /// Deletes counters whose window started before `cutoff` and that are not blocked at `now`: the next event would
+    /// start them afresh anyway. Returns how many (the sweeper keeps spent CAPTCHA tokens from piling up).
+    func deleteThrottles(settledBefore cutoff: Date, now: Date) async throws -> Int
 }

@@ -14,9 +14,17 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
     case clientResetStart
     /// "Contact your administrator" requests about one user: 1 per hour, so that the link cannot flood the admins.
     case contactRequest
+    /// One CAPTCHA token, by its nonce: used once, then refused for as long as it could be valid.
+    case captchaToken
+    /// Answers to the no-script CAPTCHA sum from one client IP: 5 per 10 min, a quarter of the starts allowed, since
+    /// a sum of two digits is guessed once in 17.
+    case captchaSum
 
     /// The kinds counted per user, cleared when that user resets successfully.
     public static let perUser: [ThrottleKind] = [.identityProof, .phoneSend, .emailSend]
+
+    /// The longest window of any kind: a counter idle longer than this, and not blocked, counts as if it were gone.
+    public static var longestWindow: TimeInterval { allCases.map(\.rule.window).max() ?? 0 }
 
     public var rule: ThrottleRule {
         switch self {
@@ -26,6 +34,8 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .destinationPhone: ThrottleRule(limit: 5, window: 3_600, block: 3_600)
         case .clientResetStart: ThrottleRule(limit: 20, window: 600, block: 600)
         case .contactRequest: ThrottleRule(limit: 1, window: 3_600, block: 3_600)
+        case .captchaToken: ThrottleRule(limit: 1, window: Captcha.lifetime, block: Captcha.lifetime)
+        case .captchaSum: ThrottleRule(limit: 5, window: 600, block: 600)
         }
     }
 }

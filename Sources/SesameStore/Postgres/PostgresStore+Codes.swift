@@ -81,6 +81,13 @@ extension PostgresStore {
         _ = try await rows("DELETE FROM throttles WHERE subject = \(subject) AND kind = ANY(\(kinds.map(\.rawValue)))")
     }
 
+    public func deleteThrottles(settledBefore cutoff: Date, now: Date) async throws -> Int {
+        try await rows("""
+            DELETE FROM throttles WHERE window_start < \(cutoff.unixSeconds) AND (blocked_until IS NULL OR blocked_until <= \(now.unixSeconds))
+            RETURNING kind
+            """).count
+    }
+
     static func throttle(from row: Columns) throws -> ThrottleState {
         ThrottleState(count: try row.get("count", as: Int32.self).asInt, windowStart: try row.date("window_start")!, blockedUntil: try row.date("blocked_until"))
     }

@@ -53,6 +53,15 @@ extension SQLiteStore {
         }
     }
 
+    public func deleteThrottles(settledBefore cutoff: Date, now: Date) async throws -> Int {
+        try await write { db in
+            try db.execute(
+                sql: "DELETE FROM throttles WHERE window_start < ? AND (blocked_until IS NULL OR blocked_until <= ?)",
+                arguments: [cutoff.unixSeconds, now.unixSeconds])
+            return db.changesCount
+        }
+    }
+
     static func throttle(from row: Row) -> ThrottleState {
         ThrottleState(count: row["count"], windowStart: row.date("window_start")!, blockedUntil: row.date("blocked_until"))
     }

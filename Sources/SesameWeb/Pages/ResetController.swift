@@ -61,11 +61,15 @@ struct ResetController {
 
     private func startUnpadded(_ request: Request, context: WebContext) async throws -> Response {
         let typed = context.form.text("userID")
-        guard captcha.check(token: context.form.text("captcha"), solution: context.form["solution"], answer: context.form["answer"]) else {
-            return try await startPage(context, userID: typed, error: pages.text("reset.captcha.failed", context))
+        let client = context.clientAddress(request, trustedProxies: pages.dependencies.trustedProxies)
+        switch try await CaptchaGate(captcha: captcha, store: pages.store, clock: pages.clock)
+            .check(token: context.form.text("captcha"), solution: context.form["solution"], answer: context.form["answer"], clientAddress: client) {
+        case .passed: break
+        case .failed: return try await startPage(context, userID: typed, error: pages.text("reset.captcha.failed", context))
+        case .tooManySums: return try await ending("reset.tooMany", context, contact: false, status: .tooManyRequests)
         }
         try await abandon(context)
-        let started = try await service.start(userID: typed, clientAddress: context.clientAddress(request, trustedProxies: pages.dependencies.trustedProxies), requestID: context.requestID)
+        let started = try await service.start(userID: typed, clientAddress: client, requestID: context.requestID)
         context.session?.update { $0.contactUserID = typed }
         switch started {
         case .verify(let flow, _, _):

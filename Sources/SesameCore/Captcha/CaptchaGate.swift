@@ -1,0 +1,40 @@
+import Foundation
+
+/// The CAPTCHA as "Who are you?" applies it, with the store: a token opens one start only — spent at its first use,
+/// right or wrong, on whichever instance sees it — and answers to the no-script sum count against a limit per client
+/// of their own, tighter than starts in general, since one guess in 17 is right.
+public struct CaptchaGate: Sendable {
+    public enum Verdict: Sendable, Hashable {
+        case passed
+        /// Forged, expired, already used, or a wrong proof.
+        case failed
+        /// Too many sums answered from this client; the proof of work is still open to it.
+        case tooManySums
+    }
+
+    private let captcha: Captcha
+    private let store: any ThrottleStore
+    private let clock: any WallClock
+
+    public init(captcha: Captcha, store: any ThrottleStore, clock: any WallClock) {
+        self.captcha = captcha
+        self.store = store
+        self.clock = clock
+    }
+
+    public func check(token: String, solution: String?, answer: String?, clientAddress: String) async throws -> Verdict {
+        guard let ticket = captcha.open(token) else { return .failed }
+        let now = clock.now
+        // Spent before the proof is looked at, so that a token allows one guess at its sum, not seventeen.
+        guard try await store.recordEvent(ThrottleKey(.captchaToken, ticket.nonce), rule: ThrottleKind.captchaToken.rule, now: now).allowed else {
+            return .failed
+        }
+        if let answer, !answer.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard try await store.recordEvent(ThrottleKey(.captchaSum, clientAddress), rule: ThrottleKind.captchaSum.rule, now: now).allowed else {
+                return .tooManySums
+            }
+            return captcha.accepts(ticket, solution: nil, answer: answer) ? .passed : .failed
+        }
+        return captcha.accepts(ticket, solution: solution, answer: nil) ? .passed : .failed
+    }
+}
