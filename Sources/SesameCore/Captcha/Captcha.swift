@@ -62,8 +62,8 @@ public struct Captcha: Sendable {
     }
 
     /// Whether `token` is genuine and unexpired, and either `solution` completes the work or `answer` is the sum; it
-    /// does not spend the token (``CaptchaGate`` does).
-    public func check(token: String, solution: String?, answer: String?) -> Bool {
+    /// does not spend the token, so it is not for pages: they go through ``CaptchaGate``.
+    func check(token: String, solution: String?, answer: String?) -> Bool {
         guard let ticket = open(token) else { return false }
         return accepts(ticket, solution: solution, answer: answer)
     }
