@@ -41,4 +41,20 @@ import Testing
         #expect(try await store.deleteSessions(userID: bob, keeping: nil) == 2)
         #expect(try await store.session(key: "anonymous", now: t0) == nil)
     }
+
+    @Test(arguments: StoreAdapter.allCases)
+    func anEndedSessionIsNotSavedBackToLife(_ adapter: StoreAdapter) async throws {
+        let store = try await adapter.make()
+        let alice = UUID()
+        let later = t0.addingTimeInterval(600)
+        #expect(try await !store.updateSession(key: "k", data: Data("x".utf8), userID: alice, expiresAt: later), "no such session")
+        #expect(try await store.session(key: "k", now: t0) == nil)
+        try await store.saveSession(key: "k", data: Data("x".utf8), userID: alice, expiresAt: later)
+        #expect(try await store.updateSession(key: "k", data: Data("y".utf8), userID: alice, expiresAt: later))
+        #expect(try await store.session(key: "k", now: t0) == Data("y".utf8))
+        // A reset ends it while one of its requests runs; that request's save at the end must not bring it back.
+        #expect(try await store.deleteSessions(userID: alice, keeping: nil) == 1)
+        #expect(try await !store.updateSession(key: "k", data: Data("z".utf8), userID: alice, expiresAt: later))
+        #expect(try await store.session(key: "k", now: t0) == nil)
+    }
 }

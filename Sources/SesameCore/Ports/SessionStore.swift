@@ -6,8 +6,11 @@ import Foundation
 /// Each session is indexed by the user signed in with it, so that all of a user's sessions can be ended at once when
 /// what they signed in with, or what they may do, changes (a reset, a change of password, disabling, new roles).
 public protocol SessionStore: Sendable {
-    /// Saves the session under `key`, indexed under `userID` (`nil` while no one is signed in with it).
+    /// Saves the session under `key`, indexed under `userID` (`nil` while no one is signed in with it): a new key.
     func saveSession(key: String, data: Data, userID: UUID?, expiresAt: Date) async throws
+    /// Saves a session that exists, and only if it still does: `false` when it ended meanwhile (a reset ended it while
+    /// one of its requests was running), which stays ended.
+    func updateSession(key: String, data: Data, userID: UUID?, expiresAt: Date) async throws -> Bool
     /// The session's data, unless it is unknown or expired at `now`.
     func session(key: String, now: Date) async throws -> Data?
     func deleteSession(key: String) async throws

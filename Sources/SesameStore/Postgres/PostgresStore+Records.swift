@@ -43,6 +43,13 @@ extension PostgresStore {
             """)
     }
 
+    public func updateSession(key: String, data: Data, userID: UUID?, expiresAt: Date) async throws -> Bool {
+        try await !rows("""
+            UPDATE sessions SET data = \(data), user_id = \(userID?.uuidString), expires_at = \(expiresAt.unixSeconds)
+            WHERE key = \(key) RETURNING key
+            """).isEmpty
+    }
+
     public func deleteSessions(userID: UUID, keeping key: String?) async throws -> Int {
         try await rows("DELETE FROM sessions WHERE user_id = \(userID.uuidString) AND key IS DISTINCT FROM \(key) RETURNING key").count
     }

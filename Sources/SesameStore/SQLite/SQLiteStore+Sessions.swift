@@ -14,6 +14,15 @@ extension SQLiteStore {
         }
     }
 
+    public func updateSession(key: String, data: Data, userID: UUID?, expiresAt: Date) async throws -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE sessions SET data = ?, user_id = ?, expires_at = ? WHERE key = ?",
+                arguments: [data, userID?.uuidString, expiresAt.unixSeconds, key])
+            return db.changesCount > 0
+        }
+    }
+
     public func session(key: String, now: Date) async throws -> Data? {
         try await read { db in
             try Data.fetchOne(db, sql: "SELECT data FROM sessions WHERE key = ? AND expires_at > ?", arguments: [key, now.unixSeconds])

@@ -31,8 +31,13 @@ struct SessionMiddleware: RouterMiddleware {
         if handle.isDirty {
             handle.update { $0.savedAt = now }
             let data = try JSONEncoder().encode(handle.session)
-            try await store.saveSession(
-                key: Self.digest(handle.key), data: data, userID: handle.session.userID, expiresAt: now.addingTimeInterval(Self.lifetime))
+            let (key, userID, expires) = (Self.digest(handle.key), handle.session.userID, now.addingTimeInterval(Self.lifetime))
+            if handle.isStored {
+                // Never upserted: a session a reset (or a change of roles…) ended while this request ran stays ended.
+                guard try await store.updateSession(key: key, data: data, userID: userID, expiresAt: expires) else { return response }
+            } else {
+                try await store.saveSession(key: key, data: data, userID: userID, expiresAt: expires)
+            }
             response.setCookie(cookie(handle.key))
         }
         return response

@@ -34,10 +34,16 @@ struct WebSession: Codable, Sendable, Hashable {
 /// (which change it). A reference, so that what a handler changes reaches the middleware after `next`.
 final class SessionHandle: Sendable {
     private let state: Mutex<(session: WebSession, dirty: Bool, key: String, rotate: Bool)>
+    /// Loaded from the store under its key: saved by updating that row, never by creating it again.
+    private let loaded: Bool
 
     init(_ session: WebSession, key: String, isNew: Bool) {
         state = Mutex((session, isNew, key, false))
+        loaded = !isNew
     }
+
+    /// Whether the store holds this session under its current key (it was loaded, and its key not rotated since).
+    var isStored: Bool { loaded && !needsRotation }
 
     var session: WebSession { state.withLock { $0.session } }
     var isDirty: Bool { state.withLock { $0.dirty } }
