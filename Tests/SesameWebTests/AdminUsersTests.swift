@@ -124,4 +124,21 @@ import Testing
         #expect(try await harness.store.user(userID: "carol@contoso.com")?.authentication.mobilePhone?.e164 == "+33611223344")
         #expect(try await harness.store.user(userID: "dave@contoso.com") == nil)
     }
+
+    @Test(arguments: [
+        ("en", "your roles do not allow you to give manager@contoso.com these roles", "Refused"),
+        ("fr", "vos rôles ne vous permettent pas de donner ces rôles à manager@contoso.com", "Refusé"),
+    ])
+    func anImportRowBeyondTheAdministratorsRolesIsRefusedWithItsReason(_ language: String, _ reason: String, _ refused: String) async throws {
+        let harness = try await Harness()
+        try await harness.addUser("manager@contoso.com", roles: [.userAdmin], registered: true)
+        try await harness.browse { browser in
+            try await browser.signIn("manager@contoso.com", language: language)
+            try await browser.get("/admin/users/import?lang=\(language)")
+            let result = try await browser.post("/admin/users/import", [("csv", "userID,roles\nmanager@contoso.com,globalAdmin\ncarol@contoso.com,helpdeskAdmin\n")])
+            #expect(result.status == .unprocessableContent && result.contains(reason) && result.contains(refused))
+        }
+        #expect(try await harness.store.user(userID: "manager@contoso.com")?.roles == [.userAdmin])
+        #expect(try await harness.store.user(userID: "carol@contoso.com")?.roles == [.helpdeskAdmin], "the other rows are imported")
+    }
 }
