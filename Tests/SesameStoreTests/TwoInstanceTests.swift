@@ -53,6 +53,21 @@ import Testing
         #expect(try await first.throttleState(key)?.blockedUntil != nil)
     }
 
+    @Test func aCAPTCHATokenPresentedToBothInstancesAtOnceOpensOneStart() async throws {
+        let (first, second) = try await twoInstances()
+        let captcha = Captcha(secret: secret, clock: SystemClock(), random: SystemRandomSource(), bits: 4)
+        let gates = [first, second].map { CaptchaGate(captcha: captcha, store: $0, clock: SystemClock()) }
+        let (token, _, _) = captcha.issue()
+        let solution = Captcha.solve(token, bits: 4)
+        let passed = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<20 {
+                group.addTask { try await gates[index % 2].check(token: token, solution: solution, answer: nil, clientAddress: "10.0.0.\(index)") == .passed }
+            }
+            return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+        }
+        #expect(passed == 1)
+    }
+
     @Test func aQueuedMessageIsClaimedByOneInstanceOnly() async throws {
         let (first, second) = try await twoInstances()
         let now = Date()
