@@ -161,7 +161,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SesameCLITests", dependencies: ["sesame", "SesameCore", "SesameDelivery", "SesameDirectory", "SesameTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SesameCLITests", dependencies: ["sesame", "SesameCore", "SesameDelivery", "SesameStore", "SesameDirectory", "SesameTestSupport"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

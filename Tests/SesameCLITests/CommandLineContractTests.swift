@@ -1,4 +1,6 @@
 import Foundation
+import SesameCore
+import SesameStore
 import Testing
 
 /// DESIGN.md §4's command-line contract, checked on the real binary.
@@ -84,6 +86,18 @@ import Testing
         #expect(!list.contains(last) && list.split(separator: "\n").dropFirst().allSatisfy { !$0.hasSuffix("\t") }, "both revoked, no token printed")
         let unknown = try sesame("token", "revoke", "--name", "ci")
         #expect(unknown.status != 0 && unknown.standardError.contains("no live token"))
+    }
+
+    @Test func aResetFromTheCommandLineEndsTheUsersSessions() async throws {
+        #expect(try sesame("user", "add", "carol@contoso.com", "--password", "Zq8#Lw4!Vr2k").status == 0)
+        let store = try SQLiteStore(path: data.appendingPathComponent("sesame.sqlite").path)
+        let carol = try #require(try await store.user(userID: "carol@contoso.com"))
+        let later = Date().addingTimeInterval(3_600)
+        try await store.saveSession(key: "carol's", data: Data("{}".utf8), userID: carol.id, expiresAt: later)
+        try await store.saveSession(key: "someone else's", data: Data("{}".utf8), userID: UUID(), expiresAt: later)
+        #expect(try sesame("user", "reset-password", "carol@contoso.com", "--password", "Yt7$Mx3!Ps9j").status == 0)
+        #expect(try await store.session(key: "carol's", now: Date()) == nil)
+        #expect(try await store.session(key: "someone else's", now: Date()) != nil)
     }
 
     @Test func adminActionsAndReports() throws {
