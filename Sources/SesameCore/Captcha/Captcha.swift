@@ -30,14 +30,16 @@ public struct Captcha: Sendable {
 
     /// Whether `token` is genuine and unexpired, and either `solution` completes the work or `answer` is the sum.
     public func check(token: String, solution: String?, answer: String?) -> Bool {
-        let parts = token.split(separator: ".").map(String.init)
-        guard parts.count == 7, parts[0] == "v1", let expires = Double(parts[1]), let bits = Int(parts[3]),
-            let first = Int(parts[4]), let second = Int(parts[5]), bits == self.bits,
-            clock.now.timeIntervalSince1970 < expires
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 7, parts[checked: 0] == "v1", let expires = parts[checked: 1].flatMap(Double.init),
+            let bits = parts[checked: 3].flatMap(Int.init), let first = parts[checked: 4].flatMap(Int8.init),
+            let second = parts[checked: 5].flatMap(Int8.init), bits == self.bits, clock.now.timeIntervalSince1970 < expires,
+            let mac = parts[checked: 6].flatMap(bytes(fromHex:))
         else { return false }
-        let body = parts[0..<6].joined(separator: ".")
-        guard let mac = bytes(fromHex: parts[6]), secret.isValid(mac: mac, for: "captcha|" + body) else { return false }
-        if let answer, Int(answer.trimmingCharacters(in: .whitespaces)) == first + second { return true }
+        let body = parts.prefix(6).joined(separator: ".")
+        guard secret.isValid(mac: mac, for: "captcha|" + body) else { return false }
+        // Read as Int8 and added as Int, the terms cannot overflow whatever a token says.
+        if let answer, Int(answer.trimmingCharacters(in: .whitespaces)) == Int(first) + Int(second) { return true }
         guard let solution, !solution.isEmpty, solution.count <= 12, solution.allSatisfy(\.isNumber) else { return false }
         return Self.leadingZeroBits(SHA256.hash(data: Data("\(token):\(solution)".utf8))) >= bits
     }

@@ -98,7 +98,7 @@ public struct PasswordPolicyEngine: Sendable {
         let longest = max(global.longestTerm, custom.longestTerm, names.map(\.count).max() ?? 0) + 1
         let nameLengths = Set(names.map(\.count))
         var best = [(score: 0, usesCustomTerm: false)]
-        guard !password.isEmpty else { return best[0] }
+        guard !password.isEmpty else { return (score: 0, usesCustomTerm: false) }
         for end in 1...password.count {
             var here = (score: best[end - 1].score + 1, usesCustomTerm: best[end - 1].usesCustomTerm)
             let first = max(0, end - longest)

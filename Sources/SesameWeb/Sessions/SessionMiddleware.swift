@@ -76,7 +76,7 @@ struct CSRFMiddleware: RouterMiddleware {
         default: context.maxUploadSize
         }
         let body = try await request.collectBody(upTo: limit)
-        if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") {
+        if let type = request.headers[.contentType], HeaderParameters(type).value == "multipart/form-data" {
             context.form = FormData(multipart: MultipartForm(body: Data(body.readableBytesView), contentType: type))
         } else {
             context.form = FormData(urlEncoded: String(buffer: body))
