@@ -123,3 +123,24 @@ import Testing
         #expect(names.map(\.canonicalName) == ["x-frame-options", "referrer-policy", "cross-origin-opener-policy", "permissions-policy", "x-forwarded-for"])
     }
 }
+
+/// An administrator's paged lists read `?page=` as a number, whose offset once overflowed.
+@Suite struct AdminPagingTests {
+    @Test(arguments: ["/admin/users?page=", "/admin/reports/resets?page=", "/admin/audit?page="])
+    func aHugePageNumberAnswersWithAnEmptyPage(_ path: String) async throws {
+        let harness = try await Harness()
+        try await harness.addUser(roles: [.globalAdmin])
+        try await harness.browse { browser in
+            try await browser.signIn()
+            for page in ["9223372036854775807", "-9223372036854775808", "99999999999999999999", "1e9"] {
+                #expect(try await browser.get(path + page).status == .ok, "\(path)\(page)")
+            }
+            #expect(try await browser.get("/admin/users").status == .ok)
+        }
+    }
+
+    @Test func aPageNumberIsFromOneToAMillion() {
+        #expect(PageNumber.parse(nil) == 1 && PageNumber.parse("0") == 1 && PageNumber.parse("7") == 7)
+        #expect(PageNumber.parse("9223372036854775807") == PageNumber.maximum)
+    }
+}

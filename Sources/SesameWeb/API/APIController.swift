@@ -175,7 +175,8 @@ struct APIController {
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: WebContext) async throws -> T {
-        let body = try await request.body.collect(upTo: Self.maximumBody)
+        var request = request
+        let body = try await request.readBody(upTo: Self.maximumBody)
         do {
             return try APIJSON.decoder.decode(type, from: Data(body.readableBytesView))
         } catch {

@@ -39,7 +39,7 @@ struct AdminReportsController {
                     headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"sesame-\(kind.rawValue)-\(range.fromText)-\(range.toText).csv\""],
                     body: .init(byteBuffer: ByteBuffer(string: report.csv(in: language))))
             }
-            let page = max(Int(parameters["page"] ?? "") ?? 1, 1)
+            let page = PageNumber.parse(parameters["page"])
             let shown = report.rows.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)
             let base = queryString(range: range, filters: filters)
             var values: [String: Any] = [

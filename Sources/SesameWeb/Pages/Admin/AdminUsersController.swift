@@ -29,7 +29,7 @@ struct AdminUsersController {
     @Sendable func list(_ request: Request, context: WebContext) async throws -> Response {
         try await pages.asAdministrator(context) { admin in
             let search = request.query["search"]?.trimmingCharacters(in: .whitespaces) ?? ""
-            let page = max(Int(request.query["page"] ?? "") ?? 1, 1)
+            let page = PageNumber.parse(request.query["page"])
             let users = try await pages.store.users(search: search.isEmpty ? nil : search, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize)
             let query = search.isEmpty ? "" : "search=\(search.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")&"
             return try await pages.render("admin-users", titleKey: "admin.users.title", values: [
