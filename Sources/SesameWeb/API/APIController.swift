@@ -81,7 +81,8 @@ struct APIController {
 
     /// `text/csv` body, the same columns as `sesame user import`; one result per row.
     func importUsers(_ request: Request, _ context: WebContext) async throws -> Response {
-        let text = String(buffer: try await request.body.collect(upTo: Self.maximumBody))
+        var request = request
+        let text = String(buffer: try await request.readBody(upTo: Self.maximumBody))
         guard !text.allSatisfy(\.isWhitespace) else { throw APIError(.unprocessableContent, "invalid", "the CSV was refused: the body is empty") }
         let outcomes: [UserImport.Outcome]
         do {
