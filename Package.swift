@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "sesame", targets: ["sesame"]),
         .executable(name: "sesame-bench", targets: ["SesameBenchmarks"]),
+        .executable(name: "sesame-fuzz", targets: ["SesameFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -113,6 +114,18 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Benchmarks/SesameBenchmarks",
+            swiftSettings: swiftSettings
+        ),
+        // The fuzz targets (docs/security.md#fuzzing): libFuzzer's driver when built with `-sanitize=fuzzer`
+        // (scripts/fuzz), a replay of the seed corpus otherwise.
+        .target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"),
+        .executableTarget(
+            name: "SesameFuzz",
+            dependencies: [
+                "CFuzzDriver", "SesameCore", "SesameDelivery", "SesameDirectory", "SesameWeb",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Fuzz/SesameFuzz",
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SesameCoreTests", dependencies: ["SesameCore"], swiftSettings: swiftSettings),

@@ -15,10 +15,11 @@ public actor DeliveryQueue: Outbox {
         public var poll: Duration = .seconds(1)
         /// How long a page waits for its code to leave before it says "Oops!".
         public var pageWait: Duration = .seconds(8)
-        /// Backoff: `firstRetry`, doubling, at most `longestRetry`; at most `attempts` in all.
+        /// Backoff: `firstRetry`, doubling, at most `longestRetry`, for as long as the message is worth sending: a
+        /// notice queued while the mail server is down for an hour leaves when it is back (a cap of 8 attempts once
+        /// dropped notices after about a minute, found by scripts/faults).
         public var firstRetry: Duration = .milliseconds(500)
         public var longestRetry: Duration = .seconds(60)
-        public var attempts = 8
         /// A code is worth sending for its lifetime; a notice for a day.
         public var codeLifetime: Duration = .seconds(300)
         public var noticeLifetime: Duration = .seconds(86_400)
@@ -157,7 +158,7 @@ public actor DeliveryQueue: Outbox {
                 logger.info("message sent", metadata: metadata)
             case .failure(let error):
                 let next = clock.now.addingTimeInterval(backoff(after: message.attempts).seconds)
-                if error.isTransient, message.attempts < settings.attempts, next < message.expiresAt {
+                if error.isTransient, next < message.expiresAt {
                     try await store.markRetry(message.id, next: next, error: error.description)
                     logger.warning("message not sent; will retry", metadata: metadata.merging(["error": "\(error)"]) { $1 })
                 } else {

@@ -4,7 +4,7 @@ import SesameCore
 
 /// One libldap connection. Every call blocks, so a connection is used by one thread at a time and only from
 /// ``LDAPDirectory``, which runs it on a thread pool; it is never shared.
-final class LDAPConnection {
+package final class LDAPConnection {
     private let handle: OpaquePointer
     private let timeoutSeconds: Int
 
@@ -70,7 +70,7 @@ final class LDAPConnection {
 
     private func sendPasswordModify(of dn: String, old: String?, new: String) throws(WritebackError) {
         var user = Self.berval(Array(dn.utf8))
-        var oldValue = old.map { Self.berval(Array($0.utf8)) }
+        let oldValue = old.map { Self.berval(Array($0.utf8)) }
         var newValue = Self.berval(Array(new.utf8))
         defer {
             user.bv_val.deallocate()
@@ -79,8 +79,8 @@ final class LDAPConnection {
         }
         var messageID: Int32 = 0
         let sent = try withPolicyControl { controls in
-            if oldValue != nil {
-                return ldap_passwd(handle, &user, &oldValue!, &newValue, controls, nil, &messageID)
+            if var old = oldValue {
+                return ldap_passwd(handle, &user, &old, &newValue, controls, nil, &messageID)
             }
             return ldap_passwd(handle, &user, nil, &newValue, controls, nil, &messageID)
         }
@@ -128,7 +128,7 @@ final class LDAPConnection {
                 list[index] = value
             }
             list[modification.values.count] = nil
-            let name = strdup(modification.attribute)!
+            let name = strdup(modification.attribute)!  // trap-safe: strdup fails only when memory is exhausted
             names.append(name)
             let mod = UnsafeMutablePointer<LDAPMod>.allocate(capacity: 1)
             mod.initialize(to: LDAPMod())
@@ -154,9 +154,14 @@ final class LDAPConnection {
     }
 
     /// An entry found by a search: its DN and its attributes' values, attribute names in lower case.
-    struct Entry {
+    package struct Entry {
         var dn: String
         var values: [String: [String]]
+
+        package init(dn: String, values: [String: [String]]) {
+            self.dn = dn
+            self.values = values
+        }
 
         func first(_ attribute: String) -> String? { values[attribute.lowercased()]?.first }
     }
@@ -181,8 +186,8 @@ final class LDAPConnection {
                 throw .unavailable(reason: "the paged-results control could not be built")
             }
             defer { ldap_control_free(control) }
-            controls[0] = control
-            controls[1] = nil
+            controls[0] = control  // trap-safe: `controls` was allocated with room for two
+            controls[1] = nil  // trap-safe: `controls` was allocated with room for two
             let page = try request(base: base, scope: LDAP_SCOPE_SUBTREE, filter: filter, attributes: attributes, controls: controls)
             entries += page.entries
             cookie = page.cookie
@@ -195,7 +200,7 @@ final class LDAPConnection {
     private func request(
         base: String, scope: Int32, filter: String, attributes: [String], controls: UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>?
     ) throws(WritebackError) -> (entries: [Entry], cookie: [UInt8]) {
-        let names = attributes.map { strdup($0)! }
+        let names = attributes.map { strdup($0)! }  // trap-safe: strdup fails only when memory is exhausted
         defer { names.forEach { free($0) } }
         var list: [UnsafeMutablePointer<CChar>?] = names + [nil]
         var message: OpaquePointer?
@@ -274,7 +279,7 @@ final class LDAPConnection {
     /// A result code and the directory's words as a ``WritebackError``. Active Directory (and Samba) say why a bind or
     /// a password change failed only in the diagnostic text: "data 775" for a locked account, "0000052D" and a
     /// sentence for its password policy.
-    static func failure(_ code: Int32, words: String, denied: WritebackError) -> WritebackError {
+    package static func failure(_ code: Int32, words: String, denied: WritebackError) -> WritebackError {
         let lowered = words.lowercased()
         switch code {
         case LDAP_INVALID_CREDENTIALS:
@@ -326,7 +331,7 @@ final class LDAPConnection {
         }
         defer { ldap_control_free(control) }
         var list: [UnsafeMutablePointer<LDAPControl>?] = [control, nil]
-        return list.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+        return list.withUnsafeMutableBufferPointer { body($0.baseAddress!) }  // trap-safe: a two-element array has storage
     }
 
     private static func berval(_ bytes: [UInt8]) -> berval {

@@ -90,15 +90,18 @@ public struct LDAPDirectory: Directory {
         try await asService { connection, settings in
             let found = try connection.searchAll(
                 base: settings.baseDN, filter: settings.userFilter, attributes: Self.attributes(settings), pageSize: settings.pageSize)
-            return found.compactMap { entry in
-                guard let userID = entry.first(settings.loginAttribute), !userID.isEmpty else { return nil }
-                return DirectoryEntry(
-                    userID: userID, displayName: entry.first("displayName") ?? entry.first("cn") ?? "",
-                    givenName: entry.first("givenName") ?? "", surname: entry.first("sn") ?? "",
-                    mail: entry.first(settings.attributes.mail), mobile: entry.first(settings.attributes.mobile),
-                    telephoneNumber: entry.first(settings.attributes.telephoneNumber), enabled: !Self.isDisabled(entry, settings: settings))
-            }
+            return found.compactMap { Self.directoryEntry($0, settings: settings) }
         }
+    }
+
+    /// What sync reads of a directory entry; `nil` for an entry without a sign-in name.
+    package static func directoryEntry(_ entry: LDAPConnection.Entry, settings: LDAPSettings) -> DirectoryEntry? {
+        guard let userID = entry.first(settings.loginAttribute), !userID.isEmpty else { return nil }
+        return DirectoryEntry(
+            userID: userID, displayName: entry.first("displayName") ?? entry.first("cn") ?? "",
+            givenName: entry.first("givenName") ?? "", surname: entry.first("sn") ?? "",
+            mail: entry.first(settings.attributes.mail), mobile: entry.first(settings.attributes.mobile),
+            telephoneNumber: entry.first(settings.attributes.telephoneNumber), enabled: !Self.isDisabled(entry, settings: settings))
     }
 
     public func status() async -> DirectoryStatus {
@@ -183,16 +186,17 @@ public struct LDAPDirectory: Directory {
         }
     }
 
-    /// RFC 4515: a value inside a filter, so that a typed user ID cannot change the filter.
-    static func escape(_ value: String) -> String {
-        var escaped = ""
+    /// RFC 4515: a value inside a filter, so that a typed user ID cannot change the filter. Other bytes, UTF-8
+    /// included, stay as they are (RFC 4515 §3 allows UTF-8 in a filter's values).
+    package static func escape(_ value: String) -> String {
+        var escaped: [UInt8] = []
         for byte in value.utf8 {
             switch byte {
-            case UInt8(ascii: "*"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "\\"), 0: escaped += String(format: "\\%02x", byte)
-            default: escaped.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: "*"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "\\"), 0: escaped += Array(String(format: "\\%02x", byte).utf8)
+            default: escaped.append(byte)
             }
         }
-        return escaped
+        return String(decoding: escaped, as: UTF8.self)
     }
 
     /// Active Directory's password value: the password in double quotes, UTF-16LE.

@@ -69,6 +69,9 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     Application(
         router: try await buildRouter(dependencies: dependencies),
+        // A connection that neither sends nor reads for 30 s is closed: after refusing a malformed request the server
+        // half-closes and would otherwise keep the socket (and a file descriptor) for as long as the client likes.
+        server: .http1(configuration: .init(idleTimeout: .seconds(30))),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         services: [Sweeper(store: dependencies.store, clock: dependencies.clock, interval: .seconds(600), logger: logger)] + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
@@ -93,7 +96,8 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     router.get("static/sesame.css", use: try StaticFile(named: "sesame.css", type: "text/css; charset=utf-8").respond)
     router.get("static/sesame.js", use: try StaticFile(named: "sesame.js", type: "text/javascript; charset=utf-8").respond)
     router.get("branding/logo") { _, _ -> Response in
-        guard let logo = await branding.logo() else { throw HTTPError(.notFound) }
+        // Answered here rather than thrown, so that the security headers' middleware sees a response to dress.
+        guard let logo = await branding.logo() else { return Response(status: .notFound) }
         // Short caching: a new logo shows within a minute.
         return Response(
             status: .ok, headers: [.contentType: logo.type, .cacheControl: "public, max-age=60"], body: .init(byteBuffer: ByteBuffer(bytes: logo.data)))

@@ -21,16 +21,18 @@ public struct WebContext: RequestContext {
 
     /// The client's address for throttling. `X-Forwarded-For` can be forged by anyone, so it is believed only when
     /// the peer is a reverse proxy on this machine (loopback) or one the configuration names, and then only its last
-    /// entry, the one that proxy added.
+    /// entry, the one that proxy added — and only when it is an IP address, since it keys the throttles in the store.
     func clientAddress(_ request: Request, trustedProxies: Set<String>) -> String {
-        Self.clientAddress(peer: peerAddress, forwardedFor: request.headers[.init("X-Forwarded-For")!], trustedProxies: trustedProxies)
+        Self.clientAddress(peer: peerAddress, forwardedFor: request.headers[.xForwardedFor], trustedProxies: trustedProxies)
     }
 
-    static func clientAddress(peer: String?, forwardedFor: String?, trustedProxies: Set<String>) -> String {
+    package static func clientAddress(peer: String?, forwardedFor: String?, trustedProxies: Set<String>) -> String {
         guard let peer else { return "unknown" }
         let trusted = peer == "::1" || peer.hasPrefix("127.") || trustedProxies.contains(peer)
-        guard trusted, let forwarded = forwardedFor?.split(separator: ",").last else { return peer }
-        return forwarded.trimmingCharacters(in: .whitespaces)
+        guard trusted, let forwarded = forwardedFor?.split(separator: ",").last.map({ $0.trimmingCharacters(in: .whitespaces) }),
+            IPAddress.isValid(forwarded)
+        else { return peer }
+        return forwarded
     }
 
     /// Forms are small; a larger body (a 10 MB field) is refused before it is read whole.

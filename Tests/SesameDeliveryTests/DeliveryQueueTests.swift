@@ -40,7 +40,6 @@ final class ScriptedSender: MessageSender {
         var settings = DeliveryQueue.Settings()
         settings.poll = .milliseconds(20)
         settings.firstRetry = .milliseconds(10)
-        settings.attempts = 4
         // Generous, so that a loaded machine does not end a wait the test means to see through.
         settings.pageWait = .seconds(30)
         return settings
@@ -85,13 +84,28 @@ final class ScriptedSender: MessageSender {
         #expect(sender.attempts == 1)
     }
 
-    @Test func retriesStopAfterTheLastAttempt() async throws {
+    @Test func retriesGoOnUntilTheMessageExpires() async throws {
+        // Ten failures in a row, then the provider is back: backoff is 10, 20, 40, … ms, capped at 50 ms here.
+        var settings = Self.quick
+        settings.longestRetry = .milliseconds(50)
         let sender = ScriptedSender(failures: Array(repeating: DeliveryError("503", transient: true), count: 10))
-        let queue = try queue(sender)
+        let queue = try queue(sender, settings: settings)
+        try await running(queue) { try await queue.send(message) }
+        #expect(sender.attempts == 11 && sender.messages == [message], "the eleventh attempt delivered it")
+    }
+
+    @Test func retriesStopWhenTheMessageExpires() async throws {
+        var settings = Self.quick
+        settings.longestRetry = .milliseconds(20)
+        settings.codeLifetime = .milliseconds(300)
+        let sender = ScriptedSender(failures: Array(repeating: DeliveryError("503", transient: true), count: 10_000))
+        let queue = try queue(sender, settings: settings)
         try await running(queue) {
             await #expect(throws: DeliveryError.self) { try await queue.send(message) }
         }
-        #expect(sender.attempts == Self.quick.attempts)
+        let attempts = sender.attempts
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(attempts > 1 && sender.attempts == attempts, "retried, then nothing more once the code expired")
     }
 
     @Test func aPageStopsWaitingAndTheMessageIsDropped() async throws {

@@ -27,13 +27,13 @@ struct Harness {
     let queue: DeliveryQueue
     let application: Application<RouterResponder<WebContext>>
 
-    /// Quick retries and short waits, so that a failing provider fails a test page in well under a second.
+    /// Quick retries and a short wait, so that a page whose provider keeps failing gives up after 3 s.
     static let queueSettings = {
         var settings = DeliveryQueue.Settings()
         settings.workers = 2
         settings.poll = .milliseconds(50)
         settings.firstRetry = .milliseconds(10)
-        settings.attempts = 3
+        settings.longestRetry = .milliseconds(200)
         settings.pageWait = .seconds(3)
         return settings
     }()

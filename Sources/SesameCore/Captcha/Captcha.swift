@@ -44,12 +44,12 @@ public struct Captcha: Sendable {
     /// The token when it is genuine (signed by this server's secret, for this difficulty) and unexpired.
     public func open(_ token: String) -> Ticket? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 6, parts[0] == "v2", let expires = Double(parts[1]), Int(parts[3]) == bits,
-            clock.now.timeIntervalSince1970 < expires, let sealedSum = bytes(fromHex: parts[4])
+        guard parts.count == 6, parts[checked: 0] == "v2", let expires = parts[checked: 1].flatMap(Double.init),
+            parts[checked: 3].flatMap(Int.init) == bits, clock.now.timeIntervalSince1970 < expires, let nonce = parts[checked: 2],
+            let sealedSum = parts[checked: 4].flatMap(bytes(fromHex:)), let mac = parts[checked: 5].flatMap(bytes(fromHex:))
         else { return nil }
-        let body = parts[0..<5].joined(separator: ".")
-        guard let mac = bytes(fromHex: parts[5]), secret.isValid(mac: mac, for: "captcha|" + body) else { return nil }
-        return Ticket(nonce: parts[2], token: token, head: parts[0..<4].joined(separator: "."), sealedSum: sealedSum)
+        guard secret.isValid(mac: mac, for: "captcha|" + parts.prefix(5).joined(separator: ".")) else { return nil }
+        return Ticket(nonce: nonce, token: token, head: parts.prefix(4).joined(separator: "."), sealedSum: sealedSum)
     }
 
     /// Whether `answer` is the ticket's sum, or else `solution` completes its work.
@@ -63,7 +63,7 @@ public struct Captcha: Sendable {
 
     /// Whether `token` is genuine and unexpired, and either `solution` completes the work or `answer` is the sum; it
     /// does not spend the token, so it is not for pages: they go through ``CaptchaGate``.
-    func check(token: String, solution: String?, answer: String?) -> Bool {
+    package func check(token: String, solution: String?, answer: String?) -> Bool {
         guard let ticket = open(token) else { return false }
         return accepts(ticket, solution: solution, answer: answer)
     }

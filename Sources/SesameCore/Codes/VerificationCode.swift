@@ -13,7 +13,11 @@ public struct VerificationCode: Sendable, Hashable, CustomStringConvertible {
     public static func generate(using random: any RandomSource) -> VerificationCode {
         let number = random.uniform(below: 1_000_000)
         let text = String(number)
-        return VerificationCode(String(repeating: "0", count: length - text.count) + text)!
+        return VerificationCode(digits: String(repeating: "0", count: max(0, length - text.count)) + text)
+    }
+
+    private init(digits: String) {
+        self.digits = digits
     }
 
     public var description: String { "VerificationCode(redacted)" }

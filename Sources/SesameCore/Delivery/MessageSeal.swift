@@ -12,7 +12,9 @@ public struct MessageSeal: Sendable {
 
     public func seal(_ message: OutgoingMessage, id: UUID) throws -> Data {
         let box = try AES.GCM.seal(try JSONEncoder().encode(message), using: key, authenticating: Data(id.uuidString.utf8))
-        return box.combined!
+        // AES.GCM.seal uses a 12-byte nonce, for which the combined form always exists.
+        guard let combined = box.combined else { throw CryptoKitError.incorrectParameterSize }
+        return combined
     }
 
     /// The message sealed for `id`; throws when it was sealed for another message or under another secret.

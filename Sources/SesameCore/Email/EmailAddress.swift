@@ -30,8 +30,9 @@ public struct EmailAddress: Sendable, Hashable, TextCodable, CustomStringConvert
 
     public var description: String { value }
 
-    public var localPart: Substring { value[..<value.lastIndex(of: "@")!] }
-    public var domain: Substring { value[value.index(after: value.lastIndex(of: "@")!)...] }
+    /// The value always holds an `@` (the initialiser checks it); the fallbacks only keep these total.
+    public var localPart: Substring { value[..<(value.lastIndex(of: "@") ?? value.endIndex)] }
+    public var domain: Substring { value.lastIndex(of: "@").map { value[value.index(after: $0)...] } ?? "" }
 
     /// `j•••••@contoso.com`: enough for the owner to recognise, too little for anyone else.
     public var masked: String {

@@ -40,7 +40,7 @@ public enum CSV {
             fields.append(field)
             if tooLong {
                 onError(.fieldTooLong(line: recordLine))
-            } else if !(fields.count == 1 && fields[0].isEmpty) {
+            } else if !(fields.count == 1 && fields.first?.isEmpty == true) {
                 records.append(Record(line: recordLine, fields: fields))
             }
             fields = []

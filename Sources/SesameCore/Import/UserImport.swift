@@ -91,8 +91,9 @@ public struct UserImport: Sendable {
         if let unknown = zip(header.fields, names).first(where: { $0.1 == nil }) {
             throw .unknownColumn(unknown.0)
         }
-        guard names.contains("userID") else { throw .missingUserID }
-        return names.map { $0! }
+        let known = names.compactMap { $0 }
+        guard known.contains("userID") else { throw .missingUserID }
+        return known
     }
 
     private func importRow(_ record: CSV.Record, names: [String], importer: Importer, actor: String) async -> Outcome {

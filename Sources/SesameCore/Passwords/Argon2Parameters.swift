@@ -21,12 +21,14 @@ public struct Argon2Parameters: Sendable, Hashable {
     /// Reads the parameters of a PHC string `$argon2id$v=19$m=19456,t=2,p=1$salt$hash`; `nil` if it is not Argon2id v19.
     public init?(phc: String) {
         let fields = phc.split(separator: "$", omittingEmptySubsequences: false)
-        guard fields.count == 6, fields[0].isEmpty, fields[1] == "argon2id", fields[2] == "v=\(Self.version)" else { return nil }
+        guard fields.count == 6, fields[checked: 0]?.isEmpty == true, fields[checked: 1] == "argon2id",
+            fields[checked: 2] == "v=\(Self.version)", let list = fields[checked: 3]
+        else { return nil }
         var values: [Substring: UInt32] = [:]
-        for pair in fields[3].split(separator: ",") {
-            let parts = pair.split(separator: "=")
-            guard parts.count == 2, let number = UInt32(parts[1]) else { return nil }
-            values[parts[0]] = number
+        for pair in list.split(separator: ",") {
+            let name = pair.prefix { $0 != "=" }
+            guard let number = UInt32(pair.dropFirst(name.count + 1)) else { return nil }
+            values[name] = number
         }
         guard let m = values["m"], let t = values["t"], let p = values["p"] else { return nil }
         self.init(memoryKiB: m, iterations: t, parallelism: p)

@@ -27,7 +27,7 @@ public struct BannedTermIndex: Sendable {
         for term in list {
             let normalized = PasswordNormalizer.normalize(term)
             guard (Self.minimumLength...Self.maximumLength).contains(normalized.count) else { continue }
-            let key = Self.pack(normalized[...])!
+            guard let key = Self.pack(normalized[...]) else { continue }
             terms.insert(key)
             longestTerm = max(longestTerm, normalized.count)
             for position in normalized.indices {

@@ -50,7 +50,9 @@ public struct PasswordPolicyEngine: Sendable {
     public func check(_ password: String, context: PasswordContext) -> [PasswordRejection] {
         var rejections: [PasswordRejection] = []
         if password.count < rules.minimumLength { rejections.append(.tooShort) }
-        if password.count > rules.maximumLength { rejections.append(.tooLong) }
+        // The banned-password check grows faster than the length: one 16 KB password took seconds of a core, so
+        // a password already too long gets no further check (found by fuzzing, docs/security.md#fuzzing).
+        guard password.count <= rules.maximumLength else { return rejections + [.tooLong] }
         // Printable ASCII, space included; other characters cannot be typed everywhere a password is needed.
         guard password.unicodeScalars.allSatisfy({ (0x20...0x7E).contains($0.value) }) else {
             return rejections + [.invalidCharacters]
@@ -71,7 +73,7 @@ public struct PasswordPolicyEngine: Sendable {
 
     /// The banned-password score (higher is stronger; 5 passes).
     public func score(_ password: String, context: PasswordContext) -> Int {
-        cover(PasswordNormalizer.normalize(password), names: context.terms).score
+        cover(PasswordNormalizer.normalize(String(password.prefix(rules.maximumLength))), names: context.terms).score
     }
 
     func characterClasses(_ password: String) -> Int {
@@ -98,7 +100,7 @@ public struct PasswordPolicyEngine: Sendable {
         let longest = max(global.longestTerm, custom.longestTerm, names.map(\.count).max() ?? 0) + 1
         let nameLengths = Set(names.map(\.count))
         var best = [(score: 0, usesCustomTerm: false)]
-        guard !password.isEmpty else { return best[0] }
+        guard !password.isEmpty else { return (score: 0, usesCustomTerm: false) }
         for end in 1...password.count {
             var here = (score: best[end - 1].score + 1, usesCustomTerm: best[end - 1].usesCustomTerm)
             let first = max(0, end - longest)

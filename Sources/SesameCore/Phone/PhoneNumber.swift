@@ -46,8 +46,7 @@ public struct PhoneNumber: Sendable, Hashable, TextCodable, CustomStringConverti
         }
         // ITU calling codes are prefix-free, so at most one of the 1-, 2- and 3-digit prefixes is a code.
         for length in 1...3 where digits.count > length {
-            let code = Int(digits.prefix(length))!
-            if let plans = NumberingPlan.byCallingCode[code] {
+            if let code = Int(digits.prefix(length)), let plans = NumberingPlan.byCallingCode[code] {
                 let national = Self.removingTrunkPrefix(String(digits.dropFirst(length)), plans: plans)
                 try Self.check(national, callingCode: code, plans: plans)
                 self.callingCode = code
@@ -120,7 +119,7 @@ public struct PhoneNumber: Sendable, Hashable, TextCodable, CustomStringConverti
 
     static func check(_ national: String, callingCode: Int, plans: [NumberingPlan]) throws(ValidationError) {
         let lengths = plans.flatMap(\.possibleLengths)
-        let country = plans.count == 1 ? plans[0].englishName : "+\(callingCode)"
+        let country = plans.count == 1 ? plans.first?.englishName ?? "" : "+\(callingCode)"
         let arguments = ["code": String(callingCode), "country": country]
         if String(callingCode).count + national.count > maximumDigits || national.count > (lengths.max() ?? 0) {
             throw ValidationError("phone.tooLong", arguments)
@@ -142,9 +141,9 @@ public struct PhoneNumber: Sendable, Hashable, TextCodable, CustomStringConverti
             groups.insert(String(characters[start..<end]), at: 0)
             end = start
         }
-        if groups.count > 1, groups[0].count == 1 {
-            groups[1] = groups[0] + groups[1]
+        if groups.count > 1, let lone = groups.first, lone.count == 1 {
             groups.removeFirst()
+            groups[0] = lone + groups[0]  // trap-safe: two groups or more were there, one is left
         }
         return groups
     }

@@ -20,7 +20,7 @@ public struct ActivityCharts: Sendable {
 
     private static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
         return calendar
     }()
 
@@ -33,7 +33,8 @@ public struct ActivityCharts: Sendable {
         let last = calendar.startOfDay(for: until)
         while day <= last, days.count < 366 {
             days.append(Day(day: day, counts: counts[day] ?? [:]))
-            day = calendar.date(byAdding: .day, value: 1, to: day)!
+            guard let next = calendar.date(byAdding: .day, value: 1, to: day) else { break }
+            day = next
         }
         return days
     }

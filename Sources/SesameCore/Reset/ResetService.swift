@@ -80,11 +80,13 @@ public struct ResetService: Sendable {
         let data = user.authentication
         return effective.usableMethods(of: data).subtracting(used).sorted().flatMap { method -> [GateOption] in
             switch method {
-            case .email: [GateOption(option: .email, destination: data.resetEmail!.masked)]
+            // A usable method has its address; the optionals only keep a broken record from stopping the server.
+            case .email: data.resetEmail.map { [GateOption(option: .email, destination: $0.masked)] } ?? []
             case .mobilePhone:
-                [GateOption(option: .mobileSMS, destination: data.resetMobilePhone!.masked),
-                 GateOption(option: .mobileVoice, destination: data.resetMobilePhone!.masked)]
-            case .officePhone: [GateOption(option: .officeVoice, destination: data.officePhone!.masked)]
+                data.resetMobilePhone.map {
+                    [GateOption(option: .mobileSMS, destination: $0.masked), GateOption(option: .mobileVoice, destination: $0.masked)]
+                } ?? []
+            case .officePhone: data.officePhone.map { [GateOption(option: .officeVoice, destination: $0.masked)] } ?? []
             case .securityQuestions: [GateOption(option: .securityQuestions, destination: "")]
             }
         }
@@ -107,7 +109,8 @@ public struct ResetService: Sendable {
             flow.begin(.confirmPhone(option))
             return .waiting(flow)
         case .email:
-            return try await send(.email, to: user.authentication.resetEmail!.value, option: .email, flow: flow, user: user, policy: policy, language: language)
+            guard let email = user.authentication.resetEmail else { return .waiting(flow) }
+            return try await send(.email, to: email.value, option: .email, flow: flow, user: user, policy: policy, language: language)
         case .securityQuestions:
             flow.begin(.questions(draw(for: user, policy: policy, avoiding: nil)))
             return .waiting(flow)

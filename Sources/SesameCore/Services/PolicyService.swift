@@ -19,7 +19,7 @@ public struct PolicyService: Sendable {
         do {
             return try await update([key: value], actor: actor)
         } catch let refused as PolicyErrors {
-            throw refused.errors[0]
+            throw refused.errors.first ?? refused
         }
     }
 

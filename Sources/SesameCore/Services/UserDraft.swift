@@ -36,7 +36,7 @@ public struct UserDraft: Sendable, Hashable {
     static let maximumGroups = 100
 
     /// Applies the fields that are set to `user`, validating each; a refused field names itself.
-    func apply(to user: inout User, policy: Policy) throws(ValidationError) {
+    package func apply(to user: inout User, policy: Policy) throws(ValidationError) {
         if let displayName { user.displayName = try Self.text(displayName, field: "displayName") }
         if let givenName { user.givenName = try Self.text(givenName, field: "givenName") }
         if let surname { user.surname = try Self.text(surname, field: "surname") }

@@ -9,7 +9,7 @@ public protocol RandomSource: Sendable {
 extension RandomSource {
     /// A uniformly distributed integer in `0..<upperBound`, by rejection sampling (no modulo bias).
     public func uniform(below upperBound: UInt32) -> UInt32 {
-        precondition(upperBound > 0)
+        precondition(upperBound > 0)  // trap-safe: every caller passes a constant or a non-empty count
         let limit = UInt32.max - UInt32.max % upperBound
         while true {
             let value = bytes(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }

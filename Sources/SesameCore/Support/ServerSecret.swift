@@ -14,9 +14,10 @@ public struct ServerSecret: Sendable, CustomStringConvertible {
     }
 
     public static func generate(using random: any RandomSource) -> ServerSecret {
-        // Cannot throw: the length is right by construction.
-        try! ServerSecret(bytes: random.bytes(byteCount))
+        ServerSecret(key: SymmetricKey(data: random.bytes(byteCount)))
     }
+
+    private init(key: SymmetricKey) { self.key = key }
 
     /// HMAC-SHA256 of `message` under this secret.
     public func mac(_ message: String) -> [UInt8] {

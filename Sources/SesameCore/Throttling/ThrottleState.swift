@@ -21,10 +21,10 @@ public struct ThrottleState: Sendable, Hashable, Codable {
     /// fresh window when the last one ended or a block ran out), and reaching the limit starts a block.
     public static func recordingEvent(_ state: ThrottleState?, rule: ThrottleRule, at now: Date) -> ThrottleOutcome {
         if let state, state.isBlocked(at: now) { return ThrottleOutcome(allowed: false, state: state) }
-        let fresh = state.map { $0.blockedUntil != nil || now.timeIntervalSince($0.windowStart) >= rule.window } ?? true
-        let count = fresh ? 1 : state!.count + 1
+        let current = state.flatMap { $0.blockedUntil != nil || now.timeIntervalSince($0.windowStart) >= rule.window ? nil : $0 }
+        let count = (current?.count ?? 0) + 1
         let next = ThrottleState(
-            count: count, windowStart: fresh ? now : state!.windowStart,
+            count: count, windowStart: current?.windowStart ?? now,
             blockedUntil: count >= rule.limit ? now.addingTimeInterval(rule.block) : nil)
         return ThrottleOutcome(allowed: true, state: next)
     }

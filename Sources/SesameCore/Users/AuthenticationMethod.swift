@@ -6,6 +6,6 @@ public enum AuthenticationMethod: String, Sendable, Codable, CaseIterable, Compa
     case securityQuestions
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        (allCases.firstIndex(of: lhs) ?? allCases.endIndex) < (allCases.firstIndex(of: rhs) ?? allCases.endIndex)
     }
 }

@@ -8,7 +8,7 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     case helpdeskAdmin
 
     public static func < (lhs: Role, rhs: Role) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        (allCases.firstIndex(of: lhs) ?? allCases.endIndex) < (allCases.firstIndex(of: rhs) ?? allCases.endIndex)
     }
 
     /// Parses a role name as written on the command line or in a CSV (`none` means no role).

@@ -9,10 +9,9 @@ public enum UserPrincipalName {
     public static func validate(_ text: String) throws(ValidationError) -> String {
         let value = text.trimmingCharacters(in: .whitespaces)
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+        guard parts.count == 2, let local = parts.first, let domain = parts.last, !local.isEmpty, !domain.isEmpty else {
             throw ValidationError("upn.format", ["value": value])
         }
-        let (local, domain) = (parts[0], parts[1])
         guard value.count <= 113, local.count <= 64, domain.count <= 48 else {
             throw ValidationError("upn.tooLong", ["value": value])
         }

@@ -16,7 +16,7 @@ extension PostgresStore {
     public func auditEvents(_ query: ActivityQuery) async throws -> [AuditEvent] {
         try await rows(Self.select("audit_events", userColumn: "target", query)).map { row in
             AuditEvent(
-                id: try row.uuid("id"), at: try row.date("at")!, activity: AuditActivity(rawValue: try row.get("activity")) ?? .resetFlowProgress,
+                id: try row.uuid("id"), at: try row.requiredDate("at"), activity: AuditActivity(rawValue: try row.get("activity")) ?? .resetFlowProgress,
                 actor: try row.get("actor"), target: try row.get("target"), status: AuditStatus(rawValue: try row.get("status")) ?? .failure,
                 detail: try row.get("detail"), failureReason: try row.get("failure_reason"), requestID: try row.get("request_id"))
         }
@@ -34,7 +34,7 @@ extension PostgresStore {
         try await rows(Self.select("reset_activities", userColumn: "user_id", query)).compactMap { row in
             guard let detail = ResetDetail(code: try row.get("detail")) else { return nil }
             return ResetActivity(
-                id: try row.uuid("id"), at: try row.date("at")!, userID: try row.get("user_id"), role: try row.get("role"),
+                id: try row.uuid("id"), at: try row.requiredDate("at"), userID: try row.get("user_id"), role: try row.get("role"),
                 methodsUsed: try row.get("methods", as: String.self).split(separator: ",").compactMap { VerificationOption(rawValue: String($0)) },
                 detail: detail, requestID: try row.get("request_id"))
         }
@@ -50,7 +50,7 @@ extension PostgresStore {
     public func registrationActivities(_ query: ActivityQuery) async throws -> [RegistrationActivity] {
         try await rows(Self.select("registration_activities", userColumn: "user_id", query)).compactMap { row in
             try AuthenticationMethod(rawValue: row.get("data_registered")).map { method in
-                RegistrationActivity(id: try row.uuid("id"), at: try row.date("at")!, userID: try row.get("user_id"), role: try row.get("role"), dataRegistered: method)
+                RegistrationActivity(id: try row.uuid("id"), at: try row.requiredDate("at"), userID: try row.get("user_id"), role: try row.get("role"), dataRegistered: method)
             }
         }
     }

@@ -37,9 +37,9 @@ extension PostgresStore {
 
     static func challenge(from row: Columns) throws -> CodeChallenge {
         CodeChallenge(
-            id: try row.uuid("id"), userID: try row.uuid("user_id"), purpose: CodePurpose(rawValue: try row.get("purpose"))!,
-            channel: CodeChannel(rawValue: try row.get("channel"))!, destination: try row.get("destination"),
-            mac: Array(try row.get("mac", as: Data.self)), issuedAt: try row.date("issued_at")!, expiresAt: try row.date("expires_at")!,
+            id: try row.uuid("id"), userID: try row.uuid("user_id"), purpose: try row.value(CodePurpose.self, "purpose"),
+            channel: try row.value(CodeChannel.self, "channel"), destination: try row.get("destination"),
+            mac: Array(try row.get("mac", as: Data.self)), issuedAt: try row.requiredDate("issued_at"), expiresAt: try row.requiredDate("expires_at"),
             attemptsLeft: try row.get("attempts_left", as: Int32.self).asInt, consumedAt: try row.date("consumed_at"))
     }
 
@@ -49,7 +49,7 @@ extension PostgresStore {
     /// the statement, so the decision and the update cannot be separated by another writer on any instance.
     public func recordEvent(_ key: ThrottleKey, rule: ThrottleRule, now: Date) async throws -> ThrottleOutcome {
         let (now, limit, block, window) = (now.unixSeconds, rule.limit, Double(rule.block), Double(rule.window))
-        let row = try await rows("""
+        let found = try await rows("""
             INSERT INTO throttles AS t (kind, subject, count, window_start, blocked_until, last_refused)
             VALUES (\(key.kind.rawValue), \(key.subject), 1, \(now), CASE WHEN 1 >= \(limit) THEN \(now) + \(block) END, FALSE)
             ON CONFLICT (kind, subject) DO UPDATE SET
@@ -69,7 +69,9 @@ extension PostgresStore {
                     WHEN t.count + 1 >= \(limit) THEN \(now) + \(block)
                     ELSE NULL END
             RETURNING count, window_start, blocked_until, last_refused
-            """)[0]
+            """)
+        // An upsert with RETURNING always answers one row.
+        guard let row = found.first else { throw StoreError.unavailable("the throttle upsert returned no row") }
         return ThrottleOutcome(allowed: !(try row.get("last_refused", as: Bool.self)), state: try Self.throttle(from: row))
     }
 
@@ -89,6 +91,6 @@ extension PostgresStore {
     }
 
     static func throttle(from row: Columns) throws -> ThrottleState {
-        ThrottleState(count: try row.get("count", as: Int32.self).asInt, windowStart: try row.date("window_start")!, blockedUntil: try row.date("blocked_until"))
+        ThrottleState(count: try row.get("count", as: Int32.self).asInt, windowStart: try row.requiredDate("window_start"), blockedUntil: try row.date("blocked_until"))
     }
 }

@@ -25,7 +25,7 @@ extension PostgresStore {
             """).map { row in
             QueuedMessage(
                 id: try row.uuid("id"), channel: CodeChannel(rawValue: try row.get("channel")) ?? .email, sealed: try row.get("sealed"),
-                attempts: try row.get("attempts", as: Int32.self).asInt, enqueuedAt: try row.date("enqueued_at")!, expiresAt: try row.date("expires_at")!)
+                attempts: try row.get("attempts", as: Int32.self).asInt, enqueuedAt: try row.requiredDate("enqueued_at"), expiresAt: try row.requiredDate("expires_at"))
         }
     }
 

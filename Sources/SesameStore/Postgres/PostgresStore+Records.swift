@@ -90,7 +90,7 @@ extension PostgresStore {
     }
 
     static func token(from row: Columns) throws -> APIToken {
-        APIToken(id: try row.uuid("id"), name: try row.get("name"), digest: try row.get("digest"), createdAt: try row.date("created_at")!,
+        APIToken(id: try row.uuid("id"), name: try row.get("name"), digest: try row.get("digest"), createdAt: try row.requiredDate("created_at"),
                  lastUsedAt: try row.date("last_used_at"), revokedAt: try row.date("revoked_at"))
     }
 }

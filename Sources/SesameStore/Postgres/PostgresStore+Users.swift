@@ -127,7 +127,7 @@ extension PostgresStore {
                 mobilePhone: StoredValues.phone(try row.get("mobile_phone")), officePhone: StoredValues.phone(try row.get("office_phone")),
                 alternateEmail: StoredValues.email(try row.get("alternate_email")), securityAnswers: answers),
             registration: RegistrationState(registeredAt: try row.date("registered_at"), lastConfirmedAt: try row.date("last_confirmed_at")),
-            createdAt: try row.date("created_at")!)
+            createdAt: try row.requiredDate("created_at"))
     }
 }
 

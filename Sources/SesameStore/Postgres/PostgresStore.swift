@@ -156,6 +156,18 @@ struct Columns: @unchecked Sendable {
         try get(name, as: Double?.self).map(Date.init(unixSeconds:))
     }
 
+    /// A column the schema declares NOT NULL: a row without it is damaged, reported as such instead of trapping.
+    func requiredDate(_ name: String) throws -> Date {
+        guard let date = try date(name) else { throw StoreError.unavailable("\(name) is empty in a row that needs it") }
+        return date
+    }
+
+    func value<Value: RawRepresentable>(_ type: Value.Type, _ name: String) throws -> Value where Value.RawValue == String {
+        let text = try get(name, as: String.self)
+        guard let value = Value(rawValue: text) else { throw StoreError.unavailable("\(name) holds \(text), not a \(Value.self)") }
+        return value
+    }
+
     func uuid(_ name: String) throws -> UUID {
         let text = try get(name, as: String.self)
         guard let id = UUID(uuidString: text) else { throw StoreError.unavailable("\(name) holds \(text), not a UUID") }

@@ -21,7 +21,7 @@ extension SQLiteStore {
         try await read { db in
             try Row.fetchAll(db, sql: Self.select("audit_events", userColumn: "target", query), arguments: Self.arguments(query)).map { row in
                 AuditEvent(
-                    id: row.uuid("id"), at: row.date("at")!, activity: AuditActivity(rawValue: row["activity"]) ?? .resetFlowProgress,
+                    id: try row.uuid("id"), at: try row.requiredDate("at"), activity: AuditActivity(rawValue: row["activity"]) ?? .resetFlowProgress,
                     actor: row["actor"], target: row["target"], status: AuditStatus(rawValue: row["status"]) ?? .failure,
                     detail: row["detail"], failureReason: row["failure_reason"], requestID: row["request_id"])
             }
@@ -46,7 +46,7 @@ extension SQLiteStore {
                     let methods: String = row["methods"]
                     guard let detail = ResetDetail(code: row["detail"]) else { return nil }
                     return ResetActivity(
-                        id: row.uuid("id"), at: row.date("at")!, userID: row["user_id"], role: row["role"],
+                        id: try row.uuid("id"), at: try row.requiredDate("at"), userID: row["user_id"], role: row["role"],
                         methodsUsed: methods.split(separator: ",").compactMap { VerificationOption(rawValue: String($0)) },
                         detail: detail, requestID: row["request_id"])
                 }
@@ -65,9 +65,8 @@ extension SQLiteStore {
         try await read { db in
             try Row.fetchAll(db, sql: Self.select("registration_activities", userColumn: "user_id", query), arguments: Self.arguments(query))
                 .compactMap { row in
-                    AuthenticationMethod(rawValue: row["data_registered"]).map { method in
-                        RegistrationActivity(id: row.uuid("id"), at: row.date("at")!, userID: row["user_id"], role: row["role"], dataRegistered: method)
-                    }
+                    guard let method = AuthenticationMethod(rawValue: row["data_registered"]) else { return nil }
+                    return RegistrationActivity(id: try row.uuid("id"), at: try row.requiredDate("at"), userID: row["user_id"], role: row["role"], dataRegistered: method)
                 }
         }
     }

@@ -49,12 +49,12 @@ extension SQLiteStore {
         }
     }
 
-    static func challenge(from row: Row) -> CodeChallenge {
+    static func challenge(from row: Row) throws -> CodeChallenge {
         let mac: Data = row["mac"]
         return CodeChallenge(
-            id: row.uuid("id"), userID: row.uuid("user_id"), purpose: CodePurpose(rawValue: row["purpose"])!,
-            channel: CodeChannel(rawValue: row["channel"])!, destination: row["destination"], mac: Array(mac),
-            issuedAt: row.date("issued_at")!, expiresAt: row.date("expires_at")!, attemptsLeft: row["attempts_left"],
+            id: try row.uuid("id"), userID: try row.uuid("user_id"), purpose: try row.value(CodePurpose.self, "purpose"),
+            channel: try row.value(CodeChannel.self, "channel"), destination: row["destination"], mac: Array(mac),
+            issuedAt: try row.requiredDate("issued_at"), expiresAt: try row.requiredDate("expires_at"), attemptsLeft: row["attempts_left"],
             consumedAt: row.date("consumed_at"))
     }
 }

@@ -30,8 +30,8 @@ extension SQLiteStore {
                 """, arguments: ["owner": owner, "lease": leaseUntil.unixSeconds, "now": now.unixSeconds, "limit": limit])
             .map { row in
                 QueuedMessage(
-                    id: row.uuid("id"), channel: CodeChannel(rawValue: row["channel"]) ?? .email, sealed: row["sealed"],
-                    attempts: row["attempts"], enqueuedAt: row.date("enqueued_at")!, expiresAt: row.date("expires_at")!)
+                    id: try row.uuid("id"), channel: CodeChannel(rawValue: row["channel"]) ?? .email, sealed: row["sealed"],
+                    attempts: row["attempts"], enqueuedAt: try row.requiredDate("enqueued_at"), expiresAt: try row.requiredDate("expires_at"))
             }
         }
     }

@@ -9,7 +9,7 @@ extension SQLiteStore {
     /// was, so the decision and the update cannot be separated by another writer.
     public func recordEvent(_ key: ThrottleKey, rule: ThrottleRule, now: Date) async throws -> ThrottleOutcome {
         try await write { db in
-            let row = try Row.fetchOne(db, sql: """
+            let found = try Row.fetchOne(db, sql: """
                 INSERT INTO throttles (kind, subject, count, window_start, blocked_until, last_refused)
                 VALUES (:kind, :subject, 1, :now, CASE WHEN 1 >= :limit THEN :now + :block END, 0)
                 ON CONFLICT (kind, subject) DO UPDATE SET
@@ -32,9 +32,11 @@ extension SQLiteStore {
                 """, arguments: [
                     "kind": key.kind.rawValue, "subject": key.subject, "now": now.unixSeconds, "limit": rule.limit,
                     "block": rule.block, "window": rule.window,
-                ])!
+                ])
+            // An upsert with RETURNING always answers one row.
+            guard let row = found else { throw StoreError.unavailable("the throttle upsert returned no row") }
             let refused: Bool = row["last_refused"]
-            return ThrottleOutcome(allowed: !refused, state: Self.throttle(from: row))
+            return ThrottleOutcome(allowed: !refused, state: try Self.throttle(from: row))
         }
     }
 
@@ -62,7 +64,7 @@ extension SQLiteStore {
         }
     }
 
-    static func throttle(from row: Row) -> ThrottleState {
-        ThrottleState(count: row["count"], windowStart: row.date("window_start")!, blockedUntil: row.date("blocked_until"))
+    static func throttle(from row: Row) throws -> ThrottleState {
+        ThrottleState(count: row["count"], windowStart: try row.requiredDate("window_start"), blockedUntil: row.date("blocked_until"))
     }
 }

@@ -35,8 +35,8 @@ extension SQLiteStore {
         }
     }
 
-    static func token(from row: Row) -> APIToken {
-        APIToken(id: row.uuid("id"), name: row["name"], digest: row["digest"], createdAt: row.date("created_at")!,
+    static func token(from row: Row) throws -> APIToken {
+        APIToken(id: try row.uuid("id"), name: row["name"], digest: row["digest"], createdAt: try row.requiredDate("created_at"),
                  lastUsedAt: row.date("last_used_at"), revokedAt: row.date("revoked_at"))
     }
 }

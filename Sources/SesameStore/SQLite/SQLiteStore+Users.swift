@@ -121,7 +121,7 @@ extension SQLiteStore {
             }
         let recent: String = row["lockout_recent"]
         return User(
-            id: row.uuid("id"), userID: row["user_id"], displayName: row["display_name"], givenName: row["given_name"],
+            id: try row.uuid("id"), userID: row["user_id"], displayName: row["display_name"], givenName: row["given_name"],
             surname: row["surname"], roles: Set(roles.compactMap(Role.init(rawValue:))), groups: Set(groups),
             enabled: row["enabled"], source: UserSource(rawValue: row["source"]) ?? .local,
             passwordHash: row["password_hash"], passwordChangedAt: row.date("password_changed_at"),
@@ -134,6 +134,6 @@ extension SQLiteStore {
                 mobilePhone: StoredValues.phone(row["mobile_phone"]), officePhone: StoredValues.phone(row["office_phone"]),
                 alternateEmail: StoredValues.email(row["alternate_email"]), securityAnswers: answers),
             registration: RegistrationState(registeredAt: row.date("registered_at"), lastConfirmedAt: row.date("last_confirmed_at")),
-            createdAt: row.date("created_at")!)
+            createdAt: try row.requiredDate("created_at"))
     }
 }

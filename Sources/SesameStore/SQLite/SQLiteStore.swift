@@ -74,7 +74,21 @@ extension Row {
         (self[column] as Double?).map(Date.init(unixSeconds:))
     }
 
-    func uuid(_ column: String) -> UUID {
-        UUID(uuidString: self[column])!
+    /// A column the schema declares NOT NULL: a row without it is damaged, reported as such instead of trapping.
+    func requiredDate(_ column: String) throws -> Date {
+        guard let date = date(column) else { throw StoreError.unavailable("\(column) is empty in a row that needs it") }
+        return date
+    }
+
+    func uuid(_ column: String) throws -> UUID {
+        let text: String = self[column]
+        guard let id = UUID(uuidString: text) else { throw StoreError.unavailable("\(column) holds \(text), not a UUID") }
+        return id
+    }
+
+    func value<Value: RawRepresentable>(_ type: Value.Type, _ column: String) throws -> Value where Value.RawValue == String {
+        let text: String = self[column]
+        guard let value = Value(rawValue: text) else { throw StoreError.unavailable("\(column) holds \(text), not a \(Value.self)") }
+        return value
     }
 }

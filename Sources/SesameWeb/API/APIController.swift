@@ -43,7 +43,7 @@ struct APIController {
 
     func listUsers(_ request: Request, _ context: WebContext) async throws -> Response {
         let (limit, offset) = try paging(request)
-        let search = request.uri.queryParameters["search"].map(String.init)
+        let search = request.query["search"]
         guard (search?.unicodeScalars.count ?? 0) <= Self.maximumSearch else {
             throw APIError(.badRequest, "invalid_search", "search is at most \(Self.maximumSearch) characters")
         }
@@ -81,7 +81,8 @@ struct APIController {
 
     /// `text/csv` body, the same columns as `sesame user import`; one result per row.
     func importUsers(_ request: Request, _ context: WebContext) async throws -> Response {
-        let text = String(buffer: try await request.body.collect(upTo: Self.maximumBody))
+        var request = request
+        let text = String(buffer: try await request.readBody(upTo: Self.maximumBody))
         guard !text.allSatisfy(\.isWhitespace) else { throw APIError(.unprocessableContent, "invalid", "the CSV was refused: the body is empty") }
         let outcomes: [UserImport.Outcome]
         do {
@@ -136,16 +137,16 @@ struct APIController {
     // MARK: Reports
 
     func report(_ kind: ReportKind, _ request: Request, _ context: WebContext) async throws -> Response {
-        let parameters = request.uri.queryParameters
+        let parameters = request.query
         // Unlike the portal's filter form, a call that names a date gives one: `to=` is refused, not today.
-        let from = parameters["from"].map(String.init), to = parameters["to"].map(String.init)
+        let from = parameters["from"], to = parameters["to"]
         guard from?.isEmpty != true, to?.isEmpty != true, let range = DateRange(from: from, to: to, now: pages.clock.now) else {
             throw APIError(.badRequest, "invalid_dates", "from and to are YYYY-MM-DD, from not after to")
         }
         let (limit, offset) = try paging(request)
         let query = ActivityQuery(since: range.since, until: range.until, limit: limit, offset: offset)
         let report = try await ReportService(store: pages.store).report(kind, query, language: .english)
-        switch parameters["format"].map(String.init) ?? "json" {
+        switch parameters["format"] ?? "json" {
         case "csv":
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: report.csv(in: .english))))
         case "json":
@@ -167,7 +168,7 @@ struct APIController {
     }
 
     private func paging(_ request: Request) throws -> (Int, Int) {
-        let parameters = request.uri.queryParameters
+        let parameters = request.query
         let limit = Int(parameters["limit"] ?? "100")
         let offset = Int(parameters["offset"] ?? "0")
         guard let limit, let offset, (1...Self.maximumLimit).contains(limit), (0...Self.maximumOffset).contains(offset) else {
@@ -177,7 +178,8 @@ struct APIController {
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: WebContext) async throws -> T {
-        let body = try await request.body.collect(upTo: Self.maximumBody)
+        var request = request
+        let body = try await request.readBody(upTo: Self.maximumBody)
         do {
             return try APIJSON.decoder.decode(type, from: Data(body.readableBytesView))
         } catch {

@@ -8,13 +8,14 @@ import SesameCore
 struct APIMiddleware: RouterMiddleware {
     typealias Context = WebContext
     let tokens: TokenService
+    static let documentPath = APIUnmatchedMiddleware.prefix + "/openapi.json"
 
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         var context = context
         do {
-            if !request.uri.path.hasSuffix("/openapi.json") {
-                guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-                      let token = try await tokens.authenticate(String(header.dropFirst("Bearer ".count)))
+            // Only the document itself is public: any other path, `/users/openapi.json` included, needs a token.
+            if request.uri.path != Self.documentPath {
+                guard let presented = BearerToken.parse(request.headers[.authorization]), let token = try await tokens.authenticate(presented)
                 else { throw APIError.unauthorized }
                 context.apiActor = "token:\(token.name)"
             }

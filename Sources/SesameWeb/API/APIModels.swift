@@ -60,7 +60,7 @@ struct RegistrationResource: ResponseCodable {
 }
 
 /// The body of a user's creation or change: absent fields are left as they are.
-struct UserBody: Decodable {
+package struct UserBody: Decodable {
     let userID: String?
     let password: String?
     let displayName: String?
@@ -73,7 +73,7 @@ struct UserBody: Decodable {
     let roles: [String]?
     let enabled: Bool?
 
-    func draft(userID: String) throws(ValidationError) -> UserDraft {
+    package func draft(userID: String) throws(ValidationError) -> UserDraft {
         var parsed: Set<Role>?
         if let roles { parsed = try Role.parseList(roles.joined(separator: ";")) }
         return UserDraft(
@@ -139,7 +139,7 @@ struct APIError: Error, HTTPResponseError {
     static let notFound = APIError(.notFound, "not_found", "no such user")
 }
 
-enum APIJSON {
+package enum APIJSON {
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
@@ -154,7 +154,7 @@ enum APIJSON {
         return response
     }
 
-    static let decoder: JSONDecoder = {
+    package static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return decoder

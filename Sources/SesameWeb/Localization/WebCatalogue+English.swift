@@ -147,6 +147,7 @@ extension WebCatalogue {
         "error.cookies": "Your browser is not accepting cookies. Sesame needs them to keep each step of your request together: turn them on for this site and try again.",
         "error.notFound": "This page does not exist.",
         "error.tooLarge": "What you sent is too large.",
+        "error.badRequest": "Your browser sent a request this page cannot read. Go back, reload the page and try again.",
         "error.generic": "Something went wrong on our side. Try again in a moment; if it keeps happening, contact your administrator with the support code below.",
         "error.supportCode": "Support code:",
         "error.home": "Back to sign-in",

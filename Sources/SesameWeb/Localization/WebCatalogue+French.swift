@@ -147,6 +147,7 @@ extension WebCatalogue {
         "error.cookies": "Votre navigateur refuse les cookies. Sesame en a besoin pour relier les étapes de votre demande : autorisez-les pour ce site et réessayez.",
         "error.notFound": "Cette page n’existe pas.",
         "error.tooLarge": "Ce que vous avez envoyé est trop volumineux.",
+        "error.badRequest": "Votre navigateur a envoyé une demande que cette page ne peut pas lire. Revenez en arrière, rechargez la page et réessayez.",
         "error.generic": "Un problème est survenu de notre côté. Réessayez dans un instant ; si le problème persiste, contactez votre administrateur en lui indiquant le code d’assistance ci-dessous.",
         "error.supportCode": "Code d’assistance :",
         "error.home": "Retour à la connexion",

@@ -4,8 +4,8 @@ import SesameCore
 enum WebCatalogue {
     /// Web texts first, then the core's (validation, password and policy messages).
     static let catalogue = Catalogue(tables: [
-        .english: Catalogue.core.tables[.english]!.merging(english) { _, web in web },
-        .french: Catalogue.core.tables[.french]!.merging(french) { _, web in web },
+        .english: (Catalogue.core.tables[.english] ?? [:]).merging(english) { _, web in web },
+        .french: (Catalogue.core.tables[.french] ?? [:]).merging(french) { _, web in web },
     ])
 
     /// The texts as nested dictionaries (`signin.title` → `t.signin.title`), for the templates.

@@ -37,7 +37,7 @@ struct ResetController {
     // MARK: Who are you?
 
     @Sendable func whoAreYou(_ request: Request, context: WebContext) async throws -> Response {
-        try await startPage(context, userID: request.uri.queryParameters["userID"].map(String.init) ?? "", error: nil)
+        try await startPage(context, userID: request.query["userID"] ?? "", error: nil)
     }
 
     private func startPage(_ context: WebContext, userID: String, error: String?) async throws -> Response {
@@ -222,7 +222,7 @@ struct ResetController {
     @Sendable func passwordForm(_ request: Request, context: WebContext) async throws -> Response {
         try await withFlow(context) { flow in
             guard try await service.isVerified(flow) else { return PageRenderer.redirect(to: "/reset/verify") }
-            if request.uri.queryParameters["choose"] == nil, try await service.canUnlockOnly(flow) {
+            if request.query["choose"] == nil, try await service.canUnlockOnly(flow) {
                 return try await pages.render("reset-unlock", titleKey: "reset.unlock.title", context: context)
             }
             return try await passwordPage(context, errors: [])

@@ -37,8 +37,8 @@ struct SignInController {
             _ = await pages.dependencies.hasher.verify(password, against: pages.dummyHash)
             return try await form(context, userID: userID, error: pages.text("signin.failed", context), status: .unauthorized)
         }
-        if user.lockout.isLocked(at: now) {
-            let minutes = Int((user.lockout.lockedUntil!.timeIntervalSince(now) / 60).rounded(.up))
+        if user.lockout.isLocked(at: now), let lockedUntil = user.lockout.lockedUntil {
+            let minutes = Int((lockedUntil.timeIntervalSince(now) / 60).rounded(.up))
             return try await form(context, userID: userID, error: pages.text("signin.locked", ["minutes": String(minutes)], context), status: .forbidden)
         }
         switch await pages.passwords.check(password, of: &user, dummyHash: pages.dummyHash) {
@@ -83,7 +83,7 @@ struct SignInController {
 
     @Sendable func interrupt(_ request: Request, context: WebContext) async throws -> Response {
         guard try await pages.signedInUser(context) != nil else { return PageRenderer.redirect(to: "/signin") }
-        let kind = request.uri.queryParameters["kind"].flatMap { RegistrationInterrupt(rawValue: String($0)) } ?? .register
+        let kind = request.query["kind"].flatMap { RegistrationInterrupt(rawValue: String($0)) } ?? .register
         return try await pages.render(
             "interrupt", titleKey: "interrupt.title",
             values: ["message": pages.text(kind == .register ? "interrupt.register" : "interrupt.reconfirm", context)], context: context)

@@ -33,6 +33,8 @@ struct ErrorPageMiddleware: RouterMiddleware {
                 case PageError.notFound: (.notFound, "error.notFound")
                 case let error as any HTTPResponseError where error.status == .notFound: (.notFound, "error.notFound")
                 case let error as any HTTPResponseError where error.status == .contentTooLarge: (.contentTooLarge, "error.tooLarge")
+                // Any other refusal of the request itself (a malformed body, an unknown method) is the client's, not ours.
+                case let error as any HTTPResponseError where (400..<500).contains(error.status.code): (error.status, "error.badRequest")
                 default: (.internalServerError, "error.generic")
                 }
             if case PageError.cookiesDisabled(let typed) = error, request.uri.path == "/reset" {

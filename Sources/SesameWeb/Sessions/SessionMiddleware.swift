@@ -81,8 +81,8 @@ struct CSRFMiddleware: RouterMiddleware {
         case "/admin/branding/logo": 2 * Logo.maximumSize
         default: context.maxUploadSize
         }
-        let body = try await request.collectBody(upTo: limit)
-        if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") {
+        let body = try await request.readBody(upTo: limit)
+        if let type = request.headers[.contentType], HeaderParameters(type).value == "multipart/form-data" {
             context.form = FormData(multipart: MultipartForm(body: Data(body.readableBytesView), contentType: type))
         } else {
             context.form = FormData(urlEncoded: String(buffer: body))

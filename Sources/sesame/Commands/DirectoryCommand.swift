@@ -40,7 +40,7 @@ extension SyncReport {
     var lines: [String] {
         [summary]
             + created.map { "created \($0)" }
-            + updated.keys.sorted().map { "updated \($0): \(updated[$0]!.joined(separator: ", "))" }
+            + updated.sorted { $0.key < $1.key }.map { "updated \($0.key): \($0.value.joined(separator: ", "))" }
             + missing.map { "missing from the directory (kept) \($0)" }
             + conflicts.map { "conflict (a local user has this user ID, left alone) \($0)" }
             + problems.map { "unusable \($0.field) for \($0.userID): \($0.message)" }

@@ -57,14 +57,15 @@ struct AppContext: Sendable {
         for delivery: Configuration.Delivery, logo: @escaping @Sendable () async -> Logo?
     ) throws(ConfigurationProblem) -> any MessageSender {
         let email: any MessageSender = try delivery.smtp.map { settings throws(ConfigurationProblem) in try SMTPSender(settings: settings, logo: logo) } ?? ConsoleOutbox()
-        let phone: any MessageSender = switch delivery.smsProvider {
-        case "webhook": WebhookSender(url: delivery.smsWebhookURL!, secret: delivery.smsWebhookSecret)
-        case "twilio":
-            TwilioSender(
-                accountSID: delivery.twilioAccountSID!, authToken: delivery.twilioAuthToken!, from: delivery.twilioFrom!,
-                baseURL: delivery.twilioBaseURL)
-        default: ConsoleOutbox()
-        }
+        // `Configuration` has checked that the chosen provider's settings are all there.
+        let phone: any MessageSender =
+            switch (delivery.smsProvider, delivery.smsWebhookURL, delivery.twilioAccountSID, delivery.twilioAuthToken, delivery.twilioFrom) {
+            case ("webhook", let url?, _, _, _): WebhookSender(url: url, secret: delivery.smsWebhookSecret)
+            case ("twilio", _, let sid?, let token?, let from?):
+                TwilioSender(accountSID: sid, authToken: token, from: from, baseURL: delivery.twilioBaseURL)
+            case ("webhook", _, _, _, _), ("twilio", _, _, _, _): throw ConfigurationProblem("SESAME_SMS_PROVIDER: its settings are incomplete")
+            default: ConsoleOutbox()
+            }
         return ChannelRouter(phone: phone, email: email)
     }
 

@@ -133,9 +133,13 @@ struct Configuration: Sendable {
         guard let kind = LDAPSettings.Kind(rawValue: kindText) else {
             throw ConfigurationError("SESAME_LDAP_KIND: \"\(kindText)\" is not allowed (allowed: openldap, ad)")
         }
-        for key in [ConfigurationKey.ldapBindDN, .ldapBindPassword, .ldapBaseDN] where sources.value(key) == nil {
-            throw ConfigurationError("\(key.rawValue): a directory needs it (the service account that resets passwords, and where users are)")
+        func required(_ key: ConfigurationKey) throws -> String {
+            guard let value = sources.value(key) else {
+                throw ConfigurationError("\(key.rawValue): a directory needs it (the service account that resets passwords, and where users are)")
+            }
+            return value
         }
+        let (bindDN, bindPassword, baseDN) = (try required(.ldapBindDN), try required(.ldapBindPassword), try required(.ldapBaseDN))
         if let file = sources.value(.ldapCAFile), !FileManager.default.isReadableFile(atPath: file) {
             throw ConfigurationError("SESAME_LDAP_CA_FILE: \(file) cannot be read")
         }
@@ -145,8 +149,8 @@ struct Configuration: Sendable {
         }
         let defaults = LDAPSettings.Attributes()
         let settings = LDAPSettings(
-            url: url, kind: kind, bindDN: sources.value(.ldapBindDN)!, bindPassword: sources.value(.ldapBindPassword)!,
-            baseDN: sources.value(.ldapBaseDN)!, userFilter: sources.value(.ldapUserFilter),
+            url: url, kind: kind, bindDN: bindDN, bindPassword: bindPassword,
+            baseDN: baseDN, userFilter: sources.value(.ldapUserFilter),
             loginAttribute: sources.value(.ldapLoginAttribute),
             attributes: LDAPSettings.Attributes(
                 mail: sources.value(.ldapMailAttribute) ?? defaults.mail, mobile: sources.value(.ldapMobileAttribute) ?? defaults.mobile,

@@ -20,7 +20,7 @@ struct AdminPolicyController {
 
     @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
         try await pages.asAdministrator(context) { user in
-            try await page(context, user: user, policy: try await pages.policy(), saved: request.uri.queryParameters["saved"] != nil)
+            try await page(context, user: user, policy: try await pages.policy(), saved: request.query["saved"] != nil)
         }
     }
 

@@ -20,10 +20,10 @@ struct AdminReportsController {
 
     private func show(_ kind: ReportKind, _ request: Request, _ context: WebContext) async throws -> Response {
         try await pages.asAdministrator(context) { _ in
-            let parameters = request.uri.queryParameters
+            let parameters = request.query
             // Dates that cannot be read are said so, and the last 30 days shown instead.
-            let asked = DateRange(from: parameters["from"].map(String.init), to: parameters["to"].map(String.init), now: pages.clock.now)
-            let range = asked ?? DateRange(from: nil, to: nil, now: pages.clock.now)!
+            let asked = DateRange(from: parameters["from"], to: parameters["to"], now: pages.clock.now)
+            let range = asked ?? DateRange(endingToday: pages.clock.now)
             let query = ActivityQuery(since: range.since, until: range.until, limit: Self.rowLimit)
             let service = ReportService(store: pages.store)
             let language = context.language
@@ -31,7 +31,7 @@ struct AdminReportsController {
             let resets = kind == .resets ? try await pages.store.resetActivities(query) : []
             let full = kind == .resets ? service.resets(resets, language: language) : try await service.report(kind, query, language: language)
             var filters: [String: String] = [:]
-            for column in full.columns { filters[column.id] = parameters["f.\(column.id)"].map(String.init) }
+            for column in full.columns { filters[column.id] = parameters["f.\(column.id)"] }
             let report = full.filtered(filters)
             if parameters["format"] == "csv" {
                 return Response(
@@ -39,7 +39,7 @@ struct AdminReportsController {
                     headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"sesame-\(kind.rawValue)-\(range.fromText)-\(range.toText).csv\""],
                     body: .init(byteBuffer: ByteBuffer(string: report.csv(in: language))))
             }
-            let page = max(Int(parameters["page"] ?? "") ?? 1, 1)
+            let page = PageNumber.parse(parameters["page"])
             let shown = report.rows.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)
             let base = queryString(range: range, filters: filters)
             var values: [String: Any] = [
@@ -94,15 +94,29 @@ struct DateRange {
     let since: Date
     let until: Date
 
+    private static let day: TimeInterval = 86_400
+
     /// `nil` when a date is not `YYYY-MM-DD` or the range ends before it starts.
     init?(from: String?, to: String?, now: Date) {
-        let day: TimeInterval = 86_400
-        let today = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / day).rounded(.down) * day)
-        guard let end = Self.parse(to, default: today), let start = Self.parse(from, default: end.addingTimeInterval(-29 * day)),
+        guard let end = Self.parse(to, default: Self.today(now)), let start = Self.parse(from, default: end.addingTimeInterval(-29 * Self.day)),
               start <= end
         else { return nil }
-        since = start
-        until = end.addingTimeInterval(day - 0.001)
+        self.init(since: start, lastDay: end)
+    }
+
+    /// The last 30 days, today included.
+    init(endingToday now: Date) {
+        let today = Self.today(now)
+        self.init(since: today.addingTimeInterval(-29 * Self.day), lastDay: today)
+    }
+
+    private init(since: Date, lastDay: Date) {
+        self.since = since
+        until = lastDay.addingTimeInterval(Self.day - 0.001)
+    }
+
+    private static func today(_ now: Date) -> Date {
+        Date(timeIntervalSince1970: (now.timeIntervalSince1970 / day).rounded(.down) * day)
     }
 
     var fromText: String { Self.text(since) }

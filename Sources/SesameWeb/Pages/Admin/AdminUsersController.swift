@@ -28,8 +28,8 @@ struct AdminUsersController {
 
     @Sendable func list(_ request: Request, context: WebContext) async throws -> Response {
         try await pages.asAdministrator(context) { admin in
-            let search = request.uri.queryParameters["search"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
-            let page = max(Int(request.uri.queryParameters["page"] ?? "") ?? 1, 1)
+            let search = request.query["search"]?.trimmingCharacters(in: .whitespaces) ?? ""
+            let page = PageNumber.parse(request.query["page"])
             let users = try await pages.store.users(search: search.isEmpty ? nil : search, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize)
             let query = search.isEmpty ? "" : "search=\(search.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")&"
             return try await pages.render("admin-users", titleKey: "admin.users.title", values: [
@@ -56,7 +56,7 @@ struct AdminUsersController {
 
     @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
         try await withTarget(request, context, .view) { admin, user in
-            try await detail(user, admin: admin, context: context, notice: request.uri.queryParameters["done"].map { "admin.users.done.\($0)" })
+            try await detail(user, admin: admin, context: context, notice: request.query["done"].map { "admin.users.done.\($0)" })
         }
     }
 
@@ -163,8 +163,8 @@ struct AdminUsersController {
             "registered": registered, "nothingRegistered": registered.isEmpty,
             "registeredAt": user.registration.registeredAt.map(Self.timestamp) ?? pages.text("admin.users.never", context),
             "confirmedAt": user.registration.lastConfirmedAt.map(Self.timestamp) ?? pages.text("admin.users.never", context),
-            "lockedUntil": lockedHere ? Self.timestamp(user.lockout.lockedUntil!) : false, "lockedInDirectory": locked && !lockedHere,
-            "throttledUntil": throttle?.isBlocked(at: now) == true ? Self.timestamp(throttle!.blockedUntil!) : false,
+            "lockedUntil": lockedHere ? user.lockout.lockedUntil.map(Self.timestamp) ?? false : false, "lockedInDirectory": locked && !lockedHere,
+            "throttledUntil": throttle.flatMap { $0.isBlocked(at: now) ? $0.blockedUntil.map(Self.timestamp) : nil } ?? false,
             "canEdit": AdminAuthority.allows(admin, .edit, on: user),
             "canReset": AdminAuthority.allows(admin, .resetPassword, on: user),
             "canUnlock": locked && AdminAuthority.allows(admin, .unlock, on: user),
