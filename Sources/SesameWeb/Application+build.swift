@@ -119,7 +119,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     APIController(pages: pages).add(to: api)
     let site = router.group()
         .add(middleware: SessionMiddleware(store: dependencies.store, clock: dependencies.clock, random: dependencies.random, secureCookies: dependencies.secureCookies))
-        .add(middleware: CSRFMiddleware())
+        .add(middleware: CSRFMiddleware(users: dependencies.store))
     site.addRoutes(AccountController(pages: pages).endpoints)
     site.addRoutes(SignInController(pages: pages).endpoints)
     site.addRoutes(RegistrationController(pages: pages).endpoints)

@@ -125,3 +125,13 @@ import Testing
         #expect(random.sample(Array(1...3), count: 5).count == 3)
     }
 }
+
+@Suite struct CSVFieldLengthTests {
+    @Test(arguments: ["é", "e\u{301}", "x"])
+    func aFieldOverTheLimitIsReportedWhateverItsCharacters(_ character: String) throws {
+        var errors: [CSV.ReadError] = []
+        let records = try CSV.read("userID\n" + String(repeating: character, count: CSV.maximumFieldLength + 1) + "\nbob", onError: { errors.append($0) })
+        #expect(errors == [.fieldTooLong(line: 2)])
+        #expect(records.map(\.fields) == [["userID"], ["bob"]])
+    }
+}

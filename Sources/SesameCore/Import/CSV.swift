@@ -33,8 +33,21 @@ public enum CSV {
         var line = 1
         var recordLine = 1
         var tooLong = false
+        // Counted as characters are added: `field.count` walks the whole field, and asking it after every character
+        // made a 2 MB import of accented text take over a minute (docs/security.md#parsers).
+        var fieldLength = 0
         var iterator = text.makeIterator()
         var pending: Character? = nil
+
+        func append(field character: Character) {
+            field.append(character)
+            fieldLength += 1
+        }
+
+        func clearField() {
+            field = ""
+            fieldLength = 0
+        }
 
         func endRecord() {
             fields.append(field)
@@ -44,7 +57,7 @@ public enum CSV {
                 records.append(Record(line: recordLine, fields: fields))
             }
             fields = []
-            field = ""
+            clearField()
             tooLong = false
         }
 
@@ -54,31 +67,31 @@ public enum CSV {
                 if character == "\"" {
                     let next = iterator.next()
                     if next == "\"" {
-                        field.append("\"")
+                        append(field: "\"")
                     } else {
                         inQuotes = false
                         pending = next
                     }
                 } else {
                     if character == "\n" || character == "\r\n" { line += 1 }
-                    field.append(character)
+                    append(field: character)
                 }
             } else {
                 switch character {
                 case "\"" where field.isEmpty: inQuotes = true
                 case ",":
                     fields.append(field)
-                    field = ""
+                    clearField()
                 case "\n", "\r\n", "\r":
                     endRecord()
                     line += 1
                     recordLine = line
-                default: field.append(character)
+                default: append(field: character)
                 }
             }
-            if field.count > maximumFieldLength {
+            if fieldLength > maximumFieldLength {
                 tooLong = true
-                field = ""
+                clearField()
             }
         }
         if inQuotes { throw .unterminatedQuote(line: recordLine) }

@@ -30,7 +30,7 @@ extension SQLiteStore {
                 """, arguments: ["owner": owner, "lease": leaseUntil.unixSeconds, "now": now.unixSeconds, "limit": limit])
             .map { row in
                 QueuedMessage(
-                    id: try row.uuid("id"), channel: CodeChannel(rawValue: row["channel"]) ?? .email, sealed: row["sealed"],
+                    id: try row.uuid("id"), channel: CodeChannel(rawValue: row["channel"]) ?? .email, sealed: try row.required(Data.self, "sealed"),
                     attempts: row["attempts"], enqueuedAt: try row.requiredDate("enqueued_at"), expiresAt: try row.requiredDate("expires_at"))
             }
         }

@@ -80,6 +80,12 @@ extension Row {
         return date
     }
 
+    /// A value of a nullable column the query expects to be there: GRDB's plain subscript traps on NULL.
+    func required<Value: DatabaseValueConvertible>(_ type: Value.Type, _ column: String) throws -> Value {
+        guard let value = self[column] as Value? else { throw StoreError.unavailable("\(column) is empty in a row that needs it") }
+        return value
+    }
+
     func uuid(_ column: String) throws -> UUID {
         let text: String = self[column]
         guard let id = UUID(uuidString: text) else { throw StoreError.unavailable("\(column) holds \(text), not a UUID") }

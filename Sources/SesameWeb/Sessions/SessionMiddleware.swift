@@ -70,15 +70,20 @@ struct SessionMiddleware: RouterMiddleware {
 /// Every form post must carry the session's CSRF token; the posted form is parsed once here for the pages.
 struct CSRFMiddleware: RouterMiddleware {
     typealias Context = WebContext
+    /// Who may send the two large forms: only their administrators get the large limits.
+    let users: any UserStore
 
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         guard request.method == .post else { return try await next(request, context) }
         var request = request
         var context = context
-        // A CSV import and a logo may be larger than any other form; every other form stays within the context's limit.
+        // A CSV import and a logo may be larger than any other form, but only from a session of an administrator who
+        // may send them: anyone else, anonymous visitors first, could otherwise make the server hold megabytes per
+        // connection (docs/security.md#parsers). Every other form stays within the context's limit.
+        let roles = try await signedInRoles(context)
         let limit = switch request.uri.path {
-        case "/admin/users/import": AdminUsersController.importLimit + 64 * 1024
-        case "/admin/branding/logo": 2 * Logo.maximumSize
+        case "/admin/users/import" where !roles.isDisjoint(with: [.globalAdmin, .userAdmin]): AdminUsersController.importLimit + 64 * 1024
+        case "/admin/branding/logo" where roles.contains(.globalAdmin): 2 * Logo.maximumSize
         default: context.maxUploadSize
         }
         let body = try await request.readBody(upTo: limit)
@@ -96,6 +101,11 @@ struct CSRFMiddleware: RouterMiddleware {
             throw PageError.csrf
         }
         return try await next(request, context)
+    }
+
+    private func signedInRoles(_ context: WebContext) async throws -> Set<Role> {
+        guard let id = context.session?.session.userID else { return [] }
+        return try await users.user(id: id)?.roles ?? []
     }
 
     private func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
