@@ -10,6 +10,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -62,6 +63,14 @@ def run_test(name, body):
         raise
     PROCESSES.cleanup()
     print(f"passed in {time.monotonic() - started:.1f} s: {name}", flush=True)
+
+
+def remove_unless_kept(folder):
+    """Removes a test's work folder, unless FAULTS_KEEP asks to keep it."""
+    if os.environ.get("FAULTS_KEEP"):
+        info(f"kept {folder}")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def free_port():

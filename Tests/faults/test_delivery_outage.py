@@ -41,6 +41,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from faultlib import (  # noqa: E402
+    remove_unless_kept,
     PROCESSES, ROOT, Browser, Dropped, SMSRecorder, Server, check, cli, fail, info, ok, raw_request, run_test,
     signed_in_browser, sms_code, strong_password, wait_until, who_are_you)
 
@@ -371,9 +372,7 @@ def body(binary):
     check(all(signatures), f"every SMS the webhook received was signed with the shared secret ({len(signatures)})")
     check(server.alive() and "Fatal error" not in server.log(), "the server is still running")
     server.stop()
-    if not os.environ.get("FAULTS_KEEP"):
-        import shutil
-        shutil.rmtree(folder, ignore_errors=True)
+    remove_unless_kept(folder)
 
 
 def main():

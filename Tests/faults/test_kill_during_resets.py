@@ -30,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from faultlib import (  # noqa: E402
+    remove_unless_kept,
     Browser, Dropped, SMSRecorder, Server, check, cli, fail, french_mobile, fresh_database, info, new_secret_file,
     ok, outbox_codes, psql, run_test, seeded_random, sign_in, strong_password, user_ids, user_sheet, wait_until,
     who_are_you)
@@ -354,7 +355,7 @@ def body(binary, store, postgres_url, count):
     if store == "sqlite":
         result, users = integrity(os.path.join(folder, "data", "sesame.sqlite"))
         check(result == ["ok"] and users == count, f"after a clean stop, PRAGMA integrity_check is ok again and all {count} users are there")
-    shutil.rmtree(folder, ignore_errors=True) if not os.environ.get("FAULTS_KEEP") else info(f"kept {folder}")
+    remove_unless_kept(folder)
 
 
 def main():

@@ -30,6 +30,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from faultlib import (  # noqa: E402
+    remove_unless_kept,
     Browser, Dropped, PostgresCluster, Server, check, cli, fresh_database, info, new_secret_file, ok, raw_request, run_test,
     seeded_random, solve, strong_password)
 
@@ -217,9 +218,7 @@ def body(binary):
     check(server.alive() and "Fatal error" not in log, "the server is still running, with no crash in its log")
     server.stop()
     cluster.remove()
-    if not os.environ.get("FAULTS_KEEP"):
-        import shutil
-        shutil.rmtree(folder, ignore_errors=True)
+    remove_unless_kept(folder)
 
 
 def main():
