@@ -45,6 +45,19 @@ public actor DeliveryQueue: Outbox {
     /// that arrived while it was reading the store.
     private var awaited: Set<UUID> = []
     private var finished: Set<UUID> = []
+    /// Sends under way by provider, and claims whose channel is not known yet: one provider may occupy every worker
+    /// but one, so that a provider that hangs (an SMS gateway timing out) never holds up the other's codes.
+    private var sending: [Provider: Int] = [:]
+    private var claiming = 0
+
+    /// Who carries a channel: the mail server, or the SMS and voice provider.
+    enum Provider: CaseIterable {
+        case mail, phone
+
+        init(_ channel: CodeChannel) { self = channel == .email ? .mail : .phone }
+
+        var channels: Set<CodeChannel> { Set(CodeChannel.allCases.filter { Provider($0) == self }) }
+    }
 
     public init(
         store: any OutboxStore, sender: any MessageSender, secret: ServerSecret, clock: any WallClock = SystemClock(),
@@ -119,12 +132,27 @@ public actor DeliveryQueue: Outbox {
             do {
                 let now = clock.now
                 let seen = queued
-                let claimed = try await store.claimDeliveries(now: now, owner: owner, leaseUntil: now.addingTimeInterval(settings.lease.seconds), limit: 1)
+                let excluded = busyChannels()
+                guard excluded.count < CodeChannel.allCases.count else {
+                    // Every other worker is claiming at this moment: look again as soon as their claims are in.
+                    await pause(me, worker: true, upTo: .milliseconds(20))
+                    continue
+                }
+                claiming += 1
+                let claimed: [QueuedMessage]
+                do {
+                    defer { claiming -= 1 }
+                    claimed = try await store.claimDeliveries(
+                        now: now, owner: owner, leaseUntil: now.addingTimeInterval(settings.lease.seconds), limit: 1, excluding: excluded)
+                }
                 guard let message = claimed.first else {
                     if queued == seen { await pause(me, worker: true, upTo: settings.poll) }
                     continue
                 }
+                let provider = Provider(message.channel)
+                sending[provider, default: 0] += 1
                 await deliver(message)
+                sending[provider, default: 1] -= 1
             } catch {
                 // Stopping: the claim lapses and another worker (here after a restart, or elsewhere) takes over.
                 guard !Task.isCancelled else { return }
@@ -174,6 +202,14 @@ public actor DeliveryQueue: Outbox {
         }
         if awaited.contains(message.id) { finished.insert(message.id) }
         wake(message.id)
+    }
+
+    /// The channels of the providers that already take every worker but one (counting claims under way, whose
+    /// channel may be theirs).
+    private func busyChannels() -> Set<CodeChannel> {
+        guard settings.workers > 1 else { return [] }
+        return Provider.allCases.filter { sending[$0, default: 0] + claiming >= settings.workers - 1 }
+            .reduce(into: []) { $0.formUnion($1.channels) }
     }
 
     /// The wait before attempt `attempts + 1`.

@@ -124,6 +124,24 @@ final class ScriptedSender: MessageSender {
         #expect(sender.attempts == attempts, "no retry after the page gave up")
     }
 
+    @Test func aHangingPhoneProviderLeavesAWorkerForEmail() async throws {
+        // Every SMS hangs for a minute (a gateway that does not answer); two workers, so one is kept for the others.
+        var settings = Self.quick
+        settings.workers = 2
+        let phone = ScriptedSender(delay: .seconds(60))
+        let mail = ScriptedSender()
+        let queue = try queue(ChannelRouter(phone: phone, email: mail), settings: settings)
+        let email = MessageComposer.verificationCode(VerificationCode("042917")!, channel: .email, to: "alice@example.org", organisation: "Contoso", language: .english)
+        try await running(queue) {
+            try await queue.post(message)
+            try await queue.post(message)
+            try await eventually { phone.attempts == 1 }
+            // Both workers would be stuck on the SMS messages without the reserve; the page would wait in vain.
+            try await queue.send(email)
+        }
+        #expect(mail.messages == [email] && phone.attempts == 1)
+    }
+
     @Test func noticesArePostedWithoutWaiting() async throws {
         // A provider that takes a minute: `post` returns while the send is still under way.
         let sender = ScriptedSender(delay: .seconds(60))

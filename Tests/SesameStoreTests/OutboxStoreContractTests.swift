@@ -28,6 +28,19 @@ import Testing
     }
 
     @Test(arguments: StoreAdapter.allCases)
+    func aClaimCanLeaveChannelsAlone(_ adapter: StoreAdapter) async throws {
+        let store = try await adapter.make()
+        let sms = message()
+        let email = QueuedMessage(id: UUID(), channel: .email, sealed: Data("sealed".utf8), attempts: 0, enqueuedAt: t0, expiresAt: t0 + 300)
+        try await store.enqueue(sms)
+        try await store.enqueue(email)
+        let claimed = try await store.claimDeliveries(now: t0, owner: "a", leaseUntil: t0 + 60, limit: 10, excluding: [.sms, .voice])
+        #expect(claimed.map(\.id) == [email.id])
+        #expect(try await store.claimDeliveries(now: t0, owner: "a", leaseUntil: t0 + 60, limit: 10, excluding: [.sms]).isEmpty)
+        #expect(try await store.claimDeliveries(now: t0, owner: "a", leaseUntil: t0 + 60, limit: 10, excluding: [.email]).map(\.id) == [sms.id])
+    }
+
+    @Test(arguments: StoreAdapter.allCases)
     func retriesWaitForTheirTimeAndFinishedMessagesStay(_ adapter: StoreAdapter) async throws {
         let store = try await adapter.make()
         let queued = message()

@@ -5,8 +5,9 @@ import Foundation
 public protocol OutboxStore: Sendable {
     func enqueue(_ message: QueuedMessage) async throws
     /// Claims up to `limit` pending messages that are due, for `owner` until `leaseUntil`, counting an attempt on
-    /// each. One atomic statement: two workers, on one instance or two, never claim the same message.
-    func claimDeliveries(now: Date, owner: String, leaseUntil: Date, limit: Int) async throws -> [QueuedMessage]
+    /// each, leaving messages of the `excluded` channels alone. One atomic statement: two workers, on one instance or
+    /// two, never claim the same message.
+    func claimDeliveries(now: Date, owner: String, leaseUntil: Date, limit: Int, excluding excluded: Set<CodeChannel>) async throws -> [QueuedMessage]
     /// The message left: its content is erased.
     func markDelivered(_ id: UUID, at: Date) async throws
     /// Try again at `next`; the lease is released.
@@ -16,6 +17,13 @@ public protocol OutboxStore: Sendable {
     func deliveryState(_ id: UUID) async throws -> DeliveryState?
     /// Forgets messages that finished before `date`; how many.
     func purgeDeliveries(finishedBefore date: Date) async throws -> Int
+}
+
+extension OutboxStore {
+    /// Claims messages of every channel.
+    public func claimDeliveries(now: Date, owner: String, leaseUntil: Date, limit: Int) async throws -> [QueuedMessage] {
+        try await claimDeliveries(now: now, owner: owner, leaseUntil: leaseUntil, limit: limit, excluding: [])
+    }
 }
 
 /// A queued message as the store keeps it: its content sealed (it may hold a code), its schedule in the clear.

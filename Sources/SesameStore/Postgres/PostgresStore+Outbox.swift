@@ -14,12 +14,16 @@ extension PostgresStore {
     }
 
     /// `FOR UPDATE SKIP LOCKED`: workers on every instance claim at once, each getting different messages.
-    public func claimDeliveries(now: Date, owner: String, leaseUntil: Date, limit: Int) async throws -> [QueuedMessage] {
-        try await rows("""
+    public func claimDeliveries(
+        now: Date, owner: String, leaseUntil: Date, limit: Int, excluding excluded: Set<CodeChannel>
+    ) async throws -> [QueuedMessage] {
+        let excludedList = excluded.map(\.rawValue).sorted()
+        return try await rows("""
             UPDATE outbox SET lease_owner = \(owner), lease_until = \(leaseUntil.unixSeconds), attempts = attempts + 1
             WHERE id IN (
                 SELECT id FROM outbox
                 WHERE state = 'pending' AND next_attempt_at <= \(now.unixSeconds) AND (lease_until IS NULL OR lease_until <= \(now.unixSeconds))
+                    AND NOT (channel = ANY(\(excludedList)))
                 ORDER BY next_attempt_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
             RETURNING id, channel, sealed, attempts, enqueued_at, expires_at
             """).map { row in

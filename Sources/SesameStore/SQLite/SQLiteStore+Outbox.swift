@@ -6,7 +6,7 @@ import SesameCore
 
 extension SQLiteStore {
     public func enqueue(_ message: QueuedMessage) async throws {
-        try await write { db in
+        return try await write { db in
             try db.execute(sql: """
                 INSERT INTO outbox (id, channel, sealed, attempts, enqueued_at, expires_at, next_attempt_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -18,16 +18,20 @@ extension SQLiteStore {
     }
 
     /// SQLite runs one writer at a time, so the select inside the update cannot be raced by another worker.
-    public func claimDeliveries(now: Date, owner: String, leaseUntil: Date, limit: Int) async throws -> [QueuedMessage] {
-        try await write { db in
+    public func claimDeliveries(
+        now: Date, owner: String, leaseUntil: Date, limit: Int, excluding excluded: Set<CodeChannel>
+    ) async throws -> [QueuedMessage] {
+        let excludedList = excluded.map(\.rawValue).sorted().joined(separator: ",")
+        return try await write { db in
             try Row.fetchAll(db, sql: """
                 UPDATE outbox SET lease_owner = :owner, lease_until = :lease, attempts = attempts + 1
                 WHERE id IN (
                     SELECT id FROM outbox
                     WHERE state = 'pending' AND next_attempt_at <= :now AND (lease_until IS NULL OR lease_until <= :now)
+                        AND instr(',' || :excluded || ',', ',' || channel || ',') = 0
                     ORDER BY next_attempt_at LIMIT :limit)
                 RETURNING id, channel, sealed, attempts, enqueued_at, expires_at
-                """, arguments: ["owner": owner, "lease": leaseUntil.unixSeconds, "now": now.unixSeconds, "limit": limit])
+                """, arguments: ["owner": owner, "lease": leaseUntil.unixSeconds, "now": now.unixSeconds, "limit": limit, "excluded": excludedList])
             .map { row in
                 QueuedMessage(
                     id: try row.uuid("id"), channel: CodeChannel(rawValue: row["channel"]) ?? .email, sealed: try row.required(Data.self, "sealed"),
