@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -40,13 +41,34 @@ import Testing
         }
     }
 
-    @Test func readyReportsEveryComponent() async throws {
+    /// Readiness as a JSON object of strings.
+    private func readiness(_ client: some TestClientProtocol, headers: HTTPFields = [:]) async throws -> [String: String]? {
+        let response = try await client.execute(uri: "/health/ready", method: .get, headers: headers)
+        #expect(response.status == .ok)
+        return try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: String]
+    }
+
+    /// A process on this machine (an operator's curl, a local orchestrator's probe) reads the directory's detail.
+    @Test func readyReportsEveryComponentToLoopback() async throws {
+        try await app.test(.live) { client in
+            let body = try await readiness(client)
+            #expect(body == [
+                "status": "ready", "store": "ok", "delivery": "development console outbox",
+                "directory": "not configured: no directory is configured (SESAME_LDAP_URL)",
+            ])
+        }
+    }
+
+    /// Anyone else, including whoever a reverse proxy on this machine forwards, learns configured or not
+    /// configured only: the directory's detail names servers and the library's errors (docs/security.md#readiness).
+    @Test func readyKeepsTheDirectorysDetailFromOthers() async throws {
+        try await app.test(.live) { client in
+            let forwarded = try await readiness(client, headers: [.xForwardedFor: "203.0.113.9"])
+            #expect(forwarded?["directory"] == "not configured")
+        }
         try await app.test(.router) { client in
-            try await client.execute(uri: "/health/ready", method: .get) { response in
-                #expect(response.status == .ok)
-                let body = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: String]
-                #expect(body == ["status": "ready", "store": "ok", "delivery": "development console outbox", "directory": "not configured: no directory is configured (SESAME_LDAP_URL)"])
-            }
+            let unknownPeer = try await readiness(client)
+            #expect(unknownPeer?["directory"] == "not configured", "a peer that is not known is not loopback")
         }
     }
 

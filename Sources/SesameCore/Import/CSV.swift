@@ -105,11 +105,20 @@ public enum CSV {
     }
 
     /// Quotes a field when it needs it. A leading `=`, `+`, `-` or `@` is prefixed with `'` so that a spreadsheet
-    /// opening an export never runs a formula planted in a user-controlled value.
+    /// opening an export never runs a formula planted in a user-controlled value. Both checks read Unicode scalars:
+    /// `=` followed by a combining mark is one `Character` that is not `=`, yet a spreadsheet still sees `=`
+    /// first (docs/security.md#output-escaping).
     static func quote(_ field: String) -> String {
         var value = field
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        if let first = value.unicodeScalars.first, "=+-@".unicodeScalars.contains(first) { value = "'" + value }
+        guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in value.unicodeScalars {
+            if scalar == "\"" { quoted.append("\"") }
+            quoted.append(scalar)
+        }
+        quoted.append("\"")
+        return String(quoted)
     }
 }

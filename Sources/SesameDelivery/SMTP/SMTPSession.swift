@@ -83,12 +83,28 @@ struct SMTPSession {
         }
     }
 
+    /// Everything the server sent in plain text after its "220" to STARTTLS is thrown away, so that nobody on the
+    /// path can add replies that would be read once TLS is up (RFC 3207 §4.2, docs/security.md#starttls): what is
+    /// already in `buffer`, and what the channel delivered before TLS was in place, up to an empty marker read
+    /// fired right behind the TLS handler on the event loop, so that it follows every plain read and precedes
+    /// every decrypted one.
     private mutating func startTLS() async throws {
+        buffer.clear()
         let (tls, host) = (self.tls, settings.host)
         let handshake = try await channel.eventLoop.submit { [channel] in
-            try TLSHandshake.add(to: channel.pipeline.syncOperations, context: tls, host: host, eventLoop: channel.eventLoop)
+            let handshake = try TLSHandshake.add(to: channel.pipeline.syncOperations, context: tls, host: host, eventLoop: channel.eventLoop)
+            let watcher = try channel.pipeline.syncOperations.context(handlerType: TLSHandshake.Watcher.self)
+            // The async channel hands reads over at the end of a read burst.
+            watcher.fireChannelRead(NIOAny(ByteBuffer()))
+            watcher.fireChannelReadComplete()
+            return handshake
         }.get()
         try await TLSHandshake.wait(for: handshake)
+        do {
+            while let plain = try await inbound.next(), plain.readableBytes > 0 {}
+        } catch {
+            throw DeliveryError("the connection to the mail server failed: \(error)", transient: true)
+        }
         isEncrypted = true
     }
 

@@ -18,6 +18,12 @@ public final class SQLiteStore: Store {
         // would add an fsync to each of the ten or so commits of a reset.
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         do {
+            // Created empty and private first: SQLite gives its -wal and -shm files the database file's mode, and
+            // would otherwise create all three under the umask (docs/security.md#files-on-disk).
+            // When it cannot be created, opening it below says why.
+            if !FileManager.default.fileExists(atPath: path) {
+                _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            }
             pool = try DatabasePool(path: path, configuration: configuration)
             try SQLiteSchema.migrator.migrate(pool)
         } catch {

@@ -12,10 +12,15 @@ struct PasswordChange {
     func apply(_ form: FormData, to user: User, context: WebContext) async throws -> [String] {
         let current = form["current"] ?? ""
         let new = form["new"] ?? ""
+        // Sign-in's smart lockout holds here too: locked, the current password is not even checked.
+        if let locked = pages.lockedMessage(user, context) { return [locked] }
         var checked = user
         switch await pages.passwords.check(current, of: &checked, dummyHash: pages.dummyHash) {
         case .right: break
-        case .wrong: return try await refused(.incorrectPassword, user: user, context: context)
+        case .wrong:
+            var counted = user
+            try await pages.recordWrongPassword(current, of: &counted)
+            return try await refused(.incorrectPassword, user: user, context: context)
         case .refused(let error): return try await refused(error, user: user, context: context)
         }
         guard new == form["confirm"] else { return [pages.text("change.mismatch", context)] }

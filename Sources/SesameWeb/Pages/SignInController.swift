@@ -37,17 +37,15 @@ struct SignInController {
             _ = await pages.dependencies.hasher.verify(password, against: pages.dummyHash)
             return try await form(context, userID: userID, error: pages.text("signin.failed", context), status: .unauthorized)
         }
-        if user.lockout.isLocked(at: now), let lockedUntil = user.lockout.lockedUntil {
-            let minutes = Int((lockedUntil.timeIntervalSince(now) / 60).rounded(.up))
-            return try await form(context, userID: userID, error: pages.text("signin.locked", ["minutes": String(minutes)], context), status: .forbidden)
+        if let locked = pages.lockedMessage(user, context) {
+            return try await form(context, userID: userID, error: locked, status: .forbidden)
         }
         switch await pages.passwords.check(password, of: &user, dummyHash: pages.dummyHash) {
         case .right:
             user.lockout.clear()
             try await pages.store.updateUser(user)
         case .wrong:
-            user.lockout.recordFailure(fingerprint: fingerprint(password, user: user), at: now)
-            try await pages.store.updateUser(user)
+            try await pages.recordWrongPassword(password, of: &user)
             return try await form(context, userID: userID, error: pages.text("signin.failed", context), status: .unauthorized)
         case .refused(let error):
             // The directory's own lockout, a disabled entry, or a directory that cannot be reached.
@@ -68,11 +66,6 @@ struct SignInController {
     /// Where a signed-in user goes next: the registration interrupt when due, else the account page.
     private func next(after user: User, policy: Policy, now: Date) -> String {
         policy.registrationInterrupt(for: user, now: now).map { "/signin/interrupt?kind=\($0.rawValue)" } ?? "/account"
-    }
-
-    /// A keyed digest of a wrong password: smart lockout compares these, and the password itself is never kept.
-    private func fingerprint(_ password: String, user: User) -> String {
-        pages.dependencies.secret.mac("signin.wrong|\(user.id.uuidString)|\(password)").prefix(12).map { String(format: "%02x", $0) }.joined()
     }
 
     @Sendable func signOut(_ request: Request, context: WebContext) async throws -> Response {

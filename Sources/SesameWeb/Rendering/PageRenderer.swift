@@ -8,9 +8,19 @@ import SesameCore
 struct PageRenderer: Sendable {
     let library: MustacheLibrary
 
+    /// Reads every template of `Views`, each behind `ScalarHTML.pragma`: the pragma holds for one template (a
+    /// partial or a layout starts again with the library's escaping), so every one of them needs it.
     static func load() async throws -> PageRenderer {
         guard let path = Bundle.module.resourcePath else { throw PageError.generic }
-        return PageRenderer(library: try await MustacheLibrary(directory: path + "/Views"))
+        MustacheContentTypes.register(ScalarHTML(), named: ScalarHTML.name)
+        let folder = URL(fileURLWithPath: path).appendingPathComponent("Views")
+        var library = MustacheLibrary()
+        for file in try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+        where file.pathExtension == "mustache" {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            try library.register(ScalarHTML.pragma + text, named: file.deletingPathExtension().lastPathComponent)
+        }
+        return PageRenderer(library: library)
     }
 
     func page(
@@ -29,10 +39,15 @@ struct PageRenderer: Sendable {
             "signedIn": context.session?.session.userID != nil,
         ]
         all.merge(values) { _, new in new }
-        let html = library.render(all, withTemplate: template) ?? "template \(template) is missing"
+        let html = self.html(template, all) ?? "template \(template) is missing"
         var response = Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
         response.headers[.contentLanguage] = language.rawValue
         return response
+    }
+
+    /// The template rendered with `values`; nil when there is no such template.
+    func html(_ template: String, _ values: [String: Any]) -> String? {
+        library.render(values, withTemplate: template)
     }
 
     static func redirect(to location: String) -> Response {

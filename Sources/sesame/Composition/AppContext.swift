@@ -16,7 +16,9 @@ struct AppContext: Sendable {
     /// Creates the data folder, reads the server secret and opens (and migrates) the store.
     static func open(_ configuration: Configuration) async throws -> AppContext {
         let random = SystemRandomSource()
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        // The folder holds the database and the secret: the service account's alone (docs/security.md#files-on-disk).
+        try FileManager.default.createDirectory(
+            atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         // First, so that an instance without the shared secret stops before it touches a shared database.
         let secret = try SecretFile.load(
             path: configuration.secretFile, createIfMissing: configuration.database.isEmbedded, random: random)
@@ -25,7 +27,9 @@ struct AppContext: Sendable {
         case .sqlite(let path):
             let folder = (path as NSString).deletingLastPathComponent
             do {
-                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+                if !folder.isEmpty {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                }
             } catch {
                 throw StoreError.unavailable("cannot open \(path): its folder cannot be created")
             }

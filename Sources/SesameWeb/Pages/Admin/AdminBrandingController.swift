@@ -20,7 +20,7 @@ struct AdminBrandingController {
 
     @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
         try await pages.asAdministrator(context) { admin in
-            try await page(context, admin: admin, notice: request.query["done"].map { "admin.branding.done.\($0)" })
+            try await page(context, admin: admin, notice: AdminNotice.key(request.query["done"], in: "admin.branding", known: AdminNotice.branding))
         }
     }
 

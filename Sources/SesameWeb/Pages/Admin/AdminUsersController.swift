@@ -56,7 +56,7 @@ struct AdminUsersController {
 
     @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
         try await withTarget(request, context, .view) { admin, user in
-            try await detail(user, admin: admin, context: context, notice: request.query["done"].map { "admin.users.done.\($0)" })
+            try await detail(user, admin: admin, context: context, notice: AdminNotice.key(request.query["done"], in: "admin.users", known: AdminNotice.users))
         }
     }
 

@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+
+/// The data folder holds the database (password hashes, sessions, sealed messages) and the server secret: created
+/// by any command, it is the service account's alone, whatever the umask (docs/security.md#files-on-disk).
+@Suite struct DataFolderPermissionTests {
+    /// The mode bits of `path`.
+    private func mode(_ path: String) throws -> Int {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return try #require(attributes[.posixPermissions] as? Int) & 0o777
+    }
+
+    @Test(arguments: [["migrate"], ["user", "add", "bob@contoso.com", "--password", "Yt7$Mx3!Ps9j"]])
+    func aCommandCreatesThemPrivateUnderAPermissiveUmask(_ arguments: [String]) throws {
+        let data = try TemporaryFolder.make().appendingPathComponent("data")
+        let process = Process()
+        // A shell sets the usual permissive umask, so that the test does not depend on the test runner's.
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "umask 022; exec \"$0\" \"$@\"", CommandLineRun.binary.path] + arguments
+        process.environment = ["SESAME_DATA_DIR": data.path, "PATH": "/usr/bin:/bin"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(try mode(data.path) == 0o700)
+        let files = try FileManager.default.contentsOfDirectory(atPath: data.path)
+        #expect(files.contains("sesame.sqlite") && files.contains("secret.key"))
+        for file in files {
+            #expect(try mode(data.appendingPathComponent(file).path) == 0o600, "\(file)")
+        }
+    }
+}
