@@ -135,3 +135,14 @@ import Testing
         #expect(records.map(\.fields) == [["userID"], ["bob"]])
     }
 }
+
+@Suite struct CSVRoundTripTests {
+    /// Found by the `csv` fuzz target: a quote followed by a combining mark is one `Character`; the writer doubled
+    /// the quote scalar and a reader by `Character` did not see it.
+    @Test(arguments: ["u\"\u{0747}c", "\"\u{301}", "a,\"\u{301}b\n", "=\u{301}1", "x\r\ny"])
+    func whatIsWrittenReadsBackFieldForField(_ value: String) throws {
+        let records = try CSV.read(CSV.line(["a", value, "z"]))
+        let expected = value.unicodeScalars.first.map { "=+-@".unicodeScalars.contains($0) } == true ? "'" + value : value
+        #expect(records.map(\.fields) == [["a", expected, "z"]])
+    }
+}
