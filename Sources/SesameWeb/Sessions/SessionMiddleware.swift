@@ -80,10 +80,11 @@ struct CSRFMiddleware: RouterMiddleware {
         // A CSV import and a logo may be larger than any other form, but only from a session of an administrator who
         // may send them: anyone else, anonymous visitors first, could otherwise make the server hold megabytes per
         // connection (docs/security.md#parsers). Every other form stays within the context's limit.
-        let roles = try await signedInRoles(context)
+        // The user is read only for these two paths, not on every form post.
         let limit = switch request.uri.path {
-        case "/admin/users/import" where !roles.isDisjoint(with: [.globalAdmin, .userAdmin]): AdminUsersController.importLimit + 64 * 1024
-        case "/admin/branding/logo" where roles.contains(.globalAdmin): 2 * Logo.maximumSize
+        case "/admin/users/import" where try await signedInRoles(context).isDisjoint(with: [.globalAdmin, .userAdmin]) == false:
+            AdminUsersController.importLimit + 64 * 1024
+        case "/admin/branding/logo" where try await signedInRoles(context).contains(.globalAdmin): 2 * Logo.maximumSize
         default: context.maxUploadSize
         }
         let body = try await request.readBody(upTo: limit)
