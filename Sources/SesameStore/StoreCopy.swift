@@ -30,6 +30,7 @@ public enum StoreCopy {
         Table(name: "registration_activities", sqliteOrder: "rowid", postgresOrder: "seq"),
         Table(name: "api_tokens", sqliteOrder: "id", postgresOrder: "id"),
         Table(name: "sessions", sqliteOrder: "key", postgresOrder: "key"),
+        Table(name: "sign_in_lockouts", sqliteOrder: "subject", postgresOrder: "subject"),
         Table(name: "outbox", sqliteOrder: "id", postgresOrder: "id"),
         Table(name: "branding", sqliteOrder: "id", postgresOrder: "id"),
     ]

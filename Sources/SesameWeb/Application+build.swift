@@ -103,13 +103,15 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
             status: .ok, headers: [.contentType: logo.type, .cacheControl: "public, max-age=60"], body: .init(byteBuffer: ByteBuffer(bytes: logo.data)))
     }
 
+    let resets = ResetService(
+        store: dependencies.store, secret: dependencies.secret, hasher: dependencies.hasher, outbox: dependencies.outbox,
+        clock: dependencies.clock, random: dependencies.random, directory: dependencies.directory, directoryStatus: directoryMonitor)
     let organisation: @Sendable () async -> String = { (try? await pages.policy().organisationName) ?? Policy().organisationName }
     // Language and error pages wrap the whole router, so that an unknown path also gets a page in the user's language.
     router.addMiddleware {
         LanguageMiddleware(secureCookies: dependencies.secureCookies)
         ErrorPageMiddleware(renderer: renderer, organisation: organisation, hasLogo: { await branding.logo() != nil }) { typed, requestID in
-            try? await dependencies.store.appendResetActivity(ResetActivity(
-                at: dependencies.clock.now, userID: typed, role: "user", methodsUsed: [], detail: .noCookies, requestID: requestID))
+            try? await resets.recordNoCookies(typedUserID: typed, requestID: requestID)
         }
         APIUnmatchedMiddleware()
     }
@@ -120,10 +122,13 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     let site = router.group()
         .add(middleware: SessionMiddleware(store: dependencies.store, clock: dependencies.clock, random: dependencies.random, secureCookies: dependencies.secureCookies))
         .add(middleware: CSRFMiddleware(users: dependencies.store))
-    site.addRoutes(AccountController(pages: pages).endpoints)
-    site.addRoutes(SignInController(pages: pages).endpoints)
+    let signIns = SignInService(
+        store: dependencies.store, hasher: dependencies.hasher, directory: dependencies.directory, secret: dependencies.secret,
+        clock: dependencies.clock, dummyHash: pages.dummyHash)
+    site.addRoutes(AccountController(pages: pages, signIns: signIns).endpoints)
+    site.addRoutes(SignInController(pages: pages, signIns: signIns).endpoints)
     site.addRoutes(RegistrationController(pages: pages).endpoints)
-    site.addRoutes(ResetController(pages: pages).endpoints)
+    site.addRoutes(ResetController(pages: pages, service: resets).endpoints)
     site.addRoutes(AdminPolicyController(pages: pages, directory: directoryMonitor).endpoints)
     site.addRoutes(AdminReportsController(pages: pages).endpoints)
     site.addRoutes(AdminUsersController(pages: pages).endpoints)

@@ -3,8 +3,9 @@ import Logging
 import SesameCore
 import ServiceLifecycle
 
-/// Deletes expired sessions and code challenges, and settled throttle counters (a spent CAPTCHA token is one), now
-/// and then, so that the store does not grow with dead rows.
+/// Deletes expired sessions, code challenges and lockouts of unknown user IDs, settled throttle counters (a spent CAPTCHA token is one), and audit
+/// and activity rows older than the policy's retention, now and then, so that the store does not grow with dead rows
+/// (docs/security.md#retention).
 /// Several instances may sweep at once: deleting what is expired is harmless to repeat.
 struct Sweeper: Service {
     let store: any Store
@@ -28,8 +29,13 @@ struct Sweeper: Service {
             let sessions = try await store.deleteSessions(expiredBefore: now)
             let challenges = try await store.deleteChallenges(expiredBefore: now.addingTimeInterval(-3_600))
             let throttles = try await store.deleteThrottles(settledBefore: now.addingTimeInterval(-ThrottleKind.longestWindow), now: now)
-            if sessions + challenges + throttles > 0 {
-                logger.debug("swept expired rows", metadata: ["sessions": "\(sessions)", "challenges": "\(challenges)", "throttles": "\(throttles)"])
+            let retention = try await store.policy()?.policy.activityRetentionDays ?? Policy.defaultRetentionDays
+            let activity = try await store.deleteActivity(before: now.addingTimeInterval(-Double(retention) * 86_400))
+            let lockouts = try await store.deleteLockouts(expiredBefore: now)
+            if sessions + challenges + throttles + activity + lockouts > 0 {
+                logger.debug("swept expired rows", metadata: [
+                    "sessions": "\(sessions)", "challenges": "\(challenges)", "throttles": "\(throttles)", "activity": "\(activity)", "lockouts": "\(lockouts)",
+                ])
             }
         } catch {
             // The store may be down for a moment; the next round tries again.

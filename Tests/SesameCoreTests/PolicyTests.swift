@@ -13,9 +13,19 @@ import Testing
             "requireRegistration": "true", "reconfirmDays": "180", "notifyUsers": "true", "notifyAdmins": "true",
             "helpdeskLink": "", "writeback": "", "allowUnlock": "true", "customBannedPasswords": "",
             "passwordExpiryDays": "0", "passwordExpiryNoticeDays": "14", "allowedCountryCodes": "all",
-            "organisationName": "Sesame", "mailSenderName": "",
+            "organisationName": "Sesame", "mailSenderName": "", "activityRetentionDays": "365",
         ])
-        #expect(PolicyKey.allCases.count == 21)
+        #expect(PolicyKey.allCases.count == 22)
+    }
+
+    /// A policy saved before `activityRetentionDays` existed has no such field: it reads with the default.
+    @Test func aPolicySavedBeforeTheRetentionKnobStillReads() throws {
+        var older = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(Policy())) as? [String: Any])
+        older.removeValue(forKey: "storedRetentionDays")
+        let read = try JSONDecoder().decode(Policy.self, from: JSONSerialization.data(withJSONObject: older))
+        #expect(read.activityRetentionDays == 365)
+        let kept = try JSONDecoder().decode(Policy.self, from: JSONEncoder().encode(try Policy().setting(.activityRetentionDays, to: "90")))
+        #expect(kept.activityRetentionDays == 90)
     }
 
     @Test(arguments: [
@@ -25,6 +35,7 @@ import Testing
         (.helpdeskLink, "helpdesk@contoso.com", "helpdesk@contoso.com"), (.writeback, "false", "false"),
         (.customBannedPasswords, "contoso,blank", "contoso,blank"), (.allowedCountryCodes, "+33,44,1", "1,33,44"),
         (.passwordExpiryDays, "90", "90"), (.organisationName, "Contoso Ltd", "Contoso Ltd"),
+        (.activityRetentionDays, "30", "30"), (.activityRetentionDays, "3650", "3650"),
         (.customQuestions, "What is your badge colour?|Which floor is your desk on?", "What is your badge colour?|Which floor is your desk on?"),
     ])
     func acceptedValues(_ key: PolicyKey, _ value: String, _ shown: String) throws {
@@ -37,6 +48,7 @@ import Testing
         (.questionsToRegister, "2", "questionsToRegister: must be a whole number from 3 to 5 (got \"2\")"),
         (.questionsToReset, "7", "questionsToReset: must be a whole number from 3 to 5 (got \"7\")"),
         (.reconfirmDays, "731", "reconfirmDays: must be a whole number from 0 to 730 (got \"731\")"),
+        (.activityRetentionDays, "29", "activityRetentionDays: must be a whole number from 30 to 3650 (got \"29\")"),
         (.reconfirmDays, "-1", "reconfirmDays: must be a whole number from 0 to 730 (got \"-1\")"),
         (.reconfirmDays, "soon", "reconfirmDays: must be a whole number from 0 to 730 (got \"soon\")"),
         (.enabled, "some", "enabled: \"some\" is not allowed (allowed: none, selected, all)"),

@@ -66,22 +66,25 @@ import Testing
         }
     }
 
-    @Test func drawIsRandomAndRedrawnAfterAWrongAnswer() {
+    @Test func askingAgainShowsTheSameQuestionsAndOnlyAWrongAnswerShowsOthers() throws {
         let registered = (1...5).map(SecurityQuestion.predefined)
-        let random = SeededRandomSource(seed: 3)
-        var seen: Set<Set<SecurityQuestion>> = []
-        var previous: QuestionDraw? = nil
-        for _ in 0..<50 {
-            let draw = QuestionDraw.draw(from: registered, count: 3, avoiding: previous, using: random)
-            #expect(draw.questions.count == 3 && Set(draw.questions).count == 3)
-            #expect(Set(draw.questions).isSubset(of: registered))
-            if let previous { #expect(Set(previous.questions) != Set(draw.questions)) }
-            seen.insert(Set(draw.questions))
-            previous = draw
+        let secret = ServerSecret.generate(using: SeededRandomSource(seed: 3))
+        let draw = { (user: String, round: Int) in
+            QuestionDraw.draw(from: registered, count: 3, round: round, using: KeyedRandomStream(secret: secret, label: user))
         }
-        #expect(seen.count > 5, "the draws vary")
-        // With exactly as many registered as asked, the redraw is the same set (in a new order).
-        let exact = QuestionDraw.draw(from: Array(registered.prefix(3)), count: 3, avoiding: previous, using: random)
+        var seen: Set<Set<SecurityQuestion>> = []
+        for round in 0..<10 {
+            let asked = draw("alice", round)
+            #expect(asked.questions.count == 3 && Set(asked.questions).count == 3 && Set(asked.questions).isSubset(of: registered))
+            // Asking again in the same round, from another flow, another instance: the same questions.
+            #expect(draw("alice", round) == asked)
+            if round > 0 { #expect(Set(draw("alice", round - 1).questions) != Set(asked.questions), "a wrong answer changes the set") }
+            seen.insert(Set(asked.questions))
+        }
+        #expect(seen.count == 10, "ten rounds go through the ten sets of 3 out of 5")
+        #expect((0..<10).map { draw("bob", $0) } != (0..<10).map { draw("alice", $0) }, "each user has their own order")
+        // With exactly as many registered as asked, every round asks them all.
+        let exact = QuestionDraw.draw(from: Array(registered.prefix(3)), count: 3, round: 4, using: KeyedRandomStream(secret: secret, label: "x"))
         #expect(Set(exact.questions) == Set(registered.prefix(3)))
     }
 }

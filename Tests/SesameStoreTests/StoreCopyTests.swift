@@ -38,7 +38,7 @@ import Testing
         let source = try await populatedSQLite()
         let target = try await PostgresStore(url: PostgresTestServer.freshDatabase())
         let reports = try await StoreCopy.copy(from: source, to: target)
-        #expect(reports.count == 14)
+        #expect(reports.count == 15)
         #expect(try await target.logo() == Logo(data: Data([0x89, 0x50, 0x4E, 0x47, 0, 255]), type: "image/png"))
         let mismatches = reports.filter { !$0.matches }
         #expect(mismatches.isEmpty, "\(mismatches)")

@@ -69,7 +69,7 @@ import Testing
         try await harness.addUser("helpdesk@contoso.com", roles: [.helpdeskAdmin], email: helpdesk)
         try await harness.browse { browser in
             try await browser.startReset("alice@contoso.com")
-            let page = try await browser.get("/reset/contact")
+            let page = try await browser.post("/reset/contact", [])
             #expect(page.contains("We have asked your administrators to reset your password."))
             let request = try #require(try await sink.messages(to: helpdesk).first)
             #expect(request.header("Subject") == "Contoso: alice@contoso.com asks for a password reset")

@@ -12,7 +12,6 @@ import Testing
     struct Texts: Sendable {
         let language: String
         let cannotVerify: String
-        let managed: String
         let blocked: String
         let expired: String
         let cancelled: String
@@ -26,14 +25,14 @@ import Testing
 
     static let texts = [
         Texts(
-            language: "en", cannotVerify: "We could not verify your account", managed: "Please contact your admin",
+            language: "en", cannotVerify: "We could not verify your account",
             blocked: "You've tried to verify your account too many times in the last 24 hour(s).", expired: "This reset has expired",
             cancelled: "Password reset cancelled", codeExhausted: "That code can no longer be used. Send a new code.",
             codeWrong: "That code isn't right. You can try 2 more time(s).", stepTwo: "Verification step 2 of 2",
             unlocked: "Your account has been unlocked", captchaFailed: "We could not check that you are a person.",
             contact: "Contact your administrator"),
         Texts(
-            language: "fr", cannotVerify: "Nous n’avons pas pu vérifier votre compte", managed: "Contactez votre administrateur",
+            language: "fr", cannotVerify: "Nous n’avons pas pu vérifier votre compte",
             blocked: "Vous avez essayé de vérifier votre compte trop de fois au cours des dernières 24 heure(s).",
             expired: "Cette réinitialisation a expiré", cancelled: "Réinitialisation du mot de passe annulée",
             codeExhausted: "Ce code ne peut plus être utilisé. Envoyez un nouveau code.",
@@ -52,7 +51,8 @@ import Testing
         try await harness.browse { browser in
             let unknown = try await browser.startReset("ghost@contoso.com", language: texts.language)
             #expect(unknown.contains(texts.cannotVerify) && unknown.contains(texts.contact))
-            #expect(try await browser.startReset("carol", language: texts.language).contains(texts.managed))
+            // A directory user Sesame may not write back for sees the very page an unknown user ID gets.
+            #expect(try await browser.startReset("carol", language: texts.language).contains(texts.cannotVerify))
             let page = try await browser.get("/reset")
             let token = try #require(page.body.firstMatch(of: /name="captcha" value="([^"]*)"/).map { String($0.output.1) })
             let robot = try await browser.post("/reset", [("userID", "ghost@contoso.com"), ("captcha", token), ("answer", "99")])

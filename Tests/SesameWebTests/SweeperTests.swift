@@ -22,4 +22,21 @@ import Testing
         #expect(try await harness.store.session(key: "live", now: harness.clock.now) != nil)
         #expect(try await harness.store.challenge(id: challenge.id) == nil)
     }
+
+    /// Before, the audit log and the reports kept every row forever, those an anonymous visitor causes included.
+    @Test func auditAndActivityOlderThanTheRetentionAreDeleted() async throws {
+        let harness = try await Harness()
+        try await harness.setPolicy(.activityRetentionDays, "30")
+        let store = harness.store
+        for age in [31.0, 29.0] {
+            let at = harness.clock.now.addingTimeInterval(-age * 86_400)
+            try await store.appendAudit(AuditEvent(at: at, activity: .blocked, actor: "anonymous", target: "age \(age)"))
+            try await store.appendResetActivity(ResetActivity(at: at, userID: "age \(age)", role: "user", methodsUsed: [], detail: .insufficientMethods))
+            try await store.appendRegistrationActivity(RegistrationActivity(at: at, userID: "age \(age)", role: "user", dataRegistered: .email))
+        }
+        await Sweeper(store: store, clock: harness.clock, interval: .seconds(600), logger: Logger(label: "test")).sweep()
+        #expect(try await store.auditEvents(ActivityQuery()).map(\.target).filter { $0.hasPrefix("age") } == ["age 29.0"])
+        #expect(try await store.resetActivities(ActivityQuery()).map(\.userID) == ["age 29.0"])
+        #expect(try await store.registrationActivities(ActivityQuery()).map(\.userID) == ["age 29.0"])
+    }
 }

@@ -425,7 +425,7 @@ def contact_administrator(language, name):
         person.who_are_you(user_id(name), language)
         person.says("We could not verify your account", "Nous n’avons pas pu vérifier votre compte", language, "cannot verify")
         before = len(mails(ADMIN))
-        person.click("a[href='/reset/contact']", "contacted")
+        person.click("form[action='/reset/contact'] button", "contacted")
         person.says("We have asked your administrators", "Nous avons demandé à vos administrateurs", language, "contacted")
         check(user_id(name) in mailed_text(ADMIN, before), f"{person.name}: the administrators' mail does not name the user")
 

@@ -224,7 +224,7 @@ def body(binary):
     def contact_request():
         bob = Browser(server.port, forwarded_for="10.5.0.3")
         first_page = note("POST /reset (bob)", who_are_you(bob, "bob@contoso.example"))
-        contacted = note("GET /reset/contact", bob.get("/reset/contact"))
+        contacted = note("POST /reset/contact", bob.post("/reset/contact", {}))
         return first_page.status, "We could not verify your account" in first_page.body, contacted.status, \
             "We have asked your administrators" in contacted.body
 

@@ -33,12 +33,12 @@ public struct Captcha: Sendable {
     /// A new challenge: the token, and the sum asked of visitors without script (shown on the page, never in the token).
     public func issue() -> (token: String, first: Int, second: Int) {
         let expires = Int(clock.now.addingTimeInterval(Self.lifetime).timeIntervalSince1970)
-        let nonce = random.bytes(12).map { String(format: "%02x", $0) }.joined()
+        let nonce = random.bytes(12).hex
         let first = Int(random.uniform(below: 9)) + 1
         let second = Int(random.uniform(below: 9)) + 1
         let head = "v2.\(expires).\(nonce).\(bits)"
-        let body = head + "." + hex(secret.mac(Self.sumMessage(head, first + second)))
-        return (body + "." + hex(secret.mac("captcha|" + body)), first, second)
+        let body = head + "." + secret.mac(Self.sumMessage(head, first + second)).hex
+        return (body + "." + secret.mac("captcha|" + body).hex, first, second)
     }
 
     /// The token when it is genuine (signed by this server's secret, for this difficulty) and unexpired.
@@ -89,8 +89,6 @@ public struct Captcha: Sendable {
         }
         return count
     }
-
-    private func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 
     private func bytes(fromHex text: String) -> [UInt8]? {
         guard text.count % 2 == 0 else { return nil }

@@ -27,8 +27,17 @@ public struct Policy: Sendable, Hashable, Codable {
     public var allowedCountryCodes: Set<Int>? = nil
     public var organisationName = "Sesame"
     public var mailSenderName = ""
+    /// Days the audit log and the activity reports keep a row (30–3650).
+    public var activityRetentionDays: Int {
+        get { storedRetentionDays ?? Self.defaultRetentionDays }
+        set { storedRetentionDays = newValue }
+    }
+    /// Optional so that a policy saved before this knob existed still reads (as the default).
+    private var storedRetentionDays: Int?
 
     public init() {}
+
+    public static let defaultRetentionDays = 365
 
     /// The group used when access is restricted to a group and none was named (spec §3.1).
     public static let defaultGroup = "SSPRSecurityGroupUsers"

@@ -5,7 +5,7 @@ public enum PolicyKey: String, Sendable, Codable, CaseIterable {
     case enabled, group, methods, methodsRequired, questionsToRegister, questionsToReset, predefinedQuestions
     case customQuestions, requireRegistration, reconfirmDays, notifyUsers, notifyAdmins, helpdeskLink, writeback
     case allowUnlock, customBannedPasswords, passwordExpiryDays, passwordExpiryNoticeDays, allowedCountryCodes
-    case organisationName, mailSenderName
+    case organisationName, mailSenderName, activityRetentionDays
 
     public static let customQuestionLength = 3...200
     public static let maximumCustomQuestions = 20
@@ -37,6 +37,7 @@ public enum PolicyKey: String, Sendable, Codable, CaseIterable {
         case .allowedCountryCodes: policy.allowedCountryCodes.map { $0.sorted().map(String.init).joined(separator: ",") } ?? "all"
         case .organisationName: policy.organisationName
         case .mailSenderName: policy.mailSenderName
+        case .activityRetentionDays: String(policy.activityRetentionDays)
         }
     }
 
@@ -131,6 +132,7 @@ public enum PolicyKey: String, Sendable, Codable, CaseIterable {
                 throw PolicyError(self, "policy.text.tooLong", ["max": String(Self.maximumNameLength)])
             }
             policy.mailSenderName = value
+        case .activityRetentionDays: policy.activityRetentionDays = try integer(value, in: 30...3_650)
         }
     }
 

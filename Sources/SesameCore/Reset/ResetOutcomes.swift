@@ -39,8 +39,9 @@ public enum GateStep: Sendable, Hashable {
     case deliveryFailed(ResetFlow)
     /// Too many attempts; the flow ends.
     case blocked
-    /// Too many sends to this destination.
-    case destinationThrottled(ResetFlow)
+    /// A send was refused by a limit that leaves the flow going: the network's, the user's daily bound, the
+    /// destination's. Choose another option or come back later.
+    case sendRefused(ResetFlow, SendLimits.Refusal)
     /// The 15 minutes are over.
     case expired
 }

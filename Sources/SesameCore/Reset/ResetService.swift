@@ -2,29 +2,35 @@ import Foundation
 
 /// The reset portal's logic (spec §2.3): eligibility in the spec's order, one or two gates with the first method
 /// removed for the second, the phone-number check before any SMS or call, codes, security questions redrawn after a
-/// wrong answer, throttles, and the new password. Every ending is recorded in the reset activity report.
+/// wrong answer (and only then), throttles, and the new password. Every ending is recorded in the reset activity
+/// report.
 public struct ResetService: Sendable {
     private let store: any Store
+    private let secret: ServerSecret
     private let codes: CodeService
+    private let limits: SendLimits
     private let hasher: any PasswordHasher
     private let passwords: AccountPasswords
     private let directory: (any Directory)?
+    private let directoryStatus: DirectoryMonitor
     private let outbox: any Outbox
     private let clock: any WallClock
-    private let random: any RandomSource
 
     public init(
         store: any Store, secret: ServerSecret, hasher: any PasswordHasher, outbox: any Outbox, clock: any WallClock,
-        random: any RandomSource, directory: (any Directory)? = nil
+        random: any RandomSource, directory: (any Directory)? = nil, directoryStatus: DirectoryMonitor? = nil
     ) {
         self.store = store
+        self.secret = secret
         self.codes = CodeService(store: store, secret: secret, clock: clock, random: random)
+        self.limits = SendLimits(store: store, clock: clock)
         self.hasher = hasher
         self.passwords = AccountPasswords(hasher: hasher, directory: directory, clock: clock)
         self.directory = directory
+        // Shared by the caller when services are made per request: the remembered status is what spares the directory.
+        self.directoryStatus = directoryStatus ?? DirectoryMonitor(directory: directory, clock: clock)
         self.outbox = outbox
         self.clock = clock
-        self.random = random
     }
 
     // MARK: Who are you?
@@ -59,12 +65,13 @@ public struct ResetService: Sendable {
             return .cannotVerify
         }
         if user.source == .directory {
-            guard policy.writesBack(directoryConfigured: directory != nil), let directory else {
+            guard policy.writesBack(directoryConfigured: directory != nil) else {
                 try await record(typed, role: user.reportRole, detail: .managedInDirectory, requestID: requestID)
                 return .managedElsewhere
             }
-            // Spec §8 step 1: the directory must be reachable before the user spends time on the gates.
-            guard await directory.status().isConfigured else {
+            // Spec §8 step 1: the directory must be reachable before the user spends time on the gates. Its remembered
+            // status: an anonymous start must not open a connection to the directory each time.
+            guard await directoryStatus.status().isConfigured else {
                 try await record(typed, role: user.reportRole, detail: .directoryUnreachable, requestID: requestID)
                 return .directoryUnavailable
             }
@@ -95,7 +102,7 @@ public struct ResetService: Sendable {
     // MARK: Gates
 
     /// Chooses an option for the current gate: phones ask for the number first, email sends a code, questions are drawn.
-    public func choose(_ option: VerificationOption, in flow: ResetFlow, language: Language) async throws -> GateStep {
+    public func choose(_ option: VerificationOption, in flow: ResetFlow, language: Language, clientAddress: String) async throws -> GateStep {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         let (user, policy) = try await context(of: flow)
         guard options(for: user, policy: policy, excluding: flow.usedMethods).contains(where: { $0.option == option }) else {
@@ -110,47 +117,52 @@ public struct ResetService: Sendable {
             return .waiting(flow)
         case .email:
             guard let email = user.authentication.resetEmail else { return .waiting(flow) }
-            return try await send(.email, to: email.value, option: .email, flow: flow, user: user, policy: policy, language: language)
+            return try await send(.email, to: email.value, option: .email, flow: flow, user: user, policy: policy, language: language, client: clientAddress)
         case .securityQuestions:
-            flow.begin(.questions(draw(for: user, policy: policy, avoiding: nil)))
+            flow.begin(.questions(try await draw(for: user, policy: policy)))
             return .waiting(flow)
         }
     }
 
     /// The user typed the full phone number: it must match the number on file before anything is sent.
-    public func confirmPhone(_ typed: String, in flow: ResetFlow, language: Language) async throws -> GateStep {
+    public func confirmPhone(_ typed: String, in flow: ResetFlow, language: Language, clientAddress: String) async throws -> GateStep {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         guard case .confirmPhone(let option) = flow.challenge else { return .waiting(flow) }
         let (user, policy) = try await context(of: flow)
         let onFile = option == .officeVoice ? user.authentication.officePhone : user.authentication.resetMobilePhone
         guard let onFile else { return .waiting(flow) }
         if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: option) }
-        // Phone validations count against the user's phone throttle whether they match or not.
-        let validation = try await store.recordEvent(ThrottleKey(.phoneSend, user.id.uuidString), rule: ThrottleKind.phoneSend.rule, now: clock.now)
-        guard validation.allowed else {
-            try await record(flow, user: user, detail: .blockedPhoneValidation)
-            return .blocked
-        }
         let matches = (try? PhoneNumber(international: typed)) == onFile
             || (try? PhoneNumber(callingCode: onFile.callingCode, number: typed)) == onFile
-        guard matches else { return .incorrectPhoneNumber(flow) }
-        guard try await store.recordEvent(ThrottleKey(.destinationPhone, onFile.e164), rule: ThrottleKind.destinationPhone.rule, now: clock.now).allowed else {
-            return .destinationThrottled(flow.droppingChallenge())
+        guard matches else {
+            // A wrong number counts for this user from this network only: a stranger's guesses block the stranger.
+            guard try await limits.allowWrongPhoneNumber(user: user.id, client: clientAddress) else {
+                try await record(flow, user: user, detail: .blockedPhoneValidation)
+                return .blocked
+            }
+            return .incorrectPhoneNumber(flow)
         }
-        return try await send(option == .mobileSMS ? .sms : .voice, to: onFile.e164, option: option, flow: flow, user: user, policy: policy, language: language)
+        return try await send(
+            option == .mobileSMS ? .sms : .voice, to: onFile.e164, option: option, flow: flow, user: user, policy: policy, language: language,
+            client: clientAddress)
     }
 
     private func send(
         _ channel: CodeChannel, to destination: String, option: VerificationOption, flow: ResetFlow, user: User, policy: Policy,
-        language: Language
+        language: Language, client: String
     ) async throws -> GateStep {
         if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: option) }
         var flow = flow
-        if channel == .email {
-            guard try await store.recordEvent(ThrottleKey(.emailSend, user.id.uuidString), rule: ThrottleKind.emailSend.rule, now: clock.now).allowed else {
-                try await record(flow, user: user, detail: .blockedInvalidCodes(.email))
-                return .blocked
-            }
+        switch try await limits.allow(channel, to: destination, user: user.id, client: client) {
+        case nil: break
+        case .phone:
+            try await record(flow, user: user, detail: .blockedPhoneValidation)
+            return .blocked
+        case .email:
+            try await record(flow, user: user, detail: .blockedInvalidCodes(.email))
+            return .blocked
+        case let refusal?:
+            return .sendRefused(flow.droppingChallenge(), refusal)
         }
         let (code, challenge) = try await codes.issue(for: user.id, purpose: .reset, channel: channel, destination: destination)
         do {
@@ -193,7 +205,7 @@ public struct ResetService: Sendable {
         if right { return passed(flow, user: user, policy: policy) }
         guard try await failedProof(flow, user: user, option: .securityQuestions) else { return .blocked }
         var redrawn = flow
-        redrawn.begin(.questions(draw(for: user, policy: policy, avoiding: QuestionDraw(questions: drawn))))
+        redrawn.begin(.questions(try await draw(for: user, policy: policy)))
         return .wrong(redrawn, attemptsLeft: nil)
     }
 
@@ -231,10 +243,15 @@ public struct ResetService: Sendable {
         return true
     }
 
-    private func draw(for user: User, policy: Policy, avoiding previous: QuestionDraw?) -> [SecurityQuestion] {
-        QuestionDraw.draw(
-            from: user.authentication.securityAnswers.map(\.question), count: policy.effective(for: user).questionsToReset,
-            avoiding: previous, using: random
+    /// The questions this user is asked now: the same until their next failed proof, whichever flow asks
+    /// (docs/security.md#questions).
+    private func draw(for user: User, policy: Policy) async throws -> [SecurityQuestion] {
+        let rule = ThrottleKind.identityProof.rule
+        let failures = try await store.throttleState(ThrottleKey(.identityProof, user.id.uuidString))
+            .flatMap { clock.now.timeIntervalSince($0.windowStart) < rule.window ? $0.count : nil } ?? 0
+        return QuestionDraw.draw(
+            from: user.authentication.securityAnswers.map(\.question), count: policy.effective(for: user).questionsToReset, round: failures,
+            using: KeyedRandomStream(secret: secret, label: "questions|\(user.id.uuidString)")
         ).questions
     }
 
@@ -352,9 +369,10 @@ public struct ResetService: Sendable {
     /// password administrators, or else user administrators, or else global administrators, at most 100, each in
     /// their own language. An unknown user ID, or a second request within the hour, sends nothing; the page is the
     /// same either way.
-    public func contactAdministrators(typedUserID: String, supportCode: String) async throws {
+    public func contactAdministrators(typedUserID: String, supportCode: String, clientAddress: String) async throws {
         let typed = typedUserID.trimmingCharacters(in: .whitespaces)
-        guard let user = try await store.user(userID: typed),
+        guard try await store.recordEvent(ThrottleKey(.clientSend, clientAddress), rule: ThrottleKind.clientSend.rule, now: clock.now).allowed,
+              let user = try await store.user(userID: typed),
               try await store.recordEvent(ThrottleKey(.contactRequest, user.id.uuidString), rule: ThrottleKind.contactRequest.rule, now: clock.now).allowed
         else { return }
         let policy = try await policy()
@@ -363,6 +381,17 @@ public struct ResetService: Sendable {
             try await outbox.post(MessageComposer.contactRequest(
                 to: address, userID: user.userID, supportCode: supportCode, organisation: policy.organisationName, language: admin.locale ?? .english))
         }
+    }
+
+    /// A reset from a browser without cookies (spec §5's "User tried to reset from a device without cookies
+    /// enabled"). The post failed its CSRF check, so it is recorded only for a real user and once an hour: anonymous
+    /// posts cannot write to the store (docs/security.md#anonymous-writes).
+    public func recordNoCookies(typedUserID: String, requestID: String) async throws {
+        let typed = typedUserID.trimmingCharacters(in: .whitespaces)
+        guard let user = try await store.user(userID: typed),
+              try await store.recordEvent(ThrottleKey(.cookielessReport, user.id.uuidString), rule: ThrottleKind.cookielessReport.rule, now: clock.now).allowed
+        else { return }
+        try await record(user.userID, role: user.reportRole, detail: .noCookies, requestID: requestID)
     }
 
     /// The first tier of administrators that has anyone in it, at most 100 people.

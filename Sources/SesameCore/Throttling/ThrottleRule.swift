@@ -4,12 +4,25 @@ import Foundation
 public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Failed identity proofs (wrong codes, wrong answers) by one user: 5 in 24 h → blocked 24 h.
     case identityProof
-    /// Phone validations and SMS/voice sends for one user: 5 in 1 h → blocked 24 h.
+    /// SMS and voice sends for one user: 5 in 1 h → blocked 24 h.
     case phoneSend
     /// Emails sent to one user: 10 in 10 min → blocked 24 h.
     case emailSend
     /// Sends to one phone number, whoever asks: 5 per hour.
     case destinationPhone
+    /// Codes sent to one user by any channel: 20 in 24 h → blocked 24 h, so that limits by channel cannot be
+    /// followed forever.
+    case dailySend
+    /// Codes and "contact your administrator" emails asked from one client IP: 20 per hour.
+    case clientSend
+    /// Wrong phone numbers typed for one user from one client IP: 5 in 1 h → blocked 24 h (spec §2.3's phone
+    /// validation limit, counted per network so that a stranger's guesses do not block the user).
+    case phoneCheck
+    /// Failed sign-ins from one client IP: 30 in 10 min → blocked 30 min.
+    case clientSignIn
+    /// A reset from a browser without cookies, reported for one user: once per hour, so that anonymous posts
+    /// cannot fill the report.
+    case cookielessReport
     /// Reset starts from one client IP: 20 per 10 min.
     case clientResetStart
     /// "Contact your administrator" requests about one user: 1 per hour, so that the link cannot flood the admins.
@@ -21,7 +34,7 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
     case captchaSum
 
     /// The kinds counted per user, cleared when that user resets successfully.
-    public static let perUser: [ThrottleKind] = [.identityProof, .phoneSend, .emailSend]
+    public static let perUser: [ThrottleKind] = [.identityProof, .phoneSend, .emailSend, .dailySend]
 
     /// The longest window of any kind: a counter idle longer than this, and not blocked, counts as if it were gone.
     public static var longestWindow: TimeInterval { allCases.map(\.rule.window).max() ?? 0 }
@@ -32,6 +45,11 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .phoneSend: ThrottleRule(limit: 5, window: 3_600, block: 24 * 3_600)
         case .emailSend: ThrottleRule(limit: 10, window: 600, block: 24 * 3_600)
         case .destinationPhone: ThrottleRule(limit: 5, window: 3_600, block: 3_600)
+        case .dailySend: ThrottleRule(limit: 20, window: 24 * 3_600, block: 24 * 3_600)
+        case .clientSend: ThrottleRule(limit: 20, window: 3_600, block: 3_600)
+        case .phoneCheck: ThrottleRule(limit: 5, window: 3_600, block: 24 * 3_600)
+        case .clientSignIn: ThrottleRule(limit: 30, window: 600, block: 1_800)
+        case .cookielessReport: ThrottleRule(limit: 1, window: 3_600, block: 3_600)
         case .clientResetStart: ThrottleRule(limit: 20, window: 600, block: 600)
         case .contactRequest: ThrottleRule(limit: 1, window: 3_600, block: 3_600)
         case .captchaToken: ThrottleRule(limit: 1, window: Captcha.lifetime, block: Captcha.lifetime)

@@ -31,6 +31,6 @@ public struct APIToken: Sendable, Hashable, Codable, Identifiable {
 
     /// SHA-256 suffices: a token has 256 bits of entropy, so there is nothing to slow down.
     public static func digest(of token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hex
     }
 }

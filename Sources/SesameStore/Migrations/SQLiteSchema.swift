@@ -160,6 +160,18 @@ enum SQLiteSchema {
                 CREATE INDEX sessions_user ON sessions(user_id);
                 """)
         }
+        migrator.registerMigration("007 sign-in lockouts") { db in
+            try db.execute(sql: """
+                CREATE TABLE sign_in_lockouts (
+                    subject TEXT PRIMARY KEY NOT NULL,
+                    failures INTEGER NOT NULL,
+                    locked_until REAL,
+                    recent TEXT NOT NULL,
+                    expires_at REAL NOT NULL
+                );
+                CREATE INDEX sign_in_lockouts_expires ON sign_in_lockouts(expires_at);
+                """)
+        }
         return migrator
     }
 }

@@ -148,5 +148,15 @@ enum PostgresSchema {
             ALTER TABLE sessions ADD COLUMN user_id TEXT;
             CREATE INDEX sessions_user ON sessions(user_id);
             """),
+        ("007 sign-in lockouts", """
+            CREATE TABLE sign_in_lockouts (
+                subject TEXT PRIMARY KEY,
+                failures INTEGER NOT NULL,
+                locked_until DOUBLE PRECISION,
+                recent TEXT NOT NULL,
+                expires_at DOUBLE PRECISION NOT NULL
+            );
+            CREATE INDEX sign_in_lockouts_expires ON sign_in_lockouts(expires_at);
+            """),
     ]
 }

@@ -55,6 +55,16 @@ extension PostgresStore {
         }
     }
 
+    public func deleteActivity(before date: Date) async throws -> Int {
+        let rows = try await rows("""
+            WITH audit AS (DELETE FROM audit_events WHERE at < \(date.unixSeconds) RETURNING 1),
+                 resets AS (DELETE FROM reset_activities WHERE at < \(date.unixSeconds) RETURNING 1),
+                 registrations AS (DELETE FROM registration_activities WHERE at < \(date.unixSeconds) RETURNING 1)
+            SELECT (SELECT count(*) FROM audit) + (SELECT count(*) FROM resets) + (SELECT count(*) FROM registrations) AS deleted
+            """)
+        return try rows.first?.get("deleted", as: Int.self) ?? 0
+    }
+
     /// The shared filter of the three logs: a time range, an optional user, newest first (rows written in the same
     /// instant in reverse order of writing), paged.
     static func select(_ table: String, userColumn: String, _ query: ActivityQuery) -> PostgresQuery {

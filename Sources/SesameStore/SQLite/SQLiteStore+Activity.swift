@@ -71,6 +71,17 @@ extension SQLiteStore {
         }
     }
 
+    public func deleteActivity(before date: Date) async throws -> Int {
+        try await write { db in
+            var deleted = 0
+            for table in ["audit_events", "reset_activities", "registration_activities"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE at < ?", arguments: [date.unixSeconds])
+                deleted += db.changesCount
+            }
+            return deleted
+        }
+    }
+
     /// The shared filter of the three logs: a time range, an optional user, newest first (rows written in the same
     /// instant in reverse order of writing), paged.
     static func select(_ table: String, userColumn: String, _ query: ActivityQuery) -> String {

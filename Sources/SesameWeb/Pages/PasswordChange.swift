@@ -5,23 +5,22 @@ import SesameCore
 /// sign-in required it because the password expired. Audited as "Change password (self-service)".
 struct PasswordChange {
     let pages: Pages
+    let signIns: SignInService
 
     /// Changes `user`'s password from the posted form, or returns the messages to show. A directory user's change is
     /// written to the directory, whose policy has the last word; its refusals are audited under the names of the
     /// writeback event log.
-    func apply(_ form: FormData, to user: User, context: WebContext) async throws -> [String] {
+    func apply(_ form: FormData, to signedIn: User, context: WebContext) async throws -> [String] {
         let current = form["current"] ?? ""
         let new = form["new"] ?? ""
         // Sign-in's smart lockout holds here too: locked, the current password is not even checked.
-        if let locked = pages.lockedMessage(user, context) { return [locked] }
-        var checked = user
-        switch await pages.passwords.check(current, of: &checked, dummyHash: pages.dummyHash) {
-        case .right: break
-        case .wrong:
-            var counted = user
-            try await pages.recordWrongPassword(current, of: &counted)
-            return try await refused(.incorrectPassword, user: user, context: context)
-        case .refused(let error): return try await refused(error, user: user, context: context)
+        let check = try await signIns.checkCurrentPassword(current, of: signedIn)
+        let user: User
+        switch check {
+        case .accepted(let checked): user = checked
+        case .failed: return try await refused(.incorrectPassword, user: signedIn, context: context)
+        case .refused(let error): return try await refused(error, user: signedIn, context: context)
+        case .locked, .tooManyFromNetwork: return [pages.signInRefusal(check, context)?.message ?? pages.text("signin.failed", context)]
         }
         guard new == form["confirm"] else { return [pages.text("change.mismatch", context)] }
         let policy = try await pages.policy()

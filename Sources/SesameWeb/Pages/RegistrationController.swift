@@ -159,7 +159,7 @@ struct RegistrationController {
             guard policy.allows(phone) else {
                 return try await retry(pages.text("phone.countryNotAllowed", ["code": String(phone.callingCode)], context))
             }
-            if let refusal = try await throttle([ThrottleKey(.phoneSend, user.id.uuidString): "throttle.phone", ThrottleKey(.destinationPhone, phone.e164): "throttle.destination"], context: context) {
+            if let refusal = try await refusal(channel, to: phone.e164, user: user, request: request, context: context) {
                 return try await retry(refusal)
             }
             return try await sendCode(to: phone.e164, shown: phone.masked, method: "phone", channel: channel, user: user, policy: policy, context: context, retry: retry)
@@ -190,7 +190,7 @@ struct RegistrationController {
             } catch let error as ValidationError {
                 return try await retry(pages.text(error.message, context))
             }
-            if let refusal = try await throttle([ThrottleKey(.emailSend, user.id.uuidString): "throttle.email"], context: context) {
+            if let refusal = try await refusal(.email, to: address.value, user: user, request: request, context: context) {
                 return try await retry(refusal)
             }
             return try await sendCode(to: address.value, shown: address.value, method: "email", channel: .email, user: user, policy: policy, context: context, retry: retry)
@@ -199,13 +199,18 @@ struct RegistrationController {
 
     // MARK: Codes
 
-    /// Counts one send against each throttle; the message of the first that refuses, if any.
-    private func throttle(_ keys: KeyValuePairs<ThrottleKey, String>, context: WebContext) async throws -> String? {
-        for (key, message) in keys {
-            let outcome = try await pages.store.recordEvent(key, rule: key.kind.rule, now: pages.clock.now)
-            if !outcome.allowed { return pages.text(message, context) }
+    /// Counts one send against every limit (the same as the reset portal's); the message of the one that refuses.
+    private func refusal(_ channel: CodeChannel, to destination: String, user: User, request: Request, context: WebContext) async throws -> String? {
+        let client = context.clientAddress(request, trustedProxies: pages.dependencies.trustedProxies)
+        let key = switch try await SendLimits(store: pages.store, clock: pages.clock).allow(channel, to: destination, user: user.id, client: client) {
+        case nil: nil as String?
+        case .client?: "throttle.client"
+        case .phone?: "throttle.phone"
+        case .email?: "throttle.email"
+        case .daily?: "throttle.daily"
+        case .destination?: "throttle.destination"
         }
-        return nil
+        return key.map { pages.text($0, context) }
     }
 
     private func sendCode(

@@ -6,6 +6,8 @@ import SesameCore
 /// choice, and a clear next step for every way it can end. The flow lives in the session; ``ResetService`` decides.
 struct ResetController {
     let pages: Pages
+    /// Built once for the server: it holds the directory's remembered status.
+    let service: ResetService
 
     var endpoints: RouteCollection<WebContext> {
         RouteCollection(context: WebContext.self)
@@ -20,14 +22,7 @@ struct ResetController {
             .post("reset/password", use: setPassword)
             .post("reset/unlock", use: unlock)
             .post("reset/cancel", use: cancel)
-            .get("reset/contact", use: contact)
-    }
-
-    private var service: ResetService {
-        let dependencies = pages.dependencies
-        return ResetService(
-            store: dependencies.store, secret: dependencies.secret, hasher: dependencies.hasher, outbox: dependencies.outbox,
-            clock: dependencies.clock, random: dependencies.random, directory: dependencies.directory)
+            .post("reset/contact", use: contact)
     }
 
     private var captcha: Captcha {
@@ -61,7 +56,7 @@ struct ResetController {
 
     private func startUnpadded(_ request: Request, context: WebContext) async throws -> Response {
         let typed = context.form.text("userID")
-        let client = context.clientAddress(request, trustedProxies: pages.dependencies.trustedProxies)
+        let client = client(request, context)
         switch try await CaptchaGate(captcha: captcha, store: pages.store, clock: pages.clock)
             .check(token: context.form.text("captcha"), solution: context.form["solution"], answer: context.form["answer"], clientAddress: client) {
         case .passed: break
@@ -75,11 +70,11 @@ struct ResetController {
         case .verify(let flow, _, _):
             context.session?.update { $0.reset = flow }
             return PageRenderer.redirect(to: "/reset/verify")
-        case .notEnabled: return try await ending("reset.notEnabled", context, contact: true)
-        case .cannotVerify: return try await ending("reset.cannotVerify", context, contact: true)
-        case .managedElsewhere: return try await ending("reset.managed", context, contact: true)
-        case .directoryUnavailable:
-            return try await ending("reset.writeback", context, contact: true, text: pages.text(WritebackError.unavailable(reason: "").message, context))
+        // One page for every account that cannot reset here, unknown user IDs included, so that an outsider learns
+        // nothing of who exists, is disabled or lives in the directory; the report keeps the reason
+        // (docs/security.md#enumeration).
+        case .notEnabled, .cannotVerify, .managedElsewhere, .directoryUnavailable:
+            return try await ending("reset.cannotVerify", context, contact: true)
         case .blocked: return try await ending("reset.blocked", context, contact: true, status: .tooManyRequests)
         case .tooManyStarts: return try await ending("reset.tooMany", context, contact: false, status: .tooManyRequests)
         }
@@ -126,7 +121,10 @@ struct ResetController {
         let (user, policy) = try await userAndPolicy(flow)
         let gates = policy.effective(for: user).methodsRequired
         if flow.passed.count >= gates { return PageRenderer.redirect(to: "/reset/password") }
-        let step = pages.text("reset.gate", ["step": String(flow.passed.count + 1), "gates": String(gates)], context)
+        // Until a first proof, the count is the organisation's: an administrator's second gate would otherwise tell an
+        // outsider who is an administrator (docs/security.md#enumeration).
+        let shownGates = flow.passed.isEmpty ? min(policy.methodsRequired, gates) : gates
+        let step = pages.text("reset.gate", ["step": String(flow.passed.count + 1), "gates": String(shownGates)], context)
         var values: [String: Any] = ["step": step, "error": error ?? false, "deliveryFailed": deliveryFailed]
         switch flow.challenge {
         case nil:
@@ -156,13 +154,14 @@ struct ResetController {
     @Sendable func chooseOption(_ request: Request, context: WebContext) async throws -> Response {
         try await withFlow(context) { flow in
             guard let option = VerificationOption(rawValue: context.form.text("option")) else { return try await gatePage(flow, context: context, error: nil) }
-            return try await show(try await service.choose(option, in: flow, language: context.language), context: context)
+            return try await show(try await service.choose(option, in: flow, language: context.language, clientAddress: client(request, context)), context: context)
         }
     }
 
     @Sendable func confirmPhone(_ request: Request, context: WebContext) async throws -> Response {
         try await withFlow(context) { flow in
-            return try await show(try await service.confirmPhone(context.form.text("number"), in: flow, language: context.language), context: context)
+            let typed = context.form.text("number")
+            return try await show(try await service.confirmPhone(typed, in: flow, language: context.language, clientAddress: client(request, context)), context: context)
         }
     }
 
@@ -205,9 +204,14 @@ struct ResetController {
         case .deliveryFailed(let flow):
             keep(flow)
             return try await gatePage(flow, context: context, error: pages.text("reset.deliveryFailed", context), deliveryFailed: true)
-        case .destinationThrottled(let flow):
+        case .sendRefused(let flow, let refusal):
             keep(flow)
-            return try await gatePage(flow, context: context, error: pages.text("throttle.destination", context))
+            let key = switch refusal {
+            case .client: "throttle.client"
+            case .daily: "throttle.daily"
+            case .destination, .phone, .email: "throttle.destination"
+            }
+            return try await gatePage(flow, context: context, error: pages.text(key, context))
         case .blocked:
             context.session?.update { $0.reset = nil }
             return try await ending("reset.blocked", context, contact: true, status: .tooManyRequests)
@@ -292,7 +296,7 @@ struct ResetController {
             try await service.end(flow, detail: option.map(ResetDetail.contactedAdminAfterOption) ?? .contactedAdminBeforeOption, requestID: context.requestID)
         }
         if let typed = context.session?.session.contactUserID, try await pages.policy().helpdeskLink == nil {
-            try await service.contactAdministrators(typedUserID: typed, supportCode: context.requestID)
+            try await service.contactAdministrators(typedUserID: typed, supportCode: context.requestID, clientAddress: client(request, context))
         }
         context.session?.update {
             $0.reset = nil
@@ -309,9 +313,15 @@ struct ResetController {
         let helpdesk = try await pages.policy().helpdeskLink
         return try await pages.render("reset-message", titleKey: "\(key).title", values: [
             "heading": pages.text("\(key).title", context), "text": text ?? pages.text("\(key).text", context),
-            "contact": contact ? (helpdesk?.href ?? "/reset/contact") : false, "external": helpdesk.map { if case .url = $0 { true } else { false } } ?? false,
+            // Asking Sesame to email the administrators is a post (it sends mail); the organisation's helpdesk is a link.
+            "contactForm": contact && helpdesk == nil, "helpdesk": contact ? helpdesk.map { $0.href as Any } ?? false : false,
+            "external": helpdesk.map { if case .url = $0 { true } else { false } } ?? false,
             "signIn": signIn,
         ], context: context, status: status)
+    }
+
+    private func client(_ request: Request, _ context: WebContext) -> String {
+        context.clientAddress(request, trustedProxies: pages.dependencies.trustedProxies)
     }
 
     private func userAndPolicy(_ flow: ResetFlow) async throws -> (User, Policy) {

@@ -5,6 +5,7 @@ import SesameCore
 /// Sign-in, sign-out, and what sign-in may interrupt with: an expired password, forced registration, re-confirmation.
 struct SignInController {
     let pages: Pages
+    let signIns: SignInService
 
     var endpoints: RouteCollection<WebContext> {
         RouteCollection(context: WebContext.self)
@@ -30,28 +31,13 @@ struct SignInController {
 
     @Sendable func signIn(_ request: Request, context: WebContext) async throws -> Response {
         let userID = context.form.text("userID")
-        let password = context.form["password"] ?? ""
+        let client = context.clientAddress(request, trustedProxies: pages.dependencies.trustedProxies)
+        let outcome = try await signIns.signIn(userID: userID, password: context.form["password"] ?? "", clientAddress: client)
+        guard case .accepted(let user) = outcome else {
+            let (message, status) = pages.signInRefusal(outcome, context) ?? (pages.text("signin.failed", context), .unauthorized)
+            return try await form(context, userID: userID, error: message, status: status)
+        }
         let now = pages.clock.now
-        guard var user = try await pages.store.user(userID: userID), user.enabled else {
-            // Unknown and disabled accounts cost the same work and get the same answer as a wrong password.
-            _ = await pages.dependencies.hasher.verify(password, against: pages.dummyHash)
-            return try await form(context, userID: userID, error: pages.text("signin.failed", context), status: .unauthorized)
-        }
-        if let locked = pages.lockedMessage(user, context) {
-            return try await form(context, userID: userID, error: locked, status: .forbidden)
-        }
-        switch await pages.passwords.check(password, of: &user, dummyHash: pages.dummyHash) {
-        case .right:
-            user.lockout.clear()
-            try await pages.store.updateUser(user)
-        case .wrong:
-            try await pages.recordWrongPassword(password, of: &user)
-            return try await form(context, userID: userID, error: pages.text("signin.failed", context), status: .unauthorized)
-        case .refused(let error):
-            // The directory's own lockout, a disabled entry, or a directory that cannot be reached.
-            let status: HTTPResponse.Status = if case .unavailable = error { .serviceUnavailable } else { .forbidden }
-            return try await form(context, userID: userID, error: pages.text(error.message, context), status: status)
-        }
         let policy = try await pages.policy()
         let expired = policy.passwordExpiry(of: user, now: now).expired
         context.session?.rotate(newKey: SessionMiddleware.token(pages.dependencies.random), csrfToken: SessionMiddleware.token(pages.dependencies.random))
@@ -89,7 +75,7 @@ struct SignInController {
 
     @Sendable func changeExpired(_ request: Request, context: WebContext) async throws -> Response {
         guard let user = try await pages.signedInUser(context, allowingExpiredPassword: true) else { return PageRenderer.redirect(to: "/signin") }
-        let errors = try await PasswordChange(pages: pages).apply(context.form, to: user, context: context)
+        let errors = try await PasswordChange(pages: pages, signIns: signIns).apply(context.form, to: user, context: context)
         guard errors.isEmpty else {
             return try await pages.render("expired", titleKey: "expired.title", values: ["errors": errors, "error": true], context: context, status: .unprocessableContent)
         }

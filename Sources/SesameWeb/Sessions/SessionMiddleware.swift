@@ -63,7 +63,7 @@ struct SessionMiddleware: RouterMiddleware {
     }
 
     static func digest(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(key.utf8)).hex
     }
 }
 

@@ -87,11 +87,11 @@ final class RecordingSender: Outbox {
         let user = try await addUser()
         let (started, options) = try flow(try await service.start(userID: "Alice@contoso.com", clientAddress: "a"))
         #expect(options.map(\.option) == [.mobileSMS, .mobileVoice] && options[0].destination == "+33 6•• •• •• 78")
-        var flow = try waiting(try await service.choose(.mobileSMS, in: started, language: .french))
+        var flow = try waiting(try await service.choose(.mobileSMS, in: started, language: .french, clientAddress: "192.0.2.1"))
         #expect(sender.messages.isEmpty, "nothing is sent before the number is typed")
-        guard case .incorrectPhoneNumber = try await service.confirmPhone("06 12 34 56 79", in: flow, language: .french) else { throw TestFailure("wrong number accepted") }
+        guard case .incorrectPhoneNumber = try await service.confirmPhone("06 12 34 56 79", in: flow, language: .french, clientAddress: "192.0.2.1") else { throw TestFailure("wrong number accepted") }
         #expect(sender.messages.isEmpty)
-        flow = try waiting(try await service.confirmPhone("06 12 34 56 78", in: flow, language: .french))
+        flow = try waiting(try await service.confirmPhone("06 12 34 56 78", in: flow, language: .french, clientAddress: "192.0.2.1"))
         #expect(sender.messages.map(\.to) == ["+33612345678"] && sender.messages[0].language == .french)
         guard case .passed(let verified, let left) = try await service.verifyCode(sender.lastCode!, in: flow) else { throw TestFailure("right code refused") }
         #expect(left.isEmpty && verified.passed == [.mobileSMS])
@@ -110,14 +110,14 @@ final class RecordingSender: Outbox {
         _ = try await addUser(roles: [.helpdeskAdmin], email: "alice@example.org")
         let (started, options) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
         #expect(Set(options.map(\.option)) == [.email, .mobileSMS, .mobileVoice])
-        let flow = try waiting(try await service.choose(.email, in: started, language: .english))
+        let flow = try waiting(try await service.choose(.email, in: started, language: .english, clientAddress: "192.0.2.1"))
         #expect(sender.messages.last?.channel == .email)
         guard case .passed(let first, let left) = try await service.verifyCode(sender.lastCode!, in: flow) else { throw TestFailure("email code refused") }
         #expect(left.map(\.option) == [.mobileSMS, .mobileVoice], "email is gone for the second gate")
         #expect(try await service.setPassword("Yt7$Mx3!Ps9j", in: first) == .rejected([]), "one gate is not enough")
-        #expect(try await service.choose(.email, in: first, language: .english) == .waiting(first), "the used method cannot be chosen again")
-        var second = try waiting(try await service.choose(.mobileVoice, in: first, language: .english))
-        second = try waiting(try await service.confirmPhone("+33 6 12 34 56 78", in: second, language: .english))
+        #expect(try await service.choose(.email, in: first, language: .english, clientAddress: "192.0.2.1") == .waiting(first), "the used method cannot be chosen again")
+        var second = try waiting(try await service.choose(.mobileVoice, in: first, language: .english, clientAddress: "192.0.2.1"))
+        second = try waiting(try await service.confirmPhone("+33 6 12 34 56 78", in: second, language: .english, clientAddress: "192.0.2.1"))
         #expect(sender.messages.last?.channel == .voice)
         let spoken = sender.messages.last!.text.filter(\.isNumber).prefix(6)
         guard case .passed(let both, let none) = try await service.verifyCode(String(spoken), in: second) else { throw TestFailure("voice code refused") }
@@ -129,7 +129,7 @@ final class RecordingSender: Outbox {
         _ = try await store.savePolicy(try Policy().setting(.methods, to: "securityQuestions,email"), expectedVersion: 0)
         _ = try await addUser(mobile: nil, questions: 5)
         let (started, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
-        let flow = try waiting(try await service.choose(.securityQuestions, in: started, language: .english))
+        let flow = try waiting(try await service.choose(.securityQuestions, in: started, language: .english, clientAddress: "192.0.2.1"))
         guard case .questions(let drawn) = flow.challenge else { throw TestFailure("no questions") }
         #expect(drawn.count == 3)
         let wrongAnswers = Dictionary(uniqueKeysWithValues: drawn.map { ($0, "nope") })
@@ -147,16 +147,16 @@ final class RecordingSender: Outbox {
     @Test func fiveFailedProofsBlockForADay() async throws {
         let user = try await addUser()
         var (flow, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
-        flow = try waiting(try await service.choose(.mobileSMS, in: flow, language: .english))
-        flow = try waiting(try await service.confirmPhone("06 12 34 56 78", in: flow, language: .english))
+        flow = try waiting(try await service.choose(.mobileSMS, in: flow, language: .english, clientAddress: "192.0.2.1"))
+        flow = try waiting(try await service.confirmPhone("06 12 34 56 78", in: flow, language: .english, clientAddress: "192.0.2.1"))
         var results: [GateStep] = []
         for _ in 1...3 {
             let wrong = sender.lastCode == "000000" ? "000001" : "000000"
             results.append(try await service.verifyCode(wrong, in: flow))
         }
         #expect(results.last.map { if case .codeUnusable = $0 { true } else { false } } == true, "three wrong tries void the code")
-        flow = try waiting(try await service.choose(.mobileSMS, in: flow, language: .english))
-        flow = try waiting(try await service.confirmPhone("06 12 34 56 78", in: flow, language: .english))
+        flow = try waiting(try await service.choose(.mobileSMS, in: flow, language: .english, clientAddress: "192.0.2.1"))
+        flow = try waiting(try await service.confirmPhone("06 12 34 56 78", in: flow, language: .english, clientAddress: "192.0.2.1"))
         _ = try await service.verifyCode(sender.lastCode == "000000" ? "000001" : "000000", in: flow)
         #expect(try await service.verifyCode(sender.lastCode == "000000" ? "000001" : "000000", in: flow) == .blocked)
         #expect(try await service.start(userID: "alice@contoso.com", clientAddress: "a") == .blocked)
@@ -170,7 +170,7 @@ final class RecordingSender: Outbox {
         _ = try await addUser()
         let (flow, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
         clock.advance(by: 15 * 60)
-        #expect(try await service.choose(.mobileSMS, in: flow, language: .english) == .expired)
+        #expect(try await service.choose(.mobileSMS, in: flow, language: .english, clientAddress: "192.0.2.1") == .expired)
         #expect(try await service.setPassword("Yt7$Mx3!Ps9j", in: flow) == .expired)
     }
 
@@ -184,15 +184,15 @@ final class RecordingSender: Outbox {
         _ = try await addUser(email: "alice@example.org")
         let failing = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: RecordingSender(failing: true), clock: clock, random: SystemRandomSource())
         let (flow, _) = try flow(try await failing.start(userID: "alice@contoso.com", clientAddress: "a"))
-        guard case .deliveryFailed = try await failing.choose(.email, in: flow, language: .english) else { throw TestFailure("no delivery failure") }
+        guard case .deliveryFailed = try await failing.choose(.email, in: flow, language: .english, clientAddress: "192.0.2.1") else { throw TestFailure("no delivery failure") }
     }
 
     @Test func unlockWithoutReset() async throws {
         let user = try await addUser()
         var (flow, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
         #expect(try await service.unlock(flow) == .rejected([]), "not before the gates")
-        flow = try waiting(try await service.choose(.mobileSMS, in: flow, language: .english))
-        flow = try waiting(try await service.confirmPhone("06 12 34 56 78", in: flow, language: .english))
+        flow = try waiting(try await service.choose(.mobileSMS, in: flow, language: .english, clientAddress: "192.0.2.1"))
+        flow = try waiting(try await service.confirmPhone("06 12 34 56 78", in: flow, language: .english, clientAddress: "192.0.2.1"))
         guard case .passed(let verified, _) = try await service.verifyCode(sender.lastCode!, in: flow) else { throw TestFailure("code refused") }
         #expect(try await service.canUnlockOnly(verified))
         #expect(try await service.unlock(verified) == .done)
@@ -211,10 +211,10 @@ final class RecordingSender: Outbox {
         try await store.insertUser(other)
         _ = try await addUser(roles: [.userAdmin], email: "alice@example.org")
         var (flow, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
-        flow = try waiting(try await service.choose(.email, in: flow, language: .english))
+        flow = try waiting(try await service.choose(.email, in: flow, language: .english, clientAddress: "192.0.2.1"))
         guard case .passed(let first, _) = try await service.verifyCode(sender.lastCode!, in: flow) else { throw TestFailure("email") }
-        flow = try waiting(try await service.choose(.mobileSMS, in: first, language: .english))
-        flow = try waiting(try await service.confirmPhone("06 12 34 56 78", in: flow, language: .english))
+        flow = try waiting(try await service.choose(.mobileSMS, in: first, language: .english, clientAddress: "192.0.2.1"))
+        flow = try waiting(try await service.confirmPhone("06 12 34 56 78", in: flow, language: .english, clientAddress: "192.0.2.1"))
         guard case .passed(let verified, _) = try await service.verifyCode(sender.lastCode!, in: flow) else { throw TestFailure("sms") }
         #expect(try await service.setPassword("Yt7$Mx3!Ps9j", in: verified) == .done)
         let notices = sender.messages.suffix(2)
@@ -228,7 +228,7 @@ final class RecordingSender: Outbox {
         _ = try await store.savePolicy(try Policy().setting(.notifyUsers, to: "false"), expectedVersion: 0)
         _ = try await addUser(email: "alice@example.org")
         var (flow, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
-        flow = try waiting(try await service.choose(.email, in: flow, language: .english))
+        flow = try waiting(try await service.choose(.email, in: flow, language: .english, clientAddress: "192.0.2.1"))
         guard case .passed(let verified, _) = try await service.verifyCode(sender.lastCode!, in: flow) else { throw TestFailure("email") }
         let before = sender.messages.count
         #expect(try await service.setPassword("Yt7$Mx3!Ps9j", in: verified) == .done)
@@ -268,7 +268,7 @@ struct TestFailure: Error, CustomStringConvertible {
 
     func recipients(after typed: String = "alice@contoso.com") async throws -> [String] {
         let before = outbox.messages.count
-        try await service.contactAdministrators(typedUserID: typed, supportCode: "SUP-1")
+        try await service.contactAdministrators(typedUserID: typed, supportCode: "SUP-1", clientAddress: "192.0.2.1")
         return outbox.messages.dropFirst(before).map(\.to).sorted()
     }
 

@@ -56,6 +56,7 @@ struct PolicyForm {
             Field(.passwordExpiryNoticeDays, .number(0...90)),
             Field(.allowedCountryCodes, .text),
         ]),
+        ("reports", [Field(.activityRetentionDays, .number(30...3_650))]),
     ]
 
     static var fields: [Field] { sections.flatMap(\.fields) }

@@ -1,0 +1,100 @@
+import Foundation
+
+/// Signing in with a password, and checking the current password before a change (docs/security.md#sign-in-lockout).
+///
+/// Smart lockout holds for real users; a user ID that matches no enabled account gets the very same lockout, kept
+/// under a keyed digest, so that "locked" proves nothing about who exists (docs/security.md#enumeration). Every case
+/// costs one password hash, one lockout read and one write. Failures also count per network, which stops one
+/// address from trying many users.
+public struct SignInService: Sendable {
+    private let store: any Store
+    private let passwords: AccountPasswords
+    private let hasher: any PasswordHasher
+    private let secret: ServerSecret
+    private let clock: any WallClock
+    /// A real hash to verify unknown users' passwords against, so that they cost the same work as known ones.
+    private let dummyHash: String
+
+    /// How long the lockout of a user ID that matches nobody is kept after its last failure.
+    static let unknownLockoutLifetime: TimeInterval = 7 * 86_400
+
+    public init(store: any Store, hasher: any PasswordHasher, directory: (any Directory)?, secret: ServerSecret, clock: any WallClock, dummyHash: String) {
+        self.store = store
+        self.passwords = AccountPasswords(hasher: hasher, directory: directory, clock: clock)
+        self.hasher = hasher
+        self.secret = secret
+        self.clock = clock
+        self.dummyHash = dummyHash
+    }
+
+    public enum Outcome: Sendable, Hashable {
+        /// The password is right; the user (with a renewed hash, when it needed one) is saved.
+        case accepted(User)
+        /// A wrong password, an unknown user ID, a disabled account: one answer for all.
+        case failed
+        case locked(until: Date)
+        /// The directory refused for another reason than the password: its own lockout, a disabled entry, unreachable.
+        case refused(WritebackError)
+        /// Too many failed sign-ins from this network.
+        case tooManyFromNetwork
+    }
+
+    public func signIn(userID typed: String, password: String, clientAddress: String) async throws -> Outcome {
+        let now = clock.now
+        let network = ThrottleKey(.clientSignIn, clientAddress)
+        if try await store.throttleState(network)?.isBlocked(at: now) == true { return .tooManyFromNetwork }
+        guard let user = try await store.user(userID: typed), user.enabled else {
+            return try await failUnknown(typed, password: password, network: network)
+        }
+        let outcome = try await check(password, of: user)
+        if outcome == .failed { try await countFailure(network) }
+        return outcome
+    }
+
+    /// Checks a signed-in user's current password before a change: while locked it is not even checked, and a
+    /// wrong one counts toward the lockout, so that a session is no way to keep guessing.
+    public func checkCurrentPassword(_ password: String, of user: User) async throws -> Outcome {
+        try await check(password, of: user)
+    }
+
+    private func check(_ password: String, of user: User) async throws -> Outcome {
+        let now = clock.now
+        if user.lockout.isLocked(at: now), let until = user.lockout.lockedUntil { return .locked(until: until) }
+        var checked = user
+        switch await passwords.check(password, of: &checked, dummyHash: dummyHash) {
+        case .right:
+            checked.lockout.clear()
+            try await store.updateUser(checked)
+            return .accepted(checked)
+        case .wrong:
+            var lockout = user.lockout
+            lockout.recordFailure(fingerprint: fingerprint(password, subject: user.id.uuidString), at: now)
+            try await store.updateLockout(lockout, ofUser: user.id)
+            return .failed
+        case .refused(let error):
+            return .refused(error)
+        }
+    }
+
+    /// The same steps as a real user's wrong password, on the lockout kept for the typed user ID.
+    private func failUnknown(_ typed: String, password: String, network: ThrottleKey) async throws -> Outcome {
+        let now = clock.now
+        let subject = secret.mac("signin.unknown|\(typed.lowercased())").hex
+        var lockout = try await store.lockout(subject: subject, now: now) ?? SignInLockout()
+        if lockout.isLocked(at: now), let until = lockout.lockedUntil { return .locked(until: until) }
+        _ = await hasher.verify(password, against: dummyHash)
+        lockout.recordFailure(fingerprint: fingerprint(password, subject: subject), at: now)
+        try await store.saveLockout(lockout, subject: subject, expiresAt: now.addingTimeInterval(Self.unknownLockoutLifetime))
+        try await countFailure(network)
+        return .failed
+    }
+
+    private func countFailure(_ network: ThrottleKey) async throws {
+        _ = try await store.recordEvent(network, rule: network.kind.rule, now: clock.now)
+    }
+
+    /// A keyed digest of a wrong password: smart lockout compares these, and the password itself is never kept.
+    private func fingerprint(_ password: String, subject: String) -> String {
+        secret.mac("signin.wrong|\(subject)|\(password)").prefix(12).hex
+    }
+}

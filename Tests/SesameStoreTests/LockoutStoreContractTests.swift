@@ -1,0 +1,39 @@
+import Foundation
+import SesameCore
+import Testing
+
+@Suite struct LockoutStoreContractTests {
+    @Test(arguments: StoreAdapter.allCases)
+    func anUnknownUserIDsLockoutIsKeptUntilItExpires(_ adapter: StoreAdapter) async throws {
+        let store = try await adapter.make()
+        var lockout = SignInLockout()
+        for index in 1...10 { lockout.recordFailure(fingerprint: "f\(index)", at: t0) }
+        try await store.saveLockout(lockout, subject: "digest-1", expiresAt: t0.addingTimeInterval(600))
+        #expect(try await store.lockout(subject: "digest-1", now: t0) == lockout)
+        #expect(try await store.lockout(subject: "digest-2", now: t0) == nil)
+        lockout.recordFailure(fingerprint: "f11", at: t0.addingTimeInterval(10))
+        try await store.saveLockout(lockout, subject: "digest-1", expiresAt: t0.addingTimeInterval(1_200))
+        #expect(try await store.lockout(subject: "digest-1", now: t0.addingTimeInterval(900)) == lockout, "saving again replaces")
+        #expect(try await store.lockout(subject: "digest-1", now: t0.addingTimeInterval(1_200)) == nil, "expired")
+        try await store.saveLockout(SignInLockout(), subject: "digest-3", expiresAt: t0.addingTimeInterval(5_000))
+        #expect(try await store.deleteLockouts(expiredBefore: t0.addingTimeInterval(2_000)) == 1)
+        #expect(try await store.lockout(subject: "digest-3", now: t0) == SignInLockout())
+    }
+
+    /// A failed sign-in writes the lockout alone: an administrator's edit made since the user was read stays.
+    @Test(arguments: StoreAdapter.allCases)
+    func aUsersLockoutIsWrittenAlone(_ adapter: StoreAdapter) async throws {
+        let store = try await adapter.make()
+        let user = User(userID: "alice@contoso.com", displayName: "Alice", createdAt: t0)
+        try await store.insertUser(user)
+        var edited = user
+        edited.displayName = "Alice Martin"
+        edited.roles = [.helpdeskAdmin]
+        try await store.updateUser(edited)
+        var lockout = user.lockout
+        lockout.recordFailure(fingerprint: "f1", at: t0)
+        try await store.updateLockout(lockout, ofUser: user.id)
+        let stored = try #require(try await store.user(id: user.id))
+        #expect(stored.lockout == lockout && stored.displayName == "Alice Martin" && stored.roles == [.helpdeskAdmin])
+    }
+}
