@@ -148,5 +148,10 @@ enum PostgresSchema {
             ALTER TABLE sessions ADD COLUMN user_id TEXT;
             CREATE INDEX sessions_user ON sessions(user_id);
             """),
+        // As on SQLite: tokens made before scopes keep doing everything, and never expire.
+        ("006 token scopes", """
+            ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'full' CHECK (scope IN ('read', 'users', 'full'));
+            ALTER TABLE api_tokens ADD COLUMN expires_at DOUBLE PRECISION;
+            """),
     ]
 }
