@@ -161,7 +161,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SesameStoreTests",
-            dependencies: ["SesameStore", "SesameCore", "SesameTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "SesameStore", "SesameCore", "SesameTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

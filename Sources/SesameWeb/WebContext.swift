@@ -10,6 +10,8 @@ public struct WebContext: RequestContext {
     var form: FormData = FormData()
     /// Who the audit log names for an API call: `token:<name>` once the bearer token is checked.
     var apiActor: String?
+    /// What the API call's bearer token may do, once it is checked.
+    var apiScope: TokenScope?
 
     /// The TCP peer, when known (router tests have none).
     let peerAddress: String?

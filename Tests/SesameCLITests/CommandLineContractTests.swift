@@ -80,12 +80,50 @@ import Testing
         #expect(last.hasPrefix("sesame_") && !last.contains(" ") && last.count == 50)
         let again = try sesame("token", "create", "--name", "ci")
         #expect(again.standardOutput.split(separator: "\n").last != last)
-        #expect(try sesame("token", "list").standardOutput.split(separator: "\n").filter { $0.hasPrefix("ci\t") && $0.hasSuffix("\t") }.count == 2)
+        // Columns 1–4 are as they always were (the fourth, revoked, empty); scope and expiry come after.
+        let fields = { (list: String) in list.split(separator: "\n").dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false) } }
+        let live = fields(try sesame("token", "list").standardOutput)
+        #expect(live.count == 2 && live.allSatisfy { $0.count == 6 && $0[0] == "ci" && $0[3].isEmpty && $0[4] == "full" && $0[5].isEmpty })
         #expect(try sesame("token", "revoke", "--name", "ci").standardOutput == "revoked ci\n")
         let list = try sesame("token", "list").standardOutput
-        #expect(!list.contains(last) && list.split(separator: "\n").dropFirst().allSatisfy { !$0.hasSuffix("\t") }, "both revoked, no token printed")
+        #expect(!list.contains(last) && fields(list).allSatisfy { !$0[3].isEmpty }, "both revoked, no token printed")
         let unknown = try sesame("token", "revoke", "--name", "ci")
         #expect(unknown.status != 0 && unknown.standardError.contains("no live token"))
+    }
+
+    @Test func tokenScopesAndExpiry() throws {
+        #expect(try sesame("token", "list").standardOutput == "name\tcreated\tlastUsed\trevoked\tscope\texpires\n")
+        let before = Date()
+        let read = try sesame("token", "create", "--name", "dashboard", "--scope", "read", "--days", "7")
+        #expect(read.status == 0, "\(read.standardError)")
+        let token = try #require(read.standardOutput.split(separator: "\n").last)
+        #expect(token.hasPrefix("sesame_") && token.count == 50)
+        let users = try sesame("token", "create", "--name", "hr-sync", "--scope", "users", "--expires-days", "30")
+        #expect(users.status == 0 && users.standardOutput.split(separator: "\n").last?.hasPrefix("sesame_") == true)
+        let rows = try sesame("token", "list").standardOutput.split(separator: "\n").dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.map { [$0[0], $0[4]] } == [["dashboard", "read"], ["hr-sync", "users"]])
+        let expires = try #require(rows.first.flatMap { try? Date($0[5], strategy: .iso8601) })
+        #expect(abs(expires.timeIntervalSince(before) - 7 * 86_400) < 60)
+        // The audit log says which scope and expiry were given, never the token.
+        let audit = try sesame("report", "audit", "--format", "csv").standardOutput
+        #expect(audit.contains("scope read, expires \(rows[0][5])") && audit.contains("scope users, expires") && !audit.contains(token))
+
+        let refused: [([String], String)] = [
+            (["--scope", "admin"], "unknown scope \"admin\" (allowed: read, users, full)"),
+            (["--scope", ""], "unknown scope"),
+            (["--days", "0"], "days: a whole number from 1 to 3650"),
+            (["--days=-3"], "days: a whole number from 1 to 3650"),
+            (["--expires-days", "0"], "days: a whole number from 1 to 3650"),
+            (["--days", "3651"], "days: a whole number from 1 to 3650"),
+            (["--days", "soon"], "soon"),
+        ]
+        for (options, message) in refused {
+            let run = try CommandLineRun.run(["token", "create", "--name", "bad"] + options, data: data)
+            #expect(run.status != 0, "\(options)")
+            #expect(run.standardError.contains(message), "\(options): \(run.standardError)")
+            #expect(run.standardOutput.isEmpty, "\(options)")
+        }
+        #expect(!(try sesame("token", "list").standardOutput.contains("bad\t")), "no refused token was made")
     }
 
     @Test func aResetFromTheCommandLineEndsTheUsersSessions() async throws {

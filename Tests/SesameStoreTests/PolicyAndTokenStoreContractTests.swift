@@ -63,6 +63,21 @@ import Testing
         #expect(stored.lastUsedAt == t0.addingTimeInterval(5) && stored.revokedAt == t0.addingTimeInterval(9))
         #expect(!token.contains(record.digest) && record.digest.count == 64)
     }
+
+    @Test(arguments: StoreAdapter.allCases)
+    func scopesAndExpiryAreKept(_ adapter: StoreAdapter) async throws {
+        let store = try await adapter.make()
+        var records: [APIToken] = []
+        for (index, scope) in TokenScope.allCases.enumerated() {
+            let expiresAt: Date? = index == 1 ? nil : t0.addingTimeInterval(Double(index + 1) * 86_400 + 0.25)
+            let (token, record) = APIToken.generate(name: "t\(index)", scope: scope, expiresAt: expiresAt, at: t0 + Double(index), using: SystemRandomSource())
+            try await store.insertToken(record)
+            #expect(try await store.token(digest: APIToken.digest(of: token)) == record)
+            records.append(record)
+        }
+        #expect(try await store.tokens() == records)
+        #expect(records.map(\.scope) == [.read, .users, .full] && records[1].expiresAt == nil)
+    }
 }
 
 @Suite struct ActivityStoreContractTests {

@@ -27,6 +27,8 @@ import Testing
             try await store.appendRegistrationActivity(RegistrationActivity(at: t0 + Double(index / 3), userID: "user\(index)@contoso.com", role: "user", dataRegistered: .email))
         }
         try await store.insertToken(APIToken(id: UUID(), name: "reports", digest: "d1", createdAt: t0, lastUsedAt: t0 + 5, revokedAt: nil))
+        try await store.insertToken(APIToken(id: UUID(), name: "hr-sync", digest: "d2", createdAt: t0 + 1, scope: .users, expiresAt: t0 + 86_400 * 30))
+        try await store.insertToken(APIToken(id: UUID(), name: "dashboard", digest: "d3", createdAt: t0 + 2, scope: .read))
         try await store.saveSession(key: "k1", data: Data([0, 1, 2, 255]), userID: nil, expiresAt: t0 + 3600)
         try await store.saveSession(key: "k2", data: Data([3]), userID: alice.id, expiresAt: t0 + 3600)
         try await store.enqueue(QueuedMessage(id: UUID(), channel: .email, sealed: Data("sealed".utf8), attempts: 0, enqueuedAt: t0, expiresAt: t0 + 300))
@@ -56,6 +58,8 @@ import Testing
         #expect(copiedAudit == audit)
         #expect(try await target.users(withRole: .globalAdmin, limit: 10).map(\.userID) == ["user3@contoso.com"])
         #expect(try await target.session(key: "k1", now: t0) == Data([0, 1, 2, 255]))
+        let tokens = try await source.tokens()
+        #expect(try await target.tokens() == tokens && tokens.map(\.scope) == [.full, .users, .read], "scopes and expiry carried")
     }
 
     @Test func aTargetThatHoldsDataIsRefused() async throws {

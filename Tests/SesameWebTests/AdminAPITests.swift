@@ -53,6 +53,23 @@ import Testing
         #expect(policy?["additionalProperties"] as? Bool == false)
     }
 
+    @Test func everyOperationsScopeAndItsRefusalAreDocumented() async throws {
+        let (_, document, _) = try await call(.get, "/openapi.json", bearer: "none")
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        for route in APIController.routes {
+            let operation = paths[route.path]?[route.method.rawValue.lowercased()] as? [String: Any]
+            #expect(operation?["x-sesame-scope"] as? String == route.scope.rawValue, "\(route.method) \(route.path)")
+            // Every token has at least `read`, so only wider operations can answer 403.
+            let responses = operation?["responses"] as? [String: Any] ?? [:]
+            #expect((responses["403"] != nil) == (route.scope != .read), "\(route.method) \(route.path)")
+        }
+        let components = try #require(document["components"] as? [String: Any])
+        let bearer = ((components["securitySchemes"] as? [String: Any])?["bearer"] as? [String: Any])?["description"] as? String ?? ""
+        #expect(TokenScope.allCases.allSatisfy { bearer.contains("`\($0.rawValue)`") } && bearer.contains("insufficient_scope"))
+        let error = (((components["schemas"] as? [String: Any])?["Error"] as? [String: Any])?["properties"] as? [String: [String: Any]])?["code"]
+        #expect((error?["description"] as? String)?.contains("insufficient_scope") == true)
+    }
+
     @Test func callsOutsideTheDocumentAreAnsweredInJSON() async throws {
         let (unknown, body, _) = try await call(.get, "/nowhere")
         #expect(unknown == .notFound && body["code"] as? String == "not_found", "not the HTML error page")

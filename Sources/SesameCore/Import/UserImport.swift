@@ -34,11 +34,13 @@ public struct UserImport: Sendable {
 
     /// Who runs an import, which sets what its rows may change.
     public enum Importer: Sendable {
-        /// The server's operator — the command line, an API bearer token — who holds no role and needs none: whoever
-        /// runs them already controls the server.
+        /// The server's operator — the command line — who holds no role and needs none: whoever runs it already
+        /// controls the server.
         case serverOperator
         /// A signed-in administrator, held to what their roles allow on each row's user.
         case administrator(User)
+        /// An API bearer token, held to the authority of its scope (a `users` token is a user administrator).
+        case token(TokenScope)
     }
 
     public struct Progress: Sendable, Hashable {
@@ -107,12 +109,19 @@ public struct UserImport: Sendable {
         do {
             let draft = try Self.draft(values)
             let existing = try await store.user(userID: draft.userID)
-            if case .administrator(let signedIn) = importer {
+            switch importer {
+            case .serverOperator:
+                break
+            case .administrator(let signedIn):
                 // Read again for every row: an earlier row may have taken a role from the administrator importing.
                 // Deleted or disabled meanwhile: no role left, so every row is refused.
                 let administrator = try await store.user(id: signedIn.id).flatMap { $0.enabled ? $0 : nil }
                     ?? User(id: signedIn.id, userID: signedIn.userID, createdAt: signedIn.createdAt)
                 if let reason = AdminAuthority.refusal(toApply: draft, by: administrator, on: existing) {
+                    return .refused(line: record.line, reason: reason)
+                }
+            case .token(let scope):
+                if let reason = AdminAuthority.refusal(toApply: draft, by: scope.authority, on: existing) {
                     return .refused(line: record.line, reason: reason)
                 }
             }

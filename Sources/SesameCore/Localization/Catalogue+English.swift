@@ -11,6 +11,9 @@ extension Catalogue {
         "field.control": "control characters are not allowed",
         "field.required": "this value is required",
         "field.boolean": "must be true or false",
+        "field.range": "a whole number from {min} to {max}",
+        // API tokens
+        "token.scope.unknown": "unknown scope \"{value}\" (allowed: {allowed})",
         "import.refused.edit": "your roles do not allow you to change {userID}",
         "import.refused.roles": "your roles do not allow you to give {userID} these roles",
         "import.refused.password": "your roles do not allow you to reset the password of {userID}",
@@ -86,6 +89,8 @@ extension Catalogue {
         "message.code.email.body": "Your {organisation} verification code is {code}.\n\nIt expires in 5 minutes. If you did not ask for it, you can ignore this email.",
         // Audit
         "audit.policyChange": "{key}: \"{old}\" → \"{new}\"",
+        "audit.apiToken.lasting": "scope {scope}, no expiry",
+        "audit.apiToken.expiring": "scope {scope}, expires {expires}",
         // Reports
         "report.column.activity": "Activity",
         "report.column.actor": "Actor",

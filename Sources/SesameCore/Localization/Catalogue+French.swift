@@ -11,6 +11,9 @@ extension Catalogue {
         "field.control": "les caractères de contrôle ne sont pas autorisés",
         "field.required": "cette valeur est obligatoire",
         "field.boolean": "doit valoir true ou false",
+        "field.range": "un nombre entier de {min} à {max}",
+        // Jetons d’API
+        "token.scope.unknown": "portée « {value} » inconnue (portées possibles : {allowed})",
         "import.refused.edit": "vos rôles ne vous permettent pas de modifier {userID}",
         "import.refused.roles": "vos rôles ne vous permettent pas de donner ces rôles à {userID}",
         "import.refused.password": "vos rôles ne vous permettent pas de réinitialiser le mot de passe de {userID}",
@@ -86,6 +89,8 @@ extension Catalogue {
         "message.code.email.body": "Votre code de vérification {organisation} est {code}.\n\nIl expire dans 5 minutes. Si vous ne l’avez pas demandé, vous pouvez ignorer cet e-mail.",
         // Journal d’audit
         "audit.policyChange": "{key} : « {old} » → « {new} »",
+        "audit.apiToken.lasting": "portée {scope}, sans expiration",
+        "audit.apiToken.expiring": "portée {scope}, expire le {expires}",
         // Rapports
         "report.column.activity": "Activité",
         "report.column.actor": "Auteur",

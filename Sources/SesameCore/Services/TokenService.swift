@@ -2,6 +2,9 @@ import Foundation
 
 /// Creates API bearer tokens; the token is shown once and only its digest is kept.
 public struct TokenService: Sendable {
+    /// How many days a token may be made to last, when it expires at all (ten years at most).
+    public static let validDays = 1...3_650
+
     private let store: any Store
     private let clock: any WallClock
     private let random: any RandomSource
@@ -12,13 +15,26 @@ public struct TokenService: Sendable {
         self.random = random
     }
 
-    public func create(name: String, actor: String) async throws -> String {
+    /// A new token of `scope`, expiring `days` days from now (`nil`: until revoked). The audit event names its scope
+    /// and expiry, never the token.
+    public func create(name: String, scope: TokenScope = .default, days: Int? = nil, actor: String) async throws -> String {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard (1...100).contains(trimmed.count) else { throw ValidationError("field.length", ["min": "1", "max": "100"], field: "name") }
-        let (token, record) = APIToken.generate(name: trimmed, at: clock.now, using: random)
+        try Self.check(days: days)
+        let now = clock.now
+        let expiresAt = days.map { now.addingTimeInterval(Double($0) * 86_400) }
+        let (token, record) = APIToken.generate(name: trimmed, scope: scope, expiresAt: expiresAt, at: now, using: random)
         try await store.insertToken(record)
-        try await store.appendAudit(AuditEvent(at: clock.now, activity: .apiTokenCreated, actor: actor, target: trimmed))
+        let detail = expiresAt.map { LocalizedText("audit.apiToken.expiring", ["scope": scope.rawValue, "expires": $0.formatted(.iso8601)]) }
+            ?? LocalizedText("audit.apiToken.lasting", ["scope": scope.rawValue])
+        try await store.appendAudit(AuditEvent(at: now, activity: .apiTokenCreated, actor: actor, target: trimmed, detail: detail.description))
         return token
+    }
+
+    /// Refuses a lifetime outside ``validDays`` (`nil`, no expiry, is always allowed).
+    public static func check(days: Int?) throws(ValidationError) {
+        guard let days, !validDays.contains(days) else { return }
+        throw ValidationError("field.range", ["min": String(validDays.lowerBound), "max": String(validDays.upperBound)], field: "days")
     }
 
     /// Revokes every live token of that name; `false` when there is none.
@@ -35,9 +51,9 @@ public struct TokenService: Sendable {
         try await store.tokens().sorted { $0.createdAt < $1.createdAt }
     }
 
-    /// The live token a bearer presents, recording its use; `nil` for an unknown or revoked one.
+    /// The live token a bearer presents, recording its use; `nil` for an unknown, revoked or expired one.
     public func authenticate(_ token: String) async throws -> APIToken? {
-        guard let record = try await store.token(digest: APIToken.digest(of: token)), record.revokedAt == nil else { return nil }
+        guard let record = try await store.token(digest: APIToken.digest(of: token)), record.isLive(at: clock.now) else { return nil }
         try await store.touchToken(id: record.id, at: clock.now)
         return record
     }

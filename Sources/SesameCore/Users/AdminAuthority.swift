@@ -12,11 +12,17 @@ public enum AdminAction: Sendable, Hashable {
     /// Setting `roles` as the new roles.
     case setRoles(Set<Role>)
     case importUsers
+    /// Deleting the user (the JSON API alone offers it).
+    case delete
 }
 
 public enum AdminAuthority {
     public static func allows(_ actor: User, _ action: AdminAction, on target: User? = nil) -> Bool {
-        let roles = actor.roles
+        allows(actor.roles, action, on: target)
+    }
+
+    /// The same rules for whoever holds `roles`: an API token holds its scope's (``TokenScope/authority``).
+    public static func allows(_ roles: Set<Role>, _ action: AdminAction, on target: User? = nil) -> Bool {
         if roles.contains(.globalAdmin) { return true }
         let targetRoles = target?.roles ?? []
         switch action {
@@ -27,7 +33,7 @@ public enum AdminAuthority {
             if roles.contains(.passwordAdmin) { return targetRoles.isSubset(of: [.passwordAdmin, .helpdeskAdmin]) }
             if roles.contains(.helpdeskAdmin) { return targetRoles.isSubset(of: [.helpdeskAdmin]) && action != .requireRegistration }
             return false
-        case .edit, .importUsers:
+        case .edit, .importUsers, .delete:
             return roles.contains(.userAdmin) && !targetRoles.contains(.globalAdmin)
         case .setRoles(let new):
             return roles.contains(.userAdmin) && !targetRoles.contains(.globalAdmin) && !new.contains(.globalAdmin)

@@ -3,6 +3,11 @@ extension AdminAuthority {
     /// the draft makes is allowed. The rules are the admin portal's, field by field, so that a CSV row can do no more
     /// than the edit, role and reset forms would let the same administrator do to the same user.
     public static func refusal(toApply draft: UserDraft, by actor: User, on target: User?) -> LocalizedText? {
+        refusal(toApply: draft, by: actor.roles, on: target)
+    }
+
+    /// The same, for whoever holds `roles` (an API token, by its scope).
+    public static func refusal(toApply draft: UserDraft, by actor: Set<Role>, on target: User?) -> LocalizedText? {
         let userID = ["userID": target?.userID ?? draft.userID]
         guard allows(actor, .importUsers, on: target) else { return LocalizedText("import.refused.edit", userID) }
         let edits = draft.displayName != nil || draft.givenName != nil || draft.surname != nil || draft.mobilePhone != nil

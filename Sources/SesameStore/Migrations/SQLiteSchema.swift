@@ -160,6 +160,13 @@ enum SQLiteSchema {
                 CREATE INDEX sessions_user ON sessions(user_id);
                 """)
         }
+        // Tokens made before scopes keep doing everything, and never expire.
+        migrator.registerMigration("006 token scopes") { db in
+            try db.execute(sql: """
+                ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'full' CHECK (scope IN ('read', 'users', 'full'));
+                ALTER TABLE api_tokens ADD COLUMN expires_at REAL;
+                """)
+        }
         migrator.registerMigration("007 sign-in lockouts") { db in
             try db.execute(sql: """
                 CREATE TABLE sign_in_lockouts (

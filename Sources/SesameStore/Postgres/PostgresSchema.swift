@@ -148,6 +148,11 @@ enum PostgresSchema {
             ALTER TABLE sessions ADD COLUMN user_id TEXT;
             CREATE INDEX sessions_user ON sessions(user_id);
             """),
+        // As on SQLite: tokens made before scopes keep doing everything, and never expire.
+        ("006 token scopes", """
+            ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'full' CHECK (scope IN ('read', 'users', 'full'));
+            ALTER TABLE api_tokens ADD COLUMN expires_at DOUBLE PRECISION;
+            """),
         ("007 sign-in lockouts", """
             CREATE TABLE sign_in_lockouts (
                 subject TEXT PRIMARY KEY,

@@ -68,8 +68,9 @@ extension PostgresStore {
 
     public func insertToken(_ token: APIToken) async throws {
         _ = try await rows("""
-            INSERT INTO api_tokens (id, name, digest, created_at, last_used_at, revoked_at)
-            VALUES (\(token.id.uuidString), \(token.name), \(token.digest), \(token.createdAt.unixSeconds), \(token.lastUsedAt?.unixSeconds), \(token.revokedAt?.unixSeconds))
+            INSERT INTO api_tokens (id, name, digest, created_at, last_used_at, revoked_at, scope, expires_at)
+            VALUES (\(token.id.uuidString), \(token.name), \(token.digest), \(token.createdAt.unixSeconds), \(token.lastUsedAt?.unixSeconds),
+                    \(token.revokedAt?.unixSeconds), \(token.scope.rawValue), \(token.expiresAt?.unixSeconds))
             """)
     }
 
@@ -91,6 +92,7 @@ extension PostgresStore {
 
     static func token(from row: Columns) throws -> APIToken {
         APIToken(id: try row.uuid("id"), name: try row.get("name"), digest: try row.get("digest"), createdAt: try row.requiredDate("created_at"),
-                 lastUsedAt: try row.date("last_used_at"), revokedAt: try row.date("revoked_at"))
+                 lastUsedAt: try row.date("last_used_at"), revokedAt: try row.date("revoked_at"), scope: try row.value(TokenScope.self, "scope"),
+                 expiresAt: try row.date("expires_at"))
     }
 }

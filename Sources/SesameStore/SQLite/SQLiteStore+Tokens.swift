@@ -7,9 +7,10 @@ import SesameCore
 extension SQLiteStore {
     public func insertToken(_ token: APIToken) async throws {
         try await write { db in
-            try db.execute(sql: "INSERT INTO api_tokens (id, name, digest, created_at, last_used_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [token.id.uuidString, token.name, token.digest, token.createdAt.unixSeconds,
-                                       token.lastUsedAt?.unixSeconds, token.revokedAt?.unixSeconds])
+            try db.execute(sql: """
+                INSERT INTO api_tokens (id, name, digest, created_at, last_used_at, revoked_at, scope, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [token.id.uuidString, token.name, token.digest, token.createdAt.unixSeconds,
+                                 token.lastUsedAt?.unixSeconds, token.revokedAt?.unixSeconds, token.scope.rawValue, token.expiresAt?.unixSeconds])
         }
     }
 
@@ -37,6 +38,7 @@ extension SQLiteStore {
 
     static func token(from row: Row) throws -> APIToken {
         APIToken(id: try row.uuid("id"), name: row["name"], digest: row["digest"], createdAt: try row.requiredDate("created_at"),
-                 lastUsedAt: row.date("last_used_at"), revokedAt: row.date("revoked_at"))
+                 lastUsedAt: row.date("last_used_at"), revokedAt: row.date("revoked_at"), scope: try row.value(TokenScope.self, "scope"),
+                 expiresAt: row.date("expires_at"))
     }
 }

@@ -4,7 +4,7 @@ import SesameCore
 
 /// `/api/v1`: users (with pre-populated contact data and their registration status), bulk import, the policy, the
 /// reports and the audit log, through the same core services as the admin portal and the command line. Routes are
-/// declared in one table, which the OpenAPI test compares with `openapi.json`.
+/// declared in one table, with the token scope each needs; the OpenAPI test compares it with `openapi.json`.
 struct APIController {
     let pages: Pages
 
@@ -15,27 +15,35 @@ struct APIController {
 
     typealias Handler = @Sendable (APIController, Request, WebContext) async throws -> Response
 
-    /// Method, path (OpenAPI style) and handler of every operation.
-    static let routes: [(method: HTTPRequest.Method, path: String, handler: Handler)] = [
-        (.get, "/users", { try await $0.listUsers($1, $2) }),
-        (.post, "/users", { try await $0.createUser($1, $2) }),
-        (.post, "/users/import", { try await $0.importUsers($1, $2) }),
-        (.get, "/users/{userID}", { try await $0.getUser($1, $2) }),
-        (.patch, "/users/{userID}", { try await $0.updateUser($1, $2) }),
-        (.delete, "/users/{userID}", { try await $0.deleteUser($1, $2) }),
-        (.get, "/users/{userID}/registration", { try await $0.registration($1, $2) }),
-        (.get, "/policy", { try await $0.getPolicy($1, $2) }),
-        (.patch, "/policy", { try await $0.updatePolicy($1, $2) }),
-        (.get, "/reports/registrations", { try await $0.report(.registrations, $1, $2) }),
-        (.get, "/reports/resets", { try await $0.report(.resets, $1, $2) }),
-        (.get, "/audit", { try await $0.report(.audit, $1, $2) }),
+    /// Method, path (OpenAPI style), the token scope it needs, and handler of every operation. THE SCOPE RULE: every
+    /// read is `read`; creating, changing, deleting and importing users is `users` (and, on each user, a user
+    /// administrator's authority for a `users` token: see `authorize`); changing the policy is `full`.
+    static let routes: [(method: HTTPRequest.Method, path: String, scope: TokenScope, handler: Handler)] = [
+        (.get, "/users", .read, { try await $0.listUsers($1, $2) }),
+        (.post, "/users", .users, { try await $0.createUser($1, $2) }),
+        (.post, "/users/import", .users, { try await $0.importUsers($1, $2) }),
+        (.get, "/users/{userID}", .read, { try await $0.getUser($1, $2) }),
+        (.patch, "/users/{userID}", .users, { try await $0.updateUser($1, $2) }),
+        (.delete, "/users/{userID}", .users, { try await $0.deleteUser($1, $2) }),
+        (.get, "/users/{userID}/registration", .read, { try await $0.registration($1, $2) }),
+        (.get, "/policy", .read, { try await $0.getPolicy($1, $2) }),
+        (.patch, "/policy", .full, { try await $0.updatePolicy($1, $2) }),
+        (.get, "/reports/registrations", .read, { try await $0.report(.registrations, $1, $2) }),
+        (.get, "/reports/resets", .read, { try await $0.report(.resets, $1, $2) }),
+        (.get, "/audit", .read, { try await $0.report(.audit, $1, $2) }),
     ]
 
     func add(to group: RouterGroup<WebContext>) {
         for route in Self.routes {
             // Hummingbird writes path parameters as `:name`.
             let path = route.path.replacingOccurrences(of: "{userID}", with: ":userID")
-            group.on(RouterPath(path), method: route.method) { request, context in try await route.handler(self, request, context) }
+            group.on(RouterPath(path), method: route.method) { request, context in
+                // Checked before the body is read or anything is looked up, so a narrow token learns nothing more.
+                guard let scope = context.apiScope, scope.includes(route.scope) else {
+                    throw APIError.insufficientScope(context.apiScope, needs: route.scope)
+                }
+                return try await route.handler(self, request, context)
+            }
         }
     }
 
@@ -55,7 +63,9 @@ struct APIController {
     func createUser(_ request: Request, _ context: WebContext) async throws -> Response {
         let body = try await decode(UserBody.self, request, context)
         guard let userID = body.userID else { throw APIError(.unprocessableContent, "invalid", "userID is required", fields: [.init(field: "userID", message: "this value is required")]) }
-        let user = try await refusingInvalid { try await pages.administration.add(try body.draft(userID: userID), actor: actor(context)) }
+        let draft = try await refusingInvalid { try body.draft(userID: userID) }
+        try authorize(draft, on: nil, context)
+        let user = try await refusingInvalid { try await pages.administration.add(draft, actor: actor(context)) }
         return try json(UserResource(user, policy: try await pages.policy(), now: pages.clock.now), request, context, status: .created)
     }
 
@@ -66,12 +76,19 @@ struct APIController {
     func updateUser(_ request: Request, _ context: WebContext) async throws -> Response {
         let existing = try await user(context)
         let body = try await decode(UserBody.self, request, context)
-        let user = try await refusingInvalid { try await pages.administration.update(try body.draft(userID: existing.userID), actor: actor(context)) }
+        let draft = try await refusingInvalid { try body.draft(userID: existing.userID) }
+        try authorize(draft, on: existing, context)
+        let user = try await refusingInvalid { try await pages.administration.update(draft, actor: actor(context)) }
         return try json(UserResource(user, policy: try await pages.policy(), now: pages.clock.now), request, context)
     }
 
     func deleteUser(_ request: Request, _ context: WebContext) async throws -> Response {
-        try await pages.administration.delete(userID: try await user(context).userID, actor: actor(context))
+        let user = try await user(context)
+        let scope = try scope(context)
+        guard AdminAuthority.allows(scope.authority, .delete, on: user) else {
+            throw APIError.insufficientScope(scope, refused: LocalizedText("import.refused.edit", ["userID": user.userID]))
+        }
+        try await pages.administration.delete(userID: user.userID, actor: actor(context))
         return Response(status: .noContent)
     }
 
@@ -86,7 +103,7 @@ struct APIController {
         guard !text.allSatisfy(\.isWhitespace) else { throw APIError(.unprocessableContent, "invalid", "the CSV was refused: the body is empty") }
         let outcomes: [UserImport.Outcome]
         do {
-            outcomes = try await UserImport(administration: pages.administration, store: pages.store).run(text, by: .serverOperator, actor: actor(context))
+            outcomes = try await UserImport(administration: pages.administration, store: pages.store).run(text, by: .token(try scope(context)), actor: actor(context))
         } catch let error as UserImportError {
             throw APIError(.unprocessableContent, "invalid", "the CSV was refused: \(error)")
         }
@@ -95,8 +112,8 @@ struct APIController {
             case .created(let line, let userID): ImportRow(line: line, result: "created", userID: userID, message: nil)
             case .updated(let line, let userID): ImportRow(line: line, result: "updated", userID: userID, message: nil)
             case .failed(let line, let message): ImportRow(line: line, result: "failed", userID: nil, message: message)
-            // A token is the operator's and is never refused a row; answered as a failure should that change.
-            case .refused(let line, let reason): ImportRow(line: line, result: "failed", userID: nil, message: reason.description)
+            // A row beyond the token's authority (a `users` token is a user administrator), as the portal reports it.
+            case .refused(let line, let reason): ImportRow(line: line, result: "refused", userID: nil, message: reason.description)
             }
         }
         return try json(ImportResult(rows: rows), request, context)
@@ -159,6 +176,22 @@ struct APIController {
     // MARK: Helpers
 
     private func actor(_ context: WebContext) -> String { context.apiActor ?? "api" }
+
+    /// The checked token's scope; every routed operation has one (see `add(to:)`).
+    private func scope(_ context: WebContext) throws -> TokenScope {
+        guard let scope = context.apiScope else { throw APIError.unauthorized }
+        return scope
+    }
+
+    /// Refuses a change the token's scope gives no authority for, by the portal's rules for the same change
+    /// (``AdminAuthority``): a `users` token may not grant the global administrator role nor touch a global
+    /// administrator, whatever the fields.
+    private func authorize(_ draft: UserDraft, on target: User?, _ context: WebContext) throws {
+        let scope = try scope(context)
+        if let reason = AdminAuthority.refusal(toApply: draft, by: scope.authority, on: target) {
+            throw APIError.insufficientScope(scope, refused: reason)
+        }
+    }
 
     private func user(_ context: WebContext) async throws -> User {
         guard let userID = context.parameters.get("userID")?.removingPercentEncoding, let user = try await pages.store.user(userID: userID) else {

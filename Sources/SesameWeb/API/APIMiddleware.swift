@@ -3,8 +3,9 @@ import Hummingbird
 import Logging
 import SesameCore
 
-/// The JSON API's door: every call but the OpenAPI document needs a live bearer token (its use is recorded), and
-/// every failure is answered in JSON with a stable code — never the HTML error page.
+/// The JSON API's door: every call but the OpenAPI document needs a live bearer token — neither revoked nor expired
+/// (its use is recorded) — and every failure is answered in JSON with a stable code, never the HTML error page. What
+/// the token's scope allows is checked per operation, by ``APIController/routes``.
 struct APIMiddleware: RouterMiddleware {
     typealias Context = WebContext
     let tokens: TokenService
@@ -18,6 +19,7 @@ struct APIMiddleware: RouterMiddleware {
                 guard let presented = BearerToken.parse(request.headers[.authorization]), let token = try await tokens.authenticate(presented)
                 else { throw APIError.unauthorized }
                 context.apiActor = "token:\(token.name)"
+                context.apiScope = token.scope
             }
             return try await next(request, context)
         } catch let error as APIError {

@@ -135,7 +135,18 @@ struct APIError: Error, HTTPResponseError {
         try APIJSON.response(body, status: status, request, context)
     }
 
-    static let unauthorized = APIError(.unauthorized, "unauthorized", "a valid bearer token is required (sesame token create)")
+    static let unauthorized = APIError(.unauthorized, "unauthorized", "a valid bearer token is required (sesame token create); this one is missing, unknown, revoked or expired")
+
+    /// The token is good, but its scope does not reach this operation.
+    static func insufficientScope(_ held: TokenScope?, needs needed: TokenScope) -> APIError {
+        APIError(.forbidden, "insufficient_scope", "this operation needs a token of scope \(needed) or wider; this token's scope is \(held.map(\.rawValue) ?? "none")")
+    }
+
+    /// The token's scope reaches the operation, but not this user: a `users` token has a user administrator's
+    /// authority, and `reason` is what that authority does not allow.
+    static func insufficientScope(_ held: TokenScope, refused reason: LocalizedText) -> APIError {
+        APIError(.forbidden, "insufficient_scope", "a token of scope \(held) has a user administrator's authority, which refuses this: \(reason)")
+    }
     static let notFound = APIError(.notFound, "not_found", "no such user")
 }
 

@@ -11,23 +11,36 @@ struct TokenCommand: AsyncParsableCommand {
             abstract: "Create a token; it is printed once, alone on the last line.")
         @OptionGroup var store: StoreOptions
         @Option(help: "What the token is for (shown in the audit log).") var name: String
+        @Option(help: "read (every GET), users (reads, and users managed as a user administrator would) or full (everything).")
+        var scope: String = TokenScope.default.rawValue
+        @Option(name: [.long, .customLong("expires-days")], help: "Days until the token expires (1–3650); without it, it lasts until revoked.")
+        var days: Int?
+
+        /// Checked before the store is opened, so that a typo leaves nothing behind; the messages are the core's.
+        func validate() throws {
+            _ = try TokenScope.parse(scope)
+            try TokenService.check(days: days)
+        }
 
         func run() async throws {
-            let token = try await store.context().tokens.create(name: name, actor: commandLineActor)
+            let token = try await store.context().tokens.create(name: name, scope: try TokenScope.parse(scope), days: days, actor: commandLineActor)
             print("API token \"\(name)\" created. Store it now: it cannot be shown again.")
             print(token)
         }
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List tokens (tab-separated): name, created, last used, revoked.")
+        static let configuration = CommandConfiguration(
+            abstract: "List tokens (tab-separated): name, created, last used, revoked, scope, expires.")
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            print("name\tcreated\tlastUsed\trevoked")
+            // New columns go at the end, so that scripts reading the first four keep working.
+            print("name\tcreated\tlastUsed\trevoked\tscope\texpires")
             for token in try await store.context().tokens.list() {
                 let dates = [token.createdAt, token.lastUsedAt, token.revokedAt].map { $0?.formatted(.iso8601) ?? "" }
-                print(([token.name] + dates).joined(separator: "\t"))
+                let expires = token.expiresAt?.formatted(.iso8601) ?? ""
+                print(([token.name] + dates + [token.scope.rawValue, expires]).joined(separator: "\t"))
             }
         }
     }

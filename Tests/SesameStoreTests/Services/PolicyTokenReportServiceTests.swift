@@ -47,6 +47,36 @@ import Testing
         #expect(audit.map(\.activity) == [.apiTokenCreated] && !audit[0].detail.contains(token))
         await #expect(throws: ValidationError.self) { try await service.create(name: " ", actor: "cli") }
     }
+
+    @Test func scopesAndExpiry() async throws {
+        let store = try SQLiteStore.temporary()
+        let clock = ManualClock(t0)
+        let service = TokenService(store: store, clock: clock, random: SystemRandomSource())
+        let lasting = try await service.create(name: "old habits", actor: "cli")
+        let weekly = try await service.create(name: "weekly", scope: .read, days: 7, actor: "cli")
+        #expect(try await service.authenticate(lasting)?.scope == .full, "full and never expiring unless asked")
+        #expect(try await service.authenticate(lasting)?.expiresAt == nil)
+        #expect(try await service.authenticate(weekly)?.scope == .read)
+        clock.advance(by: 7 * 86_400 - 1)
+        #expect(try await service.authenticate(weekly) != nil)
+        clock.advance(by: 1)
+        #expect(try await service.authenticate(weekly) == nil, "expired at exactly seven days")
+        #expect(try await service.authenticate(lasting) != nil)
+        // The audit names scope and expiry, never the token.
+        let details = try await store.auditEvents(ActivityQuery()).filter { $0.activity == .apiTokenCreated }.map(\.detail)
+        #expect(Set(details) == ["scope full, no expiry", "scope read, expires \(t0.addingTimeInterval(7 * 86_400).formatted(.iso8601))"])
+        #expect(!details.contains { $0.contains(weekly) || $0.contains(lasting) })
+        for days in [0, -1, 3_651] {
+            await #expect(throws: ValidationError("field.range", ["min": "1", "max": "3650"], field: "days"), "\(days)") {
+                try await service.create(name: "bad", days: days, actor: "cli")
+            }
+        }
+        #expect(try await store.tokens().count == 2, "a refused token is not kept")
+        #expect(try TokenScope.parse("users") == .users)
+        #expect(throws: ValidationError.self) { try TokenScope.parse("admin") }
+        #expect(TokenScope.read.includes(.read) && !TokenScope.read.includes(.users) && TokenScope.full.includes(.users))
+        #expect(!TokenScope.users.includes(.full) && TokenScope.users.authority == [.userAdmin])
+    }
 }
 
 @Suite struct ReportServiceTests {
