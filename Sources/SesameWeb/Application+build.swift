@@ -17,6 +17,9 @@ public struct WebDependencies: Sendable {
     public let secureCookies: Bool
     /// The CAPTCHA's proof-of-work difficulty (tests lower it).
     public let captchaBits: Int
+    /// How soon a sign-in may answer; `nil` for twice a password hash plus 50 ms, measured at start (tests lower it:
+    /// the timing test runs the real server).
+    public let signInFloor: Duration?
     /// Reverse proxies on other machines whose `X-Forwarded-For` is believed (`SESAME_TRUSTED_PROXIES`).
     public let trustedProxies: Set<String>
     /// Where directory users' passwords live; `nil` when no directory is configured.
@@ -25,7 +28,7 @@ public struct WebDependencies: Sendable {
     public init(
         store: any Store, hasher: any PasswordHasher, secret: ServerSecret, clock: any WallClock, random: any RandomSource,
         outbox: any Outbox, components: ComponentStatus, secureCookies: Bool, captchaBits: Int = 14,
-        trustedProxies: Set<String> = [], directory: (any Directory)? = nil
+        signInFloor: Duration? = nil, trustedProxies: Set<String> = [], directory: (any Directory)? = nil
     ) {
         self.store = store
         self.hasher = hasher
@@ -36,6 +39,7 @@ public struct WebDependencies: Sendable {
         self.components = components
         self.secureCookies = secureCookies
         self.captchaBits = captchaBits
+        self.signInFloor = signInFloor
         self.trustedProxies = trustedProxies
         self.directory = directory
     }
@@ -82,8 +86,12 @@ public func buildApplication(
 public func buildRouter(dependencies: WebDependencies) async throws -> Router<WebContext> {
     let renderer = try await PageRenderer.load()
     let branding = BrandingCache(store: dependencies.store)
-    let pages = Pages(
-        dependencies: dependencies, renderer: renderer, dummyHash: try await dependencies.hasher.hash("sesame: no such user"), branding: branding)
+    let hashingStarted = ContinuousClock.now
+    let dummyHash = try await dependencies.hasher.hash("sesame: no such user")
+    // Sign-in answers no sooner than twice a hash and 50 ms: what differs between a real account and an unknown one
+    // (a few store queries) hides under it, and it follows the hashing parameters (docs/security.md#enumeration).
+    let signInFloor = dependencies.signInFloor ?? (ContinuousClock.now - hashingStarted) * 2 + .milliseconds(50)
+    let pages = Pages(dependencies: dependencies, renderer: renderer, dummyHash: dummyHash, branding: branding)
     let router = Router(context: WebContext.self)
     router.addMiddleware {
         LogRequestsMiddleware(.info)
@@ -126,7 +134,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
         store: dependencies.store, hasher: dependencies.hasher, directory: dependencies.directory, secret: dependencies.secret,
         clock: dependencies.clock, dummyHash: pages.dummyHash)
     site.addRoutes(AccountController(pages: pages, signIns: signIns).endpoints)
-    site.addRoutes(SignInController(pages: pages, signIns: signIns).endpoints)
+    site.addRoutes(SignInController(pages: pages, signIns: signIns, floor: signInFloor).endpoints)
     site.addRoutes(RegistrationController(pages: pages).endpoints)
     site.addRoutes(ResetController(pages: pages, service: resets).endpoints)
     site.addRoutes(AdminPolicyController(pages: pages, directory: directoryMonitor).endpoints)

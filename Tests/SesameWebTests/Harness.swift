@@ -57,7 +57,7 @@ struct Harness {
             store: store, hasher: fastHasher, secret: secret, clock: clock,
             random: SystemRandomSource(), outbox: queue,
             components: ComponentStatus(delivery: "development console outbox"), secureCookies: false,
-            captchaBits: Harness.captchaBits, directory: directory)
+            captchaBits: Harness.captchaBits, signInFloor: .zero, directory: directory)
         application = Application(router: try await buildRouter(dependencies: dependencies), logger: logger)
     }
 

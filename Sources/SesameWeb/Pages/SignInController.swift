@@ -6,6 +6,8 @@ import SesameCore
 struct SignInController {
     let pages: Pages
     let signIns: SignInService
+    /// A sign-in answers no sooner than this, whatever the account: see `buildRouter`.
+    let floor: Duration
 
     var endpoints: RouteCollection<WebContext> {
         RouteCollection(context: WebContext.self)
@@ -30,6 +32,10 @@ struct SignInController {
     }
 
     @Sendable func signIn(_ request: Request, context: WebContext) async throws -> Response {
+        try await answer(noSoonerThan: floor) { try await signInUnpadded(request, context: context) }
+    }
+
+    private func signInUnpadded(_ request: Request, context: WebContext) async throws -> Response {
         let userID = context.form.text("userID")
         let client = context.clientAddress(request, trustedProxies: pages.dependencies.trustedProxies)
         let outcome = try await signIns.signIn(userID: userID, password: context.form["password"] ?? "", clientAddress: client)
