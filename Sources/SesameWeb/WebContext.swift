@@ -28,13 +28,14 @@ public struct WebContext: RequestContext {
         Self.clientAddress(peer: peerAddress, forwardedFor: request.headers[.xForwardedFor], trustedProxies: trustedProxies)
     }
 
+    /// The client as the per-network limits count it (an IPv6 client by its /64: `IPAddress.network`).
     package static func clientAddress(peer: String?, forwardedFor: String?, trustedProxies: Set<String>) -> String {
         guard let peer else { return "unknown" }
         let trusted = peer == "::1" || peer.hasPrefix("127.") || trustedProxies.contains(peer)
         guard trusted, let forwarded = forwardedFor?.split(separator: ",").last.map({ $0.trimmingCharacters(in: .whitespaces) }),
             IPAddress.isValid(forwarded)
-        else { return peer }
-        return forwarded
+        else { return IPAddress.network(peer) }
+        return IPAddress.network(forwarded)
     }
 
     /// Forms are small; a larger body (a 10 MB field) is refused before it is read whole.

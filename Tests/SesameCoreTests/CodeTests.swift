@@ -59,11 +59,13 @@ import Testing
         #expect(ThrottleKind.emailSend.rule == ThrottleRule(limit: 10, window: 600, block: 86_400))
         #expect(ThrottleKind.destinationPhone.rule == ThrottleRule(limit: 5, window: 3_600, block: 3_600))
         #expect(ThrottleKind.clientResetStart.rule == ThrottleRule(limit: 20, window: 600, block: 600))
-        #expect(ThrottleKind.dailySend.rule == ThrottleRule(limit: 20, window: 86_400, block: 86_400))
+        #expect(ThrottleKind.dailyPhoneSend.rule == ThrottleRule(limit: 20, window: 86_400, block: 86_400))
+        #expect(ThrottleKind.dailyEmailSend.rule == ThrottleRule(limit: 20, window: 86_400, block: 86_400))
+        #expect(ThrottleKind.dailyPhoneCheck.rule == ThrottleRule(limit: 20, window: 86_400, block: 86_400))
         #expect(ThrottleKind.clientSend.rule == ThrottleRule(limit: 20, window: 3_600, block: 3_600))
         #expect(ThrottleKind.phoneCheck.rule == ThrottleRule(limit: 5, window: 3_600, block: 86_400))
         #expect(ThrottleKind.clientSignIn.rule == ThrottleRule(limit: 30, window: 600, block: 1_800))
-        #expect(ThrottleKind.perUser == [.identityProof, .phoneSend, .emailSend, .dailySend])
+        #expect(ThrottleKind.perUser == [.identityProof, .phoneSend, .emailSend, .dailyPhoneSend, .dailyEmailSend, .dailyPhoneCheck])
     }
 
     @Test func fifthEventBlocksTheSixth() {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SesameCore
 import SesameStore
+import SesameTestSupport
 import Synchronization
 import Testing
 
@@ -200,17 +201,5 @@ final class ScriptedSender: MessageSender {
         #expect(sealed.range(of: Data("042917".utf8)) == nil)
         #expect(try seal.open(sealed, id: id) == message)
         #expect(throws: (any Error).self) { try seal.open(sealed, id: UUID()) }
-    }
-}
-
-/// Waits until `condition` holds, failing after `limit` (generous: a loaded CI machine can stall for seconds).
-func eventually(within limit: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + limit
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("the condition did not hold within \(limit)")
-            return
-        }
-        try await Task.sleep(for: .milliseconds(10))
     }
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import SesameCore
+import SesameTestSupport
 import SesameDelivery
 import SesameStore
 import Testing
@@ -259,6 +260,7 @@ import Testing
             let page = Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
             #expect(page.status == .forbidden && page.contains(message))
         }
+        try await eventually { try await !harness.store.resetActivities(ActivityQuery()).isEmpty }
         let row = try #require(try await harness.store.resetActivities(ActivityQuery()).first)
         #expect(row.detail == .noCookies && row.userID == "alice@contoso.com" && row.result == .failed)
     }
@@ -275,5 +277,14 @@ import Testing
     ])
     func forwardedForIsBelievedOnlyFromTrustedProxies(peer: String, forwarded: String?, trusted: Set<String>, expected: String) {
         #expect(WebContext.clientAddress(peer: peer, forwardedFor: forwarded, trustedProxies: trusted) == expected)
+    }
+
+    /// An IPv6 client counts by its /64, so that walking through its addresses is one client; a mapped IPv4 as IPv4.
+    @Test(arguments: [
+        ("::1", "2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"), ("::1", "2001:db8:1:2:ffff::1", "2001:db8:1:2::/64"),
+        ("2001:db8:9:9::7", "", "2001:db8:9:9::/64"), ("::1", "::ffff:198.51.100.7", "198.51.100.7"),
+    ])
+    func anIPv6ClientCountsByItsSlash64(_ peer: String, _ forwarded: String, _ expected: String) {
+        #expect(WebContext.clientAddress(peer: peer, forwardedFor: forwarded.isEmpty ? nil : forwarded, trustedProxies: []) == expected)
     }
 }

@@ -4,9 +4,11 @@ Starts its own `sesame serve` (SQLite, development outbox) with a few users, the
 a few hundred requests of each kind an outsider can send about a user ID:
   - a wrong password at POST /signin, for a real user, a disabled one and an unknown user ID;
   - "Who are you?" (POST /reset) for a real user who cannot reset, a disabled one with methods and an unknown ID;
-  - "Contact your administrator" (POST /reset/contact) after each of those.
+  - the same post without cookies (it reports a real user's attempt, an unknown ID's not);
+  - "Contact your administrator" (POST /reset/contact) after each of those, a fresh user ID each time (only a
+    user's first request in the hour emails the administrators), with 30 administrators to email.
 Each real or disabled account is compared with the unknown ID by a two-sided Mann-Whitney rank test; the test fails
-when a difference is significant (p below 0.001 over the six comparisons), and prints the medians either way. Every request comes from its
+when a difference is significant (p below 0.001 over the eight comparisons), and prints the medians either way. Every request comes from its
 own address (X-Forwarded-For; loopback is a trusted proxy), so that the per-network limits stay out of the way.
 
 Usage: timing_test.py SESAME_BINARY [--samples N] [--seed N]   (docs/security.md#enumeration)
@@ -20,13 +22,15 @@ import shutil
 import sys
 import tempfile
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "faults"))
-from faultlib import Browser, Server, check, cli, fail, info, ok, run_test, solve, who_are_you  # noqa: E402
+from faultlib import Browser, Server, check, cli, fail, info, ok, raw_request, run_test, solve, who_are_you  # noqa: E402
 
 # Significant at 0.001 over all the comparisons together (Bonferroni), so that a run fails by chance about once in
 # a thousand.
 ALPHA = 0.001
+WARM_UP = 10
 PASSWORD = "Timing-Pass-48#kq"
 
 
@@ -84,9 +88,7 @@ def body(binary, samples, seed):
     env = {"SESAME_DATA_DIR": os.path.join(folder, "data")}
     cli(binary, env, "user", "add", "alice@contoso.example", "--password", PASSWORD, "--mobile", "+33 6 55 00 00 01")
     cli(binary, env, "user", "add", "nomethod@contoso.example", "--password", PASSWORD)
-    cli(binary, env, "user", "add", "helpdesk@contoso.example", "--password", PASSWORD, "--role", "helpdeskAdmin",
-        "--alternate-email", "helpdesk@example.org")
-    cli(binary, env, "user", "import", write_disabled(folder))
+    cli(binary, env, "user", "import", write_users(folder, samples + WARM_UP))
     server = Server(binary, folder, env)
     server.start()
     address = Addresses()
@@ -124,20 +126,28 @@ def body(binary, samples, seed):
                f"\"Contact your administrator\" for {user_id} answered {reply.status}")
         return elapsed
 
+    def without_cookies(user_id):
+        started = time.perf_counter()
+        reply = raw_request(server.port, "POST", "/reset", body=urllib.parse.urlencode({"userID": user_id}),
+                            headers={"Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-For": address()})
+        elapsed = time.perf_counter() - started
+        expect(reply.status == 403, f"a post without cookies for {user_id} answered {reply.status}, not 403")
+        return elapsed
+
     unknown = "ghost@contoso.example"
     cases = {
         "sign-in, wrong password": (sign_in, ["alice@contoso.example", "dora@contoso.example", unknown]),
         "who are you?": (reset_start, ["nomethod@contoso.example", "dora@contoso.example", unknown]),
-        "contact your administrator": (contact, ["nomethod@contoso.example", "dora@contoso.example", unknown]),
+        "who are you? without cookies": (without_cookies, ["alice@contoso.example", "dora@contoso.example", unknown]),
+        "contact your administrator": (contact, ["known-{n}@contoso.example", "disabled-{n}@contoso.example", "ghost-{n}@contoso.example"]),
     }
     jobs = [(case, user_id) for case, (_, users) in cases.items() for user_id in users]
     times = {job: [] for job in jobs}
-    warm_up = 10
-    for round_number in range(warm_up + samples):
+    for round_number in range(WARM_UP + samples):
         rng.shuffle(jobs)
         for case, user_id in jobs:
-            elapsed = cases[case][0](user_id)
-            if round_number >= warm_up:
+            elapsed = cases[case][0](user_id.replace("{n}", str(round_number)))
+            if round_number >= WARM_UP:
                 times[(case, user_id)].append(elapsed)
     check(server.alive(), "the server ran to the end")
     server.stop()
@@ -146,7 +156,7 @@ def body(binary, samples, seed):
     comparisons = sum(len(users) - 1 for _, users in cases.values())
     significant = []
     for case, (_, users) in cases.items():
-        baseline = times[(case, unknown)]
+        baseline = times[(case, users[-1])]
         for user_id in users[:-1]:
             measured = times[(case, user_id)]
             p = mann_whitney(measured, baseline)
@@ -160,12 +170,18 @@ def body(binary, samples, seed):
     ok(f"no timing difference at p < {ALPHA} between real, disabled and unknown accounts ({samples} samples each)")
 
 
-def write_disabled(folder):
-    """A disabled user with a method, by the import (the only command that sets `enabled`)."""
-    path = os.path.join(folder, "disabled.csv")
+def write_users(folder, rounds):
+    """By the import (the only command that sets `enabled`): a disabled user with a method, 30 helpdesk
+    administrators, and for every round a user without methods and a disabled one, to ask the administrators about."""
+    path = os.path.join(folder, "users.csv")
     with open(path, "w", encoding="utf-8") as f:
         f.write("userID,displayName,givenName,surname,password,mobilePhone,officePhone,alternateEmail,groups,roles,enabled\n")
         f.write(f"dora@contoso.example,Dora,Dora,Lenoir,{PASSWORD},+33 6 55 00 00 04,,,,,false\n")
+        for index in range(30):
+            f.write(f"helpdesk-{index}@contoso.example,Helpdesk {index},,,,,,helpdesk-{index}@example.org,,helpdeskAdmin,true\n")
+        for index in range(rounds):
+            f.write(f"known-{index}@contoso.example,Known {index},,,,,,,,,true\n")
+            f.write(f"disabled-{index}@contoso.example,Disabled {index},,,,+33 6 55 01 {index // 100:02d} {index % 100:02d},,,,,false\n")
     return path
 
 

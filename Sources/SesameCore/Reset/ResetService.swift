@@ -9,6 +9,9 @@ public struct ResetService: Sendable {
     private let secret: ServerSecret
     private let codes: CodeService
     private let limits: SendLimits
+    /// One proof or send at a time per user: the 24-hour block is checked before and counted after each, and
+    /// simultaneous answers must not all pass the check (docs/security.md#races).
+    private let turns = KeyedTurns(capacity: 1)
     private let hasher: any PasswordHasher
     private let passwords: AccountPasswords
     private let directory: (any Directory)?
@@ -103,6 +106,10 @@ public struct ResetService: Sendable {
 
     /// Chooses an option for the current gate: phones ask for the number first, email sends a code, questions are drawn.
     public func choose(_ option: VerificationOption, in flow: ResetFlow, language: Language, clientAddress: String) async throws -> GateStep {
+        try await turns.withTurn(flow.userID.uuidString) { try await chooseInTurn(option, in: flow, language: language, clientAddress: clientAddress) }
+    }
+
+    private func chooseInTurn(_ option: VerificationOption, in flow: ResetFlow, language: Language, clientAddress: String) async throws -> GateStep {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         let (user, policy) = try await context(of: flow)
         guard options(for: user, policy: policy, excluding: flow.usedMethods).contains(where: { $0.option == option }) else {
@@ -126,12 +133,20 @@ public struct ResetService: Sendable {
 
     /// The user typed the full phone number: it must match the number on file before anything is sent.
     public func confirmPhone(_ typed: String, in flow: ResetFlow, language: Language, clientAddress: String) async throws -> GateStep {
+        try await turns.withTurn(flow.userID.uuidString) { try await confirmPhoneInTurn(typed, in: flow, language: language, clientAddress: clientAddress) }
+    }
+
+    private func confirmPhoneInTurn(_ typed: String, in flow: ResetFlow, language: Language, clientAddress: String) async throws -> GateStep {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         guard case .confirmPhone(let option) = flow.challenge else { return .waiting(flow) }
         let (user, policy) = try await context(of: flow)
         let onFile = option == .officeVoice ? user.authentication.officePhone : user.authentication.resetMobilePhone
         guard let onFile else { return .waiting(flow) }
         if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: option) }
+        guard try await limits.mayCheckPhoneNumber(user: user.id) else {
+            try await record(flow, user: user, detail: .blockedPhoneValidation)
+            return .blocked
+        }
         let matches = (try? PhoneNumber(international: typed)) == onFile
             || (try? PhoneNumber(callingCode: onFile.callingCode, number: typed)) == onFile
         guard matches else {
@@ -176,6 +191,10 @@ public struct ResetService: Sendable {
 
     /// Checks a typed code. Wrong codes count as failed identity proofs; the fifth blocks the user for 24 hours.
     public func verifyCode(_ typed: String, in flow: ResetFlow) async throws -> GateStep {
+        try await turns.withTurn(flow.userID.uuidString) { try await verifyCodeInTurn(typed, in: flow) }
+    }
+
+    private func verifyCodeInTurn(_ typed: String, in flow: ResetFlow) async throws -> GateStep {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         guard case .code(let option, let challengeID, _) = flow.challenge else { return .waiting(flow) }
         let (user, policy) = try await context(of: flow)
@@ -196,6 +215,10 @@ public struct ResetService: Sendable {
 
     /// Checks the answers to the drawn questions; a wrong set is a failed proof and draws the questions again.
     public func answer(_ answers: [SecurityQuestion: String], in flow: ResetFlow) async throws -> GateStep {
+        try await turns.withTurn(flow.userID.uuidString) { try await answerInTurn(answers, in: flow) }
+    }
+
+    private func answerInTurn(_ answers: [SecurityQuestion: String], in flow: ResetFlow) async throws -> GateStep {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         guard case .questions(let drawn) = flow.challenge else { return .waiting(flow) }
         let (user, policy) = try await context(of: flow)
@@ -371,8 +394,8 @@ public struct ResetService: Sendable {
     /// same either way.
     public func contactAdministrators(typedUserID: String, supportCode: String, clientAddress: String) async throws {
         let typed = typedUserID.trimmingCharacters(in: .whitespaces)
-        guard try await store.recordEvent(ThrottleKey(.clientSend, clientAddress), rule: ThrottleKind.clientSend.rule, now: clock.now).allowed,
-              let user = try await store.user(userID: typed),
+        guard let user = try await store.user(userID: typed),
+              try await store.recordEvent(ThrottleKey(.clientSend, clientAddress), rule: ThrottleKind.clientSend.rule, now: clock.now).allowed,
               try await store.recordEvent(ThrottleKey(.contactRequest, user.id.uuidString), rule: ThrottleKind.contactRequest.rule, now: clock.now).allowed
         else { return }
         let policy = try await policy()

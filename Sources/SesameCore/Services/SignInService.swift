@@ -14,6 +14,10 @@ public struct SignInService: Sendable {
     private let clock: any WallClock
     /// A real hash to verify unknown users' passwords against, so that they cost the same work as known ones.
     private let dummyHash: String
+    /// One attempt at a time per user ID, so that the lockout counts every guess; a few at a time per network, so
+    /// that its limit cannot be raced past (docs/security.md#races).
+    private let users = KeyedTurns(capacity: 1)
+    private let networks = KeyedTurns(capacity: 4)
 
     /// How long the lockout of a user ID that matches nobody is kept after its last failure.
     static let unknownLockoutLifetime: TimeInterval = 7 * 86_400
@@ -40,21 +44,28 @@ public struct SignInService: Sendable {
     }
 
     public func signIn(userID typed: String, password: String, clientAddress: String) async throws -> Outcome {
-        let now = clock.now
         let network = ThrottleKey(.clientSignIn, clientAddress)
-        if try await store.throttleState(network)?.isBlocked(at: now) == true { return .tooManyFromNetwork }
-        guard let user = try await store.user(userID: typed), user.enabled else {
-            return try await failUnknown(typed, password: password, network: network)
+        return try await networks.withTurn(clientAddress) {
+            if try await store.throttleState(network)?.isBlocked(at: clock.now) == true { return .tooManyFromNetwork }
+            return try await users.withTurn(typed.lowercased()) {
+                guard let user = try await store.user(userID: typed), user.enabled else {
+                    return try await failUnknown(typed, password: password, network: network)
+                }
+                let outcome = try await check(password, of: user)
+                if outcome == .failed { try await countFailure(network) }
+                return outcome
+            }
         }
-        let outcome = try await check(password, of: user)
-        if outcome == .failed { try await countFailure(network) }
-        return outcome
     }
 
     /// Checks a signed-in user's current password before a change: while locked it is not even checked, and a
     /// wrong one counts toward the lockout, so that a session is no way to keep guessing.
     public func checkCurrentPassword(_ password: String, of user: User) async throws -> Outcome {
-        try await check(password, of: user)
+        try await users.withTurn(user.userID.lowercased()) {
+            // Read again inside the turn: the record the page holds may predate a failure counted meanwhile.
+            guard let current = try await store.user(id: user.id) else { return .failed }
+            return try await check(password, of: current)
+        }
     }
 
     private func check(_ password: String, of user: User) async throws -> Outcome {

@@ -18,26 +18,37 @@ public struct SendLimits: Sendable {
         case client
         /// The user's phone limit (5 an hour) or email limit (10 in 10 minutes): blocked for 24 hours.
         case phone, email
-        /// The user's daily bound, whatever the channel.
+        /// The user's daily bound on this channel.
         case daily
         /// Too many sends to this number, whoever asks.
         case destination
     }
 
     /// Counts one send of `channel` to `destination` for `user`, asked from `client`; the first limit that refuses.
+    /// The destination's limit comes before the user's: someone who floods the user's number with codes of their
+    /// own does not also spend the user's allowance.
     public func allow(_ channel: CodeChannel, to destination: String, user: UUID, client: String) async throws -> Refusal? {
         guard try await count(.clientSend, client) else { return .client }
         let isPhone = channel != .email
-        guard try await count(isPhone ? .phoneSend : .emailSend, user.uuidString) else { return isPhone ? .phone : .email }
-        guard try await count(.dailySend, user.uuidString) else { return .daily }
         if isPhone, !(try await count(.destinationPhone, destination)) { return .destination }
+        guard try await count(isPhone ? .phoneSend : .emailSend, user.uuidString) else { return isPhone ? .phone : .email }
+        guard try await count(isPhone ? .dailyPhoneSend : .dailyEmailSend, user.uuidString) else { return .daily }
         return nil
     }
 
-    /// Counts a phone number typed at the reset portal that is not the one on file. Counted for this user *from
-    /// this network*: wrong guesses block the guesser, not the user (docs/security.md#abuse). `false` once blocked.
+    /// Whether this user's phone number may be checked now: not after 20 wrong numbers in a day from all networks
+    /// together, right or wrong, or the answers would go on telling a guesser when they are right.
+    public func mayCheckPhoneNumber(user: UUID) async throws -> Bool {
+        try await store.throttleState(ThrottleKey(.dailyPhoneCheck, user.uuidString))?.isBlocked(at: clock.now) != true
+    }
+
+    /// Counts a phone number typed at the reset portal that is not the one on file: 5 an hour for this user *from
+    /// this network* (a stranger's guesses block the stranger, not the user) and 20 a day from all networks.
+    /// `false` once either is spent (docs/security.md#abuse).
     public func allowWrongPhoneNumber(user: UUID, client: String) async throws -> Bool {
-        try await count(.phoneCheck, "\(user.uuidString)|\(client)")
+        let fromHere = try await count(.phoneCheck, "\(user.uuidString)|\(client)")
+        let everywhere = try await count(.dailyPhoneCheck, user.uuidString)
+        return fromHere && everywhere
     }
 
     private func count(_ kind: ThrottleKind, _ subject: String) async throws -> Bool {

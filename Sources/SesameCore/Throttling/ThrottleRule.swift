@@ -10,14 +10,20 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
     case emailSend
     /// Sends to one phone number, whoever asks: 5 per hour.
     case destinationPhone
-    /// Codes sent to one user by any channel: 20 in 24 h → blocked 24 h, so that limits by channel cannot be
-    /// followed forever.
-    case dailySend
+    /// Codes sent to one user by phone (SMS and calls together): 20 in 24 h → blocked 24 h, so that staying under
+    /// the hourly limit cannot go on forever.
+    case dailyPhoneSend
+    /// Codes sent to one user by email: 20 in 24 h → blocked 24 h. Apart from phones, so that exhausting one channel
+    /// leaves the other.
+    case dailyEmailSend
     /// Codes and "contact your administrator" emails asked from one client IP: 20 per hour.
     case clientSend
     /// Wrong phone numbers typed for one user from one client IP: 5 in 1 h → blocked 24 h (spec §2.3's phone
     /// validation limit, counted per network so that a stranger's guesses do not block the user).
     case phoneCheck
+    /// Wrong phone numbers typed for one user from every network: 20 in 24 h → phone checks blocked 24 h, so that
+    /// many networks together cannot guess the number either.
+    case dailyPhoneCheck
     /// Failed sign-ins from one client IP: 30 in 10 min → blocked 30 min.
     case clientSignIn
     /// A reset from a browser without cookies, reported for one user: once per hour, so that anonymous posts
@@ -34,7 +40,7 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
     case captchaSum
 
     /// The kinds counted per user, cleared when that user resets successfully.
-    public static let perUser: [ThrottleKind] = [.identityProof, .phoneSend, .emailSend, .dailySend]
+    public static let perUser: [ThrottleKind] = [.identityProof, .phoneSend, .emailSend, .dailyPhoneSend, .dailyEmailSend, .dailyPhoneCheck]
 
     /// The longest window of any kind: a counter idle longer than this, and not blocked, counts as if it were gone.
     public static var longestWindow: TimeInterval { allCases.map(\.rule.window).max() ?? 0 }
@@ -45,7 +51,7 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .phoneSend: ThrottleRule(limit: 5, window: 3_600, block: 24 * 3_600)
         case .emailSend: ThrottleRule(limit: 10, window: 600, block: 24 * 3_600)
         case .destinationPhone: ThrottleRule(limit: 5, window: 3_600, block: 3_600)
-        case .dailySend: ThrottleRule(limit: 20, window: 24 * 3_600, block: 24 * 3_600)
+        case .dailyPhoneSend, .dailyEmailSend, .dailyPhoneCheck: ThrottleRule(limit: 20, window: 24 * 3_600, block: 24 * 3_600)
         case .clientSend: ThrottleRule(limit: 20, window: 3_600, block: 3_600)
         case .phoneCheck: ThrottleRule(limit: 5, window: 3_600, block: 24 * 3_600)
         case .clientSignIn: ThrottleRule(limit: 30, window: 600, block: 1_800)

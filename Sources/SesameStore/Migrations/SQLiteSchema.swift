@@ -174,9 +174,11 @@ enum SQLiteSchema {
                     failures INTEGER NOT NULL,
                     locked_until REAL,
                     recent TEXT NOT NULL,
+                    last_failure REAL,
                     expires_at REAL NOT NULL
                 );
                 CREATE INDEX sign_in_lockouts_expires ON sign_in_lockouts(expires_at);
+                ALTER TABLE users ADD COLUMN lockout_last_failure REAL;
                 """)
         }
         return migrator

@@ -159,9 +159,11 @@ enum PostgresSchema {
                 failures INTEGER NOT NULL,
                 locked_until DOUBLE PRECISION,
                 recent TEXT NOT NULL,
+                last_failure DOUBLE PRECISION,
                 expires_at DOUBLE PRECISION NOT NULL
             );
             CREATE INDEX sign_in_lockouts_expires ON sign_in_lockouts(expires_at);
+            ALTER TABLE users ADD COLUMN lockout_last_failure DOUBLE PRECISION;
             """),
     ]
 }

@@ -8,7 +8,8 @@ extension PostgresStore {
     public func updateLockout(_ lockout: SignInLockout, ofUser id: UUID) async throws {
         _ = try await rows("""
             UPDATE users SET lockout_failures = \(lockout.failures), locked_until = \(lockout.lockedUntil?.unixSeconds),
-                lockout_recent = \(lockout.recentWrongPasswords.joined(separator: ",")) WHERE id = \(id.uuidString)
+                lockout_recent = \(lockout.recentWrongPasswords.joined(separator: ",")), lockout_last_failure = \(lockout.lastFailureAt?.unixSeconds)
+            WHERE id = \(id.uuidString)
             """)
     }
 
@@ -16,16 +17,18 @@ extension PostgresStore {
         try await rows("SELECT * FROM sign_in_lockouts WHERE subject = \(subject) AND expires_at > \(now.unixSeconds)").first.map { row in
             SignInLockout(
                 failures: try row.get("failures", as: Int32.self).asInt, lockedUntil: try row.date("locked_until"),
-                recentWrongPasswords: try row.get("recent", as: String.self).split(separator: ",").map(String.init))
+                recentWrongPasswords: try row.get("recent", as: String.self).split(separator: ",").map(String.init),
+                lastFailureAt: try row.date("last_failure"))
         }
     }
 
     public func saveLockout(_ lockout: SignInLockout, subject: String, expiresAt: Date) async throws {
         _ = try await rows("""
-            INSERT INTO sign_in_lockouts (subject, failures, locked_until, recent, expires_at)
-            VALUES (\(subject), \(lockout.failures), \(lockout.lockedUntil?.unixSeconds), \(lockout.recentWrongPasswords.joined(separator: ",")), \(expiresAt.unixSeconds))
+            INSERT INTO sign_in_lockouts (subject, failures, locked_until, recent, last_failure, expires_at)
+            VALUES (\(subject), \(lockout.failures), \(lockout.lockedUntil?.unixSeconds), \(lockout.recentWrongPasswords.joined(separator: ",")),
+                \(lockout.lastFailureAt?.unixSeconds), \(expiresAt.unixSeconds))
             ON CONFLICT (subject) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until,
-                recent = excluded.recent, expires_at = excluded.expires_at
+                recent = excluded.recent, last_failure = excluded.last_failure, expires_at = excluded.expires_at
             """)
     }
 

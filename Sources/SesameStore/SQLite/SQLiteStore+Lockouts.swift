@@ -8,8 +8,11 @@ extension SQLiteStore {
     public func updateLockout(_ lockout: SignInLockout, ofUser id: UUID) async throws {
         try await write { db in
             try db.execute(
-                sql: "UPDATE users SET lockout_failures = ?, locked_until = ?, lockout_recent = ? WHERE id = ?",
-                arguments: [lockout.failures, lockout.lockedUntil?.unixSeconds, lockout.recentWrongPasswords.joined(separator: ","), id.uuidString])
+                sql: "UPDATE users SET lockout_failures = ?, locked_until = ?, lockout_recent = ?, lockout_last_failure = ? WHERE id = ?",
+                arguments: [
+                    lockout.failures, lockout.lockedUntil?.unixSeconds, lockout.recentWrongPasswords.joined(separator: ","),
+                    lockout.lastFailureAt?.unixSeconds, id.uuidString,
+                ])
         }
     }
 
@@ -19,7 +22,8 @@ extension SQLiteStore {
                 .map { row in
                     let recent: String = row["recent"]
                     return SignInLockout(
-                        failures: row["failures"], lockedUntil: row.date("locked_until"), recentWrongPasswords: recent.split(separator: ",").map(String.init))
+                        failures: row["failures"], lockedUntil: row.date("locked_until"), recentWrongPasswords: recent.split(separator: ",").map(String.init),
+                        lastFailureAt: row.date("last_failure"))
                 }
         }
     }
@@ -27,12 +31,12 @@ extension SQLiteStore {
     public func saveLockout(_ lockout: SignInLockout, subject: String, expiresAt: Date) async throws {
         try await write { db in
             try db.execute(sql: """
-                INSERT INTO sign_in_lockouts (subject, failures, locked_until, recent, expires_at) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO sign_in_lockouts (subject, failures, locked_until, recent, last_failure, expires_at) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (subject) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until,
-                    recent = excluded.recent, expires_at = excluded.expires_at
+                    recent = excluded.recent, last_failure = excluded.last_failure, expires_at = excluded.expires_at
                 """, arguments: [
                     subject, lockout.failures, lockout.lockedUntil?.unixSeconds, lockout.recentWrongPasswords.joined(separator: ","),
-                    expiresAt.unixSeconds,
+                    lockout.lastFailureAt?.unixSeconds, expiresAt.unixSeconds,
                 ])
         }
     }

@@ -93,7 +93,8 @@ extension SQLiteStore {
         try db.execute(sql: """
             UPDATE users SET user_id = :userID, display_name = :displayName, given_name = :givenName, surname = :surname,
                 enabled = :enabled, source = :source, password_hash = :passwordHash, password_changed_at = :passwordChangedAt,
-                lockout_failures = :failures, locked_until = :lockedUntil, lockout_recent = :recent, locale = :locale,
+                lockout_failures = :failures, locked_until = :lockedUntil, lockout_recent = :recent,
+                lockout_last_failure = :lastFailure, locale = :locale,
                 authentication_phone = :authPhone, authentication_email = :authEmail, mobile_phone = :mobile,
                 office_phone = :office, alternate_email = :altEmail, registered_at = :registeredAt,
                 last_confirmed_at = :confirmedAt
@@ -103,7 +104,8 @@ extension SQLiteStore {
                 "surname": user.surname, "enabled": user.enabled, "source": user.source.rawValue,
                 "passwordHash": user.passwordHash, "passwordChangedAt": user.passwordChangedAt?.unixSeconds,
                 "failures": user.lockout.failures, "lockedUntil": user.lockout.lockedUntil?.unixSeconds,
-                "recent": user.lockout.recentWrongPasswords.joined(separator: ","), "locale": user.locale?.rawValue,
+                "recent": user.lockout.recentWrongPasswords.joined(separator: ","), "lastFailure": user.lockout.lastFailureAt?.unixSeconds,
+                "locale": user.locale?.rawValue,
                 "authPhone": data.authenticationPhone?.e164, "authEmail": data.authenticationEmail?.value,
                 "mobile": data.mobilePhone?.e164, "office": data.officePhone?.e164, "altEmail": data.alternateEmail?.value,
                 "registeredAt": user.registration.registeredAt?.unixSeconds,
@@ -127,7 +129,7 @@ extension SQLiteStore {
             passwordHash: row["password_hash"], passwordChangedAt: row.date("password_changed_at"),
             lockout: SignInLockout(
                 failures: row["lockout_failures"], lockedUntil: row.date("locked_until"),
-                recentWrongPasswords: recent.split(separator: ",").map(String.init)),
+                recentWrongPasswords: recent.split(separator: ",").map(String.init), lastFailureAt: row.date("lockout_last_failure")),
             locale: (row["locale"] as String?).flatMap(Language.init(rawValue:)),
             authentication: AuthenticationData(
                 authenticationPhone: StoredValues.phone(row["authentication_phone"]), authenticationEmail: StoredValues.email(row["authentication_email"]),

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import SesameCore
 
 /// The reset portal (spec §2.3–2.4): "Who are you?" with a CAPTCHA, the gates, the new password or the unlock
@@ -297,7 +298,15 @@ struct ResetController {
             try await service.end(flow, detail: option.map(ResetDetail.contactedAdminAfterOption) ?? .contactedAdminBeforeOption, requestID: context.requestID)
         }
         if let typed = context.session?.session.contactUserID, try await pages.policy().helpdeskLink == nil {
-            try await service.contactAdministrators(typedUserID: typed, supportCode: context.requestID, clientAddress: client(request, context))
+            // A real user costs an email per administrator, up to 100, an unknown ID nothing: after the answer.
+            let (service, supportCode, client, logger) = (service, context.requestID, client(request, context), context.logger)
+            afterAnswering {
+                do {
+                    try await service.contactAdministrators(typedUserID: typed, supportCode: supportCode, clientAddress: client)
+                } catch {
+                    logger.error("contact request failed", metadata: ["error": "\(error)", "support_code": "\(supportCode)"])
+                }
+            }
         }
         context.session?.update {
             $0.reset = nil

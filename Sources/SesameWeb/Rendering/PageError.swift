@@ -38,7 +38,9 @@ struct ErrorPageMiddleware: RouterMiddleware {
                 default: (.internalServerError, "error.generic")
                 }
             if case PageError.cookiesDisabled(let typed) = error, request.uri.path == "/reset" {
-                await recordNoCookies(typed, context.requestID)
+                // A real user's report costs a write an unknown ID does not: after the answer.
+                let requestID = context.requestID
+                afterAnswering { await recordNoCookies(typed, requestID) }
             }
             if status == .internalServerError {
                 context.logger.error("page failed", metadata: ["error": "\(error)", "support_code": "\(context.requestID)"])

@@ -137,3 +137,57 @@ import Testing
         return flow
     }
 }
+
+extension AbuseLimitTests {
+    /// Wrong numbers from many networks (or one IPv6 subscriber's many addresses, counted as its /64 by the web
+    /// layer) add up: 20 a day, then the number on file is not checked at all, right or wrong.
+    @Test func wrongPhoneNumbersFromManyNetworksAreBoundedPerDay() async throws {
+        _ = try await addUser()
+        var flow = try await started()
+        for guess in 0..<20 {
+            let network = "203.0.113.\(guess / 5)"
+            flow = try waiting(try await service.choose(.mobileSMS, in: flow, language: .english, clientAddress: network))
+            guard case .incorrectPhoneNumber(let next) = try await service.confirmPhone("06 00 00 00 \(10 + guess)", in: flow, language: .english, clientAddress: network) else {
+                throw TestFailure("wrong number \(guess + 1) refused early")
+            }
+            flow = next
+        }
+        #expect(try await service.confirmPhone("06 12 34 56 78", in: flow, language: .english, clientAddress: "198.51.100.77") == .blocked)
+        #expect(sender.messages.isEmpty, "the right number, once the day's guesses are spent, sends nothing and confirms nothing")
+    }
+
+    /// The day's bound is per channel: spending the email allowance leaves the phone.
+    @Test func aSpentEmailAllowanceLeavesThePhone() async throws {
+        _ = try await addUser()
+        for window in 0..<3 {
+            for index in 0..<9 where window * 9 + index < 20 {
+                _ = try await service.choose(.email, in: try await started(), language: .english, clientAddress: "198.51.100.\(window * 10 + index)")
+            }
+            clock.advance(by: 601)
+        }
+        guard case .sendRefused(_, .daily) = try await service.choose(.email, in: try await started(), language: .english, clientAddress: "203.0.113.9") else {
+            throw TestFailure("email not refused")
+        }
+        let phone = try waiting(try await service.choose(.mobileSMS, in: try await started(), language: .english, clientAddress: "203.0.113.9"))
+        guard case .waiting(let sent) = try await service.confirmPhone("06 12 34 56 78", in: phone, language: .english, clientAddress: "203.0.113.9"),
+              case .code = sent.challenge
+        else { throw TestFailure("the phone was refused too") }
+    }
+
+    /// Simultaneous wrong answers in one flow: five are checked, then the block holds for the rest (docs/security.md#races).
+    @Test func simultaneousWrongAnswersStopAtTheBlock() async throws {
+        _ = try await store.savePolicy(try Policy().setting(.methods, to: "securityQuestions,email"), expectedVersion: 0)
+        _ = try await addUser(questions: 5)
+        let flow = try waiting(try await service.choose(.securityQuestions, in: try await started(), language: .english, clientAddress: "a"))
+        guard case .questions(let drawn) = flow.challenge else { throw TestFailure("no questions") }
+        let wrong = Dictionary(uniqueKeysWithValues: drawn.map { ($0, "nope") })
+        let service = service
+        let outcomes = try await withThrowingTaskGroup(of: GateStep.self) { group in
+            for _ in 0..<30 { group.addTask { try await service.answer(wrong, in: flow) } }
+            return try await group.reduce(into: [GateStep]()) { $0.append($1) }
+        }
+        let checked = outcomes.filter { if case .wrong = $0 { true } else { false } }.count
+        #expect(checked == 4, "four wrong answers, the fifth blocks")
+        #expect(outcomes.filter { $0 == .blocked }.count == 26)
+    }
+}

@@ -46,3 +46,62 @@ import Testing
         }
     }
 }
+
+extension SignInServiceTests {
+    /// Before, an unknown ID's failures were forgotten after 7 quiet days and a real user's never: nine failures, a
+    /// week's wait and a tenth told the two apart.
+    @Test func failuresAreForgottenAfterAQuietWeekForEveryUserID() async throws {
+        for userID in ["alice@contoso.com", "ghost@contoso.com"] {
+            for attempt in 1...9 {
+                #expect(try await service.signIn(userID: userID, password: "wrong \(attempt)", clientAddress: "a\(attempt)") == .failed)
+            }
+        }
+        clock.advance(by: SignInLockout.forgottenAfter)
+        for userID in ["alice@contoso.com", "ghost@contoso.com"] {
+            #expect(try await service.signIn(userID: userID, password: "wrong 10", clientAddress: "b") == .failed)
+            #expect(try await service.signIn(userID: userID, password: "wrong 11", clientAddress: "b") == .failed, "\(userID) starts again from one")
+        }
+    }
+}
+
+/// Simultaneous guesses: the lockout and the network's limit count every one, so that sending many at once buys
+/// nothing (docs/security.md#races).
+@Suite struct SignInRaceTests {
+    let store: any Store
+    let service: SignInService
+
+    init() async throws {
+        store = try SQLiteStore.temporary()
+        service = SignInService(
+            store: store, hasher: fastHasher, directory: nil, secret: .generate(using: SystemRandomSource()), clock: ManualClock(t0),
+            dummyHash: try await fastHasher.hash("dummy"))
+        try await store.insertUser(User(userID: "alice@contoso.com", passwordHash: try await fastHasher.hash("Zq8#Lw4!Vr2k"), createdAt: t0))
+    }
+
+    func concurrently(_ count: Int, _ attempt: @escaping @Sendable (Int) async throws -> SignInService.Outcome) async throws -> [SignInService.Outcome] {
+        try await withThrowingTaskGroup(of: SignInService.Outcome.self) { group in
+            for index in 0..<count { group.addTask { try await attempt(index) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    @Test(arguments: ["alice@contoso.com", "ghost@contoso.com"])
+    func fortySimultaneousGuessesAtOneAccountCheckTen(_ userID: String) async throws {
+        let service = service
+        let outcomes = try await concurrently(40) { index in
+            try await service.signIn(userID: userID, password: "guess \(index)", clientAddress: "198.51.100.\(index)")
+        }
+        #expect(outcomes.filter { $0 == .failed }.count == 10)
+        #expect(outcomes.filter { if case .locked = $0 { true } else { false } }.count == 30)
+    }
+
+    @Test func sixtySimultaneousGuessesFromOneNetworkCheckNoMoreThanItsLimitAndItsTurns() async throws {
+        let service = service
+        let outcomes = try await concurrently(60) { index in
+            try await service.signIn(userID: "user\(index)@contoso.com", password: "guess", clientAddress: "203.0.113.1")
+        }
+        let checked = outcomes.filter { $0 == .failed }.count
+        #expect(checked >= 30 && checked <= 30 + 3, "the limit, and at most the three other turns running at once")
+        #expect(outcomes.filter { $0 == .tooManyFromNetwork }.count == 60 - checked)
+    }
+}
