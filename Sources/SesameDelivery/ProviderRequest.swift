@@ -4,6 +4,12 @@ import NIOHTTP1
 import SesameCore
 
 extension HTTPClient {
+    /// The client every SMS and voice provider is called with: it never follows a redirect, since following one would
+    /// send the code, the phone number and the webhook's signature again to whatever host the answer names
+    /// (docs/security.md#providers). Like `.shared`, it lives as long as the process.
+    public static let providers = HTTPClient(
+        eventLoopGroupProvider: .singleton, configuration: Configuration(redirectConfiguration: .disallow))
+
     /// Sends a provider request and reads its answer the way every HTTP provider is read: unreachable is transient,
     /// any 2xx is success, other statuses say whether retrying may help. The body is drained (bounded) so that the
     /// connection can be reused; it is never logged, since what was sent holds a code.
@@ -15,6 +21,9 @@ extension HTTPClient {
             throw DeliveryError("\(provider) could not be reached: \(error)", transient: true)
         }
         _ = try? await response.body.collect(upTo: 64 * 1024)
+        if (300..<400).contains(response.status.code) {
+            throw DeliveryError("\(provider) answered a redirect (\(response.status.code)), which is never followed")
+        }
         guard (200..<300).contains(response.status.code) else {
             throw DeliveryError.httpStatus(Int(response.status.code), from: provider)
         }

@@ -15,7 +15,7 @@ public struct TwilioSender: MessageSender {
     let timeout: TimeAmount
 
     public init(
-        accountSID: String, authToken: String, from: String, baseURL: String? = nil, client: HTTPClient = .shared,
+        accountSID: String, authToken: String, from: String, baseURL: String? = nil, client: HTTPClient = .providers,
         timeout: TimeAmount = .seconds(10)
     ) {
         self.accountSID = accountSID

@@ -15,7 +15,7 @@ public struct WebhookSender: MessageSender {
     let client: HTTPClient
     let timeout: TimeAmount
 
-    public init(url: String, secret: String?, client: HTTPClient = .shared, timeout: TimeAmount = .seconds(10)) {
+    public init(url: String, secret: String?, client: HTTPClient = .providers, timeout: TimeAmount = .seconds(10)) {
         self.url = url
         self.secret = secret
         self.client = client

@@ -54,6 +54,26 @@ import SesameTestSupport
         }
     }
 
+    /// Before, `HTTPClient.shared` followed a 307 and posted the code, the number and the signature to the host the
+    /// answer named.
+    @Test(arguments: [HTTPResponse.Status.temporaryRedirect, .permanentRedirect, .found])
+    func aProvidersRedirectIsNeverFollowed(_ status: HTTPResponse.Status) async throws {
+        let elsewhere = RecordingProvider()
+        try await elsewhere.run { elsewhereURL in
+            let provider = RecordingProvider(status: status, location: elsewhereURL)
+            try await provider.run { url in
+                let message = OutgoingMessage(channel: .sms, to: "+33612345678", language: .english, text: "code 123456")
+                await #expect(throws: DeliveryError.self) { try await WebhookSender(url: url, secret: "s").send(message) }
+                let base = String(url.dropLast("/sms".count))
+                await #expect(throws: DeliveryError.self) {
+                    try await TwilioSender(accountSID: "AC1", authToken: "t", from: "+15550001111", baseURL: base).send(message)
+                }
+                #expect(provider.requests.count == 2)
+            }
+        }
+        #expect(elsewhere.requests.isEmpty, "nothing reached the host the redirect named")
+    }
+
     @Test func aSlowProviderTimesOut() async throws {
         let provider = RecordingProvider(delay: .seconds(3))
         try await provider.run { url in

@@ -17,10 +17,13 @@ public final class RecordingProvider: Sendable {
     private let received = Mutex<[Received]>([])
     let status: HTTPResponse.Status
     let delay: Duration
+    /// Where a redirect status sends the client.
+    let location: String?
 
-    public init(status: HTTPResponse.Status = .accepted, delay: Duration = .zero) {
+    public init(status: HTTPResponse.Status = .accepted, delay: Duration = .zero, location: String? = nil) {
         self.status = status
         self.delay = delay
+        self.location = location
     }
 
     public var requests: [Received] { received.withLock { $0 } }
@@ -36,7 +39,7 @@ public final class RecordingProvider: Sendable {
                     contentType: request.headers[.contentType]))
             }
             try await Task.sleep(for: self.delay)
-            return Response(status: self.status)
+            return Response(status: self.status, headers: self.location.map { [.location: $0] } ?? [:])
         }
         return Application(router: router)
     }
