@@ -134,7 +134,7 @@ let package = Package(
         .target(
             name: "SesameTestSupport",
             dependencies: [
-                "SesameDirectory",
+                "SesameCore", "SesameDirectory",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

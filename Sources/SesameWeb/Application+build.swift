@@ -24,11 +24,14 @@ public struct WebDependencies: Sendable {
     public let trustedProxies: Set<String>
     /// Where directory users' passwords live; `nil` when no directory is configured.
     public let directory: (any Directory)?
+    /// When sign-in stops checking passwords against the directory (docs/security.md#directory-lockout).
+    public let directoryBindLimit: DirectoryBindLimit
 
     public init(
         store: any Store, hasher: any PasswordHasher, secret: ServerSecret, clock: any WallClock, random: any RandomSource,
         outbox: any Outbox, components: ComponentStatus, secureCookies: Bool, captchaBits: Int = 14,
-        signInFloor: Duration? = nil, trustedProxies: Set<String> = [], directory: (any Directory)? = nil
+        signInFloor: Duration? = nil, trustedProxies: Set<String> = [], directory: (any Directory)? = nil,
+        directoryBindLimit: DirectoryBindLimit = .standard
     ) {
         self.store = store
         self.hasher = hasher
@@ -42,6 +45,7 @@ public struct WebDependencies: Sendable {
         self.signInFloor = signInFloor
         self.trustedProxies = trustedProxies
         self.directory = directory
+        self.directoryBindLimit = directoryBindLimit
     }
 }
 
@@ -132,7 +136,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
         .add(middleware: CSRFMiddleware(users: dependencies.store))
     let signIns = SignInService(
         store: dependencies.store, hasher: dependencies.hasher, directory: dependencies.directory, secret: dependencies.secret,
-        clock: dependencies.clock, dummyHash: pages.dummyHash)
+        clock: dependencies.clock, dummyHash: pages.dummyHash, bindLimit: dependencies.directoryBindLimit)
     site.addRoutes(AccountController(pages: pages, signIns: signIns).endpoints)
     site.addRoutes(SignInController(pages: pages, signIns: signIns, floor: signInFloor).endpoints)
     site.addRoutes(RegistrationController(pages: pages).endpoints)

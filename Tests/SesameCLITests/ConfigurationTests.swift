@@ -1,4 +1,5 @@
 import Foundation
+import SesameCore
 import SesameDelivery
 import SesameDirectory
 import Testing
@@ -55,6 +56,10 @@ import Testing
          "SESAME_LDAP_CA_FILE: /nonexistent/ca.pem cannot be read"),
         (["SESAME_LDAP_URL": "ldaps://dc", "SESAME_LDAP_BIND_DN": "svc", "SESAME_LDAP_BIND_PASSWORD": "p", "SESAME_LDAP_BASE_DN": "dc=x", "SESAME_LDAP_SYNC_MINUTES": "hourly"],
          "SESAME_LDAP_SYNC_MINUTES: \"hourly\" is not a number of minutes (0 = never, up to 10080)"),
+        (["SESAME_LDAP_URL": "ldaps://dc", "SESAME_LDAP_BIND_DN": "svc", "SESAME_LDAP_BIND_PASSWORD": "p", "SESAME_LDAP_BASE_DN": "dc=x", "SESAME_LDAP_BIND_FAILURES": "0"],
+         "SESAME_LDAP_BIND_FAILURES: \"0\" is not a whole number from 1 to 50"),
+        (["SESAME_LDAP_URL": "ldaps://dc", "SESAME_LDAP_BIND_DN": "svc", "SESAME_LDAP_BIND_PASSWORD": "p", "SESAME_LDAP_BASE_DN": "dc=x", "SESAME_LDAP_BIND_FAILURE_MINUTES": "1h"],
+         "SESAME_LDAP_BIND_FAILURE_MINUTES: \"1h\" is not a whole number from 1 to 1440"),
     ])
     func refusedSettingsNameTheVariable(_ environment: [String: String], _ message: String) {
         do {
@@ -71,7 +76,7 @@ import Testing
             "SESAME_TWILIO_AUTH_TOKEN": "t", "SESAME_TWILIO_FROM": "+15550001111", "SESAME_SMTP_URL": "smtps://mail:465",
             "SESAME_MAIL_FROM": "Contoso IT <it@contoso.com>", "SESAME_PUBLIC_URL": "https://sspr.contoso.com", "SESAME_LDAP_URL": "ldaps://dc", "SESAME_LDAP_KIND": "ad",
             "SESAME_LDAP_BIND_DN": "sesame@contoso.com", "SESAME_LDAP_BIND_PASSWORD": "p", "SESAME_LDAP_BASE_DN": "DC=contoso,DC=com",
-            "SESAME_LDAP_MOBILE_ATTRIBUTE": "otherMobile",
+            "SESAME_LDAP_MOBILE_ATTRIBUTE": "otherMobile", "SESAME_LDAP_BIND_FAILURES": "2",
         ]))
         #expect(configuration.mode == .production)
         #expect(configuration.delivery.smtp?.security == .implicit)
@@ -80,6 +85,7 @@ import Testing
         #expect(configuration.directory?.settings.userFilter == "(&(objectCategory=person)(objectClass=user))")
         #expect(configuration.directory?.settings.attributes.mobile == "otherMobile")
         #expect(configuration.directory?.syncMinutes == 0)
+        #expect(configuration.directory?.bindLimit == DirectoryBindLimit(failures: 2, window: 1_800))
     }
 
     @Test func fileErrorsNameTheLine() {

@@ -5,7 +5,8 @@ import Foundation
 /// Smart lockout holds for real users; a user ID that matches no enabled account gets the very same lockout, kept
 /// under a keyed digest, so that "locked" proves nothing about who exists (docs/security.md#enumeration). Every case
 /// costs one password hash, one lockout read and one write. Failures also count per network, which stops one
-/// address from trying many users.
+/// address from trying many users. With a directory, every user ID also stops after a few wrong passwords in a row,
+/// before the directory's own lockout could fire (``DirectoryBindLimit``, docs/security.md#directory-lockout).
 public struct SignInService: Sendable {
     private let store: any Store
     private let passwords: AccountPasswords
@@ -14,6 +15,8 @@ public struct SignInService: Sendable {
     private let clock: any WallClock
     /// A real hash to verify unknown users' passwords against, so that they cost the same work as known ones.
     private let dummyHash: String
+    /// `nil` without a directory: then only Sesame's own lockout applies.
+    private let bindLimit: DirectoryBindLimit?
     /// One attempt at a time per user ID, so that the lockout counts every guess; a few at a time per network, so
     /// that its limit cannot be raced past (docs/security.md#races).
     private let users = KeyedTurns(capacity: 1)
@@ -22,8 +25,12 @@ public struct SignInService: Sendable {
     /// How long the lockout of a user ID that matches nobody is kept after its last failure.
     static let unknownLockoutLifetime: TimeInterval = 7 * 86_400
 
-    public init(store: any Store, hasher: any PasswordHasher, directory: (any Directory)?, secret: ServerSecret, clock: any WallClock, dummyHash: String) {
+    public init(
+        store: any Store, hasher: any PasswordHasher, directory: (any Directory)?, secret: ServerSecret, clock: any WallClock, dummyHash: String,
+        bindLimit: DirectoryBindLimit = .standard
+    ) {
         self.store = store
+        self.bindLimit = directory == nil ? nil : bindLimit
         self.passwords = AccountPasswords(hasher: hasher, directory: directory, clock: clock)
         self.hasher = hasher
         self.secret = secret
@@ -70,7 +77,11 @@ public struct SignInService: Sendable {
 
     private func check(_ password: String, of user: User) async throws -> Outcome {
         let now = clock.now
-        if user.lockout.isLocked(at: now), let until = user.lockout.lockedUntil { return .locked(until: until) }
+        if let until = lockedUntil(user.lockout, at: now) { return .locked(until: until) }
+        let fingerprint = fingerprint(password, subject: user.id.uuidString)
+        if user.source == .directory, let bindLimit, user.lockout.skipsCheck(of: fingerprint, bindLimit, at: now) {
+            return try await countWrong(fingerprint, of: user, at: now)
+        }
         var checked = user
         switch await passwords.check(password, of: &checked, dummyHash: dummyHash) {
         case .right:
@@ -78,13 +89,17 @@ public struct SignInService: Sendable {
             try await store.updateUser(checked)
             return .accepted(checked)
         case .wrong:
-            var lockout = user.lockout
-            lockout.recordFailure(fingerprint: fingerprint(password, subject: user.id.uuidString), at: now)
-            try await store.updateLockout(lockout, ofUser: user.id)
-            return .failed
+            return try await countWrong(fingerprint, of: user, at: now)
         case .refused(let error):
             return .refused(error)
         }
+    }
+
+    private func countWrong(_ fingerprint: String, of user: User, at now: Date) async throws -> Outcome {
+        var lockout = user.lockout
+        lockout.recordFailure(fingerprint: fingerprint, at: now, limit: bindLimit ?? .standard)
+        try await store.updateLockout(lockout, ofUser: user.id)
+        return .failed
     }
 
     /// The same steps as a real user's wrong password, on the lockout kept for the typed user ID.
@@ -92,12 +107,19 @@ public struct SignInService: Sendable {
         let now = clock.now
         let subject = secret.mac("signin.unknown|\(typed.lowercased())").hex
         var lockout = try await store.lockout(subject: subject, now: now) ?? SignInLockout()
-        if lockout.isLocked(at: now), let until = lockout.lockedUntil { return .locked(until: until) }
+        if let until = lockedUntil(lockout, at: now) { return .locked(until: until) }
         _ = await hasher.verify(password, against: dummyHash)
-        lockout.recordFailure(fingerprint: fingerprint(password, subject: subject), at: now)
+        lockout.recordFailure(fingerprint: fingerprint(password, subject: subject), at: now, limit: bindLimit ?? .standard)
         try await store.saveLockout(lockout, subject: subject, expiresAt: now.addingTimeInterval(Self.unknownLockoutLifetime))
         try await countFailure(network)
         return .failed
+    }
+
+    /// Sesame's lockout, or with a directory the end of a streak, whichever ends later: the same for every user ID.
+    private func lockedUntil(_ lockout: SignInLockout, at now: Date) -> Date? {
+        let locked = lockout.isLocked(at: now) ? lockout.lockedUntil : nil
+        let held = bindLimit.flatMap { lockout.heldUntil($0, at: now) }
+        return [locked, held].compactMap(\.self).max()
     }
 
     private func countFailure(_ network: ThrottleKey) async throws {

@@ -181,6 +181,13 @@ enum SQLiteSchema {
                 ALTER TABLE users ADD COLUMN lockout_last_failure REAL;
                 """)
         }
+        // The wrong passwords since the last quiet spell (docs/security.md#directory-lockout).
+        migrator.registerMigration("008 lockout streak") { db in
+            try db.execute(sql: """
+                ALTER TABLE users ADD COLUMN lockout_streak INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE sign_in_lockouts ADD COLUMN streak INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }

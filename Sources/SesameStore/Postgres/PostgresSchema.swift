@@ -165,5 +165,9 @@ enum PostgresSchema {
             CREATE INDEX sign_in_lockouts_expires ON sign_in_lockouts(expires_at);
             ALTER TABLE users ADD COLUMN lockout_last_failure DOUBLE PRECISION;
             """),
+        ("008 lockout streak", """
+            ALTER TABLE users ADD COLUMN lockout_streak INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE sign_in_lockouts ADD COLUMN streak INTEGER NOT NULL DEFAULT 0;
+            """),
     ]
 }

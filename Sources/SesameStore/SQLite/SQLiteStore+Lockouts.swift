@@ -8,10 +8,10 @@ extension SQLiteStore {
     public func updateLockout(_ lockout: SignInLockout, ofUser id: UUID) async throws {
         try await write { db in
             try db.execute(
-                sql: "UPDATE users SET lockout_failures = ?, locked_until = ?, lockout_recent = ?, lockout_last_failure = ? WHERE id = ?",
+                sql: "UPDATE users SET lockout_failures = ?, locked_until = ?, lockout_recent = ?, lockout_last_failure = ?, lockout_streak = ? WHERE id = ?",
                 arguments: [
                     lockout.failures, lockout.lockedUntil?.unixSeconds, lockout.recentWrongPasswords.joined(separator: ","),
-                    lockout.lastFailureAt?.unixSeconds, id.uuidString,
+                    lockout.lastFailureAt?.unixSeconds, lockout.streak, id.uuidString,
                 ])
         }
     }
@@ -23,7 +23,7 @@ extension SQLiteStore {
                     let recent: String = row["recent"]
                     return SignInLockout(
                         failures: row["failures"], lockedUntil: row.date("locked_until"), recentWrongPasswords: recent.split(separator: ",").map(String.init),
-                        lastFailureAt: row.date("last_failure"))
+                        lastFailureAt: row.date("last_failure"), streak: row["streak"])
                 }
         }
     }
@@ -31,12 +31,12 @@ extension SQLiteStore {
     public func saveLockout(_ lockout: SignInLockout, subject: String, expiresAt: Date) async throws {
         try await write { db in
             try db.execute(sql: """
-                INSERT INTO sign_in_lockouts (subject, failures, locked_until, recent, last_failure, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO sign_in_lockouts (subject, failures, locked_until, recent, last_failure, streak, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (subject) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until,
-                    recent = excluded.recent, last_failure = excluded.last_failure, expires_at = excluded.expires_at
+                    recent = excluded.recent, last_failure = excluded.last_failure, streak = excluded.streak, expires_at = excluded.expires_at
                 """, arguments: [
                     subject, lockout.failures, lockout.lockedUntil?.unixSeconds, lockout.recentWrongPasswords.joined(separator: ","),
-                    lockout.lastFailureAt?.unixSeconds, expiresAt.unixSeconds,
+                    lockout.lastFailureAt?.unixSeconds, lockout.streak, expiresAt.unixSeconds,
                 ])
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SesameCore
 import SesameDelivery
 import SesameDirectory
 
@@ -31,6 +32,8 @@ struct Configuration: Sendable {
         var settings: LDAPSettings
         /// How often `serve` runs `directory sync`; 0 never.
         var syncMinutes: Int
+        /// When sign-in stops checking passwords against the directory (docs/security.md#directory-lockout).
+        var bindLimit: DirectoryBindLimit
     }
 
     var dataDirectory: String
@@ -147,6 +150,8 @@ struct Configuration: Sendable {
         guard let minutes = Int(minutesText), (0...10_080).contains(minutes) else {
             throw ConfigurationError("SESAME_LDAP_SYNC_MINUTES: \"\(minutesText)\" is not a number of minutes (0 = never, up to 10080)")
         }
+        let failures = try number(.ldapBindFailures, in: DirectoryBindLimit.allowedFailures, default: DirectoryBindLimit.standard.failures, sources)
+        let window = try number(.ldapBindFailureMinutes, in: DirectoryBindLimit.allowedMinutes, default: Int(DirectoryBindLimit.standard.window / 60), sources)
         let defaults = LDAPSettings.Attributes()
         let settings = LDAPSettings(
             url: url, kind: kind, bindDN: bindDN, bindPassword: bindPassword,
@@ -156,7 +161,16 @@ struct Configuration: Sendable {
                 mail: sources.value(.ldapMailAttribute) ?? defaults.mail, mobile: sources.value(.ldapMobileAttribute) ?? defaults.mobile,
                 telephoneNumber: sources.value(.ldapPhoneAttribute) ?? defaults.telephoneNumber),
             certificateAuthorityFile: sources.value(.ldapCAFile))
-        return Directory(settings: settings, syncMinutes: minutes)
+        return Directory(settings: settings, syncMinutes: minutes, bindLimit: DirectoryBindLimit(failures: failures, window: TimeInterval(window * 60)))
+    }
+
+    /// A whole number within `range`, or `fallback` when the key is not set.
+    private static func number(_ key: ConfigurationKey, in range: ClosedRange<Int>, default fallback: Int, _ sources: ConfigurationSources) throws -> Int {
+        guard let text = sources.value(key) else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError("\(key.rawValue): \"\(text)\" is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
     }
 
     /// What readiness says about delivery.
