@@ -30,6 +30,10 @@ let coreTargets: [FuzzTarget] = [
         _ = SecurityAnswer.normalize(text)
         _ = try? Role.parseList(text)
         _ = SecurityQuestion(identifier: text)
+        // What a terminal or a log shows of outside text has no control left in it.
+        let shown = PrintableText.escaping(text)
+        require(!shown.unicodeScalars.contains { $0.properties.generalCategory == .control }, "no control character is printed")
+        require(PrintableText.preview(text).count <= 81, "a preview is short")
     },
     FuzzTarget(name: "password") { bytes in
         // The first line is the user's name, the rest the password typed.

@@ -179,3 +179,24 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("from-flag/sesame.sqlite").path))
     }
 }
+
+extension CommandLineContractTests {
+    /// A name stored before sync checked the directory's values (or by any other way in) cannot forge a line or a
+    /// column on the administrator's terminal (docs/security.md#directory-values).
+    @Test func controlCharactersInStoredNamesArePrintedEscaped() async throws {
+        #expect(try sesame("user", "add", "mallory@contoso.com", "--password", "Zq8#Lw4!Vr2k").status == 0)
+        let store = try SQLiteStore(path: data.appendingPathComponent("sesame.sqlite").path)
+        var mallory = try #require(try await store.user(userID: "mallory@contoso.com"))
+        mallory.displayName = "Mallory\r\nenabled: true\u{1B}[2K"
+        mallory.surname = "Tab\there"
+        try await store.updateUser(mallory)
+
+        let show = try sesame("user", "show", "mallory@contoso.com")
+        #expect(!show.standardOutput.contains("\r") && !show.standardOutput.contains("\u{1B}"))
+        let lines = show.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.contains("displayName: Mallory\\r\\nenabled: true\\u{1B}[2K") && lines.contains("surname: Tab\\there"))
+        #expect(lines.filter { $0.hasPrefix("enabled:") } == ["enabled: true"])
+        let list = try sesame("user", "list")
+        #expect(list.standardOutput == "userID\tdisplayName\troles\tenabled\tregistered\nmallory@contoso.com\tMallory\\r\\nenabled: true\\u{1B}[2K\t\ttrue\tfalse\n")
+    }
+}

@@ -41,6 +41,18 @@ import Testing
         #expect(created.count == report.created.count && created.allSatisfy { $0.actor == DirectorySync.actor })
     }
 
+    /// Before, a line break and 10 KB from the directory reached the store as they were, and `user show` printed
+    /// them (docs/security.md#directory-values).
+    @Test func namesFromTheDirectoryAreCheckedLikeAnyInput() async throws {
+        let report = try await sync()
+        let mallory = try #require(try await store.user(userID: "mallory"))
+        #expect(mallory.displayName.isEmpty && mallory.surname.isEmpty)
+        let name = try #require(report.problems.first { $0.userID == "mallory" && $0.field == "displayName" })
+        #expect(name.value == "Mallory\\r\\nsesame: forged line" && name.message.key == "field.control")
+        let surname = try #require(report.problems.first { $0.userID == "mallory" && $0.field == "surname" })
+        #expect(surname.value == String(repeating: "x", count: 80) + "…" && surname.message.key == "field.tooLong")
+    }
+
     @Test func aSecondRunChangesOnlyWhatChangedAndDeletesNothing() async throws {
         try await store.insertUser(User(userID: "zoe", source: .directory, createdAt: clock.now))
         try await store.insertUser(User(userID: "bob", source: .local, createdAt: clock.now))

@@ -26,6 +26,7 @@ public struct DirectorySync: Sendable {
         let listed = Set(entries.map { $0.userID.lowercased() })
         let policy = try await store.policy()?.policy ?? Policy()
         for entry in entries.sorted(by: { $0.userID < $1.userID }) {
+            guard usable(entry, report: &report) else { continue }
             if var user = try await store.user(userID: entry.userID) {
                 guard user.source == .directory else {
                     report.conflicts.append(entry.userID)
@@ -59,12 +60,34 @@ public struct DirectorySync: Sendable {
         return report
     }
 
+    /// Whether the entry's user ID can name a user: the directory's values are outside input like any other
+    /// (docs/security.md#directory-values). An entry whose ID cannot is skipped and reported.
+    private func usable(_ entry: DirectoryEntry, report: inout SyncReport) -> Bool {
+        do throws(ValidationError) {
+            let checked = try UserDraft.text(entry.userID, field: "userID")
+            guard !checked.isEmpty else { throw ValidationError("field.required", field: "userID") }
+            guard checked == entry.userID else { throw ValidationError("field.spaces", field: "userID") }
+            return true
+        } catch {
+            report.problems.append(SyncProblem(userID: entry.userID, field: "userID", value: entry.userID, message: error.message))
+            return false
+        }
+    }
+
     /// Copies the entry's values; a value Sesame cannot use leaves the field as it was and is reported.
     private func apply(_ entry: DirectoryEntry, to user: inout User, report: inout SyncReport) {
-        user.displayName = entry.displayName
-        user.givenName = entry.givenName
-        user.surname = entry.surname
         user.enabled = entry.enabled
+        func name(_ raw: String, field: String) -> String? {
+            do {
+                return try UserDraft.text(raw, field: field)
+            } catch {
+                report.problems.append(SyncProblem(userID: entry.userID, field: field, value: raw, message: error.message))
+                return nil
+            }
+        }
+        if let name = name(entry.displayName, field: "displayName") { user.displayName = name }
+        if let name = name(entry.givenName, field: "givenName") { user.givenName = name }
+        if let name = name(entry.surname, field: "surname") { user.surname = name }
         // `.some(nil)`: the directory has no value, so the field is cleared; `nil`: unusable, so it is kept.
         func value<T>(_ raw: String?, field: String, parse: (String) throws(ValidationError) -> T) -> T?? {
             guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return .some(nil) }
@@ -131,9 +154,18 @@ public struct SyncReport: Sendable, Hashable {
 }
 
 public struct SyncProblem: Sendable, Hashable {
+    /// The user ID and the value, escaped and cut short: both come from the directory and end up on a terminal
+    /// and in logs.
     public let userID: String
     /// The directory attribute.
     public let field: String
     public let value: String
     public let message: LocalizedText
+
+    public init(userID: String, field: String, value: String, message: LocalizedText) {
+        self.userID = PrintableText.preview(userID)
+        self.field = field
+        self.value = PrintableText.preview(value)
+        self.message = message
+    }
 }

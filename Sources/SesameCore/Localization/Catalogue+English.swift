@@ -10,6 +10,7 @@ extension Catalogue {
         "field.length": "between {min} and {max} characters",
         "field.control": "control characters are not allowed",
         "field.required": "this value is required",
+        "field.spaces": "may not begin or end with a space",
         "field.boolean": "must be true or false",
         "field.range": "a whole number from {min} to {max}",
         // API tokens

@@ -10,6 +10,7 @@ extension Catalogue {
         "field.length": "entre {min} et {max} caractères",
         "field.control": "les caractères de contrôle ne sont pas autorisés",
         "field.required": "cette valeur est obligatoire",
+        "field.spaces": "ne peut ni commencer ni finir par une espace",
         "field.boolean": "doit valoir true ou false",
         "field.range": "un nombre entier de {min} à {max}",
         // Jetons d’API

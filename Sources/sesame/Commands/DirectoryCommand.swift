@@ -36,13 +36,14 @@ struct DirectoryCommand: AsyncParsableCommand {
 }
 
 extension SyncReport {
-    /// The command's output: the summary, then a line per change, missing user, conflict and unusable value.
+    /// The command's output: the summary, then a line per change, missing user, conflict and unusable value. User
+    /// IDs come from the directory: shown escaped (docs/security.md#directory-values).
     var lines: [String] {
         [summary]
-            + created.map { "created \($0)" }
-            + updated.sorted { $0.key < $1.key }.map { "updated \($0.key): \($0.value.joined(separator: ", "))" }
-            + missing.map { "missing from the directory (kept) \($0)" }
-            + conflicts.map { "conflict (a local user has this user ID, left alone) \($0)" }
+            + created.map { "created \(PrintableText.escaping($0))" }
+            + updated.sorted { $0.key < $1.key }.map { "updated \(PrintableText.escaping($0.key)): \($0.value.joined(separator: ", "))" }
+            + missing.map { "missing from the directory (kept) \(PrintableText.escaping($0))" }
+            + conflicts.map { "conflict (a local user has this user ID, left alone) \(PrintableText.escaping($0))" }
             + problems.map { "unusable \($0.field) for \($0.userID): \($0.message)" }
     }
 }

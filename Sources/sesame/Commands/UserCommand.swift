@@ -78,7 +78,8 @@ struct UserCommand: AsyncParsableCommand {
             while true {
                 let page = try await context.store.users(search: search, limit: 500, offset: offset)
                 for user in page {
-                    print([user.userID, user.displayName, user.roles.sorted().map(\.rawValue).joined(separator: ","),
+                    // Escaped: a tab or a line break in a name would forge columns or lines.
+                    print([PrintableText.escaping(user.userID), PrintableText.escaping(user.displayName), user.roles.sorted().map(\.rawValue).joined(separator: ","),
                            String(user.enabled), String(user.registration.isRegistered)].joined(separator: "\t"))
                 }
                 if page.count < 500 { break }

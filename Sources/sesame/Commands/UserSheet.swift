@@ -2,7 +2,8 @@ import Foundation
 import SesameCore
 
 /// `user show`: every attribute on its own `name: value` line, phones in E.164 (an administrator's tool, so nothing
-/// is masked except the hashes, which are only said to exist).
+/// is masked except the hashes, which are only said to exist). Control characters are shown escaped
+/// (docs/security.md#directory-values).
 struct UserSheet {
     let user: User
     let now: Date
@@ -33,7 +34,8 @@ struct UserSheet {
             ("lastConfirmedAt", date(user.registration.lastConfirmedAt)),
             ("createdAt", date(user.createdAt)),
         ]
-        return lines.map { "\($0.0): \($0.1)\n" }.joined()
+        // Names may come from the directory or an import: a control character must not forge a line.
+        return lines.map { "\($0.0): \(PrintableText.escaping($0.1))\n" }.joined()
     }
 
     private func date(_ date: Date?) -> String {
