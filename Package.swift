@@ -43,11 +43,12 @@ let package = Package(
         .target(
             name: "SesameCore",
             dependencies: [
-                "CArgon2",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
+        // The password hasher the core's port names, on Debian's libargon2.
+        .target(name: "SesameArgon2", dependencies: ["CArgon2", "SesameCore"], swiftSettings: swiftSettings),
         .target(
             name: "SesameStore",
             dependencies: [
@@ -92,6 +93,7 @@ let package = Package(
         .executableTarget(
             name: "sesame",
             dependencies: [
+                "SesameArgon2",
                 "SesameCore",
                 "SesameDelivery",
                 "SesameDirectory",
@@ -107,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "SesameBenchmarks",
             dependencies: [
-                "SesameCore", "SesameDelivery", "SesameDirectory", "SesameStore",
+                "SesameArgon2", "SesameCore", "SesameDelivery", "SesameDirectory", "SesameStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -122,19 +124,20 @@ let package = Package(
         .executableTarget(
             name: "SesameFuzz",
             dependencies: [
-                "CFuzzDriver", "SesameCore", "SesameDelivery", "SesameDirectory", "SesameWeb",
+                "CFuzzDriver", "SesameArgon2", "SesameCore", "SesameDelivery", "SesameDirectory", "SesameTestSupport", "SesameWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Fuzz/SesameFuzz",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SesameCoreTests", dependencies: ["SesameCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SesameCoreTests", dependencies: ["SesameArgon2", "SesameCore", "SesameTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SesameDirectoryTests", dependencies: ["SesameDirectory", "SesameCore", "SesameStore", "SesameDelivery", "SesameTestSupport"], swiftSettings: swiftSettings),
-        // A real local HTTP server standing in for an SMS provider, shared by the test targets.
+        // What the test targets share: a local HTTP server standing in for an SMS provider, the test directories and
+        // databases, a clock moved by hand, a seeded random source, cheap hashing.
         .target(
             name: "SesameTestSupport",
             dependencies: [
-                "SesameCore", "SesameDirectory",
+                "SesameArgon2", "SesameCore", "SesameDirectory",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -162,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "SesameStoreTests",
             dependencies: [
-                "SesameStore", "SesameCore", "SesameTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "SesameArgon2", "SesameStore", "SesameCore", "SesameTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
@@ -170,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "SesameWebTests",
             dependencies: [
-                "SesameWeb", "SesameCore", "SesameStore", "SesameDelivery", "SesameDirectory", "SesameTestSupport",
+                "SesameArgon2", "SesameWeb", "SesameCore", "SesameStore", "SesameDelivery", "SesameDirectory", "SesameTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -178,7 +181,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SesameCLITests", dependencies: ["sesame", "SesameCore", "SesameDelivery", "SesameStore", "SesameDirectory", "SesameTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SesameCLITests", dependencies: ["sesame", "SesameArgon2", "SesameCore", "SesameDelivery", "SesameStore", "SesameDirectory", "SesameTestSupport"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

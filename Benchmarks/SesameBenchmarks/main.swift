@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import SesameArgon2
 import SesameCore
 import SesameDelivery
 import SesameStore

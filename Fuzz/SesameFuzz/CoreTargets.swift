@@ -1,5 +1,7 @@
 import Foundation
+import SesameArgon2
 import SesameCore
+import SesameTestSupport
 
 /// What users, administrators and imports type: phone numbers, addresses, codes, passwords, answers and CSV files.
 let coreTargets: [FuzzTarget] = [

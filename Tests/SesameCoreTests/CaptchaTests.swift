@@ -1,4 +1,5 @@
 import Foundation
+import SesameTestSupport
 import Synchronization
 import Testing
 

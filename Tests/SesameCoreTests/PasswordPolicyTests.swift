@@ -1,3 +1,4 @@
+import SesameArgon2
 import Testing
 
 @testable import SesameCore

@@ -1,3 +1,5 @@
+import SesameArgon2
+import SesameTestSupport
 import Testing
 
 @testable import SesameCore

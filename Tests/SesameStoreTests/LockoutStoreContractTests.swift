@@ -1,5 +1,6 @@
 import Foundation
 import SesameCore
+import SesameTestSupport
 import Testing
 
 @Suite struct LockoutStoreContractTests {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SesameCore
+import SesameTestSupport
 import Testing
 
 @testable import SesameStore

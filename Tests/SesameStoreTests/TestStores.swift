@@ -34,10 +34,6 @@ enum TemporaryFolder {
     }
 }
 
-/// Cheap Argon2id parameters so that service tests are quick; the default parameters have tests of their own.
-let fastHasher = Argon2idHasher(parameters: Argon2Parameters(memoryKiB: 64, iterations: 1, parallelism: 1))
-
-let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
 func sampleUser(_ userID: String = "alice@contoso.com", at date: Date = t0) throws -> User {
     var user = User(

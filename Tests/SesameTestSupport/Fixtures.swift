@@ -1,8 +1,9 @@
 import Foundation
+import SesameArgon2
 import SesameCore
 
 /// Argon2id at its cheapest: tests hash many passwords, and the parameters are not what they test.
-public let fastHasher = Argon2idHasher(parameters: Argon2Parameters(memoryKiB: 64, iterations: 1, parallelism: 1))
+public let fastHasher: any PasswordHasher = Argon2idHasher(parameters: Argon2Parameters(memoryKiB: 64, iterations: 1, parallelism: 1))
 
 /// The moment tests start at, far from any real date.
 public let t0 = Date(timeIntervalSince1970: 1_800_000_000)

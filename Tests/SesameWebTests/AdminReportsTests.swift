@@ -3,6 +3,7 @@ import HTTPTypes
 import SesameCore
 import SesameDelivery
 import SesameStore
+import SesameTestSupport
 import Testing
 
 @testable import SesameWeb

@@ -6,6 +6,7 @@ import Logging
 import SesameCore
 import SesameDelivery
 import SesameStore
+import SesameTestSupport
 import Testing
 
 @testable import SesameWeb

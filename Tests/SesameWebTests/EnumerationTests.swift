@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import SesameCore
+import SesameTestSupport
 import Synchronization
 import Testing
 

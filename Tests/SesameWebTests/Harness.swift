@@ -12,8 +12,6 @@ import Testing
 
 @testable import SesameWeb
 
-let fastHasher = Argon2idHasher(parameters: Argon2Parameters(memoryKiB: 64, iterations: 1, parallelism: 1))
-let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 let goodPassword = "Zq8#Lw4!Vr2k"
 
 /// A Sesame web application on a fresh SQLite store, with a clock the test moves and an outbox it reads.

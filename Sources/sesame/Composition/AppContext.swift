@@ -1,4 +1,5 @@
 import Foundation
+import SesameArgon2
 import SesameCore
 import SesameDelivery
 import SesameDirectory

@@ -1,6 +1,7 @@
 import Foundation
 import SesameCore
 import SesameStore
+import SesameTestSupport
 import Testing
 
 /// What anyone who knows a user ID could do cheaply, bounded (docs/security.md#abuse): codes per user per day, sends

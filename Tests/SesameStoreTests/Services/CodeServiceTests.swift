@@ -1,6 +1,7 @@
 import Foundation
 import SesameCore
 import SesameStore
+import SesameTestSupport
 import Testing
 
 @Suite struct CodeServiceTests {

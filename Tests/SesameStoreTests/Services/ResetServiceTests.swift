@@ -1,6 +1,7 @@
 import Foundation
 import SesameCore
 import SesameStore
+import SesameTestSupport
 import Synchronization
 import Testing
 
@@ -242,11 +243,6 @@ final class RecordingSender: Outbox {
         let row = try #require(try await store.resetActivities(ActivityQuery()).first)
         #expect(row.result == .cancelled && row.requestID == "req-1")
     }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
 
 @Suite struct ContactAdministratorsTests {

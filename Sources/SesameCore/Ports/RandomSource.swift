@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Where secrets come from: codes, salts, tokens, question draws. A port so that tests can be reproducible.
 public protocol RandomSource: Sendable {
     /// Fills `count` bytes.
@@ -35,30 +33,5 @@ public struct SystemRandomSource: RandomSource {
     public func bytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-    }
-}
-
-/// A deterministic source (SplitMix64) for tests only: never use it for real secrets.
-public final class SeededRandomSource: RandomSource {
-    private let state: Mutex<UInt64>
-
-    public init(seed: UInt64) {
-        state = Mutex(seed)
-    }
-
-    public func bytes(_ count: Int) -> [UInt8] {
-        state.withLock { state in
-            var output: [UInt8] = []
-            output.reserveCapacity(count)
-            while output.count < count {
-                state &+= 0x9E37_79B9_7F4A_7C15
-                var z = state
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                z ^= z >> 31
-                withUnsafeBytes(of: z) { output.append(contentsOf: $0.prefix(count - output.count)) }
-            }
-            return output
-        }
     }
 }

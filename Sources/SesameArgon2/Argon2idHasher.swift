@@ -1,5 +1,6 @@
 import CArgon2
 import Dispatch
+import SesameCore
 
 /// Argon2id through Debian's libargon2, the reference implementation.
 ///

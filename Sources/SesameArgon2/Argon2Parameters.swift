@@ -1,3 +1,5 @@
+import SesameCore
+
 /// Argon2id cost parameters, stored with every hash in its PHC string so that they can be raised later.
 public struct Argon2Parameters: Sendable, Hashable {
     /// Memory in KiB.
