@@ -11,6 +11,14 @@ let coreTargets: [FuzzTarget] = [
             require((try? PhoneNumber(international: number.e164)) == number, "an E.164 number reads back as itself")
             require(number.e164.utf8.count <= 16, "E.164 has at most 15 digits")
             _ = number.masked
+            let rule = PhoneRule(allowedCountryCodes: nil)
+            if rule.permits(number, for: .sms) {
+                require(number.isMobile && !number.isNonGeographic, "only a geographic mobile number is texted")
+                require(rule.permits(number, for: .voice), "a number that may be texted may be called")
+            }
+            if rule.permits(number, for: .voice) {
+                require(number.isMobile || number.isFixedLine, "only a mobile or a landline is called")
+            }
         }
         // The first byte picks the country, as the registration form's list does.
         let callingCode = Int(bytes.first ?? 33)

@@ -140,7 +140,7 @@ import Testing
         let policy = try Policy().setting(.methods, to: "securityQuestions,officePhone").setting(.methodsRequired, to: "1")
         for role in Role.allCases {
             let effective = policy.effective(for: user(roles: [role]))
-            #expect(effective == .administrator)
+            #expect(effective == .administrator(phones: policy.phones))
             #expect(effective.methods == [.email, .mobilePhone])
             #expect(effective.methodsRequired == 2)
         }

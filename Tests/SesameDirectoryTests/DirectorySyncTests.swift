@@ -53,6 +53,18 @@ import Testing
         #expect(surname.value == String(repeating: "x", count: 80) + "…" && surname.message.key == "field.tooLong")
     }
 
+    /// docs/security.md#toll-fraud: a synced number is held to the phone rule, as an administrator's entry is.
+    @Test func numbersThePhoneRuleRefusesAreReportedAndNotStored() async throws {
+        _ = try await store.savePolicy(try Policy().setting(.allowedCountryCodes, to: "44"), expectedVersion: 0)
+        let report = try await sync()
+        let refused = report.problems.filter { $0.userID == "alice" }
+        #expect(refused.map(\.field) == ["mobile", "telephoneNumber"])
+        #expect(refused.allSatisfy { $0.message == LocalizedText("phone.countryNotAllowed", ["code": "33"]) })
+        let alice = try #require(try await store.user(userID: "alice"))
+        #expect(alice.authentication.mobilePhone == nil && alice.authentication.officePhone == nil)
+        #expect(alice.authentication.alternateEmail?.value == "alice@example.org", "the rest of the entry is synced")
+    }
+
     @Test func aSecondRunChangesOnlyWhatChangedAndDeletesNothing() async throws {
         try await store.insertUser(User(userID: "zoe", source: .directory, createdAt: clock.now))
         try await store.insertUser(User(userID: "bob", source: .local, createdAt: clock.now))

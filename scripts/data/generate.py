@@ -2,7 +2,9 @@
 """Generates Sesame's data tables from maintained upstream data.
 
 - Sources/SesameCore/Phone/NumberingPlans+Data.swift from `phonenumbers`
-  (libphonenumber's metadata: calling codes, national lengths and patterns)
+  (libphonenumber's metadata: calling codes, national lengths and patterns,
+  and the patterns of mobile and fixed-line numbers, which decide where codes
+  may be texted or called: docs/security.md#toll-fraud)
   and `babel` (country names in English and French).
 - Sources/SesameCore/Passwords/CommonPasswords+Data.swift from `zxcvbn`'s
   frequency list of leaked passwords (most common first).
@@ -37,6 +39,11 @@ def swift_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def type_pattern(desc) -> str:
+    """A number type's pattern, or empty when the plan has no number of that type."""
+    return (desc.national_number_pattern or "") if desc is not None else ""
+
+
 def plan_line(region: str, metadata, names) -> str:
     desc = metadata.general_desc
     lengths = sorted(set(desc.possible_length or ()))
@@ -50,6 +57,8 @@ def plan_line(region: str, metadata, names) -> str:
         f"        NumberingPlan(region: {swift_string(region)}, callingCode: {metadata.country_code}, "
         f"nationalPrefix: {swift_string(metadata.national_prefix or '')}, "
         f"possibleLengths: {lengths}, pattern: {swift_string(desc.national_number_pattern or '')}, "
+        f"mobilePattern: {swift_string(type_pattern(metadata.mobile))}, "
+        f"fixedLinePattern: {swift_string(type_pattern(metadata.fixed_line))}, "
         f"exampleNumber: {swift_string(example)}, mobileExample: {swift_string(mobile_example)}, "
         f"englishName: {swift_string(names[0])}, frenchName: {swift_string(names[1])}),"
     )

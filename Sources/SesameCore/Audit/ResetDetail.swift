@@ -15,6 +15,8 @@ public enum ResetDetail: Sendable, Hashable, TextCodable {
     case accountDisabled
     case noCookies
     case insufficientMethods
+    /// Too few methods because a phone on file is one the phone rule refuses (docs/security.md#toll-fraud).
+    case phoneNotAllowed
     case managedInDirectory
     case directoryUnreachable
     case directoryFailed
@@ -31,8 +33,8 @@ public enum ResetDetail: Sendable, Hashable, TextCodable {
         case .blockedInvalidCodes, .blockedPhoneValidation: .blocked
         case .cancelledBeforeMethods, .cancelledBeforeNewPassword: .cancelled
         case .contactedAdminAfterOption, .contactedAdminBeforeOption: .contactedAdmin
-        case .notEnabledForUser, .accountDisabled, .noCookies, .insufficientMethods, .managedInDirectory,
-            .directoryUnreachable, .directoryFailed, .notInGroup, .disabledForOrganisation:
+        case .notEnabledForUser, .accountDisabled, .noCookies, .insufficientMethods, .phoneNotAllowed,
+            .managedInDirectory, .directoryUnreachable, .directoryFailed, .notInGroup, .disabledForOrganisation:
             .failed
         case .succeeded, .unlocked: .succeeded
         }
@@ -61,7 +63,7 @@ public enum ResetDetail: Sendable, Hashable, TextCodable {
             + options.map(blockedInvalidCodes) + options.map(contactedAdminAfterOption) + [
                 .abandonedAfterUserID, .abandonedBeforeNewPassword, .abandonedWhileNewPassword, .blockedPhoneValidation,
                 .cancelledBeforeMethods, .cancelledBeforeNewPassword, .contactedAdminBeforeOption, .notEnabledForUser,
-                .accountDisabled, .noCookies, .insufficientMethods, .managedInDirectory, .directoryUnreachable,
+                .accountDisabled, .noCookies, .insufficientMethods, .phoneNotAllowed, .managedInDirectory, .directoryUnreachable,
                 .directoryFailed, .notInGroup, .disabledForOrganisation, .succeeded, .unlocked,
             ]
     }()

@@ -33,7 +33,7 @@ public struct DirectorySync: Sendable {
                     continue
                 }
                 let before = user
-                apply(entry, to: &user, report: &report)
+                apply(entry, to: &user, phones: policy.phones, report: &report)
                 let changed = Self.changedFields(before, user)
                 guard !changed.isEmpty else {
                     report.unchanged += 1
@@ -50,7 +50,7 @@ public struct DirectorySync: Sendable {
                 }
             } else {
                 var user = User(userID: entry.userID, source: .directory, createdAt: clock.now)
-                apply(entry, to: &user, report: &report)
+                apply(entry, to: &user, phones: policy.phones, report: &report)
                 try await store.insertUser(user)
                 report.created.append(user.userID)
                 try await audit(.userCreated, user.userID, detail: "")
@@ -74,8 +74,9 @@ public struct DirectorySync: Sendable {
         }
     }
 
-    /// Copies the entry's values; a value Sesame cannot use leaves the field as it was and is reported.
-    private func apply(_ entry: DirectoryEntry, to user: inout User, report: inout SyncReport) {
+    /// Copies the entry's values; a value Sesame cannot use leaves the field as it was and is reported: a phone number
+    /// the phone rule refuses too, as an administrator's form would (docs/security.md#toll-fraud).
+    private func apply(_ entry: DirectoryEntry, to user: inout User, phones: PhoneRule, report: inout SyncReport) {
         user.enabled = entry.enabled
         func name(_ raw: String, field: String) -> String? {
             do {
@@ -98,8 +99,8 @@ public struct DirectorySync: Sendable {
                 return nil
             }
         }
-        if let phone = value(entry.mobile, field: "mobile", parse: PhoneNumber.init(international:)) { user.authentication.mobilePhone = phone }
-        if let phone = value(entry.telephoneNumber, field: "telephoneNumber", parse: PhoneNumber.init(international:)) {
+        if let phone = value(entry.mobile, field: "mobile", parse: phones.phoneOnFile) { user.authentication.mobilePhone = phone }
+        if let phone = value(entry.telephoneNumber, field: "telephoneNumber", parse: phones.phoneOnFile) {
             user.authentication.officePhone = phone
         }
         if let email = value(entry.mail, field: "mail", parse: EmailAddress.init) { user.authentication.alternateEmail = email }

@@ -32,6 +32,8 @@ extension Catalogue {
         "phone.tooShort": "this number is too short for {country}",
         "phone.invalidForCountry": "this is not a valid number for {country}",
         "phone.countryNotAllowed": "phone numbers with country code +{code} are not allowed by your organisation",
+        "phone.notPersonal": "this is a premium-rate, shared-cost, satellite or other service number, which cannot receive codes: enter a mobile phone number",
+        "phone.landline": "this is a landline, which cannot receive text messages: enter a mobile phone number, or choose a call",
         // Email
         "email.tooLong": "an email address has at most 254 characters",
         "email.format": "\"{value}\" is not an email address",
@@ -153,6 +155,7 @@ extension Catalogue {
         "detail.accountDisabled": "User's account is disabled. Enable the account to resolve this",
         "detail.noCookies": "User tried to reset from a device without cookies enabled",
         "detail.insufficientMethods": "User's account has insufficient authentication methods defined. Add authentication info to resolve this",
+        "detail.phoneNotAllowed": "User's phone number on file is not allowed by the policy (its country, or a premium-rate or shared-cost number). Update the number to resolve this",
         "detail.managedInDirectory": "User's password is managed in the directory. You can enable password writeback to resolve this",
         "detail.directoryUnreachable": "We could not reach the directory to reset the user's password",
         "detail.directoryFailed": "We encountered a problem while resetting the user's password in the directory",

@@ -32,6 +32,8 @@ extension Catalogue {
         "phone.tooShort": "ce numéro est trop court pour {country}",
         "phone.invalidForCountry": "ce numéro n’est pas valide pour {country}",
         "phone.countryNotAllowed": "votre organisation n’autorise pas les numéros avec l’indicatif +{code}",
+        "phone.notPersonal": "ce numéro est surtaxé, à coûts partagés, satellite ou d’un autre service, et ne peut pas recevoir de codes : saisissez un numéro de téléphone mobile",
+        "phone.landline": "ce numéro est une ligne fixe, qui ne peut pas recevoir de SMS : saisissez un numéro de téléphone mobile, ou choisissez un appel",
         // Adresses e-mail
         "email.tooLong": "une adresse e-mail comporte 254 caractères au plus",
         "email.format": "« {value} » n’est pas une adresse e-mail",
@@ -153,6 +155,7 @@ extension Catalogue {
         "detail.accountDisabled": "Le compte de l’utilisateur est désactivé. Activez le compte pour résoudre ce problème",
         "detail.noCookies": "L’utilisateur a tenté une réinitialisation depuis un appareil sans cookies",
         "detail.insufficientMethods": "Le compte de l’utilisateur n’a pas assez de méthodes d’authentification. Ajoutez des informations d’authentification pour résoudre ce problème",
+        "detail.phoneNotAllowed": "Le numéro de téléphone enregistré pour l’utilisateur n’est pas autorisé par la stratégie (son pays, ou un numéro surtaxé ou à coûts partagés). Modifiez le numéro pour résoudre ce problème",
         "detail.managedInDirectory": "Le mot de passe de l’utilisateur est géré dans l’annuaire. Activez l’écriture différée des mots de passe pour résoudre ce problème",
         "detail.directoryUnreachable": "Impossible de joindre l’annuaire pour réinitialiser le mot de passe de l’utilisateur",
         "detail.directoryFailed": "Un problème est survenu lors de la réinitialisation du mot de passe de l’utilisateur dans l’annuaire",

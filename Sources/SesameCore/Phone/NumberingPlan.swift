@@ -9,6 +9,10 @@ public struct NumberingPlan: Sendable, Hashable {
     public let possibleLengths: [Int]
     /// A regular expression every valid national significant number matches in whole (leading digits included).
     public let pattern: String
+    /// The mobile numbers' pattern, empty when the plan lists none. Where it is also the fixed-line pattern (+1), a
+    /// number is both.
+    public let mobilePattern: String
+    public let fixedLinePattern: String
     public let exampleNumber: String
     public let mobileExample: String
     public let englishName: String
@@ -24,12 +28,28 @@ public struct NumberingPlan: Sendable, Hashable {
     /// The plans sharing each calling code (+1 and +7 cover several regions).
     public static let byCallingCode: [Int: [NumberingPlan]] = Dictionary(grouping: all, by: \.callingCode)
 
+    /// The region code libphonenumber gives non-geographic services.
+    static let nonGeographicRegion = "001"
+
     /// Geographic regions, for a country selector.
-    public static let regions: [NumberingPlan] = all.filter { $0.region != "001" }
+    public static let regions: [NumberingPlan] = all.filter { $0.region != nonGeographicRegion }
 
     func matches(_ nationalNumber: String) -> Bool {
-        guard possibleLengths.contains(nationalNumber.count) else { return false }
-        guard let regex = try? Regex(pattern) else { return false }
-        return (try? regex.wholeMatch(in: nationalNumber)) != nil
+        possibleLengths.contains(nationalNumber.count) && Self.wholeMatch(pattern, nationalNumber)
+    }
+
+    /// Whether the plan lists the number as a mobile; premium-rate, shared-cost, VoIP and the other types are neither
+    /// mobile nor fixed-line.
+    func listsAsMobile(_ nationalNumber: String) -> Bool {
+        matches(nationalNumber) && Self.wholeMatch(mobilePattern, nationalNumber)
+    }
+
+    func listsAsFixedLine(_ nationalNumber: String) -> Bool {
+        matches(nationalNumber) && Self.wholeMatch(fixedLinePattern, nationalNumber)
+    }
+
+    private static func wholeMatch(_ pattern: String, _ text: String) -> Bool {
+        guard !pattern.isEmpty, let regex = try? Regex(pattern) else { return false }
+        return (try? regex.wholeMatch(in: text)) != nil
     }
 }

@@ -6,15 +6,26 @@ public struct EffectivePolicy: Sendable, Hashable {
     public let methodsRequired: Int
     public let questionsToRegister: Int
     public let questionsToReset: Int
+    /// The organisation's phone rule, which binds administrators too: toll fraud does not care who is called.
+    public let phones: PhoneRule
 
     /// Administrators of any role: two gates, email and mobile phone only, never security questions
     /// (DESIGN.md §2, spec §3.2). It cannot be changed.
-    public static let administrator = EffectivePolicy(
-        methods: [.email, .mobilePhone], methodsRequired: 2, questionsToRegister: 0, questionsToReset: 0)
+    public static func administrator(phones: PhoneRule) -> EffectivePolicy {
+        EffectivePolicy(methods: [.email, .mobilePhone], methodsRequired: 2, questionsToRegister: 0, questionsToReset: 0, phones: phones)
+    }
 
     /// The methods this user's data can serve under these rules.
     public func usableMethods(of data: AuthenticationData) -> Set<AuthenticationMethod> {
-        data.usableMethods(among: methods, questionsToReset: questionsToReset)
+        data.usableMethods(among: methods, questionsToReset: questionsToReset, phones: phones)
+    }
+
+    /// Whether a phone on file for one of these methods is one the phone rule refuses: why a user may have too few.
+    public func refusesPhone(of data: AuthenticationData) -> Bool {
+        let onFile = [
+            methods.contains(.mobilePhone) ? data.resetMobilePhone : nil, methods.contains(.officePhone) ? data.officePhone : nil,
+        ]
+        return onFile.compactMap { $0 }.contains { !phones.permitsSomeChannel($0) }
     }
 
     /// Registered or pre-populated data covers the required number of methods (spec §2.1 "registered", §3.4).
@@ -36,10 +47,10 @@ public enum Eligibility: String, Sendable, Hashable {
 
 extension Policy {
     public func effective(for user: User) -> EffectivePolicy {
-        if user.isPrivileged { return .administrator }
+        if user.isPrivileged { return .administrator(phones: phones) }
         return EffectivePolicy(
             methods: methods, methodsRequired: methodsRequired,
-            questionsToRegister: questionsToRegister, questionsToReset: questionsToReset)
+            questionsToRegister: questionsToRegister, questionsToReset: questionsToReset, phones: phones)
     }
 
     /// Administrators keep the right to reset whatever the scope, since their policy is fixed and not the

@@ -76,9 +76,4 @@ public struct Policy: Sendable, Hashable, Codable {
     public func writesBack(directoryConfigured: Bool) -> Bool {
         directoryConfigured && (writeback ?? true)
     }
-
-    /// Whether a phone number's country is allowed.
-    public func allows(_ phone: PhoneNumber) -> Bool {
-        allowedCountryCodes?.contains(phone.callingCode) ?? true
-    }
 }

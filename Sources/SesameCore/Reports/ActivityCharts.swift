@@ -14,7 +14,7 @@ public struct ActivityCharts: Sendable {
     public struct Coverage: Sendable, Hashable {
         public let users: Int
         public let registered: Int
-        /// Users whose registered or pre-populated data can serve each method.
+        /// Users whose registered or pre-populated data can serve each method (a phone only if the phone rule allows it).
         public let byMethod: [AuthenticationMethod: Int]
     }
 
@@ -40,7 +40,9 @@ public struct ActivityCharts: Sendable {
     }
 
     /// Reads every user, a page at a time.
-    public static func coverage(of store: any UserStore, methods: [AuthenticationMethod] = AuthenticationMethod.allCases) async throws -> Coverage {
+    public static func coverage(
+        of store: any UserStore, phones: PhoneRule, methods: [AuthenticationMethod] = AuthenticationMethod.allCases
+    ) async throws -> Coverage {
         var users = 0
         var registered = 0
         var byMethod: [AuthenticationMethod: Int] = [:]
@@ -51,7 +53,9 @@ public struct ActivityCharts: Sendable {
             for user in batch {
                 users += 1
                 if user.registration.isRegistered { registered += 1 }
-                for method in user.authentication.usableMethods(among: Set(methods), questionsToReset: 1) { byMethod[method, default: 0] += 1 }
+                for method in user.authentication.usableMethods(among: Set(methods), questionsToReset: 1, phones: phones) {
+                    byMethod[method, default: 0] += 1
+                }
             }
             guard batch.count == page else { break }
             offset += page

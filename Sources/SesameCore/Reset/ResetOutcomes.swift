@@ -42,6 +42,9 @@ public enum GateStep: Sendable, Hashable {
     /// A send was refused by a limit that leaves the flow going: the network's, the user's daily bound, the
     /// destination's. Choose another option or come back later.
     case sendRefused(ResetFlow, SendLimits.Refusal)
+    /// The phone rule refuses the number on file for this channel (the policy changed after the option was offered):
+    /// nothing was sent; choose another option.
+    case phoneRefused(ResetFlow, PhoneRule.Refusal)
     /// The 15 minutes are over.
     case expired
 }

@@ -64,7 +64,9 @@ public struct ResetService: Sendable {
         }
         let effective = policy.effective(for: user)
         guard effective.usableMethods(of: user.authentication).count >= effective.methodsRequired else {
-            try await record(typed, role: user.reportRole, detail: .insufficientMethods, requestID: requestID)
+            // The same page either way; the report tells the administrator which number to fix.
+            let detail: ResetDetail = effective.refusesPhone(of: user.authentication) ? .phoneNotAllowed : .insufficientMethods
+            try await record(typed, role: user.reportRole, detail: detail, requestID: requestID)
             return .cannotVerify
         }
         if user.source == .directory {
@@ -84,19 +86,20 @@ public struct ResetService: Sendable {
         return .verify(flow, gates: effective.methodsRequired, options: options(for: user, policy: policy, excluding: []))
     }
 
-    /// The options for the next gate: every usable method not used yet (spec §2.3 steps 4–5).
+    /// The options for the next gate: every usable method not used yet (spec §2.3 steps 4–5), and of a phone only the
+    /// channels the phone rule allows (a landline is called, never texted).
     public func options(for user: User, policy: Policy, excluding used: Set<AuthenticationMethod>) -> [GateOption] {
         let effective = policy.effective(for: user)
         let data = user.authentication
+        let phone = { (number: PhoneNumber, options: [(VerificationOption, PhoneChannel)]) in
+            options.filter { policy.phones.permits(number, for: $0.1) }.map { GateOption(option: $0.0, destination: number.masked) }
+        }
         return effective.usableMethods(of: data).subtracting(used).sorted().flatMap { method -> [GateOption] in
             switch method {
             // A usable method has its address; the optionals only keep a broken record from stopping the server.
             case .email: data.resetEmail.map { [GateOption(option: .email, destination: $0.masked)] } ?? []
-            case .mobilePhone:
-                data.resetMobilePhone.map {
-                    [GateOption(option: .mobileSMS, destination: $0.masked), GateOption(option: .mobileVoice, destination: $0.masked)]
-                } ?? []
-            case .officePhone: data.officePhone.map { [GateOption(option: .officeVoice, destination: $0.masked)] } ?? []
+            case .mobilePhone: data.resetMobilePhone.map { phone($0, [(.mobileSMS, .sms), (.mobileVoice, .voice)]) } ?? []
+            case .officePhone: data.officePhone.map { phone($0, [(.officeVoice, .voice)]) } ?? []
             case .securityQuestions: [GateOption(option: .securityQuestions, destination: "")]
             }
         }
@@ -142,6 +145,9 @@ public struct ResetService: Sendable {
         let (user, policy) = try await context(of: flow)
         let onFile = option == .officeVoice ? user.authentication.officePhone : user.authentication.resetMobilePhone
         guard let onFile else { return .waiting(flow) }
+        let channel: PhoneChannel = option == .mobileSMS ? .sms : .voice
+        // Offered when chosen, but the policy may have changed since: checked again right before the send.
+        if let refusal = policy.phones.refusal(of: onFile, for: channel) { return .phoneRefused(flow.droppingChallenge(), refusal) }
         if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: option) }
         guard try await limits.mayCheckPhoneNumber(user: user.id) else {
             try await record(flow, user: user, detail: .blockedPhoneValidation)
@@ -158,7 +164,7 @@ public struct ResetService: Sendable {
             return .incorrectPhoneNumber(flow)
         }
         return try await send(
-            option == .mobileSMS ? .sms : .voice, to: onFile.e164, option: option, flow: flow, user: user, policy: policy, language: language,
+            channel.codeChannel, to: onFile.e164, option: option, flow: flow, user: user, policy: policy, language: language,
             client: clientAddress)
     }
 

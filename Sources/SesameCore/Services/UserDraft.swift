@@ -73,15 +73,10 @@ public struct UserDraft: Sendable, Hashable {
 
     static func phone(_ value: String, field: String, policy: Policy) throws(ValidationError) -> PhoneNumber? {
         guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
-        let phone: PhoneNumber
         do {
-            phone = try PhoneNumber(international: value)
+            return try policy.phones.phoneOnFile(value)
         } catch {
             throw error.on(field)
         }
-        guard policy.allows(phone) else {
-            throw ValidationError("phone.countryNotAllowed", ["code": String(phone.callingCode)], field: field)
-        }
-        return phone
     }
 }

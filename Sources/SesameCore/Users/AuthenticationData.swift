@@ -33,12 +33,12 @@ public struct AuthenticationData: Sendable, Hashable, Codable {
     /// The address email codes go to: the authentication email, else the alternate email.
     public var resetEmail: EmailAddress? { authenticationEmail ?? alternateEmail }
 
-    /// The methods this data can serve, among those offered.
-    public func usableMethods(among offered: Set<AuthenticationMethod>, questionsToReset: Int) -> Set<AuthenticationMethod> {
+    /// The methods this data can serve, among those offered: a phone only when `phones` lets it be texted or called.
+    public func usableMethods(among offered: Set<AuthenticationMethod>, questionsToReset: Int, phones: PhoneRule) -> Set<AuthenticationMethod> {
         offered.filter { method in
             switch method {
-            case .mobilePhone: resetMobilePhone != nil
-            case .officePhone: officePhone != nil
+            case .mobilePhone: resetMobilePhone.map(phones.permitsSomeChannel) ?? false
+            case .officePhone: officePhone.map(phones.permitsSomeChannel) ?? false
             case .email: resetEmail != nil
             case .securityQuestions: securityAnswers.count >= questionsToReset
             }

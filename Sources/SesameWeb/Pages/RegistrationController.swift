@@ -143,7 +143,7 @@ struct RegistrationController {
         try await withMethod(.mobilePhone, context) { user, policy, _ in
             let region = context.form.text("country")
             let number = context.form.text("number")
-            let channel: CodeChannel = context.form["channel"] == "voice" ? .voice : .sms
+            let channel: PhoneChannel = context.form["channel"] == "voice" ? .voice : .sms
             let retry = { (error: String) in
                 try await phonePage(policy, context: context, callingCode: nil, region: region, number: number, error: error)
             }
@@ -156,13 +156,19 @@ struct RegistrationController {
             } catch let error as ValidationError {
                 return try await retry(pages.text(error.message, context))
             }
-            guard policy.allows(phone) else {
-                return try await retry(pages.text("phone.countryNotAllowed", ["code": String(phone.callingCode)], context))
+            do throws(ValidationError) {
+                try policy.phones.check(phone, for: channel)
+            } catch {
+                context.logger.notice(
+                    "phone number refused by the phone rule", metadata: ["reason": "\(error.message.key)", "support_code": "\(context.requestID)"])
+                return try await retry(pages.text(error.message, context))
             }
-            if let refusal = try await refusal(channel, to: phone.e164, user: user, request: request, context: context) {
+            if let refusal = try await refusal(channel.codeChannel, to: phone.e164, user: user, request: request, context: context) {
                 return try await retry(refusal)
             }
-            return try await sendCode(to: phone.e164, shown: phone.masked, method: "phone", channel: channel, user: user, policy: policy, context: context, retry: retry)
+            return try await sendCode(
+                to: phone.e164, shown: phone.masked, method: "phone", channel: channel.codeChannel, user: user, policy: policy,
+                context: context, retry: retry)
         }
     }
 

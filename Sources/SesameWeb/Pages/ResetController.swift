@@ -186,6 +186,12 @@ struct ResetController {
         case .waiting(let flow), .passed(let flow, _):
             keep(flow)
             return PageRenderer.redirect(to: "/reset/verify")
+        case .phoneRefused(let flow, let refusal):
+            keep(flow)
+            // The number is the user's own data, not a secret, but the reason is all an operator needs.
+            context.logger.notice(
+                "reset send refused by the phone rule", metadata: ["reason": "\(refusal.rawValue)", "support_code": "\(context.requestID)"])
+            return PageRenderer.redirect(to: "/reset/verify")
         case .incorrectPhoneNumber(let flow):
             return try await gatePage(flow, context: context, error: pages.text("reset.phone.incorrect", context))
         case .wrong(let flow, let left):

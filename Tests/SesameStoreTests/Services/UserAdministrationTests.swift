@@ -44,7 +44,7 @@ import Testing
         try await administration.add(UserDraft(userID: "alice@contoso.com", mobilePhone: "+33 6 12 34 56 78", alternateEmail: "old@example.org"), actor: "cli")
         try await administration.update(UserDraft(userID: "alice@contoso.com", displayName: "Alice M."), actor: "cli")
         #expect(outbox.messages.isEmpty, "nothing to tell when no contact data changed")
-        try await administration.update(UserDraft(userID: "alice@contoso.com", mobilePhone: "+33 7 00 00 00 01", alternateEmail: "new@example.org"), actor: "cli")
+        try await administration.update(UserDraft(userID: "alice@contoso.com", mobilePhone: "+33 7 81 00 00 01", alternateEmail: "new@example.org"), actor: "cli")
         let notices = outbox.messages
         #expect(notices.map(\.to) == ["old@example.org", "old@example.org"])
         #expect(notices.map(\.subject) == ["The mobile phone of your Sesame account changed", "The alternate email of your Sesame account changed"])

@@ -45,6 +45,28 @@ import Testing
         #expect(try await store.userCount() == 3)
     }
 
+    /// docs/security.md#toll-fraud: a number nobody should be texted or called at is refused with its row.
+    @Test func rowsWithNumbersThePhoneRuleRefusesAreRefused() async throws {
+        _ = try await store.savePolicy(try Policy().setting(.allowedCountryCodes, to: "33,44,979"), expectedVersion: 0)
+        let csv = """
+            userID,mobilePhone,officePhone
+            alice@contoso.com,+33 6 12 34 56 78,+33 1 23 45 67 89
+            bob@contoso.com,+33 8 91 23 45 67,
+            carol@contoso.com,,+44 909 876 5432
+            dave@contoso.com,+979 1 2345 6789,
+            erin@contoso.com,+1 201 555 0123,
+            """
+        let premium = "this is a premium-rate, shared-cost, satellite or other service number, which cannot receive codes: enter a mobile phone number"
+        #expect(try await importer.run(csv, by: .serverOperator, actor: "cli") == [
+            .created(line: 2, userID: "alice@contoso.com"),
+            .failed(line: 3, message: "mobilePhone: \(premium)"),
+            .failed(line: 4, message: "officePhone: \(premium)"),
+            .failed(line: 5, message: "mobilePhone: \(premium)"),
+            .failed(line: 6, message: "mobilePhone: phone numbers with country code +1 are not allowed by your organisation"),
+        ])
+        #expect(try await store.userCount() == 1)
+    }
+
     @Test func headerProblemsStopBeforeAnyRow() async throws {
         await #expect(throws: UserImportError.unknownColumn("shoeSize")) {
             try await importer.run("userID,shoeSize\na@contoso.com,42\n", by: .serverOperator, actor: "cli")

@@ -67,7 +67,7 @@ struct AdminReportsController {
             let days = ActivityCharts.resetsPerDay(resets, since: range.since, until: range.until)
             return [["title": title, "svg": Charts.resetsPerDay(days, title: title) { pages.text(LocalizedText("report.result.\($0)"), context) }]]
         case .registrations:
-            let coverage = try await ActivityCharts.coverage(of: pages.store)
+            let coverage = try await ActivityCharts.coverage(of: pages.store, phones: try await pages.policy().phones)
             let methods = AuthenticationMethod.allCases.map { (pages.text("admin.method.\($0.rawValue)", context), coverage.byMethod[$0] ?? 0) }
             let shareTitle = pages.text("admin.chart.shareRegistered", context)
             let coverageTitle = pages.text("admin.chart.coverage", context)
