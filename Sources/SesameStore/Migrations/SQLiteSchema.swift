@@ -181,6 +181,11 @@ enum SQLiteSchema {
                 ALTER TABLE users ADD COLUMN lockout_last_failure REAL;
                 """)
         }
+        // Every write moves a session's version on, and an update names the version it read
+        // (docs/security.md#session-writes-across-instances).
+        migrator.registerMigration("008 session versions") { db in
+            try db.execute(sql: "ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+        }
         return migrator
     }
 }

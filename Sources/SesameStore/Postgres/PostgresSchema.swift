@@ -165,5 +165,7 @@ enum PostgresSchema {
             CREATE INDEX sign_in_lockouts_expires ON sign_in_lockouts(expires_at);
             ALTER TABLE users ADD COLUMN lockout_last_failure DOUBLE PRECISION;
             """),
+        // As on SQLite: every write moves a session's version on.
+        ("008 session versions", "ALTER TABLE sessions ADD COLUMN version BIGINT NOT NULL DEFAULT 1"),
     ]
 }
