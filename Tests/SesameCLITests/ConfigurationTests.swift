@@ -55,6 +55,8 @@ import Testing
          "SESAME_LDAP_CA_FILE: /nonexistent/ca.pem cannot be read"),
         (["SESAME_LDAP_URL": "ldaps://dc", "SESAME_LDAP_BIND_DN": "svc", "SESAME_LDAP_BIND_PASSWORD": "p", "SESAME_LDAP_BASE_DN": "dc=x", "SESAME_LDAP_SYNC_MINUTES": "hourly"],
          "SESAME_LDAP_SYNC_MINUTES: \"hourly\" is not a number of minutes (0 = never, up to 10080)"),
+        (["SESAME_LDAP_URL": "ldaps://dc", "SESAME_LDAP_BIND_DN": "svc", "SESAME_LDAP_BIND_PASSWORD": "p", "SESAME_LDAP_BASE_DN": "dc=x", "SESAME_LDAP_SESSION_CHECK_MINUTES": "0"],
+         "SESAME_LDAP_SESSION_CHECK_MINUTES: \"0\" is not a number of minutes (1 to 60)"),
     ])
     func refusedSettingsNameTheVariable(_ environment: [String: String], _ message: String) {
         do {

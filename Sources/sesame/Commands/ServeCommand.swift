@@ -39,6 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("ldap-mobile-attribute")) var ldapMobileAttribute: String?
     @Option(name: .customLong("ldap-phone-attribute")) var ldapPhoneAttribute: String?
     @Option(name: .customLong("ldap-sync-minutes")) var ldapSyncMinutes: String?
+    @Option(name: .customLong("ldap-session-check-minutes")) var ldapSessionCheckMinutes: String?
     @Option(name: .customLong("env"), help: "development or production") var mode: String?
     @Flag(help: "Seed a demo organisation and print its users' sign-in details.") var demo = false
 
@@ -52,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
             (.ldapBaseDN, ldapBaseDN), (.ldapUserFilter, ldapUserFilter), (.ldapKind, ldapKind),
             (.ldapLoginAttribute, ldapLoginAttribute), (.ldapCAFile, ldapCAFile), (.ldapMailAttribute, ldapMailAttribute),
             (.ldapMobileAttribute, ldapMobileAttribute), (.ldapPhoneAttribute, ldapPhoneAttribute), (.ldapSyncMinutes, ldapSyncMinutes),
-            (.environment, mode),
+            (.ldapSessionCheckMinutes, ldapSessionCheckMinutes), (.environment, mode),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }
@@ -81,7 +82,8 @@ struct ServeCommand: AsyncParsableCommand {
                 random: context.random, outbox: outbox,
                 components: ComponentStatus(delivery: configuration.deliveryStatus),
                 secureCookies: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false,
-                trustedProxies: configuration.trustedProxies, directory: context.directory),
+                trustedProxies: configuration.trustedProxies, directory: context.directory,
+                directorySessionCheck: TimeInterval((configuration.directory?.sessionCheckMinutes ?? 5) * 60)),
             logger: logger,
             services: [DeliveryWorker(queue: outbox)] + scheduledSync(context, outbox: outbox, logger: logger),
             onServerRunning: { port in

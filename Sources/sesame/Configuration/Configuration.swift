@@ -31,6 +31,8 @@ struct Configuration: Sendable {
         var settings: LDAPSettings
         /// How often `serve` runs `directory sync`; 0 never.
         var syncMinutes: Int
+        /// How often a directory user's session asks the directory whether the account changed.
+        var sessionCheckMinutes: Int
     }
 
     var dataDirectory: String
@@ -147,6 +149,10 @@ struct Configuration: Sendable {
         guard let minutes = Int(minutesText), (0...10_080).contains(minutes) else {
             throw ConfigurationError("SESAME_LDAP_SYNC_MINUTES: \"\(minutesText)\" is not a number of minutes (0 = never, up to 10080)")
         }
+        let checkText = sources.value(.ldapSessionCheckMinutes) ?? "5"
+        guard let checkMinutes = Int(checkText), (1...60).contains(checkMinutes) else {
+            throw ConfigurationError("SESAME_LDAP_SESSION_CHECK_MINUTES: \"\(checkText)\" is not a number of minutes (1 to 60)")
+        }
         let defaults = LDAPSettings.Attributes()
         let settings = LDAPSettings(
             url: url, kind: kind, bindDN: bindDN, bindPassword: bindPassword,
@@ -156,7 +162,7 @@ struct Configuration: Sendable {
                 mail: sources.value(.ldapMailAttribute) ?? defaults.mail, mobile: sources.value(.ldapMobileAttribute) ?? defaults.mobile,
                 telephoneNumber: sources.value(.ldapPhoneAttribute) ?? defaults.telephoneNumber),
             certificateAuthorityFile: sources.value(.ldapCAFile))
-        return Directory(settings: settings, syncMinutes: minutes)
+        return Directory(settings: settings, syncMinutes: minutes, sessionCheckMinutes: checkMinutes)
     }
 
     /// What readiness says about delivery.

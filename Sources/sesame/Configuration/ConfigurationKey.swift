@@ -29,6 +29,7 @@ enum ConfigurationKey: String, CaseIterable, Sendable {
     case ldapMobileAttribute = "SESAME_LDAP_MOBILE_ATTRIBUTE"
     case ldapPhoneAttribute = "SESAME_LDAP_PHONE_ATTRIBUTE"
     case ldapSyncMinutes = "SESAME_LDAP_SYNC_MINUTES"
+    case ldapSessionCheckMinutes = "SESAME_LDAP_SESSION_CHECK_MINUTES"
     case environment = "SESAME_ENV"
 
     /// Where the configuration file is named; read from flags and environment only.
