@@ -15,10 +15,12 @@ let directoryTargets: [FuzzTarget] = [
         let entry = LDAPConnection.Entry(dn: "uid=fuzz", values: [
             "uid": values, "cn": values, "mail": values, "mobile": values, "telephonenumber": values,
             "userprincipalname": values, "pwdaccountlockedtime": values, "useraccountcontrol": values,
+            "pwdchangedtime": values, "pwdlastset": values, "msds-user-account-control-computed": values,
         ])
         for kind in [LDAPSettings.Kind.openLDAP, .activeDirectory] {
             let settings = LDAPSettings(url: "ldap://127.0.0.1", kind: kind, bindDN: "cn=s", bindPassword: "p", baseDN: "dc=x")
             _ = LDAPDirectory.directoryEntry(entry, settings: settings)
+            _ = LDAPDirectory.accountState(entry, settings: settings)
         }
     },
 ]

@@ -74,15 +74,28 @@ public struct LDAPDirectory: Directory {
     }
 
     public func isLocked(userID: String) async throws -> Bool {
+        try await accountState(userID: userID).locked
+    }
+
+    public func accountState(userID: String) async throws -> DirectoryAccountState {
         try await asService { connection, settings in
-            let entry = try Self.locate(userID, on: connection, settings: settings)
-            switch settings.kind {
-            case .openLDAP:
-                return entry.first("pwdAccountLockedTime").map { $0 != Self.permanentLock } ?? false
-            case .activeDirectory:
-                // The computed flag, because lockoutTime stays set after the lockout duration has passed.
-                return (Int(entry.first("msDS-User-Account-Control-Computed") ?? "") ?? 0) & 0x10 != 0
-            }
+            Self.accountState(try Self.locate(userID, on: connection, settings: settings), settings: settings)
+        }
+    }
+
+    /// The stamp of the last password change, and the lock and disabled flags, of an entry
+    /// (docs/security.md#sessions-and-the-directory).
+    package static func accountState(_ entry: LDAPConnection.Entry, settings: LDAPSettings) -> DirectoryAccountState {
+        switch settings.kind {
+        case .openLDAP:
+            DirectoryAccountState(
+                passwordChanged: entry.first("pwdChangedTime"), locked: entry.first("pwdAccountLockedTime").map { $0 != permanentLock } ?? false,
+                disabled: isDisabled(entry, settings: settings))
+        case .activeDirectory:
+            // The computed flag, because lockoutTime stays set after the lockout duration has passed.
+            DirectoryAccountState(
+                passwordChanged: entry.first("pwdLastSet"), locked: (Int(entry.first("msDS-User-Account-Control-Computed") ?? "") ?? 0) & 0x10 != 0,
+                disabled: isDisabled(entry, settings: settings))
         }
     }
 
@@ -151,7 +164,8 @@ public struct LDAPDirectory: Directory {
     static func attributes(_ settings: LDAPSettings) -> [String] {
         [settings.loginAttribute, "cn", "displayName", "givenName", "sn", settings.attributes.mail, settings.attributes.mobile,
          settings.attributes.telephoneNumber]
-            + (settings.kind == .openLDAP ? ["pwdAccountLockedTime"] : ["userAccountControl", "msDS-User-Account-Control-Computed"])
+            + (settings.kind == .openLDAP
+                ? ["pwdAccountLockedTime", "pwdChangedTime"] : ["userAccountControl", "msDS-User-Account-Control-Computed", "pwdLastSet"])
     }
 
     /// The one entry whose login attribute is `userID`.

@@ -26,12 +26,16 @@ public struct WebDependencies: Sendable {
     public let directory: (any Directory)?
     /// When sign-in stops checking passwords against the directory (docs/security.md#directory-lockout).
     public let directoryBindLimit: DirectoryBindLimit
+    /// How often a directory user's session asks the directory whether the account changed, in seconds
+    /// (`SESAME_LDAP_SESSION_CHECK_MINUTES`).
+    public let directorySessionCheck: TimeInterval
 
     public init(
         store: any Store, hasher: any PasswordHasher, secret: ServerSecret, clock: any WallClock, random: any RandomSource,
         outbox: any Outbox, components: ComponentStatus, secureCookies: Bool, captchaBits: Int = 14,
         signInFloor: Duration? = nil, trustedProxies: Set<String> = [], directory: (any Directory)? = nil,
-        directoryBindLimit: DirectoryBindLimit = .standard
+        directoryBindLimit: DirectoryBindLimit = .standard,
+        directorySessionCheck: TimeInterval = 300
     ) {
         self.store = store
         self.hasher = hasher
@@ -46,6 +50,7 @@ public struct WebDependencies: Sendable {
         self.trustedProxies = trustedProxies
         self.directory = directory
         self.directoryBindLimit = directoryBindLimit
+        self.directorySessionCheck = directorySessionCheck
     }
 }
 
@@ -95,13 +100,15 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     // Sign-in answers no sooner than twice a hash and 50 ms: what differs between a real account and an unknown one
     // (a few store queries) hides under it, and it follows the hashing parameters (docs/security.md#enumeration).
     let signInFloor = dependencies.signInFloor ?? (ContinuousClock.now - hashingStarted) * 2 + .milliseconds(50)
-    let pages = Pages(dependencies: dependencies, renderer: renderer, dummyHash: dummyHash, branding: branding)
+    let directoryMonitor = DirectoryMonitor(directory: dependencies.directory, clock: dependencies.clock)
+    let directorySessions = DirectorySessionCheck(
+        directory: dependencies.directory, status: directoryMonitor, clock: dependencies.clock, interval: dependencies.directorySessionCheck)
+    let pages = Pages(dependencies: dependencies, renderer: renderer, dummyHash: dummyHash, branding: branding, directorySessions: directorySessions)
     let router = Router(context: WebContext.self)
     router.addMiddleware {
         LogRequestsMiddleware(.info)
         SecurityHeadersMiddleware(strictTransport: dependencies.secureCookies)
     }
-    let directoryMonitor = DirectoryMonitor(directory: dependencies.directory, clock: dependencies.clock)
     router.addRoutes(
         HealthController(store: dependencies.store, components: dependencies.components, directory: directoryMonitor).endpoints,
         atPath: "/health")
@@ -133,6 +140,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     APIController(pages: pages).add(to: api)
     let site = router.group()
         .add(middleware: SessionMiddleware(store: dependencies.store, clock: dependencies.clock, random: dependencies.random, secureCookies: dependencies.secureCookies))
+        .add(middleware: DirectorySessionMiddleware(check: directorySessions, store: dependencies.store, clock: dependencies.clock, random: dependencies.random))
         .add(middleware: CSRFMiddleware(users: dependencies.store))
     let signIns = SignInService(
         store: dependencies.store, hasher: dependencies.hasher, directory: dependencies.directory, secret: dependencies.secret,

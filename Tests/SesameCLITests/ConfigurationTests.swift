@@ -60,6 +60,8 @@ import Testing
          "SESAME_LDAP_BIND_FAILURES: \"0\" is not a whole number from 1 to 50"),
         (["SESAME_LDAP_URL": "ldaps://dc", "SESAME_LDAP_BIND_DN": "svc", "SESAME_LDAP_BIND_PASSWORD": "p", "SESAME_LDAP_BASE_DN": "dc=x", "SESAME_LDAP_BIND_FAILURE_MINUTES": "1h"],
          "SESAME_LDAP_BIND_FAILURE_MINUTES: \"1h\" is not a whole number from 1 to 1440"),
+        (["SESAME_LDAP_URL": "ldaps://dc", "SESAME_LDAP_BIND_DN": "svc", "SESAME_LDAP_BIND_PASSWORD": "p", "SESAME_LDAP_BASE_DN": "dc=x", "SESAME_LDAP_SESSION_CHECK_MINUTES": "0"],
+         "SESAME_LDAP_SESSION_CHECK_MINUTES: \"0\" is not a number of minutes (1 to 60)"),
     ])
     func refusedSettingsNameTheVariable(_ environment: [String: String], _ message: String) {
         do {

@@ -69,6 +69,28 @@ import Testing
         #expect(try await directory.authenticate(userID: bob, password: "Bob!Reset-Pass-3-\(run)"))
     }
 
+    /// What a session watches (docs/security.md#sessions-and-the-directory): the stamp of the last password change
+    /// moves with every change, and the lock and disabled flags are the directory's.
+    @Test(arguments: TestDirectory.all) func accountStateFollowsChangesLocksAndDisabling(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        let bob = target.user("bob")
+        try await directory.resetPassword(userID: bob, new: "Bob!State-Pass-1-\(run)")
+        let before = try await directory.accountState(userID: bob)
+        #expect(before.passwordChanged != nil && !before.locked && !before.disabled)
+        // OpenLDAP's pwdChangedTime counts whole seconds.
+        try await Task.sleep(for: .milliseconds(1_100))
+        try await directory.resetPassword(userID: bob, new: "Bob!State-Pass-2-\(run)")
+        let after = try await directory.accountState(userID: bob)
+        #expect(after.passwordChanged != nil && after.passwordChanged != before.passwordChanged)
+        for _ in 0..<3 { _ = try await directory.authenticate(userID: bob, password: "wrong-password") }
+        #expect(try await directory.accountState(userID: bob).locked)
+        try await directory.unlock(userID: bob)
+        #expect(try await directory.accountState(userID: bob) == after, "unlocking is no password change")
+        let dave = try await directory.accountState(userID: target.user("dave"))
+        #expect(dave.disabled && !dave.locked)
+        await #expect(throws: WritebackError.userNotFound) { _ = try await directory.accountState(userID: target.user("nobody")) }
+    }
+
     @Test(arguments: TestDirectory.all) func aDisabledAccountStaysDisabled(_ target: TestDirectory) async throws {
         let directory = try target.directory()
         let dave = target.user("dave")

@@ -97,6 +97,6 @@ import Testing
             for _ in 0..<4 { group.addTask { try await PostgresStore(url: url) } }
             return try await group.reduce(into: [PostgresStore]()) { $0.append($1) }
         }
-        #expect(try await stores[0].appliedMigrations() == ["001 initial schema", "002 sessions", "003 outbox", "004 branding", "005 session users", "006 token scopes", "007 sign-in lockouts", "008 lockout streak"])
+        #expect(try await stores[0].appliedMigrations() == ["001 initial schema", "002 sessions", "003 outbox", "004 branding", "005 session users", "006 token scopes", "007 sign-in lockouts", "008 lockout streak", "009 session versions"])
     }
 }

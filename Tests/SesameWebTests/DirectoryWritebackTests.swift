@@ -205,5 +205,6 @@ final class CountingDirectory: Directory {
     func resetPassword(userID: String, new: String) async throws { try await base.resetPassword(userID: userID, new: new) }
     func unlock(userID: String) async throws { try await base.unlock(userID: userID) }
     func isLocked(userID: String) async throws -> Bool { try await base.isLocked(userID: userID) }
+    func accountState(userID: String) async throws -> DirectoryAccountState { try await base.accountState(userID: userID) }
     func entries() async throws -> [DirectoryEntry] { try await base.entries() }
 }

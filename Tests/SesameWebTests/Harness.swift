@@ -40,15 +40,16 @@ struct Harness {
     ///   - phone: where SMS and calls go; the console outbox (which the tests read) by default.
     ///   - email: where email goes; the console outbox by default.
     ///   - directory: where directory users' passwords live.
+    ///   - store, secret: another instance's, for a second instance on the same database.
     init(
         logger: Logger = Logger(label: "test"), phone: (any MessageSender)? = nil, email: (any MessageSender)? = nil,
-        directory: (any Directory)? = nil
+        directory: (any Directory)? = nil, store: (any Store)? = nil, secret: ServerSecret = .generate(using: SystemRandomSource())
     ) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try await Self.makeStore(in: folder)
+        let store = if let store { store } else { try await Self.makeStore(in: folder) }
+        self.store = store
         outbox = ConsoleOutbox { _ in }
-        let secret = ServerSecret.generate(using: SystemRandomSource())
         // The queue keeps real time, so that its retries fall due while the test's clock stands still.
         queue = DeliveryQueue(store: store, sender: ChannelRouter(phone: phone ?? outbox, email: email ?? outbox), secret: secret, settings: Self.queueSettings, logger: logger)
         let dependencies = WebDependencies(
@@ -130,10 +131,17 @@ struct Page: Sendable {
 /// Keeps cookies like a browser and fills in the CSRF token of the last page.
 final class Browser: Sendable {
     let client: any TestClientProtocol
-    private let state = Mutex<(cookies: [String: String], csrf: String?)>(([:], nil))
+    private let jar: Jar
 
-    init(client: any TestClientProtocol) {
+    /// Cookies and the last page's CSRF token; shared by browsers that are one browser talking to two instances.
+    final class Jar: Sendable {
+        let state = Mutex<(cookies: [String: String], csrf: String?)>(([:], nil))
+    }
+
+    /// - Parameter other: a browser whose cookies this one shares (the same browser, behind a balancer).
+    init(client: any TestClientProtocol, sharingCookiesWith other: Browser? = nil) {
         self.client = client
+        jar = other?.jar ?? Jar()
     }
 
     @discardableResult
@@ -145,7 +153,7 @@ final class Browser: Sendable {
     @discardableResult
     func post(_ uri: String, _ fields: [(String, String)], csrf: String? = nil, includeCSRF: Bool = true) async throws -> Page {
         var all = fields
-        if includeCSRF { all.append(("_csrf", csrf ?? state.withLock { $0.csrf } ?? "")) }
+        if includeCSRF { all.append(("_csrf", csrf ?? jar.state.withLock { $0.csrf } ?? "")) }
         let body = all.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
         return try await send(uri, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: body)
     }
@@ -157,11 +165,11 @@ final class Browser: Sendable {
     /// The same with a body of bytes (an upload).
     func send(_ uri: String, method: HTTPRequest.Method, headers: HTTPFields, bytes: ByteBuffer?) async throws -> Page {
         var headers = headers
-        let cookie = state.withLock { $0.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        let cookie = jar.state.withLock { $0.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         if !cookie.isEmpty { headers[.cookie] = cookie }
         let response = try await client.execute(uri: uri, method: method, headers: headers, body: bytes)
         let page = Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
-        state.withLock { state in
+        jar.state.withLock { state in
             for setCookie in response.headers[values: .setCookie] {
                 let pair = setCookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
                 if pair.count == 2 { state.cookies[String(pair[0])] = String(pair[1]) }
@@ -171,7 +179,7 @@ final class Browser: Sendable {
         return page
     }
 
-    func cookie(_ name: String) -> String? { state.withLock { $0.cookies[name] } }
+    func cookie(_ name: String) -> String? { jar.state.withLock { $0.cookies[name] } }
 
     private func escape(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""

@@ -15,6 +15,8 @@ public enum AuditActivity: String, Sendable, Hashable, Codable, CaseIterable {
     case userDeleted = "Delete user"
     case apiTokenCreated = "Create API token"
     case apiTokenRevoked = "Revoke API token"
+    /// A directory user's session ended because the directory no longer vouches for it.
+    case sessionEnded = "Session ended by the directory"
 }
 
 public enum AuditStatus: String, Sendable, Hashable, Codable, CaseIterable {

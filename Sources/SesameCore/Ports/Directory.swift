@@ -11,10 +11,28 @@ public protocol Directory: Sendable {
     /// Clears the directory's lockout without touching the password.
     func unlock(userID: String) async throws
     func isLocked(userID: String) async throws -> Bool
+    /// What the directory says of the account now: sessions compare it with what it said at sign-in
+    /// (docs/security.md#sessions-and-the-directory).
+    func accountState(userID: String) async throws -> DirectoryAccountState
     /// Every user the configured search finds, with the attributes sync reads.
     func entries() async throws -> [DirectoryEntry]
     /// Whether writeback can work now: the service account binds over a checked connection.
     func status() async -> DirectoryStatus
+}
+
+/// A directory account as a session watches it: its last password change, and whether it may sign in.
+public struct DirectoryAccountState: Sendable, Codable, Hashable {
+    /// The directory's own stamp of the last password change (OpenLDAP's `pwdChangedTime`, Active Directory's
+    /// `pwdLastSet`), compared as it is and never read; `nil` while the directory has none.
+    public var passwordChanged: String?
+    public var locked: Bool
+    public var disabled: Bool
+
+    public init(passwordChanged: String?, locked: Bool, disabled: Bool) {
+        self.passwordChanged = passwordChanged
+        self.locked = locked
+        self.disabled = disabled
+    }
 }
 
 /// What the admin policy page and readiness show next to "Write back passwords" (spec §3.1: Configured / Not

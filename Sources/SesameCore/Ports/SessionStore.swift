@@ -5,18 +5,43 @@ import Foundation
 ///
 /// Each session is indexed by the user signed in with it, so that all of a user's sessions can be ended at once when
 /// what they signed in with, or what they may do, changes (a reset, a change of password, disabling, new roles).
+///
+/// Each write of a session gives it a new version, and an update names the version it read: two requests of one
+/// session (on two instances, say) cannot both write what they made of the same version, the second is told and
+/// starts again from what the first wrote (docs/security.md#session-writes-across-instances).
 public protocol SessionStore: Sendable {
     /// Saves the session under `key`, indexed under `userID` (`nil` while no one is signed in with it): a new key.
     func saveSession(key: String, data: Data, userID: UUID?, expiresAt: Date) async throws
-    /// Saves a session that exists, and only if it still does: `false` when it ended meanwhile (a reset ended it while
-    /// one of its requests was running), which stays ended.
-    func updateSession(key: String, data: Data, userID: UUID?, expiresAt: Date) async throws -> Bool
-    /// The session's data, unless it is unknown or expired at `now`.
-    func session(key: String, now: Date) async throws -> Data?
+    /// Saves a session that exists, and only if it is still at `version`: a session that ended meanwhile (a reset
+    /// ended it while one of its requests was running) stays ended, and one saved meanwhile is left as it is.
+    func updateSession(key: String, data: Data, userID: UUID?, expiresAt: Date, version: Int64) async throws -> SessionUpdate
+    /// The session's data and version, unless it is unknown or expired at `now`.
+    func session(key: String, now: Date) async throws -> StoredSession?
     func deleteSession(key: String) async throws
     /// Ends every session signed in as `userID` but the one under `keeping` (the session that changed its own
     /// password stays); returns how many ended.
     func deleteSessions(userID: UUID, keeping key: String?) async throws -> Int
     /// Deletes sessions that expired before `date`; returns how many.
     func deleteSessions(expiredBefore date: Date) async throws -> Int
+}
+
+/// A session as the store holds it.
+public struct StoredSession: Sendable, Hashable {
+    public let data: Data
+    /// Moves on at every write.
+    public let version: Int64
+
+    public init(data: Data, version: Int64) {
+        self.data = data
+        self.version = version
+    }
+}
+
+/// How an update of a session went.
+public enum SessionUpdate: Sendable, Hashable {
+    case saved
+    /// Another request saved the session since the version this one read: nothing was written.
+    case changed
+    /// The session is gone: nothing was written.
+    case ended
 }

@@ -65,4 +65,17 @@ public struct ResetFlow: Sendable, Codable, Hashable {
 
     /// The methods already used: a second gate must use another one (spec §2.3 step 5).
     public var usedMethods: Set<AuthenticationMethod> { Set(passed.map(\.method)) }
+
+    /// What a session keeps when two requests both changed its flow from `base`: `theirs` was written first, `ours`
+    /// comes second. A flow only ever moves forward, so of one flow the one with more gates passed wins (the first
+    /// written on a tie); an ended flow stays ended, and a newly started one replaces the old
+    /// (docs/security.md#session-writes-across-instances).
+    public static func reconciled(base: ResetFlow?, ours: ResetFlow?, theirs: ResetFlow?) -> ResetFlow? {
+        switch (ours, theirs) {
+        case let (ours?, theirs?) where ours.id == theirs.id: ours.passed.count > theirs.passed.count ? ours : theirs
+        case let (ours?, _) where ours.id != base?.id: ours
+        case let (nil, theirs?) where theirs.id == base?.id: nil
+        default: theirs
+        }
+    }
 }

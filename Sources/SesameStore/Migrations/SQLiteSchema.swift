@@ -188,6 +188,11 @@ enum SQLiteSchema {
                 ALTER TABLE sign_in_lockouts ADD COLUMN streak INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        // Every write moves a session's version on, and an update names the version it read
+        // (docs/security.md#session-writes-across-instances).
+        migrator.registerMigration("009 session versions") { db in
+            try db.execute(sql: "ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+        }
         return migrator
     }
 }

@@ -169,5 +169,7 @@ enum PostgresSchema {
             ALTER TABLE users ADD COLUMN lockout_streak INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE sign_in_lockouts ADD COLUMN streak INTEGER NOT NULL DEFAULT 0;
             """),
+        // As on SQLite: every write moves a session's version on.
+        ("009 session versions", "ALTER TABLE sessions ADD COLUMN version BIGINT NOT NULL DEFAULT 1"),
     ]
 }

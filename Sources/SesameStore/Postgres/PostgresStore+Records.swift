@@ -39,23 +39,33 @@ extension PostgresStore {
     public func saveSession(key: String, data: Data, userID: UUID?, expiresAt: Date) async throws {
         _ = try await rows("""
             INSERT INTO sessions (key, data, user_id, expires_at) VALUES (\(key), \(data), \(userID?.uuidString), \(expiresAt.unixSeconds))
-            ON CONFLICT (key) DO UPDATE SET data = excluded.data, user_id = excluded.user_id, expires_at = excluded.expires_at
+            ON CONFLICT (key) DO UPDATE
+            SET data = excluded.data, user_id = excluded.user_id, expires_at = excluded.expires_at, version = sessions.version + 1
             """)
     }
 
-    public func updateSession(key: String, data: Data, userID: UUID?, expiresAt: Date) async throws -> Bool {
-        try await !rows("""
-            UPDATE sessions SET data = \(data), user_id = \(userID?.uuidString), expires_at = \(expiresAt.unixSeconds)
-            WHERE key = \(key) RETURNING key
-            """).isEmpty
+    public func updateSession(key: String, data: Data, userID: UUID?, expiresAt: Date, version: Int64) async throws -> SessionUpdate {
+        // One statement: the update at `version`, and whether the session is there at all.
+        let row = try await rows("""
+            WITH updated AS (
+                UPDATE sessions SET data = \(data), user_id = \(userID?.uuidString), expires_at = \(expiresAt.unixSeconds), version = version + 1
+                WHERE key = \(key) AND version = \(version) RETURNING key
+            )
+            SELECT EXISTS (SELECT 1 FROM updated) AS saved, EXISTS (SELECT 1 FROM sessions WHERE key = \(key)) AS present
+            """).first
+        if try row?.get("saved", as: Bool.self) == true { return .saved }
+        return try row?.get("present", as: Bool.self) == true ? .changed : .ended
     }
 
     public func deleteSessions(userID: UUID, keeping key: String?) async throws -> Int {
         try await rows("DELETE FROM sessions WHERE user_id = \(userID.uuidString) AND key IS DISTINCT FROM \(key) RETURNING key").count
     }
 
-    public func session(key: String, now: Date) async throws -> Data? {
-        try await rows("SELECT data FROM sessions WHERE key = \(key) AND expires_at > \(now.unixSeconds)").first?.get("data", as: Data.self)
+    public func session(key: String, now: Date) async throws -> StoredSession? {
+        guard let row = try await rows("SELECT data, version FROM sessions WHERE key = \(key) AND expires_at > \(now.unixSeconds)").first else {
+            return nil
+        }
+        return StoredSession(data: try row.get("data", as: Data.self), version: try row.get("version", as: Int64.self))
     }
 
     public func deleteSession(key: String) async throws {

@@ -9,23 +9,26 @@ extension SQLiteStore {
         try await write { db in
             try db.execute(sql: """
                 INSERT INTO sessions (key, data, user_id, expires_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (key) DO UPDATE SET data = excluded.data, user_id = excluded.user_id, expires_at = excluded.expires_at
+                ON CONFLICT (key) DO UPDATE
+                SET data = excluded.data, user_id = excluded.user_id, expires_at = excluded.expires_at, version = version + 1
                 """, arguments: [key, data, userID?.uuidString, expiresAt.unixSeconds])
         }
     }
 
-    public func updateSession(key: String, data: Data, userID: UUID?, expiresAt: Date) async throws -> Bool {
+    public func updateSession(key: String, data: Data, userID: UUID?, expiresAt: Date, version: Int64) async throws -> SessionUpdate {
         try await write { db in
             try db.execute(
-                sql: "UPDATE sessions SET data = ?, user_id = ?, expires_at = ? WHERE key = ?",
-                arguments: [data, userID?.uuidString, expiresAt.unixSeconds, key])
-            return db.changesCount > 0
+                sql: "UPDATE sessions SET data = ?, user_id = ?, expires_at = ?, version = version + 1 WHERE key = ? AND version = ?",
+                arguments: [data, userID?.uuidString, expiresAt.unixSeconds, key, version])
+            if db.changesCount > 0 { return .saved }
+            return try Bool.fetchOne(db, sql: "SELECT 1 FROM sessions WHERE key = ?", arguments: [key]) == nil ? .ended : .changed
         }
     }
 
-    public func session(key: String, now: Date) async throws -> Data? {
+    public func session(key: String, now: Date) async throws -> StoredSession? {
         try await read { db in
-            try Data.fetchOne(db, sql: "SELECT data FROM sessions WHERE key = ? AND expires_at > ?", arguments: [key, now.unixSeconds])
+            try Row.fetchOne(db, sql: "SELECT data, version FROM sessions WHERE key = ? AND expires_at > ?", arguments: [key, now.unixSeconds])
+                .map { StoredSession(data: $0["data"], version: $0["version"]) }
         }
     }
 

@@ -13,6 +13,8 @@ extension WebCatalogue {
         "signin.failed": "Your account or password is incorrect. If you don't remember your password, reset it now.",
         "signin.tooMany": "Too many sign-ins failed from your network. Try again in 30 minutes.",
         "signin.locked": "Your account is temporarily locked to prevent unauthorized use. Try again in {minutes} minute(s), or reset your password.",
+        "signin.ended.changed": "You were signed out: your password or your account changed in the directory. Sign in again.",
+        "signin.ended.unconfirmed": "You were signed out: the directory could not confirm your account. Sign in again once it can be reached.",
         "interrupt.title": "Don't lose access to your account!",
         "interrupt.register": "Your administrator has required you to verify your contact information, so that you can reset your password if you ever forget it.",
         "interrupt.reconfirm": "It has been a while since you confirmed your contact information. Please check that it is still correct.",

@@ -13,6 +13,8 @@ extension WebCatalogue {
         "signin.failed": "Votre compte ou votre mot de passe est incorrect. Si vous ne vous souvenez pas de votre mot de passe, réinitialisez-le maintenant.",
         "signin.tooMany": "Trop de connexions ont échoué depuis votre réseau. Réessayez dans 30 minutes.",
         "signin.locked": "Votre compte est temporairement verrouillé pour empêcher toute utilisation non autorisée. Réessayez dans {minutes} minute(s) ou réinitialisez votre mot de passe.",
+        "signin.ended.changed": "Vous avez été déconnecté : votre mot de passe ou votre compte a changé dans l’annuaire. Reconnectez-vous.",
+        "signin.ended.unconfirmed": "Vous avez été déconnecté : l’annuaire n’a pas pu confirmer votre compte. Reconnectez-vous lorsqu’il sera joignable.",
         "interrupt.title": "Ne perdez pas l’accès à votre compte !",
         "interrupt.register": "Votre administrateur vous demande de vérifier vos informations de contact, afin que vous puissiez réinitialiser votre mot de passe si vous l’oubliez.",
         "interrupt.reconfirm": "Vous n’avez pas confirmé vos informations de contact depuis longtemps. Vérifiez qu’elles sont toujours exactes.",

@@ -9,6 +9,8 @@ struct Pages: Sendable {
     /// A real hash to verify unknown users' passwords against, so that they cost the same work as known ones.
     let dummyHash: String
     let branding: BrandingCache
+    /// Watches directory users' sessions for changes made in the directory.
+    let directorySessions: DirectorySessionCheck
 
     var store: any Store { dependencies.store }
     var clock: any WallClock { dependencies.clock }

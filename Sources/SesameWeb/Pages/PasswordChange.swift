@@ -37,6 +37,12 @@ struct PasswordChange {
             return try await refused(error, user: user, context: context)
         }
         try await pages.store.updateUser(changed)
+        if changed.source == .directory {
+            // The session's own change is no reason to end it: it watches the new password from now on. Should the
+            // directory not answer now, the next check ends the session instead (docs/security.md#sessions-and-the-directory).
+            let watch = try? await pages.directorySessions.watch(userID: changed.userID)
+            if let watch { context.session?.update { $0.directory = watch } }
+        }
         // Every other session signed in with the old password ends; the one that changed it stays.
         _ = try await pages.store.deleteSessions(userID: user.id, keeping: context.session.map { SessionMiddleware.digest($0.key) })
         try await pages.audit(.changePassword, user: changed, context: context)

@@ -24,7 +24,9 @@ struct SignInController {
         if context.session?.session.mustChangePassword == true, try await pages.signedInUser(context, allowingExpiredPassword: true) != nil {
             return PageRenderer.redirect(to: "/signin/expired")
         }
-        return try await form(context, userID: "", error: nil)
+        // A session the directory ended (DirectorySessionMiddleware) says why.
+        let ended = request.query["ended"].flatMap { ["changed", "unconfirmed"].contains($0) ? pages.text("signin.ended.\($0)", context) : nil }
+        return try await form(context, userID: "", error: ended)
     }
 
     private func form(_ context: WebContext, userID: String, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -43,6 +45,18 @@ struct SignInController {
             let (message, status) = pages.signInRefusal(outcome, context) ?? (pages.text("signin.failed", context), .unauthorized)
             return try await form(context, userID: userID, error: message, status: status)
         }
+        // What the directory says of the account now: the session ends when that changes
+        // (docs/security.md#sessions-and-the-directory).
+        var watch: DirectoryWatch?
+        if user.source == .directory {
+            do {
+                watch = try await pages.directorySessions.watch(userID: user.userID)
+            } catch {
+                let refusal = SignInService.Outcome.refused(error as? WritebackError ?? .unavailable(reason: "\(error)"))
+                let (message, status) = pages.signInRefusal(refusal, context) ?? (pages.text("signin.failed", context), .unauthorized)
+                return try await form(context, userID: userID, error: message, status: status)
+            }
+        }
         let now = pages.clock.now
         let policy = try await pages.policy()
         let expired = policy.passwordExpiry(of: user, now: now).expired
@@ -51,6 +65,7 @@ struct SignInController {
             $0.userID = user.id
             $0.mustChangePassword = expired
             $0.pendingCode = nil
+            $0.directory = watch
         }
         return PageRenderer.redirect(to: expired ? "/signin/expired" : next(after: user, policy: policy, now: now))
     }

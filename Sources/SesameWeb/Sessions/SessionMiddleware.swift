@@ -30,27 +30,49 @@ struct SessionMiddleware: RouterMiddleware {
         }
         if handle.isDirty {
             handle.update { $0.savedAt = now }
-            let data = try JSONEncoder().encode(handle.session)
-            let (key, userID, expires) = (Self.digest(handle.key), handle.session.userID, now.addingTimeInterval(Self.lifetime))
-            if handle.isStored {
+            let (key, session, expires) = (Self.digest(handle.key), handle.session, now.addingTimeInterval(Self.lifetime))
+            if let loaded = handle.loaded, handle.isStored {
                 // Never upserted: a session a reset (or a change of roles…) ended while this request ran stays ended.
-                guard try await store.updateSession(key: key, data: data, userID: userID, expiresAt: expires) else { return response }
+                guard try await save(session, over: loaded, key: key, expiresAt: expires) else { return response }
             } else {
-                try await store.saveSession(key: key, data: data, userID: userID, expiresAt: expires)
+                try await store.saveSession(key: key, data: try JSONEncoder().encode(session), userID: session.userID, expiresAt: expires)
             }
             response.setCookie(cookie(handle.key))
         }
         return response
     }
 
+    /// How often a request tries to lay its changes over sessions other requests keep saving meanwhile.
+    static let attempts = 16
+
+    /// Writes what this request made of the session at the version it loaded. When another request (on this
+    /// instance or another) saved it meanwhile, this request's changes are laid over what that one wrote, and written
+    /// at the new version: nothing the other wrote is lost (docs/security.md#session-writes-across-instances).
+    /// `false` when the session ended meanwhile.
+    private func save(_ ours: WebSession, over loaded: (session: WebSession, version: Int64), key: String, expiresAt: Date) async throws -> Bool {
+        var (session, version) = (ours, loaded.version)
+        for _ in 0..<Self.attempts {
+            let data = try JSONEncoder().encode(session)
+            switch try await store.updateSession(key: key, data: data, userID: session.userID, expiresAt: expiresAt, version: version) {
+            case .saved: return true
+            case .ended: return false
+            case .changed:
+                guard let current = try await store.session(key: key, now: clock.now) else { return false }
+                session = (try? JSONDecoder().decode(WebSession.self, from: current.data)).map { ours.rebased(from: loaded.session, onto: $0) } ?? ours
+                version = current.version
+            }
+        }
+        throw StoreError.conflict("the session kept changing while this request saved it")
+    }
+
     private func load(_ request: Request) async throws -> SessionHandle {
         if let key = request.cookies[Self.cookieName]?.value,
-            let data = try await store.session(key: Self.digest(key), now: clock.now),
-            let session = try? JSONDecoder().decode(WebSession.self, from: data)
+            let stored = try await store.session(key: Self.digest(key), now: clock.now),
+            let session = try? JSONDecoder().decode(WebSession.self, from: stored.data)
         {
-            return SessionHandle(session, key: key, isNew: false)
+            return SessionHandle(session, key: key, version: stored.version)
         }
-        return SessionHandle(WebSession(csrfToken: Self.token(random)), key: Self.token(random), isNew: true)
+        return SessionHandle(WebSession(csrfToken: Self.token(random)), key: Self.token(random), version: nil)
     }
 
     func cookie(_ key: String) -> Cookie {

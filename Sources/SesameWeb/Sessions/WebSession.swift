@@ -20,6 +20,8 @@ struct WebSession: Codable, Sendable, Hashable {
     var savedAt: Date?
     /// Signed in with an expired password: only the change-password page is open until it is changed.
     var mustChangePassword: Bool = false
+    /// A directory user's account as the directory described it at sign-in, and when it last confirmed it.
+    var directory: DirectoryWatch?
 
     struct PendingCode: Codable, Sendable, Hashable {
         let challengeID: UUID
@@ -30,20 +32,46 @@ struct WebSession: Codable, Sendable, Hashable {
     }
 }
 
+extension WebSession {
+    /// What this request made of `base` (the session as it loaded it), laid over `current` (what another request
+    /// saved meanwhile): the fields this request changed are its own, but for the reset flow, where both requests'
+    /// changes are reconciled (docs/security.md#session-writes-across-instances).
+    func rebased(from base: WebSession, onto current: WebSession) -> WebSession {
+        var merged = current
+        func keepOurs<Value: Equatable>(_ field: WritableKeyPath<WebSession, Value>) {
+            if self[keyPath: field] != base[keyPath: field] { merged[keyPath: field] = self[keyPath: field] }
+        }
+        // Every field but the flow.
+        keepOurs(\.csrfToken)
+        keepOurs(\.userID)
+        keepOurs(\.pendingCode)
+        keepOurs(\.contactUserID)
+        keepOurs(\.savedAt)
+        keepOurs(\.mustChangePassword)
+        keepOurs(\.directory)
+        if reset != base.reset {
+            merged.reset = current.reset == base.reset ? reset : ResetFlow.reconciled(base: base.reset, ours: reset, theirs: current.reset)
+        }
+        return merged
+    }
+}
+
 /// The session of one request, shared between the middleware (which loads and saves it) and the page handlers
 /// (which change it). A reference, so that what a handler changes reaches the middleware after `next`.
 final class SessionHandle: Sendable {
     private let state: Mutex<(session: WebSession, dirty: Bool, key: String, rotate: Bool)>
-    /// Loaded from the store under its key: saved by updating that row, never by creating it again.
-    private let loaded: Bool
+    /// The session as loaded from the store under its key, and its version then: saved by updating that row at that
+    /// version, never by creating it again. `nil` for a new session.
+    let loaded: (session: WebSession, version: Int64)?
 
-    init(_ session: WebSession, key: String, isNew: Bool) {
-        state = Mutex((session, isNew, key, false))
-        loaded = !isNew
+    /// - Parameter version: the stored session's version; `nil` for a new one.
+    init(_ session: WebSession, key: String, version: Int64?) {
+        state = Mutex((session, version == nil, key, false))
+        loaded = version.map { (session, $0) }
     }
 
     /// Whether the store holds this session under its current key (it was loaded, and its key not rotated since).
-    var isStored: Bool { loaded && !needsRotation }
+    var isStored: Bool { loaded != nil && !needsRotation }
 
     var session: WebSession { state.withLock { $0.session } }
     var isDirty: Bool { state.withLock { $0.dirty } }

@@ -41,6 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("ldap-sync-minutes")) var ldapSyncMinutes: String?
     @Option(name: .customLong("ldap-bind-failures")) var ldapBindFailures: String?
     @Option(name: .customLong("ldap-bind-failure-minutes")) var ldapBindFailureMinutes: String?
+    @Option(name: .customLong("ldap-session-check-minutes")) var ldapSessionCheckMinutes: String?
     @Option(name: .customLong("env"), help: "development or production") var mode: String?
     @Flag(help: "Seed a demo organisation and print its users' sign-in details.") var demo = false
 
@@ -54,7 +55,8 @@ struct ServeCommand: AsyncParsableCommand {
             (.ldapBaseDN, ldapBaseDN), (.ldapUserFilter, ldapUserFilter), (.ldapKind, ldapKind),
             (.ldapLoginAttribute, ldapLoginAttribute), (.ldapCAFile, ldapCAFile), (.ldapMailAttribute, ldapMailAttribute),
             (.ldapMobileAttribute, ldapMobileAttribute), (.ldapPhoneAttribute, ldapPhoneAttribute), (.ldapSyncMinutes, ldapSyncMinutes),
-            (.ldapBindFailures, ldapBindFailures), (.ldapBindFailureMinutes, ldapBindFailureMinutes), (.environment, mode),
+            (.ldapBindFailures, ldapBindFailures), (.ldapBindFailureMinutes, ldapBindFailureMinutes),
+            (.ldapSessionCheckMinutes, ldapSessionCheckMinutes), (.environment, mode),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }
@@ -84,7 +86,8 @@ struct ServeCommand: AsyncParsableCommand {
                 components: ComponentStatus(delivery: configuration.deliveryStatus),
                 secureCookies: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false,
                 trustedProxies: configuration.trustedProxies, directory: context.directory,
-                directoryBindLimit: configuration.directory?.bindLimit ?? .standard),
+                directoryBindLimit: configuration.directory?.bindLimit ?? .standard,
+                directorySessionCheck: TimeInterval((configuration.directory?.sessionCheckMinutes ?? 5) * 60)),
             logger: logger,
             services: [DeliveryWorker(queue: outbox)] + scheduledSync(context, outbox: outbox, logger: logger),
             onServerRunning: { port in

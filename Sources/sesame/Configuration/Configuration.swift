@@ -34,6 +34,8 @@ struct Configuration: Sendable {
         var syncMinutes: Int
         /// When sign-in stops checking passwords against the directory (docs/security.md#directory-lockout).
         var bindLimit: DirectoryBindLimit
+        /// How often a directory user's session asks the directory whether the account changed.
+        var sessionCheckMinutes: Int
     }
 
     var dataDirectory: String
@@ -152,6 +154,10 @@ struct Configuration: Sendable {
         }
         let failures = try number(.ldapBindFailures, in: DirectoryBindLimit.allowedFailures, default: DirectoryBindLimit.standard.failures, sources)
         let window = try number(.ldapBindFailureMinutes, in: DirectoryBindLimit.allowedMinutes, default: Int(DirectoryBindLimit.standard.window / 60), sources)
+        let checkText = sources.value(.ldapSessionCheckMinutes) ?? "5"
+        guard let checkMinutes = Int(checkText), (1...60).contains(checkMinutes) else {
+            throw ConfigurationError("SESAME_LDAP_SESSION_CHECK_MINUTES: \"\(checkText)\" is not a number of minutes (1 to 60)")
+        }
         let defaults = LDAPSettings.Attributes()
         let settings = LDAPSettings(
             url: url, kind: kind, bindDN: bindDN, bindPassword: bindPassword,
@@ -161,7 +167,9 @@ struct Configuration: Sendable {
                 mail: sources.value(.ldapMailAttribute) ?? defaults.mail, mobile: sources.value(.ldapMobileAttribute) ?? defaults.mobile,
                 telephoneNumber: sources.value(.ldapPhoneAttribute) ?? defaults.telephoneNumber),
             certificateAuthorityFile: sources.value(.ldapCAFile))
-        return Directory(settings: settings, syncMinutes: minutes, bindLimit: DirectoryBindLimit(failures: failures, window: TimeInterval(window * 60)))
+        return Directory(
+            settings: settings, syncMinutes: minutes, bindLimit: DirectoryBindLimit(failures: failures, window: TimeInterval(window * 60)),
+            sessionCheckMinutes: checkMinutes)
     }
 
     /// A whole number within `range`, or `fallback` when the key is not set.

@@ -31,6 +31,7 @@ enum ConfigurationKey: String, CaseIterable, Sendable {
     case ldapSyncMinutes = "SESAME_LDAP_SYNC_MINUTES"
     case ldapBindFailures = "SESAME_LDAP_BIND_FAILURES"
     case ldapBindFailureMinutes = "SESAME_LDAP_BIND_FAILURE_MINUTES"
+    case ldapSessionCheckMinutes = "SESAME_LDAP_SESSION_CHECK_MINUTES"
     case environment = "SESAME_ENV"
 
     /// Where the configuration file is named; read from flags and environment only.
