@@ -78,7 +78,7 @@ report("wrong-code checks per second (SQLite, 16 in flight, as measured for Post
 let resetStore = try SQLiteStore(path: folder.appendingPathComponent("reset.sqlite").path)
 let resetSecret = ServerSecret.generate(using: SystemRandomSource())
 let resets = ResetService(
-    store: resetStore, secret: resetSecret, hasher: hasher, outbox: DeliveryQueue(store: resetStore, sender: ConsoleOutbox { _ in }, secret: resetSecret, logger: quiet),
+    store: resetStore, secret: resetSecret, hasher: hasher, outbox: DeliveryQueue(store: resetStore, sender: ConsoleSender { _ in }, secret: resetSecret, logger: quiet),
     clock: SystemClock(), random: SystemRandomSource())
 // This machine's speed drifts by tens of per cent within a minute: the bound is measured right before and right after
 // the resets, and the share is taken of their mean. Three rounds; the median share is reported.
@@ -139,7 +139,7 @@ func queueRate(_ label: String, sender: any MessageSender, channel: CodeChannel,
     report(label, rate, "msg/s")
 }
 
-try await queueRate("queue → console sink (in process), 16 pages waiting", sender: ConsoleOutbox { _ in }, channel: .sms, to: "+33612345678", count: 2_000)
+try await queueRate("queue → console sink (in process), 16 pages waiting", sender: ConsoleSender { _ in }, channel: .sms, to: "+33612345678", count: 2_000)
 let webhookSink = try await HTTPSink.start()
 try await queueRate("queue → SMS webhook on loopback, 16 pages waiting", sender: WebhookSender(url: webhookSink.url, secret: "bench"), channel: .sms, to: "+33612345678", count: 2_000)
 if let path = ProcessInfo.processInfo.environment["SESAME_BENCH_SMTP_SINK"],

@@ -29,7 +29,7 @@ public actor DeliveryQueue: Outbox {
         public init() {}
     }
 
-    private let store: any OutboxStore
+    private let store: any DeliveryQueueStore
     private let sender: any MessageSender
     private let seal: MessageSeal
     private let clock: any WallClock
@@ -60,7 +60,7 @@ public actor DeliveryQueue: Outbox {
     }
 
     public init(
-        store: any OutboxStore, sender: any MessageSender, secret: ServerSecret, clock: any WallClock = SystemClock(),
+        store: any DeliveryQueueStore, sender: any MessageSender, secret: ServerSecret, clock: any WallClock = SystemClock(),
         settings: Settings = Settings(), logger: Logger = Logger(label: "sesame.delivery")
     ) {
         self.store = store

@@ -17,7 +17,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-sync-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         store = try SQLiteStore(path: folder.appendingPathComponent("sesame.sqlite").path)
-        outbox = DeliveryQueue(store: store, sender: ConsoleOutbox { _ in }, secret: .generate(using: SystemRandomSource()))
+        outbox = DeliveryQueue(store: store, sender: ConsoleSender { _ in }, secret: .generate(using: SystemRandomSource()))
     }
 
     func sync() async throws -> SyncReport {

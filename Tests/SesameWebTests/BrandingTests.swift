@@ -24,7 +24,7 @@ import Testing
         try await store.saveLogo(logo)
         let dependencies = WebDependencies(
             store: store, hasher: fastHasher, secret: .generate(using: SystemRandomSource()), clock: SystemClock(), random: SystemRandomSource(),
-            outbox: DeliveryQueue(store: store, sender: ConsoleOutbox { _ in }, secret: .generate(using: SystemRandomSource())), components: ComponentStatus(delivery: ""), secureCookies: false)
+            outbox: DeliveryQueue(store: store, sender: ConsoleSender { _ in }, secret: .generate(using: SystemRandomSource())), components: ComponentStatus(delivery: ""), secureCookies: false)
         let application = Application(router: try await buildRouter(dependencies: dependencies), logger: Logger(label: "test"))
         try await application.test(.router) { client in
             for path in ["/signin", "/reset", "/nothing-here"] {

@@ -20,7 +20,7 @@ struct Harness {
     static let captchaBits = 4
     let store: any Store
     let clock = ManualClock(t0)
-    let outbox: ConsoleOutbox
+    let outbox: ConsoleSender
     /// The real delivery queue over the harness's store; its workers run while a test browses.
     let queue: DeliveryQueue
     let application: Application<RouterResponder<WebContext>>
@@ -49,7 +49,7 @@ struct Harness {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let store = if let store { store } else { try await Self.makeStore(in: folder) }
         self.store = store
-        outbox = ConsoleOutbox { _ in }
+        outbox = ConsoleSender { _ in }
         // The queue keeps real time, so that its retries fall due while the test's clock stands still.
         queue = DeliveryQueue(store: store, sender: ChannelRouter(phone: phone ?? outbox, email: email ?? outbox), secret: secret, settings: Self.queueSettings, logger: logger)
         let dependencies = WebDependencies(

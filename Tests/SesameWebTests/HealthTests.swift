@@ -26,7 +26,7 @@ import Testing
                 configuration: WebConfiguration(host: "127.0.0.1", port: 0),
                 dependencies: WebDependencies(
                     store: store, hasher: fastHasher, secret: .generate(using: SystemRandomSource()), clock: SystemClock(),
-                    random: SystemRandomSource(), outbox: DeliveryQueue(store: store, sender: ConsoleOutbox { _ in }, secret: .generate(using: SystemRandomSource())),
+                    random: SystemRandomSource(), outbox: DeliveryQueue(store: store, sender: ConsoleSender { _ in }, secret: .generate(using: SystemRandomSource())),
                     components: ComponentStatus(delivery: "development console outbox"), secureCookies: false),
                 logger: .init(label: "test"))
         }
@@ -103,7 +103,7 @@ import Testing
         let store = try await PostgresStore(url: postgres.url)
         let dependencies = WebDependencies(
             store: store, hasher: fastHasher, secret: .generate(using: SystemRandomSource()), clock: SystemClock(),
-            random: SystemRandomSource(), outbox: DeliveryQueue(store: store, sender: ConsoleOutbox { _ in }, secret: .generate(using: SystemRandomSource())),
+            random: SystemRandomSource(), outbox: DeliveryQueue(store: store, sender: ConsoleSender { _ in }, secret: .generate(using: SystemRandomSource())),
             components: ComponentStatus(delivery: "development console outbox"), secureCookies: false)
         let application = Application(router: try await buildRouter(dependencies: dependencies), logger: Logger(label: "test"))
         try await application.test(.router) { client in

@@ -1,5 +1,5 @@
 /// Everything Sesame keeps, as one port. SQLite and PostgreSQL adapters implement it and pass the same contract suite.
-public protocol Store: UserStore, PolicyStore, CodeStore, ThrottleStore, ActivityStore, TokenStore, SessionStore, OutboxStore,
+public protocol Store: UserStore, PolicyStore, CodeStore, ThrottleStore, ActivityStore, TokenStore, SessionStore, DeliveryQueueStore,
     BrandingStore, LockoutStore
 {
     /// Answers when the database is reachable; throws ``StoreError/unavailable(_:)`` otherwise.

@@ -61,7 +61,7 @@ struct AppContext: Sendable {
     static func sender(
         for delivery: Configuration.Delivery, logo: @escaping @Sendable () async -> Logo?
     ) throws(ConfigurationProblem) -> any MessageSender {
-        let email: any MessageSender = try delivery.smtp.map { settings throws(ConfigurationProblem) in try SMTPSender(settings: settings, logo: logo) } ?? ConsoleOutbox()
+        let email: any MessageSender = try delivery.smtp.map { settings throws(ConfigurationProblem) in try SMTPSender(settings: settings, logo: logo) } ?? ConsoleSender()
         // `Configuration` has checked that the chosen provider's settings are all there.
         let phone: any MessageSender =
             switch (delivery.smsProvider, delivery.smsWebhookURL, delivery.twilioAccountSID, delivery.twilioAuthToken, delivery.twilioFrom) {
@@ -69,7 +69,7 @@ struct AppContext: Sendable {
             case ("twilio", _, let sid?, let token?, let from?):
                 TwilioSender(accountSID: sid, authToken: token, from: from, baseURL: delivery.twilioBaseURL)
             case ("webhook", _, _, _, _), ("twilio", _, _, _, _): throw ConfigurationProblem("SESAME_SMS_PROVIDER: its settings are incomplete")
-            default: ConsoleOutbox()
+            default: ConsoleSender()
             }
         return ChannelRouter(phone: phone, email: email)
     }

@@ -28,7 +28,7 @@ struct Configuration: Sendable {
         var twilioBaseURL: String?
     }
 
-    struct Directory: Sendable {
+    struct DirectorySettings: Sendable {
         var settings: LDAPSettings
         /// How often `serve` runs `directory sync`; 0 never.
         var syncMinutes: Int
@@ -48,7 +48,7 @@ struct Configuration: Sendable {
     var trustedProxies: Set<String>
     var mode: Mode
     var delivery: Delivery
-    var directory: Directory?
+    var directory: DirectorySettings?
 
     static let defaultDataDirectory = "./sesame-data"
 
@@ -129,7 +129,7 @@ struct Configuration: Sendable {
             twilioFrom: sources.value(.twilioFrom), twilioBaseURL: sources.value(.twilioBaseURL))
     }
 
-    static func directory(_ sources: ConfigurationSources) throws -> Directory? {
+    static func directory(_ sources: ConfigurationSources) throws -> DirectorySettings? {
         guard let url = sources.value(.ldapURL) else { return nil }
         guard url.lowercased().hasPrefix("ldap://") || url.lowercased().hasPrefix("ldaps://") else {
             throw ConfigurationError("SESAME_LDAP_URL: \"\(url)\" is not an LDAP URL (ldaps://host:636, or ldap://host:389 with StartTLS)")
@@ -167,7 +167,7 @@ struct Configuration: Sendable {
                 mail: sources.value(.ldapMailAttribute) ?? defaults.mail, mobile: sources.value(.ldapMobileAttribute) ?? defaults.mobile,
                 telephoneNumber: sources.value(.ldapPhoneAttribute) ?? defaults.telephoneNumber),
             certificateAuthorityFile: sources.value(.ldapCAFile))
-        return Directory(
+        return DirectorySettings(
             settings: settings, syncMinutes: minutes, bindLimit: DirectoryBindLimit(failures: failures, window: TimeInterval(window * 60)),
             sessionCheckMinutes: checkMinutes)
     }

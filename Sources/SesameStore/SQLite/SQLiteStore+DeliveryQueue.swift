@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import SesameCore
 
-// MARK: OutboxStore
+// MARK: DeliveryQueueStore
 
 extension SQLiteStore {
     public func enqueue(_ message: QueuedMessage) async throws {

@@ -8,7 +8,7 @@ import Testing
 
 /// The delivery queue's table, on every adapter: claims are exclusive, schedules and leases are kept, finished
 /// messages lose their content.
-@Suite struct OutboxStoreContractTests {
+@Suite struct DeliveryQueueStoreContractTests {
     func message(at date: Date = t0, expires: TimeInterval = 300) -> QueuedMessage {
         QueuedMessage(id: UUID(), channel: .sms, sealed: Data("sealed".utf8), attempts: 0, enqueuedAt: date, expiresAt: date.addingTimeInterval(expires))
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The delivery queue's table: messages waiting to leave, claimed by one worker at a time (a lease), retried with
 /// backoff, and kept (without their content) for a while so that the page that queued one learns how it went.
-public protocol OutboxStore: Sendable {
+public protocol DeliveryQueueStore: Sendable {
     func enqueue(_ message: QueuedMessage) async throws
     /// Claims up to `limit` pending messages that are due, for `owner` until `leaseUntil`, counting an attempt on
     /// each, leaving messages of the `excluded` channels alone. One atomic statement: two workers, on one instance or
@@ -19,7 +19,7 @@ public protocol OutboxStore: Sendable {
     func purgeDeliveries(finishedBefore date: Date) async throws -> Int
 }
 
-extension OutboxStore {
+extension DeliveryQueueStore {
     /// Claims messages of every channel.
     public func claimDeliveries(now: Date, owner: String, leaseUntil: Date, limit: Int) async throws -> [QueuedMessage] {
         try await claimDeliveries(now: now, owner: owner, leaseUntil: leaseUntil, limit: limit, excluding: [])

@@ -4,7 +4,7 @@ import Synchronization
 
 /// The development outbox: prints every message to standard output, clearly marked, instead of sending it.
 /// The configuration refuses it in production, since it shows codes to whoever reads the console.
-public final class ConsoleOutbox: MessageSender {
+public final class ConsoleSender: MessageSender {
     private let write: @Sendable (String) -> Void
     private let sent: Mutex<[OutgoingMessage]> = Mutex([])
 

@@ -2,7 +2,7 @@ import Foundation
 import PostgresNIO
 import SesameCore
 
-// MARK: OutboxStore
+// MARK: DeliveryQueueStore
 
 extension PostgresStore {
     public func enqueue(_ message: QueuedMessage) async throws {

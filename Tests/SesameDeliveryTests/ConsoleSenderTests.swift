@@ -4,10 +4,10 @@ import Testing
 
 @testable import SesameDelivery
 
-@Suite struct ConsoleOutboxTests {
+@Suite struct ConsoleSenderTests {
     @Test func printsMarkedMessagesInTheRecipientsLanguage() async throws {
         let printed = Mutex<[String]>([])
-        let outbox = ConsoleOutbox { text in printed.withLock { $0.append(text) } }
+        let outbox = ConsoleSender { text in printed.withLock { $0.append(text) } }
         let code = VerificationCode("042917")!
         try await outbox.send(MessageComposer.verificationCode(code, channel: .sms, to: "+33612345678", organisation: "Contoso", language: .french))
         try await outbox.send(MessageComposer.verificationCode(code, channel: .email, to: "a@b.example", organisation: "Contoso", language: .english))
