@@ -165,19 +165,15 @@ public actor DeliveryQueue: Outbox {
     private func deliver(_ message: QueuedMessage) async {
         let metadata: Logger.Metadata = ["message": "\(message.id)", "channel": "\(message.channel.rawValue)", "attempt": "\(message.attempts)"]
         let outcome: Result<Void, DeliveryError>
-        do {
-            let content = try seal.open(message.sealed, id: message.id)
-            do {
-                try await sender.send(content)
-                outcome = .success(())
-            } catch let error as DeliveryError {
-                outcome = .failure(error)
-            } catch {
-                // Shutting down mid-send: the claim lapses and a worker (here after a restart, or elsewhere) retries.
-                return
-            }
-        } catch {
-            outcome = .failure(DeliveryError("the message cannot be opened with this server secret"))
+        if clock.now >= message.expiresAt {
+            // Claimed late (its worker died, the store was away): a code past its lifetime is of no use to its owner
+            // and a late notice misleads, so it never leaves (docs/behaviour.md#notices).
+            outcome = .failure(DeliveryError("expired before it could leave"))
+        } else if let sent = await send(message) {
+            outcome = sent
+        } else {
+            // Shutting down mid-send: the claim lapses and a worker (here after a restart, or elsewhere) retries.
+            return
         }
         do {
             switch outcome {
@@ -202,6 +198,24 @@ public actor DeliveryQueue: Outbox {
         }
         if awaited.contains(message.id) { finished.insert(message.id) }
         wake(message.id)
+    }
+
+    /// Opens and sends the message; `nil` when shutting down interrupted the send.
+    private func send(_ message: QueuedMessage) async -> Result<Void, DeliveryError>? {
+        let content: OutgoingMessage
+        do {
+            content = try seal.open(message.sealed, id: message.id)
+        } catch {
+            return .failure(DeliveryError("the message cannot be opened with this server secret"))
+        }
+        do {
+            try await sender.send(content)
+            return .success(())
+        } catch let error as DeliveryError {
+            return .failure(error)
+        } catch {
+            return nil
+        }
     }
 
     /// The channels of the providers that already take every worker but one (counting claims under way, whose

@@ -95,14 +95,17 @@ final class ScriptedSender: MessageSender {
         #expect(sender.attempts == 11 && sender.messages == [message], "the eleventh attempt delivered it")
     }
 
+    /// On a clock moved by hand, so that a loaded machine cannot let the code expire before its first attempt (a
+    /// message claimed after its expiry never leaves).
     @Test func retriesStopWhenTheMessageExpires() async throws {
-        var settings = Self.quick
-        settings.longestRetry = .milliseconds(20)
-        settings.codeLifetime = .milliseconds(300)
+        let clock = ManualClock(t0)
         let sender = ScriptedSender(failures: Array(repeating: DeliveryError("503", transient: true), count: 10_000))
-        let queue = try queue(sender, settings: settings)
+        let queue = DeliveryQueue(store: try SQLiteStore(path: path), sender: sender, secret: secret, clock: clock, settings: Self.quick)
         try await running(queue) {
-            await #expect(throws: DeliveryError.self) { try await queue.send(message) }
+            let page = Task { try await queue.send(message) }
+            try await eventually { sender.attempts >= 1 }
+            clock.advance(by: Self.quick.codeLifetime.seconds)
+            await #expect(throws: DeliveryError.self) { try await page.value }
         }
         let attempts = sender.attempts
         try await Task.sleep(for: .milliseconds(200))
@@ -160,6 +163,23 @@ final class ScriptedSender: MessageSender {
         let sender = ScriptedSender()
         let second = try queue(sender)
         try await running(second) { try await eventually { sender.messages == [message] } }
+    }
+
+    /// Before, a message claimed after its expiry (a worker that died, a store that was away) was sent anyway: a
+    /// code past its five minutes, a notice an hour late.
+    @Test func aMessageClaimedAfterItExpiredNeverLeaves() async throws {
+        let clock = ManualClock(t0)
+        let store = try SQLiteStore(path: path)
+        let first = DeliveryQueue(store: store, sender: ScriptedSender(), secret: secret, clock: clock, settings: Self.quick)
+        try await first.post(message)  // queued, but this instance stops before any worker runs
+        clock.advance(by: Self.quick.noticeLifetime.seconds)
+        let sender = ScriptedSender()
+        let second = DeliveryQueue(store: store, sender: sender, secret: secret, clock: clock, settings: Self.quick)
+        try await running(second) {
+            // Purging counts finished messages only: 1 once the worker has given it up.
+            try await eventually { try await store.purgeDeliveries(finishedBefore: clock.now.addingTimeInterval(60)) == 1 }
+        }
+        #expect(sender.attempts == 0)
     }
 
     @Test func twoInstancesNeverSendTheSameMessageTwice() async throws {

@@ -170,6 +170,19 @@ import Testing
         }
     }
 
+    /// Before, the code page named the alternate email in full to whoever typed the user ID and passed the CAPTCHA.
+    @Test func theCodePageMasksTheEmailAddress() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(email: "alice.martin@example.org")
+        try await harness.browse { browser in
+            try await browser.startReset("alice@contoso.com")
+            try await browser.post("/reset/option", [("option", "email")])
+            let page = try await browser.get("/reset/verify")
+            #expect(!page.contains("alice.martin@example.org"))
+            #expect(page.contains("a•••••••••••@example.org"))
+        }
+    }
+
     @Test func theResetSessionExpiresAfterFifteenMinutes() async throws {
         let harness = try await Harness()
         try await harness.addUser(email: "alice@example.org")

@@ -25,6 +25,18 @@ import Testing
         }
     }
 
+    /// A directory's sign-in name is often no email address (OpenLDAP's `uid`: `alice`): before, both forms asked
+    /// for `type="email"`, and a browser refused to send `alice` at all.
+    @Test(arguments: ["/signin", "/reset"])
+    func theUserIDFieldTakesAnySignInName(_ path: String) async throws {
+        let harness = try await Harness()
+        try await harness.browse { browser in
+            let page = try await browser.get(path)
+            #expect(page.contains("<input type=\"text\" id=\"userID\" name=\"userID\""))
+            #expect(!page.contains("type=\"email\""))
+        }
+    }
+
     @Test(arguments: [("en", "Your account or password is incorrect."), ("fr", "Votre compte ou votre mot de passe est incorrect.")])
     func wrongPasswordAndUnknownUserLookTheSame(_ language: String, _ message: String) async throws {
         let harness = try await Harness()

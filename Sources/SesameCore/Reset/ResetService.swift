@@ -149,7 +149,7 @@ public struct ResetService: Sendable {
         // Offered when chosen, but the policy may have changed since: checked again right before the send.
         if let refusal = policy.phones.refusal(of: onFile, for: channel) { return .phoneRefused(flow.droppingChallenge(), refusal) }
         if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: option) }
-        guard try await limits.mayCheckPhoneNumber(user: user.id) else {
+        guard try await limits.mayCheckPhoneNumber(user: user.id, client: clientAddress) else {
             try await record(flow, user: user, detail: .blockedPhoneValidation)
             return .blocked
         }
@@ -273,7 +273,7 @@ public struct ResetService: Sendable {
     }
 
     /// The questions this user is asked now: the same until their next failed proof, whichever flow asks
-    /// (docs/security.md#questions).
+    /// (docs/security.md#security-questions).
     private func draw(for user: User, policy: Policy) async throws -> [SecurityQuestion] {
         let rule = ThrottleKind.identityProof.rule
         let failures = try await store.throttleState(ThrottleKey(.identityProof, user.id.uuidString))

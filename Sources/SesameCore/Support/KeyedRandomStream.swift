@@ -2,7 +2,7 @@ import Synchronization
 
 /// Bytes that look random to anyone without the server secret but are the same every time for the same label
 /// (HMAC-SHA256 of the label and a block counter). For choices that must not be re-rolled by asking again, like the
-/// security questions a user is asked (docs/security.md#questions); never for codes or tokens.
+/// security questions a user is asked (docs/security.md#security-questions); never for codes or tokens.
 public final class KeyedRandomStream: RandomSource {
     private let secret: ServerSecret
     private let label: String

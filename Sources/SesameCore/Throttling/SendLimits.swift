@@ -36,10 +36,14 @@ public struct SendLimits: Sendable {
         return nil
     }
 
-    /// Whether this user's phone number may be checked now: not after 20 wrong numbers in a day from all networks
-    /// together, right or wrong, or the answers would go on telling a guesser when they are right.
-    public func mayCheckPhoneNumber(user: UUID) async throws -> Bool {
-        try await store.throttleState(ThrottleKey(.dailyPhoneCheck, user.uuidString))?.isBlocked(at: clock.now) != true
+    /// Whether this user's phone number may be checked now from this network: not after 5 wrong numbers in an hour
+    /// from it, nor 20 in a day from all networks together, right or wrong, or the answers would go on telling a
+    /// guesser when they are right.
+    public func mayCheckPhoneNumber(user: UUID, client: String) async throws -> Bool {
+        for key in [ThrottleKey(.phoneCheck, "\(user.uuidString)|\(client)"), ThrottleKey(.dailyPhoneCheck, user.uuidString)] {
+            if try await store.throttleState(key)?.isBlocked(at: clock.now) == true { return false }
+        }
+        return true
     }
 
     /// Counts a phone number typed at the reset portal that is not the one on file: 5 an hour for this user *from

@@ -137,7 +137,8 @@ struct ResetController {
             values["send"] = pages.text(option == .mobileSMS ? "reset.phone.text" : "reset.phone.call", context)
             return try await pages.render("reset-phone", titleKey: "reset.title", values: values, context: context, status: status)
         case .code(let option, _, let destination):
-            let shown = option == .email ? destination : ((try? PhoneNumber(international: destination))?.masked ?? "")
+            // Masked like the options: whoever types a user ID must not learn the address (docs/security.md#enumeration).
+            let shown = option == .email ? ((try? EmailAddress(destination))?.masked ?? "") : ((try? PhoneNumber(international: destination))?.masked ?? "")
             let key = option == .email ? "register.code.sentEmail" : (option == .mobileSMS ? "register.code.sentSMS" : "register.code.sentVoice")
             values["sent"] = pages.text(key, ["destination": shown], context)
             return try await pages.render("reset-code", titleKey: "reset.title", values: values, context: context, status: status)

@@ -90,6 +90,10 @@ import Testing
             guesser = flow
         }
         #expect(try await service.confirmPhone("06 00 00 00 06", in: guesser, language: .english, clientAddress: "203.0.113.66") == .blocked)
+        // Blocked means not checked: before, the right number was still accepted from the guesser's network, so that
+        // guessing could go on one flow at a time.
+        let again = try waiting(try await service.choose(.mobileSMS, in: try await started(from: "203.0.113.66"), language: .english, clientAddress: "203.0.113.66"))
+        #expect(try await service.confirmPhone("06 12 34 56 78", in: again, language: .english, clientAddress: "203.0.113.66") == .blocked)
         // The user, from their own network, still gets their code.
         let user = try waiting(try await service.choose(.mobileSMS, in: try await started(), language: .english, clientAddress: "198.51.100.1"))
         guard case .waiting(let sent) = try await service.confirmPhone("06 12 34 56 78", in: user, language: .english, clientAddress: "198.51.100.1"),
