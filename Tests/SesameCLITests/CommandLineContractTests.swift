@@ -164,6 +164,16 @@ import Testing
         #expect(again.standardOutput == "0 created, 250 updated, 1 failed\n")
     }
 
+    /// A refused value is quoted in the error: before, a file's escape sequences reached the terminal as they were.
+    @Test func importErrorsQuoteValuesEscaped() throws {
+        let file = data.deletingLastPathComponent().appendingPathComponent("evil.csv")
+        try "userID,mobilePhone\nmallory@contoso.com,\"+33 6 12\u{1B}]0;PWNED\u{07}\u{1B}[2J\"\n".write(to: file, atomically: true, encoding: .utf8)
+        let run = try sesame("user", "import", file.path)
+        #expect(run.status == 2)
+        #expect(!run.standardError.contains("\u{1B}") && !run.standardError.contains("\u{07}"))
+        #expect(run.standardError.contains("line 2: mobilePhone:") && run.standardError.contains("\\u{1B}]0;PWNED\\u{7}\\u{1B}[2J"))
+    }
+
     @Test func configurationFileFlagAndEnvironment() throws {
         let folder = data.deletingLastPathComponent()
         let config = folder.appendingPathComponent("sesame.env")

@@ -7,7 +7,7 @@ import Testing
 
 /// Strangers typing passwords at `/signin` cannot lock a directory account: Sesame stops checking before the
 /// directory's own lockout fires (docs/security.md#directory-lockout). Both test directories lock after 3 failures.
-@Suite struct DirectoryLockoutTests {
+@Suite(.serialized) struct DirectoryLockoutTests {
     let run = String(Int.random(in: 1000...9999))
     let clock = ManualClock(t0)
     /// Two failed binds in a row, then Sesame holds the user ID for ten minutes.
@@ -56,6 +56,36 @@ import Testing
         clock.advance(by: 601)
         guard case .accepted = try await service.signIn(userID: ivan, password: password, clientAddress: "203.0.113.3") else {
             throw TestFailure("the directory account was locked")
+        }
+    }
+
+    /// Two instances on one PostgreSQL database, each checking at most one password at a time per user ID: before,
+    /// their lockout writes overwrote each other and both bound at once, so that simultaneous guesses locked the
+    /// account in the directory. Now each check is claimed in the store first.
+    @Test(arguments: TestDirectory.all) func instancesTogetherStayUnderTheLimit(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        let ivan = target.user("ivan")
+        let password = "Ivan!Instances-Pass-\(run)"
+        try await directory.resetPassword(userID: ivan, new: password)
+        let store = try await PostgresStore(url: PostgresTestServer.freshDatabase())
+        try await store.insertUser(User(userID: ivan, source: .directory, createdAt: t0))
+        let instances = [try await service(store, directory), try await service(store, directory)]
+        for round in 1...3 {
+            let outcomes = try await withThrowingTaskGroup(of: SignInService.Outcome.self) { group in
+                for guess in 0..<8 {
+                    group.addTask {
+                        try await instances[guess % 2].signIn(
+                            userID: ivan, password: "Wrong-\(round)-\(guess)", clientAddress: "198.51.100.\(guess)")
+                    }
+                }
+                return try await group.reduce(into: [SignInService.Outcome]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 == .failed }.count == (round == 1 ? 2 : 0), "round \(round): \(outcomes)")
+            #expect(try await directory.isLocked(userID: ivan) == false, "round \(round)")
+        }
+        clock.advance(by: 601)
+        guard case .accepted = try await instances[1].signIn(userID: ivan, password: password, clientAddress: "203.0.113.4") else {
+            throw TestFailure("the right password was refused once the streak ended")
         }
     }
 }

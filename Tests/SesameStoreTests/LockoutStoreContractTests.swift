@@ -35,6 +35,34 @@ import Testing
         lockout.recordFailure(fingerprint: "f1", at: t0)
         try await store.updateLockout(lockout, ofUser: user.id)
         let stored = try #require(try await store.user(id: user.id))
-        #expect(stored.lockout == lockout && stored.displayName == "Alice Martin" && stored.roles == [.helpdeskAdmin])
+        // All but the streak, which only claims and clearing write.
+        let written = SignInLockout(
+            failures: lockout.failures, lockedUntil: lockout.lockedUntil, recentWrongPasswords: lockout.recentWrongPasswords,
+            lastFailureAt: lockout.lastFailureAt)
+        #expect(stored.lockout == written && stored.displayName == "Alice Martin" && stored.roles == [.helpdeskAdmin])
+    }
+
+    /// Instances checking one user's passwords at once: of 12 simultaneous claims, as many as the limit go ahead; a
+    /// whole-record write does not bring an old streak back; after a quiet window, or a clearing, claims go ahead
+    /// again (docs/security.md#directory-lockout).
+    @Test(arguments: StoreAdapter.allCases)
+    func passwordChecksAreClaimedAtomically(_ adapter: StoreAdapter) async throws {
+        let store = try await adapter.make()
+        let user = User(userID: "alice@contoso.com", createdAt: t0)
+        try await store.insertUser(user)
+        let limit = DirectoryBindLimit(failures: 4, window: 600)
+        let claims = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<12 { group.addTask { try await store.claimPasswordCheck(ofUser: user.id, limit: limit, now: t0) } }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(claims.filter { $0 }.count == 4)
+        try await store.updateUser(user)
+        #expect(try await store.user(id: user.id)?.lockout.streak == 4, "an older record written whole keeps the streak")
+        #expect(try await store.user(id: user.id)?.lockout.heldUntil(limit, at: t0) == t0.addingTimeInterval(600))
+        #expect(try await store.claimPasswordCheck(ofUser: user.id, limit: limit, now: t0.addingTimeInterval(599)) == false)
+        #expect(try await store.claimPasswordCheck(ofUser: user.id, limit: limit, now: t0.addingTimeInterval(600)))
+        #expect(try await store.user(id: user.id)?.lockout.streak == 1, "a quiet window starts the streak again")
+        try await store.clearLockout(ofUser: user.id)
+        #expect(try await store.user(id: user.id)?.lockout == SignInLockout())
     }
 }

@@ -48,6 +48,7 @@ func sampleUser(_ userID: String = "alice@contoso.com", at date: Date = t0) thro
         alternateEmail: try EmailAddress("甲斐@黒川.日本"),
         securityAnswers: [SecurityAnswer(question: .predefined(4), answerHash: "h1"), SecurityAnswer(question: .custom("Badge colour?"), answerHash: "h2")])
     user.registration = RegistrationState(registeredAt: date, lastConfirmedAt: date.addingTimeInterval(60))
-    user.lockout.recordFailure(fingerprint: "fp1", at: date)
+    // Without a streak: only claims write one (LockoutStoreContractTests).
+    user.lockout = SignInLockout(failures: 1, recentWrongPasswords: ["fp1"], lastFailureAt: date)
     return user
 }

@@ -251,8 +251,9 @@ import Testing
             var locked = try #require(try await harness.store.user(userID: targetID))
             for attempt in 0..<10 { locked.lockout.recordFailure(fingerprint: "wrong\(attempt)", at: harness.clock.now) }
             try await harness.store.updateUser(locked)
+            let before = try await harness.store.user(userID: targetID)
             let page = try await operation.call(browser, subject)
-            answer.withLock { $0 = (page, locked) }
+            answer.withLock { $0 = (page, before) }
         }
         let (page, before) = answer.withLock { $0 }
         let response = try #require(page)

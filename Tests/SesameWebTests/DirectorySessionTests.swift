@@ -52,6 +52,30 @@ extension DirectoryWritebackTests {
             #expect(ended.target == frank && ended.detail == "the password was changed in the directory")
         }
 
+        /// A session signed in before sessions were watched has no watch: before, it was never checked and lived on
+        /// after a password change in the directory, renewed as long as it was used.
+        @Test func aDirectoryUsersSessionWithoutAWatchEnds() async throws {
+            let target = TestDirectory.all[0]
+            let directory = try target.directory()
+            let harness = try await DirectoryWritebackTests().harness(target, directory: directory)
+            let frank = target.user("frank")
+            let password = "Wb8#Nq3!Zk-\(run)"
+            try await directory.resetPassword(userID: frank, new: password)
+            try await harness.browse { browser in
+                try await signIn(frank, password: password, browser: browser)
+                let key = SessionMiddleware.digest(try #require(browser.cookie(SessionMiddleware.cookieName)))
+                let stored = try #require(try await harness.store.session(key: key, now: harness.clock.now))
+                var fields = try #require(try JSONSerialization.jsonObject(with: stored.data) as? [String: Any])
+                #expect(fields.removeValue(forKey: "directory") != nil, "a signed-in directory user's session has a watch")
+                let user = try #require(try await harness.store.user(userID: frank))
+                _ = try await harness.store.updateSession(
+                    key: key, data: try JSONSerialization.data(withJSONObject: fields), userID: user.id,
+                    expiresAt: harness.clock.now.addingTimeInterval(3_600), version: stored.version)
+                #expect(try await browser.get("/account").location == "/signin?ended=unconfirmed")
+                #expect(try await browser.get("/account").location == "/signin", "signed out")
+            }
+        }
+
         @Test(arguments: TestDirectory.all) func anAccountLockedInTheDirectoryEndsTheSession(_ target: TestDirectory) async throws {
             let directory = try target.directory()
             let harness = try await DirectoryWritebackTests().harness(target, directory: directory)

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import SesameCore
 import SesameStore
@@ -56,5 +57,20 @@ import Testing
         let rows = try await first.store.resetActivities(ActivityQuery())
         #expect(rows.count == rounds)
         #expect(rows.allSatisfy { $0.result == .succeeded && $0.methodsUsed == [.email, .mobileSMS] }, "each proof recorded once: \(rows.map(\.methodsUsed))")
+    }
+
+    /// A double-submit storm on one instance: before, the requests raced each other to the store, and after 16
+    /// tries some answered 500 though their work was done. Now they take turns per session.
+    @Test func simultaneousPostsOfOneSessionOnOneInstanceAllAnswer() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(email: "alice@example.org")
+        try await harness.browse { browser in
+            try await browser.startReset("alice@contoso.com")
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<60 { group.addTask { try await browser.post("/reset/contact", []).status.code } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.count == 60 && !statuses.contains { $0 >= 500 }, "\(statuses.sorted())")
+        }
     }
 }

@@ -4,8 +4,8 @@ import Foundation
 public struct ResetActivity: Sendable, Hashable, Codable, Identifiable {
     public let id: UUID
     public let at: Date
-    /// The user ID as typed (it may match nobody), at most ``maximumUserIDLength`` characters: anyone can type one,
-    /// and a 60,000-character one was once kept whole, forever.
+    /// The user ID as typed (it may match nobody), control characters escaped, at most ``maximumUserIDLength``
+    /// characters: anyone can type one, and a 60,000-character one was once kept whole, forever.
     public let userID: String
     public static let maximumUserIDLength = 256
     public let role: String
@@ -19,7 +19,8 @@ public struct ResetActivity: Sendable, Hashable, Codable, Identifiable {
     ) {
         self.id = id
         self.at = at
-        self.userID = String(userID.prefix(Self.maximumUserIDLength))
+        // Escaped: it reaches terminals and logs through reports (docs/security.md#directory-values).
+        self.userID = String(PrintableText.escaping(userID).prefix(Self.maximumUserIDLength))
         self.role = role
         self.methodsUsed = methodsUsed
         self.detail = detail

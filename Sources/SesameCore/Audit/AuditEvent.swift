@@ -22,10 +22,11 @@ public struct AuditEvent: Sendable, Hashable, Codable, Identifiable {
         self.id = id
         self.at = at
         self.activity = activity
-        self.actor = actor
-        self.target = target
+        // Escaped: typed IDs and directory values reach terminals and logs through the audit (docs/security.md#directory-values).
+        self.actor = PrintableText.escaping(actor)
+        self.target = PrintableText.escaping(target)
         self.status = status
-        self.detail = detail
+        self.detail = PrintableText.escaping(detail)
         self.failureReason = failureReason
         self.requestID = requestID
     }

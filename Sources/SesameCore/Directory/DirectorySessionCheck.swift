@@ -62,6 +62,9 @@ public struct DirectorySessionCheck: Sendable {
         return DirectoryWatch(signedIn: try await directory.accountState(userID: userID), confirmedAt: clock.now)
     }
 
+    /// Whether directory users' sessions are watched at all: a directory is configured.
+    public var isWatching: Bool { directory != nil }
+
     /// Whether `watch` is old enough to ask the directory again.
     public func isDue(_ watch: DirectoryWatch) -> Bool {
         clock.now.timeIntervalSince(watch.confirmedAt) >= interval

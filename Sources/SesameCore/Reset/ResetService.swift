@@ -380,6 +380,7 @@ public struct ResetService: Sendable {
         var user = user
         user.lockout.clear()
         try await store.updateUser(user)
+        try await store.clearLockout(ofUser: user.id)
         try await store.clearThrottles(subject: user.id.uuidString, kinds: ThrottleKind.perUser)
         try await store.appendAudit(AuditEvent(at: clock.now, activity: activity, actor: user.userID, target: user.userID, requestID: requestID))
         try await record(flow, user: user, detail: detail, requestID: requestID)

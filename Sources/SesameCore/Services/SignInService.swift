@@ -58,7 +58,7 @@ public struct SignInService: Sendable {
                 guard let user = try await store.user(userID: typed), user.enabled else {
                     return try await failUnknown(typed, password: password, network: network)
                 }
-                let outcome = try await check(password, of: user)
+                let outcome = try await check(password, of: user, signedIn: false)
                 if outcome == .failed { try await countFailure(network) }
                 return outcome
             }
@@ -71,27 +71,47 @@ public struct SignInService: Sendable {
         try await users.withTurn(user.userID.lowercased()) {
             // Read again inside the turn: the record the page holds may predate a failure counted meanwhile.
             guard let current = try await store.user(id: user.id) else { return .failed }
-            return try await check(password, of: current)
+            return try await check(password, of: current, signedIn: true)
         }
     }
 
-    private func check(_ password: String, of user: User) async throws -> Outcome {
+    /// `signedIn`: the user proved the password before (a change of password), so the directory's reasons may be told.
+    private func check(_ password: String, of user: User, signedIn: Bool) async throws -> Outcome {
         let now = clock.now
         if let until = lockedUntil(user.lockout, at: now) { return .locked(until: until) }
         let fingerprint = fingerprint(password, subject: user.id.uuidString)
         if user.source == .directory, let bindLimit, user.lockout.skipsCheck(of: fingerprint, bindLimit, at: now) {
             return try await countWrong(fingerprint, of: user, at: now)
         }
+        // Taken in the store, in one statement: instances together cannot check more than the limit
+        // (docs/security.md#directory-lockout). Every user takes one, so that the hold tells no one apart.
+        if let bindLimit, try await !store.claimPasswordCheck(ofUser: user.id, limit: bindLimit, now: now) {
+            let held = try await store.user(id: user.id)?.lockout.heldUntil(bindLimit, at: now)
+            return .locked(until: held ?? now.addingTimeInterval(bindLimit.window))
+        }
         var checked = user
         switch await passwords.check(password, of: &checked, dummyHash: dummyHash) {
         case .right:
             checked.lockout.clear()
             try await store.updateUser(checked)
+            try await store.clearLockout(ofUser: user.id)
             return .accepted(checked)
         case .wrong:
             return try await countWrong(fingerprint, of: user, at: now)
+        case .refused(let error) where !signedIn && Self.tellsTheAccountApart(error):
+            // Said only to whoever proved the password: to anyone else the directory's lockout or a disabled entry
+            // would tell that the account exists, so it counts and answers as a wrong password does.
+            return try await countWrong(fingerprint, of: user, at: now)
         case .refused(let error):
             return .refused(error)
+        }
+    }
+
+    /// The directory's refusals that only an existing account can earn.
+    static func tellsTheAccountApart(_ error: WritebackError) -> Bool {
+        switch error {
+        case .accountLocked, .accountDisabled, .userNotFound: true
+        default: false
         }
     }
 

@@ -56,6 +56,7 @@ public struct UserAdministration: Sendable {
             try await passwords.reset(&user, to: password)
         }
         try await store.updateUser(user)
+        if draft.password != nil { try await store.clearLockout(ofUser: user.id) }
         if draft.password != nil || (previous.enabled && !user.enabled) || previous.roles != user.roles {
             _ = try await store.deleteSessions(userID: user.id, keeping: nil)
         }
@@ -85,6 +86,7 @@ public struct UserAdministration: Sendable {
             throw error
         }
         try await store.updateUser(user)
+        try await store.clearLockout(ofUser: user.id)
         // Whoever signed in with the old password is signed out, the user included.
         _ = try await store.deleteSessions(userID: user.id, keeping: nil)
         try await store.clearThrottles(subject: user.id.uuidString, kinds: ThrottleKind.perUser)
@@ -101,6 +103,7 @@ public struct UserAdministration: Sendable {
             throw error
         }
         try await store.updateUser(user)
+        try await store.clearLockout(ofUser: user.id)
         try await audit(.adminUnlock, actor: actor, target: user.userID)
     }
 

@@ -65,7 +65,8 @@ public struct UserDraft: Sendable, Hashable {
         guard trimmed.count <= nameLength else {
             throw ValidationError("field.tooLong", ["max": String(nameLength)], field: field)
         }
-        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        // Bidirectional controls too: they turn a name around wherever it is shown (docs/security.md#directory-values).
+        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || PrintableText.isBidirectionalControl($0) }) else {
             throw ValidationError("field.control", field: field)
         }
         return trimmed

@@ -18,15 +18,21 @@ public struct SignInLockout: Sendable, Hashable, Codable {
     /// Keyed digests (never the passwords) of the last wrong passwords.
     public private(set) var recentWrongPasswords: [String]
     public private(set) var lastFailureAt: Date?
-    /// Wrong passwords checked since the last success or the last quiet spell of ``DirectoryBindLimit/window``.
+    /// Passwords checked since the last success or the last quiet spell of ``DirectoryBindLimit/window``, and when the
+    /// last of them was.
     public private(set) var streak: Int
+    public private(set) var streakAt: Date?
 
-    public init(failures: Int = 0, lockedUntil: Date? = nil, recentWrongPasswords: [String] = [], lastFailureAt: Date? = nil, streak: Int = 0) {
+    public init(
+        failures: Int = 0, lockedUntil: Date? = nil, recentWrongPasswords: [String] = [], lastFailureAt: Date? = nil, streak: Int = 0,
+        streakAt: Date? = nil
+    ) {
         self.failures = failures
         self.lockedUntil = lockedUntil
         self.recentWrongPasswords = recentWrongPasswords
         self.lastFailureAt = lastFailureAt
         self.streak = streak
+        self.streakAt = streakAt
     }
 
     public func isLocked(at now: Date) -> Bool {
@@ -36,10 +42,12 @@ public struct SignInLockout: Sendable, Hashable, Codable {
     /// Counts a failed sign-in; `fingerprint` is a keyed digest of the wrong password. `limit` says when a streak ends.
     public mutating func recordFailure(fingerprint: String, at now: Date, limit: DirectoryBindLimit = .standard) {
         if let last = lastFailureAt, now.timeIntervalSince(last) >= Self.forgottenAfter, !isLocked(at: now) { self = SignInLockout() }
-        let checked = !skipsCheck(of: fingerprint, limit, at: now)
-        if isQuiet(limit, at: now) { streak = 0 }
+        if !skipsCheck(of: fingerprint, limit, at: now) {
+            let quiet = streakAt.map { now.timeIntervalSince($0) >= limit.window } ?? true
+            streak = quiet ? 1 : streak + 1
+            streakAt = now
+        }
         lastFailureAt = now
-        if checked { streak += 1 }
         guard !isRepeat(fingerprint) else { return }
         recentWrongPasswords = Array((recentWrongPasswords + [fingerprint]).suffix(Self.rememberedWrongPasswords))
         failures += 1
@@ -67,7 +75,7 @@ public struct SignInLockout: Sendable, Hashable, Codable {
     /// Until when no password may be checked against the directory: the streak reached the limit, and the directory
     /// may still count those failures (docs/security.md#directory-lockout).
     public func heldUntil(_ limit: DirectoryBindLimit, at now: Date) -> Date? {
-        guard streak >= limit.failures, let last = lastFailureAt else { return nil }
+        guard streak >= limit.failures, let last = streakAt else { return nil }
         let until = last.addingTimeInterval(limit.window)
         return until > now ? until : nil
     }

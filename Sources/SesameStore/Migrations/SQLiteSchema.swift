@@ -185,7 +185,9 @@ enum SQLiteSchema {
         migrator.registerMigration("008 lockout streak") { db in
             try db.execute(sql: """
                 ALTER TABLE users ADD COLUMN lockout_streak INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE users ADD COLUMN lockout_streak_at REAL;
                 ALTER TABLE sign_in_lockouts ADD COLUMN streak INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE sign_in_lockouts ADD COLUMN streak_at REAL;
                 """)
         }
         // Every write moves a session's version on, and an update names the version it read

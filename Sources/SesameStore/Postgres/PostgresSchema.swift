@@ -167,7 +167,9 @@ enum PostgresSchema {
             """),
         ("008 lockout streak", """
             ALTER TABLE users ADD COLUMN lockout_streak INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE users ADD COLUMN lockout_streak_at DOUBLE PRECISION;
             ALTER TABLE sign_in_lockouts ADD COLUMN streak INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE sign_in_lockouts ADD COLUMN streak_at DOUBLE PRECISION;
             """),
         // As on SQLite: every write moves a session's version on.
         ("009 session versions", "ALTER TABLE sessions ADD COLUMN version BIGINT NOT NULL DEFAULT 1"),

@@ -79,7 +79,7 @@ extension PostgresStore {
                 surname = \(user.surname), enabled = \(user.enabled), source = \(user.source.rawValue), password_hash = \(user.passwordHash),
                 password_changed_at = \(user.passwordChangedAt?.unixSeconds), lockout_failures = \(user.lockout.failures),
                 locked_until = \(user.lockout.lockedUntil?.unixSeconds), lockout_recent = \(user.lockout.recentWrongPasswords.joined(separator: ",")),
-                lockout_last_failure = \(user.lockout.lastFailureAt?.unixSeconds), lockout_streak = \(user.lockout.streak),
+                lockout_last_failure = \(user.lockout.lastFailureAt?.unixSeconds),
                 locale = \(user.locale?.rawValue), authentication_phone = \(data.authenticationPhone?.e164),
                 authentication_email = \(data.authenticationEmail?.value), mobile_phone = \(data.mobilePhone?.e164),
                 office_phone = \(data.officePhone?.e164), alternate_email = \(data.alternateEmail?.value),
@@ -122,7 +122,7 @@ extension PostgresStore {
             lockout: SignInLockout(
                 failures: try row.get("lockout_failures", as: Int32.self).asInt, lockedUntil: try row.date("locked_until"),
                 recentWrongPasswords: recent.split(separator: ",").map(String.init), lastFailureAt: try row.date("lockout_last_failure"),
-                streak: try row.get("lockout_streak", as: Int32.self).asInt),
+                streak: try row.get("lockout_streak", as: Int32.self).asInt, streakAt: try row.date("lockout_streak_at")),
             locale: try row.get("locale", as: String?.self).flatMap(Language.init(rawValue:)),
             authentication: AuthenticationData(
                 authenticationPhone: StoredValues.phone(try row.get("authentication_phone")), authenticationEmail: StoredValues.email(try row.get("authentication_email")),

@@ -94,7 +94,7 @@ extension SQLiteStore {
             UPDATE users SET user_id = :userID, display_name = :displayName, given_name = :givenName, surname = :surname,
                 enabled = :enabled, source = :source, password_hash = :passwordHash, password_changed_at = :passwordChangedAt,
                 lockout_failures = :failures, locked_until = :lockedUntil, lockout_recent = :recent,
-                lockout_last_failure = :lastFailure, lockout_streak = :streak, locale = :locale,
+                lockout_last_failure = :lastFailure, locale = :locale,
                 authentication_phone = :authPhone, authentication_email = :authEmail, mobile_phone = :mobile,
                 office_phone = :office, alternate_email = :altEmail, registered_at = :registeredAt,
                 last_confirmed_at = :confirmedAt
@@ -105,7 +105,6 @@ extension SQLiteStore {
                 "passwordHash": user.passwordHash, "passwordChangedAt": user.passwordChangedAt?.unixSeconds,
                 "failures": user.lockout.failures, "lockedUntil": user.lockout.lockedUntil?.unixSeconds,
                 "recent": user.lockout.recentWrongPasswords.joined(separator: ","), "lastFailure": user.lockout.lastFailureAt?.unixSeconds,
-                "streak": user.lockout.streak,
                 "locale": user.locale?.rawValue,
                 "authPhone": data.authenticationPhone?.e164, "authEmail": data.authenticationEmail?.value,
                 "mobile": data.mobilePhone?.e164, "office": data.officePhone?.e164, "altEmail": data.alternateEmail?.value,
@@ -131,7 +130,7 @@ extension SQLiteStore {
             lockout: SignInLockout(
                 failures: row["lockout_failures"], lockedUntil: row.date("locked_until"),
                 recentWrongPasswords: recent.split(separator: ",").map(String.init), lastFailureAt: row.date("lockout_last_failure"),
-                streak: row["lockout_streak"]),
+                streak: row["lockout_streak"], streakAt: row.date("lockout_streak_at")),
             locale: (row["locale"] as String?).flatMap(Language.init(rawValue:)),
             authentication: AuthenticationData(
                 authenticationPhone: StoredValues.phone(row["authentication_phone"]), authenticationEmail: StoredValues.email(row["authentication_email"]),

@@ -16,8 +16,16 @@ struct SessionMiddleware: RouterMiddleware {
     let clock: any WallClock
     let random: any RandomSource
     let secureCookies: Bool
+    /// One request at a time per session on this instance: a double submit waits for the first rather than racing
+    /// it to the store, where it could only start again from what the first wrote (docs/security.md#races).
+    let turns = KeyedTurns(capacity: 1)
 
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
+        guard let key = request.cookies[Self.cookieName]?.value else { return try await handleInTurn(request, context: context, next: next) }
+        return try await turns.withTurn(Self.digest(key)) { try await handleInTurn(request, context: context, next: next) }
+    }
+
+    private func handleInTurn(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         var context = context
         let handle = try await load(request)
         let originalKey = handle.key

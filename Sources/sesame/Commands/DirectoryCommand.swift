@@ -44,6 +44,7 @@ extension SyncReport {
             + updated.sorted { $0.key < $1.key }.map { "updated \(PrintableText.escaping($0.key)): \($0.value.joined(separator: ", "))" }
             + missing.map { "missing from the directory (kept) \(PrintableText.escaping($0))" }
             + conflicts.map { "conflict (a local user has this user ID, left alone) \(PrintableText.escaping($0))" }
-            + problems.map { "unusable \($0.field) for \($0.userID): \($0.message)" }
+            // The message may quote the directory's value: the whole line escaped and cut short.
+            + problems.map { PrintableText.preview("unusable \($0.field) for \($0.userID): \($0.message)", limit: 300) }
     }
 }

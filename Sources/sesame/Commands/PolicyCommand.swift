@@ -11,7 +11,7 @@ struct PolicyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let policy = try await store.context().policies.current().policy
-            for (key, value) in policy.keyValues { print("\(key.rawValue)=\(value)") }
+            for (key, value) in policy.keyValues { print("\(key.rawValue)=\(PrintableText.escaping(value))") }
         }
     }
 

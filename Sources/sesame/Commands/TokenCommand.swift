@@ -40,7 +40,7 @@ struct TokenCommand: AsyncParsableCommand {
             for token in try await store.context().tokens.list() {
                 let dates = [token.createdAt, token.lastUsedAt, token.revokedAt].map { $0?.formatted(.iso8601) ?? "" }
                 let expires = token.expiresAt?.formatted(.iso8601) ?? ""
-                print(([token.name] + dates + [token.scope.rawValue, expires]).joined(separator: "\t"))
+                print(([PrintableText.escaping(token.name)] + dates + [token.scope.rawValue, expires]).joined(separator: "\t"))
             }
         }
     }

@@ -55,10 +55,11 @@ struct UserCommand: AsyncParsableCommand {
                 case .updated: updated += 1
                 case .failed(let line, let message):
                     failed += 1
-                    FileHandle.standardError.write(Data("line \(line): \(message)\n".utf8))
+                    // The message quotes the file's value: escaped and cut short (docs/security.md#directory-values).
+                    FileHandle.standardError.write(Data("line \(line): \(PrintableText.preview(message.description, limit: 300))\n".utf8))
                 case .refused(let line, let reason):
                     failed += 1
-                    FileHandle.standardError.write(Data("line \(line): \(reason)\n".utf8))
+                    FileHandle.standardError.write(Data("line \(line): \(PrintableText.preview(reason.description, limit: 300))\n".utf8))
                 }
             }
             print("\(created) created, \(updated) updated, \(failed) failed")

@@ -70,6 +70,14 @@ final class RecordingSender: Outbox {
         #expect(Set(rows.map(\.userID)) == ["ghost@contoso.com", "bob@contoso.com"] && rows.allSatisfy { $0.result == .failed })
     }
 
+    /// Anyone may type a user ID, and reports print it on administrators' terminals: before, an escape sequence and
+    /// a line break were kept as typed, enough to clear a screen or forge a report line.
+    @Test func aTypedUserIDIsRecordedWithItsControlsEscaped() async throws {
+        #expect(try await service.start(userID: "x\u{1B}[2J\r\n2026-12-03,admin@contoso.com,succeeded\u{202E}", clientAddress: "10.0.0.1") == .cannotVerify)
+        let row = try #require(try await store.resetActivities(ActivityQuery()).first)
+        #expect(row.userID == "x\\u{1B}[2J\\r\\n2026-12-03,admin@contoso.com,succeeded\\u{202E}")
+    }
+
     @Test func eligibilityFailures() async throws {
         var disabled = try await addUser("off@contoso.com")
         disabled.enabled = false

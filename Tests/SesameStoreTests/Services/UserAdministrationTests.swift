@@ -59,6 +59,8 @@ import Testing
         #expect(await fieldOfError(UserDraft(userID: "a@contoso.com", alternateEmail: "nope")) == "alternateEmail")
         #expect(await fieldOfError(UserDraft(userID: "a@contoso.com", displayName: String(repeating: "x", count: 10_000_000))) == "displayName")
         #expect(await fieldOfError(UserDraft(userID: "a@contoso.com", surname: "bad\u{7}bell")) == "surname")
+        // A right-to-left override turns a name around wherever it is shown.
+        #expect(await fieldOfError(UserDraft(userID: "a@contoso.com", givenName: "Ali\u{202E}ecno")) == "givenName")
         #expect(try await store.userCount() == 0, "nothing is half-created")
     }
 
