@@ -294,8 +294,9 @@ public struct ResetService: Sendable {
 
     /// Sets the new password once every gate is passed. A reset may reuse the current password (spec §2.5), always
     /// unlocks, and clears the user's throttles. A directory user's password must pass Sesame's policy and then the
-    /// directory's, and the reset is done only once the directory confirmed it.
-    public func setPassword(_ password: String, in flow: ResetFlow, requestID: String? = nil) async throws -> PasswordStep {
+    /// directory's, and the reset is done only once the directory confirmed it. `language`, the page's, becomes the
+    /// user's: notices (this one's included) are written in it.
+    public func setPassword(_ password: String, in flow: ResetFlow, language: Language? = nil, requestID: String? = nil) async throws -> PasswordStep {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         guard try await isVerified(flow) else { return .rejected([]) }
         var (user, policy) = try await context(of: flow)
@@ -307,6 +308,7 @@ public struct ResetService: Sendable {
         } catch let error as WritebackError {
             return try await refused(error, flow: flow, user: user, activity: .selfServiceResetPassword, requestID: requestID)
         }
+        if let language { user.locale = language }
         try await complete(flow, user: user, activity: .selfServiceResetPassword, detail: .succeeded, requestID: requestID)
         // A reset is what a user does when someone else may know the password: whoever signed in with it is out.
         _ = try await store.deleteSessions(userID: user.id, keeping: nil)

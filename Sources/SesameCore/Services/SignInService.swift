@@ -50,7 +50,8 @@ public struct SignInService: Sendable {
         case tooManyFromNetwork
     }
 
-    public func signIn(userID typed: String, password: String, clientAddress: String) async throws -> Outcome {
+    /// `language`, the page's, becomes the user's on success: notices are written in it.
+    public func signIn(userID typed: String, password: String, clientAddress: String, language: Language? = nil) async throws -> Outcome {
         let network = ThrottleKey(.clientSignIn, clientAddress)
         return try await networks.withTurn(clientAddress) {
             if try await store.throttleState(network)?.isBlocked(at: clock.now) == true { return .tooManyFromNetwork }
@@ -60,6 +61,11 @@ public struct SignInService: Sendable {
                 }
                 let outcome = try await check(password, of: user, signedIn: false)
                 if outcome == .failed { try await countFailure(network) }
+                if case .accepted(var signedIn) = outcome, let language, signedIn.locale != language {
+                    signedIn.locale = language
+                    try await store.updateUser(signedIn)
+                    return .accepted(signedIn)
+                }
                 return outcome
             }
         }

@@ -247,7 +247,7 @@ struct ResetController {
         try await withFlow(context) { flow in
             let password = context.form["new"] ?? ""
             guard password == context.form["confirm"] else { return try await passwordPage(context, errors: [pages.text("change.mismatch", context)]) }
-            switch try await service.setPassword(password, in: flow, requestID: context.requestID) {
+            switch try await service.setPassword(password, in: flow, language: context.language, requestID: context.requestID) {
             case .done:
                 context.session?.update { $0.reset = nil }
                 return try await ending("reset.done", context, contact: false, signIn: true)

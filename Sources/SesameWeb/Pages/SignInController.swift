@@ -40,7 +40,7 @@ struct SignInController {
     private func signInUnpadded(_ request: Request, context: WebContext) async throws -> Response {
         let userID = context.form.text("userID")
         let client = context.clientAddress(request, trustedProxies: pages.dependencies.trustedProxies)
-        let outcome = try await signIns.signIn(userID: userID, password: context.form["password"] ?? "", clientAddress: client)
+        let outcome = try await signIns.signIn(userID: userID, password: context.form["password"] ?? "", clientAddress: client, language: context.language)
         guard case .accepted(let user) = outcome else {
             let (message, status) = pages.signInRefusal(outcome, context) ?? (pages.text("signin.failed", context), .unauthorized)
             return try await form(context, userID: userID, error: message, status: status)

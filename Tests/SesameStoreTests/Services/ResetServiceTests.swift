@@ -106,9 +106,13 @@ final class RecordingSender: Outbox {
         #expect(left.isEmpty && verified.passed == [.mobileSMS])
         guard case .rejected(let reasons) = try await service.setPassword("short", in: verified) else { throw TestFailure("weak password accepted") }
         #expect(reasons.contains(.tooShort) && reasons.contains(.notEnoughCharacterClasses))
-        #expect(try await service.setPassword("Yt7$Mx3!Ps9j", in: verified) == .done)
+        #expect(try await service.setPassword("Yt7$Mx3!Ps9j", in: verified, language: .french) == .done)
         let after = try #require(try await store.user(id: user.id))
         #expect(await fastHasher.verify("Yt7$Mx3!Ps9j", against: after.passwordHash!))
+        // Before, no path set a user's language, so every notice went out in English.
+        #expect(after.locale == .french)
+        try await eventually { sender.messages.count == 2 }
+        #expect(sender.messages.last?.language == .french, "the notice of the reset is in the language it was done in")
         #expect(!after.lockout.isLocked(at: clock.now), "a reset unlocks")
         let row = try #require(try await store.resetActivities(ActivityQuery()).first)
         #expect(row.result == .succeeded && row.methodsUsed == [.mobileSMS] && row.userID == "Alice@contoso.com")

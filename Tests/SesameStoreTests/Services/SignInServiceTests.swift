@@ -31,6 +31,15 @@ import Testing
         }
     }
 
+    /// Before, no path set a user's language, so every notice went out in English.
+    @Test func signingInKeepsThePagesLanguage() async throws {
+        guard case .accepted(let user) = try await service.signIn(userID: "alice@contoso.com", password: "Zq8#Lw4!Vr2k", clientAddress: "a", language: .french) else {
+            throw TestFailure("refused")
+        }
+        let stored = try await store.user(id: user.id)
+        #expect(user.locale == .french && stored?.locale == .french)
+    }
+
     /// An unknown user ID locks and unlocks on the same schedule as a real one, its own name in any case.
     @Test func anUnknownUserIDLocksOnARealUsersSchedule() async throws {
         for userID in ["alice@contoso.com", "ghost@contoso.com"] {
