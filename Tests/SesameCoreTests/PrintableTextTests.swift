@@ -19,6 +19,7 @@ import Testing
     @Test func aPreviewIsShortAndSaysSo() {
         #expect(PrintableText.preview("short") == "short")
         #expect(PrintableText.preview(String(repeating: "x", count: 10_000), limit: 5) == "xxxxx…")
-        #expect(PrintableText.preview("a\nb", limit: 2) == "a\\n…")
+        #expect(PrintableText.preview("a\nb", limit: 2) == "a\\…", "short once escaped, found by the fuzz target")
+        #expect(PrintableText.preview("ab", limit: 2) == "ab")
     }
 }

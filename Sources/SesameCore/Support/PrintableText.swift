@@ -18,11 +18,11 @@ public enum PrintableText {
         return result
     }
 
-    /// The first `limit` characters of `text`, escaped, with "…" when it was longer: for reporting a refused value
-    /// without repeating all of it.
+    /// `text` escaped, cut to `limit` characters with "…" when it was longer: for reporting a refused value without
+    /// repeating all of it. Escaping only lengthens, so `limit + 1` characters of the input are enough to read.
     public static func preview(_ text: String, limit: Int = 80) -> String {
-        let shown = escaping(String(text.prefix(limit)))
-        return text.count > limit ? shown + "…" : shown
+        let head = escaping(String(text.prefix(limit + 1)))
+        return head.count > limit ? String(head.prefix(limit)) + "…" : head
     }
 
     /// The marks, embeddings, overrides and isolates of Unicode's bidirectional algorithm (UAX #9).
