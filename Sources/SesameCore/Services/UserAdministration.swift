@@ -56,7 +56,11 @@ public struct UserAdministration: Sendable {
             try await passwords.reset(&user, to: password)
         }
         try await store.updateUser(user)
-        if draft.password != nil { try await store.clearLockout(ofUser: user.id) }
+        if draft.password != nil {
+            // As any reset: the account unlocks and the user's blocks are forgotten (the API and imports set passwords here).
+            try await store.clearLockout(ofUser: user.id)
+            try await store.clearThrottles(subject: user.id.uuidString, kinds: ThrottleKind.perUser)
+        }
         if draft.password != nil || (previous.enabled && !user.enabled) || previous.roles != user.roles {
             _ = try await store.deleteSessions(userID: user.id, keeping: nil)
         }

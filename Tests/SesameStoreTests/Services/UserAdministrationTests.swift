@@ -83,6 +83,14 @@ import Testing
         #expect(try await store.auditEvents(ActivityQuery()).first?.activity == .adminResetPassword)
     }
 
+    /// The API and imports set passwords through `update`: before, the user's blocks outlived such a reset.
+    @Test func aPasswordSetByUpdateClearsThrottlesToo() async throws {
+        let user = try await administration.add(UserDraft(userID: "bob@contoso.com", password: "Zq8#Lw4!Vr2k"), actor: "cli")
+        _ = try await store.recordEvent(ThrottleKey(.identityProof, user.id.uuidString), rule: ThrottleKind.identityProof.rule, now: t0)
+        try await administration.update(UserDraft(userID: "bob@contoso.com", password: "Yt7$Mx3!Ps9j"), actor: "api")
+        #expect(try await store.throttleState(ThrottleKey(.identityProof, user.id.uuidString)) == nil)
+    }
+
     @Test func refusedResetsAreAuditedAsFailures() async throws {
         try await administration.add(UserDraft(userID: "bob@contoso.com"), actor: "cli")
         await #expect(throws: ValidationError.self) { try await administration.resetPassword(userID: "bob@contoso.com", to: "short", actor: "cli") }
