@@ -13,7 +13,8 @@ func directoryFigures(environmentFile path: String) async throws {
         certificateAuthorityFile: values["SESAME_TEST_LDAP_CA_FILE"]))
     let users = ["alice", "bob", "frank", "grace", "henry"]
     let run = Int.random(in: 1000...9999)
-    // One at a time first: the latency a person waits for (spec §8: "typically under 500 ms").
+    // One at a time first: the latency a person waits for (Entra quotes "typically under 500 ms" for writeback;
+    // README.md#performance).
     var latencies: [Double] = []
     for index in 0..<50 {
         let start = ContinuousClock.now

@@ -7,9 +7,9 @@ import SesameDelivery
 import SesameStore
 import Synchronization
 
-// Prints Sesame's core figures (DESIGN.md §5): Argon2id at the default parameters, the password policy check with
-// the full banned lists, and code issue/verify against the embedded SQLite store. Figures only, no assertions.
-// Run through scripts/bench, which builds in release mode.
+// Prints Sesame's core figures (README.md#performance): Argon2id at the default parameters, the password policy check
+// with the full banned lists, and code issue/verify against the embedded SQLite store. Figures only, no assertions. Run
+// through scripts/bench, which builds in release mode.
 
 print("Sesame benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
 let quiet = { var logger = Logger(label: "bench"); logger.logLevel = .critical; return logger }()
@@ -94,7 +94,8 @@ report("full SMS resets per second (SQLite, delivery queue, 2 per core)", median
 report("  Argon2id bound around that run", median.bound, "hash/s")
 report("  as a share of that bound (median of 3 runs)", median.share, "%")
 
-// Unknown user IDs must cost what a known user who cannot be verified costs (DESIGN.md §3): compare medians.
+// Unknown user IDs must cost what a known user who cannot be verified costs (docs/security.md#enumeration): compare
+// medians.
 func medianStart(_ userID: String) async throws -> Double {
     var samples: [Double] = []
     for index in 0..<200 {

@@ -13,7 +13,7 @@ public struct Argon2Parameters: Sendable, Hashable {
         self.parallelism = parallelism
     }
 
-    /// DESIGN.md §3: m = 19 MiB, t = 2, p = 1 (OWASP's recommended minimum for Argon2id).
+    /// m = 19 MiB, t = 2, p = 1, OWASP's recommended minimum for Argon2id (docs/behaviour.md#passwords).
     public static let `default` = Argon2Parameters(memoryKiB: 19 * 1024, iterations: 2, parallelism: 1)
 
     public static let saltLength = 16

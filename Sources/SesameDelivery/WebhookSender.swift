@@ -5,8 +5,8 @@ import NIOCore
 import NIOHTTP1
 import SesameCore
 
-/// The generic SMS and voice webhook (DESIGN.md §4): a JSON `POST` of `channel`, `to`, `locale` and `text`, signed with
-/// `X-Sesame-Signature: sha256=<hex HMAC-SHA256 of the body>` when a secret is set. Any 2xx is success.
+/// The generic SMS and voice webhook (README.md#configuration): a JSON `POST` of `channel`, `to`, `locale` and `text`,
+/// signed with `X-Sesame-Signature: sha256=<hex HMAC-SHA256 of the body>` when a secret is set. Any 2xx is success.
 ///
 /// The text holds the code, so neither it nor the body is ever logged; errors name the status, not the content.
 public struct WebhookSender: MessageSender {

@@ -1,4 +1,4 @@
-/// How to reach the directory and find its users (`SESAME_LDAP_…`, DESIGN.md §4).
+/// How to reach the directory and find its users (`SESAME_LDAP_…`, README.md#configuration).
 public struct LDAPSettings: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         /// OpenLDAP: RFC 3062 password modify with the ppolicy control; `pwdAccountLockedTime` locks.

@@ -3,7 +3,7 @@ import SesameCore
 import SesameStore
 import Testing
 
-/// DESIGN.md §4's command-line contract, checked on the real binary.
+/// The command-line contract of README.md#command-line, checked on the real binary.
 @Suite struct CommandLineContractTests {
     let data: URL
 

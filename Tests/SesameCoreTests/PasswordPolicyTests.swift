@@ -7,7 +7,8 @@ import Testing
     let contoso = PasswordContext(givenName: "Alice", surname: "Martin", organisationName: "Contoso")
     let engine = PasswordPolicyEngine(customBannedTerms: ["blank"])
 
-    /// Spec §4.7's two examples, with "Contoso" the organisation and "blank" on the custom list.
+    /// The two examples of docs/behaviour.md#passwords (Entra's), with "Contoso" the organisation and "blank" on the
+    /// custom list.
     @Test func specExamples() {
         #expect(engine.score("C0ntos0Blank12", context: contoso) == 4)
         #expect(engine.check("C0ntos0Blank12", context: contoso) == [.blockedByAdministrator])

@@ -4,7 +4,7 @@ import Testing
 @testable import SesameCore
 
 @Suite struct PolicyTests {
-    /// DESIGN.md §4's defaults, key by key: other people's scripts rely on them.
+    /// The defaults of docs/behaviour.md#policy-keys, key by key: other people's scripts rely on them.
     @Test func defaultsMatchTheContract() {
         let shown = Dictionary(uniqueKeysWithValues: Policy().keyValues.map { ($0.key.rawValue, $0.value) })
         #expect(shown == [

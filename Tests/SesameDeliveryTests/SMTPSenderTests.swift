@@ -29,7 +29,7 @@ import SesameTestSupport
         let mail = try #require(try await sink.messages(to: to).first)
         #expect(mail.code == "042917")
         #expect(mail.header("Subject") == "Code de vérification de l’adresse e-mail du compte Contoso Électricité")
-        // No sender name configured: the organisation's name is shown (spec §2.6).
+        // No sender name configured: the organisation's name is shown (docs/behaviour.md#administration).
         #expect(mail.header("From") == "Contoso Électricité <no-reply@sesame.example>")
         #expect(mail.header("X-MailFrom") == "no-reply@sesame.example")
         #expect(mail.header("Content-Type")?.hasPrefix("multipart/alternative") == true)

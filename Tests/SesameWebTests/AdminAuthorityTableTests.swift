@@ -10,8 +10,9 @@ import Testing
 @testable import SesameWeb
 
 /// Every admin route and API operation, tried by every kind of caller on every kind of user, against one table of
-/// who may do what to whom. The table is written from the rules as README and the spec state them (Entra's
-/// scoping), not read from `AdminAuthority`, so that a route which forgets to ask — as the CSV import once did — fails.
+/// who may do what to whom. The table is written from the rules as README and docs/behaviour.md#administration state
+/// them (Entra's scoping), not read from `AdminAuthority`, so that a route which forgets to ask — as the CSV import
+/// once did — fails.
 @Suite struct AdminAuthorityTableTests {
     /// Who calls. `token` holds an API bearer token (from `sesame token create`) and no session.
     enum Caller: String, CaseIterable, Sendable {

@@ -183,7 +183,8 @@ import Testing
                 #expect(response.status == .forbidden)
             }
         }
-        // Only the real user's first attempt is reported (spec §5's "without cookies"), once an hour, after the answer.
+        // Only the real user's first attempt is reported (the report's "without cookies"), once an hour, after the
+        // answer (docs/behaviour.md#endings).
         try await eventually { try await !harness.store.resetActivities(ActivityQuery()).isEmpty }
         try await Task.sleep(for: .milliseconds(200))
         #expect(try await harness.store.resetActivities(ActivityQuery()).map(\.userID) == ["alice@contoso.com"])

@@ -44,7 +44,7 @@ final class Secrets: Sendable {
 }
 
 @Suite struct LogHygieneTests {
-    /// A whole registration and a whole reset, and not one secret in the logs (DESIGN.md §3).
+    /// A whole registration and a whole reset, and not one secret in the logs (docs/behaviour.md#conventions).
     @Test func noCodePasswordOrTokenIsEverLogged() async throws {
         let capture = LogCapture()
         let harness = try await Harness(logger: capture.logger)

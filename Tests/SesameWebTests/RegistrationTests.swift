@@ -9,7 +9,8 @@ import Testing
 @testable import SesameWeb
 
 @Suite struct RegistrationTests {
-    /// The seed's journey: "Set it up now", country code and number, "Text me", the code, "Verify", "Thanks", "Finish".
+    /// The registration journey (docs/behaviour.md#registration-portal): "Set it up now", country code and number,
+    /// "Text me", the code, "Verify", "Thanks", "Finish".
     @Test(arguments: [
         ("en", "Don't lose access to your account!", "Set it up now", "Text me", "Verify", "Thanks", "Finish", "Authentication phone"),
         ("fr", "Ne perdez pas l’accès à votre compte !", "Configurer maintenant", "Envoyez-moi un SMS", "Vérifier", "Merci", "Terminer", "Téléphone d’authentification"),

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Every journey of the spec as a person takes it, in headless Chromium, in English and French, against a real
+"""Every journey of docs/behaviour.md as a person takes it, in headless Chromium, in English and French, against a real
 `sesame serve` whose email goes to the SMTP sink and whose SMS and calls go to a recording webhook started here:
 
 - registration forced at sign-in, by SMS, call, email and security questions, on a desktop and a phone-sized screen,
@@ -59,7 +59,7 @@ def international(number):
     return "+" + re.sub(r"\D", "", number)
 
 
-# A recording SMS/voice provider: the generic webhook of DESIGN.md §4.
+# A recording SMS/voice provider: the generic webhook of README.md#configuration.
 received = []
 
 
@@ -205,8 +205,8 @@ class Person(Browser):
 
 
 def registration(language, name, number, size=None, channel="sms", keyboard=False):
-    """The seed's journey: sign-in asks to register, country code and number, "Text me" (or "Call me"), the code,
-    "Verify", "Thanks", then finish."""
+    """The registration journey (docs/behaviour.md#registration-portal): sign-in asks to register, country code and
+    number, "Text me" (or "Call me"), the code, "Verify", "Thanks", then finish."""
     with Person(f"register-{channel}-{language}", size, keyboard) as person:
         person.sign_in(user_id(name), PASSWORD, language)
         check("/signin/interrupt" in person.url(), f"{person.name}: sign-in did not ask to register")

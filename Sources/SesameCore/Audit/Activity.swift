@@ -1,6 +1,7 @@
 import Foundation
 
-/// A row of the "Password reset activity" report (spec §5): every reset attempt and how it ended.
+/// A row of the "Password reset activity" report (docs/behaviour.md#reports-and-audit): every reset attempt and how it
+/// ended.
 public struct ResetActivity: Sendable, Hashable, Codable, Identifiable {
     public let id: UUID
     public let at: Date
@@ -30,7 +31,8 @@ public struct ResetActivity: Sendable, Hashable, Codable, Identifiable {
     public var result: ResetResult { detail.result }
 }
 
-/// A row of the "Password reset registration activity" report: one row per registered item (spec §5, S7).
+/// A row of the "Password reset registration activity" report: one row per registered item
+/// (docs/behaviour.md#reports-and-audit).
 public struct RegistrationActivity: Sendable, Hashable, Codable, Identifiable {
     public let id: UUID
     public let at: Date

@@ -1,5 +1,5 @@
-/// Audit activities, named as in spec §5 ("Self-service Password Management"), plus Sesame's own administration
-/// activities at the end.
+/// Audit activities, named as in Entra's "Self-service Password Management" audit category, plus Sesame's own
+/// administration activities at the end (docs/behaviour.md#reports-and-audit).
 public enum AuditActivity: String, Sendable, Hashable, Codable, CaseIterable {
     case blocked = "Blocked from self-service password reset"
     case changePassword = "Change password (self-service)"

@@ -1,4 +1,5 @@
-/// The details column of the password reset activity report: spec §5's catalogue, each tied to its result.
+/// The details column of the password reset activity report: Entra's catalogue, each tied to its result
+/// (docs/behaviour.md#reports-and-audit).
 public enum ResetDetail: Sendable, Hashable, TextCodable {
     case abandonedAfterStartingOption(VerificationOption)
     case abandonedAfterCompletingOption(VerificationOption)
@@ -68,7 +69,7 @@ public enum ResetDetail: Sendable, Hashable, TextCodable {
             ]
     }()
 
-    /// The report text: spec §5's wording in English, and its French translation.
+    /// The report text: Entra's wording in English, and its French translation.
     public var text: LocalizedText {
         switch self {
         case .abandonedAfterStartingOption(let option), .abandonedAfterCompletingOption(let option):

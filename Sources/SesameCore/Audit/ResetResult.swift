@@ -1,4 +1,4 @@
-/// The result column of the password reset activity report (spec §5).
+/// The result column of the password reset activity report (docs/behaviour.md#reports-and-audit).
 public enum ResetResult: String, Sendable, Hashable, Codable, CaseIterable {
     case abandoned = "Abandoned"
     case blocked = "Blocked"

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The organisation's logo: in every page's header and at the bottom of every email (spec §2.6).
+/// The organisation's logo: in every page's header and at the bottom of every email (docs/behaviour.md#administration).
 public struct Logo: Sendable, Hashable {
     public let data: Data
     /// `image/png`, `image/svg+xml` or `image/jpeg`.

@@ -15,7 +15,8 @@ public enum CodePurpose: String, Sendable, Hashable, Codable, CaseIterable {
     case reset
 }
 
-/// A code that was sent, as stored: only its HMAC under the server secret, never the code (DESIGN.md §3).
+/// A code that was sent, as stored: only its HMAC under the server secret, never the code
+/// (docs/architecture.md#where-state-lives).
 public struct CodeChallenge: Sendable, Hashable, Codable, Identifiable {
     public let id: UUID
     public let userID: UUID
@@ -51,7 +52,7 @@ public struct CodeChallenge: Sendable, Hashable, Codable, Identifiable {
     }
 }
 
-/// DESIGN.md §3: 6 digits, 5 minutes, 3 wrong tries, then the code is void.
+/// 6 digits, 5 minutes, 3 wrong tries, then the code is void (docs/behaviour.md#other-limits).
 public struct CodeRules: Sendable, Hashable {
     public var lifetime: TimeInterval = 300
     public var attempts = 3

@@ -8,7 +8,8 @@ public struct OutgoingMessage: Sendable, Hashable, Codable {
     /// Email only.
     public let subject: String?
     public let text: String
-    /// Whose name an email carries (spec §2.6: sender name, header and logo are the organisation's).
+    /// Whose name an email carries: sender name, header and logo are the organisation's
+    /// (docs/behaviour.md#administration).
     public let organisation: String
 
     public init(channel: CodeChannel, to: String, language: Language, subject: String? = nil, text: String, organisation: String = "") {
@@ -23,7 +24,8 @@ public struct OutgoingMessage: Sendable, Hashable, Codable {
 
 /// Writes the messages Sesame sends, in the recipient's language, from the catalogue.
 public enum MessageComposer {
-    /// A verification code by SMS, voice call or email (spec §6: the subject names the organisation).
+    /// A verification code by SMS, voice call or email; the text names the organisation
+    /// (docs/behaviour.md#administration).
     public static func verificationCode(
         _ code: VerificationCode, channel: CodeChannel, to destination: String, organisation: String, language: Language
     ) -> OutgoingMessage {
@@ -42,18 +44,20 @@ public enum MessageComposer {
         }
     }
 
-    /// Tells a user their password was reset, so that a reset they did not make does not go unnoticed (spec §3.1).
+    /// Tells a user their password was reset, so that a reset they did not make does not go unnoticed
+    /// (docs/behaviour.md#notices).
     public static func resetNotice(to address: EmailAddress, userID: String, organisation: String, language: Language) -> OutgoingMessage {
         email("message.resetNotice", to: address, ["organisation": organisation, "userID": userID], language: language)
     }
 
-    /// Tells another global administrator that an administrator reset their own password (spec §3.1).
+    /// Tells another global administrator that an administrator reset their own password (docs/behaviour.md#notices).
     public static func adminResetNotice(to address: EmailAddress, admin: String, organisation: String, language: Language) -> OutgoingMessage {
         email("message.adminResetNotice", to: address, ["organisation": organisation, "admin": admin], language: language)
     }
 
     /// Asks an administrator to reset a user's password, from the reset portal's "contact your administrator"
-    /// (spec §2.6). The support code ties it to the user's page and the server's log.
+    /// (docs/behaviour.md#contact-your-administrator). The support code ties it to the user's page and the server's
+    /// log.
     public static func contactRequest(to address: EmailAddress, userID: String, supportCode: String, organisation: String, language: Language) -> OutgoingMessage {
         email("message.contactRequest", to: address, ["organisation": organisation, "userID": userID, "supportCode": supportCode], language: language)
     }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Where a user's password is checked and set: Sesame's store for local users, the directory for directory users
-/// (spec §8: writeback is synchronous, so a caller learns the directory's answer before it tells the user anything).
+/// (docs/behaviour.md#password-writeback). Writeback is synchronous, so a caller learns the directory's answer before
+/// it tells the user anything.
 public struct AccountPasswords: Sendable {
     private let hasher: any PasswordHasher
     private let directory: (any Directory)?

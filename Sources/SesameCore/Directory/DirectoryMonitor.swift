@@ -1,9 +1,9 @@
 import Foundation
 
 /// The directory's status, remembered for a while, so that readiness probes, admin pages and anonymous reset starts
-/// do not each bind to the directory (the spec's writeback agent reports a heartbeat every 5 minutes; this checks at
-/// most twice a minute). Callers that arrive while a check runs wait for that check rather than start their own, so
-/// a burst of reset starts opens one connection, not one each (docs/security.md#directory-status).
+/// do not each bind to the directory (Entra's writeback agent reports a heartbeat every 5 minutes; this checks at most
+/// twice a minute). Callers that arrive while a check runs wait for that check rather than start their own, so a burst
+/// of reset starts opens one connection, not one each (docs/security.md#directory-status).
 public actor DirectoryMonitor {
     private let directory: (any Directory)?
     private let clock: any WallClock

@@ -1,5 +1,5 @@
-/// Why the directory refused, named after the writeback errors of spec §8 (33001–33009) so that the audit log
-/// reads like the writeback event log, and shown to people through the catalogue.
+/// Why the directory refused, named after Entra's writeback errors (33001–33009) so that the audit log reads like the
+/// writeback event log, and shown to people through the catalogue (docs/behaviour.md#password-writeback).
 public enum WritebackError: Error, Sendable, Hashable, CustomStringConvertible {
     case userNotFound
     case multipleMatches

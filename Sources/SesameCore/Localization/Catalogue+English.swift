@@ -63,7 +63,7 @@ extension Catalogue {
         "questions.duplicateQuestion": "each question can be answered only once",
         "questions.duplicateAnswer": "give a different answer to each question",
         "questions.answerLength": "each answer has {min} to {max} characters",
-        // Passwords (spec §4.7, §2.7)
+        // Passwords (docs/behaviour.md#passwords)
         "password.tooShort": "Your password must have at least {min} characters.",
         "password.tooLong": "Your password can have at most {max} characters.",
         "password.invalidCharacters": "Your password can only use letters without accents, digits, spaces and the symbols on a standard keyboard.",
@@ -131,7 +131,7 @@ extension Catalogue {
         "detailOption.mobileVoice": "mobile voice call verification",
         "detailOption.officeVoice": "office voice call verification",
         "detailOption.securityQuestions": "security questions",
-        // Report details (spec §5)
+        // Report details (docs/behaviour.md#reports-and-audit)
         "detail.abandonedAfterStartingOption": "User abandoned after starting the {option} option",
         "detail.abandonedAfterCompletingOption": "User abandoned after completing the {option} option",
         "detail.abandonedAfterUserID": "User abandoned after entering their user ID",

@@ -6,8 +6,8 @@
 /// variant, and one insertion away when a variant of `s` is a term. Look-ups therefore cost a few hash probes
 /// whatever the size of the list.
 ///
-/// Terms are 4 to 16 bytes (the custom list's limit, spec §4.7), so each packs into a `UInt128` key and a look-up
-/// allocates nothing. Normalised bytes are never 0, so the zero padding also records the length.
+/// Terms are 4 to 16 bytes (the custom list's limit, docs/behaviour.md#policy-keys), so each packs into a `UInt128` key
+/// and a look-up allocates nothing. Normalised bytes are never 0, so the zero padding also records the length.
 public struct BannedTermIndex: Sendable {
     /// How a stretch of the password matched a term.
     enum Edit {
@@ -80,7 +80,8 @@ public struct BannedTermIndex: Sendable {
     }
 }
 
-/// Spec §4.7 step 1: lower case, then the common substitutions `0→o`, `1→l`, `$→s`, `@→a`.
+/// The banned-password normalisation: lower case, then the common substitutions `0→o`, `1→l`, `$→s`, `@→a`
+/// (docs/behaviour.md#passwords).
 public enum PasswordNormalizer {
     static let substitutions: [UInt8: UInt8] = [
         UInt8(ascii: "0"): UInt8(ascii: "o"), UInt8(ascii: "1"): UInt8(ascii: "l"),

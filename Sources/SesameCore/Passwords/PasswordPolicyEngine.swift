@@ -1,4 +1,5 @@
-/// The personal facts a password must not lean on: the user's names and the organisation's (spec §4.7 step 3).
+/// The personal facts a password must not lean on: the user's names and the organisation's
+/// (docs/behaviour.md#passwords).
 public struct PasswordContext: Sendable, Hashable {
     public var givenName: String
     public var surname: String
@@ -24,7 +25,7 @@ public struct PasswordContext: Sendable, Hashable {
     }
 }
 
-/// Checks a new password against the shape rules and the banned-password algorithm of spec §4.7.
+/// Checks a new password against the shape rules and the banned-password algorithm (docs/behaviour.md#passwords).
 ///
 /// Banned-password scoring: the password is normalised, then split into stretches so that the score is as low as
 /// possible, where a stretch that is a banned term (within edit distance 1 for the lists; exactly, for the names) is
@@ -62,7 +63,8 @@ public struct PasswordPolicyEngine: Sendable {
         return rejections
     }
 
-    /// As ``check(_:context:)``, and on a change the new password may not be the current one (spec §2.5).
+    /// As ``check(_:context:)``, and on a change the new password may not be the current one
+    /// (docs/behaviour.md#change-password).
     public func checkChange(
         _ password: String, context: PasswordContext, currentHash: String?, hasher: any PasswordHasher
     ) async -> [PasswordRejection] {

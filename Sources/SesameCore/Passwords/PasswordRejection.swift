@@ -9,7 +9,8 @@ public enum PasswordRejection: String, Sendable, Hashable, CaseIterable, Codable
     case commonPassword
     /// It is made mostly of terms the administrator banned.
     case blockedByAdministrator
-    /// It is made mostly of common words, names or the organisation's name (score under 5, spec §4.7).
+    /// It is made mostly of common words, names or the organisation's name (score under 5,
+    /// docs/behaviour.md#passwords).
     case easilyGuessable
     case sameAsCurrent
 
@@ -19,7 +20,7 @@ public enum PasswordRejection: String, Sendable, Hashable, CaseIterable, Codable
         ])
     }
 
-    /// The name recorded in the audit log for a banned-password refusal (spec §4.7).
+    /// The name recorded in the audit log for a banned-password refusal: Entra's (docs/behaviour.md#passwords).
     public var auditReason: String {
         switch self {
         case .commonPassword, .blockedByAdministrator, .easilyGuessable: "FuzzyPolicyViolationInvalidPassword"

@@ -1,9 +1,9 @@
 import Foundation
 
-/// A telephone number in E.164 form, validated against its country's numbering plan (spec §4.5, §7).
+/// A telephone number in E.164 form, validated against its country's numbering plan (docs/behaviour.md#other-limits).
 ///
 /// Input may carry spaces, dashes, dots, brackets, a national trunk prefix and an extension: the extension is
-/// stripped (spec §7: extensions are not supported and are removed before dialling) and the rest normalised.
+/// stripped (extensions are not supported, so they are removed before dialling) and the rest normalised.
 public struct PhoneNumber: Sendable, Hashable, TextCodable, CustomStringConvertible, Comparable {
     public let callingCode: Int
     /// The national significant number: digits only, no trunk prefix.
@@ -60,7 +60,7 @@ public struct PhoneNumber: Sendable, Hashable, TextCodable, CustomStringConverti
     /// `+33612345678`
     public var e164: String { "+\(callingCode)\(nationalNumber)" }
 
-    /// The spec's written form, a space after the calling code: `+33 612345678`.
+    /// The written form, a space after the calling code: `+33 612345678`.
     public var description: String { "+\(callingCode) \(nationalNumber)" }
 
     /// For display where only the owner should recognise it: `+33 6•• •• •• 78`.

@@ -10,7 +10,7 @@ public struct EffectivePolicy: Sendable, Hashable {
     public let phones: PhoneRule
 
     /// Administrators of any role: two gates, email and mobile phone only, never security questions
-    /// (DESIGN.md §2, spec §3.2). It cannot be changed.
+    /// (docs/behaviour.md#policy-keys). It cannot be changed.
     public static func administrator(phones: PhoneRule) -> EffectivePolicy {
         EffectivePolicy(methods: [.email, .mobilePhone], methodsRequired: 2, questionsToRegister: 0, questionsToReset: 0, phones: phones)
     }
@@ -28,16 +28,17 @@ public struct EffectivePolicy: Sendable, Hashable {
         return onFile.compactMap { $0 }.contains { !phones.permitsSomeChannel($0) }
     }
 
-    /// Registered or pre-populated data covers the required number of methods (spec §2.1 "registered", §3.4).
+    /// Registered or pre-populated data covers the required number of methods (docs/behaviour.md#registration-portal).
     public func isSatisfied(by data: AuthenticationData) -> Bool {
         usableMethods(of: data).count >= methodsRequired
     }
 }
 
-/// Whether a user may register and reset at all (spec §2.3 step 3.2). Failures are ordered as the spec checks them.
+/// Whether a user may register and reset at all (docs/behaviour.md#eligibility). Failures are in the order they are
+/// checked.
 public enum Eligibility: String, Sendable, Hashable {
     case eligible
-    /// The account is disabled (Sesame's stand-in for the spec's "licensed").
+    /// The account is disabled (Sesame's stand-in for Entra's "licensed").
     case accountDisabled
     /// Reset is switched off for the whole organisation.
     case disabledForOrganisation
@@ -54,7 +55,7 @@ extension Policy {
     }
 
     /// Administrators keep the right to reset whatever the scope, since their policy is fixed and not the
-    /// organisation's to switch off (spec §3.2, S20/S21); everyone else follows the scope and the group.
+    /// organisation's to switch off (docs/behaviour.md#policy-keys); everyone else follows the scope and the group.
     public func eligibility(of user: User) -> Eligibility {
         guard user.enabled else { return .accountDisabled }
         if user.isPrivileged { return .eligible }
@@ -65,7 +66,7 @@ extension Policy {
         }
     }
 
-    /// Whether sign-in must send this user to the registration portal (spec §2.2).
+    /// Whether sign-in must send this user to the registration portal (docs/behaviour.md#registration-portal).
     public func registrationInterrupt(for user: User, now: Date) -> RegistrationInterrupt? {
         guard requireRegistration, eligibility(of: user) == .eligible else { return nil }
         if !user.registration.isRegistered || !effective(for: user).isSatisfied(by: user.authentication) {

@@ -1,4 +1,5 @@
-/// Who may use self-service password reset (spec §3.1, the 2017+ form of the setting).
+/// Who may use self-service password reset: `enabled`, Entra's 2017+ form of the setting
+/// (docs/behaviour.md#policy-keys).
 public enum EnabledScope: String, Sendable, Codable, CaseIterable {
     case none
     case selected

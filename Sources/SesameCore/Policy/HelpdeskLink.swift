@@ -1,6 +1,7 @@
 import Foundation
 
-/// The custom "contact your administrator" target (spec §2.6): a web page opened in a new tab, or a `mailto:` address.
+/// The custom "contact your administrator" target (docs/behaviour.md#contact-your-administrator): a web page opened in
+/// a new tab, or a `mailto:` address.
 public enum HelpdeskLink: Sendable, Hashable, TextCodable, CustomStringConvertible {
     case url(String)
     case email(EmailAddress)

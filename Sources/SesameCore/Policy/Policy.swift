@@ -1,4 +1,4 @@
-/// The organisation's self-service password reset policy: every knob of spec §3.1, with DESIGN.md §4's defaults.
+/// The organisation's self-service password reset policy: every knob, with its default (docs/behaviour.md#policy-keys).
 ///
 /// Values are checked by ``PolicyKey`` as they are set and by ``validate()`` as a whole, so that a stored policy
 /// is always one an administrator could have saved.
@@ -39,7 +39,7 @@ public struct Policy: Sendable, Hashable, Codable {
 
     public static let defaultRetentionDays = 365
 
-    /// The group used when access is restricted to a group and none was named (spec §3.1).
+    /// The group used when access is restricted to a group and none was named (docs/behaviour.md#policy-keys).
     public static let defaultGroup = "SSPRSecurityGroupUsers"
 
     /// Checks the rules that tie several knobs together; each failure names the knob to change.

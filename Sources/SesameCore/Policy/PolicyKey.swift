@@ -1,6 +1,7 @@
 import Foundation
 
-/// The policy's knobs by their contract names (DESIGN.md §4): the same names in `sesame policy set` and the JSON API.
+/// The policy's knobs by their contract names (docs/behaviour.md#policy-keys): the same names in `sesame policy set`
+/// and the JSON API.
 public enum PolicyKey: String, Sendable, Codable, CaseIterable {
     case enabled, group, methods, methodsRequired, questionsToRegister, questionsToReset, predefinedQuestions
     case customQuestions, requireRegistration, reconfirmDays, notifyUsers, notifyAdmins, helpdeskLink, writeback
@@ -182,7 +183,7 @@ extension Policy {
                 errors.append(error)
             }
         }
-        // Spec §3.1: a group left empty when access is restricted becomes the default group.
+        // A group left empty when access is restricted becomes the default group (docs/behaviour.md#policy-keys).
         if policy.enabled == .selected, policy.group.isEmpty { policy.group = Policy.defaultGroup }
         guard errors.isEmpty else { throw PolicyErrors(errors: errors) }
         do {

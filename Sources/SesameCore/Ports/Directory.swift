@@ -35,8 +35,8 @@ public struct DirectoryAccountState: Sendable, Codable, Hashable {
     }
 }
 
-/// What the admin policy page and readiness show next to "Write back passwords" (spec §3.1: Configured / Not
-/// configured, with the reason).
+/// What the admin policy page and readiness show next to "Write back passwords": Configured / Not configured, with the
+/// reason (docs/behaviour.md#password-writeback).
 public enum DirectoryStatus: Sendable, Hashable {
     case configured
     /// `detail` is the directory's or the library's own words, for an administrator to search.

@@ -43,12 +43,12 @@ public struct Report: Sendable, Hashable {
     }
 }
 
-/// The reports Sesame builds: spec §5's two, and the audit log.
+/// The reports Sesame builds: the two activity reports and the audit log (docs/behaviour.md#reports-and-audit).
 public enum ReportKind: String, Sendable, Hashable, CaseIterable {
     case registrations, resets, audit
 }
 
-/// Builds the two reports of spec §5 and the audit log from the store.
+/// Builds the two activity reports and the audit log from the store (docs/behaviour.md#reports-and-audit).
 public struct ReportService: Sendable {
     private let store: any ActivityStore
 
@@ -86,7 +86,7 @@ public struct ReportService: Sendable {
         return Report(columns: Self.columns(["user", "role", "dateTime", "methodsUsed", "result", "details"]), rows: rows)
     }
 
-    /// The audit log: every event, with spec §5's activity names.
+    /// The audit log: every event, with Entra's activity names.
     public func audit(_ query: ActivityQuery, language: Language) async throws -> Report {
         let rows = try await store.auditEvents(query).map { event in
             [Self.timestamp(event.at), event.activity.rawValue, event.actor, event.target,

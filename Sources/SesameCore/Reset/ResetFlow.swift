@@ -14,7 +14,8 @@ public struct ResetFlow: Sendable, Codable, Hashable {
 
     /// The gate in progress.
     public enum Challenge: Sendable, Codable, Hashable {
-        /// A phone option was chosen: the user must first type the full number (spec §2.3).
+        /// A phone option was chosen: the user must first type the full number
+        /// (docs/behaviour.md#codes-by-sms-call-or-email).
         case confirmPhone(VerificationOption)
         /// A code was sent for this option.
         case code(VerificationOption, challengeID: UUID, destination: String)
@@ -36,7 +37,7 @@ public struct ResetFlow: Sendable, Codable, Hashable {
         self.startedAt = startedAt
     }
 
-    /// DESIGN.md §3: 15 minutes from "Who are you?".
+    /// 15 minutes from "Who are you?" (docs/behaviour.md#reset-portal).
     public static let lifetime: TimeInterval = 15 * 60
 
     public func hasExpired(at now: Date) -> Bool {
@@ -63,7 +64,7 @@ public struct ResetFlow: Sendable, Codable, Hashable {
         challenge = nil
     }
 
-    /// The methods already used: a second gate must use another one (spec §2.3 step 5).
+    /// The methods already used: a second gate must use another one (docs/behaviour.md#gates).
     public var usedMethods: Set<AuthenticationMethod> { Set(passed.map(\.method)) }
 
     /// What a session keeps when two requests both changed its flow from `base`: `theirs` was written first, `ours`

@@ -2,13 +2,13 @@
 public enum ResetStart: Sendable, Hashable {
     /// Verification begins: the gates to pass and the options for the first one.
     case verify(ResetFlow, gates: Int, options: [GateOption])
-    /// Spec §2.7 "Your account is not enabled for password reset".
+    /// Not enabled for password reset: disabled, reset off, or outside the group (docs/behaviour.md#eligibility).
     case notEnabled
     /// "We could not verify your account": no or too little data — and every unknown user ID.
     case cannotVerify
     /// "Please contact your admin": the password lives in a directory Sesame may not write to.
     case managedElsewhere
-    /// The directory that keeps the password cannot be reached now (spec §8 step 1).
+    /// The directory that keeps the password cannot be reached now (docs/behaviour.md#password-writeback).
     case directoryUnavailable
     /// Too many attempts: "Please use another option…" with the real numbers.
     case blocked

@@ -1,9 +1,9 @@
 import Foundation
 
-/// The reset portal's logic (spec §2.3): eligibility in the spec's order, one or two gates with the first method
-/// removed for the second, the phone-number check before any SMS or call, codes, security questions redrawn after a
-/// wrong answer (and only then), throttles, and the new password. Every ending is recorded in the reset activity
-/// report.
+/// The reset portal's logic (docs/behaviour.md#reset-portal): eligibility in the documented order, one or two gates
+/// with the first method removed for the second, the phone-number check before any SMS or call, codes, security
+/// questions redrawn after a wrong answer (and only then), throttles, and the new password. Every ending is recorded in
+/// the reset activity report.
 public struct ResetService: Sendable {
     private let store: any Store
     private let secret: ServerSecret
@@ -74,8 +74,9 @@ public struct ResetService: Sendable {
                 try await record(typed, role: user.reportRole, detail: .managedInDirectory, requestID: requestID)
                 return .managedElsewhere
             }
-            // Spec §8 step 1: the directory must be reachable before the user spends time on the gates. Its remembered
-            // status: an anonymous start must not open a connection to the directory each time.
+            // The directory must be reachable before the user spends time on the gates
+            // (docs/behaviour.md#password-writeback). Its remembered status: an anonymous start must not open a
+            // connection to the directory each time.
             guard await directoryStatus.status().isConfigured else {
                 try await record(typed, role: user.reportRole, detail: .directoryUnreachable, requestID: requestID)
                 return .directoryUnavailable
@@ -86,8 +87,8 @@ public struct ResetService: Sendable {
         return .verify(flow, gates: effective.methodsRequired, options: options(for: user, policy: policy, excluding: []))
     }
 
-    /// The options for the next gate: every usable method not used yet (spec §2.3 steps 4–5), and of a phone only the
-    /// channels the phone rule allows (a landline is called, never texted).
+    /// The options for the next gate: every usable method not used yet (docs/behaviour.md#gates), and of a phone only
+    /// the channels the phone rule allows (a landline is called, never texted).
     public func options(for user: User, policy: Policy, excluding used: Set<AuthenticationMethod>) -> [GateOption] {
         let effective = policy.effective(for: user)
         let data = user.authentication
@@ -292,10 +293,10 @@ public struct ResetService: Sendable {
         return flow.passed.count >= policy.effective(for: user).methodsRequired
     }
 
-    /// Sets the new password once every gate is passed. A reset may reuse the current password (spec §2.5), always
-    /// unlocks, and clears the user's throttles. A directory user's password must pass Sesame's policy and then the
-    /// directory's, and the reset is done only once the directory confirmed it. `language`, the page's, becomes the
-    /// user's: notices (this one's included) are written in it.
+    /// Sets the new password once every gate is passed. A reset may reuse the current password
+    /// (docs/behaviour.md#new-password-or-unlock), always unlocks, and clears the user's throttles. A directory user's
+    /// password must pass Sesame's policy and then the directory's, and the reset is done only once the directory
+    /// confirmed it. `language`, the page's, becomes the user's: notices (this one's included) are written in it.
     public func setPassword(_ password: String, in flow: ResetFlow, language: Language? = nil, requestID: String? = nil) async throws -> PasswordStep {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         guard try await isVerified(flow) else { return .rejected([]) }
@@ -316,13 +317,13 @@ public struct ResetService: Sendable {
         return .done
     }
 
-    /// The notices of spec §3.1, queued: the page does not wait for them, and one that cannot be queued does not undo
-    /// the reset.
+    /// The reset notices (docs/behaviour.md#notices), queued: the page does not wait for them, and one that cannot be
+    /// queued does not undo the reset.
     private func notify(after user: User, policy: Policy) async {
         let language = user.locale ?? .english
         if policy.notifyUsers {
             let emails = Set([user.authentication.authenticationEmail, user.authentication.alternateEmail].compactMap { $0 })
-            // Without an email on file, the user ID when it is an address (spec §3.1).
+            // Without an email on file, the user ID when it is an address (docs/behaviour.md#notices).
             let addresses = emails.isEmpty ? Set([user.noticeAddress].compactMap { $0 }) : emails
             for address in addresses.sorted() {
                 try? await outbox.post(MessageComposer.resetNotice(to: address, userID: user.userID, organisation: policy.organisationName, language: language))
@@ -338,7 +339,8 @@ public struct ResetService: Sendable {
         }
     }
 
-    /// Whether the verified user may choose "unlock only" (spec §2.4): the account is locked and the policy allows it.
+    /// Whether the verified user may choose "unlock only" (docs/behaviour.md#new-password-or-unlock): the account is
+    /// locked and the policy allows it.
     public func canUnlockOnly(_ flow: ResetFlow) async throws -> Bool {
         let (user, policy) = try await context(of: flow)
         guard policy.allowUnlock else { return false }
@@ -377,7 +379,8 @@ public struct ResetService: Sendable {
         return .refusedByDirectory(error)
     }
 
-    /// A successful ending: the account is unlocked, the user's throttles forgotten (spec §4.2), and it is audited.
+    /// A successful ending: the account is unlocked, the user's throttles forgotten (docs/behaviour.md#throttles), and
+    /// it is audited.
     private func complete(_ flow: ResetFlow, user: User, activity: AuditActivity, detail: ResetDetail, requestID: String?) async throws {
         var user = user
         user.lockout.clear()
@@ -397,10 +400,10 @@ public struct ResetService: Sendable {
 
     // MARK: Contact your administrator
 
-    /// Asks the administrators to reset the password of the user typed at "Who are you?" (spec §2.6): helpdesk and
-    /// password administrators, or else user administrators, or else global administrators, at most 100, each in
-    /// their own language. An unknown user ID, or a second request within the hour, sends nothing; the page is the
-    /// same either way.
+    /// Asks the administrators to reset the password of the user typed at "Who are you?"
+    /// (docs/behaviour.md#contact-your-administrator): helpdesk and password administrators, or else user
+    /// administrators, or else global administrators, at most 100, each in their own language. An unknown user ID, or a
+    /// second request within the hour, sends nothing; the page is the same either way.
     public func contactAdministrators(typedUserID: String, supportCode: String, clientAddress: String) async throws {
         let typed = typedUserID.trimmingCharacters(in: .whitespaces)
         guard let user = try await store.user(userID: typed),
@@ -415,9 +418,9 @@ public struct ResetService: Sendable {
         }
     }
 
-    /// A reset from a browser without cookies (spec §5's "User tried to reset from a device without cookies
-    /// enabled"). The post failed its CSRF check, so it is recorded only for a real user and once an hour: anonymous
-    /// posts cannot write to the store (docs/security.md#anonymous-writes).
+    /// A reset from a browser without cookies (the report's "User tried to reset from a device without cookies
+    /// enabled", docs/behaviour.md#endings). The post failed its CSRF check, so it is recorded only for a real user and
+    /// once an hour: anonymous posts cannot write to the store (docs/security.md#anonymous-writes).
     public func recordNoCookies(typedUserID: String, requestID: String) async throws {
         let typed = typedUserID.trimmingCharacters(in: .whitespaces)
         guard let user = try await store.user(userID: typed),

@@ -1,4 +1,4 @@
-/// The 35 predefined security questions of spec §3.3, in English (verbatim) and French.
+/// The 35 predefined security questions, in English (Entra's, verbatim) and French (docs/behaviour.md#policy-keys).
 public enum PredefinedQuestions {
     public static var count: Int { english.count }
 

@@ -1,8 +1,9 @@
 /// The questions asked at a reset: `count` of the user's registered ones, all to be answered right.
 ///
-/// After a wrong answer the user gets other questions (spec §3.3, against "question hammering"), but asking again
-/// without answering — choosing the option again, starting a new reset — shows the same ones: otherwise anyone who
-/// knows a user ID could see every registered question for free (docs/security.md#security-questions).
+/// After a wrong answer the user gets other questions (docs/behaviour.md#security-questions, against "question
+/// hammering"), but asking again without answering — choosing the option again, starting a new reset — shows the same
+/// ones: otherwise anyone who knows a user ID could see every registered question for free
+/// (docs/security.md#security-questions).
 public struct QuestionDraw: Sendable, Hashable {
     public let questions: [SecurityQuestion]
 

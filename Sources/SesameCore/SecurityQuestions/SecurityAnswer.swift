@@ -12,8 +12,8 @@ public struct SecurityAnswer: Sendable, Hashable, Codable {
 
     public static let length = 3...40
 
-    /// Unicode NFKC, case-folded, inner white space collapsed to one space, trimmed (DESIGN.md §3), so that
-    /// "  Paris " and "PARIS" are the same answer.
+    /// Unicode NFKC, case-folded, inner white space collapsed to one space, trimmed
+    /// (docs/behaviour.md#registration-portal), so that "  Paris " and "PARIS" are the same answer.
     public static func normalize(_ answer: String) -> String {
         answer.precomposedStringWithCompatibilityMapping
             .folding(options: [.caseInsensitive], locale: nil)
@@ -22,7 +22,7 @@ public struct SecurityAnswer: Sendable, Hashable, Codable {
     }
 }
 
-/// The rules a set of answers must follow at registration (spec §3.3, DESIGN.md §3).
+/// The rules a set of answers must follow at registration (docs/behaviour.md#registration-portal).
 public enum SecurityAnswerRules {
     /// Checks the answers to the chosen questions, returning them normalised and ready to hash.
     ///

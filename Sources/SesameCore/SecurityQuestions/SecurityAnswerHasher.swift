@@ -1,5 +1,5 @@
 /// Turns typed answers into stored ones and checks typed answers against them: normalised, then Argon2id-hashed
-/// (DESIGN.md §3).
+/// (docs/behaviour.md#registration-portal).
 public struct SecurityAnswerHasher: Sendable {
     private let hasher: any PasswordHasher
 

@@ -1,5 +1,5 @@
 /// A question a user answers: one of the predefined questions (localised), or an organisation's custom question
-/// (shown as the administrator typed it, spec §3.3).
+/// (shown as the administrator typed it, docs/behaviour.md#policy-keys).
 public enum SecurityQuestion: Sendable, Hashable, TextCodable, CustomStringConvertible {
     case predefined(Int)
     case custom(String)

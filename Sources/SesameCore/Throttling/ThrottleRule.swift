@@ -1,6 +1,6 @@
 import Foundation
 
-/// What is being counted, and for whom (DESIGN.md §3).
+/// What is being counted, and for whom (docs/behaviour.md#throttles).
 public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Failed identity proofs (wrong codes, wrong answers) by one user: 5 in 24 h → blocked 24 h.
     case identityProof
@@ -18,8 +18,8 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
     case dailyEmailSend
     /// Codes and "contact your administrator" emails asked from one client IP: 20 per hour.
     case clientSend
-    /// Wrong phone numbers typed for one user from one client IP: 5 in 1 h → blocked 24 h (spec §2.3's phone
-    /// validation limit, counted per network so that a stranger's guesses do not block the user).
+    /// Wrong phone numbers typed for one user from one client IP: 5 in 1 h → blocked 24 h (the phone validation limit,
+    /// counted per network so that a stranger's guesses do not block the user; docs/behaviour.md#throttles).
     case phoneCheck
     /// Wrong phone numbers typed for one user from every network: 20 in 24 h → phone checks blocked 24 h, so that
     /// many networks together cannot guess the number either.

@@ -1,7 +1,7 @@
-/// What each administrator role may do, and to whom (spec §3.2's roles as Entra scopes them): global
-/// administrators anything; user administrators manage everyone but global administrators and never grant that
-/// role; password administrators reset and unlock users, helpdesk and password administrators; helpdesk
-/// administrators reset and unlock users and helpdesk administrators. Everyone with a role may look.
+/// What each administrator role may do, and to whom (the roles as Entra scopes them, docs/behaviour.md#administration):
+/// global administrators anything; user administrators manage everyone but global administrators and never grant that
+/// role; password administrators reset and unlock users, helpdesk and password administrators; helpdesk administrators
+/// reset and unlock users and helpdesk administrators. Everyone with a role may look.
 public enum AdminAction: Sendable, Hashable {
     case view
     case resetPassword

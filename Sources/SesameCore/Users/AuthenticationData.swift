@@ -1,4 +1,4 @@
-/// What a user can be verified with (spec §4.5).
+/// What a user can be verified with (docs/behaviour.md#gates).
 ///
 /// The authentication phone and email are set by the user at registration (verified); the mobile phone, office phone
 /// and alternate email are set by administrators or a directory sync (pre-populated). Reset uses the authentication

@@ -1,4 +1,4 @@
-/// The recovery methods a policy can offer (spec §3.1), named as in the policy keys.
+/// The recovery methods a policy can offer, named as in the policy keys (docs/behaviour.md#policy-keys).
 public enum AuthenticationMethod: String, Sendable, Codable, CaseIterable, Comparable {
     case mobilePhone
     case officePhone

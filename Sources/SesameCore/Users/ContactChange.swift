@@ -4,8 +4,8 @@ public enum ContactField: String, Sendable, CaseIterable {
 }
 
 /// What changed in a user's contact data, and who must hear of it: an email field's old address is told its
-/// address was replaced; a phone change is told to the addresses on file before the change (spec: a reset notice's
-/// logic, applied to the data that resets rely on).
+/// address was replaced; a phone change is told to the addresses on file before the change (a reset notice's logic,
+/// applied to the data that resets rely on; docs/behaviour.md#notices).
 public struct ContactChange: Sendable, Hashable {
     public let before: AuthenticationData
     public let after: AuthenticationData

@@ -1,6 +1,6 @@
 import Foundation
 
-/// When a user registered their recovery methods and last confirmed them (spec §2.2).
+/// When a user registered their recovery methods and last confirmed them (docs/behaviour.md#registration-portal).
 public struct RegistrationState: Sendable, Hashable, Codable {
     public var registeredAt: Date?
     public var lastConfirmedAt: Date?

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Administrator roles. Any role makes a user privileged (DESIGN.md §2).
+/// Administrator roles. Any role makes a user privileged (docs/behaviour.md#conventions).
 public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     case globalAdmin
     case passwordAdmin

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Sign-in lockout (DESIGN.md §3, spec §4.3): 10 failures lock for 1 minute, doubling with each further failure,
+/// Sign-in lockout (docs/behaviour.md#sign-in): 10 failures lock for 1 minute, doubling with each further failure,
 /// capped at 1 hour. Smart lockout: a repeat of one of the last 3 wrong passwords does not count again. Failures are
 /// forgotten after 7 days without one, for real accounts and unknown user IDs alike (docs/security.md#enumeration).
 ///

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A person who can sign in and recover their account (DESIGN.md §2).
+/// A person who can sign in and recover their account (docs/behaviour.md#administration).
 public struct User: Sendable, Hashable, Codable, Identifiable {
     public var id: UUID
     /// The sign-in name: a user principal name for local users, the login attribute's value for directory users.
@@ -61,7 +61,7 @@ public struct User: Sendable, Hashable, Codable, Identifiable {
     public var isPrivileged: Bool { !roles.isEmpty }
 
     /// Where notices for this person go: their alternate email, else their authentication email, else their user
-    /// ID when it is an address (spec §3.1: the UPN is the fallback).
+    /// ID when it is an address (docs/behaviour.md#notices).
     public var noticeAddress: EmailAddress? {
         authentication.alternateEmail ?? authentication.authenticationEmail ?? (try? EmailAddress(userID))
     }

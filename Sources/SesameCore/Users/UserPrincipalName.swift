@@ -1,7 +1,8 @@
 import Foundation
 
-/// A local user's sign-in name, `name@domain` (spec §4.7): at most 113 characters, 64 before the `@` and 48 after,
-/// from `A–Z a–z 0–9 ' . - _ ! # ^ ~`, and no `.` right before the `@`. Stored lower-cased so that look-ups ignore case.
+/// A local user's sign-in name, `name@domain` (docs/behaviour.md#other-limits): at most 113 characters, 64 before the
+/// `@` and 48 after, from `A–Z a–z 0–9 ' . - _ ! # ^ ~`, and no `.` right before the `@`. Stored lower-cased so that
+/// look-ups ignore case.
 public enum UserPrincipalName {
     static let allowedLocal = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'.-_!#^~")
     static let allowedDomain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")

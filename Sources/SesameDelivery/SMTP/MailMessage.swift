@@ -2,7 +2,7 @@ import Foundation
 import SesameCore
 
 /// An RFC 5322 message: UTF-8 headers as RFC 2047 encoded words, and a multipart/alternative body with the text and
-/// an HTML version carrying the organisation's name and, at the bottom, its logo (spec §2.6).
+/// an HTML version carrying the organisation's name and, at the bottom, its logo (docs/behaviour.md#administration).
 struct MailMessage {
     let from: Mailbox
     let to: String
@@ -16,7 +16,7 @@ struct MailMessage {
     let boundary: String
 
     init(_ message: OutgoingMessage, from: Mailbox, logo: Logo?, date: Date = Date(), id: UUID = UUID()) {
-        // The spec's sender is "<organisation>" when the configuration names nobody.
+        // The sender is "<organisation>" when the configuration names nobody (docs/behaviour.md#administration).
         self.from = Mailbox(name: from.name ?? (message.organisation.isEmpty ? nil : message.organisation), address: from.address)
         self.to = message.to
         self.subject = message.subject ?? message.organisation

@@ -1,7 +1,7 @@
 import Foundation
 import SesameCore
 
-/// Where and how to reach the mail server, from `SESAME_SMTP_URL` (DESIGN.md §4):
+/// Where and how to reach the mail server, from `SESAME_SMTP_URL` (README.md#configuration):
 /// `smtp://[user:pass@]host[:port]` upgrades with STARTTLS when the server offers it, `?tls=required` insists on it,
 /// `smtps://…` speaks TLS from the first byte. `?cafile=/path/ca.pem` trusts a private certificate authority
 /// in addition to the system's.

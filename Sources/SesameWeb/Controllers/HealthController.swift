@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 import SesameCore
 
-/// Liveness and readiness for load balancers and orchestrators (DESIGN.md §4).
+/// Liveness and readiness for load balancers and orchestrators (docs/security.md#readiness).
 ///
 /// Readiness fails only when the store is unreachable; the body also reports delivery and directory, so that an
 /// operator sees "not configured" at a glance. The directory's detail (server names, the library's errors) is

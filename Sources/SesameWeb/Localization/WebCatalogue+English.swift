@@ -140,7 +140,8 @@ extension WebCatalogue {
         "throttle.destination": "Too many codes were sent to this number in the last hour. Try again later.",
         "throttle.daily": "Too many codes were sent to you in the last 24 hours. For security reasons, you'll have to wait 24 hour(s) before we can send another one. You can choose another option.",
         "throttle.client": "Too many codes were asked for from your network in the last hour. Try again later.",
-        // On the reset portal "try again" and "contact your administrator" follow after 10 seconds (spec §2.3).
+        // On the reset portal "try again" and "contact your administrator" follow after 10 seconds
+        // (docs/behaviour.md#codes-by-sms-call-or-email).
         "reset.deliveryFailed": "Oops! We encountered an unexpected error while contacting you.",
         "delivery.failed": "Oops! We encountered an unexpected error while contacting you. Try again in a few seconds.",
         "error.title": "Error processing request",

@@ -140,7 +140,8 @@ extension WebCatalogue {
         "throttle.destination": "Trop de codes ont été envoyés à ce numéro au cours de la dernière heure. Réessayez plus tard.",
         "throttle.daily": "Trop de codes vous ont été envoyés ces dernières 24 heures. Pour des raisons de sécurité, vous devrez attendre 24 heure(s) avant que nous puissions en envoyer un autre. Vous pouvez choisir une autre option.",
         "throttle.client": "Trop de codes ont été demandés depuis votre réseau au cours de la dernière heure. Réessayez plus tard.",
-        // On the reset portal "try again" and "contact your administrator" follow after 10 seconds (spec §2.3).
+        // On the reset portal "try again" and "contact your administrator" follow after 10 seconds
+        // (docs/behaviour.md#codes-by-sms-call-or-email).
         "reset.deliveryFailed": "Oups ! Une erreur inattendue s’est produite lors de la tentative de vous contacter.",
         "delivery.failed": "Oups ! Une erreur inattendue s’est produite lors de la tentative de vous contacter. Réessayez dans quelques secondes.",
         "error.title": "Erreur lors du traitement de la demande",

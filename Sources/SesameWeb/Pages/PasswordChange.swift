@@ -1,8 +1,8 @@
 import Foundation
 import SesameCore
 
-/// Changing one's own password, knowing the current one (spec §2.5): the same rules whether the user chose to or
-/// sign-in required it because the password expired. Audited as "Change password (self-service)".
+/// Changing one's own password, knowing the current one (docs/behaviour.md#change-password): the same rules whether the
+/// user chose to or sign-in required it because the password expired. Audited as "Change password (self-service)".
 struct PasswordChange {
     let pages: Pages
     let signIns: SignInService
@@ -25,7 +25,8 @@ struct PasswordChange {
         guard new == form["confirm"] else { return [pages.text("change.mismatch", context)] }
         let policy = try await pages.policy()
         let engine = PasswordPolicyEngine(policy: policy)
-        // Local users may not reuse their password (spec §2.5); for directory users the directory's history decides.
+        // Local users may not reuse their password; for directory users the directory's history decides
+        // (docs/behaviour.md#change-password).
         let rejections = await engine.checkChange(
             new, context: PasswordContext(givenName: user.givenName, surname: user.surname, organisationName: policy.organisationName),
             currentHash: user.passwordHash, hasher: pages.dependencies.hasher)

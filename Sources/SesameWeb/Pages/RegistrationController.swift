@@ -3,8 +3,8 @@ import Hummingbird
 import Logging
 import SesameCore
 
-/// The registration portal (spec §2.1, the seed's flow): each method the policy offers, "Set it up now", a code by
-/// SMS, call or email, "Verify", "Thanks", and "Finish" once the policy's minimum is met.
+/// The registration portal (docs/behaviour.md#registration-portal): each method the policy offers, "Set it up now", a
+/// code by SMS, call or email, "Verify", "Thanks", and "Finish" once the policy's minimum is met.
 struct RegistrationController {
     let pages: Pages
 

@@ -3,8 +3,9 @@ import Hummingbird
 import Logging
 import SesameCore
 
-/// The reset portal (spec §2.3–2.4): "Who are you?" with a CAPTCHA, the gates, the new password or the unlock
-/// choice, and a clear next step for every way it can end. The flow lives in the session; ``ResetService`` decides.
+/// The reset portal (docs/behaviour.md#reset-portal): "Who are you?" with a CAPTCHA, the gates, the new password or the
+/// unlock choice, and a clear next step for every way it can end. The flow lives in the session; ``ResetService``
+/// decides.
 struct ResetController {
     let pages: Pages
     /// Built once for the server: it holds the directory's remembered status.
@@ -113,7 +114,8 @@ struct ResetController {
     }
 
     /// - Parameter deliveryFailed: a code could not be sent: "try again" and "contact your administrator" appear
-    ///   after 10 seconds (spec §2.3), so that a slow provider gets its chance first.
+    ///   after 10 seconds (docs/behaviour.md#codes-by-sms-call-or-email), so that a slow provider gets its chance
+    ///   first.
     private func gatePage(_ flow: ResetFlow, context: WebContext, error: String?, deliveryFailed: Bool = false) async throws -> Response {
         let status: HTTPResponse.Status = error == nil ? .ok : .unprocessableContent
         let (user, policy) = try await userAndPolicy(flow)

@@ -18,7 +18,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
     let renderer: PageRenderer
     let organisation: @Sendable () async -> String
     let hasLogo: @Sendable () async -> Bool
-    /// Records a reset attempt from a browser without cookies in the reset activity report (spec §5).
+    /// Records a reset attempt from a browser without cookies in the reset activity report (docs/behaviour.md#endings).
     let recordNoCookies: @Sendable (_ typedUserID: String, _ requestID: String) async -> Void
 
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {

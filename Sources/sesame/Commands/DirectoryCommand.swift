@@ -2,7 +2,7 @@ import ArgumentParser
 import SesameCore
 import SesameDirectory
 
-/// `sesame directory sync|status` (DESIGN.md §4).
+/// `sesame directory sync|status` (docs/behaviour.md#directory-sync).
 struct DirectoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "directory", abstract: "The directory that keeps directory users' passwords.",

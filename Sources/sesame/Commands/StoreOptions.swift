@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 
-/// The options every command takes to find the store (DESIGN.md §4).
+/// The options every command takes to find the store (README.md#command-line).
 struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("data"), help: "Data folder (SESAME_DATA_DIR, default ./sesame-data).")
     var dataDirectory: String?

@@ -1,4 +1,4 @@
-/// Every setting, by its environment variable (DESIGN.md §4). Each is also a `serve` flag and a line of the
+/// Every setting, by its environment variable (README.md#configuration). Each is also a `serve` flag and a line of the
 /// configuration file (`SESAME_…=value`).
 enum ConfigurationKey: String, CaseIterable, Sendable {
     case dataDirectory = "SESAME_DATA_DIR"

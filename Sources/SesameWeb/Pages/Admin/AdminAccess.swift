@@ -4,7 +4,7 @@ import SesameCore
 extension Pages {
     /// Runs `body` for a signed-in administrator holding one of `roles`; anyone else is sent to sign in, or refused
     /// with a page that says so. Any administrator may look at the policy; changing it is for global
-    /// administrators (spec §3).
+    /// administrators (docs/behaviour.md#administration).
     func asAdministrator(
         _ context: WebContext, roles: Set<Role> = Set(Role.allCases), _ body: (User) async throws -> Response
     ) async throws -> Response {

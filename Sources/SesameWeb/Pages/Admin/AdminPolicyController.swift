@@ -1,8 +1,9 @@
 import Hummingbird
 import SesameCore
 
-/// `/admin/policy`: the password reset policy (spec §3.1), the administrator policy explained (§3.2), and the
-/// writeback status (§8). Any administrator may look; global administrators save, audited knob by knob.
+/// `/admin/policy`: the password reset policy and the administrator policy explained (docs/behaviour.md#policy-keys),
+/// and the writeback status (docs/behaviour.md#password-writeback). Any administrator may look; global administrators
+/// save, audited knob by knob.
 struct AdminPolicyController {
     let pages: Pages
     let directory: DirectoryMonitor

@@ -2,8 +2,9 @@ import Foundation
 import Hummingbird
 import SesameCore
 
-/// `/admin/reports/resets`, `/admin/reports/registrations` and `/admin/audit`: spec §5's reports and the audit
-/// log, for any date range, with a filter on every column, a CSV export of exactly the rows shown, and charts.
+/// `/admin/reports/resets`, `/admin/reports/registrations` and `/admin/audit`: the two activity reports and the audit
+/// log (docs/behaviour.md#reports-and-audit), for any date range, with a filter on every column, a CSV export of
+/// exactly the rows shown, and charts.
 struct AdminReportsController {
     let pages: Pages
 

@@ -1,9 +1,9 @@
 import Foundation
 import SesameCore
 
-/// The admin policy page's form: spec §3.1's knobs in its sections, each with its kind of input, its help text
-/// (which names the allowed range) and the knob it depends on, for the template to render and the controller to
-/// read back.
+/// The admin policy page's form: the policy's knobs (docs/behaviour.md#policy-keys) in its sections, each with its kind
+/// of input, its help text (which names the allowed range) and the knob it depends on, for the template to render and
+/// the controller to read back.
 struct PolicyForm {
     enum Input {
         /// Radio buttons: value and catalogue key of each label.
@@ -19,8 +19,8 @@ struct PolicyForm {
     struct Field {
         let key: PolicyKey
         let input: Input
-        /// A CSS class that hides the field while the knob it depends on is off (spec §7: options appear only
-        /// when their parent is on).
+        /// A CSS class that hides the field while the knob it depends on is off: options appear only when their parent
+        /// is on (docs/behaviour.md#administration).
         let dependsOn: String?
 
         init(_ key: PolicyKey, _ input: Input, dependsOn: String? = nil) {
