@@ -1,0 +1,47 @@
+import Foundation
+
+/// "Contact your administrator" and the report of a reset tried without cookies
+/// (docs/behaviour.md#contact-your-administrator).
+extension ResetService {
+    /// Asks the administrators to reset the password of the user typed at "Who are you?"
+    /// (docs/behaviour.md#contact-your-administrator): helpdesk and password administrators, or else user
+    /// administrators, or else global administrators, at most 100, each in their own language. An unknown user ID, or a
+    /// second request within the hour, sends nothing; the page is the same either way.
+    public func contactAdministrators(typedUserID: String, supportCode: String, clientAddress: String) async throws {
+        let typed = typedUserID.trimmingCharacters(in: .whitespaces)
+        guard let user = try await store.user(userID: typed),
+              try await store.recordEvent(ThrottleKey(.clientSend, clientAddress), rule: ThrottleKind.clientSend.rule, now: clock.now).allowed,
+              try await store.recordEvent(ThrottleKey(.contactRequest, user.id.uuidString), rule: ThrottleKind.contactRequest.rule, now: clock.now).allowed
+        else { return }
+        let policy = try await policy()
+        for admin in try await administratorsToContact(excluding: user.id) {
+            guard let address = admin.noticeAddress else { continue }
+            try await outbox.post(MessageComposer.contactRequest(
+                to: address, userID: user.userID, supportCode: supportCode, organisation: policy.organisationName, language: admin.locale ?? .english))
+        }
+    }
+
+    /// A reset from a browser without cookies (the report's "User tried to reset from a device without cookies
+    /// enabled", docs/behaviour.md#endings). The post failed its CSRF check, so it is recorded only for a real user and
+    /// once an hour: anonymous posts cannot write to the store (docs/security.md#anonymous-writes).
+    public func recordNoCookies(typedUserID: String, requestID: String) async throws {
+        let typed = typedUserID.trimmingCharacters(in: .whitespaces)
+        guard let user = try await store.user(userID: typed),
+              try await store.recordEvent(ThrottleKey(.cookielessReport, user.id.uuidString), rule: ThrottleKind.cookielessReport.rule, now: clock.now).allowed
+        else { return }
+        try await record(user.userID, role: user.reportRole, detail: .noCookies, requestID: requestID)
+    }
+
+    /// The first tier of administrators that has anyone in it, at most 100 people.
+    func administratorsToContact(excluding userID: UUID) async throws -> [User] {
+        let limit = 100
+        for tier: [Role] in [[.helpdeskAdmin, .passwordAdmin], [.userAdmin], [.globalAdmin]] {
+            var found: [UUID: User] = [:]
+            for role in tier {
+                for admin in try await store.users(withRole: role, limit: limit + 1) where admin.id != userID { found[admin.id] = admin }
+            }
+            if !found.isEmpty { return Array(found.values.sorted { $0.userID < $1.userID }.prefix(limit)) }
+        }
+        return []
+    }
+}

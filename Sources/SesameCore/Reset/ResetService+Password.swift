@@ -1,0 +1,116 @@
+import Foundation
+
+/// The end of a verified flow: the new password or an unlock, the notices, and how every flow ended
+/// (docs/behaviour.md#new-password-or-unlock).
+extension ResetService {
+    /// Whether every required gate is passed.
+    public func isVerified(_ flow: ResetFlow) async throws -> Bool {
+        let (user, policy) = try await context(of: flow)
+        return flow.passed.count >= policy.effective(for: user).methodsRequired
+    }
+
+    /// Sets the new password once every gate is passed. A reset may reuse the current password
+    /// (docs/behaviour.md#new-password-or-unlock), always unlocks, and clears the user's throttles. A directory user's
+    /// password must pass Sesame's policy and then the directory's, and the reset is done only once the directory
+    /// confirmed it. `language`, the page's, becomes the user's: notices (this one's included) are written in it.
+    public func setPassword(_ password: String, in flow: ResetFlow, language: Language? = nil, requestID: String? = nil) async throws -> PasswordStep {
+        guard !flow.hasExpired(at: clock.now) else { return .expired }
+        guard try await isVerified(flow) else { return .rejected([]) }
+        var (user, policy) = try await context(of: flow)
+        let engine = PasswordPolicyEngine(policy: policy)
+        let rejections = engine.check(password, context: PasswordContext(givenName: user.givenName, surname: user.surname, organisationName: policy.organisationName))
+        guard rejections.isEmpty else { return .rejected(rejections) }
+        do {
+            try await passwords.reset(&user, to: password)
+        } catch let error as WritebackError {
+            return try await refused(error, flow: flow, user: user, activity: .selfServiceResetPassword, requestID: requestID)
+        }
+        if let language { user.locale = language }
+        try await complete(flow, user: user, activity: .selfServiceResetPassword, detail: .succeeded, requestID: requestID)
+        // A reset is what a user does when someone else may know the password: whoever signed in with it is out.
+        _ = try await store.deleteSessions(userID: user.id, keeping: nil)
+        await notify(after: user, policy: policy)
+        return .done
+    }
+
+    /// The reset notices (docs/behaviour.md#notices), queued: the page does not wait for them, and one that cannot be
+    /// queued does not undo the reset.
+    func notify(after user: User, policy: Policy) async {
+        let language = user.locale ?? .english
+        if policy.notifyUsers {
+            let emails = Set([user.authentication.authenticationEmail, user.authentication.alternateEmail].compactMap { $0 })
+            // Without an email on file, the user ID when it is an address (docs/behaviour.md#notices).
+            let addresses = emails.isEmpty ? Set([user.noticeAddress].compactMap { $0 }) : emails
+            for address in addresses.sorted() {
+                try? await outbox.post(MessageComposer.resetNotice(to: address, userID: user.userID, organisation: policy.organisationName, language: language))
+            }
+        }
+        guard policy.notifyAdmins, user.isPrivileged,
+            let admins = try? await store.users(withRole: .globalAdmin, limit: 100)
+        else { return }
+        for admin in admins where admin.id != user.id {
+            guard let address = admin.noticeAddress else { continue }
+            try? await outbox.post(MessageComposer.adminResetNotice(
+                to: address, admin: user.userID, organisation: policy.organisationName, language: admin.locale ?? .english))
+        }
+    }
+
+    /// Whether the verified user may choose "unlock only" (docs/behaviour.md#new-password-or-unlock): the account is
+    /// locked and the policy allows it.
+    public func canUnlockOnly(_ flow: ResetFlow) async throws -> Bool {
+        let (user, policy) = try await context(of: flow)
+        guard policy.allowUnlock else { return false }
+        return await passwords.isLocked(user)
+    }
+
+    /// Unlocks without changing the password ("Unlock user account (self-service)").
+    public func unlock(_ flow: ResetFlow, requestID: String? = nil) async throws -> PasswordStep {
+        guard !flow.hasExpired(at: clock.now) else { return .expired }
+        guard try await isVerified(flow), try await canUnlockOnly(flow) else { return .rejected([]) }
+        var (user, _) = try await context(of: flow)
+        do {
+            try await passwords.unlock(&user)
+        } catch {
+            return try await refused(error, flow: flow, user: user, activity: .selfServiceUnlock, requestID: requestID)
+        }
+        try await complete(flow, user: user, activity: .selfServiceUnlock, detail: .unlocked, requestID: requestID)
+        return .done
+    }
+
+    /// The directory refused: audited with its writeback error name. A password its policy refused may be retried;
+    /// anything else ends the flow and is recorded in the reset activity report.
+    func refused(
+        _ error: WritebackError, flow: ResetFlow, user: User, activity: AuditActivity, requestID: String?
+    ) async throws -> PasswordStep {
+        try await store.appendAudit(AuditEvent(
+            at: clock.now, activity: activity, actor: user.userID, target: user.userID, status: .failure,
+            failureReason: error.eventName, requestID: requestID))
+        if !error.isPasswordRefusal {
+            if case .unavailable = error {
+                try await record(flow, user: user, detail: .directoryUnreachable, requestID: requestID)
+            } else {
+                try await record(flow, user: user, detail: .directoryFailed, requestID: requestID)
+            }
+        }
+        return .refusedByDirectory(error)
+    }
+
+    /// A successful ending: the account is unlocked, the user's throttles forgotten (docs/behaviour.md#throttles), and
+    /// it is audited.
+    func complete(_ flow: ResetFlow, user: User, activity: AuditActivity, detail: ResetDetail, requestID: String?) async throws {
+        var user = user
+        user.lockout.clear()
+        try await store.updateUser(user)
+        try await store.clearLockout(ofUser: user.id)
+        try await store.clearThrottles(subject: user.id.uuidString, kinds: ThrottleKind.perUser)
+        try await store.appendAudit(AuditEvent(at: clock.now, activity: activity, actor: user.userID, target: user.userID, requestID: requestID))
+        try await record(flow, user: user, detail: detail, requestID: requestID)
+    }
+
+    /// Records how a flow that did not succeed ended: cancelled, abandoned, contacted an administrator.
+    public func end(_ flow: ResetFlow, detail: ResetDetail, requestID: String? = nil) async throws {
+        let user = try await store.user(id: flow.userID)
+        try await store.appendResetActivity(ResetActivity(
+            at: clock.now, userID: flow.typedUserID, role: user?.reportRole ?? "user", methodsUsed: flow.passed, detail: detail, requestID: requestID))
+    }
+}
