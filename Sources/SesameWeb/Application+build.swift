@@ -26,6 +26,8 @@ public struct WebDependencies: Sendable {
     public let directory: (any Directory)?
     /// When sign-in stops checking passwords against the directory (docs/security.md#directory-lockout).
     public let directoryBindLimit: DirectoryBindLimit
+    /// The policy as this instance reads it, at most once a second.
+    public let policies: PolicyCache
     /// How often a directory user's session asks the directory whether the account changed, in seconds
     /// (`SESAME_LDAP_SESSION_CHECK_MINUTES`).
     public let directorySessionCheck: TimeInterval
@@ -35,7 +37,7 @@ public struct WebDependencies: Sendable {
         outbox: any Outbox, components: ComponentStatus, secureCookies: Bool, captchaBits: Int = 14,
         signInFloor: Duration? = nil, trustedProxies: Set<String> = [], directory: (any Directory)? = nil,
         directoryBindLimit: DirectoryBindLimit = .standard,
-        directorySessionCheck: TimeInterval = 300
+        directorySessionCheck: TimeInterval = 300, policies: PolicyCache? = nil
     ) {
         self.store = store
         self.hasher = hasher
@@ -51,6 +53,7 @@ public struct WebDependencies: Sendable {
         self.directory = directory
         self.directoryBindLimit = directoryBindLimit
         self.directorySessionCheck = directorySessionCheck
+        self.policies = policies ?? PolicyCache(store: store)
     }
 }
 
@@ -124,7 +127,8 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
 
     let resets = ResetService(
         store: dependencies.store, secret: dependencies.secret, hasher: dependencies.hasher, outbox: dependencies.outbox,
-        clock: dependencies.clock, random: dependencies.random, directory: dependencies.directory, directoryStatus: directoryMonitor)
+        clock: dependencies.clock, random: dependencies.random, directory: dependencies.directory, directoryStatus: directoryMonitor,
+        policies: dependencies.policies)
     let organisation: @Sendable () async -> String = { (try? await pages.policy().organisationName) ?? Policy().organisationName }
     // Language and error pages wrap the whole router, so that an unknown path also gets a page in the user's language.
     router.addMiddleware {

@@ -23,6 +23,8 @@ struct Harness {
     let outbox: ConsoleSender
     /// The real delivery queue over the harness's store; its workers run while a test browses.
     let queue: DeliveryQueue
+    /// The application's policy cache: policies set by the test go through it, as an administrator's do.
+    let policies: PolicyCache
     let application: Application<RouterResponder<WebContext>>
 
     /// Quick retries and a short wait, so that a page whose provider keeps failing gives up after 3 s.
@@ -52,11 +54,12 @@ struct Harness {
         outbox = ConsoleSender { _ in }
         // The queue keeps real time, so that its retries fall due while the test's clock stands still.
         queue = DeliveryQueue(store: store, sender: ChannelRouter(phone: phone ?? outbox, email: email ?? outbox), secret: secret, settings: Self.queueSettings, logger: logger)
+        policies = PolicyCache(store: store)
         let dependencies = WebDependencies(
             store: store, hasher: fastHasher, secret: secret, clock: clock,
             random: SystemRandomSource(), outbox: queue,
             components: ComponentStatus(delivery: "development console outbox"), secureCookies: false,
-            captchaBits: Harness.captchaBits, signInFloor: .zero, directory: directory)
+            captchaBits: Harness.captchaBits, signInFloor: .zero, directory: directory, policies: policies)
         application = Application(router: try await buildRouter(dependencies: dependencies), logger: logger)
     }
 
@@ -85,7 +88,7 @@ struct Harness {
     }
 
     func setPolicy(_ key: PolicyKey, _ value: String) async throws {
-        try await PolicyService(store: store, clock: clock).set(key, to: value, actor: "test")
+        try await PolicyService(store: store, clock: clock, cache: policies).set(key, to: value, actor: "test")
     }
 
     /// Runs `body` with a browser that keeps cookies between requests.

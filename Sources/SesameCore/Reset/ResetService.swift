@@ -18,10 +18,12 @@ public struct ResetService: Sendable {
     let directoryStatus: DirectoryMonitor
     let outbox: any Outbox
     let clock: any WallClock
+    /// The instance's policy cache, when the caller shares one.
+    let policies: PolicyCache?
 
     public init(
         store: any Store, secret: ServerSecret, hasher: any PasswordHasher, outbox: any Outbox, clock: any WallClock,
-        random: any RandomSource, directory: (any Directory)? = nil, directoryStatus: DirectoryMonitor? = nil
+        random: any RandomSource, directory: (any Directory)? = nil, directoryStatus: DirectoryMonitor? = nil, policies: PolicyCache? = nil
     ) {
         self.store = store
         self.secret = secret
@@ -34,6 +36,7 @@ public struct ResetService: Sendable {
         self.directoryStatus = directoryStatus ?? DirectoryMonitor(directory: directory, clock: clock)
         self.outbox = outbox
         self.clock = clock
+        self.policies = policies
     }
 
     // MARK: Who are you?
@@ -109,7 +112,8 @@ public struct ResetService: Sendable {
     // MARK: Helpers
 
     func policy() async throws -> Policy {
-        try await store.policy()?.policy ?? Policy()
+        if let policies { return try await policies.current().policy }
+        return try await store.policy()?.policy ?? Policy()
     }
 
     func context(of flow: ResetFlow) async throws -> (User, Policy) {

@@ -2,13 +2,17 @@
 public struct PolicyService: Sendable {
     private let store: any Store
     private let clock: any WallClock
+    /// The instance's cache, told of every save made here so that it shows at once.
+    private let cache: PolicyCache?
 
-    public init(store: any Store, clock: any WallClock) {
+    public init(store: any Store, clock: any WallClock, cache: PolicyCache? = nil) {
         self.store = store
         self.clock = clock
+        self.cache = cache
     }
 
-    /// The saved policy, or the defaults (version 0) before the first save.
+    /// The saved policy, or the defaults (version 0) before the first save: read from the store, not the cache, so
+    /// that a save names the version it really changes.
     public func current() async throws -> VersionedPolicy {
         try await store.policy() ?? VersionedPolicy(policy: Policy(), version: 0)
     }
@@ -30,7 +34,8 @@ public struct PolicyService: Sendable {
         let current = try await current()
         let updated = try current.policy.updating(values)
         guard updated != current.policy else { return updated }
-        _ = try await store.savePolicy(updated, expectedVersion: current.version)
+        let version = try await store.savePolicy(updated, expectedVersion: current.version)
+        await cache?.remember(VersionedPolicy(policy: updated, version: version))
         for key in PolicyKey.allCases where key.value(in: current.policy) != key.value(in: updated) {
             let detail = LocalizedText("audit.policyChange", [
                 "key": key.rawValue, "old": key.value(in: current.policy), "new": key.value(in: updated),

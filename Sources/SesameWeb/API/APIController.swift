@@ -137,7 +137,7 @@ struct APIController {
             values[key] = value
         }
         do {
-            let policy = try await PolicyService(store: pages.store, clock: pages.clock).update(values, actor: actor(context))
+            let policy = try await pages.policyService.update(values, actor: actor(context))
             return try json(Self.policyObject(policy), request, context)
         } catch let refused as PolicyErrors {
             throw APIError(.unprocessableContent, "invalid", "some values were refused; nothing was saved",

@@ -16,8 +16,11 @@ struct Pages: Sendable {
     var clock: any WallClock { dependencies.clock }
 
     func policy() async throws -> Policy {
-        try await store.policy()?.policy ?? Policy()
+        try await dependencies.policies.current().policy
     }
+
+    /// Changes the policy, this instance's cache told at once.
+    var policyService: PolicyService { PolicyService(store: store, clock: clock, cache: dependencies.policies) }
 
     /// The signed-in user, or `nil`: also when the account was deleted or disabled since, and while the password the
     /// user signed in with has expired and is not yet replaced — only the page that replaces it allows that.

@@ -29,7 +29,7 @@ struct AdminBrandingController {
             var values: [PolicyKey: String] = [:]
             for key in Self.keys { values[key] = context.form[key.rawValue] ?? "" }
             do {
-                try await PolicyService(store: pages.store, clock: pages.clock).update(values, actor: admin.userID)
+                try await pages.policyService.update(values, actor: admin.userID)
             } catch let refused as PolicyErrors {
                 return try await page(context, admin: admin, errors: refused.errors.map { $0.rendered(in: context.language) }, submitted: values,
                                       status: .unprocessableContent)

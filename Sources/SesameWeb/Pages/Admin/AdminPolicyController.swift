@@ -31,7 +31,7 @@ struct AdminPolicyController {
             let configured = pages.dependencies.directory != nil
             let values = PolicyForm.values(from: context.form, current: policy, directoryConfigured: configured)
             do {
-                try await PolicyService(store: pages.store, clock: pages.clock).update(values, actor: user.userID)
+                try await pages.policyService.update(values, actor: user.userID)
             } catch let refused as PolicyErrors {
                 return try await page(context, user: user, policy: policy, submitted: values, errors: refused, status: .unprocessableContent)
             } catch StoreError.conflict {

@@ -1,0 +1,20 @@
+import Foundation
+import SesameCore
+import SesameStore
+import SesameTestSupport
+import Testing
+
+/// One read of the policy a second per instance: a change made here shows at once, one made on another instance
+/// within the cache's lifetime (docs/architecture.md#where-state-lives).
+@Suite struct PolicyCacheTests {
+    @Test func aChangeHereShowsAtOnceAndOneElsewhereWithinTheLifetime() async throws {
+        let store = try SQLiteStore.temporary()
+        let here = PolicyCache(store: store, lifetime: .milliseconds(300))
+        let there = PolicyCache(store: store, lifetime: .milliseconds(300))
+        #expect(try await there.current().policy.organisationName == Policy().organisationName)
+        try await PolicyService(store: store, clock: ManualClock(t0), cache: here).set(.organisationName, to: "Fabrikam", actor: "test")
+        #expect(try await here.current() == VersionedPolicy(policy: try Policy().setting(.organisationName, to: "Fabrikam"), version: 1))
+        #expect(try await there.current().policy.organisationName != "Fabrikam", "the other instance reads its cached copy")
+        try await eventually(within: .seconds(10)) { try await there.current().policy.organisationName == "Fabrikam" }
+    }
+}
