@@ -149,8 +149,10 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     let signIns = SignInService(
         store: dependencies.store, hasher: dependencies.hasher, directory: dependencies.directory, secret: dependencies.secret,
         clock: dependencies.clock, dummyHash: pages.dummyHash, bindLimit: dependencies.directoryBindLimit)
-    site.addRoutes(AccountController(pages: pages, signIns: signIns).endpoints)
-    site.addRoutes(SignInController(pages: pages, signIns: signIns, floor: signInFloor).endpoints)
+    let passwordChanges = PasswordChangeService(
+        store: dependencies.store, hasher: dependencies.hasher, directory: dependencies.directory, signIns: signIns, clock: dependencies.clock)
+    site.addRoutes(AccountController(pages: pages, passwordChanges: passwordChanges).endpoints)
+    site.addRoutes(SignInController(pages: pages, signIns: signIns, passwordChanges: passwordChanges, floor: signInFloor).endpoints)
     site.addRoutes(RegistrationController(pages: pages).endpoints)
     site.addRoutes(ResetController(pages: pages, service: resets).endpoints)
     site.addRoutes(AdminPolicyController(pages: pages, directory: directoryMonitor).endpoints)

@@ -5,7 +5,7 @@ import SesameCore
 /// The signed-in user's page: who they are, what they registered, and the way to the registration portal.
 struct AccountController {
     let pages: Pages
-    let signIns: SignInService
+    let passwordChanges: PasswordChangeService
 
     var endpoints: RouteCollection<WebContext> {
         RouteCollection(context: WebContext.self)
@@ -43,7 +43,7 @@ struct AccountController {
 
     @Sendable func change(_ request: Request, context: WebContext) async throws -> Response {
         guard let user = try await pages.signedInUser(context) else { return PageRenderer.redirect(to: "/signin") }
-        let errors = try await PasswordChange(pages: pages, signIns: signIns).apply(context.form, to: user, context: context)
+        let errors = try await PasswordChange(pages: pages, service: passwordChanges).apply(context.form, to: user, context: context)
         return try await pages.render(
             "change-password", titleKey: "change.title", values: ["errors": errors, "error": !errors.isEmpty, "done": errors.isEmpty],
             context: context, status: errors.isEmpty ? .ok : .unprocessableContent)

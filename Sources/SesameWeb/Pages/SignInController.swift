@@ -6,6 +6,7 @@ import SesameCore
 struct SignInController {
     let pages: Pages
     let signIns: SignInService
+    let passwordChanges: PasswordChangeService
     /// A sign-in answers no sooner than this, whatever the account: see `buildRouter`.
     let floor: Duration
 
@@ -96,7 +97,7 @@ struct SignInController {
 
     @Sendable func changeExpired(_ request: Request, context: WebContext) async throws -> Response {
         guard let user = try await pages.signedInUser(context, allowingExpiredPassword: true) else { return PageRenderer.redirect(to: "/signin") }
-        let errors = try await PasswordChange(pages: pages, signIns: signIns).apply(context.form, to: user, context: context)
+        let errors = try await PasswordChange(pages: pages, service: passwordChanges).apply(context.form, to: user, context: context)
         guard errors.isEmpty else {
             return try await pages.render("expired", titleKey: "expired.title", values: ["errors": errors, "error": true], context: context, status: .unprocessableContent)
         }
