@@ -158,7 +158,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     site.addRoutes(AdminPolicyController(pages: pages, directory: directoryMonitor).endpoints)
     site.addRoutes(AdminReportsController(pages: pages).endpoints)
     site.addRoutes(AdminUsersController(pages: pages).endpoints)
-    site.addRoutes(AdminBrandingController(pages: pages).endpoints)
+    site.addRoutes(AdminBrandingController(pages: pages, branding: BrandingService(store: dependencies.store, cache: branding, clock: dependencies.clock)).endpoints)
     return router
 }
 

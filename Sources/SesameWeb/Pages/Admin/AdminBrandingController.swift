@@ -7,6 +7,7 @@ import SesameCore
 /// administrators change it; every change is audited.
 struct AdminBrandingController {
     let pages: Pages
+    let branding: BrandingService
 
     var endpoints: RouteCollection<WebContext> {
         RouteCollection(context: WebContext.self)
@@ -40,31 +41,20 @@ struct AdminBrandingController {
 
     @Sendable func uploadLogo(_ request: Request, context: WebContext) async throws -> Response {
         try await pages.asAdministrator(context, roles: [.globalAdmin]) { admin in
-            let logo: Logo
             do {
-                logo = try Logo.uploaded(context.form.files["logo"] ?? Data())
+                try await branding.setLogo(context.form.files["logo"] ?? Data(), actor: admin.userID)
             } catch let refused as ValidationError {
                 return try await page(context, admin: admin, errors: [pages.text(refused.message, context)], status: .unprocessableContent)
             }
-            try await pages.store.saveLogo(logo)
-            await pages.branding.invalidate()
-            try await audit("\(logo.type), \(logo.data.count) bytes", admin: admin)
             return PageRenderer.redirect(to: "/admin/branding?done=logo")
         }
     }
 
     @Sendable func removeLogo(_ request: Request, context: WebContext) async throws -> Response {
         try await pages.asAdministrator(context, roles: [.globalAdmin]) { admin in
-            try await pages.store.saveLogo(nil)
-            await pages.branding.invalidate()
-            try await audit("removed", admin: admin)
+            try await branding.removeLogo(actor: admin.userID)
             return PageRenderer.redirect(to: "/admin/branding?done=removed")
         }
-    }
-
-    private func audit(_ detail: String, admin: User) async throws {
-        try await pages.store.appendAudit(AuditEvent(
-            at: pages.clock.now, activity: .policyChange, actor: admin.userID, target: "logo", detail: detail))
     }
 
     private func page(
