@@ -185,3 +185,17 @@ import Testing
         #expect(try Policy().setting(.requireRegistration, to: "false").registrationInterrupt(for: user(), now: now) == nil)
     }
 }
+
+/// The expiry rule lives in the core beside the knob it reads (docs/behaviour.md#sign-in).
+@Suite struct PasswordExpiryTests {
+    @Test func daysLeftAndExpiry() throws {
+        var policy = Policy()
+        let user = User(userID: "alice@contoso.com", passwordChangedAt: Date(timeIntervalSince1970: 0), createdAt: Date(timeIntervalSince1970: 0))
+        #expect(policy.passwordExpiry(of: user, now: Date(timeIntervalSince1970: 400 * 86_400)) == .never, "expiry off")
+        policy.passwordExpiryDays = 90
+        #expect(policy.passwordExpiry(of: user, now: Date(timeIntervalSince1970: 10 * 86_400)) == PasswordExpiry(expired: false, daysLeft: 80))
+        #expect(policy.passwordExpiry(of: user, now: Date(timeIntervalSince1970: 89.5 * 86_400)) == PasswordExpiry(expired: false, daysLeft: 1))
+        #expect(policy.passwordExpiry(of: user, now: Date(timeIntervalSince1970: 90 * 86_400)).expired)
+        #expect(policy.passwordExpiry(of: User(userID: "bob@contoso.com", createdAt: Date()), now: Date()) == .never, "never set")
+    }
+}

@@ -73,12 +73,3 @@ struct Pages: Sendable {
             failureReason: failureReason, requestID: context.requestID))
     }
 }
-
-extension Policy {
-    /// Whether `user`'s password has expired at `now`, and in how many days it will.
-    func passwordExpiry(of user: User, now: Date) -> (expired: Bool, daysLeft: Int?) {
-        guard passwordExpiryDays > 0, let changed = user.passwordChangedAt else { return (false, nil) }
-        let left = changed.addingTimeInterval(Double(passwordExpiryDays) * 86_400).timeIntervalSince(now)
-        return (left <= 0, Int((left / 86_400).rounded(.up)))
-    }
-}
