@@ -118,31 +118,29 @@ struct ResetController {
     ///   first.
     private func gatePage(_ flow: ResetFlow, context: WebContext, error: String?, deliveryFailed: Bool = false) async throws -> Response {
         let status: HTTPResponse.Status = error == nil ? .ok : .unprocessableContent
-        let (user, policy) = try await userAndPolicy(flow)
-        let gates = policy.effective(for: user).methodsRequired
-        if flow.passed.count >= gates { return PageRenderer.redirect(to: "/reset/password") }
-        // Until a first proof, the count is the organisation's: an administrator's second gate would otherwise tell an
-        // outsider who is an administrator (docs/security.md#enumeration).
-        let shownGates = flow.passed.isEmpty ? min(policy.methodsRequired, gates) : gates
-        let step = pages.text("reset.gate", ["step": String(flow.passed.count + 1), "gates": String(shownGates)], context)
+        let view: GateView
+        do {
+            view = try await service.gateView(of: flow)
+        } catch StoreError.notFound {
+            throw PageError.generic  // the user was deleted meanwhile
+        }
+        if view.isComplete { return PageRenderer.redirect(to: "/reset/password") }
+        let step = pages.text("reset.gate", ["step": String(view.step), "gates": String(view.gates)], context)
         var values: [String: Any] = ["step": step, "error": error ?? false, "deliveryFailed": deliveryFailed]
         switch flow.challenge {
         case nil:
-            values["options"] = service.options(for: user, policy: policy, excluding: flow.usedMethods).enumerated().map { index, option in
+            values["options"] = view.options.enumerated().map { index, option in
                 ["value": option.option.rawValue, "checked": index == 0,
                  "label": pages.text("reset.option.\(option.option.rawValue)", ["destination": option.destination], context)]
             }
             return try await pages.render("reset-options", titleKey: "reset.title", values: values, context: context, status: status)
         case .confirmPhone(let option):
-            let phone = option == .officeVoice ? user.authentication.officePhone : user.authentication.resetMobilePhone
-            values["prompt"] = pages.text("reset.phone.prompt", ["destination": phone?.masked ?? ""], context)
+            values["prompt"] = pages.text("reset.phone.prompt", ["destination": view.destination], context)
             values["send"] = pages.text(option == .mobileSMS ? "reset.phone.text" : "reset.phone.call", context)
             return try await pages.render("reset-phone", titleKey: "reset.title", values: values, context: context, status: status)
-        case .code(let option, _, let destination):
-            // Masked like the options: whoever types a user ID must not learn the address (docs/security.md#enumeration).
-            let shown = option == .email ? ((try? EmailAddress(destination))?.masked ?? "") : ((try? PhoneNumber(international: destination))?.masked ?? "")
+        case .code(let option, _, _):
             let key = option == .email ? "register.code.sentEmail" : (option == .mobileSMS ? "register.code.sentSMS" : "register.code.sentVoice")
-            values["sent"] = pages.text(key, ["destination": shown], context)
+            values["sent"] = pages.text(key, ["destination": view.destination], context)
             return try await pages.render("reset-code", titleKey: "reset.title", values: values, context: context, status: status)
         case .questions(let drawn):
             values["questions"] = drawn.enumerated().map { index, question in
@@ -341,10 +339,5 @@ struct ResetController {
 
     private func client(_ request: Request, _ context: WebContext) -> String {
         context.clientAddress(request, trustedProxies: pages.dependencies.trustedProxies)
-    }
-
-    private func userAndPolicy(_ flow: ResetFlow) async throws -> (User, Policy) {
-        guard let user = try await pages.store.user(id: flow.userID) else { throw PageError.generic }
-        return (user, try await pages.policy())
     }
 }
