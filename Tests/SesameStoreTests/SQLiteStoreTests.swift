@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SesameCore
 import SesameStore
+import SesameTestSupport
 import Testing
 
 @testable import SesameStore

@@ -1,12 +1,11 @@
 import Foundation
 import SesameCore
-import SesameStore
 import SesameTestSupport
 import Testing
 
 @Suite struct PolicyServiceTests {
     @Test func changesAreSavedAndAuditedWithOldAndNewValues() async throws {
-        let store = try SQLiteStore.temporary()
+        let store = InMemoryStore()
         let service = PolicyService(store: store, clock: ManualClock(t0))
         #expect(try await service.current() == VersionedPolicy(policy: Policy(), version: 0))
         try await service.set(.reconfirmDays, to: "30", actor: "cli")
@@ -22,7 +21,7 @@ import Testing
     }
 
     @Test func refusedValuesChangeNothing() async throws {
-        let store = try SQLiteStore.temporary()
+        let store = InMemoryStore()
         let service = PolicyService(store: store, clock: ManualClock(t0))
         await #expect(throws: PolicyError.self) { try await service.set(.questionsToReset, to: "9", actor: "cli") }
         #expect(try await store.policy() == nil)
@@ -32,7 +31,7 @@ import Testing
 
 @Suite struct TokenServiceTests {
     @Test func tokensAuthenticateUntilRevoked() async throws {
-        let store = try SQLiteStore.temporary()
+        let store = InMemoryStore()
         let clock = ManualClock(t0)
         let service = TokenService(store: store, clock: clock, random: SystemRandomSource())
         let token = try await service.create(name: "nightly export", actor: "cli")
@@ -50,7 +49,7 @@ import Testing
     }
 
     @Test func scopesAndExpiry() async throws {
-        let store = try SQLiteStore.temporary()
+        let store = InMemoryStore()
         let clock = ManualClock(t0)
         let service = TokenService(store: store, clock: clock, random: SystemRandomSource())
         let lasting = try await service.create(name: "old habits", actor: "cli")
@@ -82,7 +81,7 @@ import Testing
 
 @Suite struct ReportServiceTests {
     @Test func reportsInCSVAndJSONInBothLanguages() async throws {
-        let store = try SQLiteStore.temporary()
+        let store = InMemoryStore()
         try await store.appendResetActivity(ResetActivity(
             at: t0, userID: "alice@contoso.com", role: "user", methodsUsed: [.email, .mobileSMS], detail: .succeeded))
         try await store.appendRegistrationActivity(RegistrationActivity(at: t0, userID: "bob@contoso.com", role: "user", dataRegistered: .email))

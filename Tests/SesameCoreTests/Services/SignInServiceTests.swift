@@ -1,6 +1,5 @@
 import Foundation
 import SesameCore
-import SesameStore
 import SesameTestSupport
 import Testing
 
@@ -10,7 +9,7 @@ import Testing
     let service: SignInService
 
     init() async throws {
-        store = try SQLiteStore.temporary()
+        store = InMemoryStore()
         service = SignInService(
             store: store, hasher: fastHasher, directory: nil, secret: .generate(using: SystemRandomSource()), clock: clock,
             dummyHash: try await fastHasher.hash("dummy"))
@@ -81,7 +80,7 @@ extension SignInServiceTests {
     let service: SignInService
 
     init() async throws {
-        store = try SQLiteStore.temporary()
+        store = InMemoryStore()
         service = SignInService(
             store: store, hasher: fastHasher, directory: nil, secret: .generate(using: SystemRandomSource()), clock: ManualClock(t0),
             dummyHash: try await fastHasher.hash("dummy"))

@@ -1,6 +1,5 @@
 import Foundation
 import SesameCore
-import SesameStore
 import SesameTestSupport
 import Testing
 
@@ -11,7 +10,7 @@ import Testing
     let administration: UserAdministration
 
     init() throws {
-        store = try SQLiteStore.temporary()
+        store = InMemoryStore()
         administration = UserAdministration(store: store, hasher: fastHasher, clock: clock, outbox: outbox)
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 import SesameCore
-import SesameStore
 import SesameTestSupport
 import Testing
 
@@ -8,7 +7,7 @@ import Testing
 /// within the cache's lifetime (docs/architecture.md#where-state-lives).
 @Suite struct PolicyCacheTests {
     @Test func aChangeHereShowsAtOnceAndOneElsewhereWithinTheLifetime() async throws {
-        let store = try SQLiteStore.temporary()
+        let store = InMemoryStore()
         let here = PolicyCache(store: store, lifetime: .seconds(3_600))
         // Two other instances: one whose copy lasts an hour, one whose copy lasts a tenth of a second.
         let there = PolicyCache(store: store, lifetime: .seconds(3_600))

@@ -1,6 +1,5 @@
 import Foundation
 import SesameCore
-import SesameStore
 import SesameTestSupport
 import Testing
 
@@ -12,7 +11,7 @@ import Testing
     let user: User
 
     init() async throws {
-        store = try SQLiteStore.temporary()
+        store = InMemoryStore()
         let signIns = SignInService(
             store: store, hasher: fastHasher, directory: nil, secret: .generate(using: SystemRandomSource()), clock: clock,
             dummyHash: try await fastHasher.hash("dummy"))

@@ -1,6 +1,5 @@
 import Foundation
 import SesameCore
-import SesameStore
 import SesameTestSupport
 import Testing
 
@@ -9,7 +8,7 @@ import Testing
     let importer: UserImport
 
     init() throws {
-        store = try SQLiteStore.temporary()
+        store = InMemoryStore()
         importer = UserImport(administration: UserAdministration(store: store, hasher: fastHasher, clock: ManualClock(t0), outbox: RecordingSender()), store: store)
     }
 

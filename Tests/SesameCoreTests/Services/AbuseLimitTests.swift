@@ -1,6 +1,5 @@
 import Foundation
 import SesameCore
-import SesameStore
 import SesameTestSupport
 import Testing
 
@@ -13,7 +12,7 @@ import Testing
     let service: ResetService
 
     init() throws {
-        store = try SQLiteStore.temporary()
+        store = InMemoryStore()
         service = ResetService(
             store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender, clock: clock,
             random: SystemRandomSource())

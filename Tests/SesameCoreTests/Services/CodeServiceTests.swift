@@ -1,6 +1,5 @@
 import Foundation
 import SesameCore
-import SesameStore
 import SesameTestSupport
 import Testing
 
@@ -11,7 +10,7 @@ import Testing
     let user: User
 
     init() async throws {
-        store = try SQLiteStore.temporary()
+        store = InMemoryStore()
         user = try sampleUser()
         try await store.insertUser(user)
         service = CodeService(

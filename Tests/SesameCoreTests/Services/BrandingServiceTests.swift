@@ -1,13 +1,12 @@
 import Foundation
 import SesameCore
-import SesameStore
 import SesameTestSupport
 import Testing
 
 /// The logo in the core, without the web (docs/behaviour.md#administration).
 @Suite struct BrandingServiceTests {
     @Test func aLogoIsCheckedSavedShownAtOnceAndAudited() async throws {
-        let store = try SQLiteStore.temporary()
+        let store = InMemoryStore()
         let cache = BrandingCache(store: store, lifetime: .seconds(3_600))
         let service = BrandingService(store: store, cache: cache, clock: ManualClock(t0))
         #expect(await cache.logo() == nil)

@@ -1,6 +1,5 @@
 import Foundation
 import SesameCore
-import SesameStore
 import SesameTestSupport
 import Synchronization
 import Testing
@@ -35,7 +34,7 @@ final class RecordingSender: Outbox {
     let service: ResetService
 
     init() throws {
-        store = try SQLiteStore.temporary()
+        store = InMemoryStore()
         service = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender, clock: clock, random: SeededRandomSource(seed: 9))
     }
 
@@ -264,7 +263,7 @@ final class RecordingSender: Outbox {
     let service: ResetService
 
     init() throws {
-        store = try SQLiteStore.temporary()
+        store = InMemoryStore()
         service = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: outbox, clock: clock, random: SystemRandomSource())
     }
 

@@ -1,0 +1,121 @@
+import Foundation
+import SesameCore
+import Synchronization
+
+// MARK: UserStore
+extension InMemoryStore {
+    /// User IDs are kept lower-cased, as the adapters keep them; the streak starts empty, only claims write it.
+    public func insertUser(_ user: User) async throws {
+        try state.withLock { state in
+            let userID = user.userID.lowercased()
+            guard !state.users.values.contains(where: { $0.userID == userID }) else { throw StoreError.duplicateUserID(user.userID) }
+            guard state.users[user.id] == nil else { throw StoreError.conflict("user \(user.id)") }
+            var stored = user
+            stored.userID = userID
+            stored.lockout = Self.lockout(user.lockout, streakOf: SignInLockout())
+            state.users[user.id] = stored
+        }
+    }
+
+    /// Every field but the id, the creation date and the streak (LockoutStore's own), as the adapters' `UPDATE`.
+    public func updateUser(_ user: User) async throws {
+        try state.withLock { state in
+            guard let old = state.users[user.id] else { throw StoreError.notFound("user \(user.userID)") }
+            let userID = user.userID.lowercased()
+            guard !state.users.values.contains(where: { $0.userID == userID && $0.id != user.id }) else {
+                throw StoreError.conflict("user ID \(userID)")
+            }
+            var stored = user
+            stored.userID = userID
+            stored.createdAt = old.createdAt
+            stored.lockout = Self.lockout(user.lockout, streakOf: old.lockout)
+            state.users[user.id] = stored
+        }
+    }
+
+    public func user(id: UUID) async throws -> User? {
+        state.withLock { $0.users[id] }
+    }
+
+    public func user(userID: String) async throws -> User? {
+        let wanted = userID.lowercased()
+        return state.withLock { state in state.users.values.first { $0.userID == wanted } }
+    }
+
+    public func users(search: String?, limit: Int, offset: Int) async throws -> [User] {
+        let needle = (search ?? "").lowercased()
+        return state.withLock { state in
+            let found = state.users.values.filter { needle.isEmpty || $0.userID.contains(needle) || $0.displayName.lowercased().contains(needle) }
+            return Array(found.sorted { precedesByBytes($0.userID, $1.userID) }.dropFirst(max(offset, 0)).prefix(max(limit, 0)))
+        }
+    }
+
+    public func userCount() async throws -> Int {
+        state.withLock { $0.users.count }
+    }
+
+    public func users(withRole role: Role, limit: Int) async throws -> [User] {
+        state.withLock { state in
+            Array(state.users.values.filter { $0.roles.contains(role) }.sorted { precedesByBytes($0.userID, $1.userID) }.prefix(max(limit, 0)))
+        }
+    }
+
+    /// What hangs off the user goes with it, as the adapters' cascades do: its code challenges.
+    public func deleteUser(id: UUID) async throws {
+        try state.withLock { state in
+            guard state.users.removeValue(forKey: id) != nil else { throw StoreError.notFound("user \(id)") }
+            state.challenges = state.challenges.filter { $0.value.userID != id }
+        }
+    }
+
+    /// `lockout` with the streak of `other`.
+    static func lockout(_ lockout: SignInLockout, streakOf other: SignInLockout) -> SignInLockout {
+        SignInLockout(
+            failures: lockout.failures, lockedUntil: lockout.lockedUntil, recentWrongPasswords: lockout.recentWrongPasswords,
+            lastFailureAt: lockout.lastFailureAt, streak: other.streak, streakAt: other.streakAt)
+    }
+}
+
+// MARK: LockoutStore
+extension InMemoryStore {
+    public func updateLockout(_ lockout: SignInLockout, ofUser id: UUID) async throws {
+        state.withLock { state in
+            guard let user = state.users[id] else { return }
+            state.users[id]?.lockout = Self.lockout(lockout, streakOf: user.lockout)
+        }
+    }
+
+    public func claimPasswordCheck(ofUser id: UUID, limit: DirectoryBindLimit, now: Date) async throws -> Bool {
+        state.withLock { state in
+            guard let lockout = state.users[id]?.lockout else { return false }
+            let quiet = lockout.streakAt.map { $0 <= now.addingTimeInterval(-limit.window) } ?? true
+            guard quiet || lockout.streak < limit.failures else { return false }
+            let streak = SignInLockout(streak: quiet ? 1 : lockout.streak + 1, streakAt: now)
+            state.users[id]?.lockout = Self.lockout(lockout, streakOf: streak)
+            return true
+        }
+    }
+
+    public func clearLockout(ofUser id: UUID) async throws {
+        state.withLock { state in
+            guard state.users[id] != nil else { return }
+            state.users[id]?.lockout = SignInLockout()
+        }
+    }
+
+    public func lockout(subject: String, now: Date) async throws -> SignInLockout? {
+        state.withLock { state in state.lockouts[subject].flatMap { $0.expiresAt > now ? $0.lockout : nil } }
+    }
+
+    public func saveLockout(_ lockout: SignInLockout, subject: String, expiresAt: Date) async throws {
+        state.withLock { $0.lockouts[subject] = (lockout, expiresAt) }
+    }
+
+    public func deleteLockouts(expiredBefore date: Date) async throws -> Int {
+        state.withLock { state in
+            let before = state.lockouts.count
+            state.lockouts = state.lockouts.filter { $0.value.expiresAt >= date }
+            return before - state.lockouts.count
+        }
+    }
+}
