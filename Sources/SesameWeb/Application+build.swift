@@ -153,7 +153,10 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
         store: dependencies.store, hasher: dependencies.hasher, directory: dependencies.directory, signIns: signIns, clock: dependencies.clock)
     site.addRoutes(AccountController(pages: pages, passwordChanges: passwordChanges).endpoints)
     site.addRoutes(SignInController(pages: pages, signIns: signIns, passwordChanges: passwordChanges, floor: signInFloor).endpoints)
-    site.addRoutes(RegistrationController(pages: pages).endpoints)
+    let registrations = RegistrationService(
+        store: dependencies.store, secret: dependencies.secret, hasher: dependencies.hasher, outbox: dependencies.outbox,
+        clock: dependencies.clock, random: dependencies.random)
+    site.addRoutes(RegistrationController(pages: pages, service: registrations).endpoints)
     site.addRoutes(ResetController(pages: pages, service: resets).endpoints)
     site.addRoutes(AdminPolicyController(pages: pages, directory: directoryMonitor).endpoints)
     site.addRoutes(AdminReportsController(pages: pages).endpoints)

@@ -61,10 +61,6 @@ struct Pages: Sendable {
         AccountPasswords(hasher: dependencies.hasher, directory: dependencies.directory, clock: clock)
     }
 
-    func codes() -> CodeService {
-        CodeService(store: store, secret: dependencies.secret, clock: clock, random: dependencies.random)
-    }
-
     func audit(
         _ activity: AuditActivity, user: User, status: AuditStatus = .success, failureReason: String? = nil, context: WebContext
     ) async throws {

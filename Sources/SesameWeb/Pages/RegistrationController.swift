@@ -7,6 +7,8 @@ import SesameCore
 /// code by SMS, call or email, "Verify", "Thanks", and "Finish" once the policy's minimum is met.
 struct RegistrationController {
     let pages: Pages
+    /// Every rule of registration, throttles included; this controller keeps the forms, the session and the pages.
+    let service: RegistrationService
 
     var endpoints: RouteCollection<WebContext> {
         RouteCollection(context: WebContext.self)
@@ -101,15 +103,13 @@ struct RegistrationController {
     }
 
     @Sendable func finish(_ request: Request, context: WebContext) async throws -> Response {
-        try await withRegistrant(context) { registrant, _, effective in
-            var user = registrant
-            guard effective.isSatisfied(by: user.authentication) else {
-                return try await overviewPage(user, effective, context: context, error: pages.text("register.needMore", ["count": String(effective.methodsRequired)], context))
+        try await withRegistrant(context) { user, _, effective in
+            switch try await service.confirm(for: user, requestID: context.requestID) {
+            case .confirmed:
+                return PageRenderer.redirect(to: "/account")
+            case .needsMore(let methods):
+                return try await overviewPage(user, effective, context: context, error: pages.text("register.needMore", ["count": String(methods)], context))
             }
-            user.registration.confirm(at: pages.clock.now)
-            try await pages.store.updateUser(user)
-            try await pages.audit(.registered, user: user, context: context)
-            return PageRenderer.redirect(to: "/account")
         }
     }
 
@@ -147,28 +147,9 @@ struct RegistrationController {
             let retry = { (error: String) in
                 try await phonePage(policy, context: context, callingCode: nil, region: region, number: number, error: error)
             }
-            guard let plan = NumberingPlan.regions.first(where: { $0.region == region }) else {
-                return try await retry(pages.text("phone.unknownCountryCode", ["code": region], context))
-            }
-            let phone: PhoneNumber
-            do {
-                phone = try PhoneNumber(callingCode: plan.callingCode, number: number)
-            } catch let error as ValidationError {
-                return try await retry(pages.text(error.message, context))
-            }
-            do throws(ValidationError) {
-                try policy.phones.check(phone, for: channel)
-            } catch {
-                context.logger.notice(
-                    "phone number refused by the phone rule", metadata: ["reason": "\(error.message.key)", "support_code": "\(context.requestID)"])
-                return try await retry(pages.text(error.message, context))
-            }
-            if let refusal = try await refusal(channel.codeChannel, to: phone.e164, user: user, request: request, context: context) {
-                return try await retry(refusal)
-            }
-            return try await sendCode(
-                to: phone.e164, shown: phone.masked, method: "phone", channel: channel.codeChannel, user: user, policy: policy,
-                context: context, retry: retry)
+            let sent = try await service.sendCode(
+                toRegion: region, number: number, channel: channel, for: user, language: context.language, client: client(request, context))
+            return try await codeSent(sent, context: context, retry: retry)
         }
     }
 
@@ -187,54 +168,44 @@ struct RegistrationController {
     }
 
     @Sendable func sendEmailCode(_ request: Request, context: WebContext) async throws -> Response {
-        try await withMethod(.email, context) { user, policy, _ in
+        try await withMethod(.email, context) { user, _, _ in
             let typed = context.form.text("address")
             let retry = { (error: String) in try await emailPage(address: typed, error: error, context: context) }
-            let address: EmailAddress
-            do {
-                address = try EmailAddress(typed)
-            } catch let error as ValidationError {
-                return try await retry(pages.text(error.message, context))
-            }
-            if let refusal = try await refusal(.email, to: address.value, user: user, request: request, context: context) {
-                return try await retry(refusal)
-            }
-            return try await sendCode(to: address.value, shown: address.value, method: "email", channel: .email, user: user, policy: policy, context: context, retry: retry)
+            let sent = try await service.sendCode(toAddress: typed, for: user, language: context.language, client: client(request, context))
+            return try await codeSent(sent, context: context, retry: retry)
         }
     }
 
     // MARK: Codes
 
-    /// Counts one send against every limit (the same as the reset portal's); the message of the one that refuses.
-    private func refusal(_ channel: CodeChannel, to destination: String, user: User, request: Request, context: WebContext) async throws -> String? {
-        let client = context.clientAddress(request, trustedProxies: pages.dependencies.trustedProxies)
-        let key = switch try await SendLimits(store: pages.store, clock: pages.clock).allow(channel, to: destination, user: user.id, client: client) {
-        case nil: nil as String?
-        case .client?: "throttle.client"
-        case .phone?: "throttle.phone"
-        case .email?: "throttle.email"
-        case .daily?: "throttle.daily"
-        case .destination?: "throttle.destination"
-        }
-        return key.map { pages.text($0, context) }
+    private func client(_ request: Request, _ context: WebContext) -> String {
+        context.clientAddress(request, trustedProxies: pages.dependencies.trustedProxies)
     }
 
-    private func sendCode(
-        to destination: String, shown: String, method: String, channel: CodeChannel, user: User, policy: Policy,
-        context: WebContext, retry: (String) async throws -> Response
-    ) async throws -> Response {
-        let (code, challenge) = try await pages.codes().issue(for: user.id, purpose: .registration, channel: channel, destination: destination)
-        let message = MessageComposer.verificationCode(code, channel: channel, to: destination, organisation: policy.organisationName, language: context.language)
-        do {
-            try await pages.dependencies.outbox.send(message)
-        } catch {
-            context.logger.error("code delivery failed", metadata: ["channel": "\(channel.rawValue)", "error": "\(error)", "support_code": "\(context.requestID)"])
+    /// The code page once a code is on its way, kept in the session; otherwise the form again with the reason.
+    private func codeSent(_ sent: RegistrationSend, context: WebContext, retry: (String) async throws -> Response) async throws -> Response {
+        switch sent {
+        case .sent(let pending):
+            context.session?.update { $0.pendingCode = pending }
+            return try await codePage(channel: pending.channel, shown: pending.shown, error: nil, startOver: false, context: context)
+        case .invalid(let message):
+            return try await retry(pages.text(message, context))
+        case .phoneRefused(let message):
+            context.logger.notice("phone number refused by the phone rule", metadata: ["reason": "\(message.key)", "support_code": "\(context.requestID)"])
+            return try await retry(pages.text(message, context))
+        case .refused(let refusal):
+            let key = switch refusal {
+            case .client: "throttle.client"
+            case .phone: "throttle.phone"
+            case .email: "throttle.email"
+            case .daily: "throttle.daily"
+            case .destination: "throttle.destination"
+            }
+            return try await retry(pages.text(key, context))
+        case .deliveryFailed(let channel, let reason):
+            context.logger.error("code delivery failed", metadata: ["channel": "\(channel.rawValue)", "error": "\(reason)", "support_code": "\(context.requestID)"])
             return try await retry(pages.text("delivery.failed", context))
         }
-        context.session?.update {
-            $0.pendingCode = WebSession.PendingCode(challengeID: challenge.id, method: method, destination: destination, channel: channel)
-        }
-        return try await codePage(channel: channel, shown: shown, error: nil, startOver: false, context: context)
     }
 
     private func codePage(channel: CodeChannel, shown: String, error: String?, startOver: Bool, context: WebContext) async throws -> Response {
@@ -250,36 +221,20 @@ struct RegistrationController {
     }
 
     @Sendable func verify(_ request: Request, context: WebContext) async throws -> Response {
-        try await withRegistrant(context) { registrant, policy, _ in
+        try await withRegistrant(context) { user, _, _ in
             guard let pending = context.session?.session.pendingCode else { return PageRenderer.redirect(to: "/register") }
-            var user = registrant
-            let shown = pending.method == "phone" ? ((try? PhoneNumber(international: pending.destination))?.masked ?? "") : pending.destination
             let again = { (key: String, arguments: [String: String], startOver: Bool) in
-                try await codePage(channel: pending.channel, shown: shown, error: pages.text(key, arguments, context), startOver: startOver, context: context)
+                try await codePage(channel: pending.channel, shown: pending.shown, error: pages.text(key, arguments, context), startOver: startOver, context: context)
             }
-            switch try await pages.codes().verify(context.form.text("code"), challengeID: pending.challengeID) {
-            case .accepted: break
-            case .wrong(let left) where left > 0: return try await again("code.wrong", ["count": String(left)], false)
-            case .wrong, .exhausted: return try await again("code.exhausted", [:], true)
-            case .malformed: return try await again("code.malformed", [:], false)
-            case .expired: return try await again("code.expired", [:], true)
-            case .alreadyUsed, .unknown: return try await again("code.alreadyUsed", [:], true)
+            switch try await service.confirmCode(context.form.text("code"), for: pending, user: user, language: context.language) {
+            case .saved: break
+            case .notAccepted(.wrong(let left)) where left > 0: return try await again("code.wrong", ["count": String(left)], false)
+            case .notAccepted(.wrong), .notAccepted(.exhausted): return try await again("code.exhausted", [:], true)
+            case .notAccepted(.malformed): return try await again("code.malformed", [:], false)
+            case .notAccepted(.expired): return try await again("code.expired", [:], true)
+            case .notAccepted: return try await again("code.alreadyUsed", [:], true)
             }
-            let before = user.authentication
-            let method: AuthenticationMethod
-            if pending.method == "phone" {
-                user.authentication.authenticationPhone = try PhoneNumber(international: pending.destination)
-                method = .mobilePhone
-            } else {
-                user.authentication.authenticationEmail = try EmailAddress(pending.destination)
-                method = .email
-            }
-            try await pages.store.updateUser(user)
-            try await pages.store.appendRegistrationActivity(RegistrationActivity(at: pages.clock.now, userID: user.userID, role: user.reportRole, dataRegistered: method))
             context.session?.update { $0.pendingCode = nil }
-            let notices = ContactChange(before: before, after: user.authentication)
-                .notices(userID: user.userID, organisation: policy.organisationName, language: user.locale ?? context.language)
-            for notice in notices { try await pages.dependencies.outbox.post(notice) }
             return try await pages.render("register-thanks", titleKey: "register.thanks", context: context)
         }
     }
@@ -311,8 +266,7 @@ struct RegistrationController {
     }
 
     @Sendable func saveQuestions(_ request: Request, context: WebContext) async throws -> Response {
-        try await withMethod(.securityQuestions, context) { registrant, policy, effective in
-            var user = registrant
+        try await withMethod(.securityQuestions, context) { user, policy, effective in
             let slots = 1...effective.questionsToRegister
             let chosen = Dictionary(uniqueKeysWithValues: slots.map { ($0, context.form.text("question\($0)")) })
             var answers: [(question: SecurityQuestion, answer: String)] = []
@@ -322,15 +276,12 @@ struct RegistrationController {
                 }
                 answers.append((question, context.form["answer\(slot)"] ?? ""))
             }
-            do {
-                user.authentication.securityAnswers = try await SecurityAnswerHasher(hasher: pages.dependencies.hasher)
-                    .register(answers, required: effective.questionsToRegister, offered: policy.availableQuestions)
-            } catch let error as ValidationError {
-                return try await questionsPage(policy, effective, chosen: chosen, error: pages.text(error.message, context), context: context)
+            switch try await service.saveQuestions(answers, for: user) {
+            case .saved:
+                return try await pages.render("register-thanks", titleKey: "register.thanks", context: context)
+            case .refused(let message):
+                return try await questionsPage(policy, effective, chosen: chosen, error: pages.text(message, context), context: context)
             }
-            try await pages.store.updateUser(user)
-            try await pages.store.appendRegistrationActivity(RegistrationActivity(at: pages.clock.now, userID: user.userID, role: user.reportRole, dataRegistered: .securityQuestions))
-            return try await pages.render("register-thanks", titleKey: "register.thanks", context: context)
         }
     }
 }

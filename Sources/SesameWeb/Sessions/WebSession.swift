@@ -10,7 +10,7 @@ struct WebSession: Codable, Sendable, Hashable {
     /// The signed-in user, once the password was right.
     var userID: UUID?
     /// A code sent during registration, waiting to be typed.
-    var pendingCode: PendingCode?
+    var pendingCode: PendingRegistrationCode?
     /// A password reset in progress (the reset portal needs no sign-in).
     var reset: ResetFlow?
     /// The user ID typed at a reset that ended before any verification: whom "contact your administrator" is about.
@@ -22,14 +22,6 @@ struct WebSession: Codable, Sendable, Hashable {
     var mustChangePassword: Bool = false
     /// A directory user's account as the directory described it at sign-in, and when it last confirmed it.
     var directory: DirectoryWatch?
-
-    struct PendingCode: Codable, Sendable, Hashable {
-        let challengeID: UUID
-        /// `phone` or `email`.
-        let method: String
-        let destination: String
-        let channel: CodeChannel
-    }
 }
 
 extension WebSession {

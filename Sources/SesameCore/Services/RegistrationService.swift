@@ -1,0 +1,126 @@
+import Foundation
+
+/// The registration portal's logic (docs/behaviour.md#registration-portal): a phone number or address checked, the
+/// phone rule and the send limits applied before a code goes out, the code checked before the contact is saved,
+/// security answers validated and hashed, and "Finish" confirming the registration. Every method saved writes a
+/// registration activity row. The web layer keeps the forms, the session and the pages.
+public struct RegistrationService: Sendable {
+    private let store: any Store
+    private let codes: CodeService
+    /// The same limits as the reset portal's, decided here and nowhere else (docs/security.md#abuse).
+    private let limits: SendLimits
+    private let hasher: any PasswordHasher
+    private let outbox: any Outbox
+    private let clock: any WallClock
+
+    public init(store: any Store, secret: ServerSecret, hasher: any PasswordHasher, outbox: any Outbox, clock: any WallClock, random: any RandomSource) {
+        self.store = store
+        self.codes = CodeService(store: store, secret: secret, clock: clock, random: random)
+        self.limits = SendLimits(store: store, clock: clock)
+        self.hasher = hasher
+        self.outbox = outbox
+        self.clock = clock
+    }
+
+    // MARK: Codes
+
+    /// Sends a code to the phone number typed with its country (`region`, as in ``NumberingPlan``), by `channel`,
+    /// once the phone rule (docs/security.md#toll-fraud) and the send limits allow it.
+    public func sendCode(
+        toRegion region: String, number: String, channel: PhoneChannel, for user: User, language: Language, client: String
+    ) async throws -> RegistrationSend {
+        guard let plan = NumberingPlan.regions.first(where: { $0.region == region }) else {
+            return .invalid(LocalizedText("phone.unknownCountryCode", ["code": region]))
+        }
+        let phone: PhoneNumber
+        switch Result(catching: { () throws(ValidationError) in try PhoneNumber(callingCode: plan.callingCode, number: number) }) {
+        case .success(let parsed): phone = parsed
+        case .failure(let error): return .invalid(error.message)
+        }
+        let policy = try await policy()
+        if case .failure(let error) = Result(catching: { () throws(ValidationError) in try policy.phones.check(phone, for: channel) }) {
+            return .phoneRefused(error.message)
+        }
+        return try await send(to: phone.e164, contact: .phone, channel: channel.codeChannel, for: user, policy: policy, language: language, client: client)
+    }
+
+    /// Sends a code to the typed email address once the send limits allow it.
+    public func sendCode(toAddress typed: String, for user: User, language: Language, client: String) async throws -> RegistrationSend {
+        let address: EmailAddress
+        switch Result(catching: { () throws(ValidationError) in try EmailAddress(typed) }) {
+        case .success(let parsed): address = parsed
+        case .failure(let error): return .invalid(error.message)
+        }
+        return try await send(to: address.value, contact: .email, channel: .email, for: user, policy: try await policy(), language: language, client: client)
+    }
+
+    private func send(
+        to destination: String, contact: RegisteredContact, channel: CodeChannel, for user: User, policy: Policy, language: Language, client: String
+    ) async throws -> RegistrationSend {
+        if let refusal = try await limits.allow(channel, to: destination, user: user.id, client: client) { return .refused(refusal) }
+        let (code, challenge) = try await codes.issue(for: user.id, purpose: .registration, channel: channel, destination: destination)
+        do {
+            try await outbox.send(MessageComposer.verificationCode(code, channel: channel, to: destination, organisation: policy.organisationName, language: language))
+        } catch {
+            return .deliveryFailed(channel, reason: "\(error)")
+        }
+        return .sent(PendingRegistrationCode(challengeID: challenge.id, contact: contact, destination: destination, channel: channel))
+    }
+
+    /// Checks the typed code; when right, saves the contact as the user's verified one, writes the activity row and
+    /// tells the addresses on file of the change (docs/behaviour.md#notices), in the user's language or else `language`.
+    public func confirmCode(_ typed: String, for pending: PendingRegistrationCode, user: User, language: Language) async throws -> RegistrationConfirmation {
+        let check = try await codes.verify(typed, challengeID: pending.challengeID)
+        guard check == .accepted else { return .notAccepted(check) }
+        var updated = user
+        switch pending.contact {
+        case .phone: updated.authentication.authenticationPhone = try PhoneNumber(international: pending.destination)
+        case .email: updated.authentication.authenticationEmail = try EmailAddress(pending.destination)
+        }
+        try await store.updateUser(updated)
+        try await recordActivity(of: updated, registered: pending.contact.method)
+        let notices = ContactChange(before: user.authentication, after: updated.authentication)
+            .notices(userID: user.userID, organisation: try await policy().organisationName, language: user.locale ?? language)
+        for notice in notices { try await outbox.post(notice) }
+        return .saved
+    }
+
+    // MARK: Security questions and finish
+
+    /// Validates and hashes the answers against the policy's questions and count, and saves them.
+    public func saveQuestions(_ answers: [(question: SecurityQuestion, answer: String)], for user: User) async throws -> RegistrationSave {
+        let policy = try await policy()
+        var updated = user
+        do {
+            updated.authentication.securityAnswers = try await SecurityAnswerHasher(hasher: hasher)
+                .register(answers, required: policy.effective(for: user).questionsToRegister, offered: policy.availableQuestions)
+        } catch let error as ValidationError {
+            return .refused(error.message)
+        }
+        try await store.updateUser(updated)
+        try await recordActivity(of: updated, registered: .securityQuestions)
+        return .saved
+    }
+
+    /// "Finish": confirms the registration now — its first date, or a re-confirmation's — when the methods on file
+    /// meet the policy, and records it in the audit log.
+    public func confirm(for user: User, requestID: String?) async throws -> RegistrationFinish {
+        let effective = try await policy().effective(for: user)
+        guard effective.isSatisfied(by: user.authentication) else { return .needsMore(methods: effective.methodsRequired) }
+        var updated = user
+        updated.registration.confirm(at: clock.now)
+        try await store.updateUser(updated)
+        try await store.appendAudit(AuditEvent(at: clock.now, activity: .registered, actor: user.userID, target: user.userID, requestID: requestID))
+        return .confirmed
+    }
+
+    // MARK: Helpers
+
+    private func policy() async throws -> Policy {
+        try await store.policy()?.policy ?? Policy()
+    }
+
+    private func recordActivity(of user: User, registered method: AuthenticationMethod) async throws {
+        try await store.appendRegistrationActivity(RegistrationActivity(at: clock.now, userID: user.userID, role: user.reportRole, dataRegistered: method))
+    }
+}
