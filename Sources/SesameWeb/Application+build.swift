@@ -138,10 +138,10 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
         .add(middleware: APIMiddleware(tokens: TokenService(store: dependencies.store, clock: dependencies.clock, random: dependencies.random)))
     api.get("openapi.json", use: try StaticFile(named: "openapi.json", type: "application/json").respond)
     APIController(pages: pages).add(to: api)
-    let site = router.group()
+    let sessions = router.group()
         .add(middleware: SessionMiddleware(store: dependencies.store, clock: dependencies.clock, random: dependencies.random, secureCookies: dependencies.secureCookies))
         .add(middleware: DirectorySessionMiddleware(check: directorySessions, store: dependencies.store, clock: dependencies.clock, random: dependencies.random))
-        .add(middleware: CSRFMiddleware(users: dependencies.store))
+    let site = sessions.group().add(middleware: CSRFMiddleware(users: dependencies.store))
     let signIns = SignInService(
         store: dependencies.store, hasher: dependencies.hasher, directory: dependencies.directory, secret: dependencies.secret,
         clock: dependencies.clock, dummyHash: pages.dummyHash, bindLimit: dependencies.directoryBindLimit)
@@ -153,6 +153,11 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     site.addRoutes(AdminReportsController(pages: pages).endpoints)
     site.addRoutes(AdminUsersController(pages: pages).endpoints)
     site.addRoutes(AdminBrandingController(pages: pages).endpoints)
+    // The routes that take a larger body than a form each bring their limit, and whom it is for, to their own form
+    // reader (docs/security.md#body-limits).
+    for large in [AdminUsersController(pages: pages).largeBodyEndpoints, AdminBrandingController(pages: pages).largeBodyEndpoints] {
+        sessions.group().add(middleware: CSRFMiddleware(users: dependencies.store, largeBody: large.limit)).addRoutes(large.routes)
+    }
     return router
 }
 

@@ -5,23 +5,21 @@ import SesameCore
 /// Every form post must carry the session's CSRF token; the posted form is parsed once here for the pages.
 struct CSRFMiddleware: RouterMiddleware {
     typealias Context = WebContext
-    /// Who may send the two large forms: only their administrators get the large limits.
+    /// Reads the signed-in user's roles, only on routes that declare a larger body.
     let users: any UserStore
+    /// The larger body this group's routes take; `nil` holds every form to the context's limit.
+    let largeBody: BodyLimit?
+
+    init(users: any UserStore, largeBody: BodyLimit? = nil) {
+        self.users = users
+        self.largeBody = largeBody
+    }
 
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         guard request.method == .post else { return try await next(request, context) }
         var request = request
         var context = context
-        // A CSV import and a logo may be larger than any other form, but only from a session of an administrator who
-        // may send them: anyone else, anonymous visitors first, could otherwise make the server hold megabytes per
-        // connection (docs/security.md#parsers). Every other form stays within the context's limit.
-        // The user is read only for these two paths, not on every form post.
-        let limit = switch request.uri.path {
-        case "/admin/users/import" where try await signedInRoles(context).isDisjoint(with: [.globalAdmin, .userAdmin]) == false:
-            AdminUsersController.importLimit + 64 * 1024
-        case "/admin/branding/logo" where try await signedInRoles(context).contains(.globalAdmin): 2 * Logo.maximumSize
-        default: context.maxUploadSize
-        }
+        let limit = try await limit(context)
         let body = try await request.readBody(upTo: limit)
         if let type = request.headers[.contentType], HeaderParameters(type).value == "multipart/form-data" {
             context.form = FormData(multipart: MultipartForm(body: Data(body.readableBytesView), contentType: type))
@@ -37,6 +35,13 @@ struct CSRFMiddleware: RouterMiddleware {
             throw PageError.csrf
         }
         return try await next(request, context)
+    }
+
+    /// The declared larger limit for a sender with one of its roles, and the context's limit for anyone else: decided
+    /// before any of the body is read (docs/security.md#body-limits).
+    private func limit(_ context: WebContext) async throws -> Int {
+        guard let largeBody, try await signedInRoles(context).isDisjoint(with: largeBody.roles) == false else { return context.maxUploadSize }
+        return largeBody.bytes
     }
 
     private func signedInRoles(_ context: WebContext) async throws -> Set<Role> {
