@@ -71,24 +71,30 @@ public struct WebConfiguration: Sendable {
 ///   - configuration: listen address.
 ///   - dependencies: the adapters the pages and API use.
 ///   - logger: the server's logger.
-///   - services: background work that runs as long as the server (the delivery queue's workers).
+///   - services: what runs as long as the server (the store's client, the delivery queue's workers), stopped in
+///     reverse order after the server.
+///   - beforeServerStarts: runs once the services run and before the socket is bound (migrations, `serve`'s
+///     preparations).
 ///   - onServerRunning: called once the socket is bound (tests and `serve` report the port here).
 public func buildApplication(
     configuration: WebConfiguration,
     dependencies: WebDependencies,
     logger: Logger,
     services: [any Service] = [],
+    beforeServerStarts: @escaping @Sendable () async throws -> Void = {},
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
-    Application(
+    var application = Application(
         router: try await buildRouter(dependencies: dependencies),
         // A connection that neither sends nor reads for 30 s is closed: after refusing a malformed request the server
         // half-closes and would otherwise keep the socket (and a file descriptor) for as long as the client likes.
         server: .http1(configuration: .init(idleTimeout: .seconds(30))),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: [Sweeper(store: dependencies.store, clock: dependencies.clock, interval: .seconds(600), logger: logger)] + services,
+        services: services + [Sweeper(store: dependencies.store, clock: dependencies.clock, interval: .seconds(600), logger: logger)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
+    application.beforeServerStarts(perform: beforeServerStarts)
+    return application
 }
 
 /// The routes, without a server: what HummingbirdTesting drives.
