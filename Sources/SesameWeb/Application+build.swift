@@ -74,24 +74,30 @@ public struct WebConfiguration: Sendable {
 ///   - configuration: listen address.
 ///   - dependencies: the adapters the pages and API use.
 ///   - logger: the server's logger.
-///   - services: background work that runs as long as the server (the delivery queue's workers).
+///   - services: what runs as long as the server (the store's client, the delivery queue's workers), stopped in
+///     reverse order after the server.
+///   - beforeServerStarts: runs once the services run and before the socket is bound (migrations, `serve`'s
+///     preparations).
 ///   - onServerRunning: called once the socket is bound (tests and `serve` report the port here).
 public func buildApplication(
     configuration: WebConfiguration,
     dependencies: WebDependencies,
     logger: Logger,
     services: [any Service] = [],
+    beforeServerStarts: @escaping @Sendable () async throws -> Void = {},
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
-    Application(
+    var application = Application(
         router: try await buildRouter(dependencies: dependencies),
         // A connection that neither sends nor reads for 30 s is closed: after refusing a malformed request the server
         // half-closes and would otherwise keep the socket (and a file descriptor) for as long as the client likes.
         server: .http1(configuration: .init(idleTimeout: .seconds(30))),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: [Sweeper(store: dependencies.store, clock: dependencies.clock, interval: .seconds(600), logger: logger)] + services,
+        services: services + [Sweeper(store: dependencies.store, clock: dependencies.clock, interval: .seconds(600), logger: logger)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
+    application.beforeServerStarts(perform: beforeServerStarts)
+    return application
 }
 
 /// The routes, without a server: what HummingbirdTesting drives.
@@ -142,10 +148,10 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
         .add(middleware: APIMiddleware(tokens: TokenService(store: dependencies.store, clock: dependencies.clock, random: dependencies.random)))
     api.get("openapi.json", use: try StaticFile(named: "openapi.json", type: "application/json").respond)
     APIController(pages: pages).add(to: api)
-    let site = router.group()
+    let sessions = router.group()
         .add(middleware: SessionMiddleware(store: dependencies.store, clock: dependencies.clock, random: dependencies.random, secureCookies: dependencies.secureCookies))
         .add(middleware: DirectorySessionMiddleware(check: directorySessions, store: dependencies.store, clock: dependencies.clock, random: dependencies.random))
-        .add(middleware: CSRFMiddleware(users: dependencies.store))
+    let site = sessions.group().add(middleware: CSRFMiddleware(users: dependencies.store))
     let signIns = SignInService(
         store: dependencies.store, hasher: dependencies.hasher, directory: dependencies.directory, secret: dependencies.secret,
         clock: dependencies.clock, dummyHash: pages.dummyHash, bindLimit: dependencies.directoryBindLimit)
@@ -161,7 +167,14 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     site.addRoutes(AdminPolicyController(pages: pages, directory: directoryMonitor).endpoints)
     site.addRoutes(AdminReportsController(pages: pages).endpoints)
     site.addRoutes(AdminUsersController(pages: pages).endpoints)
-    site.addRoutes(AdminBrandingController(pages: pages, branding: BrandingService(store: dependencies.store, cache: branding, clock: dependencies.clock)).endpoints)
+    let brandingChanges = BrandingService(store: dependencies.store, cache: branding, clock: dependencies.clock)
+    site.addRoutes(AdminBrandingController(pages: pages, branding: brandingChanges).endpoints)
+    // The routes that take a larger body than a form each bring their limit, and whom it is for, to their own form
+    // reader (docs/security.md#body-limits).
+    let largeBodies = [AdminUsersController(pages: pages).largeBodyEndpoints, AdminBrandingController(pages: pages, branding: brandingChanges).largeBodyEndpoints]
+    for large in largeBodies {
+        sessions.group().add(middleware: CSRFMiddleware(users: dependencies.store, largeBody: large.limit)).addRoutes(large.routes)
+    }
     return router
 }
 

@@ -2,42 +2,84 @@ import Foundation
 import Logging
 import PostgresNIO
 import SesameCore
+import ServiceLifecycle
 
 /// The shared store for several Sesame instances: PostgreSQL through postgres-nio's connection pool. Every state
 /// change the core needs to be atomic is one SQL statement (or one transaction), exactly as on SQLite, so nothing
-/// depends on which instance answers. Migrations run when the store opens, one instance at a time (an advisory lock).
-public final class PostgresStore: Store {
+/// depends on which instance answers. Migrations run one instance at a time (an advisory lock).
+///
+/// The pool works only while its client runs: as a `Service` in `serve`'s service group (``service(url:logger:)``),
+/// or in a task of the store's own for a command that runs once (``init(url:logger:)``). The migrations wait until
+/// the client runs, and every other query until they are applied (docs/architecture.md#postgresql-client).
+public final class PostgresStore: Store, Service {
     let client: PostgresClient
     let logger: Logger
-    private let runner: Task<Void, Never>
+    /// Opens as the client starts running.
+    private let started: StartSignal
+    /// Opens once the migrations are applied.
+    private let migrated = StartSignal()
+    /// The task running the client when the store runs it itself; `nil` when a service group does.
+    private let runner: Task<Void, Never>?
 
-    /// Connects to `url` (`postgres://user:pass@host:port/database`, `?sslmode=require` for TLS) and migrates.
-    public init(url: String, logger: Logger = Logger(label: "sesame.postgres")) async throws {
+    private init(url: String, logger: Logger, runsItself: Bool) throws {
         var configuration = try Self.configuration(url)
         configuration.options.maximumConnections = 16
         configuration.options.connectionIdleTimeout = .seconds(60)
-        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let started = StartSignal()
+        self.client = client
+        self.started = started
         self.logger = logger
-        runner = Task { [client] in await client.run() }
-        await PostgresStore.letTheClientStart()
+        runner = runsItself ? Task { await PostgresStore.run(client, started: started) } : nil
+    }
+
+    /// Connects to `url` (`postgres://user:pass@host:port/database`, `?sslmode=require` for TLS), runs the client in
+    /// a task of its own until ``close()``, and migrates: for a command that runs once, and for tests.
+    public convenience init(url: String, logger: Logger = Logger(label: "sesame.postgres")) async throws {
+        try self.init(url: url, logger: logger, runsItself: true)
         do {
-            try await migrate()
+            try await migrateOnceRunning()
         } catch {
-            runner.cancel()
+            close()
             throw error
         }
     }
 
-    deinit { runner.cancel() }
-
-    /// The pool warns when a query comes before its `run()` has begun; a moment's pause lets the task start first.
-    static func letTheClientStart() async {
-        try? await Task.sleep(for: .milliseconds(5))
+    /// A store whose client runs as a service (``run()``) in `serve`'s service group. Nothing is sent until then.
+    public static func service(url: String, logger: Logger = Logger(label: "sesame.postgres")) throws -> PostgresStore {
+        try PostgresStore(url: url, logger: logger, runsItself: false)
     }
 
-    /// Closes the pool; every later call fails with ``StoreError/unavailable(_:)``.
+    deinit { runner?.cancel() }
+
+    /// Runs the client and applies the migrations, then keeps the client running until the service group shuts down.
+    /// A migration that fails ends the service, and with it the group.
+    public func run() async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { [client, started] in await Self.run(client, started: started) }
+            try await migrateOnceRunning()
+        }
+    }
+
+    /// Returns once the migrations are applied (or the task is cancelled): what the server waits for before it answers.
+    public func waitUntilMigrated() async throws {
+        await migrated.wait()
+        try Task.checkCancellation()
+    }
+
+    private static func run(_ client: PostgresClient, started: StartSignal) async {
+        started.open()
+        await client.run()
+    }
+
+    private func migrateOnceRunning() async throws {
+        try await migrate()
+        migrated.open()
+    }
+
+    /// Closes a pool the store runs itself; every later call fails with ``StoreError/unavailable(_:)``.
     public func close() {
-        runner.cancel()
+        runner?.cancel()
     }
 
     static func configuration(_ url: String) throws -> PostgresClient.Configuration {
@@ -59,7 +101,7 @@ public final class PostgresStore: Store {
     /// Applies the migrations this database lacks, holding an advisory lock so that instances starting together
     /// take turns; each migration commits with its record.
     func migrate() async throws {
-        try await access(within: .seconds(60)) {
+        try await access(within: .seconds(60), after: started) {
             try await self.client.withConnection { connection in
                 try await connection.query("SELECT pg_advisory_lock(\(Self.migrationLock))", logger: self.logger)
                 do {
@@ -103,8 +145,18 @@ public final class PostgresStore: Store {
     /// While the database is down the pool would wait for a connection indefinitely; a call that takes longer than
     /// `limit` is abandoned instead, so that pages fail plainly and readiness reports the outage.
     func access<T: Sendable>(within limit: Duration = .seconds(10), _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await access(within: limit, after: migrated, body)
+    }
+
+    /// Runs `body` once `signal` has opened, within `limit` counted from the call.
+    private func access<T: Sendable>(
+        within limit: Duration, after signal: StartSignal, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         do {
-            guard let value = try await withDeadline(limit, body) else {
+            guard let value = try await withDeadline(limit, {
+                await signal.wait()
+                return try await body()
+            }) else {
                 throw StoreError.unavailable("the database did not answer within \(limit)")
             }
             return value

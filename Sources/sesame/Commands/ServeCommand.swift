@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import SesameCore
 import SesameDelivery
+import SesameStore
 import SesameWeb
 import ServiceLifecycle
 
@@ -62,22 +63,16 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let context = try await store.context(extra: serveFlags)
+        let context = try await store.context(extra: serveFlags, asService: true)
         let configuration = context.configuration
         let outbox = try context.outbox()
         let logger = { var logger = Logger(label: "sesame"); logger.logLevel = .info; return logger }()
         if demo, configuration.mode == .production {
             throw ConfigurationError("--demo: a demo organisation prints its passwords, so it is for development only")
         }
-        if demo {
-            for line in try await DemoSeed(context: context).run() { print(line) }
-            // Standard output is block-buffered when it is not a terminal; the server runs until killed.
-            fflush(nil)
-        }
-        // A logo file in the data folder (how earlier versions took the logo) moves into the store once.
-        if try await context.store.logo() == nil, let file = Logo.find(in: configuration.dataDirectory) {
-            try await context.store.saveLogo(file)
-        }
+        let demo = demo
+        // The store's client first: a service group stops its services in reverse order, so it stops last.
+        let storeServices: [any Service] = context.storeService.map { [$0] } ?? []
         let app = try await buildApplication(
             configuration: WebConfiguration(host: configuration.host, port: configuration.port),
             dependencies: WebDependencies(
@@ -89,11 +84,30 @@ struct ServeCommand: AsyncParsableCommand {
                 directoryBindLimit: configuration.directory?.bindLimit ?? .standard,
                 directorySessionCheck: TimeInterval((configuration.directory?.sessionCheckMinutes ?? 5) * 60)),
             logger: logger,
-            services: [DeliveryWorker(queue: outbox)] + scheduledSync(context, outbox: outbox, logger: logger),
+            services: storeServices + [DeliveryWorker(queue: outbox)] + scheduledSync(context, outbox: outbox, logger: logger),
+            beforeServerStarts: {
+                // A PostgreSQL store migrates once its client runs; nothing is served before
+                // (docs/architecture.md#postgresql-client).
+                try await context.storeService?.waitUntilMigrated()
+                try await Self.prepare(context, demo: demo)
+            },
             onServerRunning: { port in
                 logger.info("Sesame is listening", metadata: ["address": "http://\(configuration.host):\(port)"])
             })
         try await app.runService()
+    }
+
+    /// What `serve` does with the store before it answers: the demo organisation, and a logo file from the data
+    /// folder (how earlier versions took the logo), moved into the store once.
+    private static func prepare(_ context: AppContext, demo: Bool) async throws {
+        if demo {
+            for line in try await DemoSeed(context: context).run() { print(line) }
+            // Standard output is block-buffered when it is not a terminal; the server runs until killed.
+            fflush(nil)
+        }
+        if try await context.store.logo() == nil, let file = Logo.find(in: context.configuration.dataDirectory) {
+            try await context.store.saveLogo(file)
+        }
     }
 
     /// The directory sync on its schedule, when a directory and SESAME_LDAP_SYNC_MINUTES are configured.

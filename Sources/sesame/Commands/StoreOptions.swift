@@ -19,9 +19,9 @@ struct StoreOptions: ParsableArguments {
         return flags
     }
 
-    /// Parses the configuration with `extra` flags on top and opens the store.
-    func context(extra: [ConfigurationKey: String] = [:]) async throws -> AppContext {
-        try await AppContext.open(configuration(extra: extra))
+    /// Parses the configuration with `extra` flags on top and opens the store (`asService`: see `AppContext.open`).
+    func context(extra: [ConfigurationKey: String] = [:], asService: Bool = false) async throws -> AppContext {
+        try await AppContext.open(configuration(extra: extra), asService: asService)
     }
 
     func configuration(extra: [ConfigurationKey: String] = [:]) throws -> Configuration {

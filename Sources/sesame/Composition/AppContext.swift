@@ -13,9 +13,13 @@ struct AppContext: Sendable {
     let clock: any WallClock
     let random: any RandomSource
     let hasher: any PasswordHasher
+    /// `serve`'s PostgreSQL store, whose client runs in the service group and which migrates once it runs; `nil`
+    /// for SQLite and for every other command, whose store is migrated when it opens.
+    let storeService: PostgresStore?
 
-    /// Creates the data folder, reads the server secret and opens (and migrates) the store.
-    static func open(_ configuration: Configuration) async throws -> AppContext {
+    /// Creates the data folder, reads the server secret and opens the store: migrated, unless `serve` asks for a
+    /// PostgreSQL store to run in its service group (`asService`; docs/architecture.md#postgresql-client).
+    static func open(_ configuration: Configuration, asService: Bool = false) async throws -> AppContext {
         let random = SystemRandomSource()
         // The folder holds the database and the secret: the service account's alone (docs/security.md#files-on-disk).
         try FileManager.default.createDirectory(
@@ -24,6 +28,7 @@ struct AppContext: Sendable {
         let secret = try SecretFile.load(
             path: configuration.secretFile, createIfMissing: configuration.database.isEmbedded, random: random)
         let store: any Store
+        var storeService: PostgresStore?
         switch configuration.database {
         case .sqlite(let path):
             let folder = (path as NSString).deletingLastPathComponent
@@ -35,12 +40,16 @@ struct AppContext: Sendable {
                 throw StoreError.unavailable("cannot open \(path): its folder cannot be created")
             }
             store = try SQLiteStore(path: path)
+        case .postgres(let url) where asService:
+            let postgres = try PostgresStore.service(url: url)
+            store = postgres
+            storeService = postgres
         case .postgres(let url):
             store = try await PostgresStore(url: url)
         }
         return AppContext(
             configuration: configuration, store: store, secret: secret, clock: SystemClock(), random: random,
-            hasher: Argon2idHasher(random: random))
+            hasher: Argon2idHasher(random: random), storeService: storeService)
     }
 
     /// The delivery queue in the store, with the senders the configuration asks for. Built only by what sends or

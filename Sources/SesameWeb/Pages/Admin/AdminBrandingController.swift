@@ -13,8 +13,15 @@ struct AdminBrandingController {
         RouteCollection(context: WebContext.self)
             .get("admin/branding", use: show)
             .post("admin/branding", use: saveTexts)
-            .post("admin/branding/logo", use: uploadLogo)
             .post("admin/branding/logo/remove", use: removeLogo)
+    }
+
+    /// The logo's upload, from global administrators: room for a logo too large (refused with its size, not cut off)
+    /// and the form around it.
+    var largeBodyEndpoints: LargeBodyRoutes {
+        LargeBodyRoutes(
+            limit: BodyLimit(bytes: 2 * Logo.maximumSize, roles: [.globalAdmin]),
+            routes: RouteCollection(context: WebContext.self).post("admin/branding/logo", use: uploadLogo))
     }
 
     static let keys: [PolicyKey] = [.organisationName, .mailSenderName, .helpdeskLink]

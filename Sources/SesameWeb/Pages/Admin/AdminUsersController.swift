@@ -16,12 +16,18 @@ struct AdminUsersController {
         RouteCollection(context: WebContext.self)
             .get("admin/users", use: list)
             .get("admin/users/import", use: importForm)
-            .post("admin/users/import", use: importUsers)
             .get("admin/users/:userID", use: show)
             .post("admin/users/:userID", use: update)
             .post("admin/users/:userID/reset-password", use: resetPassword)
             .post("admin/users/:userID/unlock", use: unlock)
             .post("admin/users/:userID/require-registration", use: requireRegistration)
+    }
+
+    /// The CSV import, larger than any other form, from those who may import: the CSV and room for the form around it.
+    var largeBodyEndpoints: LargeBodyRoutes {
+        LargeBodyRoutes(
+            limit: BodyLimit(bytes: Self.importLimit + 64 * 1024, roles: [.globalAdmin, .userAdmin]),
+            routes: RouteCollection(context: WebContext.self).post("admin/users/import", use: importUsers))
     }
 
     // MARK: List and search

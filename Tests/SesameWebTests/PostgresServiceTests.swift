@@ -1,0 +1,52 @@
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import SesameCore
+import SesameDelivery
+import SesameStore
+import SesameTestSupport
+import Testing
+
+@testable import SesameWeb
+
+/// The PostgreSQL client runs as a service in the server's group, and nothing is queried before it runs
+/// (docs/architecture.md#postgresql-client).
+@Suite struct PostgresServiceTests {
+    /// What postgres-nio logs when a query comes before its client's `run()`.
+    static let earlyQuery = "hasn't been called yet"
+
+    /// As `serve` does it: the store among the application's services, the server answering once it has migrated.
+    /// A query asked for before the group even runs waits for the client and the migrations instead of reaching the
+    /// pool first.
+    @Test func theClientRunsInTheServiceGroupAndNothingQueriesBeforeIt() async throws {
+        let capture = LogCapture()
+        let store = try PostgresStore.service(url: try await PostgresTestServer.freshDatabase(), logger: capture.logger)
+        let secret = ServerSecret.generate(using: SystemRandomSource())
+        let dependencies = WebDependencies(
+            store: store, hasher: fastHasher, secret: secret, clock: SystemClock(), random: SystemRandomSource(),
+            outbox: DeliveryQueue(store: store, sender: ConsoleSender { _ in }, secret: secret),
+            components: ComponentStatus(delivery: "development console outbox"), secureCookies: false)
+        let application = try await buildApplication(
+            configuration: WebConfiguration(host: "127.0.0.1", port: 0), dependencies: dependencies, logger: Logger(label: "test"),
+            services: [store], beforeServerStarts: { try await store.waitUntilMigrated() })
+        // Asked just before the group starts (its deadline counts from here), and long enough before to reach the pool.
+        let early = Task { try await store.appliedMigrations() }
+        try await Task.sleep(for: .milliseconds(100))
+        try await application.test(.live) { client in
+            #expect(try await client.execute(uri: "/health/ready", method: .get).status == .ok)
+            let (applied, now) = (try await early.value, try await store.appliedMigrations())
+            #expect(applied.contains("001 initial schema"))
+            #expect(applied == now)
+        }
+        #expect(!capture.text.contains(Self.earlyQuery))
+    }
+
+    /// A command that runs once: the store runs its own client, and its first query waits for it (no pause).
+    @Test func aStoreThatRunsItsOwnClientQueriesOnlyOnceItRuns() async throws {
+        let capture = LogCapture()
+        let store = try await PostgresStore(url: try await PostgresTestServer.freshDatabase(), logger: capture.logger)
+        #expect(try await store.appliedMigrations().contains("001 initial schema"))
+        store.close()
+        #expect(!capture.text.contains(Self.earlyQuery))
+    }
+}
