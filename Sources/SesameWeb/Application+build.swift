@@ -44,7 +44,7 @@ public struct WebConfiguration: Sendable {
 ///
 /// - Parameters:
 ///   - configuration: listen address.
-///   - dependencies: the adapters the pages and API use.
+///   - dependencies: the core services, built once by the composition root, and the web's settings.
 ///   - logger: the server's logger.
 ///   - services: what runs as long as the server (the store's client, the delivery queue's workers), stopped in
 ///     reverse order after the server.
