@@ -1,14 +1,9 @@
 import Foundation
 
-/// The end of a verified flow: the new password or an unlock, the notices, and how every flow ended
+/// The end of a verified flow: the new password or an unlock, and the notices
 /// (docs/behaviour.md#new-password-or-unlock).
 extension ResetService {
     /// Whether every required gate is passed.
-    public func isVerified(_ flow: ResetFlow) async throws -> Bool {
-        let (user, policy) = try await context(of: flow)
-        return isVerified(flow, user: user, policy: policy)
-    }
-
     func isVerified(_ flow: ResetFlow, user: User, policy: Policy) -> Bool {
         flow.passed.count >= policy.effective(for: user).methodsRequired
     }
@@ -117,12 +112,5 @@ extension ResetService {
         try await store.clearThrottles(subject: user.id.uuidString, kinds: ThrottleKind.perUser)
         try await store.appendAudit(AuditEvent(at: clock.now, activity: activity, actor: user.userID, target: user.userID, requestID: requestID))
         try await record(flow, user: user, detail: detail, requestID: requestID)
-    }
-
-    /// Records how a flow that did not succeed ended: cancelled, abandoned, contacted an administrator.
-    public func end(_ flow: ResetFlow, detail: ResetDetail, requestID: String? = nil) async throws {
-        let user = try await store.user(id: flow.userID)
-        try await store.appendResetActivity(ResetActivity(
-            at: clock.now, userID: flow.typedUserID, role: user?.reportRole ?? "user", methodsUsed: flow.passed, detail: detail, requestID: requestID))
     }
 }

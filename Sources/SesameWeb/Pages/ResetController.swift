@@ -81,17 +81,7 @@ struct ResetController {
     /// A flow left unfinished when a new one starts is recorded as abandoned, at the step it reached.
     private func abandon(_ context: WebContext) async throws {
         guard let flow = context.session?.session.reset else { return }
-        let detail: ResetDetail
-        if let option = flow.challenge?.option {
-            detail = .abandonedAfterStartingOption(option)
-        } else if try await service.isVerified(flow) {
-            detail = .abandonedBeforeNewPassword
-        } else if let last = flow.passed.last {
-            detail = .abandonedAfterCompletingOption(last)
-        } else {
-            detail = .abandonedAfterUserID
-        }
-        try await service.end(flow, detail: detail, requestID: context.requestID)
+        try await service.abandon(flow, requestID: context.requestID)
         context.session?.update { $0.reset = nil }
     }
 
@@ -293,8 +283,7 @@ struct ResetController {
 
     @Sendable func cancel(_ request: Request, context: WebContext) async throws -> Response {
         if let flow = context.session?.session.reset {
-            let verified = try await service.isVerified(flow)
-            try await service.end(flow, detail: verified ? .cancelledBeforeNewPassword : .cancelledBeforeMethods, requestID: context.requestID)
+            try await service.cancel(flow, requestID: context.requestID)
             context.session?.update { $0.reset = nil }
         }
         return try await ending("reset.cancelled", context, contact: false)

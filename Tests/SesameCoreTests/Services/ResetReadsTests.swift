@@ -66,4 +66,14 @@ import Testing
         let (done, set) = try await reads { try await service.setPassword("Yt7$Mx3!Ps9j", in: verified) }
         #expect(done == .done && set == InMemoryStore.Reads(users: 1, policies: 1))
     }
+
+    @Test func aCancelOrAnAbandonReadsTheUserOnce() async throws {
+        let flow = try await started()
+        let (_, cancelled) = try await reads { try await service.cancel(flow) }
+        let (_, abandoned) = try await reads { try await service.abandon(flow) }
+        #expect(cancelled == InMemoryStore.Reads(users: 1, policies: 1), "the policy tells whether every gate is passed")
+        #expect(abandoned == InMemoryStore.Reads(users: 1, policies: 0), "a challenge under way says where it stopped")
+        let details = try await store.resetActivities(ActivityQuery()).map(\.detail)
+        #expect(details == [.abandonedAfterStartingOption(.mobileSMS), .cancelledBeforeMethods])
+    }
 }
