@@ -109,12 +109,10 @@ extension ResetService {
             return passed(flow, user: user, policy: policy)
         case .malformed:
             return .wrong(flow, attemptsLeft: nil, view: view(of: flow, user: user, policy: policy))
-        case .wrong(let left) where left > 0:
+        case .wrong(let left):
             guard try await failedProof(flow, user: user, option: option) else { return .blocked }
+            guard left > 0 else { return codeUnusable(flow, user: user, policy: policy) }
             return .wrong(flow, attemptsLeft: left, view: view(of: flow, user: user, policy: policy))
-        case .wrong:
-            guard try await failedProof(flow, user: user, option: option) else { return .blocked }
-            return codeUnusable(flow, user: user, policy: policy)
         case .expired, .exhausted, .alreadyUsed, .unknown:
             return codeUnusable(flow, user: user, policy: policy)
         }
