@@ -46,9 +46,13 @@ func fullResetRate(_ stores: [any Store], hasher: any PasswordHasher, count: Int
     let queues = stores.map { DeliveryQueue(store: $0, sender: sender, secret: secret, logger: quiet) }
     let workers = queues.map { queue in Task { await queue.run() } }
     defer { workers.forEach { $0.cancel() } }
-    let services = zip(stores, queues).map { store, queue in
-        ResetService(store: store, secret: secret, hasher: hasher, outbox: queue, clock: SystemClock(), random: SystemRandomSource())
+    // Each instance's services as `serve` wires them, its policy cache included.
+    var wired: [ResetService] = []
+    for (store, queue) in zip(stores, queues) {
+        wired.append(try await SesameServices(
+            store: store, secret: secret, hasher: hasher, clock: SystemClock(), random: SystemRandomSource(), outbox: queue).resets)
     }
+    let services = wired
     let prefix = UUID().uuidString.prefix(8)
     for index in 0..<count {
         var user = User(userID: "\(prefix)-\(index)@contoso.com", createdAt: Date())

@@ -4,56 +4,28 @@ import Logging
 import SesameCore
 import ServiceLifecycle
 
-/// What the web application needs from the composition root.
+/// What the web application needs from the composition root: the core services, wired once, and the web's own
+/// settings.
 public struct WebDependencies: Sendable {
-    public let store: any Store
-    public let hasher: any PasswordHasher
-    public let secret: ServerSecret
-    public let clock: any WallClock
-    public let random: any RandomSource
-    public let outbox: any Outbox
+    public let services: SesameServices
     public let components: ComponentStatus
     /// Cookies carry `Secure` and responses HSTS when Sesame is reached over https.
     public let secureCookies: Bool
-    /// The CAPTCHA's proof-of-work difficulty (tests lower it).
-    public let captchaBits: Int
     /// How soon a sign-in may answer; `nil` for twice a password hash plus 50 ms, measured at start (tests lower it:
     /// the timing test runs the real server).
     public let signInFloor: Duration?
     /// Reverse proxies on other machines whose `X-Forwarded-For` is believed (`SESAME_TRUSTED_PROXIES`).
     public let trustedProxies: Set<String>
-    /// Where directory users' passwords live; `nil` when no directory is configured.
-    public let directory: (any Directory)?
-    /// When sign-in stops checking passwords against the directory (docs/security.md#directory-lockout).
-    public let directoryBindLimit: DirectoryBindLimit
-    /// The policy as this instance reads it, at most once a second.
-    public let policies: PolicyCache
-    /// How often a directory user's session asks the directory whether the account changed, in seconds
-    /// (`SESAME_LDAP_SESSION_CHECK_MINUTES`).
-    public let directorySessionCheck: TimeInterval
 
     public init(
-        store: any Store, hasher: any PasswordHasher, secret: ServerSecret, clock: any WallClock, random: any RandomSource,
-        outbox: any Outbox, components: ComponentStatus, secureCookies: Bool, captchaBits: Int = 14,
-        signInFloor: Duration? = nil, trustedProxies: Set<String> = [], directory: (any Directory)? = nil,
-        directoryBindLimit: DirectoryBindLimit = .standard,
-        directorySessionCheck: TimeInterval = 300, policies: PolicyCache? = nil
+        services: SesameServices, components: ComponentStatus, secureCookies: Bool, signInFloor: Duration? = nil,
+        trustedProxies: Set<String> = []
     ) {
-        self.store = store
-        self.hasher = hasher
-        self.secret = secret
-        self.clock = clock
-        self.random = random
-        self.outbox = outbox
+        self.services = services
         self.components = components
         self.secureCookies = secureCookies
-        self.captchaBits = captchaBits
         self.signInFloor = signInFloor
         self.trustedProxies = trustedProxies
-        self.directory = directory
-        self.directoryBindLimit = directoryBindLimit
-        self.directorySessionCheck = directorySessionCheck
-        self.policies = policies ?? PolicyCache(store: store)
     }
 }
 
@@ -72,7 +44,7 @@ public struct WebConfiguration: Sendable {
 ///
 /// - Parameters:
 ///   - configuration: listen address.
-///   - dependencies: the adapters the pages and API use.
+///   - dependencies: the core services, built once by the composition root, and the web's settings.
 ///   - logger: the server's logger.
 ///   - services: what runs as long as the server (the store's client, the delivery queue's workers), stopped in
 ///     reverse order after the server.
@@ -93,87 +65,84 @@ public func buildApplication(
         // half-closes and would otherwise keep the socket (and a file descriptor) for as long as the client likes.
         server: .http1(configuration: .init(idleTimeout: .seconds(30))),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: services + [Sweeper(store: dependencies.store, clock: dependencies.clock, interval: .seconds(600), logger: logger)],
+        services: services + [Sweeper(store: dependencies.services.store, clock: dependencies.services.clock, interval: .seconds(600), logger: logger)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
     application.beforeServerStarts(perform: beforeServerStarts)
     return application
 }
 
-/// The routes, without a server: what HummingbirdTesting drives.
+/// The routes, without a server: what HummingbirdTesting drives. Each controller gets what it uses of the services.
 public func buildRouter(dependencies: WebDependencies) async throws -> Router<WebContext> {
-    let renderer = try await PageRenderer.load()
-    let branding = BrandingCache(store: dependencies.store)
-    let hashingStarted = ContinuousClock.now
-    let dummyHash = try await dependencies.hasher.hash("sesame: no such user")
+    let core = dependencies.services
+    let (store, clock, policies, proxies) = (core.store, core.clock, core.policies, dependencies.trustedProxies)
+    let layout = PageLayout(renderer: try await PageRenderer.load(), policies: policies, branding: core.branding)
+    let signedIn = SignedInUsers(store: store)
+    let access = AdminAccess(signedIn: signedIn, layout: layout)
     // Sign-in answers no sooner than twice a hash and 50 ms: what differs between a real account and an unknown one
     // (a few store queries) hides under it, and it follows the hashing parameters (docs/security.md#enumeration).
-    let signInFloor = dependencies.signInFloor ?? (ContinuousClock.now - hashingStarted) * 2 + .milliseconds(50)
-    let directoryMonitor = DirectoryMonitor(directory: dependencies.directory, clock: dependencies.clock)
-    let directorySessions = DirectorySessionCheck(
-        directory: dependencies.directory, status: directoryMonitor, clock: dependencies.clock, interval: dependencies.directorySessionCheck)
-    let pages = Pages(dependencies: dependencies, renderer: renderer, dummyHash: dummyHash, branding: branding, directorySessions: directorySessions)
+    let signInFloor = dependencies.signInFloor ?? core.hashCost * 2 + .milliseconds(50)
     let router = Router(context: WebContext.self)
     router.addMiddleware {
         LogRequestsMiddleware(.info)
         SecurityHeadersMiddleware(strictTransport: dependencies.secureCookies)
     }
-    router.addRoutes(
-        HealthController(store: dependencies.store, components: dependencies.components, directory: directoryMonitor).endpoints,
-        atPath: "/health")
+    router.addRoutes(HealthController(store: store, components: dependencies.components, directory: core.directoryStatus).endpoints, atPath: "/health")
     router.get("static/sesame.css", use: try StaticFile(named: "sesame.css", type: "text/css; charset=utf-8").respond)
     router.get("static/sesame.js", use: try StaticFile(named: "sesame.js", type: "text/javascript; charset=utf-8").respond)
     router.get("branding/logo") { _, _ -> Response in
         // Answered here rather than thrown, so that the security headers' middleware sees a response to dress.
-        guard let logo = await branding.logo() else { return Response(status: .notFound) }
+        guard let logo = await core.branding.logo() else { return Response(status: .notFound) }
         // Short caching: a new logo shows within a minute.
         return Response(
             status: .ok, headers: [.contentType: logo.type, .cacheControl: "public, max-age=60"], body: .init(byteBuffer: ByteBuffer(bytes: logo.data)))
     }
 
-    let resets = ResetService(
-        store: dependencies.store, secret: dependencies.secret, hasher: dependencies.hasher, outbox: dependencies.outbox,
-        clock: dependencies.clock, random: dependencies.random, directory: dependencies.directory, directoryStatus: directoryMonitor,
-        policies: dependencies.policies)
-    let organisation: @Sendable () async -> String = { (try? await pages.policy().organisationName) ?? Policy().organisationName }
+    let organisation: @Sendable () async -> String = { (try? await policies.policy().organisationName) ?? Policy().organisationName }
     // Language and error pages wrap the whole router, so that an unknown path also gets a page in the user's language.
     router.addMiddleware {
         LanguageMiddleware(secureCookies: dependencies.secureCookies)
-        ErrorPageMiddleware(renderer: renderer, organisation: organisation, hasLogo: { await branding.logo() != nil }) { typed, requestID in
-            try? await resets.recordNoCookies(typedUserID: typed, requestID: requestID)
+        ErrorPageMiddleware(renderer: layout.renderer, organisation: organisation, hasLogo: { await core.branding.logo() != nil }) { typed, requestID in
+            try? await core.resets.recordNoCookies(typedUserID: typed, requestID: requestID)
         }
         APIUnmatchedMiddleware()
     }
-    let api = router.group(RouterPath(APIUnmatchedMiddleware.prefix))
-        .add(middleware: APIMiddleware(tokens: TokenService(store: dependencies.store, clock: dependencies.clock, random: dependencies.random)))
+    let api = router.group(RouterPath(APIUnmatchedMiddleware.prefix)).add(middleware: APIMiddleware(tokens: core.tokens))
     api.get("openapi.json", use: try StaticFile(named: "openapi.json", type: "application/json").respond)
-    APIController(pages: pages).add(to: api)
+    APIController(
+        store: store, policies: policies, policyChanges: core.policyChanges, administration: core.administration, imports: core.imports,
+        reports: core.reports, clock: clock
+    ).add(to: api)
     let sessions = router.group()
-        .add(middleware: SessionMiddleware(store: dependencies.store, clock: dependencies.clock, random: dependencies.random, secureCookies: dependencies.secureCookies))
-        .add(middleware: DirectorySessionMiddleware(check: directorySessions, store: dependencies.store, clock: dependencies.clock, random: dependencies.random))
-    let site = sessions.group().add(middleware: CSRFMiddleware(users: dependencies.store))
-    let signIns = SignInService(
-        store: dependencies.store, hasher: dependencies.hasher, directory: dependencies.directory, secret: dependencies.secret,
-        clock: dependencies.clock, dummyHash: pages.dummyHash, bindLimit: dependencies.directoryBindLimit)
-    let passwordChanges = PasswordChangeService(
-        store: dependencies.store, hasher: dependencies.hasher, directory: dependencies.directory, signIns: signIns, clock: dependencies.clock)
-    site.addRoutes(AccountController(pages: pages, passwordChanges: passwordChanges).endpoints)
-    site.addRoutes(SignInController(pages: pages, signIns: signIns, passwordChanges: passwordChanges, floor: signInFloor).endpoints)
-    let registrations = RegistrationService(
-        store: dependencies.store, secret: dependencies.secret, hasher: dependencies.hasher, outbox: dependencies.outbox,
-        clock: dependencies.clock, random: dependencies.random)
-    site.addRoutes(RegistrationController(pages: pages, service: registrations).endpoints)
-    site.addRoutes(ResetController(pages: pages, service: resets).endpoints)
-    site.addRoutes(AdminPolicyController(pages: pages, directory: directoryMonitor).endpoints)
-    site.addRoutes(AdminReportsController(pages: pages).endpoints)
-    site.addRoutes(AdminUsersController(pages: pages).endpoints)
-    let brandingChanges = BrandingService(store: dependencies.store, cache: branding, clock: dependencies.clock)
-    site.addRoutes(AdminBrandingController(pages: pages, branding: brandingChanges).endpoints)
+        .add(middleware: SessionMiddleware(store: store, clock: clock, random: core.random, secureCookies: dependencies.secureCookies))
+        .add(middleware: DirectorySessionMiddleware(check: core.directorySessions, store: store, clock: clock, random: core.random))
+    let site = sessions.group().add(middleware: CSRFMiddleware(users: store))
+    let passwordChange = PasswordChange(service: core.passwordChanges, policies: policies, directorySessions: core.directorySessions, clock: clock)
+    site.addRoutes(AccountController(layout: layout, signedIn: signedIn, policies: policies, clock: clock, passwordChange: passwordChange).endpoints)
+    site.addRoutes(SignInController(
+        layout: layout, signedIn: signedIn, signIns: core.signIns, passwordChange: passwordChange, policies: policies,
+        directorySessions: core.directorySessions, clock: clock, random: core.random, trustedProxies: proxies, floor: signInFloor
+    ).endpoints)
+    site.addRoutes(RegistrationController(layout: layout, signedIn: signedIn, policies: policies, trustedProxies: proxies, service: core.registrations).endpoints)
+    site.addRoutes(ResetController(
+        layout: layout, service: core.resets, captcha: core.captcha, captchaGate: core.captchaGate, policies: policies, clock: clock,
+        trustedProxies: proxies
+    ).endpoints)
+    site.addRoutes(AdminPolicyController(
+        layout: layout, access: access, policies: policies, policyChanges: core.policyChanges, directory: core.directoryStatus,
+        directoryConfigured: core.directoryConfigured
+    ).endpoints)
+    site.addRoutes(AdminReportsController(layout: layout, access: access, reports: core.reports, store: store, policies: policies, clock: clock).endpoints)
+    let users = AdminUsersController(
+        layout: layout, access: access, administration: core.administration, imports: core.imports, passwords: core.passwords, store: store, clock: clock)
+    let branding = AdminBrandingController(
+        layout: layout, access: access, policies: policies, policyChanges: core.policyChanges, branding: core.brandingChanges, logos: core.branding)
+    site.addRoutes(users.endpoints)
+    site.addRoutes(branding.endpoints)
     // The routes that take a larger body than a form each bring their limit, and whom it is for, to their own form
     // reader (docs/security.md#body-limits).
-    let largeBodies = [AdminUsersController(pages: pages).largeBodyEndpoints, AdminBrandingController(pages: pages, branding: brandingChanges).largeBodyEndpoints]
-    for large in largeBodies {
-        sessions.group().add(middleware: CSRFMiddleware(users: dependencies.store, largeBody: large.limit)).addRoutes(large.routes)
+    for large in [users.largeBodyEndpoints, branding.largeBodyEndpoints] {
+        sessions.group().add(middleware: CSRFMiddleware(users: store, largeBody: large.limit)).addRoutes(large.routes)
     }
     return router
 }

@@ -5,7 +5,10 @@ import Synchronization
 // MARK: PolicyStore
 extension InMemoryStore {
     public func policy() async throws -> VersionedPolicy? {
-        state.withLock { $0.policy }
+        state.withLock { state in
+            state.reads.policies += 1
+            return state.policy
+        }
     }
 
     public func savePolicy(_ policy: Policy, expectedVersion: Int) async throws -> Int {

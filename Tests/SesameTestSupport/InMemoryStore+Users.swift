@@ -34,12 +34,18 @@ extension InMemoryStore {
     }
 
     public func user(id: UUID) async throws -> User? {
-        state.withLock { $0.users[id] }
+        state.withLock { state in
+            state.reads.users += 1
+            return state.users[id]
+        }
     }
 
     public func user(userID: String) async throws -> User? {
         let wanted = userID.lowercased()
-        return state.withLock { state in state.users.values.first { $0.userID == wanted } }
+        return state.withLock { state in
+            state.reads.users += 1
+            return state.users.values.first { $0.userID == wanted }
+        }
     }
 
     public func users(search: String?, limit: Int, offset: Int) async throws -> [User] {

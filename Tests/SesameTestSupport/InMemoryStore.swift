@@ -12,6 +12,20 @@ public final class InMemoryStore: Store {
 
     public func ping() async throws {}
 
+    /// How often users (one at a time) and the policy were read: what a test counts to hold one request to one read of
+    /// each (docs/architecture.md#one-request-end-to-end).
+    public struct Reads: Sendable, Hashable {
+        public var users: Int
+        public var policies: Int
+
+        public init(users: Int = 0, policies: Int = 0) {
+            self.users = users
+            self.policies = policies
+        }
+    }
+
+    public var reads: Reads { state.withLock { $0.reads } }
+
     /// What the database's tables hold.
     struct State {
         var users: [UUID: User] = [:]
@@ -26,6 +40,7 @@ public final class InMemoryStore: Store {
         var sessions: [String: Session] = [:]
         var deliveries: [Delivery] = []
         var lockouts: [String: (lockout: SignInLockout, expiresAt: Date)] = [:]
+        var reads = Reads()
     }
 
     struct Session {

@@ -22,10 +22,7 @@ import Testing
         let store = try SQLiteStore(path: folder.appendingPathComponent("sesame.sqlite").path)
         try await PolicyService(store: store, clock: SystemClock()).set(.organisationName, to: "Contoso", actor: "test")
         try await store.saveLogo(logo)
-        let dependencies = WebDependencies(
-            store: store, hasher: fastHasher, secret: .generate(using: SystemRandomSource()), clock: SystemClock(), random: SystemRandomSource(),
-            outbox: DeliveryQueue(store: store, sender: ConsoleSender { _ in }, secret: .generate(using: SystemRandomSource())), components: ComponentStatus(delivery: ""), secureCookies: false)
-        let application = Application(router: try await buildRouter(dependencies: dependencies), logger: Logger(label: "test"))
+        let application = Application(router: try await buildRouter(dependencies: try await Harness.dependencies(store: store)), logger: Logger(label: "test"))
         try await application.test(.router) { client in
             for path in ["/signin", "/reset", "/nothing-here"] {
                 let page = try await client.execute(uri: path, method: .get)

@@ -55,12 +55,22 @@ struct Harness {
         // The queue keeps real time, so that its retries fall due while the test's clock stands still.
         queue = DeliveryQueue(store: store, sender: ChannelRouter(phone: phone ?? outbox, email: email ?? outbox), secret: secret, settings: Self.queueSettings, logger: logger)
         policies = PolicyCache(store: store)
+        let services = try await SesameServices(
+            store: store, secret: secret, hasher: fastHasher, clock: clock, random: SystemRandomSource(), outbox: queue, directory: directory,
+            captchaBits: Harness.captchaBits, policies: policies)
         let dependencies = WebDependencies(
-            store: store, hasher: fastHasher, secret: secret, clock: clock,
-            random: SystemRandomSource(), outbox: queue,
-            components: ComponentStatus(delivery: "development console outbox"), secureCookies: false,
-            captchaBits: Harness.captchaBits, signInFloor: .zero, directory: directory, policies: policies)
+            services: services, components: ComponentStatus(delivery: "development console outbox"), secureCookies: false, signInFloor: .zero)
         application = Application(router: try await buildRouter(dependencies: dependencies), logger: logger)
+    }
+
+    /// What a server on `store` needs, with the test hasher, the system clock and an outbox whose workers nobody runs:
+    /// for the tests that only look at pages and probes.
+    static func dependencies(store: any Store) async throws -> WebDependencies {
+        let secret = ServerSecret.generate(using: SystemRandomSource())
+        let services = try await SesameServices(
+            store: store, secret: secret, hasher: fastHasher, clock: SystemClock(), random: SystemRandomSource(),
+            outbox: DeliveryQueue(store: store, sender: ConsoleSender { _ in }, secret: secret))
+        return WebDependencies(services: services, components: ComponentStatus(delivery: "development console outbox"), secureCookies: false)
     }
 
     /// SQLite, or with `SESAME_TEST_STORE=postgres` a fresh database on the test cluster: `scripts/test` runs the

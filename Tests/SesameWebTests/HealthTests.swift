@@ -24,10 +24,7 @@ import Testing
         get async throws {
             try await buildApplication(
                 configuration: WebConfiguration(host: "127.0.0.1", port: 0),
-                dependencies: WebDependencies(
-                    store: store, hasher: fastHasher, secret: .generate(using: SystemRandomSource()), clock: SystemClock(),
-                    random: SystemRandomSource(), outbox: DeliveryQueue(store: store, sender: ConsoleSender { _ in }, secret: .generate(using: SystemRandomSource())),
-                    components: ComponentStatus(delivery: "development console outbox"), secureCookies: false),
+                dependencies: try await Harness.dependencies(store: store),
                 logger: .init(label: "test"))
         }
     }
@@ -101,11 +98,7 @@ import Testing
         let postgres = try PrivatePostgres.start()
         defer { try? postgres.stop() }
         let store = try await PostgresStore(url: postgres.url)
-        let dependencies = WebDependencies(
-            store: store, hasher: fastHasher, secret: .generate(using: SystemRandomSource()), clock: SystemClock(),
-            random: SystemRandomSource(), outbox: DeliveryQueue(store: store, sender: ConsoleSender { _ in }, secret: .generate(using: SystemRandomSource())),
-            components: ComponentStatus(delivery: "development console outbox"), secureCookies: false)
-        let application = Application(router: try await buildRouter(dependencies: dependencies), logger: Logger(label: "test"))
+        let application = Application(router: try await buildRouter(dependencies: try await Harness.dependencies(store: store)), logger: Logger(label: "test"))
         try await application.test(.router) { client in
             let ready = { try await client.execute(uri: "/health/ready", method: .get).status }
             #expect(try await ready() == .ok)

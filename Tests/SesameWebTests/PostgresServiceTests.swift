@@ -21,13 +21,8 @@ import Testing
     @Test func theClientRunsInTheServiceGroupAndNothingQueriesBeforeIt() async throws {
         let capture = LogCapture()
         let store = try PostgresStore.service(url: try await PostgresTestServer.freshDatabase(), logger: capture.logger)
-        let secret = ServerSecret.generate(using: SystemRandomSource())
-        let dependencies = WebDependencies(
-            store: store, hasher: fastHasher, secret: secret, clock: SystemClock(), random: SystemRandomSource(),
-            outbox: DeliveryQueue(store: store, sender: ConsoleSender { _ in }, secret: secret),
-            components: ComponentStatus(delivery: "development console outbox"), secureCookies: false)
         let application = try await buildApplication(
-            configuration: WebConfiguration(host: "127.0.0.1", port: 0), dependencies: dependencies, logger: Logger(label: "test"),
+            configuration: WebConfiguration(host: "127.0.0.1", port: 0), dependencies: try await Harness.dependencies(store: store), logger: Logger(label: "test"),
             services: [store], beforeServerStarts: { try await store.waitUntilMigrated() })
         // Asked just before the group starts (its deadline counts from here), and long enough before to reach the pool.
         let early = Task { try await store.appliedMigrations() }

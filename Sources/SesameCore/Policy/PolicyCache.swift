@@ -23,6 +23,11 @@ public actor PolicyCache {
         return policy
     }
 
+    /// The policy itself, for the many readers that need no version.
+    public func policy() async throws -> Policy {
+        try await current().policy
+    }
+
     /// What this instance just saved: shown at once.
     public func remember(_ policy: VersionedPolicy) {
         guard policy.version >= (cached?.policy.version ?? 0) else { return }

@@ -16,6 +16,10 @@ public struct GateView: Sendable, Hashable {
 extension ResetService {
     public func gateView(of flow: ResetFlow) async throws -> GateView {
         let (user, policy) = try await context(of: flow)
+        return view(of: flow, user: user, policy: policy)
+    }
+
+    func view(of flow: ResetFlow, user: User, policy: Policy) -> GateView {
         let gates = policy.effective(for: user).methodsRequired
         let shownGates = flow.passed.isEmpty ? min(policy.methodsRequired, gates) : gates
         let destination = switch flow.challenge {

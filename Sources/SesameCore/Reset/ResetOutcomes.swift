@@ -23,30 +23,40 @@ public struct GateOption: Sendable, Hashable {
     public let destination: String
 }
 
-/// What happened to a step of a gate.
+/// What happened to a step of a gate. A step that shows the gate's page again carries that page, decided from the
+/// step's own reading of the user and the policy.
 public enum GateStep: Sendable, Hashable {
     /// Waiting for the user: type the phone number, the code, or the answers.
     case waiting(ResetFlow)
     /// The gate is passed; `options` are those left for the next gate, empty when all are passed.
     case passed(ResetFlow, options: [GateOption])
     /// "Incorrect phone number specified."
-    case incorrectPhoneNumber(ResetFlow)
+    case incorrectPhoneNumber(ResetFlow, view: GateView)
     /// A wrong code or answer, with the tries left on this code (questions are redrawn).
-    case wrong(ResetFlow, attemptsLeft: Int?)
+    case wrong(ResetFlow, attemptsLeft: Int?, view: GateView)
     /// The code expired or was used up: choose the option again.
-    case codeUnusable(ResetFlow)
+    case codeUnusable(ResetFlow, view: GateView)
     /// "Oops! We encountered an unexpected error while contacting you."
-    case deliveryFailed(ResetFlow)
+    case deliveryFailed(ResetFlow, view: GateView)
     /// Too many attempts; the flow ends.
     case blocked
     /// A send was refused by a limit that leaves the flow going: the network's, the user's daily bound, the
     /// destination's. Choose another option or come back later.
-    case sendRefused(ResetFlow, SendLimits.Refusal)
+    case sendRefused(ResetFlow, SendLimits.Refusal, view: GateView)
     /// The phone rule refuses the number on file for this channel (the policy changed after the option was offered):
     /// nothing was sent; choose another option.
     case phoneRefused(ResetFlow, PhoneRule.Refusal)
     /// The 15 minutes are over.
     case expired
+}
+
+/// What the page after the gates offers.
+public enum PasswordChoice: Sendable, Hashable {
+    /// A gate is still to pass.
+    case gatesLeft
+    case newPassword
+    /// The account is locked and the policy allows "unlock only": the user chooses.
+    case unlockOrNewPassword
 }
 
 /// How choosing the new password ended.

@@ -57,7 +57,7 @@ extension ResetService {
                 try await record(flow, user: user, detail: .blockedPhoneValidation)
                 return .blocked
             }
-            return .incorrectPhoneNumber(flow)
+            return .incorrectPhoneNumber(flow, view: view(of: flow, user: user, policy: policy))
         }
         return try await send(
             channel.codeChannel, to: onFile.e164, option: option, flow: flow, user: user, policy: policy, language: language,
@@ -79,13 +79,15 @@ extension ResetService {
             try await record(flow, user: user, detail: .blockedInvalidCodes(.email))
             return .blocked
         case let refusal?:
-            return .sendRefused(flow.droppingChallenge(), refusal)
+            let dropped = flow.droppingChallenge()
+            return .sendRefused(dropped, refusal, view: view(of: dropped, user: user, policy: policy))
         }
         let (code, challenge) = try await codes.issue(for: user.id, purpose: .reset, channel: channel, destination: destination)
         do {
             try await outbox.send(MessageComposer.verificationCode(code, channel: channel, to: destination, organisation: policy.organisationName, language: language))
         } catch {
-            return .deliveryFailed(flow.droppingChallenge())
+            let dropped = flow.droppingChallenge()
+            return .deliveryFailed(dropped, view: view(of: dropped, user: user, policy: policy))
         }
         flow.begin(.code(option, challengeID: challenge.id, destination: destination))
         return .waiting(flow)
@@ -106,12 +108,13 @@ extension ResetService {
         case .accepted:
             return passed(flow, user: user, policy: policy)
         case .malformed:
-            return .wrong(flow, attemptsLeft: nil)
+            return .wrong(flow, attemptsLeft: nil, view: view(of: flow, user: user, policy: policy))
         case .wrong(let left):
             guard try await failedProof(flow, user: user, option: option) else { return .blocked }
-            return left > 0 ? .wrong(flow, attemptsLeft: left) : .codeUnusable(flow.droppingChallenge())
+            guard left > 0 else { return codeUnusable(flow, user: user, policy: policy) }
+            return .wrong(flow, attemptsLeft: left, view: view(of: flow, user: user, policy: policy))
         case .expired, .exhausted, .alreadyUsed, .unknown:
-            return .codeUnusable(flow.droppingChallenge())
+            return codeUnusable(flow, user: user, policy: policy)
         }
     }
 
@@ -131,7 +134,13 @@ extension ResetService {
         guard try await failedProof(flow, user: user, option: .securityQuestions) else { return .blocked }
         var redrawn = flow
         redrawn.begin(.questions(try await draw(for: user, policy: policy)))
-        return .wrong(redrawn, attemptsLeft: nil)
+        return .wrong(redrawn, attemptsLeft: nil, view: view(of: redrawn, user: user, policy: policy))
+    }
+
+    /// The code can no longer be used: the gate's options again.
+    func codeUnusable(_ flow: ResetFlow, user: User, policy: Policy) -> GateStep {
+        let dropped = flow.droppingChallenge()
+        return .codeUnusable(dropped, view: view(of: dropped, user: user, policy: policy))
     }
 
     func passed(_ flow: ResetFlow, user: User, policy: Policy) -> GateStep {

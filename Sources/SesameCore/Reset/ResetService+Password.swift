@@ -1,12 +1,20 @@
 import Foundation
 
-/// The end of a verified flow: the new password or an unlock, the notices, and how every flow ended
+/// The end of a verified flow: the new password or an unlock, and the notices
 /// (docs/behaviour.md#new-password-or-unlock).
 extension ResetService {
     /// Whether every required gate is passed.
-    public func isVerified(_ flow: ResetFlow) async throws -> Bool {
+    func isVerified(_ flow: ResetFlow, user: User, policy: Policy) -> Bool {
+        flow.passed.count >= policy.effective(for: user).methodsRequired
+    }
+
+    /// What the page after the gates offers. "Unlock only" is looked up (in the directory, for a directory user) only
+    /// when `offeringUnlock`.
+    public func passwordChoice(for flow: ResetFlow, offeringUnlock: Bool) async throws -> PasswordChoice {
         let (user, policy) = try await context(of: flow)
-        return flow.passed.count >= policy.effective(for: user).methodsRequired
+        guard isVerified(flow, user: user, policy: policy) else { return .gatesLeft }
+        guard offeringUnlock, await mayUnlockOnly(user, policy: policy) else { return .newPassword }
+        return .unlockOrNewPassword
     }
 
     /// Sets the new password once every gate is passed. A reset may reuse the current password
@@ -15,8 +23,8 @@ extension ResetService {
     /// confirmed it. `language`, the page's, becomes the user's: notices (this one's included) are written in it.
     public func setPassword(_ password: String, in flow: ResetFlow, language: Language? = nil, requestID: String? = nil) async throws -> PasswordStep {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
-        guard try await isVerified(flow) else { return .rejected([]) }
         var (user, policy) = try await context(of: flow)
+        guard isVerified(flow, user: user, policy: policy) else { return .rejected([]) }
         let engine = PasswordPolicyEngine(policy: policy)
         let rejections = engine.check(password, context: PasswordContext(givenName: user.givenName, surname: user.surname, organisationName: policy.organisationName))
         guard rejections.isEmpty else { return .rejected(rejections) }
@@ -57,8 +65,7 @@ extension ResetService {
 
     /// Whether the verified user may choose "unlock only" (docs/behaviour.md#new-password-or-unlock): the account is
     /// locked and the policy allows it.
-    public func canUnlockOnly(_ flow: ResetFlow) async throws -> Bool {
-        let (user, policy) = try await context(of: flow)
+    func mayUnlockOnly(_ user: User, policy: Policy) async -> Bool {
         guard policy.allowUnlock else { return false }
         return await passwords.isLocked(user)
     }
@@ -66,8 +73,8 @@ extension ResetService {
     /// Unlocks without changing the password ("Unlock user account (self-service)").
     public func unlock(_ flow: ResetFlow, requestID: String? = nil) async throws -> PasswordStep {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
-        guard try await isVerified(flow), try await canUnlockOnly(flow) else { return .rejected([]) }
-        var (user, _) = try await context(of: flow)
+        var (user, policy) = try await context(of: flow)
+        guard isVerified(flow, user: user, policy: policy), await mayUnlockOnly(user, policy: policy) else { return .rejected([]) }
         do {
             try await passwords.unlock(&user)
         } catch {
@@ -105,12 +112,5 @@ extension ResetService {
         try await store.clearThrottles(subject: user.id.uuidString, kinds: ThrottleKind.perUser)
         try await store.appendAudit(AuditEvent(at: clock.now, activity: activity, actor: user.userID, target: user.userID, requestID: requestID))
         try await record(flow, user: user, detail: detail, requestID: requestID)
-    }
-
-    /// Records how a flow that did not succeed ended: cancelled, abandoned, contacted an administrator.
-    public func end(_ flow: ResetFlow, detail: ResetDetail, requestID: String? = nil) async throws {
-        let user = try await store.user(id: flow.userID)
-        try await store.appendResetActivity(ResetActivity(
-            at: clock.now, userID: flow.typedUserID, role: user?.reportRole ?? "user", methodsUsed: flow.passed, detail: detail, requestID: requestID))
     }
 }

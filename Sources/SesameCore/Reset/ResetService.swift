@@ -18,8 +18,7 @@ public struct ResetService: Sendable {
     let directoryStatus: DirectoryMonitor
     let outbox: any Outbox
     let clock: any WallClock
-    /// The instance's policy cache, when the caller shares one.
-    let policies: PolicyCache?
+    let policies: PolicyCache
 
     public init(
         store: any Store, secret: ServerSecret, hasher: any PasswordHasher, outbox: any Outbox, clock: any WallClock,
@@ -36,7 +35,8 @@ public struct ResetService: Sendable {
         self.directoryStatus = directoryStatus ?? DirectoryMonitor(directory: directory, clock: clock)
         self.outbox = outbox
         self.clock = clock
-        self.policies = policies
+        // Without the instance's cache, every read asks the store.
+        self.policies = policies ?? PolicyCache(store: store, lifetime: .zero)
     }
 
     // MARK: Who are you?
@@ -112,8 +112,7 @@ public struct ResetService: Sendable {
     // MARK: Helpers
 
     func policy() async throws -> Policy {
-        if let policies { return try await policies.current().policy }
-        return try await store.policy()?.policy ?? Policy()
+        try await policies.policy()
     }
 
     func context(of flow: ResetFlow) async throws -> (User, Policy) {

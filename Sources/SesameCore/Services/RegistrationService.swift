@@ -12,14 +12,20 @@ public struct RegistrationService: Sendable {
     private let hasher: any PasswordHasher
     private let outbox: any Outbox
     private let clock: any WallClock
+    private let policies: PolicyCache
 
-    public init(store: any Store, secret: ServerSecret, hasher: any PasswordHasher, outbox: any Outbox, clock: any WallClock, random: any RandomSource) {
+    /// - Parameter policies: the instance's policy cache; without one, every read asks the store.
+    public init(
+        store: any Store, secret: ServerSecret, hasher: any PasswordHasher, outbox: any Outbox, clock: any WallClock, random: any RandomSource,
+        policies: PolicyCache? = nil
+    ) {
         self.store = store
         self.codes = CodeService(store: store, secret: secret, clock: clock, random: random)
         self.limits = SendLimits(store: store, clock: clock)
         self.hasher = hasher
         self.outbox = outbox
         self.clock = clock
+        self.policies = policies ?? PolicyCache(store: store, lifetime: .zero)
     }
 
     // MARK: Codes
@@ -117,7 +123,7 @@ public struct RegistrationService: Sendable {
     // MARK: Helpers
 
     private func policy() async throws -> Policy {
-        try await store.policy()?.policy ?? Policy()
+        try await policies.policy()
     }
 
     private func recordActivity(of user: User, registered method: AuthenticationMethod) async throws {

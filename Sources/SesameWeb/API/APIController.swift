@@ -6,7 +6,13 @@ import SesameCore
 /// reports and the audit log, through the same core services as the admin portal and the command line. Routes are
 /// declared in one table, with the token scope each needs; the OpenAPI test compares it with `openapi.json`.
 struct APIController {
-    let pages: Pages
+    let store: any Store
+    let policies: PolicyCache
+    let policyChanges: PolicyService
+    let administration: UserAdministration
+    let imports: UserImport
+    let reports: ReportService
+    let clock: any WallClock
 
     static let maximumBody = 2_000_000
     static let maximumLimit = 1_000
@@ -55,9 +61,9 @@ struct APIController {
         guard (search?.unicodeScalars.count ?? 0) <= Self.maximumSearch else {
             throw APIError(.badRequest, "invalid_search", "search is at most \(Self.maximumSearch) characters")
         }
-        let users = try await pages.store.users(search: search?.isEmpty == false ? search : nil, limit: limit, offset: offset)
-        let policy = try await pages.policy()
-        return try json(UserList(users: users.map { UserResource($0, policy: policy, now: pages.clock.now) }, limit: limit, offset: offset), request, context)
+        let users = try await store.users(search: search?.isEmpty == false ? search : nil, limit: limit, offset: offset)
+        let policy = try await policies.policy()
+        return try json(UserList(users: users.map { UserResource($0, policy: policy, now: clock.now) }, limit: limit, offset: offset), request, context)
     }
 
     func createUser(_ request: Request, _ context: WebContext) async throws -> Response {
@@ -65,12 +71,12 @@ struct APIController {
         guard let userID = body.userID else { throw APIError(.unprocessableContent, "invalid", "userID is required", fields: [.init(field: "userID", message: "this value is required")]) }
         let draft = try await refusingInvalid { try body.draft(userID: userID) }
         try authorize(draft, on: nil, context)
-        let user = try await refusingInvalid { try await pages.administration.add(draft, actor: actor(context)) }
-        return try json(UserResource(user, policy: try await pages.policy(), now: pages.clock.now), request, context, status: .created)
+        let user = try await refusingInvalid { try await administration.add(draft, actor: actor(context)) }
+        return try json(UserResource(user, policy: try await policies.policy(), now: clock.now), request, context, status: .created)
     }
 
     func getUser(_ request: Request, _ context: WebContext) async throws -> Response {
-        try json(UserResource(try await user(context), policy: try await pages.policy(), now: pages.clock.now), request, context)
+        try json(UserResource(try await user(context), policy: try await policies.policy(), now: clock.now), request, context)
     }
 
     func updateUser(_ request: Request, _ context: WebContext) async throws -> Response {
@@ -78,8 +84,8 @@ struct APIController {
         let body = try await decode(UserBody.self, request, context)
         let draft = try await refusingInvalid { try body.draft(userID: existing.userID) }
         try authorize(draft, on: existing, context)
-        let user = try await refusingInvalid { try await pages.administration.update(draft, actor: actor(context)) }
-        return try json(UserResource(user, policy: try await pages.policy(), now: pages.clock.now), request, context)
+        let user = try await refusingInvalid { try await administration.update(draft, actor: actor(context)) }
+        return try json(UserResource(user, policy: try await policies.policy(), now: clock.now), request, context)
     }
 
     func deleteUser(_ request: Request, _ context: WebContext) async throws -> Response {
@@ -88,12 +94,12 @@ struct APIController {
         guard AdminAuthority.allows(scope.authority, .delete, on: user) else {
             throw APIError.insufficientScope(scope, refused: LocalizedText("import.refused.edit", ["userID": user.userID]))
         }
-        try await pages.administration.delete(userID: user.userID, actor: actor(context))
+        try await administration.delete(userID: user.userID, actor: actor(context))
         return Response(status: .noContent)
     }
 
     func registration(_ request: Request, _ context: WebContext) async throws -> Response {
-        try json(RegistrationResource(try await user(context), policy: try await pages.policy(), now: pages.clock.now), request, context)
+        try json(RegistrationResource(try await user(context), policy: try await policies.policy(), now: clock.now), request, context)
     }
 
     /// `text/csv` body, the same columns as `sesame user import`; one result per row.
@@ -103,7 +109,7 @@ struct APIController {
         guard !text.allSatisfy(\.isWhitespace) else { throw APIError(.unprocessableContent, "invalid", "the CSV was refused: the body is empty") }
         let outcomes: [UserImport.Outcome]
         do {
-            outcomes = try await UserImport(administration: pages.administration, store: pages.store).run(text, by: .token(try scope(context)), actor: actor(context))
+            outcomes = try await imports.run(text, by: .token(try scope(context)), actor: actor(context))
         } catch let error as UserImportError {
             throw APIError(.unprocessableContent, "invalid", "the CSV was refused: \(error)")
         }
@@ -122,7 +128,7 @@ struct APIController {
     // MARK: Policy
 
     func getPolicy(_ request: Request, _ context: WebContext) async throws -> Response {
-        try json(Self.policyObject(try await pages.policy()), request, context)
+        try json(Self.policyObject(try await policies.policy()), request, context)
     }
 
     /// A JSON object of knobs to change, each a string as `sesame policy set` takes it; refused values are all
@@ -137,7 +143,7 @@ struct APIController {
             values[key] = value
         }
         do {
-            let policy = try await pages.policyService.update(values, actor: actor(context))
+            let policy = try await policyChanges.update(values, actor: actor(context))
             return try json(Self.policyObject(policy), request, context)
         } catch let refused as PolicyErrors {
             throw APIError(.unprocessableContent, "invalid", "some values were refused; nothing was saved",
@@ -157,12 +163,12 @@ struct APIController {
         let parameters = request.query
         // Unlike the portal's filter form, a call that names a date gives one: `to=` is refused, not today.
         let from = parameters["from"], to = parameters["to"]
-        guard from?.isEmpty != true, to?.isEmpty != true, let range = DateRange(from: from, to: to, now: pages.clock.now) else {
+        guard from?.isEmpty != true, to?.isEmpty != true, let range = DateRange(from: from, to: to, now: clock.now) else {
             throw APIError(.badRequest, "invalid_dates", "from and to are YYYY-MM-DD, from not after to")
         }
         let (limit, offset) = try paging(request)
         let query = ActivityQuery(since: range.since, until: range.until, limit: limit, offset: offset)
-        let report = try await ReportService(store: pages.store).report(kind, query, language: .english)
+        let report = try await reports.report(kind, query, language: .english)
         switch parameters["format"] ?? "json" {
         case "csv":
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: report.csv(in: .english))))
@@ -194,7 +200,7 @@ struct APIController {
     }
 
     private func user(_ context: WebContext) async throws -> User {
-        guard let userID = context.parameters.get("userID")?.removingPercentEncoding, let user = try await pages.store.user(userID: userID) else {
+        guard let userID = context.parameters.get("userID")?.removingPercentEncoding, let user = try await store.user(userID: userID) else {
             throw APIError.notFound
         }
         return user

@@ -6,8 +6,11 @@ import SesameCore
 /// The registration portal (docs/behaviour.md#registration-portal): each method the policy offers, "Set it up now", a
 /// code by SMS, call or email, "Verify", "Thanks", and "Finish" once the policy's minimum is met.
 struct RegistrationController {
-    let pages: Pages
-    /// Every rule of registration, throttles included; this controller keeps the forms, the session and the pages.
+    let layout: PageLayout
+    let signedIn: SignedInUsers
+    let policies: PolicyCache
+    let trustedProxies: Set<String>
+    /// Every rule of registration, throttles included; this controller keeps the forms, the session and the layout.
     let service: RegistrationService
 
     var endpoints: RouteCollection<WebContext> {
@@ -28,10 +31,10 @@ struct RegistrationController {
     private func withRegistrant(
         _ context: WebContext, _ body: (User, Policy, EffectivePolicy) async throws -> Response
     ) async throws -> Response {
-        guard let user = try await pages.signedInUser(context) else { return PageRenderer.redirect(to: "/signin") }
-        let policy = try await pages.policy()
+        guard let user = try await signedIn.user(context) else { return PageRenderer.redirect(to: "/signin") }
+        let policy = try await policies.policy()
         guard policy.eligibility(of: user) == .eligible else {
-            return try await pages.render("not-enabled", titleKey: "register.title", context: context, status: .forbidden)
+            return try await layout.render("not-enabled", titleKey: "register.title", context: context, status: .forbidden)
         }
         return try await body(user, policy, policy.effective(for: user))
     }
@@ -70,14 +73,14 @@ struct RegistrationController {
             let count = data.securityAnswers.count
             methods.append(section(
                 "register.questions.heading", link: "/register/questions",
-                verified: count >= effective.questionsToRegister ? pages.text("register.questionsDone", ["count": String(count)], context) : nil,
+                verified: count >= effective.questionsToRegister ? layout.text("register.questionsDone", ["count": String(count)], context) : nil,
                 prepopulated: nil, context: context, masked: false))
         }
         if effective.methods.contains(.officePhone), let office = data.officePhone {
-            methods.append(["heading": pages.text("register.office.heading", context), "state": pages.text("register.office.note", ["value": office.masked], context), "done": true, "link": false])
+            methods.append(["heading": layout.text("register.office.heading", context), "state": layout.text("register.office.note", ["value": office.masked], context), "done": true, "link": false])
         }
-        return try await pages.render("register", titleKey: "register.title", values: [
-            "intro": pages.text("register.intro", ["count": String(effective.methodsRequired)], context),
+        return try await layout.render("register", titleKey: "register.title", values: [
+            "intro": layout.text("register.intro", ["count": String(effective.methodsRequired)], context),
             "methods": methods,
             "backupNote": effective.methods.count > 1,
             "canFinish": effective.isSatisfied(by: data),
@@ -90,15 +93,15 @@ struct RegistrationController {
     ) -> [String: Any] {
         let state: String
         if let verified {
-            state = masked ? pages.text("register.verified", ["value": verified], context) : verified
+            state = masked ? layout.text("register.verified", ["value": verified], context) : verified
         } else if let prepopulated {
-            state = pages.text("register.prepopulated", ["value": prepopulated], context)
+            state = layout.text("register.prepopulated", ["value": prepopulated], context)
         } else {
-            state = pages.text("register.notSet", context)
+            state = layout.text("register.notSet", context)
         }
         return [
-            "heading": pages.text(headingKey, context), "state": state, "done": verified != nil, "link": link,
-            "button": pages.text(verified == nil ? "register.setUp" : "register.change", context),
+            "heading": layout.text(headingKey, context), "state": state, "done": verified != nil, "link": link,
+            "button": layout.text(verified == nil ? "register.setUp" : "register.change", context),
         ]
     }
 
@@ -108,7 +111,7 @@ struct RegistrationController {
             case .confirmed:
                 return PageRenderer.redirect(to: "/account")
             case .needsMore(let methods):
-                return try await overviewPage(user, effective, context: context, error: pages.text("register.needMore", ["count": String(methods)], context))
+                return try await overviewPage(user, effective, context: context, error: layout.text("register.needMore", ["count": String(methods)], context))
             }
         }
     }
@@ -134,7 +137,7 @@ struct RegistrationController {
             .map { plan -> [String: Any] in
                 ["region": plan.region, "label": "\(plan.name(in: language)) (+\(plan.callingCode))", "selected": plan.region == selectedRegion]
             }
-        return try await pages.render("register-phone", titleKey: "register.phone.heading", values: [
+        return try await layout.render("register-phone", titleKey: "register.phone.heading", values: [
             "countries": countries, "number": number, "error": error ?? false,
         ], context: context, status: error == nil ? .ok : .unprocessableContent)
     }
@@ -163,7 +166,7 @@ struct RegistrationController {
     }
 
     private func emailPage(address: String, error: String?, context: WebContext) async throws -> Response {
-        try await pages.render("register-email", titleKey: "register.email.heading", values: ["address": address, "error": error ?? false],
+        try await layout.render("register-email", titleKey: "register.email.heading", values: ["address": address, "error": error ?? false],
                                context: context, status: error == nil ? .ok : .unprocessableContent)
     }
 
@@ -179,7 +182,7 @@ struct RegistrationController {
     // MARK: Codes
 
     private func client(_ request: Request, _ context: WebContext) -> String {
-        context.clientAddress(request, trustedProxies: pages.dependencies.trustedProxies)
+        context.clientAddress(request, trustedProxies: trustedProxies)
     }
 
     /// The code page once a code is on its way, kept in the session; otherwise the form again with the reason.
@@ -189,10 +192,10 @@ struct RegistrationController {
             context.session?.update { $0.pendingCode = pending }
             return try await codePage(channel: pending.channel, shown: pending.shown, error: nil, startOver: false, context: context)
         case .invalid(let message):
-            return try await retry(pages.text(message, context))
+            return try await retry(layout.text(message, context))
         case .phoneRefused(let message):
             context.logger.notice("phone number refused by the phone rule", metadata: ["reason": "\(message.key)", "support_code": "\(context.requestID)"])
-            return try await retry(pages.text(message, context))
+            return try await retry(layout.text(message, context))
         case .refused(let refusal):
             let key = switch refusal {
             case .client: "throttle.client"
@@ -201,10 +204,10 @@ struct RegistrationController {
             case .daily: "throttle.daily"
             case .destination: "throttle.destination"
             }
-            return try await retry(pages.text(key, context))
+            return try await retry(layout.text(key, context))
         case .deliveryFailed(let channel, let reason):
             context.logger.error("code delivery failed", metadata: ["channel": "\(channel.rawValue)", "error": "\(reason)", "support_code": "\(context.requestID)"])
-            return try await retry(pages.text("delivery.failed", context))
+            return try await retry(layout.text("delivery.failed", context))
         }
     }
 
@@ -214,8 +217,8 @@ struct RegistrationController {
         case .voice: "register.code.sentVoice"
         case .email: "register.code.sentEmail"
         }
-        return try await pages.render("register-code", titleKey: "register.code.label", values: [
-            "sent": pages.text(sentKey, ["destination": shown], context), "error": error ?? false,
+        return try await layout.render("register-code", titleKey: "register.code.label", values: [
+            "sent": layout.text(sentKey, ["destination": shown], context), "error": error ?? false,
             "startOver": startOver ? (channel == .email ? "/register/email" : "/register/phone") : false,
         ], context: context, status: error == nil ? .ok : .unprocessableContent)
     }
@@ -224,7 +227,7 @@ struct RegistrationController {
         try await withRegistrant(context) { user, _, _ in
             guard let pending = context.session?.session.pendingCode else { return PageRenderer.redirect(to: "/register") }
             let again = { (key: String, arguments: [String: String], startOver: Bool) in
-                try await codePage(channel: pending.channel, shown: pending.shown, error: pages.text(key, arguments, context), startOver: startOver, context: context)
+                try await codePage(channel: pending.channel, shown: pending.shown, error: layout.text(key, arguments, context), startOver: startOver, context: context)
             }
             switch try await service.confirmCode(context.form.text("code"), for: pending, user: user, language: context.language) {
             case .saved: break
@@ -235,7 +238,7 @@ struct RegistrationController {
             case .notAccepted: return try await again("code.alreadyUsed", [:], true)
             }
             context.session?.update { $0.pendingCode = nil }
-            return try await pages.render("register-thanks", titleKey: "register.thanks", context: context)
+            return try await layout.render("register-thanks", titleKey: "register.thanks", context: context)
         }
     }
 
@@ -259,8 +262,8 @@ struct RegistrationController {
                 },
             ]
         }
-        return try await pages.render("register-questions", titleKey: "register.questions.heading", values: [
-            "intro": pages.text("register.questions.intro", ["count": String(effective.questionsToRegister)], context),
+        return try await layout.render("register-questions", titleKey: "register.questions.heading", values: [
+            "intro": layout.text("register.questions.intro", ["count": String(effective.questionsToRegister)], context),
             "slots": slots, "error": error ?? false,
         ], context: context, status: error == nil ? .ok : .unprocessableContent)
     }
@@ -272,15 +275,15 @@ struct RegistrationController {
             var answers: [(question: SecurityQuestion, answer: String)] = []
             for slot in slots {
                 guard let question = SecurityQuestion(identifier: chosen[slot] ?? "") else {
-                    return try await questionsPage(policy, effective, chosen: chosen, error: pages.text("questions.tooFew", ["count": String(slots.count)], context), context: context)
+                    return try await questionsPage(policy, effective, chosen: chosen, error: layout.text("questions.tooFew", ["count": String(slots.count)], context), context: context)
                 }
                 answers.append((question, context.form["answer\(slot)"] ?? ""))
             }
             switch try await service.saveQuestions(answers, for: user) {
             case .saved:
-                return try await pages.render("register-thanks", titleKey: "register.thanks", context: context)
+                return try await layout.render("register-thanks", titleKey: "register.thanks", context: context)
             case .refused(let message):
-                return try await questionsPage(policy, effective, chosen: chosen, error: pages.text(message, context), context: context)
+                return try await questionsPage(policy, effective, chosen: chosen, error: layout.text(message, context), context: context)
             }
         }
     }

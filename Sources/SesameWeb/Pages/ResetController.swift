@@ -7,9 +7,13 @@ import SesameCore
 /// unlock choice, and a clear next step for every way it can end. The flow lives in the session; ``ResetService``
 /// decides.
 struct ResetController {
-    let pages: Pages
-    /// Built once for the server: it holds the directory's remembered status.
+    let layout: PageLayout
     let service: ResetService
+    let captcha: Captcha
+    let captchaGate: CaptchaGate
+    let policies: PolicyCache
+    let clock: any WallClock
+    let trustedProxies: Set<String>
 
     var endpoints: RouteCollection<WebContext> {
         RouteCollection(context: WebContext.self)
@@ -27,10 +31,6 @@ struct ResetController {
             .post("reset/contact", use: contact)
     }
 
-    private var captcha: Captcha {
-        Captcha(secret: pages.dependencies.secret, clock: pages.clock, random: pages.dependencies.random, bits: pages.dependencies.captchaBits)
-    }
-
     // MARK: Who are you?
 
     @Sendable func whoAreYou(_ request: Request, context: WebContext) async throws -> Response {
@@ -39,9 +39,9 @@ struct ResetController {
 
     private func startPage(_ context: WebContext, userID: String, error: String?) async throws -> Response {
         let (token, first, second) = captcha.issue()
-        return try await pages.render("reset-start", titleKey: "reset.title", values: [
+        return try await layout.render("reset-start", titleKey: "reset.title", values: [
             "userID": userID, "token": token, "bits": captcha.bits, "error": error ?? false,
-            "question": pages.text("reset.captcha.question", ["first": String(first), "second": String(second)], context),
+            "question": layout.text("reset.captcha.question", ["first": String(first), "second": String(second)], context),
         ], context: context, status: error == nil ? .ok : .unprocessableContent)
     }
 
@@ -56,10 +56,9 @@ struct ResetController {
     private func startUnpadded(_ request: Request, context: WebContext) async throws -> Response {
         let typed = context.form.text("userID")
         let client = client(request, context)
-        switch try await CaptchaGate(captcha: captcha, store: pages.store, clock: pages.clock)
-            .check(token: context.form.text("captcha"), solution: context.form["solution"], answer: context.form["answer"], clientAddress: client) {
+        switch try await captchaGate.check(token: context.form.text("captcha"), solution: context.form["solution"], answer: context.form["answer"], clientAddress: client) {
         case .passed: break
-        case .failed: return try await startPage(context, userID: typed, error: pages.text("reset.captcha.failed", context))
+        case .failed: return try await startPage(context, userID: typed, error: layout.text("reset.captcha.failed", context))
         case .tooManySums: return try await ending("reset.tooMany", context, contact: false, status: .tooManyRequests)
         }
         try await abandon(context)
@@ -82,17 +81,7 @@ struct ResetController {
     /// A flow left unfinished when a new one starts is recorded as abandoned, at the step it reached.
     private func abandon(_ context: WebContext) async throws {
         guard let flow = context.session?.session.reset else { return }
-        let detail: ResetDetail
-        if let option = flow.challenge?.option {
-            detail = .abandonedAfterStartingOption(option)
-        } else if try await service.isVerified(flow) {
-            detail = .abandonedBeforeNewPassword
-        } else if let last = flow.passed.last {
-            detail = .abandonedAfterCompletingOption(last)
-        } else {
-            detail = .abandonedAfterUserID
-        }
-        try await service.end(flow, detail: detail, requestID: context.requestID)
+        try await service.abandon(flow, requestID: context.requestID)
         context.session?.update { $0.reset = nil }
     }
 
@@ -102,7 +91,7 @@ struct ResetController {
     /// the page that says so.
     private func withFlow(_ context: WebContext, _ body: (ResetFlow) async throws -> Response) async throws -> Response {
         guard let flow = context.session?.session.reset else { return PageRenderer.redirect(to: "/reset") }
-        guard !flow.hasExpired(at: pages.clock.now) else {
+        guard !flow.hasExpired(at: clock.now) else {
             context.session?.update { $0.reset = nil }
             return try await ending("reset.expired", context, contact: false)
         }
@@ -110,49 +99,56 @@ struct ResetController {
     }
 
     @Sendable func verify(_ request: Request, context: WebContext) async throws -> Response {
-        try await withFlow(context) { flow in try await gatePage(flow, context: context, error: nil) }
+        try await withFlow(context) { flow in try await gatePage(flow, context: context) }
     }
 
-    /// - Parameter deliveryFailed: a code could not be sent: "try again" and "contact your administrator" appear
-    ///   after 10 seconds (docs/behaviour.md#codes-by-sms-call-or-email), so that a slow provider gets its chance
-    ///   first.
-    private func gatePage(_ flow: ResetFlow, context: WebContext, error: String?, deliveryFailed: Bool = false) async throws -> Response {
-        let status: HTTPResponse.Status = error == nil ? .ok : .unprocessableContent
+    /// The page of the flow's current gate, as it stands in the store now.
+    private func gatePage(_ flow: ResetFlow, context: WebContext) async throws -> Response {
         let view: GateView
         do {
             view = try await service.gateView(of: flow)
         } catch StoreError.notFound {
             throw PageError.generic  // the user was deleted meanwhile
         }
+        return try await gatePage(flow, view: view, context: context, error: nil)
+    }
+
+    /// - Parameter deliveryFailed: a code could not be sent: "try again" and "contact your administrator" appear
+    ///   after 10 seconds (docs/behaviour.md#codes-by-sms-call-or-email), so that a slow provider gets its chance
+    ///   first.
+    private func gatePage(
+        _ flow: ResetFlow, view: GateView, context: WebContext, error: String?, deliveryFailed: Bool = false
+    ) async throws -> Response {
+        let status: HTTPResponse.Status = error == nil ? .ok : .unprocessableContent
         if view.isComplete { return PageRenderer.redirect(to: "/reset/password") }
-        let step = pages.text("reset.gate", ["step": String(view.step), "gates": String(view.gates)], context)
+        let step = layout.text("reset.gate", ["step": String(view.step), "gates": String(view.gates)], context)
         var values: [String: Any] = ["step": step, "error": error ?? false, "deliveryFailed": deliveryFailed]
         switch flow.challenge {
         case nil:
             values["options"] = view.options.enumerated().map { index, option in
                 ["value": option.option.rawValue, "checked": index == 0,
-                 "label": pages.text("reset.option.\(option.option.rawValue)", ["destination": option.destination], context)]
+                 "label": layout.text("reset.option.\(option.option.rawValue)", ["destination": option.destination], context)]
             }
-            return try await pages.render("reset-options", titleKey: "reset.title", values: values, context: context, status: status)
+            return try await layout.render("reset-options", titleKey: "reset.title", values: values, context: context, status: status)
         case .confirmPhone(let option):
-            values["prompt"] = pages.text("reset.phone.prompt", ["destination": view.destination], context)
-            values["send"] = pages.text(option == .mobileSMS ? "reset.phone.text" : "reset.phone.call", context)
-            return try await pages.render("reset-phone", titleKey: "reset.title", values: values, context: context, status: status)
+            values["prompt"] = layout.text("reset.phone.prompt", ["destination": view.destination], context)
+            values["send"] = layout.text(option == .mobileSMS ? "reset.phone.text" : "reset.phone.call", context)
+            return try await layout.render("reset-phone", titleKey: "reset.title", values: values, context: context, status: status)
         case .code(let option, _, _):
             let key = option == .email ? "register.code.sentEmail" : (option == .mobileSMS ? "register.code.sentSMS" : "register.code.sentVoice")
-            values["sent"] = pages.text(key, ["destination": view.destination], context)
-            return try await pages.render("reset-code", titleKey: "reset.title", values: values, context: context, status: status)
+            values["sent"] = layout.text(key, ["destination": view.destination], context)
+            return try await layout.render("reset-code", titleKey: "reset.title", values: values, context: context, status: status)
         case .questions(let drawn):
             values["questions"] = drawn.enumerated().map { index, question in
                 ["index": index + 1, "id": question.identifier, "text": question.text(in: context.language)]
             }
-            return try await pages.render("reset-questions", titleKey: "reset.title", values: values, context: context, status: status)
+            return try await layout.render("reset-questions", titleKey: "reset.title", values: values, context: context, status: status)
         }
     }
 
     @Sendable func chooseOption(_ request: Request, context: WebContext) async throws -> Response {
         try await withFlow(context) { flow in
-            guard let option = VerificationOption(rawValue: context.form.text("option")) else { return try await gatePage(flow, context: context, error: nil) }
+            guard let option = VerificationOption(rawValue: context.form.text("option")) else { return try await gatePage(flow, context: context) }
             return try await show(try await service.choose(option, in: flow, language: context.language, clientAddress: client(request, context)), context: context)
         }
     }
@@ -172,7 +168,7 @@ struct ResetController {
 
     @Sendable func answerQuestions(_ request: Request, context: WebContext) async throws -> Response {
         try await withFlow(context) { flow in
-            guard case .questions(let drawn) = flow.challenge else { return try await gatePage(flow, context: context, error: nil) }
+            guard case .questions(let drawn) = flow.challenge else { return try await gatePage(flow, context: context) }
             let answers = Dictionary(uniqueKeysWithValues: drawn.enumerated().map { index, question in
                 (question, context.form["answer\(index + 1)"] ?? "")
             })
@@ -193,30 +189,30 @@ struct ResetController {
             context.logger.notice(
                 "reset send refused by the phone rule", metadata: ["reason": "\(refusal.rawValue)", "support_code": "\(context.requestID)"])
             return PageRenderer.redirect(to: "/reset/verify")
-        case .incorrectPhoneNumber(let flow):
-            return try await gatePage(flow, context: context, error: pages.text("reset.phone.incorrect", context))
-        case .wrong(let flow, let left):
+        case .incorrectPhoneNumber(let flow, let view):
+            return try await gatePage(flow, view: view, context: context, error: layout.text("reset.phone.incorrect", context))
+        case .wrong(let flow, let left, let view):
             keep(flow)
             let message = switch (flow.challenge, left) {
-            case (.questions?, _): pages.text("reset.questions.wrong", context)
-            case (_, let left?): pages.text("code.wrong", ["count": String(left)], context)
-            case (_, nil): pages.text("code.malformed", context)
+            case (.questions?, _): layout.text("reset.questions.wrong", context)
+            case (_, let left?): layout.text("code.wrong", ["count": String(left)], context)
+            case (_, nil): layout.text("code.malformed", context)
             }
-            return try await gatePage(flow, context: context, error: message)
-        case .codeUnusable(let flow):
+            return try await gatePage(flow, view: view, context: context, error: message)
+        case .codeUnusable(let flow, let view):
             keep(flow)
-            return try await gatePage(flow, context: context, error: pages.text("code.exhausted", context))
-        case .deliveryFailed(let flow):
+            return try await gatePage(flow, view: view, context: context, error: layout.text("code.exhausted", context))
+        case .deliveryFailed(let flow, let view):
             keep(flow)
-            return try await gatePage(flow, context: context, error: pages.text("reset.deliveryFailed", context), deliveryFailed: true)
-        case .sendRefused(let flow, let refusal):
+            return try await gatePage(flow, view: view, context: context, error: layout.text("reset.deliveryFailed", context), deliveryFailed: true)
+        case .sendRefused(let flow, let refusal, let view):
             keep(flow)
             let key = switch refusal {
             case .client: "throttle.client"
             case .daily: "throttle.daily"
             case .destination, .phone, .email: "throttle.destination"
             }
-            return try await gatePage(flow, context: context, error: pages.text(key, context))
+            return try await gatePage(flow, view: view, context: context, error: layout.text(key, context))
         case .blocked:
             context.session?.update { $0.reset = nil }
             return try await ending("reset.blocked", context, contact: true, status: .tooManyRequests)
@@ -230,23 +226,23 @@ struct ResetController {
 
     @Sendable func passwordForm(_ request: Request, context: WebContext) async throws -> Response {
         try await withFlow(context) { flow in
-            guard try await service.isVerified(flow) else { return PageRenderer.redirect(to: "/reset/verify") }
-            if request.query["choose"] == nil, try await service.canUnlockOnly(flow) {
-                return try await pages.render("reset-unlock", titleKey: "reset.unlock.title", context: context)
+            switch try await service.passwordChoice(for: flow, offeringUnlock: request.query["choose"] == nil) {
+            case .gatesLeft: return PageRenderer.redirect(to: "/reset/verify")
+            case .unlockOrNewPassword: return try await layout.render("reset-unlock", titleKey: "reset.unlock.title", context: context)
+            case .newPassword: return try await passwordPage(context, errors: [])
             }
-            return try await passwordPage(context, errors: [])
         }
     }
 
     private func passwordPage(_ context: WebContext, errors: [String]) async throws -> Response {
-        try await pages.render("reset-password", titleKey: "reset.password.title", values: ["errors": errors, "error": !errors.isEmpty],
+        try await layout.render("reset-password", titleKey: "reset.password.title", values: ["errors": errors, "error": !errors.isEmpty],
                                context: context, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
     @Sendable func setPassword(_ request: Request, context: WebContext) async throws -> Response {
         try await withFlow(context) { flow in
             let password = context.form["new"] ?? ""
-            guard password == context.form["confirm"] else { return try await passwordPage(context, errors: [pages.text("change.mismatch", context)]) }
+            guard password == context.form["confirm"] else { return try await passwordPage(context, errors: [layout.text("change.mismatch", context)]) }
             switch try await service.setPassword(password, in: flow, language: context.language, requestID: context.requestID) {
             case .done:
                 context.session?.update { $0.reset = nil }
@@ -255,12 +251,12 @@ struct ResetController {
                 return PageRenderer.redirect(to: "/reset/verify")
             case .rejected(let reasons):
                 let rules = PasswordRules.default
-                return try await passwordPage(context, errors: reasons.map { pages.text($0.message(rules: rules), context) })
+                return try await passwordPage(context, errors: reasons.map { layout.text($0.message(rules: rules), context) })
             case .refusedByDirectory(let error) where error.isPasswordRefusal:
-                return try await passwordPage(context, errors: [pages.text(error.message, context)])
+                return try await passwordPage(context, errors: [layout.text(error.message, context)])
             case .refusedByDirectory(let error):
                 context.session?.update { $0.reset = nil }
-                return try await ending("reset.writeback", context, contact: true, text: pages.text(error.message, context), status: .badGateway)
+                return try await ending("reset.writeback", context, contact: true, text: layout.text(error.message, context), status: .badGateway)
             case .expired:
                 context.session?.update { $0.reset = nil }
                 return try await ending("reset.expired", context, contact: false)
@@ -276,7 +272,7 @@ struct ResetController {
                 return try await ending("reset.unlocked", context, contact: false, signIn: true)
             case .refusedByDirectory(let error):
                 context.session?.update { $0.reset = nil }
-                return try await ending("reset.writeback", context, contact: true, text: pages.text(error.message, context), status: .badGateway)
+                return try await ending("reset.writeback", context, contact: true, text: layout.text(error.message, context), status: .badGateway)
             case .rejected, .expired:
                 return PageRenderer.redirect(to: "/reset/password?choose=password")
             }
@@ -287,8 +283,7 @@ struct ResetController {
 
     @Sendable func cancel(_ request: Request, context: WebContext) async throws -> Response {
         if let flow = context.session?.session.reset {
-            let verified = try await service.isVerified(flow)
-            try await service.end(flow, detail: verified ? .cancelledBeforeNewPassword : .cancelledBeforeMethods, requestID: context.requestID)
+            try await service.cancel(flow, requestID: context.requestID)
             context.session?.update { $0.reset = nil }
         }
         return try await ending("reset.cancelled", context, contact: false)
@@ -304,7 +299,7 @@ struct ResetController {
             let option = flow.challenge?.option ?? flow.passed.last
             try await service.end(flow, detail: option.map(ResetDetail.contactedAdminAfterOption) ?? .contactedAdminBeforeOption, requestID: context.requestID)
         }
-        if let typed = context.session?.session.contactUserID, try await pages.policy().helpdeskLink == nil {
+        if let typed = context.session?.session.contactUserID, try await policies.policy().helpdeskLink == nil {
             // A real user costs an email per administrator, up to 100, an unknown ID nothing: after the answer.
             let (service, supportCode, client, logger) = (service, context.requestID, client(request, context), context.logger)
             afterAnswering {
@@ -327,9 +322,9 @@ struct ResetController {
     private func ending(
         _ key: String, _ context: WebContext, contact: Bool, signIn: Bool = false, text: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let helpdesk = try await pages.policy().helpdeskLink
-        return try await pages.render("reset-message", titleKey: "\(key).title", values: [
-            "heading": pages.text("\(key).title", context), "text": text ?? pages.text("\(key).text", context),
+        let helpdesk = try await policies.policy().helpdeskLink
+        return try await layout.render("reset-message", titleKey: "\(key).title", values: [
+            "heading": layout.text("\(key).title", context), "text": text ?? layout.text("\(key).text", context),
             // Asking Sesame to email the administrators is a post (it sends mail); the organisation's helpdesk is a link.
             "contactForm": contact && helpdesk == nil, "helpdesk": contact ? helpdesk.map { $0.href as Any } ?? false : false,
             "external": helpdesk.map { if case .url = $0 { true } else { false } } ?? false,
@@ -338,6 +333,6 @@ struct ResetController {
     }
 
     private func client(_ request: Request, _ context: WebContext) -> String {
-        context.clientAddress(request, trustedProxies: pages.dependencies.trustedProxies)
+        context.clientAddress(request, trustedProxies: trustedProxies)
     }
 }

@@ -4,9 +4,15 @@ import SesameCore
 
 /// Sign-in, sign-out, and what sign-in may interrupt with: an expired password, forced registration, re-confirmation.
 struct SignInController {
-    let pages: Pages
+    let layout: PageLayout
+    let signedIn: SignedInUsers
     let signIns: SignInService
-    let passwordChanges: PasswordChangeService
+    let passwordChange: PasswordChange
+    let policies: PolicyCache
+    let directorySessions: DirectorySessionCheck
+    let clock: any WallClock
+    let random: any RandomSource
+    let trustedProxies: Set<String>
     /// A sign-in answers no sooner than this, whatever the account: see `buildRouter`.
     let floor: Duration
 
@@ -22,16 +28,16 @@ struct SignInController {
 
     @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
         // Every signed-in page sends a user whose password expired here: on to the change they still owe.
-        if context.session?.session.mustChangePassword == true, try await pages.signedInUser(context, allowingExpiredPassword: true) != nil {
+        if context.session?.session.mustChangePassword == true, try await signedIn.user(context, allowingExpiredPassword: true) != nil {
             return PageRenderer.redirect(to: "/signin/expired")
         }
         // A session the directory ended (DirectorySessionMiddleware) says why.
-        let ended = request.query["ended"].flatMap { ["changed", "unconfirmed"].contains($0) ? pages.text("signin.ended.\($0)", context) : nil }
+        let ended = request.query["ended"].flatMap { ["changed", "unconfirmed"].contains($0) ? layout.text("signin.ended.\($0)", context) : nil }
         return try await form(context, userID: "", error: ended)
     }
 
     private func form(_ context: WebContext, userID: String, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
-        try await pages.render("signin", titleKey: "signin.title", values: ["userID": userID, "error": error ?? false], context: context, status: status)
+        try await layout.render("signin", titleKey: "signin.title", values: ["userID": userID, "error": error ?? false], context: context, status: status)
     }
 
     @Sendable func signIn(_ request: Request, context: WebContext) async throws -> Response {
@@ -40,10 +46,10 @@ struct SignInController {
 
     private func signInUnpadded(_ request: Request, context: WebContext) async throws -> Response {
         let userID = context.form.text("userID")
-        let client = context.clientAddress(request, trustedProxies: pages.dependencies.trustedProxies)
+        let client = context.clientAddress(request, trustedProxies: trustedProxies)
         let outcome = try await signIns.signIn(userID: userID, password: context.form["password"] ?? "", clientAddress: client, language: context.language)
         guard case .accepted(let user) = outcome else {
-            let (message, status) = pages.signInRefusal(outcome, context) ?? (pages.text("signin.failed", context), .unauthorized)
+            let (message, status) = SignInMessages.refusal(outcome, now: clock.now, context) ?? (layout.text("signin.failed", context), .unauthorized)
             return try await form(context, userID: userID, error: message, status: status)
         }
         // What the directory says of the account now: the session ends when that changes
@@ -51,17 +57,17 @@ struct SignInController {
         var watch: DirectoryWatch?
         if user.source == .directory {
             do {
-                watch = try await pages.directorySessions.watch(userID: user.userID)
+                watch = try await directorySessions.watch(userID: user.userID)
             } catch {
                 let refusal = SignInService.Outcome.refused(error as? WritebackError ?? .unavailable(reason: "\(error)"))
-                let (message, status) = pages.signInRefusal(refusal, context) ?? (pages.text("signin.failed", context), .unauthorized)
+                let (message, status) = SignInMessages.refusal(refusal, now: clock.now, context) ?? (layout.text("signin.failed", context), .unauthorized)
                 return try await form(context, userID: userID, error: message, status: status)
             }
         }
-        let now = pages.clock.now
-        let policy = try await pages.policy()
+        let now = clock.now
+        let policy = try await policies.policy()
         let expired = policy.passwordExpiry(of: user, now: now).expired
-        context.session?.rotate(newKey: SessionMiddleware.token(pages.dependencies.random), csrfToken: SessionMiddleware.token(pages.dependencies.random))
+        context.session?.rotate(newKey: SessionMiddleware.token(random), csrfToken: SessionMiddleware.token(random))
         context.session?.update {
             $0.userID = user.id
             $0.mustChangePassword = expired
@@ -77,32 +83,32 @@ struct SignInController {
     }
 
     @Sendable func signOut(_ request: Request, context: WebContext) async throws -> Response {
-        context.session?.rotate(newKey: SessionMiddleware.token(pages.dependencies.random), csrfToken: SessionMiddleware.token(pages.dependencies.random))
+        context.session?.rotate(newKey: SessionMiddleware.token(random), csrfToken: SessionMiddleware.token(random))
         context.session?.update { $0 = WebSession(csrfToken: $0.csrfToken) }
         return PageRenderer.redirect(to: "/signin")
     }
 
     @Sendable func interrupt(_ request: Request, context: WebContext) async throws -> Response {
-        guard try await pages.signedInUser(context) != nil else { return PageRenderer.redirect(to: "/signin") }
+        guard try await signedIn.user(context) != nil else { return PageRenderer.redirect(to: "/signin") }
         let kind = request.query["kind"].flatMap { RegistrationInterrupt(rawValue: String($0)) } ?? .register
-        return try await pages.render(
+        return try await layout.render(
             "interrupt", titleKey: "interrupt.title",
-            values: ["message": pages.text(kind == .register ? "interrupt.register" : "interrupt.reconfirm", context)], context: context)
+            values: ["message": layout.text(kind == .register ? "interrupt.register" : "interrupt.reconfirm", context)], context: context)
     }
 
     @Sendable func showExpired(_ request: Request, context: WebContext) async throws -> Response {
-        guard try await pages.signedInUser(context, allowingExpiredPassword: true) != nil else { return PageRenderer.redirect(to: "/signin") }
-        return try await pages.render("expired", titleKey: "expired.title", values: ["error": false], context: context)
+        guard try await signedIn.user(context, allowingExpiredPassword: true) != nil else { return PageRenderer.redirect(to: "/signin") }
+        return try await layout.render("expired", titleKey: "expired.title", values: ["error": false], context: context)
     }
 
     @Sendable func changeExpired(_ request: Request, context: WebContext) async throws -> Response {
-        guard let user = try await pages.signedInUser(context, allowingExpiredPassword: true) else { return PageRenderer.redirect(to: "/signin") }
-        let errors = try await PasswordChange(pages: pages, service: passwordChanges).apply(context.form, to: user, context: context)
-        guard errors.isEmpty else {
-            return try await pages.render("expired", titleKey: "expired.title", values: ["errors": errors, "error": true], context: context, status: .unprocessableContent)
+        guard let user = try await signedIn.user(context, allowingExpiredPassword: true) else { return PageRenderer.redirect(to: "/signin") }
+        let outcome = try await passwordChange.apply(context.form, to: user, context: context)
+        guard case .changed(let changed) = outcome else {
+            return try await layout.render(
+                "expired", titleKey: "expired.title", values: ["errors": outcome.errors, "error": true], context: context, status: .unprocessableContent)
         }
         context.session?.update { $0.mustChangePassword = false }
-        let changed = try await pages.signedInUser(context) ?? user
-        return PageRenderer.redirect(to: next(after: changed, policy: try await pages.policy(), now: pages.clock.now))
+        return PageRenderer.redirect(to: next(after: changed, policy: try await policies.policy(), now: clock.now))
     }
 }

@@ -73,16 +73,17 @@ struct ServeCommand: AsyncParsableCommand {
         let demo = demo
         // The store's client first: a service group stops its services in reverse order, so it stops last.
         let storeServices: [any Service] = context.storeService.map { [$0] } ?? []
+        // Every core service the server uses, built once here and shared by all requests.
+        let services = try await SesameServices(
+            store: context.store, secret: context.secret, hasher: context.hasher, clock: context.clock, random: context.random,
+            outbox: outbox, directory: context.directory, directoryBindLimit: configuration.directory?.bindLimit ?? .standard,
+            directorySessionCheck: TimeInterval((configuration.directory?.sessionCheckMinutes ?? 5) * 60))
         let app = try await buildApplication(
             configuration: WebConfiguration(host: configuration.host, port: configuration.port),
             dependencies: WebDependencies(
-                store: context.store, hasher: context.hasher, secret: context.secret, clock: context.clock,
-                random: context.random, outbox: outbox,
-                components: ComponentStatus(delivery: configuration.deliveryStatus),
+                services: services, components: ComponentStatus(delivery: configuration.deliveryStatus),
                 secureCookies: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false,
-                trustedProxies: configuration.trustedProxies, directory: context.directory,
-                directoryBindLimit: configuration.directory?.bindLimit ?? .standard,
-                directorySessionCheck: TimeInterval((configuration.directory?.sessionCheckMinutes ?? 5) * 60)),
+                trustedProxies: configuration.trustedProxies),
             logger: logger,
             services: storeServices + [DeliveryWorker(queue: outbox)] + scheduledSync(context, outbox: outbox, logger: logger),
             beforeServerStarts: {

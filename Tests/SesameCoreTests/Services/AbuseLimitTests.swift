@@ -48,7 +48,7 @@ import Testing
         }
         #expect(sent == 20 && sender.messages.count == 20)
         let refused = try await service.choose(.email, in: try await started(), language: .english, clientAddress: "203.0.113.9")
-        guard case .sendRefused(_, .daily) = refused else { throw TestFailure("the 21st code of the day was not refused: \(refused)") }
+        guard case .sendRefused(_, .daily, _) = refused else { throw TestFailure("the 21st code of the day was not refused: \(refused)") }
         #expect(sender.messages.count == 20)
         // The next day, codes flow again.
         clock.advance(by: 86_400)
@@ -66,7 +66,7 @@ import Testing
             }
         }
         let flow = try await started("user21@contoso.com")
-        guard case .sendRefused(let kept, .client) = try await service.choose(.email, in: flow, language: .english, clientAddress: "203.0.113.7") else {
+        guard case .sendRefused(let kept, .client, _) = try await service.choose(.email, in: flow, language: .english, clientAddress: "203.0.113.7") else {
             throw TestFailure("the 21st send from one network was not refused")
         }
         #expect(kept.challenge == nil, "the flow goes on: another option, or later")
@@ -83,7 +83,7 @@ import Testing
         var guesser = try await started(from: "203.0.113.66")
         for guess in 1...5 {
             guesser = try waiting(try await service.choose(.mobileSMS, in: guesser, language: .english, clientAddress: "203.0.113.66"))
-            guard case .incorrectPhoneNumber(let flow) = try await service.confirmPhone("06 00 00 00 0\(guess)", in: guesser, language: .english, clientAddress: "203.0.113.66") else {
+            guard case .incorrectPhoneNumber(let flow, _) = try await service.confirmPhone("06 00 00 00 0\(guess)", in: guesser, language: .english, clientAddress: "203.0.113.66") else {
                 throw TestFailure("wrong number \(guess) accepted")
             }
             guesser = flow
@@ -119,7 +119,7 @@ import Testing
         }
         #expect(seen.count == 3, "fifteen new flows showed only the three questions of the first")
         let wrong = Dictionary(uniqueKeysWithValues: try drawn(first).map { ($0, "nope") })
-        guard case .wrong(let redrawn, _) = try await service.answer(wrong, in: first) else { throw TestFailure("wrong answers accepted") }
+        guard case .wrong(let redrawn, _, _) = try await service.answer(wrong, in: first) else { throw TestFailure("wrong answers accepted") }
         #expect(try drawn(redrawn) != drawn(first), "a wrong answer, which counts toward the block, gets other questions")
         let next = try waiting(try await service.choose(.securityQuestions, in: try await started(), language: .english, clientAddress: "a"))
         #expect(try drawn(next) == drawn(redrawn), "and a new flow asks those")
@@ -151,7 +151,7 @@ extension AbuseLimitTests {
         for guess in 0..<20 {
             let network = "203.0.113.\(guess / 5)"
             flow = try waiting(try await service.choose(.mobileSMS, in: flow, language: .english, clientAddress: network))
-            guard case .incorrectPhoneNumber(let next) = try await service.confirmPhone("06 00 00 00 \(10 + guess)", in: flow, language: .english, clientAddress: network) else {
+            guard case .incorrectPhoneNumber(let next, _) = try await service.confirmPhone("06 00 00 00 \(10 + guess)", in: flow, language: .english, clientAddress: network) else {
                 throw TestFailure("wrong number \(guess + 1) refused early")
             }
             flow = next
@@ -169,7 +169,7 @@ extension AbuseLimitTests {
             }
             clock.advance(by: 601)
         }
-        guard case .sendRefused(_, .daily) = try await service.choose(.email, in: try await started(), language: .english, clientAddress: "203.0.113.9") else {
+        guard case .sendRefused(_, .daily, _) = try await service.choose(.email, in: try await started(), language: .english, clientAddress: "203.0.113.9") else {
             throw TestFailure("email not refused")
         }
         let phone = try waiting(try await service.choose(.mobileSMS, in: try await started(), language: .english, clientAddress: "203.0.113.9"))

@@ -145,7 +145,7 @@ final class RecordingSender: Outbox {
         guard case .questions(let drawn) = flow.challenge else { throw TestFailure("no questions") }
         #expect(drawn.count == 3)
         let wrongAnswers = Dictionary(uniqueKeysWithValues: drawn.map { ($0, "nope") })
-        guard case .wrong(let redrawn, _) = try await service.answer(wrongAnswers, in: flow), case .questions(let again) = redrawn.challenge else {
+        guard case .wrong(let redrawn, _, _) = try await service.answer(wrongAnswers, in: flow), case .questions(let again) = redrawn.challenge else {
             throw TestFailure("wrong answers accepted")
         }
         #expect(Set(again) != Set(drawn))
@@ -206,14 +206,14 @@ final class RecordingSender: Outbox {
         flow = try waiting(try await service.choose(.mobileSMS, in: flow, language: .english, clientAddress: "192.0.2.1"))
         flow = try waiting(try await service.confirmPhone("06 12 34 56 78", in: flow, language: .english, clientAddress: "192.0.2.1"))
         guard case .passed(let verified, _) = try await service.verifyCode(sender.lastCode!, in: flow) else { throw TestFailure("code refused") }
-        #expect(try await service.canUnlockOnly(verified))
+        #expect(try await service.passwordChoice(for: verified, offeringUnlock: true) == .unlockOrNewPassword)
         #expect(try await service.unlock(verified) == .done)
         let after = try #require(try await store.user(id: user.id))
         #expect(!after.lockout.isLocked(at: clock.now) && after.passwordHash == user.passwordHash, "unlocked, same password")
         #expect(try await store.resetActivities(ActivityQuery()).first?.detail == .unlocked)
         #expect(try await store.auditEvents(ActivityQuery()).first?.activity == .selfServiceUnlock)
         _ = try await store.savePolicy(try Policy().setting(.allowUnlock, to: "false"), expectedVersion: 0)
-        #expect(try await service.canUnlockOnly(verified) == false)
+        #expect(try await service.passwordChoice(for: verified, offeringUnlock: true) == .newPassword)
     }
 
     @Test func notificationsAfterAReset() async throws {

@@ -6,8 +6,13 @@ import SesameCore
 /// size checked from its bytes), with a preview of the reset page's header as users will see it. Global
 /// administrators change it; every change is audited.
 struct AdminBrandingController {
-    let pages: Pages
+    let layout: PageLayout
+    let access: AdminAccess
+    let policies: PolicyCache
+    let policyChanges: PolicyService
     let branding: BrandingService
+    /// The logo as this instance reads it, for the preview.
+    let logos: BrandingCache
 
     var endpoints: RouteCollection<WebContext> {
         RouteCollection(context: WebContext.self)
@@ -27,17 +32,17 @@ struct AdminBrandingController {
     static let keys: [PolicyKey] = [.organisationName, .mailSenderName, .helpdeskLink]
 
     @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
-        try await pages.asAdministrator(context) { admin in
+        try await access.administrator(context) { admin in
             try await page(context, admin: admin, notice: AdminNotice.key(request.query["done"], in: "admin.branding", known: AdminNotice.branding))
         }
     }
 
     @Sendable func saveTexts(_ request: Request, context: WebContext) async throws -> Response {
-        try await pages.asAdministrator(context, roles: [.globalAdmin]) { admin in
+        try await access.administrator(context, roles: [.globalAdmin]) { admin in
             var values: [PolicyKey: String] = [:]
             for key in Self.keys { values[key] = context.form[key.rawValue] ?? "" }
             do {
-                try await pages.policyService.update(values, actor: admin.userID)
+                try await policyChanges.update(values, actor: admin.userID)
             } catch let refused as PolicyErrors {
                 return try await page(context, admin: admin, errors: refused.errors.map { $0.rendered(in: context.language) }, submitted: values,
                                       status: .unprocessableContent)
@@ -47,18 +52,18 @@ struct AdminBrandingController {
     }
 
     @Sendable func uploadLogo(_ request: Request, context: WebContext) async throws -> Response {
-        try await pages.asAdministrator(context, roles: [.globalAdmin]) { admin in
+        try await access.administrator(context, roles: [.globalAdmin]) { admin in
             do {
                 try await branding.setLogo(context.form.files["logo"] ?? Data(), actor: admin.userID)
             } catch let refused as ValidationError {
-                return try await page(context, admin: admin, errors: [pages.text(refused.message, context)], status: .unprocessableContent)
+                return try await page(context, admin: admin, errors: [layout.text(refused.message, context)], status: .unprocessableContent)
             }
             return PageRenderer.redirect(to: "/admin/branding?done=logo")
         }
     }
 
     @Sendable func removeLogo(_ request: Request, context: WebContext) async throws -> Response {
-        try await pages.asAdministrator(context, roles: [.globalAdmin]) { admin in
+        try await access.administrator(context, roles: [.globalAdmin]) { admin in
             try await branding.removeLogo(actor: admin.userID)
             return PageRenderer.redirect(to: "/admin/branding?done=removed")
         }
@@ -68,14 +73,14 @@ struct AdminBrandingController {
         _ context: WebContext, admin: User, notice: String? = nil, errors: [String] = [], submitted: [PolicyKey: String]? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let policy = try await pages.policy()
+        let policy = try await policies.policy()
         var values: [String: Any] = [
-            "admin": true, "canSave": admin.roles.contains(.globalAdmin), "notice": notice.map { pages.text($0, context) } ?? false,
-            "errors": errors, "error": !errors.isEmpty, "hasLogo": await pages.branding.logo() != nil,
+            "admin": true, "canSave": admin.roles.contains(.globalAdmin), "notice": notice.map { layout.text($0, context) } ?? false,
+            "errors": errors, "error": !errors.isEmpty, "hasLogo": await logos.logo() != nil,
             "previewName": submitted?[.organisationName] ?? policy.organisationName,
             "helpdesk": policy.helpdeskLink?.description ?? false,
         ]
         for key in Self.keys { values[key.rawValue] = submitted?[key] ?? key.value(in: policy) }
-        return try await pages.render("admin-branding", titleKey: "admin.branding.title", values: values, context: context, status: status)
+        return try await layout.render("admin-branding", titleKey: "admin.branding.title", values: values, context: context, status: status)
     }
 }

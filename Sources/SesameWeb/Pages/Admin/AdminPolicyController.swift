@@ -5,8 +5,13 @@ import SesameCore
 /// and the writeback status (docs/behaviour.md#password-writeback). Any administrator may look; global administrators
 /// save, audited knob by knob.
 struct AdminPolicyController {
-    let pages: Pages
+    let layout: PageLayout
+    let access: AdminAccess
+    let policies: PolicyCache
+    let policyChanges: PolicyService
     let directory: DirectoryMonitor
+    /// Whether a directory is configured: the writeback knob is offered only then.
+    let directoryConfigured: Bool
 
     var endpoints: RouteCollection<WebContext> {
         RouteCollection(context: WebContext.self)
@@ -20,22 +25,21 @@ struct AdminPolicyController {
     }
 
     @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
-        try await pages.asAdministrator(context) { user in
-            try await page(context, user: user, policy: try await pages.policy(), saved: request.query["saved"] != nil)
+        try await access.administrator(context) { user in
+            try await page(context, user: user, policy: try await policies.policy(), saved: request.query["saved"] != nil)
         }
     }
 
     @Sendable func save(_ request: Request, context: WebContext) async throws -> Response {
-        try await pages.asAdministrator(context, roles: [.globalAdmin]) { user in
-            let policy = try await pages.policy()
-            let configured = pages.dependencies.directory != nil
-            let values = PolicyForm.values(from: context.form, current: policy, directoryConfigured: configured)
+        try await access.administrator(context, roles: [.globalAdmin]) { user in
+            let policy = try await policies.policy()
+            let values = PolicyForm.values(from: context.form, current: policy, directoryConfigured: directoryConfigured)
             do {
-                try await pages.policyService.update(values, actor: user.userID)
+                try await policyChanges.update(values, actor: user.userID)
             } catch let refused as PolicyErrors {
                 return try await page(context, user: user, policy: policy, submitted: values, errors: refused, status: .unprocessableContent)
             } catch StoreError.conflict {
-                return try await page(context, user: user, policy: try await pages.policy(), conflict: true, status: .conflict)
+                return try await page(context, user: user, policy: try await policies.policy(), conflict: true, status: .conflict)
             }
             return PageRenderer.redirect(to: "/admin/policy?saved=1")
         }
@@ -47,18 +51,18 @@ struct AdminPolicyController {
     ) async throws -> Response {
         let writeback = await directory.status()
         let sections = PolicyForm.view(
-            policy: policy, submitted: submitted, errors: errors, directoryConfigured: pages.dependencies.directory != nil,
-            language: context.language) { pages.text($0, context) }
+            policy: policy, submitted: submitted, errors: errors, directoryConfigured: directoryConfigured,
+            language: context.language) { layout.text($0, context) }
         let statusText: String
         var statusDetail = ""
         switch writeback {
         case .configured:
-            statusText = pages.text("admin.policy.writeback.configured", context)
+            statusText = layout.text("admin.policy.writeback.configured", context)
         case .notConfigured(let problem, let detail):
-            statusText = pages.text("admin.policy.writeback.notConfigured", ["reason": pages.text(problem.message, context)], context)
+            statusText = layout.text("admin.policy.writeback.notConfigured", ["reason": layout.text(problem.message, context)], context)
             statusDetail = detail
         }
-        return try await pages.render("admin-policy", titleKey: "admin.policy.title", values: [
+        return try await layout.render("admin-policy", titleKey: "admin.policy.title", values: [
             "admin": true, "sections": sections, "canSave": user.roles.contains(.globalAdmin), "saved": saved, "conflict": conflict,
             "invalid": errors != nil, "writebackStatus": statusText, "writebackDetail": statusDetail, "writebackConfigured": writeback.isConfigured,
         ], context: context, status: status)

@@ -6,7 +6,13 @@ import SesameCore
 /// log (docs/behaviour.md#reports-and-audit), for any date range, with a filter on every column, a CSV export of
 /// exactly the rows shown, and charts.
 struct AdminReportsController {
-    let pages: Pages
+    let layout: PageLayout
+    let access: AdminAccess
+    let reports: ReportService
+    /// The activity rows behind the charts, and the users they count.
+    let store: any Store
+    let policies: PolicyCache
+    let clock: any WallClock
 
     /// Rows read for one range before the column filters apply; the page says when a range holds more.
     static let rowLimit = 50_000
@@ -20,17 +26,16 @@ struct AdminReportsController {
     }
 
     private func show(_ kind: ReportKind, _ request: Request, _ context: WebContext) async throws -> Response {
-        try await pages.asAdministrator(context) { _ in
+        try await access.administrator(context) { _ in
             let parameters = request.query
             // Dates that cannot be read are said so, and the last 30 days shown instead.
-            let asked = DateRange(from: parameters["from"], to: parameters["to"], now: pages.clock.now)
-            let range = asked ?? DateRange(endingToday: pages.clock.now)
+            let asked = DateRange(from: parameters["from"], to: parameters["to"], now: clock.now)
+            let range = asked ?? DateRange(endingToday: clock.now)
             let query = ActivityQuery(since: range.since, until: range.until, limit: Self.rowLimit)
-            let service = ReportService(store: pages.store)
             let language = context.language
             // The reset report's rows also draw its chart: read once.
-            let resets = kind == .resets ? try await pages.store.resetActivities(query) : []
-            let full = kind == .resets ? service.resets(resets, language: language) : try await service.report(kind, query, language: language)
+            let resets = kind == .resets ? try await store.resetActivities(query) : []
+            let full = kind == .resets ? reports.resets(resets, language: language) : try await reports.report(kind, query, language: language)
             var filters: [String: String] = [:]
             for column in full.columns { filters[column.id] = parameters["f.\(column.id)"] }
             let report = full.filtered(filters)
@@ -44,19 +49,19 @@ struct AdminReportsController {
             let shown = report.rows.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)
             let base = queryString(range: range, filters: filters)
             var values: [String: Any] = [
-                "admin": true, "heading": pages.text("admin.\(kind.rawValue).title", context), "action": kind.path,
+                "admin": true, "heading": layout.text("admin.\(kind.rawValue).title", context), "action": kind.path,
                 "badDates": asked == nil,
                 "from": range.fromText, "to": range.toText,
-                "columns": report.columns.map { ["id": $0.id, "title": pages.text($0.title, context), "filter": filters[$0.id] ?? ""] },
+                "columns": report.columns.map { ["id": $0.id, "title": layout.text($0.title, context), "filter": filters[$0.id] ?? ""] },
                 "rows": shown.map { ["cells": $0] }, "empty": report.rows.isEmpty,
-                "count": pages.text("admin.report.count", ["count": String(report.rows.count)], context),
+                "count": layout.text("admin.report.count", ["count": String(report.rows.count)], context),
                 "truncated": full.rows.count >= Self.rowLimit,
                 "csv": "\(kind.path)?\(base)&format=csv",
                 "previous": page > 1 ? "\(kind.path)?\(base)&page=\(page - 1)" : false,
                 "next": report.rows.count > page * Self.pageSize ? "\(kind.path)?\(base)&page=\(page + 1)" : false,
             ]
             values["charts"] = try await charts(kind, resets: resets, range: range, context: context)
-            return try await pages.render("admin-report", titleKey: "admin.\(kind.rawValue).title", values: values, context: context)
+            return try await layout.render("admin-report", titleKey: "admin.\(kind.rawValue).title", values: values, context: context)
         }
     }
 
@@ -64,16 +69,16 @@ struct AdminReportsController {
     private func charts(_ kind: ReportKind, resets: [ResetActivity], range: DateRange, context: WebContext) async throws -> [[String: String]] {
         switch kind {
         case .resets:
-            let title = pages.text("admin.chart.resetsPerDay", context)
+            let title = layout.text("admin.chart.resetsPerDay", context)
             let days = ActivityCharts.resetsPerDay(resets, since: range.since, until: range.until)
-            return [["title": title, "svg": Charts.resetsPerDay(days, title: title) { pages.text(LocalizedText("report.result.\($0)"), context) }]]
+            return [["title": title, "svg": Charts.resetsPerDay(days, title: title) { layout.text(LocalizedText("report.result.\($0)"), context) }]]
         case .registrations:
-            let coverage = try await ActivityCharts.coverage(of: pages.store, phones: try await pages.policy().phones)
-            let methods = AuthenticationMethod.allCases.map { (pages.text("admin.method.\($0.rawValue)", context), coverage.byMethod[$0] ?? 0) }
-            let shareTitle = pages.text("admin.chart.shareRegistered", context)
-            let coverageTitle = pages.text("admin.chart.coverage", context)
+            let coverage = try await ActivityCharts.coverage(of: store, phones: try await policies.policy().phones)
+            let methods = AuthenticationMethod.allCases.map { (layout.text("admin.method.\($0.rawValue)", context), coverage.byMethod[$0] ?? 0) }
+            let shareTitle = layout.text("admin.chart.shareRegistered", context)
+            let coverageTitle = layout.text("admin.chart.coverage", context)
             return [
-                ["title": shareTitle, "svg": Charts.shares([(pages.text("admin.chart.registered", context), coverage.registered)], total: coverage.users, title: shareTitle)],
+                ["title": shareTitle, "svg": Charts.shares([(layout.text("admin.chart.registered", context), coverage.registered)], total: coverage.users, title: shareTitle)],
                 ["title": coverageTitle, "svg": Charts.shares(methods, total: coverage.users, title: coverageTitle)],
             ]
         case .audit:

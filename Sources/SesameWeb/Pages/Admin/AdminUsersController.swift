@@ -6,7 +6,15 @@ import SesameCore
 /// administrator's reset, unlock and "require re-registration", and bulk import from CSV with a result per row.
 /// Every action is checked against ``AdminAuthority`` and audited by ``UserAdministration``.
 struct AdminUsersController {
-    let pages: Pages
+    let layout: PageLayout
+    let access: AdminAccess
+    let administration: UserAdministration
+    let imports: UserImport
+    /// Whether a user's account is locked, here or in the directory.
+    let passwords: AccountPasswords
+    /// The users listed, and their 24-hour block.
+    let store: any Store
+    let clock: any WallClock
 
     static let pageSize = 50
     /// A pasted CSV larger than this is refused before it is read.
@@ -33,19 +41,19 @@ struct AdminUsersController {
     // MARK: List and search
 
     @Sendable func list(_ request: Request, context: WebContext) async throws -> Response {
-        try await pages.asAdministrator(context) { admin in
+        try await access.administrator(context) { admin in
             let search = request.query["search"]?.trimmingCharacters(in: .whitespaces) ?? ""
             let page = PageNumber.parse(request.query["page"])
-            let users = try await pages.store.users(search: search.isEmpty ? nil : search, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize)
+            let users = try await store.users(search: search.isEmpty ? nil : search, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize)
             let query = search.isEmpty ? "" : "search=\(search.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")&"
-            return try await pages.render("admin-users", titleKey: "admin.users.title", values: [
+            return try await layout.render("admin-users", titleKey: "admin.users.title", values: [
                 "admin": true, "search": search, "canImport": AdminAuthority.allows(admin, .importUsers),
                 "users": users.prefix(Self.pageSize).map { user in [
                     "userID": user.userID, "link": Self.link(user), "displayName": user.displayName,
                     "roles": user.roles.sorted().map(\.rawValue).joined(separator: ", "),
-                    "registered": pages.text(user.registration.isRegistered ? "admin.yes" : "admin.no", context),
-                    "source": pages.text("admin.users.source.\(user.source.rawValue)", context),
-                    "enabled": pages.text(user.enabled ? "admin.yes" : "admin.no", context),
+                    "registered": layout.text(user.registration.isRegistered ? "admin.yes" : "admin.no", context),
+                    "source": layout.text("admin.users.source.\(user.source.rawValue)", context),
+                    "enabled": layout.text(user.enabled ? "admin.yes" : "admin.no", context),
                 ] as [String: Any] },
                 "empty": users.isEmpty,
                 "previous": page > 1 ? "/admin/users?\(query)page=\(page - 1)" : false,
@@ -72,14 +80,14 @@ struct AdminUsersController {
         for name in form.all("roles") { if let role = Role(rawValue: name) { roles.insert(role) } }
         return try await withTarget(request, context, .edit) { admin, user in
             guard AdminAuthority.allows(admin, .setRoles(roles), on: user) || roles == user.roles else {
-                return try await detail(user, admin: admin, context: context, errors: [pages.text("admin.refused", context)], status: .forbidden)
+                return try await detail(user, admin: admin, context: context, errors: [layout.text("admin.refused", context)], status: .forbidden)
             }
             let draft = UserDraft(
                 userID: user.userID, displayName: form["displayName"], givenName: form["givenName"], surname: form["surname"],
                 mobilePhone: form["mobilePhone"], officePhone: form["officePhone"], alternateEmail: form["alternateEmail"],
                 groups: form["groups"].map { $0.split(separator: ",").map(String.init) }, roles: roles, enabled: form["enabled"] == "true")
             do {
-                try await pages.administration.update(draft, actor: admin.userID)
+                try await administration.update(draft, actor: admin.userID)
             } catch let error as ValidationError {
                 return try await detail(user, admin: admin, context: context, errors: [fieldMessage(error, context)], submitted: form, status: .unprocessableContent)
             }
@@ -91,14 +99,14 @@ struct AdminUsersController {
         try await withTarget(request, context, .resetPassword) { admin, user in
             let password = context.form["new"] ?? ""
             guard password == context.form["confirm"] else {
-                return try await detail(user, admin: admin, context: context, errors: [pages.text("change.mismatch", context)], status: .unprocessableContent)
+                return try await detail(user, admin: admin, context: context, errors: [layout.text("change.mismatch", context)], status: .unprocessableContent)
             }
             do {
-                try await pages.administration.resetPassword(userID: user.userID, to: password, actor: admin.userID)
+                try await administration.resetPassword(userID: user.userID, to: password, actor: admin.userID)
             } catch let error as ValidationError {
                 return try await detail(user, admin: admin, context: context, errors: [fieldMessage(error, context)], status: .unprocessableContent)
             } catch let error as WritebackError {
-                return try await detail(user, admin: admin, context: context, errors: [pages.text(error.message, context)], status: .unprocessableContent)
+                return try await detail(user, admin: admin, context: context, errors: [layout.text(error.message, context)], status: .unprocessableContent)
             }
             return PageRenderer.redirect(to: Self.link(user) + "?done=reset")
         }
@@ -107,9 +115,9 @@ struct AdminUsersController {
     @Sendable func unlock(_ request: Request, context: WebContext) async throws -> Response {
         try await withTarget(request, context, .unlock) { admin, user in
             do {
-                try await pages.administration.unlock(userID: user.userID, actor: admin.userID)
+                try await administration.unlock(userID: user.userID, actor: admin.userID)
             } catch let error as WritebackError {
-                return try await detail(user, admin: admin, context: context, errors: [pages.text(error.message, context)], status: .unprocessableContent)
+                return try await detail(user, admin: admin, context: context, errors: [layout.text(error.message, context)], status: .unprocessableContent)
             }
             return PageRenderer.redirect(to: Self.link(user) + "?done=unlocked")
         }
@@ -117,7 +125,7 @@ struct AdminUsersController {
 
     @Sendable func requireRegistration(_ request: Request, context: WebContext) async throws -> Response {
         try await withTarget(request, context, .requireRegistration) { admin, user in
-            try await pages.administration.requireRegistration(userID: user.userID, actor: admin.userID)
+            try await administration.requireRegistration(userID: user.userID, actor: admin.userID)
             return PageRenderer.redirect(to: Self.link(user) + "?done=registration")
         }
     }
@@ -126,49 +134,49 @@ struct AdminUsersController {
     private func withTarget(
         _ request: Request, _ context: WebContext, _ action: AdminAction, _ body: (User, User) async throws -> Response
     ) async throws -> Response {
-        try await pages.asAdministrator(context) { admin in
-            guard let userID = context.parameters.get("userID")?.removingPercentEncoding, let user = try await pages.store.user(userID: userID) else {
+        try await access.administrator(context) { admin in
+            guard let userID = context.parameters.get("userID")?.removingPercentEncoding, let user = try await store.user(userID: userID) else {
                 throw PageError.notFound
             }
             guard AdminAuthority.allows(admin, action, on: user) else {
-                return try await pages.render("admin-refused", titleKey: "admin.title", values: ["admin": true], context: context, status: .forbidden)
+                return try await layout.render("admin-refused", titleKey: "admin.title", values: ["admin": true], context: context, status: .forbidden)
             }
             return try await body(admin, user)
         }
     }
 
     private func fieldMessage(_ error: ValidationError, _ context: WebContext) -> String {
-        let message = pages.text(error.message, context)
+        let message = layout.text(error.message, context)
         guard let field = error.field else { return message }
-        return pages.text("admin.users.fieldError", ["field": pages.text("admin.users.field.\(field)", context), "message": message], context)
+        return layout.text("admin.users.fieldError", ["field": layout.text("admin.users.field.\(field)", context), "message": message], context)
     }
 
     private func detail(
         _ user: User, admin: User, context: WebContext, notice: String? = nil, errors: [String] = [], submitted: FormData? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let now = pages.clock.now
+        let now = clock.now
         let data = user.authentication
-        let throttle = try await pages.store.throttleState(ThrottleKey(.identityProof, user.id.uuidString))
+        let throttle = try await store.throttleState(ThrottleKey(.identityProof, user.id.uuidString))
         let lockedHere = user.lockout.isLocked(at: now)
         // A directory user may be locked by the directory alone (wrong passwords typed elsewhere); asked live.
-        let locked = await pages.passwords.isLocked(user)
+        let locked = await passwords.isLocked(user)
         func value(_ field: String, _ current: String?) -> String { submitted?[field] ?? current ?? "" }
         let registered: [[String: String]] = [
             ("authenticationPhone", data.authenticationPhone?.e164), ("authenticationEmail", data.authenticationEmail?.value),
             ("securityQuestions", data.securityAnswers.isEmpty ? nil : String(data.securityAnswers.count)),
-        ].compactMap { name, value in value.map { ["label": pages.text("admin.users.field.\(name)", context), "value": $0] } }
-        return try await pages.render("admin-user", titleKey: "admin.users.title", values: [
-            "admin": true, "userID": user.userID, "link": Self.link(user), "source": pages.text("admin.users.source.\(user.source.rawValue)", context),
-            "notice": notice.map { pages.text($0, context) } ?? false, "errors": errors, "error": !errors.isEmpty,
+        ].compactMap { name, value in value.map { ["label": layout.text("admin.users.field.\(name)", context), "value": $0] } }
+        return try await layout.render("admin-user", titleKey: "admin.users.title", values: [
+            "admin": true, "userID": user.userID, "link": Self.link(user), "source": layout.text("admin.users.source.\(user.source.rawValue)", context),
+            "notice": notice.map { layout.text($0, context) } ?? false, "errors": errors, "error": !errors.isEmpty,
             "displayName": value("displayName", user.displayName), "givenName": value("givenName", user.givenName),
             "surname": value("surname", user.surname), "mobilePhone": value("mobilePhone", data.mobilePhone?.e164),
             "officePhone": value("officePhone", data.officePhone?.e164), "alternateEmail": value("alternateEmail", data.alternateEmail?.value),
             "groups": value("groups", user.groups.sorted().joined(separator: ", ")), "enabled": user.enabled,
-            "roles": Role.allCases.map { ["value": $0.rawValue, "label": pages.text("admin.role.\($0.rawValue)", context), "checked": user.roles.contains($0)] },
+            "roles": Role.allCases.map { ["value": $0.rawValue, "label": layout.text("admin.role.\($0.rawValue)", context), "checked": user.roles.contains($0)] },
             "registered": registered, "nothingRegistered": registered.isEmpty,
-            "registeredAt": user.registration.registeredAt.map(Self.timestamp) ?? pages.text("admin.users.never", context),
-            "confirmedAt": user.registration.lastConfirmedAt.map(Self.timestamp) ?? pages.text("admin.users.never", context),
+            "registeredAt": user.registration.registeredAt.map(Self.timestamp) ?? layout.text("admin.users.never", context),
+            "confirmedAt": user.registration.lastConfirmedAt.map(Self.timestamp) ?? layout.text("admin.users.never", context),
             "lockedUntil": lockedHere ? user.lockout.lockedUntil.map(Self.timestamp) ?? false : false, "lockedInDirectory": locked && !lockedHere,
             "throttledUntil": throttle.flatMap { $0.isBlocked(at: now) ? $0.blockedUntil.map(Self.timestamp) : nil } ?? false,
             "canEdit": AdminAuthority.allows(admin, .edit, on: user),
@@ -183,39 +191,39 @@ struct AdminUsersController {
     // MARK: Import
 
     @Sendable func importForm(_ request: Request, context: WebContext) async throws -> Response {
-        try await pages.asAdministrator(context, roles: [.globalAdmin, .userAdmin]) { _ in
-            try await pages.render("admin-import", titleKey: "admin.import.title", values: ["admin": true], context: context)
+        try await access.administrator(context, roles: [.globalAdmin, .userAdmin]) { _ in
+            try await layout.render("admin-import", titleKey: "admin.import.title", values: ["admin": true], context: context)
         }
     }
 
     @Sendable func importUsers(_ request: Request, context: WebContext) async throws -> Response {
-        try await pages.asAdministrator(context, roles: [.globalAdmin, .userAdmin]) { admin in
+        try await access.administrator(context, roles: [.globalAdmin, .userAdmin]) { admin in
             let text = context.form["csv"] ?? ""
             guard text.utf8.count <= Self.importLimit else {
-                return try await pages.render("admin-import", titleKey: "admin.import.title", values: [
+                return try await layout.render("admin-import", titleKey: "admin.import.title", values: [
                     "admin": true, "tooLarge": true,
                 ], context: context, status: .contentTooLarge)
             }
             let outcomes: [UserImport.Outcome]
             do {
-                outcomes = try await UserImport(administration: pages.administration, store: pages.store).run(text, by: .administrator(admin), actor: admin.userID)
+                outcomes = try await imports.run(text, by: .administrator(admin), actor: admin.userID)
             } catch let error as UserImportError {
-                return try await pages.render("admin-import", titleKey: "admin.import.title", values: [
-                    "admin": true, "refused": pages.text("admin.import.refused", ["reason": error.description], context),
+                return try await layout.render("admin-import", titleKey: "admin.import.title", values: [
+                    "admin": true, "refused": layout.text("admin.import.refused", ["reason": error.description], context),
                 ], context: context, status: .unprocessableContent)
             }
             let rows: [[String: String]] = outcomes.map { outcome in
                 switch outcome {
-                case .created(let line, let userID): ["line": String(line), "result": pages.text("admin.import.created", context), "detail": userID]
-                case .updated(let line, let userID): ["line": String(line), "result": pages.text("admin.import.updated", context), "detail": userID]
-                case .failed(let line, let message): ["line": String(line), "result": pages.text("admin.import.failed", context), "detail": message]
-                case .refused(let line, let reason): ["line": String(line), "result": pages.text("admin.import.failed", context), "detail": pages.text(reason, context)]
+                case .created(let line, let userID): ["line": String(line), "result": layout.text("admin.import.created", context), "detail": userID]
+                case .updated(let line, let userID): ["line": String(line), "result": layout.text("admin.import.updated", context), "detail": userID]
+                case .failed(let line, let message): ["line": String(line), "result": layout.text("admin.import.failed", context), "detail": message]
+                case .refused(let line, let reason): ["line": String(line), "result": layout.text("admin.import.failed", context), "detail": layout.text(reason, context)]
                 }
             }
             let failed = outcomes.filter { !$0.isApplied }.count
-            return try await pages.render("admin-import", titleKey: "admin.import.title", values: [
+            return try await layout.render("admin-import", titleKey: "admin.import.title", values: [
                 "admin": true, "results": rows, "hasResults": !rows.isEmpty,
-                "summary": pages.text("admin.import.summary", ["done": String(outcomes.count - failed), "failed": String(failed)], context),
+                "summary": layout.text("admin.import.summary", ["done": String(outcomes.count - failed), "failed": String(failed)], context),
             ], context: context, status: failed > 0 ? .unprocessableContent : .ok)
         }
     }
