@@ -182,7 +182,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SesameCLITests", dependencies: ["sesame", "SesameArgon2", "SesameCore", "SesameDelivery", "SesameStore", "SesameDirectory", "SesameTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SesameCLITests",
+            dependencies: [
+                "sesame", "SesameArgon2", "SesameCore", "SesameDelivery", "SesameStore", "SesameDirectory", "SesameTestSupport", "SesameWeb",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -28,7 +28,9 @@ struct StoreOptions: ParsableArguments {
         let sources = try ConfigurationSources.load(
             flags: flags.merging(extra) { _, new in new }, configFile: configFile,
             environment: ProcessInfo.processInfo.environment)
-        return try Configuration(sources)
+        let configuration = try Configuration(sources)
+        LogSystem.start(configuration)
+        return configuration
     }
 }
 
