@@ -34,5 +34,17 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
+extension StoreOptions {
+    /// The configuration and its SQLite file, for the commands that copy that file; PostgreSQL has its own tools,
+    /// which `otherwise` names (README.md#backup-and-restore).
+    func sqliteFile(for command: String, otherwise: String) throws -> (configuration: Configuration, path: String) {
+        let configuration = try configuration()
+        guard case .sqlite(let path) = configuration.database else {
+            throw ConfigurationError("\(command): this installation keeps its data in PostgreSQL; \(otherwise) (README.md#backup-and-restore)")
+        }
+        return (configuration, path)
+    }
+}
+
 /// Who the audit log names for command-line actions.
 let commandLineActor = "cli"

@@ -1,0 +1,16 @@
+import ArgumentParser
+import SesameStore
+
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup", abstract: "Copy the SQLite database, consistent and 0600, to a new file while the server runs (PostgreSQL: pg_dump).")
+
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "The new file; keep the server secret with it.") var file: String
+
+    func run() async throws {
+        let path = try store.sqliteFile(for: "backup", otherwise: "back it up with pg_dump").path
+        try SQLiteBackup.backup(from: path, to: file)
+        print("backed up \(path) to \(file)")
+    }
+}
