@@ -97,7 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
             onServerRunning: { port in
                 logger.info("Sesame is listening", metadata: ["address": "http://\(configuration.host):\(port)"])
             })
-        try await app.runService()
+        try await ServiceGroup.serving(app, logger: logger).run()
     }
 
     /// What `serve` does with the store before it answers: the demo organisation, and a logo file from the data
