@@ -154,6 +154,7 @@ let package = Package(
             dependencies: [
                 "SesameDelivery", "SesameCore", "SesameStore", "SesameTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -186,10 +186,12 @@ public actor DeliveryQueue: Outbox {
         // In a task of its own, which shutting down does not cancel: an outcome left unrecorded would send the
         // message twice, or hold it until its lease lapses.
         await Task {
-            switch sent {
-            case .success?: await self.record(.success(()), of: message, metadata: metadata)
-            case .failure(let error)? where !interrupted: await self.record(.failure(error), of: message, metadata: metadata)
-            default: await self.handBack(message, metadata: metadata)
+            switch (sent, interrupted) {
+            case (.success?, _): await self.record(.success(()), of: message, metadata: metadata)
+            case (.failure(let error)?, false): await self.record(.failure(error), of: message, metadata: metadata)
+            case (_, true): await self.handBack(message, metadata: metadata)
+            // The sender failed without a verdict: the lease lapses and a worker tries again then.
+            case (nil, false): break
             }
         }.value
         if awaited.contains(message.id) { finished.insert(message.id) }
@@ -229,7 +231,8 @@ public actor DeliveryQueue: Outbox {
         }
     }
 
-    /// Opens and sends the message; `nil` when shutting down interrupted the send.
+    /// Opens and sends the message; `nil` when the send ended without the sender's verdict (shutting down
+    /// interrupted it).
     private func send(_ message: QueuedMessage) async -> Result<Void, DeliveryError>? {
         let content: OutgoingMessage
         do {

@@ -33,7 +33,8 @@ import Glibc
         let csv = try TemporaryFolder.make().appendingPathComponent("change.csv")
         try "userID,alternateEmail\nalice@contoso.com,alice@new.example\n".write(to: csv, atomically: true, encoding: .utf8)
         #expect(try CommandLineRun.run(["user", "import", csv.path], data: data).status == 0)
-        for _ in 0..<200 where try await outbox(data).first?.claimed != true { try await Task.sleep(for: .milliseconds(50)) }
+        // Up to 30 s, for a loaded machine.
+        for _ in 0..<600 where try await outbox(data).first?.claimed != true { try await Task.sleep(for: .milliseconds(50)) }
         try #require(try await outbox(data).map(\.claimed) == [true], "a worker holds the notice")
 
         // A request under way: its head and part of its body arrive before SIGTERM, the rest after.
