@@ -5,12 +5,11 @@ struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup", abstract: "Copy the SQLite database, consistent and 0600, to a new file while the server runs (PostgreSQL: pg_dump).")
 
-    @OptionGroup var store: StoreOptions
-    @Argument(help: "The new file; keep the server secret with it.") var file: String
+    @OptionGroup var options: BackupOptions
 
     func run() async throws {
-        let path = try store.sqliteFile(for: "backup", otherwise: "back it up with pg_dump").path
-        try SQLiteBackup.backup(from: path, to: file)
-        print("backed up \(path) to \(file)")
+        let path = try options.sqliteFile(for: "backup", otherwise: "back it up with pg_dump").path
+        try SQLiteBackup.backup(from: path, to: options.file)
+        print("backed up \(path) to \(options.file)")
     }
 }

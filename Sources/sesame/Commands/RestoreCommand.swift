@@ -5,12 +5,11 @@ struct RestoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore", abstract: "Check a `sesame backup` file and restore it into an empty data folder (PostgreSQL: psql).")
 
-    @OptionGroup var store: StoreOptions
-    @Argument(help: "A file written by `sesame backup`.") var file: String
+    @OptionGroup var options: BackupOptions
 
     func run() async throws {
-        let (configuration, path) = try store.sqliteFile(for: "restore", otherwise: "restore a pg_dump with pg_restore or psql")
-        try SQLiteBackup.restore(from: file, to: path)
-        print("restored \(file) to \(path); put the server secret back at \(configuration.secretFile) before serving")
+        let (configuration, path) = try options.sqliteFile(for: "restore", otherwise: "restore a pg_dump with pg_restore or psql")
+        try SQLiteBackup.restore(from: options.file, to: path)
+        print("restored \(options.file) to \(path); put the server secret back at \(configuration.secretFile) before serving")
     }
 }
