@@ -20,9 +20,9 @@ import Glibc
     @Test func sigtermAnswersTheRequestUnderWayHandsBackTheClaimAndExitsZero() async throws {
         let data = try TemporaryFolder.make().appendingPathComponent("data")
         let old = "alice-\(UUID().uuidString.prefix(8))@home.example"
-        let add = try CommandLineRun.run(["user", "add", "alice@contoso.com", "--password", "Yt7$Mx3!Ps9j", "--alternate-email", old], data: data)
+        let add = try await CommandLineRun.runAside(["user", "add", "alice@contoso.com", "--password", "Yt7$Mx3!Ps9j", "--alternate-email", old], data: data)
         try #require(add.status == 0, "\(add.standardError)")
-        let token = try #require(try CommandLineRun.run(["token", "create", "--name", "ops", "--scope", "users"], data: data)
+        let token = try #require(try await CommandLineRun.runAside(["token", "create", "--name", "ops", "--scope", "users"], data: data)
             .standardOutput.split(separator: "\n").last.map(String.init))
         // A mail server that takes the connection and never greets: the worker that claims the notice holds it.
         let (silent, silentPort) = try RawSocket.silentListener()
@@ -32,7 +32,7 @@ import Glibc
         // A changed alternate email queues a notice to the old address.
         let csv = try TemporaryFolder.make().appendingPathComponent("change.csv")
         try "userID,alternateEmail\nalice@contoso.com,alice@new.example\n".write(to: csv, atomically: true, encoding: .utf8)
-        #expect(try CommandLineRun.run(["user", "import", csv.path], data: data).status == 0)
+        #expect(try await CommandLineRun.runAside(["user", "import", csv.path], data: data).status == 0)
         // Up to 30 s, for a loaded machine.
         for _ in 0..<600 where try await outbox(data).first?.claimed != true { try await Task.sleep(for: .milliseconds(50)) }
         try #require(try await outbox(data).map(\.claimed) == [true], "a worker holds the notice")
@@ -54,7 +54,9 @@ import Glibc
         let status = try await served.exitStatus(within: .seconds(10))
         #expect(status == 0, "\(served.output)")
         #expect(ContinuousClock.now - signalled < .seconds(10))
-        #expect(served.output.contains("message handed back to the queue on shutdown"), "\(served.output)")
+        // Handed back; or, on a machine so loaded that 30 s pass between the claim and the end of the grace, ended by the
+        // mail server's timeout (a retry), which the checks below accept as well.
+        #expect(["message handed back to the queue on shutdown", "message not sent; will retry"].contains { served.output.contains($0) }, "\(served.output)")
         // Its lease had two minutes to run; handed back, it is claimable now, and the next instance sends it at once.
         let after = try await outbox(data)
         #expect(after.map(\.state) == ["pending"] && after.map(\.claimed) == [false])
@@ -62,6 +64,6 @@ import Glibc
         let next = try await SpawnedServe.start(data: data, environment: ["SESAME_SMTP_URL": "smtp://127.0.0.1:\(sink.plain)", "SESAME_MAIL_FROM": "it@contoso.example"])
         defer { kill(next.pid, SIGKILL) }
         #expect(try await sink.messages(to: old, timeout: .seconds(15)).count == 1, "\(next.output)")
-        #expect(try CommandLineRun.run(["user", "show", "carol@contoso.com"], data: data).status == 0, "the request's work is done")
+        #expect(try await CommandLineRun.runAside(["user", "show", "carol@contoso.com"], data: data).status == 0, "the request's work is done")
     }
 }
