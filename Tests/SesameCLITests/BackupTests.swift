@@ -4,7 +4,8 @@ import Synchronization
 import Testing
 
 /// `sesame backup FILE` and `sesame restore FILE` (docs/operations.md#backup-and-restore).
-@Suite struct BackupTests {
+// One at a time: each starts several processes, and the suite runs beside every other.
+@Suite(.serialized) struct BackupTests {
     static let users = (1...12).map { "user\($0)@contoso.com" }
 
     /// What the writers and the backup tell each other.
@@ -34,15 +35,15 @@ import Testing
         let served = try await ServeTests.serve([], environment: ["SESAME_DATA_DIR": data.path])
         defer { served.stop() }
         let backup = try TemporaryFolder.make().appendingPathComponent("sesame-backup.sqlite")
-        // Four writers reset passwords (hash, user row, sessions, audit event, queued notice, which the server sends)
+        // Two writers reset passwords (hash, user row, sessions, audit event, queued notice, which the server sends)
         // from before the backup starts until after it ends.
         let progress = Progress()
         let (backupRun, resets) = try await withThrowingTaskGroup(of: [CommandLineRun].self) { group in
-            for writer in 0..<4 {
+            for writer in 0..<2 {
                 group.addTask {
                     var runs: [CommandLineRun] = []
                     for round in 0... {
-                        let user = Self.users[(writer + 4 * round) % Self.users.count]
+                        let user = Self.users[(writer + 2 * round) % Self.users.count]
                         runs.append(try await CommandLineRun.runAside(["user", "reset-password", user, "--password", "Qw8#Lp2!Zx5m-\(round)"], data: data))
                         progress.resets.add(1, ordering: .relaxed)
                         if progress.backupDone.load(ordering: .relaxed) { return runs }
@@ -58,7 +59,7 @@ import Testing
             return (backupRun, resets)
         }
         #expect(backupRun.status == 0, "\(backupRun.standardError)")
-        #expect(resets.count >= 6 && resets.allSatisfy { $0.status == 0 }, "\(resets.map(\.standardError))")
+        #expect(resets.count >= 3 && resets.allSatisfy { $0.status == 0 }, "\(resets.map(\.standardError))")
         #expect(try mode(backup.path) == 0o600, "the backup holds password hashes")
         let integrity = try await DatabaseQueue(path: backup.path).read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
         #expect(integrity == ["ok"])
