@@ -104,6 +104,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -153,6 +154,7 @@ let package = Package(
             dependencies: [
                 "SesameDelivery", "SesameCore", "SesameStore", "SesameTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -182,7 +184,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SesameCLITests", dependencies: ["sesame", "SesameArgon2", "SesameCore", "SesameDelivery", "SesameStore", "SesameDirectory", "SesameTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SesameCLITests",
+            dependencies: [
+                "sesame", "SesameArgon2", "SesameCore", "SesameDelivery", "SesameStore", "SesameDirectory", "SesameTestSupport", "SesameWeb",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,7 +4,9 @@ import SesameCore
 
 /// The delivery queue: messages go into the store (sealed) and workers send them off the request path, retrying
 /// transient failures with backoff until the message expires. Any instance's workers may send any instance's
-/// messages, and a claim is atomic, so a message leaves once. A page that needs the outcome waits for it.
+/// messages, and a claim is atomic, so a message leaves once. A page that needs the outcome waits for it. On shutdown
+/// the workers claim nothing more, sends under way get a moment to finish, and what is still unfinished is handed back
+/// (docs/operations.md#shutdown).
 public actor DeliveryQueue: Outbox {
     public struct Settings: Sendable {
         /// Messages sent at once by this instance.
@@ -49,6 +51,8 @@ public actor DeliveryQueue: Outbox {
     /// but one, so that a provider that hangs (an SMS gateway timing out) never holds up the other's codes.
     private var sending: [Provider: Int] = [:]
     private var claiming = 0
+    /// Shutting down: workers finish what they hold and claim nothing more.
+    private var stopping = false
 
     /// Who carries a channel: the mail server, or the SMS and voice provider.
     enum Provider: CaseIterable {
@@ -116,19 +120,28 @@ public actor DeliveryQueue: Outbox {
 
     // MARK: Workers
 
-    /// Runs this instance's workers until the task is cancelled.
+    /// Runs this instance's workers until ``stop()`` is called and their sends are done, or the task is cancelled.
     public func run() async {
-        await withDiscardingTaskGroup { group in
-            for _ in 0..<settings.workers {
-                group.addTask { await self.work() }
-            }
+        await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.purge() }
+            await withDiscardingTaskGroup { workers in
+                for _ in 0..<settings.workers {
+                    workers.addTask { await self.work() }
+                }
+            }
+            group.cancelAll()
         }
+    }
+
+    /// Claims nothing more: idle workers return at once, busy ones once their message is sent or handed back.
+    public func stop() {
+        stopping = true
+        for (key, sleeper) in sleepers where sleeper.isWorker { wake(key) }
     }
 
     private func work() async {
         let me = UUID()
-        while !Task.isCancelled {
+        while !Task.isCancelled, !stopping {
             do {
                 let now = clock.now
                 let seen = queued
@@ -154,7 +167,7 @@ public actor DeliveryQueue: Outbox {
                 await deliver(message)
                 sending[provider, default: 1] -= 1
             } catch {
-                // Stopping: the claim lapses and another worker (here after a restart, or elsewhere) takes over.
+                // Cancelled mid-claim: a claim made all the same lapses with its lease.
                 guard !Task.isCancelled else { return }
                 logger.error("the delivery queue cannot reach the store", metadata: ["error": "\(error)"])
                 await pause(me, worker: true, upTo: settings.poll)
@@ -164,17 +177,28 @@ public actor DeliveryQueue: Outbox {
 
     private func deliver(_ message: QueuedMessage) async {
         let metadata: Logger.Metadata = ["message": "\(message.id)", "channel": "\(message.channel.rawValue)", "attempt": "\(message.attempts)"]
-        let outcome: Result<Void, DeliveryError>
-        if clock.now >= message.expiresAt {
+        let sent: Result<Void, DeliveryError>? =
             // Claimed late (its worker died, the store was away): a code past its lifetime is of no use to its owner
             // and a late notice misleads, so it never leaves (docs/behaviour.md#notices).
-            outcome = .failure(DeliveryError("expired before it could leave"))
-        } else if let sent = await send(message) {
-            outcome = sent
-        } else {
-            // Shutting down mid-send: the claim lapses and a worker (here after a restart, or elsewhere) retries.
-            return
-        }
+            clock.now >= message.expiresAt ? .failure(DeliveryError("expired before it could leave")) : await send(message)
+        // A failure while cancelled may be the cancellation itself (a connection closed under the send).
+        let interrupted = Task.isCancelled
+        // In a task of its own, which shutting down does not cancel: an outcome left unrecorded would send the
+        // message twice, or hold it until its lease lapses.
+        await Task {
+            switch (sent, interrupted) {
+            case (.success?, _): await self.record(.success(()), of: message, metadata: metadata)
+            case (.failure(let error)?, false): await self.record(.failure(error), of: message, metadata: metadata)
+            case (_, true): await self.handBack(message, metadata: metadata)
+            // The sender failed without a verdict: the lease lapses and a worker tries again then.
+            case (nil, false): break
+            }
+        }.value
+        if awaited.contains(message.id) { finished.insert(message.id) }
+        wake(message.id)
+    }
+
+    private func record(_ outcome: Result<Void, DeliveryError>, of message: QueuedMessage, metadata: Logger.Metadata) async {
         do {
             switch outcome {
             case .success:
@@ -190,17 +214,25 @@ public actor DeliveryQueue: Outbox {
                     logger.error("message not sent", metadata: metadata.merging(["error": "\(error)"]) { $1 })
                 }
             }
-        } catch where !Task.isCancelled {
+        } catch {
             // The lease runs out and another worker tries again.
             logger.error("the delivery queue cannot record an outcome", metadata: metadata.merging(["error": "\(error)"]) { $1 })
-        } catch {
-            // Stopping: the lease runs out and another worker tries again.
         }
-        if awaited.contains(message.id) { finished.insert(message.id) }
-        wake(message.id)
     }
 
-    /// Opens and sends the message; `nil` when shutting down interrupted the send.
+    /// Shutting down interrupted the send: the message goes back to the queue at once, for the next instance (or
+    /// this one after a restart) rather than after its lease (docs/operations.md#shutdown).
+    private func handBack(_ message: QueuedMessage, metadata: Logger.Metadata) async {
+        do {
+            try await store.releaseDelivery(message.id, owner: owner)
+            logger.info("message handed back to the queue on shutdown", metadata: metadata)
+        } catch {
+            logger.error("the delivery queue cannot hand a message back; it leaves once its lease lapses", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+        }
+    }
+
+    /// Opens and sends the message; `nil` when the send ended without the sender's verdict (shutting down
+    /// interrupted it).
     private func send(_ message: QueuedMessage) async -> Result<Void, DeliveryError>? {
         let content: OutgoingMessage
         do {
@@ -245,6 +277,7 @@ public actor DeliveryQueue: Outbox {
 
     /// Waits until `key` is woken, `limit` passes, or the task is cancelled.
     private func pause(_ key: UUID, worker: Bool, upTo limit: Duration) async {
+        guard !(worker && stopping) else { return }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 sleepers[key] = (continuation, worker)

@@ -7,6 +7,6 @@ struct Sesame: AsyncParsableCommand {
         abstract: "Self-service password reset server.",
         subcommands: [
             ServeCommand.self, UserCommand.self, PolicyCommand.self, TokenCommand.self, ReportCommand.self,
-            MigrateCommand.self, StoreCommand.self, DirectoryCommand.self,
+            MigrateCommand.self, StoreCommand.self, DirectoryCommand.self, BackupCommand.self, RestoreCommand.self,
         ])
 }

@@ -33,6 +33,16 @@ struct CommandLineRun {
     }
 }
 
+extension CommandLineRun {
+    /// `run` on a thread of its own, so that waiting for the binary does not hold one of the few threads async tests
+    /// share.
+    static func runAside(_ arguments: [String], data: URL, environment: [String: String] = [:]) async throws -> CommandLineRun {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try run(arguments, data: data, environment: environment) }) }
+        }
+    }
+}
+
 enum TemporaryFolder {
     static func make() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-cli-\(UUID().uuidString)")

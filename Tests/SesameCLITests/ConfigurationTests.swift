@@ -1,7 +1,9 @@
 import Foundation
+import Logging
 import SesameCore
 import SesameDelivery
 import SesameDirectory
+import SesameWeb
 import Testing
 
 @testable import sesame
@@ -15,6 +17,12 @@ import Testing
         #expect(configuration.host == "127.0.0.1" && configuration.port == 8080)
         #expect(configuration.mode == .development && configuration.delivery.smsProvider == "console")
         #expect(configuration.directory == nil)
+        #expect(configuration.logFormat == .text && configuration.logLevel == .info)
+    }
+
+    @Test func logFormatAndLevel() throws {
+        let configuration = try Configuration(ConfigurationSources(environment: ["SESAME_LOG_FORMAT": "json", "SESAME_LOG_LEVEL": "warning"]))
+        #expect(configuration.logFormat == .json && configuration.logLevel == .warning)
     }
 
     @Test func flagsWinOverEnvironmentWhichWinsOverTheFile() throws {
@@ -62,6 +70,9 @@ import Testing
          "SESAME_LDAP_BIND_FAILURE_MINUTES: \"1h\" is not a whole number from 1 to 1440"),
         (["SESAME_LDAP_URL": "ldaps://dc", "SESAME_LDAP_BIND_DN": "svc", "SESAME_LDAP_BIND_PASSWORD": "p", "SESAME_LDAP_BASE_DN": "dc=x", "SESAME_LDAP_SESSION_CHECK_MINUTES": "0"],
          "SESAME_LDAP_SESSION_CHECK_MINUTES: \"0\" is not a number of minutes (1 to 60)"),
+        (["SESAME_LOG_FORMAT": "xml"], "SESAME_LOG_FORMAT: \"xml\" is not allowed (allowed: text, json)"),
+        (["SESAME_LOG_LEVEL": "verbose"],
+         "SESAME_LOG_LEVEL: \"verbose\" is not allowed (allowed: trace, debug, info, notice, warning, error, critical)"),
     ])
     func refusedSettingsNameTheVariable(_ environment: [String: String], _ message: String) {
         do {

@@ -72,6 +72,20 @@ import FoundationNetworking
         #expect(status == 200 && body.contains("\"store\":\"ok\""))
     }
 
+    /// `SESAME_LOG_FORMAT=json`: every line the server writes is a JSON object, and a request's line carries its ID
+    /// (docs/operations.md#logs).
+    @Test func serveWritesJSONLinesWhenAsked() async throws {
+        let served = try await Self.serve([], environment: ["SESAME_LOG_FORMAT": "json"])
+        defer { served.stop() }
+        _ = try await served.ready()
+        for _ in 0..<200 where !served.output.contains("/health/ready") { try await Task.sleep(for: .milliseconds(50)) }
+        let lines = served.output.split(separator: "\n")
+        #expect(lines.count >= 3, "\(served.output)")
+        let objects = try lines.map { line in try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)") }
+        #expect(objects.allSatisfy { $0["time"] is String && $0["level"] is String && $0["label"] is String && $0["message"] is String })
+        #expect(objects.contains { ($0["metadata"] as? [String: Any])?["hb.request.path"] as? String == "/health/ready" && $0["request_id"] is String })
+    }
+
     @Test func serveSyncsTheDirectoryOnItsScheduleAndReportsIt() async throws {
         let settings = try TestDirectory.all[0].settings()
         let served = try await Self.serve([], environment: [

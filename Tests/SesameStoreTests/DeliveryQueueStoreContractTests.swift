@@ -13,6 +13,15 @@ import Testing
         QueuedMessage(id: UUID(), channel: .sms, sealed: Data("sealed".utf8), attempts: 0, enqueuedAt: date, expiresAt: date.addingTimeInterval(expires))
     }
 
+    /// A store on `adapter` holding one message, claimed at `t0` by worker "a" for 60 s.
+    func claimedByA(_ adapter: StoreAdapter) async throws -> (any Store, QueuedMessage) {
+        let store = try await adapter.make()
+        let queued = message()
+        try await store.enqueue(queued)
+        _ = try await store.claimDeliveries(now: t0, owner: "a", leaseUntil: t0 + 60, limit: 1)
+        return (store, queued)
+    }
+
     @Test(arguments: StoreAdapter.allCases)
     func aClaimIsExclusiveUntilItsLeaseEnds(_ adapter: StoreAdapter) async throws {
         let store = try await adapter.make()
@@ -42,11 +51,22 @@ import Testing
     }
 
     @Test(arguments: StoreAdapter.allCases)
+    func aClaimHandedBackIsClaimableAtOnce(_ adapter: StoreAdapter) async throws {
+        let (store, queued) = try await claimedByA(adapter)
+        // Only its owner hands a claim back.
+        try await store.releaseDelivery(queued.id, owner: "b")
+        #expect(try await store.claimDeliveries(now: t0 + 1, owner: "b", leaseUntil: t0 + 61, limit: 1).isEmpty)
+        try await store.releaseDelivery(queued.id, owner: "a")
+        #expect(try await store.claimDeliveries(now: t0 + 1, owner: "b", leaseUntil: t0 + 61, limit: 1).map(\.attempts) == [2])
+        try await store.markDelivered(queued.id, at: t0 + 2)
+        try await store.releaseDelivery(queued.id, owner: "b")
+        #expect(try await store.deliveryState(queued.id) == .delivered)
+        #expect(try await store.claimDeliveries(now: t0 + 3, owner: "a", leaseUntil: t0 + 63, limit: 1).isEmpty)
+    }
+
+    @Test(arguments: StoreAdapter.allCases)
     func retriesWaitForTheirTimeAndFinishedMessagesStay(_ adapter: StoreAdapter) async throws {
-        let store = try await adapter.make()
-        let queued = message()
-        try await store.enqueue(queued)
-        _ = try await store.claimDeliveries(now: t0, owner: "a", leaseUntil: t0 + 60, limit: 1)
+        let (store, queued) = try await claimedByA(adapter)
         try await store.markRetry(queued.id, next: t0 + 2, error: "503")
         #expect(try await store.claimDeliveries(now: t0 + 1, owner: "a", leaseUntil: t0 + 60, limit: 1).isEmpty)
         #expect(try await store.claimDeliveries(now: t0 + 2, owner: "a", leaseUntil: t0 + 60, limit: 1).count == 1)

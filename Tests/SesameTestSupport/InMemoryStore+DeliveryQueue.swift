@@ -9,6 +9,7 @@ extension InMemoryStore {
         var finished: DeliveryState?
         var nextAttemptAt: Date
         var leaseUntil: Date?
+        var leaseOwner: String?
         var finishedAt: Date?
     }
 }
@@ -39,6 +40,7 @@ extension InMemoryStore {
                     id: old.id, channel: old.channel, sealed: old.sealed, attempts: old.attempts &+ 1, enqueuedAt: old.enqueuedAt, expiresAt: old.expiresAt)
                 state.deliveries[index].message = message
                 state.deliveries[index].leaseUntil = leaseUntil
+                state.deliveries[index].leaseOwner = owner
                 return message
             }
         }
@@ -71,6 +73,16 @@ extension InMemoryStore {
             for index in state.deliveries.indices where state.deliveries[index].message.id == id && state.deliveries[index].finished == nil {
                 state.deliveries[index].nextAttemptAt = next
                 state.deliveries[index].leaseUntil = nil
+            }
+        }
+    }
+
+    public func releaseDelivery(_ id: UUID, owner: String) async throws {
+        state.withLock { state in
+            for index in state.deliveries.indices
+            where state.deliveries[index].message.id == id && state.deliveries[index].finished == nil && state.deliveries[index].leaseOwner == owner {
+                state.deliveries[index].leaseUntil = nil
+                state.deliveries[index].leaseOwner = nil
             }
         }
     }

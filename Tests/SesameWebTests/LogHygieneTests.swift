@@ -10,30 +10,20 @@ import Testing
 
 @testable import SesameWeb
 
-/// Keeps every log line, with its metadata, at every level.
+/// Keeps every log line Sesame's own handler writes, in the format asked for, at every level.
 final class LogCapture: Sendable {
     private let lines = Mutex<[String]>([])
+    let format: LogFormat
 
-    var logger: Logger { Logger(label: "capture") { _ in Handler(capture: self) } }
+    init(format: LogFormat = .text) {
+        self.format = format
+    }
+
+    var logger: Logger { Logger(label: "capture") { label in SesameLogHandler(label: label, format: self.format, level: .trace, write: self.append) } }
     var text: String { lines.withLock { $0.joined(separator: "\n") } }
+    var all: [String] { lines.withLock { $0 } }
 
     func append(_ line: String) { lines.withLock { $0.append(line) } }
-
-    struct Handler: LogHandler {
-        let capture: LogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { _, new in new }
-            capture.append("\(event.level) \(event.message) \(all) \(event.error.map { "\($0)" } ?? "")")
-        }
-    }
 }
 
 /// Secrets a test saw, to look for afterwards.
@@ -44,9 +34,10 @@ final class Secrets: Sendable {
 }
 
 @Suite struct LogHygieneTests {
-    /// A whole registration and a whole reset, and not one secret in the logs (docs/behaviour.md#conventions).
-    @Test func noCodePasswordOrTokenIsEverLogged() async throws {
-        let capture = LogCapture()
+    /// A whole registration and a whole reset, and not one secret in the logs, in either format
+    /// (docs/behaviour.md#conventions).
+    @Test(arguments: LogFormat.allCases) func noCodePasswordOrTokenIsEverLogged(_ format: LogFormat) async throws {
+        let capture = LogCapture(format: format)
         let harness = try await Harness(logger: capture.logger)
         try await harness.addUser(email: "alice@example.org")
         let secrets = Secrets()
@@ -75,11 +66,33 @@ final class Secrets: Sendable {
             try await browser.post("/reset/password", [("new", "Yt7$Mx3!Ps9j"), ("confirm", "Yt7$Mx3!Ps9j")])
             secrets.add("Yt7$Mx3!Ps9j", "wrong-password-in-logs?", try #require(browser.cookie("sesame_session")))
         }
-        let logs = capture.text
+        // JSON escapes some characters: the values are searched as written and as read back.
+        let logs = format == .json ? capture.text + "\n" + (try Self.decodedValues(capture.all)) : capture.text
         #expect(logs.contains("/reset/password"), "the requests were logged")
+        #expect(format == .text || capture.all.contains { $0.contains("\"request_id\":") }, "a request's lines carry its ID")
         #expect(secrets.all.count == 11)
         for secret in secrets.all {
             #expect(!logs.contains(secret), "a secret reached the logs")
         }
+    }
+
+    /// Every string in the JSON lines, one a line; each line must be a JSON object with the fields the format promises.
+    static func decodedValues(_ lines: [String]) throws -> String {
+        func strings(_ value: Any) -> [String] {
+            switch value {
+            case let text as String: [text]
+            case let items as [Any]: items.flatMap(strings)
+            case let object as [String: Any]: object.flatMap { [$0.key] + strings($0.value) }
+            default: []
+            }
+        }
+        var values: [String] = []
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+            for key in ["time", "level", "label", "message"] { #expect(object[key] is String, "\(key) in \(line)") }
+            #expect(object["metadata"] is [String: Any], "\(line)")
+            values += strings(object)
+        }
+        return values.joined(separator: "\n")
     }
 }

@@ -12,6 +12,9 @@ public protocol DeliveryQueueStore: Sendable {
     func markDelivered(_ id: UUID, at: Date) async throws
     /// Try again at `next`; the lease is released.
     func markRetry(_ id: UUID, next: Date, error: String) async throws
+    /// `owner` stopped before the message's outcome was known (a server shutting down): its claim ends now, so that
+    /// any worker may take the message at once. The attempt still counts; a claim by another owner is left alone.
+    func releaseDelivery(_ id: UUID, owner: String) async throws
     /// The message will not leave: its content is erased. Only a pending message changes.
     func markFailed(_ id: UUID, error: String, at: Date) async throws
     func deliveryState(_ id: UUID) async throws -> DeliveryState?

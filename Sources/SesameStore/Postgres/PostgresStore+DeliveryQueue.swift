@@ -55,6 +55,12 @@ extension PostgresStore {
             """)
     }
 
+    public func releaseDelivery(_ id: UUID, owner: String) async throws {
+        _ = try await rows("""
+            UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id = \(id.uuidString) AND lease_owner = \(owner) AND state = 'pending'
+            """)
+    }
+
     public func deliveryState(_ id: UUID) async throws -> DeliveryState? {
         try await rows("SELECT state, attempts, last_error FROM outbox WHERE id = \(id.uuidString)").first.map { row in
             switch try row.get("state", as: String.self) {

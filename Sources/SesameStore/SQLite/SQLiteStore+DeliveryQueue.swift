@@ -66,6 +66,14 @@ extension SQLiteStore {
         }
     }
 
+    public func releaseDelivery(_ id: UUID, owner: String) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? AND state = 'pending'",
+                arguments: [id.uuidString, owner])
+        }
+    }
+
     public func deliveryState(_ id: UUID) async throws -> DeliveryState? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT state, attempts, last_error FROM outbox WHERE id = ?", arguments: [id.uuidString]).map { row in

@@ -44,6 +44,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("ldap-bind-failure-minutes")) var ldapBindFailureMinutes: String?
     @Option(name: .customLong("ldap-session-check-minutes")) var ldapSessionCheckMinutes: String?
     @Option(name: .customLong("env"), help: "development or production") var mode: String?
+    @Option(name: .customLong("log-format"), help: "text or json") var logFormat: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical") var logLevel: String?
     @Flag(help: "Seed a demo organisation and print its users' sign-in details.") var demo = false
 
     var serveFlags: [ConfigurationKey: String] {
@@ -58,6 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
             (.ldapMobileAttribute, ldapMobileAttribute), (.ldapPhoneAttribute, ldapPhoneAttribute), (.ldapSyncMinutes, ldapSyncMinutes),
             (.ldapBindFailures, ldapBindFailures), (.ldapBindFailureMinutes, ldapBindFailureMinutes),
             (.ldapSessionCheckMinutes, ldapSessionCheckMinutes), (.environment, mode),
+            (.logFormat, logFormat), (.logLevel, logLevel),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }
@@ -66,7 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
         let context = try await store.context(extra: serveFlags, asService: true)
         let configuration = context.configuration
         let outbox = try context.outbox()
-        let logger = { var logger = Logger(label: "sesame"); logger.logLevel = .info; return logger }()
+        let logger = Logger(label: "sesame")
         if demo, configuration.mode == .production {
             throw ConfigurationError("--demo: a demo organisation prints its passwords, so it is for development only")
         }
@@ -95,7 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
             onServerRunning: { port in
                 logger.info("Sesame is listening", metadata: ["address": "http://\(configuration.host):\(port)"])
             })
-        try await app.runService()
+        try await ServiceGroup.serving(app, logger: logger).run()
     }
 
     /// What `serve` does with the store before it answers: the demo organisation, and a logo file from the data

@@ -28,7 +28,25 @@ struct StoreOptions: ParsableArguments {
         let sources = try ConfigurationSources.load(
             flags: flags.merging(extra) { _, new in new }, configFile: configFile,
             environment: ProcessInfo.processInfo.environment)
-        return try Configuration(sources)
+        let configuration = try Configuration(sources)
+        LogSystem.start(configuration)
+        return configuration
+    }
+}
+
+/// What `backup` and `restore` take: the store's options and the backup file (README.md#backup-and-restore).
+struct BackupOptions: ParsableArguments {
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "The backup file: a new one for backup (keep the server secret with it), one backup wrote for restore.")
+    var file: String
+
+    /// The configuration and its SQLite file; PostgreSQL has its own tools, which `otherwise` names.
+    func sqliteFile(for command: String, otherwise: String) throws -> (configuration: Configuration, path: String) {
+        let configuration = try store.configuration()
+        guard case .sqlite(let path) = configuration.database else {
+            throw ConfigurationError("\(command): this installation keeps its data in PostgreSQL; \(otherwise) (README.md#backup-and-restore)")
+        }
+        return (configuration, path)
     }
 }
 

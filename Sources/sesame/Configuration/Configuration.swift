@@ -1,7 +1,9 @@
 import Foundation
+import Logging
 import SesameCore
 import SesameDelivery
 import SesameDirectory
+import SesameWeb
 
 /// Sesame's settings, parsed once and validated; every command reads this and nothing else reads the environment.
 struct Configuration: Sendable {
@@ -49,6 +51,9 @@ struct Configuration: Sendable {
     var mode: Mode
     var delivery: Delivery
     var directory: DirectorySettings?
+    /// How log lines are written, and the least severe level written (docs/operations.md#logs).
+    var logFormat: LogFormat
+    var logLevel: Logger.Level
 
     static let defaultDataDirectory = "./sesame-data"
 
@@ -74,6 +79,17 @@ struct Configuration: Sendable {
         self.mode = mode
         delivery = try Self.delivery(sources, mode: mode)
         directory = try Self.directory(sources)
+        let formatText = sources.value(.logFormat) ?? LogFormat.text.rawValue
+        guard let logFormat = LogFormat(rawValue: formatText) else {
+            throw ConfigurationError("SESAME_LOG_FORMAT: \"\(formatText)\" is not allowed (allowed: text, json)")
+        }
+        self.logFormat = logFormat
+        let levelText = sources.value(.logLevel) ?? Logger.Level.info.rawValue
+        guard let logLevel = Logger.Level(rawValue: levelText) else {
+            let allowed = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ConfigurationError("SESAME_LOG_LEVEL: \"\(levelText)\" is not allowed (allowed: \(allowed))")
+        }
+        self.logLevel = logLevel
         if mode == .production {
             guard let publicURL, publicURL.lowercased().hasPrefix("https://") else {
                 throw ConfigurationError("SESAME_PUBLIC_URL: production needs the public https:// address users reach Sesame at")
