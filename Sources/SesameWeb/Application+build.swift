@@ -31,13 +31,15 @@ public struct WebDependencies: Sendable {
     /// How often a directory user's session asks the directory whether the account changed, in seconds
     /// (`SESAME_LDAP_SESSION_CHECK_MINUTES`).
     public let directorySessionCheck: TimeInterval
+    /// Where requests, resets, deliveries and directory calls are counted, and `/metrics` served; `nil` counts nothing.
+    public let prometheus: PrometheusMetrics?
 
     public init(
         store: any Store, hasher: any PasswordHasher, secret: ServerSecret, clock: any WallClock, random: any RandomSource,
         outbox: any Outbox, components: ComponentStatus, secureCookies: Bool, captchaBits: Int = 14,
         signInFloor: Duration? = nil, trustedProxies: Set<String> = [], directory: (any Directory)? = nil,
         directoryBindLimit: DirectoryBindLimit = .standard,
-        directorySessionCheck: TimeInterval = 300, policies: PolicyCache? = nil
+        directorySessionCheck: TimeInterval = 300, policies: PolicyCache? = nil, prometheus: PrometheusMetrics? = nil
     ) {
         self.store = store
         self.hasher = hasher
@@ -54,6 +56,7 @@ public struct WebDependencies: Sendable {
         self.directoryBindLimit = directoryBindLimit
         self.directorySessionCheck = directorySessionCheck
         self.policies = policies ?? PolicyCache(store: store)
+        self.prometheus = prometheus
     }
 }
 
@@ -93,11 +96,20 @@ public func buildApplication(
         // half-closes and would otherwise keep the socket (and a file descriptor) for as long as the client likes.
         server: .http1(configuration: .init(idleTimeout: .seconds(30))),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: services + [Sweeper(store: dependencies.store, clock: dependencies.clock, interval: .seconds(600), logger: logger)],
+        services: services + [Sweeper(store: dependencies.store, clock: dependencies.clock, interval: .seconds(600), logger: logger)]
+            + metricsServer(host: configuration.host, dependencies: dependencies, logger: logger),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
     application.beforeServerStarts(perform: beforeServerStarts)
     return application
+}
+
+/// `/metrics` on a port of its own, when `SESAME_METRICS_PORT` asks for one (docs/operations.md#metrics).
+func metricsServer(host: String, dependencies: WebDependencies, logger: Logger) -> [any Service] {
+    guard let prometheus = dependencies.prometheus, let port = prometheus.port else { return [] }
+    let router = Router(context: WebContext.self)
+    router.addRoutes(MetricsController(prometheus: prometheus, backlog: dependencies.store, clock: dependencies.clock, openWithoutToken: true).endpoints)
+    return [Application(router: router, configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil), logger: logger)]
 }
 
 /// The routes, without a server: what HummingbirdTesting drives.
@@ -114,6 +126,9 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
         directory: dependencies.directory, status: directoryMonitor, clock: dependencies.clock, interval: dependencies.directorySessionCheck)
     let pages = Pages(dependencies: dependencies, renderer: renderer, dummyHash: dummyHash, branding: branding, directorySessions: directorySessions)
     let router = Router(context: WebContext.self)
+    if let prometheus = dependencies.prometheus {
+        router.add(middleware: MetricsMiddleware(metrics: prometheus.metrics))
+    }
     router.addMiddleware {
         LogRequestsMiddleware(.info)
         SecurityHeadersMiddleware(strictTransport: dependencies.secureCookies)
@@ -143,6 +158,9 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
             try? await resets.recordNoCookies(typedUserID: typed, requestID: requestID)
         }
         APIUnmatchedMiddleware()
+    }
+    if let prometheus = dependencies.prometheus, prometheus.port == nil {
+        router.addRoutes(MetricsController(prometheus: prometheus, backlog: dependencies.store, clock: dependencies.clock, openWithoutToken: false).endpoints)
     }
     let api = router.group(RouterPath(APIUnmatchedMiddleware.prefix))
         .add(middleware: APIMiddleware(tokens: TokenService(store: dependencies.store, clock: dependencies.clock, random: dependencies.random)))

@@ -44,6 +44,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("ldap-bind-failure-minutes")) var ldapBindFailureMinutes: String?
     @Option(name: .customLong("ldap-session-check-minutes")) var ldapSessionCheckMinutes: String?
     @Option(name: .customLong("env"), help: "development or production") var mode: String?
+    @Option(name: .customLong("metrics-port")) var metricsPort: String?
+    @Option(name: .customLong("metrics-token")) var metricsToken: String?
     @Flag(help: "Seed a demo organisation and print its users' sign-in details.") var demo = false
 
     var serveFlags: [ConfigurationKey: String] {
@@ -57,7 +59,8 @@ struct ServeCommand: AsyncParsableCommand {
             (.ldapLoginAttribute, ldapLoginAttribute), (.ldapCAFile, ldapCAFile), (.ldapMailAttribute, ldapMailAttribute),
             (.ldapMobileAttribute, ldapMobileAttribute), (.ldapPhoneAttribute, ldapPhoneAttribute), (.ldapSyncMinutes, ldapSyncMinutes),
             (.ldapBindFailures, ldapBindFailures), (.ldapBindFailureMinutes, ldapBindFailureMinutes),
-            (.ldapSessionCheckMinutes, ldapSessionCheckMinutes), (.environment, mode),
+            (.ldapSessionCheckMinutes, ldapSessionCheckMinutes), (.environment, mode), (.metricsPort, metricsPort),
+            (.metricsToken, metricsToken),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }
@@ -65,7 +68,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try await store.context(extra: serveFlags, asService: true)
         let configuration = context.configuration
-        let outbox = try context.outbox()
+        let prometheus = PrometheusMetrics(token: configuration.metrics.token, port: configuration.metrics.port, version: Sesame.version)
+        let outbox = try context.outbox(metrics: prometheus.metrics)
         let logger = { var logger = Logger(label: "sesame"); logger.logLevel = .info; return logger }()
         if demo, configuration.mode == .production {
             throw ConfigurationError("--demo: a demo organisation prints its passwords, so it is for development only")
@@ -80,9 +84,10 @@ struct ServeCommand: AsyncParsableCommand {
                 random: context.random, outbox: outbox,
                 components: ComponentStatus(delivery: configuration.deliveryStatus),
                 secureCookies: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false,
-                trustedProxies: configuration.trustedProxies, directory: context.directory,
+                trustedProxies: configuration.trustedProxies,
+                directory: context.directory.map { MeteredDirectory($0, metrics: prometheus.metrics) },
                 directoryBindLimit: configuration.directory?.bindLimit ?? .standard,
-                directorySessionCheck: TimeInterval((configuration.directory?.sessionCheckMinutes ?? 5) * 60)),
+                directorySessionCheck: TimeInterval((configuration.directory?.sessionCheckMinutes ?? 5) * 60), prometheus: prometheus),
             logger: logger,
             services: storeServices + [DeliveryWorker(queue: outbox)] + scheduledSync(context, outbox: outbox, logger: logger),
             beforeServerStarts: {

@@ -49,6 +49,7 @@ struct Configuration: Sendable {
     var mode: Mode
     var delivery: Delivery
     var directory: DirectorySettings?
+    var metrics: MetricsSettings
 
     static let defaultDataDirectory = "./sesame-data"
 
@@ -74,6 +75,7 @@ struct Configuration: Sendable {
         self.mode = mode
         delivery = try Self.delivery(sources, mode: mode)
         directory = try Self.directory(sources)
+        metrics = try MetricsSettings(sources, mainPort: port)
         if mode == .production {
             guard let publicURL, publicURL.lowercased().hasPrefix("https://") else {
                 throw ConfigurationError("SESAME_PUBLIC_URL: production needs the public https:// address users reach Sesame at")

@@ -33,6 +33,8 @@ enum ConfigurationKey: String, CaseIterable, Sendable {
     case ldapBindFailureMinutes = "SESAME_LDAP_BIND_FAILURE_MINUTES"
     case ldapSessionCheckMinutes = "SESAME_LDAP_SESSION_CHECK_MINUTES"
     case environment = "SESAME_ENV"
+    case metricsPort = "SESAME_METRICS_PORT"
+    case metricsToken = "SESAME_METRICS_TOKEN"
 
     /// Where the configuration file is named; read from flags and environment only.
     static let configFileVariable = "SESAME_CONFIG_FILE"
