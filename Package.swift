@@ -135,7 +135,11 @@ let package = Package(
             path: "Fuzz/SesameFuzz",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SesameCoreTests", dependencies: ["SesameArgon2", "SesameCore", "SesameTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SesameCoreTests",
+            dependencies: ["SesameArgon2", "SesameCore", "SesameTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SesameDirectoryTests",
             dependencies: [

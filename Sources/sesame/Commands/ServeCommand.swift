@@ -46,6 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("env"), help: "development or production") var mode: String?
     @Option(name: .customLong("metrics-port")) var metricsPort: String?
     @Option(name: .customLong("metrics-token")) var metricsToken: String?
+    @Option(name: .customLong("phone-daily-limit")) var phoneDailyLimit: String?
     @Flag(help: "Seed a demo organisation and print its users' sign-in details.") var demo = false
 
     var serveFlags: [ConfigurationKey: String] {
@@ -60,7 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
             (.ldapMobileAttribute, ldapMobileAttribute), (.ldapPhoneAttribute, ldapPhoneAttribute), (.ldapSyncMinutes, ldapSyncMinutes),
             (.ldapBindFailures, ldapBindFailures), (.ldapBindFailureMinutes, ldapBindFailureMinutes),
             (.ldapSessionCheckMinutes, ldapSessionCheckMinutes), (.environment, mode), (.metricsPort, metricsPort),
-            (.metricsToken, metricsToken),
+            (.metricsToken, metricsToken), (.phoneDailyLimit, phoneDailyLimit),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }
@@ -70,6 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = context.configuration
         let prometheus = PrometheusMetrics(token: configuration.metrics.token, port: configuration.metrics.port, version: Sesame.version)
         let outbox = try context.outbox(metrics: prometheus.metrics)
+        let policies = PolicyCache(store: context.store)
         let logger = { var logger = Logger(label: "sesame"); logger.logLevel = .info; return logger }()
         if demo, configuration.mode == .production {
             throw ConfigurationError("--demo: a demo organisation prints its passwords, so it is for development only")
@@ -81,13 +83,16 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: WebConfiguration(host: configuration.host, port: configuration.port),
             dependencies: WebDependencies(
                 store: context.store, hasher: context.hasher, secret: context.secret, clock: context.clock,
-                random: context.random, outbox: outbox,
+                random: context.random,
+                outbox: BudgetedOutbox(
+                    outbox, budget: configuration.phoneBudget, store: context.store, clock: context.clock, policies: policies, metrics: prometheus.metrics),
                 components: ComponentStatus(delivery: configuration.deliveryStatus),
                 secureCookies: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false,
                 trustedProxies: configuration.trustedProxies,
                 directory: context.directory.map { MeteredDirectory($0, metrics: prometheus.metrics) },
                 directoryBindLimit: configuration.directory?.bindLimit ?? .standard,
-                directorySessionCheck: TimeInterval((configuration.directory?.sessionCheckMinutes ?? 5) * 60), prometheus: prometheus),
+                directorySessionCheck: TimeInterval((configuration.directory?.sessionCheckMinutes ?? 5) * 60), policies: policies,
+                prometheus: prometheus),
             logger: logger,
             services: storeServices + [DeliveryWorker(queue: outbox)] + scheduledSync(context, outbox: outbox, logger: logger),
             beforeServerStarts: {

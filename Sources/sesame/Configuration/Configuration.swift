@@ -50,6 +50,8 @@ struct Configuration: Sendable {
     var delivery: Delivery
     var directory: DirectorySettings?
     var metrics: MetricsSettings
+    /// Texts and calls a day, overall and by country (docs/security.md#phone-budget).
+    var phoneBudget: PhoneBudget
 
     static let defaultDataDirectory = "./sesame-data"
 
@@ -76,6 +78,12 @@ struct Configuration: Sendable {
         delivery = try Self.delivery(sources, mode: mode)
         directory = try Self.directory(sources)
         metrics = try MetricsSettings(sources, mainPort: port)
+        let budgetText = sources.value(.phoneDailyLimit) ?? String(PhoneBudget.standard.daily)
+        guard let phoneBudget = PhoneBudget(budgetText) else {
+            throw ConfigurationError(
+                "SESAME_PHONE_DAILY_LIMIT: \"\(budgetText)\" is not a daily budget (a number, then optional +CODE=NUMBER per country: 1000,+234=20)")
+        }
+        self.phoneBudget = phoneBudget
         if mode == .production {
             guard let publicURL, publicURL.lowercased().hasPrefix("https://") else {
                 throw ConfigurationError("SESAME_PUBLIC_URL: production needs the public https:// address users reach Sesame at")
