@@ -27,8 +27,8 @@ public struct PhoneBudget: Sendable, Hashable {
         var byCallingCode: [Int: Int] = [:]
         for part in parts {
             let pair = part.split(separator: "=", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pair.count == 2, pair[0].first == "+", let code = Int(pair[0].dropFirst()), NumberingPlan.byCallingCode[code] != nil,
-                byCallingCode[code] == nil, let limit = Self.limit(pair[1])
+            guard pair.count == 2, let country = pair.first, let figure = pair.last, country.first == "+", let code = Int(country.dropFirst()),
+                NumberingPlan.byCallingCode[code] != nil, byCallingCode[code] == nil, let limit = Self.limit(figure)
             else { return nil }
             byCallingCode[code] = limit
         }
