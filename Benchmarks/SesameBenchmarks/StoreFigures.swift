@@ -12,6 +12,8 @@ import Synchronization
 final class BenchmarkSender: MessageSender {
     private let codes = Mutex<[String: String]>([:])
 
+    func provider(for channel: CodeChannel) -> String { "benchmark" }
+
     func send(_ message: OutgoingMessage) async throws {
         // Reset notices carry no code.
         guard let code = message.text.firstMatch(of: /\d{6}/).map({ String($0.output) }) else { return }

@@ -10,6 +10,10 @@ public struct ChannelRouter: MessageSender {
         self.email = email
     }
 
+    public func provider(for channel: CodeChannel) -> String {
+        (channel == .email ? email : phone).provider(for: channel)
+    }
+
     public func send(_ message: OutgoingMessage) async throws {
         try await (message.channel == .email ? email : phone).send(message)
     }

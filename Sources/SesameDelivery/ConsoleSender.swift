@@ -13,6 +13,8 @@ public final class ConsoleSender: MessageSender {
         self.write = write
     }
 
+    public func provider(for channel: CodeChannel) -> String { "console" }
+
     public func send(_ message: OutgoingMessage) async throws {
         sent.withLock { $0.append(message) }
         var lines = ["──── DEVELOPMENT OUTBOX (not sent) ────", "\(message.channel.rawValue) to \(message.to) [\(message.language.rawValue)]"]

@@ -37,6 +37,7 @@ public actor DeliveryQueue: Outbox {
     private let clock: any WallClock
     private let settings: Settings
     private let logger: Logger
+    private let metrics: SesameMetrics
     private let owner = UUID().uuidString
     /// Idle workers (keyed by worker) and pages waiting for a message (keyed by message), woken early when a
     /// message is queued or sent here; otherwise they look again after a pause.
@@ -65,7 +66,7 @@ public actor DeliveryQueue: Outbox {
 
     public init(
         store: any DeliveryQueueStore, sender: any MessageSender, secret: ServerSecret, clock: any WallClock = SystemClock(),
-        settings: Settings = Settings(), logger: Logger = Logger(label: "sesame.delivery")
+        settings: Settings = Settings(), logger: Logger = Logger(label: "sesame.delivery"), metrics: SesameMetrics = .none
     ) {
         self.store = store
         self.sender = sender
@@ -73,6 +74,7 @@ public actor DeliveryQueue: Outbox {
         self.clock = clock
         self.settings = settings
         self.logger = logger
+        self.metrics = metrics
     }
 
     // MARK: Queuing
@@ -199,14 +201,18 @@ public actor DeliveryQueue: Outbox {
     }
 
     private func record(_ outcome: Result<Void, DeliveryError>, of message: QueuedMessage, metadata: Logger.Metadata) async {
+        let provider = sender.provider(for: message.channel)
         do {
             switch outcome {
             case .success:
+                metrics.delivery(provider: provider, outcome: .sent)
                 try await store.markDelivered(message.id, at: clock.now)
                 logger.info("message sent", metadata: metadata)
             case .failure(let error):
                 let next = clock.now.addingTimeInterval(backoff(after: message.attempts).seconds)
-                if error.isTransient, next < message.expiresAt {
+                let retries = error.isTransient && next < message.expiresAt
+                metrics.delivery(provider: provider, outcome: retries ? .retry : .failed)
+                if retries {
                     try await store.markRetry(message.id, next: next, error: error.description)
                     logger.warning("message not sent; will retry", metadata: metadata.merging(["error": "\(error)"]) { $1 })
                 } else {

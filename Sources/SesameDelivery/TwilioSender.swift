@@ -26,6 +26,8 @@ public struct TwilioSender: MessageSender {
         self.timeout = timeout
     }
 
+    public func provider(for channel: CodeChannel) -> String { "twilio" }
+
     public func send(_ message: OutgoingMessage) async throws {
         let (resource, fields): (String, [(String, String)]) =
             switch message.channel {

@@ -29,6 +29,8 @@ public struct WebhookSender: MessageSender {
         let text: String
     }
 
+    public func provider(for channel: CodeChannel) -> String { "webhook" }
+
     public func send(_ message: OutgoingMessage) async throws {
         guard message.channel != .email else { throw DeliveryError("the SMS webhook does not carry email") }
         let encoder = JSONEncoder()

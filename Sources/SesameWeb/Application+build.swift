@@ -16,16 +16,19 @@ public struct WebDependencies: Sendable {
     public let signInFloor: Duration?
     /// Reverse proxies on other machines whose `X-Forwarded-For` is believed (`SESAME_TRUSTED_PROXIES`).
     public let trustedProxies: Set<String>
+    /// Where requests, resets, deliveries and directory calls are counted, and `/metrics` served; `nil` counts nothing.
+    public let prometheus: PrometheusMetrics?
 
     public init(
         services: SesameServices, components: ComponentStatus, secureCookies: Bool, signInFloor: Duration? = nil,
-        trustedProxies: Set<String> = []
+        trustedProxies: Set<String> = [], prometheus: PrometheusMetrics? = nil
     ) {
         self.services = services
         self.components = components
         self.secureCookies = secureCookies
         self.signInFloor = signInFloor
         self.trustedProxies = trustedProxies
+        self.prometheus = prometheus
     }
 }
 
@@ -65,11 +68,21 @@ public func buildApplication(
         // half-closes and would otherwise keep the socket (and a file descriptor) for as long as the client likes.
         server: .http1(configuration: .init(idleTimeout: .seconds(30))),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: services + [Sweeper(store: dependencies.services.store, clock: dependencies.services.clock, interval: .seconds(600), logger: logger)],
+        services: services + [Sweeper(store: dependencies.services.store, clock: dependencies.services.clock, interval: .seconds(600), logger: logger)]
+            + metricsServer(host: configuration.host, dependencies: dependencies, logger: logger),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
     application.beforeServerStarts(perform: beforeServerStarts)
     return application
+}
+
+/// `/metrics` on a port of its own, when `SESAME_METRICS_PORT` asks for one (docs/operations.md#metrics).
+func metricsServer(host: String, dependencies: WebDependencies, logger: Logger) -> [any Service] {
+    guard let prometheus = dependencies.prometheus, let port = prometheus.port else { return [] }
+    let router = Router(context: WebContext.self)
+    router.addRoutes(MetricsController(
+        prometheus: prometheus, backlog: dependencies.services.store, clock: dependencies.services.clock, openWithoutToken: true).endpoints)
+    return [Application(router: router, configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil), logger: logger)]
 }
 
 /// The routes, without a server: what HummingbirdTesting drives. Each controller gets what it uses of the services.
@@ -83,6 +96,9 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     // (a few store queries) hides under it, and it follows the hashing parameters (docs/security.md#enumeration).
     let signInFloor = dependencies.signInFloor ?? core.hashCost * 2 + .milliseconds(50)
     let router = Router(context: WebContext.self)
+    if let prometheus = dependencies.prometheus {
+        router.add(middleware: MetricsMiddleware(metrics: prometheus.metrics))
+    }
     router.addMiddleware {
         LogRequestsMiddleware(.info)
         SecurityHeadersMiddleware(strictTransport: dependencies.secureCookies)
@@ -106,6 +122,9 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
             try? await core.resets.recordNoCookies(typedUserID: typed, requestID: requestID)
         }
         APIUnmatchedMiddleware()
+    }
+    if let prometheus = dependencies.prometheus, prometheus.port == nil {
+        router.addRoutes(MetricsController(prometheus: prometheus, backlog: store, clock: clock, openWithoutToken: false).endpoints)
     }
     let api = router.group(RouterPath(APIUnmatchedMiddleware.prefix)).add(middleware: APIMiddleware(tokens: core.tokens))
     api.get("openapi.json", use: try StaticFile(named: "openapi.json", type: "application/json").respond)

@@ -21,6 +21,8 @@ final class ScriptedSender: MessageSender {
         self.delay = delay
     }
 
+    func provider(for channel: CodeChannel) -> String { "scripted" }
+
     func send(_ message: OutgoingMessage) async throws {
         calls.withLock { $0 += 1 }
         if delay > .zero { try await Task.sleep(for: delay) }

@@ -15,6 +15,8 @@ import Testing
         private let started = Mutex<Int>(0)
         private let sent = Mutex<[String]>([])
 
+        func provider(for channel: CodeChannel) -> String { "slow-or-hanging" }
+
         func send(_ message: OutgoingMessage) async throws {
             started.withLock { $0 += 1 }
             try await Task.sleep(for: message.to.hasPrefix("slow") ? .milliseconds(200) : .seconds(600))

@@ -81,6 +81,18 @@ import Testing
         #expect(try await store.deliveryState(queued.id) == nil)
     }
 
+    /// What the metrics report as the queue's depth and the age of its oldest message: finished messages do not count.
+    @Test(arguments: StoreAdapter.allCases)
+    func theBacklogCountsWaitingMessagesAndTheOldestAge(_ adapter: StoreAdapter) async throws {
+        let store = try await adapter.make()
+        #expect(try await store.deliveryBacklog(now: t0) == DeliveryBacklog(waiting: 0, oldestEnqueuedAt: nil, now: t0))
+        let old = message(at: t0 - 90), recent = message(at: t0 - 5), sent = message(at: t0 - 300)
+        for queued in [old, recent, sent] { try await store.enqueue(queued) }
+        try await store.markDelivered(sent.id, at: t0 - 200)
+        let backlog = try await store.deliveryBacklog(now: t0)
+        #expect(backlog.waiting == 2 && backlog.oldestAge == 90)
+    }
+
     @Test(arguments: StoreAdapter.allCases)
     func failuresAreKeptWithTheirReason(_ adapter: StoreAdapter) async throws {
         let store = try await adapter.make()

@@ -93,6 +93,13 @@ extension InMemoryStore {
         }
     }
 
+    public func deliveryBacklog(now: Date) async throws -> DeliveryBacklog {
+        state.withLock { state in
+            let waiting = state.deliveries.filter { $0.finished == nil }
+            return DeliveryBacklog(waiting: waiting.count, oldestEnqueuedAt: waiting.map(\.message.enqueuedAt).min(), now: now)
+        }
+    }
+
     public func purgeDeliveries(finishedBefore date: Date) async throws -> Int {
         state.withLock { state in
             let before = state.deliveries.count

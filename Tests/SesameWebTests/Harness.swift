@@ -65,12 +65,13 @@ struct Harness {
 
     /// What a server on `store` needs, with the test hasher, the system clock and an outbox whose workers nobody runs:
     /// for the tests that only look at pages and probes.
-    static func dependencies(store: any Store) async throws -> WebDependencies {
+    static func dependencies(store: any Store, prometheus: PrometheusMetrics? = nil) async throws -> WebDependencies {
         let secret = ServerSecret.generate(using: SystemRandomSource())
         let services = try await SesameServices(
             store: store, secret: secret, hasher: fastHasher, clock: SystemClock(), random: SystemRandomSource(),
-            outbox: DeliveryQueue(store: store, sender: ConsoleSender { _ in }, secret: secret))
-        return WebDependencies(services: services, components: ComponentStatus(delivery: "development console outbox"), secureCookies: false)
+            outbox: DeliveryQueue(store: store, sender: ConsoleSender { _ in }, secret: secret), metrics: prometheus?.metrics ?? .none)
+        return WebDependencies(
+            services: services, components: ComponentStatus(delivery: "development console outbox"), secureCookies: false, prometheus: prometheus)
     }
 
     /// SQLite, or with `SESAME_TEST_STORE=postgres` a fresh database on the test cluster: `scripts/test` runs the

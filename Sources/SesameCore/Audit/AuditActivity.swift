@@ -17,6 +17,7 @@ public enum AuditActivity: String, Sendable, Hashable, Codable, CaseIterable {
     case apiTokenRevoked = "Revoke API token"
     /// A directory user's session ended because the directory no longer vouches for it.
     case sessionEnded = "Session ended by the directory"
+    case phoneBudgetSpent = "Daily budget of texts and calls spent"
 }
 
 public enum AuditStatus: String, Sendable, Hashable, Codable, CaseIterable {

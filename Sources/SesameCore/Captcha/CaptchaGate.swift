@@ -13,24 +13,21 @@ public struct CaptchaGate: Sendable {
     }
 
     private let captcha: Captcha
-    private let store: any ThrottleStore
-    private let clock: any WallClock
+    private let throttles: Throttles
 
-    public init(captcha: Captcha, store: any ThrottleStore, clock: any WallClock) {
+    public init(captcha: Captcha, store: any ThrottleStore, clock: any WallClock, metrics: SesameMetrics = .none) {
         self.captcha = captcha
-        self.store = store
-        self.clock = clock
+        throttles = Throttles(store: store, clock: clock, metrics: metrics)
     }
 
     public func check(token: String, solution: String?, answer: String?, clientAddress: String) async throws -> Verdict {
         guard let ticket = captcha.open(token) else { return .failed }
-        let now = clock.now
         // Spent before the proof is looked at, so that a token allows one guess at its sum, not seventeen.
-        guard try await store.recordEvent(ThrottleKey(.captchaToken, ticket.nonce), rule: ThrottleKind.captchaToken.rule, now: now).allowed else {
+        guard try await throttles.allows(.captchaToken, ticket.nonce) else {
             return .failed
         }
         if let answer, !answer.trimmingCharacters(in: .whitespaces).isEmpty {
-            guard try await store.recordEvent(ThrottleKey(.captchaSum, clientAddress), rule: ThrottleKind.captchaSum.rule, now: now).allowed else {
+            guard try await throttles.allows(.captchaSum, clientAddress) else {
                 return .tooManySums
             }
             return captcha.accepts(ticket, solution: nil, answer: answer) ? .passed : .failed

@@ -8,16 +8,18 @@ public struct CodeService: Sendable {
     private let clock: any WallClock
     private let random: any RandomSource
     private let rules: CodeRules
+    private let metrics: SesameMetrics
 
     public init(
         store: any CodeStore, secret: ServerSecret, clock: any WallClock, random: any RandomSource,
-        rules: CodeRules = .default
+        rules: CodeRules = .default, metrics: SesameMetrics = .none
     ) {
         self.store = store
         self.secret = secret
         self.clock = clock
         self.random = random
         self.rules = rules
+        self.metrics = metrics
     }
 
     /// Creates and stores a challenge; the returned code goes to the delivery adapter and nowhere else.
@@ -32,12 +34,19 @@ public struct CodeService: Sendable {
             mac: secret.mac(CodeChallenge.macMessage(id: id, destination: destination, code: code)),
             issuedAt: now, expiresAt: now.addingTimeInterval(rules.lifetime), attemptsLeft: rules.attempts)
         try await store.insertChallenge(challenge)
+        metrics.codeSent(channel, purpose: purpose)
         return (code, challenge)
     }
 
     /// Checks a typed code against a challenge: takes one attempt, compares in constant time, and marks the
     /// challenge used on success.
     public func verify(_ typed: String, challengeID: UUID) async throws -> CodeCheck {
+        let check = try await check(typed, challengeID: challengeID)
+        metrics.codeChecked(check)
+        return check
+    }
+
+    private func check(_ typed: String, challengeID: UUID) async throws -> CodeCheck {
         guard let code = VerificationCode(typed) else { return .malformed }
         let now = clock.now
         guard let attempt = try await store.takeAttempt(challengeID: challengeID, now: now) else {

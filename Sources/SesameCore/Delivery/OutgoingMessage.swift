@@ -62,6 +62,12 @@ public enum MessageComposer {
         email("message.contactRequest", to: address, ["organisation": organisation, "userID": userID, "supportCode": supportCode], language: language)
     }
 
+    /// Tells a global administrator that the day's texts and calls are spent (docs/security.md#phone-budget).
+    public static func phoneBudgetSpent(to address: EmailAddress, scope: String, limit: Int, organisation: String, language: Language) -> OutgoingMessage {
+        let key = scope == "all" ? "message.phoneBudget" : "message.phoneBudgetCountry"
+        return email(key, to: address, ["organisation": organisation, "scope": scope, "limit": String(limit)], language: language)
+    }
+
     /// Tells the old address that a contact field changed, so that a takeover of the account does not go unnoticed.
     public static func contactChanged(to address: EmailAddress, field: ContactField, userID: String, organisation: String, language: Language) -> OutgoingMessage {
         let arguments = ["organisation": organisation, "userID": userID, "field": LocalizedText("message.field.\(field.rawValue)").rendered(in: language)]

@@ -20,6 +20,8 @@ public protocol DeliveryQueueStore: Sendable {
     func deliveryState(_ id: UUID) async throws -> DeliveryState?
     /// Forgets messages that finished before `date`; how many.
     func purgeDeliveries(finishedBefore date: Date) async throws -> Int
+    /// How many messages wait to leave, and since when the oldest waits (docs/operations.md#metrics).
+    func deliveryBacklog(now: Date) async throws -> DeliveryBacklog
 }
 
 extension DeliveryQueueStore {
@@ -47,6 +49,18 @@ public struct QueuedMessage: Sendable, Hashable {
         self.attempts = attempts
         self.enqueuedAt = enqueuedAt
         self.expiresAt = expiresAt
+    }
+}
+
+/// The messages still waiting to leave.
+public struct DeliveryBacklog: Sendable, Hashable {
+    public let waiting: Int
+    /// Seconds since the oldest waiting message was queued; 0 when none waits.
+    public let oldestAge: Double
+
+    public init(waiting: Int, oldestEnqueuedAt: Date?, now: Date) {
+        self.waiting = waiting
+        oldestAge = oldestEnqueuedAt.map { max(now.timeIntervalSince($0), 0) } ?? 0
     }
 }
 

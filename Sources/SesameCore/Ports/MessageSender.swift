@@ -2,6 +2,9 @@
 public protocol MessageSender: Sendable {
     /// Sends `message`; throws ``DeliveryError`` when the channel refused or could not be reached.
     func send(_ message: OutgoingMessage) async throws
+    /// Who takes messages of `channel`, as metrics name it: smtp, webhook, twilio, console
+    /// (docs/operations.md#metrics).
+    func provider(for channel: CodeChannel) -> String
 }
 
 /// Why a message did not leave, and whether trying again later may help.

@@ -10,8 +10,7 @@ extension ResetService {
     public func contactAdministrators(typedUserID: String, supportCode: String, clientAddress: String) async throws {
         let typed = typedUserID.trimmingCharacters(in: .whitespaces)
         guard let user = try await store.user(userID: typed),
-              try await store.recordEvent(ThrottleKey(.clientSend, clientAddress), rule: ThrottleKind.clientSend.rule, now: clock.now).allowed,
-              try await store.recordEvent(ThrottleKey(.contactRequest, user.id.uuidString), rule: ThrottleKind.contactRequest.rule, now: clock.now).allowed
+              try await throttles.allows(.clientSend, clientAddress), try await throttles.allows(.contactRequest, user.id.uuidString)
         else { return }
         let policy = try await policy()
         for admin in try await administratorsToContact(excluding: user.id) {
@@ -27,7 +26,7 @@ extension ResetService {
     public func recordNoCookies(typedUserID: String, requestID: String) async throws {
         let typed = typedUserID.trimmingCharacters(in: .whitespaces)
         guard let user = try await store.user(userID: typed),
-              try await store.recordEvent(ThrottleKey(.cookielessReport, user.id.uuidString), rule: ThrottleKind.cookielessReport.rule, now: clock.now).allowed
+              try await throttles.allows(.cookielessReport, user.id.uuidString)
         else { return }
         try await record(user.userID, role: user.reportRole, detail: .noCookies, requestID: requestID)
     }

@@ -166,7 +166,7 @@ extension ResetService {
 
     /// Counts a failed proof; `false` when it blocked the user (the block is recorded).
     func failedProof(_ flow: ResetFlow, user: User, option: VerificationOption) async throws -> Bool {
-        let outcome = try await store.recordEvent(ThrottleKey(.identityProof, user.id.uuidString), rule: ThrottleKind.identityProof.rule, now: clock.now)
+        let outcome = try await throttles.record(.identityProof, user.id.uuidString)
         guard outcome.allowed, !outcome.state.isBlocked(at: clock.now) else {
             try await record(flow, user: user, detail: .blockedInvalidCodes(option))
             try await store.appendAudit(AuditEvent(

@@ -9,6 +9,8 @@ public struct ResetService: Sendable {
     let secret: ServerSecret
     let codes: CodeService
     let limits: SendLimits
+    let throttles: Throttles
+    let metrics: SesameMetrics
     /// One proof or send at a time per user: the 24-hour block is checked before and counted after each, and
     /// simultaneous answers must not all pass the check (docs/security.md#races).
     let turns = KeyedTurns(capacity: 1)
@@ -22,12 +24,15 @@ public struct ResetService: Sendable {
 
     public init(
         store: any Store, secret: ServerSecret, hasher: any PasswordHasher, outbox: any Outbox, clock: any WallClock,
-        random: any RandomSource, directory: (any Directory)? = nil, directoryStatus: DirectoryMonitor? = nil, policies: PolicyCache? = nil
+        random: any RandomSource, directory: (any Directory)? = nil, directoryStatus: DirectoryMonitor? = nil, policies: PolicyCache? = nil,
+        metrics: SesameMetrics = .none
     ) {
         self.store = store
         self.secret = secret
-        self.codes = CodeService(store: store, secret: secret, clock: clock, random: random)
-        self.limits = SendLimits(store: store, clock: clock)
+        self.codes = CodeService(store: store, secret: secret, clock: clock, random: random, metrics: metrics)
+        self.limits = SendLimits(store: store, clock: clock, metrics: metrics)
+        self.throttles = Throttles(store: store, clock: clock, metrics: metrics)
+        self.metrics = metrics
         self.hasher = hasher
         self.passwords = AccountPasswords(hasher: hasher, directory: directory, clock: clock)
         self.directory = directory
@@ -45,9 +50,8 @@ public struct ResetService: Sendable {
     /// nothing is sent.
     public func start(userID typed: String, clientAddress: String, requestID: String? = nil) async throws -> ResetStart {
         let now = clock.now
-        guard try await store.recordEvent(ThrottleKey(.clientResetStart, clientAddress), rule: ThrottleKind.clientResetStart.rule, now: now).allowed else {
-            return .tooManyStarts
-        }
+        guard try await throttles.allows(.clientResetStart, clientAddress) else { return .tooManyStarts }
+        metrics.resetStarted()
         let policy = try await policy()
         guard let user = try await store.user(userID: typed.trimmingCharacters(in: .whitespaces)) else {
             try await record(typed, role: "user", detail: .insufficientMethods, requestID: requestID)
@@ -120,11 +124,14 @@ public struct ResetService: Sendable {
         return (user, try await policy())
     }
 
+    /// Every ending goes through one of these, or `recordEnding`, so the report and the metrics count the same resets.
     func record(_ typed: String, role: String, detail: ResetDetail, requestID: String?) async throws {
+        metrics.resetEnded(detail.result)
         try await store.appendResetActivity(ResetActivity(at: clock.now, userID: typed, role: role, methodsUsed: [], detail: detail, requestID: requestID))
     }
 
     func record(_ flow: ResetFlow, user: User, detail: ResetDetail, requestID: String? = nil) async throws {
+        metrics.resetEnded(detail.result)
         var methods = flow.passed
         if detail.result != .succeeded, let current = flow.challenge?.option { methods.append(current) }
         try await store.appendResetActivity(ResetActivity(

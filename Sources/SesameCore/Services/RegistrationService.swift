@@ -17,11 +17,11 @@ public struct RegistrationService: Sendable {
     /// - Parameter policies: the instance's policy cache; without one, every read asks the store.
     public init(
         store: any Store, secret: ServerSecret, hasher: any PasswordHasher, outbox: any Outbox, clock: any WallClock, random: any RandomSource,
-        policies: PolicyCache? = nil
+        policies: PolicyCache? = nil, metrics: SesameMetrics = .none
     ) {
         self.store = store
-        self.codes = CodeService(store: store, secret: secret, clock: clock, random: random)
-        self.limits = SendLimits(store: store, clock: clock)
+        self.codes = CodeService(store: store, secret: secret, clock: clock, random: random, metrics: metrics)
+        self.limits = SendLimits(store: store, clock: clock, metrics: metrics)
         self.hasher = hasher
         self.outbox = outbox
         self.clock = clock

@@ -43,10 +43,11 @@ public struct SesameServices: Sendable {
     ///     changed, in seconds.
     ///   - captchaBits: the CAPTCHA's proof-of-work difficulty (tests lower it).
     ///   - policies: the policy cache, when the caller keeps one of its own (tests set policies through it).
+    ///   - metrics: where resets, codes, throttle blocks and sign-ins are counted (docs/operations.md#metrics).
     public init(
         store: any Store, secret: ServerSecret, hasher: any PasswordHasher, clock: any WallClock, random: any RandomSource,
         outbox: any Outbox, directory: (any Directory)? = nil, directoryBindLimit: DirectoryBindLimit = .standard,
-        directorySessionCheck: TimeInterval = 300, captchaBits: Int = 14, policies: PolicyCache? = nil
+        directorySessionCheck: TimeInterval = 300, captchaBits: Int = 14, policies: PolicyCache? = nil, metrics: SesameMetrics = .none
     ) async throws {
         self.store = store
         self.clock = clock
@@ -60,18 +61,19 @@ public struct SesameServices: Sendable {
         directoryStatus = DirectoryMonitor(directory: directory, clock: clock)
         directorySessions = DirectorySessionCheck(directory: directory, status: directoryStatus, clock: clock, interval: directorySessionCheck)
         captcha = Captcha(secret: secret, clock: clock, random: random, bits: captchaBits)
-        captchaGate = CaptchaGate(captcha: captcha, store: store, clock: clock)
+        captchaGate = CaptchaGate(captcha: captcha, store: store, clock: clock, metrics: metrics)
         resets = ResetService(
             store: store, secret: secret, hasher: hasher, outbox: outbox, clock: clock, random: random, directory: directory,
-            directoryStatus: directoryStatus, policies: policies)
+            directoryStatus: directoryStatus, policies: policies, metrics: metrics)
         registrations = RegistrationService(
-            store: store, secret: secret, hasher: hasher, outbox: outbox, clock: clock, random: random, policies: policies)
+            store: store, secret: secret, hasher: hasher, outbox: outbox, clock: clock, random: random, policies: policies, metrics: metrics)
         // Unknown users' passwords are checked against a real hash, so that they cost the same work as known ones.
         let hashingStarted = ContinuousClock.now
         let dummyHash = try await hasher.hash("sesame: no such user")
         hashCost = ContinuousClock.now - hashingStarted
         signIns = SignInService(
-            store: store, hasher: hasher, directory: directory, secret: secret, clock: clock, dummyHash: dummyHash, bindLimit: directoryBindLimit)
+            store: store, hasher: hasher, directory: directory, secret: secret, clock: clock, dummyHash: dummyHash, bindLimit: directoryBindLimit,
+            metrics: metrics)
         passwordChanges = PasswordChangeService(store: store, hasher: hasher, directory: directory, signIns: signIns, clock: clock)
         administration = UserAdministration(store: store, hasher: hasher, clock: clock, outbox: outbox, directory: directory)
         imports = UserImport(administration: administration, store: store)

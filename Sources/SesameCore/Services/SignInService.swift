@@ -17,6 +17,8 @@ public struct SignInService: Sendable {
     private let dummyHash: String
     /// `nil` without a directory: then only Sesame's own lockout applies.
     private let bindLimit: DirectoryBindLimit?
+    private let throttles: Throttles
+    private let metrics: SesameMetrics
     /// One attempt at a time per user ID, so that the lockout counts every guess; a few at a time per network, so
     /// that its limit cannot be raced past (docs/security.md#races).
     private let users = KeyedTurns(capacity: 1)
@@ -27,9 +29,11 @@ public struct SignInService: Sendable {
 
     public init(
         store: any Store, hasher: any PasswordHasher, directory: (any Directory)?, secret: ServerSecret, clock: any WallClock, dummyHash: String,
-        bindLimit: DirectoryBindLimit = .standard
+        bindLimit: DirectoryBindLimit = .standard, metrics: SesameMetrics = .none
     ) {
         self.store = store
+        self.throttles = Throttles(store: store, clock: clock, metrics: metrics)
+        self.metrics = metrics
         self.bindLimit = directory == nil ? nil : bindLimit
         self.passwords = AccountPasswords(hasher: hasher, directory: directory, clock: clock)
         self.hasher = hasher
@@ -48,13 +52,33 @@ public struct SignInService: Sendable {
         case refused(WritebackError)
         /// Too many failed sign-ins from this network.
         case tooManyFromNetwork
+
+        /// How the metrics name it (docs/operations.md#metrics).
+        var metric: SignInMetric {
+            switch self {
+            case .accepted: .succeeded
+            case .failed: .refused
+            case .locked: .locked
+            case .refused: .unavailable
+            case .tooManyFromNetwork: .throttled
+            }
+        }
     }
 
     /// `language`, the page's, becomes the user's on success: notices are written in it.
     public func signIn(userID typed: String, password: String, clientAddress: String, language: Language? = nil) async throws -> Outcome {
+        let outcome = try await attempt(userID: typed, password: password, clientAddress: clientAddress, language: language)
+        metrics.signIn(outcome.metric)
+        return outcome
+    }
+
+    private func attempt(userID typed: String, password: String, clientAddress: String, language: Language?) async throws -> Outcome {
         let network = ThrottleKey(.clientSignIn, clientAddress)
         return try await networks.withTurn(clientAddress) {
-            if try await store.throttleState(network)?.isBlocked(at: clock.now) == true { return .tooManyFromNetwork }
+            if try await store.throttleState(network)?.isBlocked(at: clock.now) == true {
+                metrics.throttled(.clientSignIn)
+                return .tooManyFromNetwork
+            }
             return try await users.withTurn(typed.lowercased()) {
                 guard let user = try await store.user(userID: typed), user.enabled else {
                     return try await failUnknown(typed, password: password, network: network)
@@ -149,7 +173,7 @@ public struct SignInService: Sendable {
     }
 
     private func countFailure(_ network: ThrottleKey) async throws {
-        _ = try await store.recordEvent(network, rule: network.kind.rule, now: clock.now)
+        _ = try await throttles.record(network.kind, network.subject)
     }
 
     /// A keyed digest of a wrong password: smart lockout compares these, and the password itself is never kept.

@@ -6,10 +6,12 @@ import Foundation
 public struct SendLimits: Sendable {
     private let store: any ThrottleStore
     private let clock: any WallClock
+    private let throttles: Throttles
 
-    public init(store: any ThrottleStore, clock: any WallClock) {
+    public init(store: any ThrottleStore, clock: any WallClock, metrics: SesameMetrics = .none) {
         self.store = store
         self.clock = clock
+        throttles = Throttles(store: store, clock: clock, metrics: metrics)
     }
 
     /// Which limit refused a send.
@@ -56,6 +58,6 @@ public struct SendLimits: Sendable {
     }
 
     private func count(_ kind: ThrottleKind, _ subject: String) async throws -> Bool {
-        try await store.recordEvent(ThrottleKey(kind, subject), rule: kind.rule, now: clock.now).allowed
+        try await throttles.allows(kind, subject)
     }
 }

@@ -38,6 +38,11 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Answers to the no-script CAPTCHA sum from one client IP: 5 per 10 min, a quarter of the starts allowed, since
     /// a sum of two digits is guessed once in 17.
     case captchaSum
+    /// Texts and calls in one UTC day, overall or to one country: the operator's budget
+    /// (docs/security.md#phone-budget), whose limit replaces the nominal one here.
+    case phoneBudget
+    /// The administrators told that a day's phone budget is spent: once per day and scope.
+    case phoneBudgetNotice
 
     /// The kinds counted per user, cleared when that user resets successfully.
     public static let perUser: [ThrottleKind] = [.identityProof, .phoneSend, .emailSend, .dailyPhoneSend, .dailyEmailSend, .dailyPhoneCheck]
@@ -60,6 +65,16 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .contactRequest: ThrottleRule(limit: 1, window: 3_600, block: 3_600)
         case .captchaToken: ThrottleRule(limit: 1, window: Captcha.lifetime, block: Captcha.lifetime)
         case .captchaSum: ThrottleRule(limit: 5, window: 600, block: 600)
+        case .phoneBudget: rule(limit: PhoneBudget.standard.daily)
+        case .phoneBudgetNotice: ThrottleRule(limit: 1, window: 86_400, block: 86_400)
+        }
+    }
+
+    /// This kind's window and block with another limit: the phone budget's, which the operator sets.
+    public func rule(limit: Int) -> ThrottleRule {
+        switch self {
+        case .phoneBudget: ThrottleRule(limit: limit, window: 86_400, block: 86_400)
+        default: ThrottleRule(limit: limit, window: rule.window, block: rule.block)
         }
     }
 }

@@ -31,6 +31,8 @@ public struct SMTPSender: MessageSender {
         }
     }
 
+    public func provider(for channel: CodeChannel) -> String { "smtp" }
+
     public func send(_ message: OutgoingMessage) async throws {
         guard message.channel == .email else { throw DeliveryError("SMTP carries email only") }
         let rendered = MailMessage(message, from: settings.from, logo: await logo()).rendered

@@ -61,6 +61,12 @@ extension PostgresStore {
             """)
     }
 
+    public func deliveryBacklog(now: Date) async throws -> DeliveryBacklog {
+        let row = try await rows("SELECT count(*) AS waiting, min(enqueued_at) AS oldest FROM outbox WHERE state = 'pending'").first
+        return DeliveryBacklog(
+            waiting: try row.map { Int(try $0.get("waiting", as: Int64.self)) } ?? 0, oldestEnqueuedAt: try row?.date("oldest"), now: now)
+    }
+
     public func deliveryState(_ id: UUID) async throws -> DeliveryState? {
         try await rows("SELECT state, attempts, last_error FROM outbox WHERE id = \(id.uuidString)").first.map { row in
             switch try row.get("state", as: String.self) {

@@ -74,6 +74,13 @@ extension SQLiteStore {
         }
     }
 
+    public func deliveryBacklog(now: Date) async throws -> DeliveryBacklog {
+        try await read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT count(*) AS waiting, min(enqueued_at) AS oldest FROM outbox WHERE state = 'pending'")
+            return DeliveryBacklog(waiting: (row?["waiting"] as Int?) ?? 0, oldestEnqueuedAt: row?.date("oldest"), now: now)
+        }
+    }
+
     public func deliveryState(_ id: UUID) async throws -> DeliveryState? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT state, attempts, last_error FROM outbox WHERE id = ?", arguments: [id.uuidString]).map { row in

@@ -30,7 +30,7 @@ struct CSRFMiddleware: RouterMiddleware {
             throw PageError.cookiesDisabled(typedUserID: context.form.text("userID"))
         }
         guard let expected = context.session?.session.csrfToken, let sent = context.form["_csrf"],
-            constantTimeEqual(Array(expected.utf8), Array(sent.utf8))
+            ConstantTime.equal(expected, sent)
         else {
             throw PageError.csrf
         }
@@ -47,10 +47,5 @@ struct CSRFMiddleware: RouterMiddleware {
     private func signedInRoles(_ context: WebContext) async throws -> Set<Role> {
         guard let id = context.session?.session.userID else { return [] }
         return try await users.user(id: id)?.roles ?? []
-    }
-
-    private func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
-        guard left.count == right.count else { return false }
-        return zip(left, right).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -46,6 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("env"), help: "development or production") var mode: String?
     @Option(name: .customLong("log-format"), help: "text or json") var logFormat: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical") var logLevel: String?
+    @Option(name: .customLong("metrics-port")) var metricsPort: String?
+    @Option(name: .customLong("metrics-token")) var metricsToken: String?
+    @Option(name: .customLong("phone-daily-limit")) var phoneDailyLimit: String?
     @Flag(help: "Seed a demo organisation and print its users' sign-in details.") var demo = false
 
     var serveFlags: [ConfigurationKey: String] {
@@ -60,7 +63,8 @@ struct ServeCommand: AsyncParsableCommand {
             (.ldapMobileAttribute, ldapMobileAttribute), (.ldapPhoneAttribute, ldapPhoneAttribute), (.ldapSyncMinutes, ldapSyncMinutes),
             (.ldapBindFailures, ldapBindFailures), (.ldapBindFailureMinutes, ldapBindFailureMinutes),
             (.ldapSessionCheckMinutes, ldapSessionCheckMinutes), (.environment, mode),
-            (.logFormat, logFormat), (.logLevel, logLevel),
+            (.logFormat, logFormat), (.logLevel, logLevel), (.metricsPort, metricsPort), (.metricsToken, metricsToken),
+            (.phoneDailyLimit, phoneDailyLimit),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }
@@ -68,7 +72,12 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try await store.context(extra: serveFlags, asService: true)
         let configuration = context.configuration
-        let outbox = try context.outbox()
+        let prometheus = PrometheusMetrics(token: configuration.metrics.token, port: configuration.metrics.port, version: Sesame.version)
+        let queue = try context.outbox(metrics: prometheus.metrics)
+        let policies = PolicyCache(store: context.store)
+        // Texts and calls count against the day's budget before they are queued (docs/security.md#phone-budget).
+        let outbox = BudgetedOutbox(
+            queue, budget: configuration.phoneBudget, store: context.store, clock: context.clock, policies: policies, metrics: prometheus.metrics)
         let logger = Logger(label: "sesame")
         if demo, configuration.mode == .production {
             throw ConfigurationError("--demo: a demo organisation prints its passwords, so it is for development only")
@@ -79,16 +88,18 @@ struct ServeCommand: AsyncParsableCommand {
         // Every core service the server uses, built once here and shared by all requests.
         let services = try await SesameServices(
             store: context.store, secret: context.secret, hasher: context.hasher, clock: context.clock, random: context.random,
-            outbox: outbox, directory: context.directory, directoryBindLimit: configuration.directory?.bindLimit ?? .standard,
-            directorySessionCheck: TimeInterval((configuration.directory?.sessionCheckMinutes ?? 5) * 60))
+            outbox: outbox, directory: context.directory.map { MeteredDirectory($0, metrics: prometheus.metrics) },
+            directoryBindLimit: configuration.directory?.bindLimit ?? .standard,
+            directorySessionCheck: TimeInterval((configuration.directory?.sessionCheckMinutes ?? 5) * 60), policies: policies,
+            metrics: prometheus.metrics)
         let app = try await buildApplication(
             configuration: WebConfiguration(host: configuration.host, port: configuration.port),
             dependencies: WebDependencies(
                 services: services, components: ComponentStatus(delivery: configuration.deliveryStatus),
                 secureCookies: configuration.publicURL?.lowercased().hasPrefix("https://") ?? false,
-                trustedProxies: configuration.trustedProxies),
+                trustedProxies: configuration.trustedProxies, prometheus: prometheus),
             logger: logger,
-            services: storeServices + [DeliveryWorker(queue: outbox)] + scheduledSync(context, outbox: outbox, logger: logger),
+            services: storeServices + [DeliveryWorker(queue: queue)] + scheduledSync(context, outbox: queue, logger: logger),
             beforeServerStarts: {
                 // A PostgreSQL store migrates once its client runs; nothing is served before
                 // (docs/architecture.md#postgresql-client).

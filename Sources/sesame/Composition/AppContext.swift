@@ -56,10 +56,11 @@ struct AppContext: Sendable {
     /// queues messages (`serve`, and the user commands whose changes are told to the user), since an SMTP sender
     /// loads the TLS trust roots. `serve` runs its workers; a message queued by a command leaves from the running
     /// server.
-    func outbox() throws -> DeliveryQueue {
+    func outbox(metrics: SesameMetrics = .none) throws -> DeliveryQueue {
         do {
             let branding = BrandingCache(store: store)
-            return DeliveryQueue(store: store, sender: try Self.sender(for: configuration.delivery) { await branding.logo() }, secret: secret)
+            return DeliveryQueue(
+                store: store, sender: try Self.sender(for: configuration.delivery) { await branding.logo() }, secret: secret, metrics: metrics)
         } catch {
             throw ConfigurationError(error.description)
         }

@@ -54,6 +54,9 @@ struct Configuration: Sendable {
     /// How log lines are written, and the least severe level written (docs/operations.md#logs).
     var logFormat: LogFormat
     var logLevel: Logger.Level
+    var metrics: MetricsSettings
+    /// Texts and calls a day, overall and by country (docs/security.md#phone-budget).
+    var phoneBudget: PhoneBudget
 
     static let defaultDataDirectory = "./sesame-data"
 
@@ -90,6 +93,13 @@ struct Configuration: Sendable {
             throw ConfigurationError("SESAME_LOG_LEVEL: \"\(levelText)\" is not allowed (allowed: \(allowed))")
         }
         self.logLevel = logLevel
+        metrics = try MetricsSettings(sources, mainPort: port)
+        let budgetText = sources.value(.phoneDailyLimit) ?? String(PhoneBudget.standard.daily)
+        guard let phoneBudget = PhoneBudget(budgetText) else {
+            throw ConfigurationError(
+                "SESAME_PHONE_DAILY_LIMIT: \"\(budgetText)\" is not a daily budget (a number, then optional +CODE=NUMBER per country: 1000,+234=20)")
+        }
+        self.phoneBudget = phoneBudget
         if mode == .production {
             guard let publicURL, publicURL.lowercased().hasPrefix("https://") else {
                 throw ConfigurationError("SESAME_PUBLIC_URL: production needs the public https:// address users reach Sesame at")

@@ -35,6 +35,9 @@ enum ConfigurationKey: String, CaseIterable, Sendable {
     case environment = "SESAME_ENV"
     case logFormat = "SESAME_LOG_FORMAT"
     case logLevel = "SESAME_LOG_LEVEL"
+    case metricsPort = "SESAME_METRICS_PORT"
+    case metricsToken = "SESAME_METRICS_TOKEN"
+    case phoneDailyLimit = "SESAME_PHONE_DAILY_LIMIT"
 
     /// Where the configuration file is named; read from flags and environment only.
     static let configFileVariable = "SESAME_CONFIG_FILE"
