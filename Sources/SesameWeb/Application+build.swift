@@ -113,8 +113,10 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     let directorySessions = DirectorySessionCheck(
         directory: dependencies.directory, status: directoryMonitor, clock: dependencies.clock, interval: dependencies.directorySessionCheck)
     let pages = Pages(dependencies: dependencies, renderer: renderer, dummyHash: dummyHash, branding: branding, directorySessions: directorySessions)
-    let router = Router(context: WebContext.self)
+    // HEAD is answered as GET on every route (docs/behaviour.md#head-requests).
+    let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
     router.addMiddleware {
+        HeadMiddleware()
         LogRequestsMiddleware(.info)
         SecurityHeadersMiddleware(strictTransport: dependencies.secureCookies)
     }
