@@ -100,25 +100,26 @@ import Testing
     @Test func readinessFailsWhileTheDatabaseIsDownAndRecovers() async throws {
         let postgres = try PrivatePostgres.start()
         defer { try? postgres.stop() }
-        let store = try await PostgresStore(url: postgres.url)
-        let dependencies = WebDependencies(
-            store: store, hasher: fastHasher, secret: .generate(using: SystemRandomSource()), clock: SystemClock(),
-            random: SystemRandomSource(), outbox: DeliveryQueue(store: store, sender: ConsoleSender { _ in }, secret: .generate(using: SystemRandomSource())),
-            components: ComponentStatus(delivery: "development console outbox"), secureCookies: false)
-        let application = Application(router: try await buildRouter(dependencies: dependencies), logger: Logger(label: "test"))
-        try await application.test(.router) { client in
-            let ready = { try await client.execute(uri: "/health/ready", method: .get).status }
-            #expect(try await ready() == .ok)
-            try postgres.pause()
-            #expect(try await ready() == .serviceUnavailable)
-            try postgres.resume()
-            var status = try await ready()
-            let deadline = ContinuousClock.now + .seconds(20)
-            while status != .ok, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(200))
-                status = try await ready()
+        try await PostgresStore.withStore(url: postgres.url) { store in
+            let dependencies = WebDependencies(
+                store: store, hasher: fastHasher, secret: .generate(using: SystemRandomSource()), clock: SystemClock(),
+                random: SystemRandomSource(), outbox: DeliveryQueue(store: store, sender: ConsoleSender { _ in }, secret: .generate(using: SystemRandomSource())),
+                components: ComponentStatus(delivery: "development console outbox"), secureCookies: false)
+            let application = Application(router: try await buildRouter(dependencies: dependencies), logger: Logger(label: "test"))
+            try await application.test(.router) { client in
+                let ready = { try await client.execute(uri: "/health/ready", method: .get).status }
+                #expect(try await ready() == .ok)
+                try postgres.pause()
+                #expect(try await ready() == .serviceUnavailable)
+                try postgres.resume()
+                var status = try await ready()
+                let deadline = ContinuousClock.now + .seconds(20)
+                while status != .ok, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(200))
+                    status = try await ready()
+                }
+                #expect(status == .ok, "ready again once PostgreSQL is back")
             }
-            #expect(status == .ok, "ready again once PostgreSQL is back")
         }
     }
 }

@@ -63,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let context = try await store.context(extra: serveFlags, asService: true)
+        let context = try await store.serviceContext(extra: serveFlags)
         let configuration = context.configuration
         let outbox = try context.outbox()
         let logger = { var logger = Logger(label: "sesame"); logger.logLevel = .info; return logger }()
