@@ -154,7 +154,7 @@ let package = Package(
         .target(
             name: "SesameTestSupport",
             dependencies: [
-                "SesameArgon2", "SesameCore", "SesameDirectory",
+                "SesameArgon2", "SesameCore", "SesameDirectory", "SesameStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -87,11 +87,3 @@ func benchDatabase(on server: String) async throws -> String {
     components.path = "/" + name
     return components.string!
 }
-
-extension Range where Bound == Int {
-    func asyncMap<T>(_ transform: (Int) async throws -> T) async throws -> [T] {
-        var results: [T] = []
-        for index in self { results.append(try await transform(index)) }
-        return results
-    }
-}

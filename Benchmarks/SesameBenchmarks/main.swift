@@ -116,11 +116,12 @@ report("\"Who are you?\" median, known user who cannot be verified", try await m
 if let server = ProcessInfo.processInfo.environment["SESAME_BENCH_POSTGRES_URL"] {
     for instances in [1, 2] {
         let database = try await benchDatabase(on: server)
-        let stores = try await (0..<instances).asyncMap { _ in try await PostgresStore(url: database, logger: quiet) as any Store }
-        report("wrong-code checks per second (PostgreSQL, \(instances) instance\(instances == 1 ? "" : "s"), 16 in flight)",
-               try await wrongCodeRate(stores, count: 4_000), "check/s")
-        report("full SMS resets per second (PostgreSQL, \(instances) instance\(instances == 1 ? "" : "s"), 2 per core)",
-               try await fullResetRate(stores, hasher: hasher, count: 60), "reset/s")
+        try await PostgresStore.withStores(instances, url: database, logger: quiet) { stores in
+            report("wrong-code checks per second (PostgreSQL, \(instances) instance\(instances == 1 ? "" : "s"), 16 in flight)",
+                   try await wrongCodeRate(stores, count: 4_000), "check/s")
+            report("full SMS resets per second (PostgreSQL, \(instances) instance\(instances == 1 ? "" : "s"), 2 per core)",
+                   try await fullResetRate(stores, hasher: hasher, count: 60), "reset/s")
+        }
     }
 } else {
     print("(PostgreSQL: set SESAME_BENCH_POSTGRES_URL; scripts/bench does)")

@@ -95,11 +95,13 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     // Sign-in answers no sooner than twice a hash and 50 ms: what differs between a real account and an unknown one
     // (a few store queries) hides under it, and it follows the hashing parameters (docs/security.md#enumeration).
     let signInFloor = dependencies.signInFloor ?? core.hashCost * 2 + .milliseconds(50)
-    let router = Router(context: WebContext.self)
+    // HEAD is answered as GET on every route (docs/behaviour.md#head-requests).
+    let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
     if let prometheus = dependencies.prometheus {
         router.add(middleware: MetricsMiddleware(metrics: prometheus.metrics))
     }
     router.addMiddleware {
+        HeadMiddleware()
         LogRequestsMiddleware(.info)
         SecurityHeadersMiddleware(strictTransport: dependencies.secureCookies)
     }

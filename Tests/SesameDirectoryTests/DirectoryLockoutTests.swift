@@ -67,25 +67,26 @@ import Testing
         let ivan = target.user("ivan")
         let password = "Ivan!Instances-Pass-\(run)"
         try await directory.resetPassword(userID: ivan, new: password)
-        let store = try await PostgresStore(url: PostgresTestServer.freshDatabase())
-        try await store.insertUser(User(userID: ivan, source: .directory, createdAt: t0))
-        let instances = [try await service(store, directory), try await service(store, directory)]
-        for round in 1...3 {
-            let outcomes = try await withThrowingTaskGroup(of: SignInService.Outcome.self) { group in
-                for guess in 0..<8 {
-                    group.addTask {
-                        try await instances[guess % 2].signIn(
-                            userID: ivan, password: "Wrong-\(round)-\(guess)", clientAddress: "198.51.100.\(guess)")
+        try await PostgresStore.withStore(url: PostgresTestServer.freshDatabase()) { store in
+            try await store.insertUser(User(userID: ivan, source: .directory, createdAt: t0))
+            let instances = [try await service(store, directory), try await service(store, directory)]
+            for round in 1...3 {
+                let outcomes = try await withThrowingTaskGroup(of: SignInService.Outcome.self) { group in
+                    for guess in 0..<8 {
+                        group.addTask {
+                            try await instances[guess % 2].signIn(
+                                userID: ivan, password: "Wrong-\(round)-\(guess)", clientAddress: "198.51.100.\(guess)")
+                        }
                     }
+                    return try await group.reduce(into: [SignInService.Outcome]()) { $0.append($1) }
                 }
-                return try await group.reduce(into: [SignInService.Outcome]()) { $0.append($1) }
+                #expect(outcomes.filter { $0 == .failed }.count == (round == 1 ? 2 : 0), "round \(round): \(outcomes)")
+                #expect(try await directory.isLocked(userID: ivan) == false, "round \(round)")
             }
-            #expect(outcomes.filter { $0 == .failed }.count == (round == 1 ? 2 : 0), "round \(round): \(outcomes)")
-            #expect(try await directory.isLocked(userID: ivan) == false, "round \(round)")
-        }
-        clock.advance(by: 601)
-        guard case .accepted = try await instances[1].signIn(userID: ivan, password: password, clientAddress: "203.0.113.4") else {
-            throw TestFailure("the right password was refused once the streak ended")
+            clock.advance(by: 601)
+            guard case .accepted = try await instances[1].signIn(userID: ivan, password: password, clientAddress: "203.0.113.4") else {
+                throw TestFailure("the right password was refused once the streak ended")
+            }
         }
     }
 }

@@ -12,62 +12,66 @@ import Testing
 
     @Test(arguments: StoreAdapter.allCases)
     func attemptsCountDownThenStop(_ adapter: StoreAdapter) async throws {
-        let store = try await adapter.make()
-        let user = try sampleUser()
-        try await store.insertUser(user)
-        let code = challenge(for: user)
-        try await store.insertChallenge(code)
-        #expect(try await store.challenge(id: code.id) == code)
-        for left in [2, 1, 0] {
-            #expect(try await store.takeAttempt(challengeID: code.id, now: t0)?.attemptsLeft == left)
+        try await adapter.withStore { store in
+            let user = try sampleUser()
+            try await store.insertUser(user)
+            let code = challenge(for: user)
+            try await store.insertChallenge(code)
+            #expect(try await store.challenge(id: code.id) == code)
+            for left in [2, 1, 0] {
+                #expect(try await store.takeAttempt(challengeID: code.id, now: t0)?.attemptsLeft == left)
+            }
+            #expect(try await store.takeAttempt(challengeID: code.id, now: t0) == nil)
+            #expect(try await store.takeAttempt(challengeID: UUID(), now: t0) == nil)
         }
-        #expect(try await store.takeAttempt(challengeID: code.id, now: t0) == nil)
-        #expect(try await store.takeAttempt(challengeID: UUID(), now: t0) == nil)
     }
 
     @Test(arguments: StoreAdapter.allCases)
     func expiredAndConsumedChallengesTakeNoAttempt(_ adapter: StoreAdapter) async throws {
-        let store = try await adapter.make()
-        let user = try sampleUser()
-        try await store.insertUser(user)
-        let code = challenge(for: user)
-        try await store.insertChallenge(code)
-        #expect(try await store.takeAttempt(challengeID: code.id, now: t0.addingTimeInterval(300)) == nil, "expired at its expiry time")
-        #expect(try await store.consumeChallenge(id: code.id, now: t0))
-        #expect(!(try await store.consumeChallenge(id: code.id, now: t0)), "single use")
-        #expect(try await store.takeAttempt(challengeID: code.id, now: t0) == nil)
-        #expect(try await store.challenge(id: code.id)?.consumedAt == t0)
+        try await adapter.withStore { store in
+            let user = try sampleUser()
+            try await store.insertUser(user)
+            let code = challenge(for: user)
+            try await store.insertChallenge(code)
+            #expect(try await store.takeAttempt(challengeID: code.id, now: t0.addingTimeInterval(300)) == nil, "expired at its expiry time")
+            #expect(try await store.consumeChallenge(id: code.id, now: t0))
+            #expect(!(try await store.consumeChallenge(id: code.id, now: t0)), "single use")
+            #expect(try await store.takeAttempt(challengeID: code.id, now: t0) == nil)
+            #expect(try await store.challenge(id: code.id)?.consumedAt == t0)
+        }
     }
 
     @Test(arguments: StoreAdapter.allCases)
     func concurrentAttemptsNeverExceedTheLimit(_ adapter: StoreAdapter) async throws {
-        let store = try await adapter.make()
-        let user = try sampleUser()
-        try await store.insertUser(user)
-        let code = challenge(for: user)
-        try await store.insertChallenge(code)
-        let taken = await withTaskGroup(of: Bool.self) { group in
-            for _ in 0..<50 { group.addTask { (try? await store.takeAttempt(challengeID: code.id, now: t0)) != nil } }
-            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        try await adapter.withStore { store in
+            let user = try sampleUser()
+            try await store.insertUser(user)
+            let code = challenge(for: user)
+            try await store.insertChallenge(code)
+            let taken = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<50 { group.addTask { (try? await store.takeAttempt(challengeID: code.id, now: t0)) != nil } }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(taken == 3)
+            let consumed = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<50 { group.addTask { (try? await store.consumeChallenge(id: code.id, now: t0)) == true } }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(consumed == 1)
         }
-        #expect(taken == 3)
-        let consumed = await withTaskGroup(of: Bool.self) { group in
-            for _ in 0..<50 { group.addTask { (try? await store.consumeChallenge(id: code.id, now: t0)) == true } }
-            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
-        }
-        #expect(consumed == 1)
     }
 
     @Test(arguments: StoreAdapter.allCases)
     func expiredChallengesAreSwept(_ adapter: StoreAdapter) async throws {
-        let store = try await adapter.make()
-        let user = try sampleUser()
-        try await store.insertUser(user)
-        try await store.insertChallenge(challenge(for: user, expiresIn: 10))
-        let live = challenge(for: user, expiresIn: 1_000)
-        try await store.insertChallenge(live)
-        #expect(try await store.deleteChallenges(expiredBefore: t0.addingTimeInterval(500)) == 1)
-        #expect(try await store.challenge(id: live.id) != nil)
+        try await adapter.withStore { store in
+            let user = try sampleUser()
+            try await store.insertUser(user)
+            try await store.insertChallenge(challenge(for: user, expiresIn: 10))
+            let live = challenge(for: user, expiresIn: 1_000)
+            try await store.insertChallenge(live)
+            #expect(try await store.deleteChallenges(expiredBefore: t0.addingTimeInterval(500)) == 1)
+            #expect(try await store.challenge(id: live.id) != nil)
+        }
     }
 }
 
@@ -75,62 +79,67 @@ import Testing
     /// The store applies exactly the core's reference semantics, over a long random sequence of events.
     @Test(arguments: StoreAdapter.allCases)
     func agreesWithTheReferenceSemantics(_ adapter: StoreAdapter) async throws {
-        let store = try await adapter.make()
-        let random = SeededRandomSource(seed: 11)
-        let rule = ThrottleRule(limit: 4, window: 100, block: 250)
-        let key = ThrottleKey(.identityProof, "user-1")
-        var expected: ThrottleState? = nil
-        var now = t0
-        for _ in 0..<400 {
-            now = now.addingTimeInterval(Double(random.uniform(below: 60)))
-            let reference = ThrottleState.recordingEvent(expected, rule: rule, at: now)
-            let actual = try await store.recordEvent(key, rule: rule, now: now)
-            #expect(actual == reference, "at \(now.timeIntervalSince(t0))")
-            expected = reference.state
+        try await adapter.withStore { store in
+            let random = SeededRandomSource(seed: 11)
+            let rule = ThrottleRule(limit: 4, window: 100, block: 250)
+            let key = ThrottleKey(.identityProof, "user-1")
+            var expected: ThrottleState? = nil
+            var now = t0
+            for _ in 0..<400 {
+                now = now.addingTimeInterval(Double(random.uniform(below: 60)))
+                let reference = ThrottleState.recordingEvent(expected, rule: rule, at: now)
+                let actual = try await store.recordEvent(key, rule: rule, now: now)
+                #expect(actual == reference, "at \(now.timeIntervalSince(t0))")
+                expected = reference.state
+            }
+            #expect(try await store.throttleState(key) == expected)
         }
-        #expect(try await store.throttleState(key) == expected)
     }
 
     @Test(arguments: StoreAdapter.allCases)
     func concurrentEventsAreAllCounted(_ adapter: StoreAdapter) async throws {
-        let store = try await adapter.make()
-        let key = ThrottleKey(.emailSend, "user-2")
-        let allowed = await withTaskGroup(of: Bool.self) { group in
-            for _ in 0..<40 { group.addTask { (try? await store.recordEvent(key, rule: ThrottleKind.emailSend.rule, now: t0))?.allowed == true } }
-            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        try await adapter.withStore { store in
+            let key = ThrottleKey(.emailSend, "user-2")
+            let allowed = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<40 { group.addTask { (try? await store.recordEvent(key, rule: ThrottleKind.emailSend.rule, now: t0))?.allowed == true } }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(allowed == 10, "the limit, and not one more")
+            let count = try await store.throttleState(key)?.count
+            #expect(count == 10)
         }
-        #expect(allowed == 10, "the limit, and not one more")
-        #expect(try await store.throttleState(key)?.count == 10)
     }
 
     @Test(arguments: StoreAdapter.allCases)
     func clearingForgetsOnlyTheNamedCounters(_ adapter: StoreAdapter) async throws {
-        let store = try await adapter.make()
-        for kind in ThrottleKind.allCases {
-            _ = try await store.recordEvent(ThrottleKey(kind, "u"), rule: kind.rule, now: t0)
-            _ = try await store.recordEvent(ThrottleKey(kind, "other"), rule: kind.rule, now: t0)
-        }
-        try await store.clearThrottles(subject: "u", kinds: ThrottleKind.perUser)
-        for kind in ThrottleKind.allCases {
-            #expect((try await store.throttleState(ThrottleKey(kind, "u")) == nil) == ThrottleKind.perUser.contains(kind))
-            #expect(try await store.throttleState(ThrottleKey(kind, "other")) != nil)
+        try await adapter.withStore { store in
+            for kind in ThrottleKind.allCases {
+                _ = try await store.recordEvent(ThrottleKey(kind, "u"), rule: kind.rule, now: t0)
+                _ = try await store.recordEvent(ThrottleKey(kind, "other"), rule: kind.rule, now: t0)
+            }
+            try await store.clearThrottles(subject: "u", kinds: ThrottleKind.perUser)
+            for kind in ThrottleKind.allCases {
+                #expect((try await store.throttleState(ThrottleKey(kind, "u")) == nil) == ThrottleKind.perUser.contains(kind))
+                #expect(try await store.throttleState(ThrottleKey(kind, "other")) != nil)
+            }
         }
     }
 
     @Test(arguments: StoreAdapter.allCases)
     func sweepingDeletesOnlySettledCounters(_ adapter: StoreAdapter) async throws {
-        let store = try await adapter.make()
-        let spent = ThrottleKey(.captchaToken, "nonce")
-        #expect(try await store.recordEvent(spent, rule: ThrottleKind.captchaToken.rule, now: t0).allowed)
-        #expect(try await !store.recordEvent(spent, rule: ThrottleKind.captchaToken.rule, now: t0 + 1).allowed, "a token is used once")
-        let blocked = ThrottleKey(.identityProof, "user")
-        for _ in 0..<5 { _ = try await store.recordEvent(blocked, rule: ThrottleKind.identityProof.rule, now: t0) }
-        let recent = ThrottleKey(.clientResetStart, "10.0.0.1")
-        _ = try await store.recordEvent(recent, rule: ThrottleKind.clientResetStart.rule, now: t0 + 3_600)
-        let now = t0 + 7_200
-        #expect(try await store.deleteThrottles(settledBefore: t0 + 1_800, now: now) == 1, "only the spent token: its block is over")
-        #expect(try await store.throttleState(spent) == nil)
-        #expect(try await store.throttleState(blocked)?.isBlocked(at: now) == true, "a live block stays")
-        #expect(try await store.throttleState(recent) != nil, "a window still open stays")
+        try await adapter.withStore { store in
+            let spent = ThrottleKey(.captchaToken, "nonce")
+            #expect(try await store.recordEvent(spent, rule: ThrottleKind.captchaToken.rule, now: t0).allowed)
+            #expect(try await !store.recordEvent(spent, rule: ThrottleKind.captchaToken.rule, now: t0 + 1).allowed, "a token is used once")
+            let blocked = ThrottleKey(.identityProof, "user")
+            for _ in 0..<5 { _ = try await store.recordEvent(blocked, rule: ThrottleKind.identityProof.rule, now: t0) }
+            let recent = ThrottleKey(.clientResetStart, "10.0.0.1")
+            _ = try await store.recordEvent(recent, rule: ThrottleKind.clientResetStart.rule, now: t0 + 3_600)
+            let now = t0 + 7_200
+            #expect(try await store.deleteThrottles(settledBefore: t0 + 1_800, now: now) == 1, "only the spent token: its block is over")
+            #expect(try await store.throttleState(spent) == nil)
+            #expect(try await store.throttleState(blocked)?.isBlocked(at: now) == true, "a live block stays")
+            #expect(try await store.throttleState(recent) != nil, "a window still open stays")
+        }
     }
 }

@@ -38,35 +38,37 @@ import Testing
 
     @Test func everyRowArrivesAndBothSidesAgree() async throws {
         let source = try await populatedSQLite()
-        let target = try await PostgresStore(url: PostgresTestServer.freshDatabase())
-        let reports = try await StoreCopy.copy(from: source, to: target)
-        #expect(reports.count == 15)
-        #expect(try await target.logo() == Logo(data: Data([0x89, 0x50, 0x4E, 0x47, 0, 255]), type: "image/png"))
-        let mismatches = reports.filter { !$0.matches }
-        #expect(mismatches.isEmpty, "\(mismatches)")
-        #expect(reports.first { $0.table == "users" }?.targetRows == 26)
-        #expect(reports.first { $0.table == "audit_events" }?.targetRows == 30)
+        try await PostgresStore.withStore(url: PostgresTestServer.freshDatabase()) { target in
+            let reports = try await StoreCopy.copy(from: source, to: target)
+            #expect(reports.count == 15)
+            #expect(try await target.logo() == Logo(data: Data([0x89, 0x50, 0x4E, 0x47, 0, 255]), type: "image/png"))
+            let mismatches = reports.filter { !$0.matches }
+            #expect(mismatches.isEmpty, "\(mismatches)")
+            #expect(reports.first { $0.table == "users" }?.targetRows == 26)
+            #expect(reports.first { $0.table == "audit_events" }?.targetRows == 30)
 
-        // Read back through the port: the same users, policy and logs, in the same order.
-        let alice = try #require(try await source.user(userID: "alice@contoso.com"))
-        #expect(try await target.user(userID: "alice@contoso.com") == alice)
-        let (policy, copiedPolicy) = (try await source.policy(), try await target.policy())
-        #expect(copiedPolicy == policy)
-        let (resets, copiedResets) = (try await source.resetActivities(ActivityQuery(limit: 100)), try await target.resetActivities(ActivityQuery(limit: 100)))
-        #expect(copiedResets == resets)
-        let (audit, copiedAudit) = (try await source.auditEvents(ActivityQuery(limit: 100)), try await target.auditEvents(ActivityQuery(limit: 100)))
-        #expect(copiedAudit == audit)
-        #expect(try await target.users(withRole: .globalAdmin, limit: 10).map(\.userID) == ["user3@contoso.com"])
-        #expect(try await target.session(key: "k1", now: t0)?.data == Data([0, 1, 2, 255]))
-        let tokens = try await source.tokens()
-        #expect(try await target.tokens() == tokens && tokens.map(\.scope) == [.full, .users, .read], "scopes and expiry carried")
+            // Read back through the port: the same users, policy and logs, in the same order.
+            let alice = try #require(try await source.user(userID: "alice@contoso.com"))
+            #expect(try await target.user(userID: "alice@contoso.com") == alice)
+            let (policy, copiedPolicy) = (try await source.policy(), try await target.policy())
+            #expect(copiedPolicy == policy)
+            let (resets, copiedResets) = (try await source.resetActivities(ActivityQuery(limit: 100)), try await target.resetActivities(ActivityQuery(limit: 100)))
+            #expect(copiedResets == resets)
+            let (audit, copiedAudit) = (try await source.auditEvents(ActivityQuery(limit: 100)), try await target.auditEvents(ActivityQuery(limit: 100)))
+            #expect(copiedAudit == audit)
+            #expect(try await target.users(withRole: .globalAdmin, limit: 10).map(\.userID) == ["user3@contoso.com"])
+            #expect(try await target.session(key: "k1", now: t0)?.data == Data([0, 1, 2, 255]))
+            let tokens = try await source.tokens()
+            #expect(try await target.tokens() == tokens && tokens.map(\.scope) == [.full, .users, .read], "scopes and expiry carried")
+        }
     }
 
     @Test func aTargetThatHoldsDataIsRefused() async throws {
         let source = try await populatedSQLite()
-        let target = try await PostgresStore(url: PostgresTestServer.freshDatabase())
-        try await target.insertUser(User(userID: "bob@contoso.com", createdAt: t0))
-        await #expect(throws: StoreError.self) { _ = try await StoreCopy.copy(from: source, to: target) }
+        try await PostgresStore.withStore(url: PostgresTestServer.freshDatabase()) { target in
+            try await target.insertUser(User(userID: "bob@contoso.com", createdAt: t0))
+            await #expect(throws: StoreError.self) { _ = try await StoreCopy.copy(from: source, to: target) }
+        }
     }
 
     @Test func aChangedValueShowsAsAMismatch() {

@@ -12,12 +12,12 @@ enum StoreAdapter: String, CaseIterable, CustomStringConvertible {
 
     var description: String { rawValue }
 
-    /// A fresh, empty, migrated store of this kind.
-    func make() async throws -> any Store {
+    /// Runs `body` with a fresh, empty, migrated store of this kind; a PostgreSQL store's client runs as long as `body`.
+    func withStore<Value>(_ body: (any Store) async throws -> Value) async throws -> Value {
         switch self {
-        case .sqlite: try SQLiteStore.temporary()
-        case .postgres: try await PostgresStore(url: PostgresTestServer.freshDatabase())
-        case .memory: InMemoryStore()
+        case .sqlite: try await body(SQLiteStore.temporary())
+        case .postgres: try await PostgresStore.withStore(url: PostgresTestServer.freshDatabase()) { try await body($0) }
+        case .memory: try await body(InMemoryStore())
         }
     }
 }

@@ -33,13 +33,14 @@ import Testing
     }
 
     @Test func postgresTokensFromBeforeAreFull() async throws {
-        let store = try await PostgresStore(url: PostgresTestServer.freshDatabase())
-        // Back to the schema 005 left, with a token written then; the next start migrates it.
-        _ = try await store.rows("ALTER TABLE api_tokens DROP COLUMN scope")
-        _ = try await store.rows("ALTER TABLE api_tokens DROP COLUMN expires_at")
-        _ = try await store.rows("DELETE FROM schema_migrations WHERE name = '006 token scopes'")
-        _ = try await store.rows("INSERT INTO api_tokens (id, name, digest, created_at) VALUES (\(Self.id.uuidString), 'before scopes', 'old', \(t0.unixSeconds))")
-        try await store.migrate()
-        try await expectOldTokenIsFull(store)
+        try await PostgresStore.withStore(url: PostgresTestServer.freshDatabase()) { store in
+            // Back to the schema 005 left, with a token written then; the next start migrates it.
+            _ = try await store.rows("ALTER TABLE api_tokens DROP COLUMN scope")
+            _ = try await store.rows("ALTER TABLE api_tokens DROP COLUMN expires_at")
+            _ = try await store.rows("DELETE FROM schema_migrations WHERE name = '006 token scopes'")
+            _ = try await store.rows("INSERT INTO api_tokens (id, name, digest, created_at) VALUES (\(Self.id.uuidString), 'before scopes', 'old', \(t0.unixSeconds))")
+            try await store.migrate()
+            try await expectOldTokenIsFull(store)
+        }
     }
 }

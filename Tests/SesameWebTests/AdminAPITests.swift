@@ -77,10 +77,10 @@ import Testing
         try await harness.browse { browser in
             let headers: HTTPFields = [.authorization: "Bearer \(token)"]
             let put = try await browser.send("/api/v1/policy", method: .put, headers: headers, body: "{}")
-            #expect(put.status == .methodNotAllowed && put.headers[.allow] == "GET, PATCH")
+            #expect(put.status == .methodNotAllowed && put.headers[.allow] == "GET, HEAD, PATCH")
             #expect(put.headers[.contentType]?.hasPrefix("application/json") == true && put.body.contains("method_not_allowed"))
             let user = try await browser.send("/api/v1/users/bob@contoso.com", method: .post, headers: headers, body: nil)
-            #expect(user.status == .methodNotAllowed && user.headers[.allow] == "GET, PATCH, DELETE")
+            #expect(user.status == .methodNotAllowed && user.headers[.allow] == "GET, HEAD, PATCH, DELETE")
             // A fixed segment wins over a parameter, as in the routing: "import" is no user ID.
             let importing = try await browser.send("/api/v1/users/import", method: .get, headers: headers, body: nil)
             #expect(importing.status == .methodNotAllowed && importing.headers[.allow] == "POST")

@@ -26,6 +26,8 @@ struct Harness {
     /// The application's policy cache: policies set by the test go through it, as an administrator's do.
     let policies: PolicyCache
     let application: Application<RouterResponder<WebContext>>
+    /// Runs the PostgreSQL store's client as long as the harness lives; `nil` on SQLite or with a store given.
+    private let postgres: PostgresTestStore?
 
     /// Quick retries and a short wait, so that a page whose provider keeps failing gives up after 3 s.
     static let queueSettings = {
@@ -49,8 +51,12 @@ struct Harness {
     ) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let store = if let store { store } else { try await Self.makeStore(in: folder) }
+        let postgres = store == nil && Self.onPostgres ? try await PostgresTestStore() : nil
+        let store: any Store = if let store { store } else if let postgres { postgres.store } else {
+            try SQLiteStore(path: folder.appendingPathComponent("sesame.sqlite").path)
+        }
         self.store = store
+        self.postgres = postgres
         outbox = ConsoleSender { _ in }
         // The queue keeps real time, so that its retries fall due while the test's clock stands still.
         queue = DeliveryQueue(store: store, sender: ChannelRouter(phone: phone ?? outbox, email: email ?? outbox), secret: secret, settings: Self.queueSettings, logger: logger)
@@ -76,12 +82,7 @@ struct Harness {
 
     /// SQLite, or with `SESAME_TEST_STORE=postgres` a fresh database on the test cluster: `scripts/test` runs the
     /// HTTP tests both ways.
-    static func makeStore(in folder: URL) async throws -> any Store {
-        if ProcessInfo.processInfo.environment["SESAME_TEST_STORE"] == "postgres" {
-            return try await PostgresStore(url: PostgresTestServer.freshDatabase())
-        }
-        return try SQLiteStore(path: folder.appendingPathComponent("sesame.sqlite").path)
-    }
+    static var onPostgres: Bool { ProcessInfo.processInfo.environment["SESAME_TEST_STORE"] == "postgres" }
 
     @discardableResult
     func addUser(

@@ -97,21 +97,22 @@ import Testing
     @Test func readinessFailsWhileTheDatabaseIsDownAndRecovers() async throws {
         let postgres = try PrivatePostgres.start()
         defer { try? postgres.stop() }
-        let store = try await PostgresStore(url: postgres.url)
-        let application = Application(router: try await buildRouter(dependencies: try await Harness.dependencies(store: store)), logger: Logger(label: "test"))
-        try await application.test(.router) { client in
-            let ready = { try await client.execute(uri: "/health/ready", method: .get).status }
-            #expect(try await ready() == .ok)
-            try postgres.pause()
-            #expect(try await ready() == .serviceUnavailable)
-            try postgres.resume()
-            var status = try await ready()
-            let deadline = ContinuousClock.now + .seconds(20)
-            while status != .ok, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(200))
-                status = try await ready()
+        try await PostgresStore.withStore(url: postgres.url) { store in
+            let application = Application(router: try await buildRouter(dependencies: try await Harness.dependencies(store: store)), logger: Logger(label: "test"))
+            try await application.test(.router) { client in
+                let ready = { try await client.execute(uri: "/health/ready", method: .get).status }
+                #expect(try await ready() == .ok)
+                try postgres.pause()
+                #expect(try await ready() == .serviceUnavailable)
+                try postgres.resume()
+                var status = try await ready()
+                let deadline = ContinuousClock.now + .seconds(20)
+                while status != .ok, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(200))
+                    status = try await ready()
+                }
+                #expect(status == .ok, "ready again once PostgreSQL is back")
             }
-            #expect(status == .ok, "ready again once PostgreSQL is back")
         }
     }
 }

@@ -36,12 +36,16 @@ import Testing
         #expect(!capture.text.contains(Self.earlyQuery))
     }
 
-    /// A command that runs once: the store runs its own client, and its first query waits for it (no pause).
-    @Test func aStoreThatRunsItsOwnClientQueriesOnlyOnceItRuns() async throws {
+    /// A command that runs once: the store runs its client beside the command's body, whose first query waits for it
+    /// (no pause), and the client stops with the body.
+    @Test func aScopedStoreQueriesOnlyOnceItsClientRunsAndStopsWithItsBody() async throws {
         let capture = LogCapture()
-        let store = try await PostgresStore(url: try await PostgresTestServer.freshDatabase(), logger: capture.logger)
-        #expect(try await store.appliedMigrations().contains("001 initial schema"))
-        store.close()
+        let store = try await PostgresStore.withStore(url: try await PostgresTestServer.freshDatabase(), logger: capture.logger) { store in
+            let applied = try await store.appliedMigrations()
+            #expect(applied.contains("001 initial schema"))
+            return store
+        }
         #expect(!capture.text.contains(Self.earlyQuery))
+        await #expect(throws: StoreError.self, "the client stopped with the body") { _ = try await store.ping() }
     }
 }

@@ -25,38 +25,40 @@ import Testing
     @Test func theRightCodeAtTwoInstancesAtOnceIsOneProofKept() async throws {
         let url = try await PostgresTestServer.freshDatabase()
         let secret = ServerSecret.generate(using: SystemRandomSource())
-        let first = try await Harness(store: try await PostgresStore(url: url), secret: secret)
-        let second = try await Harness(store: try await PostgresStore(url: url), secret: secret)
-        // An administrator: two gates, so that the step counter has somewhere to go.
-        try await first.addUser(roles: [.globalAdmin], mobile: "+33 6 12 34 56 78", email: "alice@example.org", registered: true)
-        try await first.setPolicy(.notifyUsers, "false")
-        let rounds = 8
-        // Only the first instance's delivery workers run, and codes are sent through it: the test reads its outbox.
-        try await first.browse { one in
-            try await second.application.test(.router) { client in
-                let other = Browser(client: client, sharingCookiesWith: one)
-                for round in 1...rounds {
-                    // Sends and starts are limited per hour: each round is an hour later on both instances.
-                    first.clock.advance(by: 3_600)
-                    second.clock.advance(by: 3_600)
-                    try await one.startReset("alice@contoso.com")
-                    try await one.post("/reset/option", [("option", "email")])
-                    try await race(try first.lastCode().code, one, other)
-                    let kept = try await other.get("/reset/verify").contains("Verification step 2 of 2")
-                    #expect(kept, "round \(round): the first proof was kept")
-                    try await one.post("/reset/option", [("option", "mobileSMS")])
-                    try await one.post("/reset/phone", [("number", "+33 6 12 34 56 78")])
-                    try await race(try first.lastCode().code, one, other)
-                    #expect(try await one.get("/reset/verify").location == "/reset/password", "round \(round): both proofs were kept")
-                    let password = "Yt7$Mx3!Ps9j-\(round)"
-                    let done = try await other.post("/reset/password", [("new", password), ("confirm", password)]).contains("Your password has been reset")
-                    #expect(done, "round \(round)")
+        try await PostgresStore.withStores(2, url: url) { stores in
+            let first = try await Harness(store: stores[0], secret: secret)
+            let second = try await Harness(store: stores[1], secret: secret)
+            // An administrator: two gates, so that the step counter has somewhere to go.
+            try await first.addUser(roles: [.globalAdmin], mobile: "+33 6 12 34 56 78", email: "alice@example.org", registered: true)
+            try await first.setPolicy(.notifyUsers, "false")
+            let rounds = 8
+            // Only the first instance's delivery workers run, and codes are sent through it: the test reads its outbox.
+            try await first.browse { one in
+                try await second.application.test(.router) { client in
+                    let other = Browser(client: client, sharingCookiesWith: one)
+                    for round in 1...rounds {
+                        // Sends and starts are limited per hour: each round is an hour later on both instances.
+                        first.clock.advance(by: 3_600)
+                        second.clock.advance(by: 3_600)
+                        try await one.startReset("alice@contoso.com")
+                        try await one.post("/reset/option", [("option", "email")])
+                        try await race(try first.lastCode().code, one, other)
+                        let kept = try await other.get("/reset/verify").contains("Verification step 2 of 2")
+                        #expect(kept, "round \(round): the first proof was kept")
+                        try await one.post("/reset/option", [("option", "mobileSMS")])
+                        try await one.post("/reset/phone", [("number", "+33 6 12 34 56 78")])
+                        try await race(try first.lastCode().code, one, other)
+                        #expect(try await one.get("/reset/verify").location == "/reset/password", "round \(round): both proofs were kept")
+                        let password = "Yt7$Mx3!Ps9j-\(round)"
+                        let done = try await other.post("/reset/password", [("new", password), ("confirm", password)]).contains("Your password has been reset")
+                        #expect(done, "round \(round)")
+                    }
                 }
             }
+            let rows = try await first.store.resetActivities(ActivityQuery())
+            #expect(rows.count == rounds)
+            #expect(rows.allSatisfy { $0.result == .succeeded && $0.methodsUsed == [.email, .mobileSMS] }, "each proof recorded once: \(rows.map(\.methodsUsed))")
         }
-        let rows = try await first.store.resetActivities(ActivityQuery())
-        #expect(rows.count == rounds)
-        #expect(rows.allSatisfy { $0.result == .succeeded && $0.methodsUsed == [.email, .mobileSMS] }, "each proof recorded once: \(rows.map(\.methodsUsed))")
     }
 
     /// A double-submit storm on one instance: before, the requests raced each other to the store, and after 16

@@ -9,54 +9,61 @@ import ServiceLifecycle
 /// depends on which instance answers. Migrations run one instance at a time (an advisory lock).
 ///
 /// The pool works only while its client runs: as a `Service` in `serve`'s service group (``service(url:logger:)``),
-/// or in a task of the store's own for a command that runs once (``init(url:logger:)``). The migrations wait until
-/// the client runs, and every other query until they are applied (docs/architecture.md#postgresql-client).
+/// or beside the body of ``withStore(url:logger:_:)`` for a command that runs once. The migrations wait until the
+/// client runs, and every other query until they are applied (docs/architecture.md#postgresql-client).
 public final class PostgresStore: Store, Service {
     let client: PostgresClient
     let logger: Logger
     /// Opens as the client starts running.
-    private let started: StartSignal
+    private let started = StartSignal()
     /// Opens once the migrations are applied.
     private let migrated = StartSignal()
-    /// The task running the client when the store runs it itself; `nil` when a service group does.
-    private let runner: Task<Void, Never>?
 
-    private init(url: String, logger: Logger, runsItself: Bool) throws {
+    private init(url: String, logger: Logger) throws {
         var configuration = try Self.configuration(url)
         configuration.options.maximumConnections = 16
         configuration.options.connectionIdleTimeout = .seconds(60)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let started = StartSignal()
-        self.client = client
-        self.started = started
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
-        runner = runsItself ? Task { await PostgresStore.run(client, started: started) } : nil
     }
 
-    /// Connects to `url` (`postgres://user:pass@host:port/database`, `?sslmode=require` for TLS), runs the client in
-    /// a task of its own until ``close()``, and migrates: for a command that runs once, and for tests.
-    public convenience init(url: String, logger: Logger = Logger(label: "sesame.postgres")) async throws {
-        try self.init(url: url, logger: logger, runsItself: true)
-        do {
-            try await migrateOnceRunning()
-        } catch {
-            close()
-            throw error
+    /// Connects to `url` (`postgres://user:pass@host:port/database`, `?sslmode=require` for TLS), migrates, and runs
+    /// `body` with the store; the client runs in a child task beside `body` and stops when `body` returns or throws,
+    /// so that nothing outlives a command that runs once (or a test).
+    public static func withStore<Value>(
+        url: String, logger: Logger = Logger(label: "sesame.postgres"), _ body: (PostgresStore) async throws -> Value
+    ) async throws -> Value {
+        let store = try PostgresStore(url: url, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await store.runClient() }
+            // However `body` ends, the client stops, and the group waits for it before returning.
+            defer { group.cancelAll() }
+            try await store.migrateOnceRunning()
+            return try await body(store)
+        }
+    }
+
+    /// `count` stores on one database, each with its own client, as `count` instances would have (the benchmark and
+    /// the tests that race instances): ``withStore(url:logger:_:)`` nested, all open while `body` runs.
+    public static func withStores<Value>(
+        _ count: Int, url: String, logger: Logger = Logger(label: "sesame.postgres"), _ body: ([PostgresStore]) async throws -> Value
+    ) async throws -> Value {
+        guard count > 0 else { return try await body([]) }
+        return try await withStore(url: url, logger: logger) { first in
+            try await withStores(count - 1, url: url, logger: logger) { others in try await body([first] + others) }
         }
     }
 
     /// A store whose client runs as a service (``run()``) in `serve`'s service group. Nothing is sent until then.
     public static func service(url: String, logger: Logger = Logger(label: "sesame.postgres")) throws -> PostgresStore {
-        try PostgresStore(url: url, logger: logger, runsItself: false)
+        try PostgresStore(url: url, logger: logger)
     }
-
-    deinit { runner?.cancel() }
 
     /// Runs the client and applies the migrations, then keeps the client running until the service group shuts down.
     /// A migration that fails ends the service, and with it the group.
     public func run() async throws {
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { [client, started] in await Self.run(client, started: started) }
+            group.addTask { await self.runClient() }
             try await migrateOnceRunning()
         }
     }
@@ -67,7 +74,7 @@ public final class PostgresStore: Store, Service {
         try Task.checkCancellation()
     }
 
-    private static func run(_ client: PostgresClient, started: StartSignal) async {
+    private func runClient() async {
         started.open()
         await client.run()
     }
@@ -75,11 +82,6 @@ public final class PostgresStore: Store, Service {
     private func migrateOnceRunning() async throws {
         try await migrate()
         migrated.open()
-    }
-
-    /// Closes a pool the store runs itself; every later call fails with ``StoreError/unavailable(_:)``.
-    public func close() {
-        runner?.cancel()
     }
 
     static func configuration(_ url: String) throws -> PostgresClient.Configuration {

@@ -23,8 +23,9 @@ struct APIUnmatchedMiddleware: RouterMiddleware {
         }
     }
 
-    /// The methods the operations at `path` take, e.g. `GET, PATCH, DELETE` for `/users/bob@contoso.com`. As in
-    /// Hummingbird's routing, a fixed segment wins over a parameter: `/users/import` takes `POST` only.
+    /// The methods the operations at `path` take, e.g. `GET, HEAD, PATCH, DELETE` for `/users/bob@contoso.com` (HEAD
+    /// wherever GET is, as the router answers it). As in Hummingbird's routing, a fixed segment wins over a parameter:
+    /// `/users/import` takes `POST` only.
     static func methods(for path: String) -> [String] {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         let operations = APIController.routes.map { ($0.method, $0.path) } + [(.get, "/openapi.json")]
@@ -36,6 +37,6 @@ struct APIUnmatchedMiddleware: RouterMiddleware {
             return (method.rawValue, parts.count { !$0.hasPrefix("{") })
         }
         let mostFixed = matching.map(\.fixed).max()
-        return matching.filter { $0.fixed == mostFixed }.map(\.method)
+        return matching.filter { $0.fixed == mostFixed }.flatMap { $0.method == "GET" ? ["GET", "HEAD"] : [$0.method] }
     }
 }

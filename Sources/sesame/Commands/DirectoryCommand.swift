@@ -15,10 +15,11 @@ struct DirectoryCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let context = try await store.context()
-            guard let directory = context.directory else { throw ConfigurationError("SESAME_LDAP_URL: no directory is configured") }
-            let report = try await DirectorySync(store: context.store, directory: directory, clock: context.clock, outbox: try context.outbox()).run()
-            print(report.lines.joined(separator: "\n"))
+            try await store.withContext { context in
+                guard let directory = context.directory else { throw ConfigurationError("SESAME_LDAP_URL: no directory is configured") }
+                let report = try await DirectorySync(store: context.store, directory: directory, clock: context.clock, outbox: try context.outbox()).run()
+                print(report.lines.joined(separator: "\n"))
+            }
         }
     }
 
@@ -27,10 +28,11 @@ struct DirectoryCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let context = try await store.context()
-            let status = await context.directory?.status() ?? .notConfigured(.notSet, detail: "")
-            print("writeback: \(status.description)")
-            if !status.isConfigured { throw ExitCode(1) }
+            try await store.withContext { context in
+                let status = await context.directory?.status() ?? .notConfigured(.notSet, detail: "")
+                print("writeback: \(status.description)")
+                if !status.isConfigured { throw ExitCode(1) }
+            }
         }
     }
 }

@@ -7,13 +7,14 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let context = try await store.context()
-        let applied: [String] = switch context.store {
-        case let sqlite as SQLiteStore: try sqlite.appliedMigrations()
-        case let postgres as PostgresStore: try await postgres.appliedMigrations()
-        default: []
+        try await store.withContext { context in
+            let applied: [String] = switch context.store {
+            case let sqlite as SQLiteStore: try sqlite.appliedMigrations()
+            case let postgres as PostgresStore: try await postgres.appliedMigrations()
+            default: []
+            }
+            for migration in applied { print("applied \(migration)") }
+            print("the database is up to date")
         }
-        for migration in applied { print("applied \(migration)") }
-        print("the database is up to date")
     }
 }

@@ -10,7 +10,7 @@ struct PolicyCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let policy = try await store.context().policies.current().policy
+            let policy = try await store.withContext { try await $0.policies.current().policy }
             for (key, value) in policy.keyValues { print("\(key.rawValue)=\(PrintableText.escaping(value))") }
         }
     }
@@ -27,7 +27,7 @@ struct PolicyCommand: AsyncParsableCommand {
             guard let policyKey = PolicyKey(rawValue: key) else {
                 throw ConfigurationError("unknown policy key \"\(key)\" (keys: \(PolicyKey.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            let policy = try await store.context().policies.set(policyKey, to: value, actor: commandLineActor)
+            let policy = try await store.withContext { try await $0.policies.set(policyKey, to: value, actor: commandLineActor) }
             print("\(policyKey.rawValue)=\(policyKey.value(in: policy))")
         }
     }

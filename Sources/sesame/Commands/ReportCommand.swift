@@ -23,13 +23,14 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let context = try await store.context()
-        let query = ActivityQuery(since: context.clock.now.addingTimeInterval(-Double(days) * 86_400), limit: Int.max)
-        let language = Language(rawValue: lang) ?? .english
-        let report = try await context.reports.report(kind, query, language: language)
-        switch format {
-        case .csv: print(report.csv(in: language), terminator: "")
-        case .json: print(try report.json())
+        try await store.withContext { context in
+            let query = ActivityQuery(since: context.clock.now.addingTimeInterval(-Double(days) * 86_400), limit: Int.max)
+            let language = Language(rawValue: lang) ?? .english
+            let report = try await context.reports.report(kind, query, language: language)
+            switch format {
+            case .csv: print(report.csv(in: language), terminator: "")
+            case .json: print(try report.json())
+            }
         }
     }
 }

@@ -21,7 +21,8 @@ struct StoreCommand: AsyncParsableCommand {
             guard case .postgres(let url) = try Configuration.database(to, dataDirectory: ".") else {
                 throw ConfigurationError("--to: a PostgreSQL database, as postgres://user:pass@host:port/database")
             }
-            let reports = try await StoreCopy.copy(from: try SQLiteStore(path: path), to: try await PostgresStore(url: url))
+            let source = try SQLiteStore(path: path)
+            let reports = try await PostgresStore.withStore(url: url) { target in try await StoreCopy.copy(from: source, to: target) }
             for report in reports { print(report) }
             guard reports.allSatisfy(\.matches) else {
                 throw ConfigurationError("the copy differs from the source: see the tables marked MISMATCH")

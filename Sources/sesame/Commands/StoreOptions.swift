@@ -19,9 +19,16 @@ struct StoreOptions: ParsableArguments {
         return flags
     }
 
-    /// Parses the configuration with `extra` flags on top and opens the store (`asService`: see `AppContext.open`).
-    func context(extra: [ConfigurationKey: String] = [:], asService: Bool = false) async throws -> AppContext {
-        try await AppContext.open(configuration(extra: extra), asService: asService)
+    /// Parses the configuration, opens the store and runs `body` with it; nothing of the store outlives `body` (see
+    /// `AppContext.withOpen`).
+    func withContext<Value>(_ body: (AppContext) async throws -> Value) async throws -> Value {
+        try await AppContext.withOpen(configuration(), body)
+    }
+
+    /// `serve`'s: the configuration with `extra` flags on top, and a store left to run in the service group (see
+    /// `AppContext.openForService`).
+    func serviceContext(extra: [ConfigurationKey: String]) async throws -> AppContext {
+        try await AppContext.openForService(configuration(extra: extra))
     }
 
     func configuration(extra: [ConfigurationKey: String] = [:]) throws -> Configuration {

@@ -23,7 +23,7 @@ struct TokenCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let token = try await store.context().tokens.create(name: name, scope: try TokenScope.parse(scope), days: days, actor: commandLineActor)
+            let token = try await store.withContext { try await $0.tokens.create(name: name, scope: try TokenScope.parse(scope), days: days, actor: commandLineActor) }
             print("API token \"\(name)\" created. Store it now: it cannot be shown again.")
             print(token)
         }
@@ -37,7 +37,7 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             // New columns go at the end, so that scripts reading the first four keep working.
             print("name\tcreated\tlastUsed\trevoked\tscope\texpires")
-            for token in try await store.context().tokens.list() {
+            for token in try await store.withContext({ try await $0.tokens.list() }) {
                 let dates = [token.createdAt, token.lastUsedAt, token.revokedAt].map { $0?.formatted(.iso8601) ?? "" }
                 let expires = token.expiresAt?.formatted(.iso8601) ?? ""
                 print(([PrintableText.escaping(token.name)] + dates + [token.scope.rawValue, expires]).joined(separator: "\t"))
@@ -51,7 +51,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "The token's name.") var name: String
 
         func run() async throws {
-            guard try await store.context().tokens.revoke(name: name, actor: commandLineActor) else {
+            guard try await store.withContext({ try await $0.tokens.revoke(name: name, actor: commandLineActor) }) else {
                 throw ConfigurationError("no live token is named \"\(name)\"")
             }
             print("revoked \(name)")

@@ -22,13 +22,14 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "globalAdmin, passwordAdmin, userAdmin, helpdeskAdmin or none.") var role: String?
 
         func run() async throws {
-            let context = try await store.context()
-            let draft = UserDraft(
-                userID: userID, password: password, displayName: displayName, givenName: givenName, surname: surname,
-                mobilePhone: mobile, officePhone: office, alternateEmail: alternateEmail, groups: group,
-                roles: try role.map(Role.parseList))
-            let user = try await context.users.add(draft, actor: commandLineActor)
-            print("added \(user.userID)")
+            try await store.withContext { context in
+                let draft = UserDraft(
+                    userID: userID, password: password, displayName: displayName, givenName: givenName, surname: surname,
+                    mobilePhone: mobile, officePhone: office, alternateEmail: alternateEmail, groups: group,
+                    roles: try role.map(Role.parseList))
+                let user = try await context.users.add(draft, actor: commandLineActor)
+                print("added \(user.userID)")
+            }
         }
     }
 
@@ -40,30 +41,31 @@ struct UserCommand: AsyncParsableCommand {
         @Argument(help: "The CSV file.") var file: String
 
         func run() async throws {
-            let context = try await store.context()
-            guard let data = FileManager.default.contents(atPath: file) else { throw ConfigurationError("cannot read \(file)") }
-            let text = String(decoding: data, as: UTF8.self)
-            let importer = UserImport(administration: try context.users, store: context.store)
-            let outcomes = try await importer.run(text, by: .serverOperator, actor: commandLineActor) { progress in
-                FileHandle.standardError.write(Data("\rimported \(progress.done)/\(progress.total) rows".utf8))
-                if progress.done == progress.total { FileHandle.standardError.write(Data("\n".utf8)) }
-            }
-            var created = 0, updated = 0, failed = 0
-            for outcome in outcomes {
-                switch outcome {
-                case .created: created += 1
-                case .updated: updated += 1
-                case .failed(let line, let message):
-                    failed += 1
-                    // The message quotes the file's value: escaped and cut short (docs/security.md#directory-values).
-                    FileHandle.standardError.write(Data("line \(line): \(PrintableText.preview(message.description, limit: 300))\n".utf8))
-                case .refused(let line, let reason):
-                    failed += 1
-                    FileHandle.standardError.write(Data("line \(line): \(PrintableText.preview(reason.description, limit: 300))\n".utf8))
+            try await store.withContext { context in
+                guard let data = FileManager.default.contents(atPath: file) else { throw ConfigurationError("cannot read \(file)") }
+                let text = String(decoding: data, as: UTF8.self)
+                let importer = UserImport(administration: try context.users, store: context.store)
+                let outcomes = try await importer.run(text, by: .serverOperator, actor: commandLineActor) { progress in
+                    FileHandle.standardError.write(Data("\rimported \(progress.done)/\(progress.total) rows".utf8))
+                    if progress.done == progress.total { FileHandle.standardError.write(Data("\n".utf8)) }
                 }
+                var created = 0, updated = 0, failed = 0
+                for outcome in outcomes {
+                    switch outcome {
+                    case .created: created += 1
+                    case .updated: updated += 1
+                    case .failed(let line, let message):
+                        failed += 1
+                        // The message quotes the file's value: escaped and cut short (docs/security.md#directory-values).
+                        FileHandle.standardError.write(Data("line \(line): \(PrintableText.preview(message.description, limit: 300))\n".utf8))
+                    case .refused(let line, let reason):
+                        failed += 1
+                        FileHandle.standardError.write(Data("line \(line): \(PrintableText.preview(reason.description, limit: 300))\n".utf8))
+                    }
+                }
+                print("\(created) created, \(updated) updated, \(failed) failed")
+                if failed > 0 { throw ExitCode(2) }
             }
-            print("\(created) created, \(updated) updated, \(failed) failed")
-            if failed > 0 { throw ExitCode(2) }
         }
     }
 
@@ -73,18 +75,19 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Only users whose user ID or name contains this.") var search: String?
 
         func run() async throws {
-            let context = try await store.context()
-            print(["userID", "displayName", "roles", "enabled", "registered"].joined(separator: "\t"))
-            var offset = 0
-            while true {
-                let page = try await context.store.users(search: search, limit: 500, offset: offset)
-                for user in page {
-                    // Escaped: a tab or a line break in a name would forge columns or lines.
-                    print([PrintableText.escaping(user.userID), PrintableText.escaping(user.displayName), user.roles.sorted().map(\.rawValue).joined(separator: ","),
-                           String(user.enabled), String(user.registration.isRegistered)].joined(separator: "\t"))
+            try await store.withContext { context in
+                print(["userID", "displayName", "roles", "enabled", "registered"].joined(separator: "\t"))
+                var offset = 0
+                while true {
+                    let page = try await context.store.users(search: search, limit: 500, offset: offset)
+                    for user in page {
+                        // Escaped: a tab or a line break in a name would forge columns or lines.
+                        print([PrintableText.escaping(user.userID), PrintableText.escaping(user.displayName), user.roles.sorted().map(\.rawValue).joined(separator: ","),
+                               String(user.enabled), String(user.registration.isRegistered)].joined(separator: "\t"))
+                    }
+                    if page.count < 500 { break }
+                    offset += page.count
                 }
-                if page.count < 500 { break }
-                offset += page.count
             }
         }
     }
@@ -95,9 +98,10 @@ struct UserCommand: AsyncParsableCommand {
         @Argument var userID: String
 
         func run() async throws {
-            let context = try await store.context()
-            let user = try await context.users.existing(userID)
-            print(UserSheet(user: user, now: context.clock.now).text, terminator: "")
+            try await store.withContext { context in
+                let user = try await context.users.existing(userID)
+                print(UserSheet(user: user, now: context.clock.now).text, terminator: "")
+            }
         }
     }
 
@@ -107,7 +111,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument var userID: String
 
         func run() async throws {
-            try await store.context().users.unlock(userID: userID, actor: commandLineActor)
+            try await store.withContext { try await $0.users.unlock(userID: userID, actor: commandLineActor) }
             print("unlocked \(userID.lowercased())")
         }
     }
@@ -120,7 +124,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "The new password (must pass the password policy).") var password: String
 
         func run() async throws {
-            try await store.context().users.resetPassword(userID: userID, to: password, actor: commandLineActor)
+            try await store.withContext { try await $0.users.resetPassword(userID: userID, to: password, actor: commandLineActor) }
             print("password reset for \(userID.lowercased())")
         }
     }

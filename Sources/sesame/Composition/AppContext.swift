@@ -17,9 +17,46 @@ struct AppContext: Sendable {
     /// for SQLite and for every other command, whose store is migrated when it opens.
     let storeService: PostgresStore?
 
-    /// Creates the data folder, reads the server secret and opens the store: migrated, unless `serve` asks for a
-    /// PostgreSQL store to run in its service group (`asService`; docs/architecture.md#postgresql-client).
-    static func open(_ configuration: Configuration, asService: Bool = false) async throws -> AppContext {
+    /// The context for a command that runs once: creates the data folder, reads the server secret, opens and migrates
+    /// the store, and runs `body`. A PostgreSQL store's client runs only as long as `body`
+    /// (docs/architecture.md#postgresql-client).
+    static func withOpen<Value>(_ configuration: Configuration, _ body: (AppContext) async throws -> Value) async throws -> Value {
+        let (secret, random) = try prepare(configuration)
+        switch configuration.database {
+        case .sqlite(let path):
+            return try await body(AppContext(configuration, store: try openSQLite(path), secret: secret, random: random))
+        case .postgres(let url):
+            return try await PostgresStore.withStore(url: url) { store in
+                try await body(AppContext(configuration, store: store, secret: secret, random: random))
+            }
+        }
+    }
+
+    /// `serve`'s context: like ``withOpen(_:_:)``, but a PostgreSQL store is left to run (and migrate) in the service
+    /// group, as ``storeService``.
+    static func openForService(_ configuration: Configuration) async throws -> AppContext {
+        let (secret, random) = try prepare(configuration)
+        switch configuration.database {
+        case .sqlite(let path):
+            return AppContext(configuration, store: try openSQLite(path), secret: secret, random: random)
+        case .postgres(let url):
+            let postgres = try PostgresStore.service(url: url)
+            return AppContext(configuration, store: postgres, secret: secret, random: random, storeService: postgres)
+        }
+    }
+
+    private init(_ configuration: Configuration, store: any Store, secret: ServerSecret, random: any RandomSource, storeService: PostgresStore? = nil) {
+        self.configuration = configuration
+        self.store = store
+        self.secret = secret
+        clock = SystemClock()
+        self.random = random
+        hasher = Argon2idHasher(random: random)
+        self.storeService = storeService
+    }
+
+    /// Creates the data folder and reads (or, with SQLite, creates) the server secret.
+    private static func prepare(_ configuration: Configuration) throws -> (ServerSecret, SystemRandomSource) {
         let random = SystemRandomSource()
         // The folder holds the database and the secret: the service account's alone (docs/security.md#files-on-disk).
         try FileManager.default.createDirectory(
@@ -27,29 +64,19 @@ struct AppContext: Sendable {
         // First, so that an instance without the shared secret stops before it touches a shared database.
         let secret = try SecretFile.load(
             path: configuration.secretFile, createIfMissing: configuration.database.isEmbedded, random: random)
-        let store: any Store
-        var storeService: PostgresStore?
-        switch configuration.database {
-        case .sqlite(let path):
-            let folder = (path as NSString).deletingLastPathComponent
-            do {
-                if !folder.isEmpty {
-                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-                }
-            } catch {
-                throw StoreError.unavailable("cannot open \(path): its folder cannot be created")
+        return (secret, random)
+    }
+
+    private static func openSQLite(_ path: String) throws -> SQLiteStore {
+        let folder = (path as NSString).deletingLastPathComponent
+        do {
+            if !folder.isEmpty {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
-            store = try SQLiteStore(path: path)
-        case .postgres(let url) where asService:
-            let postgres = try PostgresStore.service(url: url)
-            store = postgres
-            storeService = postgres
-        case .postgres(let url):
-            store = try await PostgresStore(url: url)
+        } catch {
+            throw StoreError.unavailable("cannot open \(path): its folder cannot be created")
         }
-        return AppContext(
-            configuration: configuration, store: store, secret: secret, clock: SystemClock(), random: random,
-            hasher: Argon2idHasher(random: random), storeService: storeService)
+        return try SQLiteStore(path: path)
     }
 
     /// The delivery queue in the store, with the senders the configuration asks for. Built only by what sends or
