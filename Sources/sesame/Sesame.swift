@@ -12,5 +12,5 @@ struct Sesame: AsyncParsableCommand {
         ])
 
     /// This build's version: `sesame --version`, the metrics' build info.
-    static let version = "0.9.0"
+    static let version = "0.1.0"
 }
