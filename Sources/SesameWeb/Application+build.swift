@@ -64,9 +64,7 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     var application = Application(
         router: try await buildRouter(dependencies: dependencies),
-        // A connection that neither sends nor reads for 30 s is closed: after refusing a malformed request the server
-        // half-closes and would otherwise keep the socket (and a file descriptor) for as long as the client likes.
-        server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+        server: .http1(configuration: .init(idleTimeout: .seconds(idleConnectionSeconds))),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         services: services + [Sweeper(store: dependencies.services.store, clock: dependencies.services.clock, interval: .seconds(600), logger: logger)]
             + metricsServer(host: configuration.host, dependencies: dependencies, logger: logger),
@@ -82,8 +80,15 @@ func metricsServer(host: String, dependencies: WebDependencies, logger: Logger) 
     let router = Router(context: WebContext.self)
     router.addRoutes(MetricsController(
         prometheus: prometheus, backlog: dependencies.services.store, clock: dependencies.services.clock, openWithoutToken: true).endpoints)
-    return [Application(router: router, configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil), logger: logger)]
+    return [Application(
+        router: router, server: .http1(configuration: .init(idleTimeout: .seconds(idleConnectionSeconds))), configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
+        logger: logger)]
 }
+
+/// Every port Sesame listens on closes a connection that neither sends nor reads for this many seconds. After refusing a
+/// malformed request the server half-closes, and an idle client would otherwise keep its socket (and a file descriptor
+/// of the process's) for as long as it likes, until the process can accept nothing on any port.
+let idleConnectionSeconds: Int64 = 30
 
 /// The routes, without a server: what HummingbirdTesting drives. Each controller gets what it uses of the services.
 public func buildRouter(dependencies: WebDependencies) async throws -> Router<WebContext> {

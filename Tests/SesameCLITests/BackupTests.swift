@@ -107,6 +107,32 @@ import Testing
         }
     }
 
+    /// A backup kept where someone else can change it: a trigger added to it would run inside the server, here making
+    /// whoever signs in a global administrator. Restore accepts only the schema Sesame's migrations build.
+    @Test func restoreRefusesABackupWithATriggerOrViewAddedAndCreatesNothing() async throws {
+        let data = try await installation()
+        let folder = try TemporaryFolder.make()
+        let backup = folder.appendingPathComponent("b.sqlite")
+        #expect(try await CommandLineRun.runAside(["backup", backup.path], data: data).status == 0)
+        let tampered = [
+            "CREATE TRIGGER sessions_touch AFTER INSERT ON sessions WHEN NEW.user_id IS NOT NULL BEGIN INSERT OR IGNORE INTO user_roles VALUES (NEW.user_id, 'globalAdmin'); END",
+            "CREATE VIEW everyone AS SELECT user_id FROM users",
+            "CREATE TABLE extra (x TEXT)",
+        ]
+        for (index, statement) in tampered.enumerated() {
+            let copy = folder.appendingPathComponent("tampered-\(index).sqlite")
+            try FileManager.default.copyItem(at: backup, to: copy)
+            try await DatabaseQueue(path: copy.path).write { try $0.execute(sql: statement) }
+            let target = folder.appendingPathComponent("data-\(index)")
+            let run = try await CommandLineRun.runAside(["restore", copy.path], data: target)
+            #expect(run.status != 0)
+            #expect(run.standardError.contains("is not a database Sesame built: its schema differs"), "\(run.standardError)")
+            #expect(!FileManager.default.fileExists(atPath: target.path))
+        }
+        let untouched = folder.appendingPathComponent("data-untouched")
+        #expect(try await CommandLineRun.runAside(["restore", backup.path], data: untouched).status == 0, "the backup as made restores")
+    }
+
     @Test func aBackupNeverOverwritesAFile() async throws {
         let data = try await installation()
         let existing = try TemporaryFolder.make().appendingPathComponent("keep.txt")

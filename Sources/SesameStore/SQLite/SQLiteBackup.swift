@@ -20,7 +20,14 @@ public enum SQLiteBackup {
     /// absent: a restore never mixes with, or overwrites, an installation.
     public static func restore(from source: String, to destination: String) throws {
         let folder = URL(fileURLWithPath: destination).deletingLastPathComponent().path
-        let present = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        var present: [String] = []
+        if FileManager.default.fileExists(atPath: folder) {
+            do {
+                present = try FileManager.default.contentsOfDirectory(atPath: folder)
+            } catch {
+                throw Refused("\(folder) cannot be read, so it cannot be known to be empty: \(error.localizedDescription)")
+            }
+        }
         guard present.isEmpty else {
             throw Refused("\(folder) is not empty (it holds \(present.sorted().prefix(3).joined(separator: ", "))): restore into an empty data folder")
         }
@@ -31,8 +38,9 @@ public enum SQLiteBackup {
         try copy(backup, into: destination)
     }
 
-    /// The database at `path`, opened read-only once it passes SQLite's integrity check and its migrations are
-    /// Sesame's.
+    /// The database at `path`, opened read-only once it passes SQLite's integrity check, its migrations are
+    /// Sesame's, and its schema is exactly what those migrations build: a backup may have been kept where others can
+    /// change it, and a trigger or view added to it would run inside the server (docs/operations.md#backup-and-restore).
     static func verified(_ path: String) throws -> DatabaseQueue {
         guard FileManager.default.isReadableFile(atPath: path) else { throw Refused("\(path) cannot be read") }
         let notSesame = "\(path) is not a Sesame database"
@@ -55,7 +63,31 @@ public enum SQLiteBackup {
         guard unknown.isEmpty else {
             throw Refused("\(path) comes from a newer Sesame (migrations \(unknown.sorted().joined(separator: ", "))): restore it with that version")
         }
+        let applied = Array(SQLiteSchema.migrator.migrations.prefix(migrations.count))
+        guard Set(applied) == Set(migrations), let last = applied.last else {
+            throw Refused("\(notSesame) (its migrations are not a sequence Sesame applies)")
+        }
+        let expected = try DatabaseQueue()
+        try SQLiteSchema.migrator.migrate(expected, upTo: last)
+        let (found, wanted) = (try database.read(schema), try expected.read(schema))
+        guard found == wanted else {
+            let odd = Set(found).symmetricDifference(wanted).map(\.name).sorted().prefix(3)
+            throw Refused("\(path) is not a database Sesame built: its schema differs at \(odd.joined(separator: ", "))")
+        }
         return database
+    }
+
+    /// Every table, index, trigger and view, with the statement that made it.
+    private static func schema(_ db: Database) throws -> [SchemaObject] {
+        try Row.fetchAll(db, sql: "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").map { row in
+            SchemaObject(type: row["type"] ?? "", name: row["name"] ?? "", sql: row["sql"])
+        }
+    }
+
+    private struct SchemaObject: Hashable {
+        let type: String
+        let name: String
+        let sql: String?
     }
 
     /// Writes `source` into `destination`, created `0600` before SQLite opens it: the copy holds password hashes.
