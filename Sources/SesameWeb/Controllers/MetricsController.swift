@@ -18,7 +18,8 @@ struct MetricsController {
     let openWithoutToken: Bool
 
     var endpoints: RouteCollection<Context> {
-        RouteCollection(context: Context.self).get("metrics", use: scrape)
+        RouteCollection(context: Context.self)
+            .get("metrics", use: scrape)
     }
 
     @Sendable func scrape(_ request: Request, context: Context) async throws -> Response {
