@@ -12,6 +12,9 @@ public struct WebContext: RequestContext {
     var apiActor: String?
     /// What the API call's bearer token may do, once it is checked.
     var apiScope: TokenScope?
+    /// The signed-in user as a middleware read it earlier in this request, so that the page does not read it again
+    /// (docs/architecture.md#one-request-end-to-end). Middleware only reads, so it is current when the page starts.
+    var signedInUser: User?
 
     /// The TCP peer, when known (router tests have none).
     let peerAddress: String?

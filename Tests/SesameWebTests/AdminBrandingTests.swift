@@ -4,6 +4,7 @@ import NIOCore
 import SesameCore
 import SesameDelivery
 import SesameStore
+import SesameTestSupport
 import Testing
 
 @testable import SesameWeb
@@ -14,7 +15,11 @@ import Testing
 
     /// Posts `file` as the `logo` field of a multipart form, with the CSRF token of the last page.
     func upload(_ file: Data, named name: String, type: String, browser: Browser) async throws -> Page {
-        let csrf = try #require(try await browser.get("/admin/branding").csrf)
+        try await post(file, named: name, type: type, csrf: try #require(try await browser.get("/admin/branding").csrf), browser: browser)
+    }
+
+    /// Posts `file` as the `logo` field of a multipart form with `csrf`.
+    func post(_ file: Data, named name: String, type: String, csrf: String, browser: Browser) async throws -> Page {
         let boundary = "sesame-test-boundary"
         var body = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(csrf)\r\n")
         body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"\(name)\"\r\nContent-Type: \(type)\r\n\r\n")
@@ -22,6 +27,21 @@ import Testing
         body.writeString("\r\n--\(boundary)--\r\n")
         return try await browser.send(
             "/admin/branding/logo", method: .post, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], bytes: body)
+    }
+
+    /// The upload's larger body is decided by the sender's roles before the body is read: the page then reuses that
+    /// reading of the user (docs/architecture.md#one-request-end-to-end).
+    @Test func anUploadReadsTheSignedInUserOnce() async throws {
+        let store = InMemoryStore()
+        let harness = try await Harness(store: store)
+        try await harness.addUser(roles: [.globalAdmin])
+        try await harness.browse { browser in
+            try await browser.signIn()
+            let csrf = try #require(try await browser.get("/admin/branding").csrf)
+            let before = store.reads.users
+            #expect(try await post(Self.png, named: "logo.png", type: "image/png", csrf: csrf, browser: browser).location == "/admin/branding?done=logo")
+            #expect(store.reads.users - before == 1)
+        }
     }
 
     @Test func namesAndHelpdeskLinkAreSavedWithThePolicysChecks() async throws {

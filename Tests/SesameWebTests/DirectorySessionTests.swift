@@ -76,6 +76,24 @@ extension DirectoryWritebackTests {
             }
         }
 
+        /// The page reuses the user the due check read (docs/architecture.md#one-request-end-to-end).
+        @Test func aDueCheckAndItsPageReadTheUserOnce() async throws {
+            let target = TestDirectory.all[0]
+            let directory = try target.directory()
+            let store = InMemoryStore()
+            let harness = try await DirectoryWritebackTests().harness(target, directory: directory, store: store)
+            let frank = target.user("frank")
+            let password = "Jd4#Kx7!Mp-\(run)"
+            try await directory.resetPassword(userID: frank, new: password)
+            try await harness.browse { browser in
+                try await signIn(frank, password: password, browser: browser)
+                harness.clock.advance(by: 300)
+                let before = store.reads.users
+                #expect(try await browser.get("/account").status == .ok)
+                #expect(store.reads.users - before == 1)
+            }
+        }
+
         @Test(arguments: TestDirectory.all) func anAccountLockedInTheDirectoryEndsTheSession(_ target: TestDirectory) async throws {
             let directory = try target.directory()
             let harness = try await DirectoryWritebackTests().harness(target, directory: directory)

@@ -18,9 +18,9 @@ import Testing
     /// failed for 17 of the 9,000, "1234" and "2345" among them).
     let run = String(Int.random(in: 1000...9999))
 
-    /// A harness whose users were synced from `target`.
-    func harness(_ target: TestDirectory, directory: LDAPDirectory) async throws -> Harness {
-        let harness = try await Harness(directory: directory)
+    /// A harness whose users were synced from `target`, on `store` when one is given.
+    func harness(_ target: TestDirectory, directory: LDAPDirectory, store: (any Store)? = nil) async throws -> Harness {
+        let harness = try await Harness(directory: directory, store: store)
         _ = try await DirectorySync(store: harness.store, directory: directory, clock: harness.clock, outbox: harness.queue).run()
         return harness
     }

@@ -30,7 +30,7 @@ struct PostgresServiceTests {
         let application = try await buildApplication(
             configuration: WebConfiguration(host: "127.0.0.1", port: 0), dependencies: try await Harness.dependencies(store: store), logger: Logger(label: "test"),
             services: [store], beforeServerStarts: { try await store.waitUntilMigrated() })
-        // Asked just before the group starts (its deadline counts from here), and long enough before to reach the pool.
+        // Asked just before the group starts, and long enough before to reach the pool.
         let early = Task { try await store.appliedMigrations() }
         try await Task.sleep(for: .milliseconds(100))
         try await application.test(.live) { client in

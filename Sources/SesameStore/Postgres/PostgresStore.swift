@@ -103,7 +103,7 @@ public final class PostgresStore: Store, Service {
     /// Applies the migrations this database lacks, holding an advisory lock so that instances starting together
     /// take turns; each migration commits with its record.
     func migrate() async throws {
-        try await access(within: .seconds(60), after: started) {
+        try await access(within: Self.migrationLimit, after: started) {
             try await self.client.withConnection { connection in
                 try await connection.query("SELECT pg_advisory_lock(\(Self.migrationLock))", logger: self.logger)
                 do {
@@ -126,6 +126,9 @@ public final class PostgresStore: Store, Service {
             }
         }
     }
+
+    /// How long the migrations may take, waiting for the lock of another instance included.
+    static let migrationLimit: Duration = .seconds(60)
 
     /// An arbitrary key that only Sesame's migrations use.
     static let migrationLock: Int64 = 0x5E5A_3E00
@@ -150,15 +153,17 @@ public final class PostgresStore: Store, Service {
         try await access(within: limit, after: migrated, body)
     }
 
-    /// Runs `body` once `signal` has opened, within `limit` counted from the call.
+    /// Runs `body` once `signal` has opened, within `limit`. A call made before it opens (a background task started
+    /// with the server) first waits for the client and the migrations as long as they may take: the migrations' own
+    /// limit, so that a slow migration on a busy host does not fail the queries queued behind it.
     private func access<T: Sendable>(
         within limit: Duration, after signal: StartSignal, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         do {
-            guard let value = try await withDeadline(limit, {
-                await signal.wait()
-                return try await body()
-            }) else {
+            if !signal.isOpen, try await withDeadline(Self.migrationLimit, { await signal.wait() }) == nil {
+                throw StoreError.unavailable("the database was not ready within \(Self.migrationLimit)")
+            }
+            guard let value = try await withDeadline(limit, body) else {
                 throw StoreError.unavailable("the database did not answer within \(limit)")
             }
             return value

@@ -20,6 +20,8 @@ final class StartSignal: Sendable {
         for waiter in waiting { waiter.resume() }
     }
 
+    var isOpen: Bool { state.withLock { $0.isOpen } }
+
     func wait() async {
         let id = state.withLock { state in
             defer { state.next &+= 1 }

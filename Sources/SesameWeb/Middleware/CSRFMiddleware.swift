@@ -19,7 +19,7 @@ struct CSRFMiddleware: RouterMiddleware {
         guard request.method == .post else { return try await next(request, context) }
         var request = request
         var context = context
-        let limit = try await limit(context)
+        let limit = try await limit(&context)
         let body = try await request.readBody(upTo: limit)
         if let type = request.headers[.contentType], HeaderParameters(type).value == "multipart/form-data" {
             context.form = FormData(multipart: MultipartForm(body: Data(body.readableBytesView), contentType: type))
@@ -39,13 +39,15 @@ struct CSRFMiddleware: RouterMiddleware {
 
     /// The declared larger limit for a sender with one of its roles, and the context's limit for anyone else: decided
     /// before any of the body is read (docs/security.md#body-limits).
-    private func limit(_ context: WebContext) async throws -> Int {
-        guard let largeBody, try await signedInRoles(context).isDisjoint(with: largeBody.roles) == false else { return context.maxUploadSize }
+    private func limit(_ context: inout WebContext) async throws -> Int {
+        guard let largeBody, try await signedInRoles(&context).isDisjoint(with: largeBody.roles) == false else { return context.maxUploadSize }
         return largeBody.bytes
     }
 
-    private func signedInRoles(_ context: WebContext) async throws -> Set<Role> {
+    /// The roles of the signed-in user, whom the page then reuses (docs/architecture.md#one-request-end-to-end).
+    private func signedInRoles(_ context: inout WebContext) async throws -> Set<Role> {
         guard let id = context.session?.session.userID else { return [] }
-        return try await users.user(id: id)?.roles ?? []
+        context.signedInUser = try await users.user(id: id)
+        return context.signedInUser?.roles ?? []
     }
 }

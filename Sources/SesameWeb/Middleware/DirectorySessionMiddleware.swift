@@ -15,13 +15,18 @@ struct DirectorySessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         guard check.isWatching, let handle = context.session, let id = handle.session.userID else { return try await next(request, context) }
+        // The page reuses the user read here (docs/architecture.md#one-request-end-to-end).
+        var context = context
         guard let watch = handle.session.directory else {
             // A session with no watch was signed in before sessions were watched (or by a path that set none): a
             // directory user's would never be checked, so it ends (docs/security.md#sessions-and-the-directory).
-            guard let user = try await store.user(id: id), user.source == .directory else { return try await next(request, context) }
+            context.signedInUser = try await store.user(id: id)
+            guard let user = context.signedInUser, user.source == .directory else { return try await next(request, context) }
             return try await end(handle, of: user, reason: .unconfirmed, context: context)
         }
-        guard check.isDue(watch), let user = try await store.user(id: id) else { return try await next(request, context) }
+        guard check.isDue(watch) else { return try await next(request, context) }
+        context.signedInUser = try await store.user(id: id)
+        guard let user = context.signedInUser else { return try await next(request, context) }
         switch await check.check(watch, userID: user.userID, privileged: user.isPrivileged) {
         case .keep(let confirmed):
             if confirmed != watch { handle.update { $0.directory = confirmed } }
