@@ -85,6 +85,8 @@ extension Catalogue {
         "message.contactRequest.body": "{userID} could not reset their password with self-service password reset and asks an administrator for help.\n\nSupport code: {supportCode}\n\nMake sure it is really them before you reset the password.",
         "message.contactChanged.subject": "The {field} of your {organisation} account changed",
         "message.contactChanged.body": "The {field} of your {organisation} account {userID} was just changed. This address will no longer be used for it.\n\nIf you did this, there is nothing to do. If you did not, contact your administrator or helpdesk at once.",
+        "message.accessPassIssued.subject": "A temporary access pass was issued for your {organisation} account",
+        "message.accessPassIssued.body": "An administrator issued a temporary access pass for your {organisation} account {userID}. It is valid for {minutes} minutes and lets whoever holds it reset your password.\n\nIf you asked your helpdesk for it, there is nothing to do. If you did not, contact your administrator or helpdesk at once.",
         "message.field.authenticationPhone": "authentication phone",
         "message.field.authenticationEmail": "authentication email",
         "message.field.mobilePhone": "mobile phone",

@@ -85,6 +85,8 @@ extension Catalogue {
         "message.contactRequest.body": "{userID} n’a pas pu réinitialiser son mot de passe en libre-service et demande l’aide d’un administrateur.\n\nCode de support : {supportCode}\n\nAssurez-vous qu’il s’agit bien de cette personne avant de réinitialiser le mot de passe.",
         "message.contactChanged.subject": "Modification de votre compte {organisation} : {field}",
         "message.contactChanged.body": "Le champ « {field} » de votre compte {organisation} {userID} vient d’être modifié. Cette adresse ne sera plus utilisée pour ce champ.\n\nSi c’est vous, il n’y a rien à faire. Sinon, contactez immédiatement votre administrateur ou votre support.",
+        "message.accessPassIssued.subject": "Un passe d’accès temporaire a été émis pour votre compte {organisation}",
+        "message.accessPassIssued.body": "Un administrateur a émis un passe d’accès temporaire pour votre compte {organisation} {userID}. Il est valable {minutes} minutes et permet à qui le détient de réinitialiser votre mot de passe.\n\nSi vous l’avez demandé à votre support, il n’y a rien à faire. Sinon, contactez immédiatement votre administrateur ou votre support.",
         "message.field.authenticationPhone": "téléphone d’authentification",
         "message.field.authenticationEmail": "adresse e-mail d’authentification",
         "message.field.mobilePhone": "téléphone mobile",
