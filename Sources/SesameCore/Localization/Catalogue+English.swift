@@ -15,6 +15,7 @@ extension Catalogue {
         "field.range": "a whole number from {min} to {max}",
         // API tokens
         "token.scope.unknown": "unknown scope \"{value}\" (allowed: {allowed})",
+        "accessPass.refused": "only a global administrator may issue a pass for {userID}, who holds a role",
         "import.refused.edit": "your roles do not allow you to change {userID}",
         "import.refused.roles": "your roles do not allow you to give {userID} these roles",
         "import.refused.password": "your roles do not allow you to reset the password of {userID}",

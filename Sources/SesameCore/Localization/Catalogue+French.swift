@@ -15,6 +15,7 @@ extension Catalogue {
         "field.range": "un nombre entier de {min} à {max}",
         // Jetons d’API
         "token.scope.unknown": "portée « {value} » inconnue (portées possibles : {allowed})",
+        "accessPass.refused": "seul un administrateur général peut émettre un passe pour {userID}, qui a un rôle",
         "import.refused.edit": "vos rôles ne vous permettent pas de modifier {userID}",
         "import.refused.roles": "vos rôles ne vous permettent pas de donner ces rôles à {userID}",
         "import.refused.password": "vos rôles ne vous permettent pas de réinitialiser le mot de passe de {userID}",
