@@ -136,8 +136,8 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     let api = router.group(RouterPath(APIUnmatchedMiddleware.prefix)).add(middleware: APIMiddleware(tokens: core.tokens))
     api.get("openapi.json", use: try StaticFile(named: "openapi.json", type: "application/json").respond)
     APIController(
-        store: store, policies: policies, policyChanges: core.policyChanges, administration: core.administration, imports: core.imports,
-        reports: core.reports, clock: clock
+        store: store, policies: policies, policyChanges: core.policyChanges, administration: core.administration,
+        accessPasses: core.accessPasses, imports: core.imports, reports: core.reports, clock: clock
     ).add(to: api)
     let sessions = router.group()
         .add(middleware: SessionMiddleware(store: store, clock: clock, random: core.random, secureCookies: dependencies.secureCookies))
@@ -160,7 +160,8 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     ).endpoints)
     site.addRoutes(AdminReportsController(layout: layout, access: access, reports: core.reports, store: store, policies: policies, clock: clock).endpoints)
     let users = AdminUsersController(
-        layout: layout, access: access, administration: core.administration, imports: core.imports, passwords: core.passwords, store: store, clock: clock)
+        layout: layout, access: access, administration: core.administration, accessPasses: core.accessPasses, imports: core.imports,
+        passwords: core.passwords, store: store, clock: clock)
     let branding = AdminBrandingController(
         layout: layout, access: access, policies: policies, policyChanges: core.policyChanges, branding: core.brandingChanges, logos: core.branding)
     site.addRoutes(users.endpoints)

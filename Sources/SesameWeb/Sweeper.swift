@@ -32,9 +32,11 @@ struct Sweeper: Service {
             let retention = try await store.policy()?.policy.activityRetentionDays ?? Policy.defaultRetentionDays
             let activity = try await store.deleteActivity(before: now.addingTimeInterval(-Double(retention) * 86_400))
             let lockouts = try await store.deleteLockouts(expiredBefore: now)
-            if sessions + challenges + throttles + activity + lockouts > 0 {
+            let passes = try await store.deleteAccessPasses(expiredBefore: now)
+            if sessions + challenges + throttles + activity + lockouts + passes > 0 {
                 logger.debug("swept expired rows", metadata: [
                     "sessions": "\(sessions)", "challenges": "\(challenges)", "throttles": "\(throttles)", "activity": "\(activity)", "lockouts": "\(lockouts)",
+                    "accessPasses": "\(passes)",
                 ])
             }
         } catch {

@@ -73,6 +73,23 @@ import Testing
         #expect(lines.contains("methods=email,securityQuestions") && lines.contains("reconfirmDays=180"))
     }
 
+    /// The pass is printed once with its expiry; only its hash is kept; terms out of bounds are refused.
+    @Test func aTemporaryAccessPassIsPrintedOnceAndKeptAsAHash() async throws {
+        #expect(try sesame("user", "add", "bob@contoso.com", "--password", "Zq8#Lw4!Vr2k").status == 0)
+        let run = try sesame("user", "tap", "bob@contoso.com", "--minutes", "120", "--length", "16")
+        #expect(run.status == 0, "\(run.standardError)")
+        let line = try #require(run.standardOutput.wholeMatch(of: /([2-9a-z]{4}(?:-[2-9a-z]{4}){3})\tvalid until (\S+)\tsingle use\n/))
+        let pass = String(line.output.1)
+        let store = try SQLiteStore(path: data.appendingPathComponent("sesame.sqlite").path)
+        let bob = try #require(try await store.user(userID: "bob@contoso.com"))
+        let stored = try #require(try await store.accessPass(ofUser: bob.id))
+        #expect(line.output.2 == stored.expiresAt.formatted(.iso8601) && stored.singleUse && stored.issuedBy == "cli")
+        #expect(!stored.hash.contains(pass.replacingOccurrences(of: "-", with: "")) && stored.hash.hasPrefix("$argon2id$"))
+        let refused = try sesame("user", "tap", "bob@contoso.com", "--minutes", "1441")
+        #expect(refused.status != 0 && refused.standardError.contains("lifetime: a whole number from 10 to 1440") && refused.standardOutput.isEmpty)
+        #expect(try sesame("user", "tap", "nobody@contoso.com").standardError.contains("no user with user ID nobody@contoso.com"))
+    }
+
     @Test func tokenIsAloneOnTheLastLine() throws {
         let run = try sesame("token", "create", "--name", "ci")
         #expect(run.status == 0)

@@ -33,6 +33,8 @@ import Testing
         try await store.saveSession(key: "k2", data: Data([3]), userID: alice.id, expiresAt: t0 + 3600)
         try await store.enqueue(QueuedMessage(id: UUID(), channel: .email, sealed: Data("sealed".utf8), attempts: 0, enqueuedAt: t0, expiresAt: t0 + 300))
         try await store.saveLogo(Logo(data: Data([0x89, 0x50, 0x4E, 0x47, 0, 255]), type: "image/png"))
+        try await store.saveAccessPass(TemporaryAccessPass(
+            userID: alice.id, hash: "$argon2id$pass", issuedBy: "cli", issuedAt: t0, expiresAt: t0 + 3_600, singleUse: true, usedAt: t0 + 60))
         return store
     }
 
@@ -40,7 +42,7 @@ import Testing
         let source = try await populatedSQLite()
         try await PostgresStore.withStore(url: PostgresTestServer.freshDatabase()) { target in
             let reports = try await StoreCopy.copy(from: source, to: target)
-            #expect(reports.count == 15)
+            #expect(reports.count == 16)
             #expect(try await target.logo() == Logo(data: Data([0x89, 0x50, 0x4E, 0x47, 0, 255]), type: "image/png"))
             let mismatches = reports.filter { !$0.matches }
             #expect(mismatches.isEmpty, "\(mismatches)")
@@ -58,6 +60,8 @@ import Testing
             #expect(copiedAudit == audit)
             #expect(try await target.users(withRole: .globalAdmin, limit: 10).map(\.userID) == ["user3@contoso.com"])
             #expect(try await target.session(key: "k1", now: t0)?.data == Data([0, 1, 2, 255]))
+            let (pass, copiedPass) = (try await source.accessPass(ofUser: alice.id), try await target.accessPass(ofUser: alice.id))
+            #expect(pass != nil && copiedPass == pass)
             let tokens = try await source.tokens()
             #expect(try await target.tokens() == tokens && tokens.map(\.scope) == [.full, .users, .read], "scopes and expiry carried")
         }

@@ -71,6 +71,7 @@ extension InMemoryStore {
         try state.withLock { state in
             guard state.users.removeValue(forKey: id) != nil else { throw StoreError.notFound("user \(id)") }
             state.challenges = state.challenges.filter { $0.value.userID != id }
+            state.accessPasses.removeValue(forKey: id)
         }
     }
 

@@ -40,6 +40,7 @@ public final class InMemoryStore: Store {
         var sessions: [String: Session] = [:]
         var deliveries: [Delivery] = []
         var lockouts: [String: (lockout: SignInLockout, expiresAt: Date)] = [:]
+        var accessPasses: [UUID: TemporaryAccessPass] = [:]
         var reads = Reads()
     }
 

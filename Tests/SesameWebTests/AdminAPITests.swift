@@ -127,6 +127,24 @@ import Testing
         #expect(actors == ["token:hr-sync"])
     }
 
+    /// The answer is the only place the pass is shown; a second one replaces it; revoking leaves none.
+    @Test func accessPassesAreIssuedWithTheirTermsAndRevoked() async throws {
+        let bob = try await harness.addUser("bob@contoso.com")
+        let (created, body, _) = try await call(.post, "/users/bob%40contoso.com/access-pass", json: ["lifetimeMinutes": 90, "length": 20, "singleUse": false])
+        #expect(created == .created)
+        let pass = try #require(body["pass"] as? String)
+        #expect(pass.count == 24 && body["singleUse"] as? Bool == false)
+        #expect(body["expiresAt"] as? String == harness.clock.now.addingTimeInterval(5_400).formatted(.iso8601))
+        let stored = try #require(try await harness.store.accessPass(ofUser: bob.id))
+        #expect(await fastHasher.verify(pass.replacingOccurrences(of: "-", with: ""), against: stored.hash))
+        let (refused, error, _) = try await call(.post, "/users/bob%40contoso.com/access-pass", json: ["length": 49])
+        #expect(refused == .unprocessableContent && (error["fields"] as? [[String: Any]])?.first?["field"] as? String == "length")
+        #expect(try await call(.post, "/users/bob%40contoso.com/access-pass", body: "[]").0 == .badRequest)
+        #expect(try await call(.delete, "/users/bob%40contoso.com/access-pass").0 == .noContent)
+        #expect(try await harness.store.accessPass(ofUser: bob.id) == nil)
+        #expect(try await call(.post, "/users/nobody%40contoso.com/access-pass", json: [:]).0 == .notFound)
+    }
+
     @Test func importReportsEachRow() async throws {
         let csv = "userID,mobilePhone\ndave@contoso.com,+33 6 11 22 33 44\nerin@contoso.com,nope\n"
         let (status, result, _) = try await call(.post, "/users/import", body: csv)

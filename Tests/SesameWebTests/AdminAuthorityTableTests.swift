@@ -49,6 +49,8 @@ import Testing
         case grantGlobalAdmin
         /// Open the import page and create users from a CSV.
         case importUsers
+        /// Issue or revoke a temporary access pass.
+        case accessPass
         /// Any JSON API operation.
         case api
     }
@@ -61,20 +63,24 @@ import Testing
     /// THE RULES. Global administrators do anything to anyone. User administrators manage everyone but global
     /// administrators, never grant that role, and leave the policy and branding alone. Password administrators reset
     /// and unlock users, helpdesk and password administrators, and may ask them to register again. Helpdesk
-    /// administrators reset and unlock users and helpdesk administrators. Every administrator may look. A plain user
+    /// administrators reset and unlock users and helpdesk administrators. Every administrator but a global one issues
+    /// temporary access passes for users without a role only. Every administrator may look. A plain user
     /// and someone signed out may do nothing; the API is for bearer tokens alone, whose holder (the server's
     /// operator) may do anything there and nothing in the portal.
     static let rules: [Caller: [Right: Set<Holder>]] = [
         .global: [
             .look: everyone, .settings: everyone, .resetOrUnlock: everyone, .requireRegistration: everyone, .edit: everyone,
-            .grantRole: everyone, .grantGlobalAdmin: everyone, .importUsers: everyone,
+            .grantRole: everyone, .grantGlobalAdmin: everyone, .importUsers: everyone, .accessPass: everyone,
         ],
         .user: [
             .look: everyone, .resetOrUnlock: everyone.subtracting([.global]), .requireRegistration: everyone.subtracting([.global]),
             .edit: everyone.subtracting([.global]), .grantRole: everyone.subtracting([.global]), .importUsers: everyone.subtracting([.global]),
+            .accessPass: [.none],
         ],
-        .password: [.look: everyone, .resetOrUnlock: [.none, .helpdesk, .password], .requireRegistration: [.none, .helpdesk, .password]],
-        .helpdesk: [.look: everyone, .resetOrUnlock: [.none, .helpdesk]],
+        .password: [
+            .look: everyone, .resetOrUnlock: [.none, .helpdesk, .password], .requireRegistration: [.none, .helpdesk, .password], .accessPass: [.none],
+        ],
+        .helpdesk: [.look: everyone, .resetOrUnlock: [.none, .helpdesk], .accessPass: [.none]],
         .plain: [:],
         .nobody: [:],
         .token: [.api: everyone],
@@ -186,6 +192,12 @@ import Testing
         Operation("POST /admin/users/{user}/require-registration", .requireRegistration, targeted: true, changes: true) { browser, subject in
             try await browser.post("/admin/users/" + subject.path + "/require-registration", [])
         },
+        Operation("POST /admin/users/{user}/access-pass", .accessPass, targeted: true, changes: true) { browser, subject in
+            try await browser.post("/admin/users/" + subject.path + "/access-pass", [("lifetime", "60"), ("length", "12"), ("singleUse", "true")])
+        },
+        Operation("POST /admin/users/{user}/access-pass/revoke", .accessPass, targeted: true, changes: true) { browser, subject in
+            try await browser.post("/admin/users/" + subject.path + "/access-pass/revoke", [])
+        },
         importRow("contact data", .edit, "userID,alternateEmail,mobilePhone\nTARGET,attacker@example.org,+33 6 99 88 77 66\n"),
         importRow("disable", .edit, "userID,enabled\nTARGET,false\n"),
         importRow("grant helpdesk administrator", .grantRole, skip: [.helpdesk], "userID,roles\nTARGET,helpdeskAdmin\n"),
@@ -206,6 +218,8 @@ import Testing
         Operation("POST /api/v1/users/import (a row on the user)", .api, targeted: true, changes: true,
                   api(.post, "/users/import", "userID,alternateEmail,enabled\nTARGET,attacker@example.org,false\n")),
         Operation("DELETE /api/v1/users/{user}", .api, targeted: true, changes: true, api(.delete, "/users/TARGET")),
+        Operation("POST /api/v1/users/{user}/access-pass", .api, targeted: true, changes: true, api(.post, "/users/TARGET/access-pass", "{}")),
+        Operation("DELETE /api/v1/users/{user}/access-pass", .api, targeted: true, changes: true, api(.delete, "/users/TARGET/access-pass")),
     ]
 
     @Test func everyRouteFollowsTheRulesForEveryCallerAndTarget() async throws {
@@ -244,7 +258,7 @@ import Testing
         let targetID = target == .itself && signsIn ? callerID : "target-\(number)@contoso.com"
         if targetID != callerID { try await harness.addUser(targetID, roles: targetRoles, registered: true) }
         let subject = Subject(userID: targetID, roles: targetRoles, token: caller == .token ? token : "")
-        let answer = Mutex<(page: Page?, before: User?)>((nil, nil))
+        let answer = Mutex<(page: Page?, before: User?, pass: TemporaryAccessPass?)>((nil, nil, nil))
         try await harness.browse { browser in
             if signsIn { try await browser.signIn(callerID) }
             try await browser.get("/signin")
@@ -252,13 +266,22 @@ import Testing
             var locked = try #require(try await harness.store.user(userID: targetID))
             for attempt in 0..<10 { locked.lockout.recordFailure(fingerprint: "wrong\(attempt)", at: harness.clock.now) }
             try await harness.store.updateUser(locked)
+            // And holding a pass, so that revoking one has something to do too.
+            let pass = TemporaryAccessPass(
+                userID: locked.id, hash: "$argon2id$table", issuedBy: "cli", issuedAt: harness.clock.now, expiresAt: harness.clock.now.addingTimeInterval(3_600),
+                singleUse: true)
+            try await harness.store.saveAccessPass(pass)
             let before = try await harness.store.user(userID: targetID)
             let page = try await operation.call(browser, subject)
-            answer.withLock { $0 = (page, before) }
+            answer.withLock { $0 = (page, before, pass) }
         }
-        let (page, before) = answer.withLock { $0 }
+        let (page, before, pass) = answer.withLock { $0 }
         let response = try #require(page)
-        let changed = try await harness.store.user(userID: targetID) != before
+        let after = try await harness.store.user(userID: targetID)
+        // A pass issued or revoked changes what the user can do as much as their record.
+        var passChanged = false
+        if let after { passChanged = try await harness.store.accessPass(ofUser: after.id) != pass }
+        let changed = after != before || passChanged
         // A CSV row needs the right to import as well as the right to make its change.
         let expected = Self.expected(caller, operation.right, on: holder)
             && (!operation.portalImportRow || Self.expected(caller, .importUsers, on: .none))

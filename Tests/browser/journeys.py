@@ -123,7 +123,7 @@ environment = dict(os.environ, SESAME_DATA_DIR=data, SESAME_PORT=str(port), SESA
 MOBILES = {"reset-en": "+33 6 11 11 11 11", "reset-fr": "+33 6 22 22 22 22", "keyboard-reset-en": "+33 6 33 33 33 33",
            "noscript-fr": "+33 6 44 44 44 44", "unlock-en": "+33 6 66 66 66 66", "late-fr": "+33 6 77 77 77 77"}
 USERS = ["reg-en", "reg-fr", "phone-en", "phone-fr", "call-en", "mail-en", "keyboard-en", "change-en", "change-fr",
-         "nobody-en", "expired-fr", "twogates-fr", "policy-admin"] + list(MOBILES)
+         "nobody-en", "expired-fr", "twogates-fr", "policy-admin", "pass-en", "pass-fr"] + list(MOBILES)
 ADMIN = "policy-admin@contoso.example"
 
 
@@ -293,6 +293,23 @@ def reset(language, name, size=None, keyboard=False):
         person.click("form[action='/reset/phone'] button", "wrong-number")
         person.says("Incorrect phone number specified.", "Numéro de téléphone incorrect.", language, "wrong number")
         person.text_me(MOBILES[name])
+        person.new_password(language)
+        person.signs_in_with(user_id(name), NEW_PASSWORD, language)
+
+
+def access_pass_reset(language, name):
+    """Someone who lost every method resets with a temporary access pass from the helpdesk
+    (docs/behaviour.md#temporary-access-pass): the gate page offers the pass alone, a wrong one is refused."""
+    issued = subprocess.run([binary, "user", "tap", user_id(name), "--minutes", "30"], env=environment, check=True, capture_output=True, text=True)
+    access_pass = issued.stdout.split("\t")[0]
+    with Person(f"access-pass-{language}") as person:
+        person.who_are_you(user_id(name), language)
+        person.says("I have a temporary access pass from my helpdesk", "J’ai un passe d’accès temporaire de mon support", language, "pass offered")
+        person.type("pass", "abcd-efgh-jkmn")
+        person.click("form[action='/reset/access-pass'] button", "wrong-pass")
+        person.says("This pass is not valid", "Ce passe n’est pas valide", language, "wrong pass")
+        person.type("pass", access_pass.upper())
+        person.click("form[action='/reset/access-pass'] button", "pass-accepted")
         person.new_password(language)
         person.signs_in_with(user_id(name), NEW_PASSWORD, language)
 
@@ -535,6 +552,8 @@ try:
     expired_reset("fr", "late-fr")
     unlock("en", "unlock-en")
     contact_administrator("en", "nobody-en")
+    access_pass_reset("en", "pass-en")
+    access_pass_reset("fr", "pass-fr")
     change_password("en", "change-en")
     change_password("fr", "change-fr", size=PHONE)
     report_export("en", "reset-en")

@@ -18,6 +18,9 @@ public enum AuditActivity: String, Sendable, Hashable, Codable, CaseIterable {
     /// A directory user's session ended because the directory no longer vouches for it.
     case sessionEnded = "Session ended by the directory"
     case phoneBudgetSpent = "Daily budget of texts and calls spent"
+    case accessPassIssued = "Issue temporary access pass"
+    case accessPassRevoked = "Revoke temporary access pass"
+    case accessPassUsed = "Use temporary access pass"
 }
 
 public enum AuditStatus: String, Sendable, Hashable, Codable, CaseIterable {

@@ -15,14 +15,17 @@ public enum VerificationOption: String, Sendable, Hashable, Codable, CaseIterabl
     case mobileVoice
     case officeVoice
     case securityQuestions
+    /// A temporary access pass: it passes every gate at once (docs/behaviour.md#temporary-access-pass).
+    case accessPass
 
-    /// The method of the policy this option belongs to.
-    public var method: AuthenticationMethod {
+    /// The method of the policy this option belongs to; a temporary access pass belongs to none.
+    public var method: AuthenticationMethod? {
         switch self {
         case .email: .email
         case .mobileSMS, .mobileVoice: .mobilePhone
         case .officeVoice: .officePhone
         case .securityQuestions: .securityQuestions
+        case .accessPass: nil
         }
     }
 

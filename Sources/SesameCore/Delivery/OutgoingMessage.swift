@@ -74,6 +74,12 @@ public enum MessageComposer {
         return email("message.contactChanged", to: address, arguments, language: language)
     }
 
+    /// Tells the user that an administrator issued a temporary access pass for their account: a pass is a way in
+    /// without any method, so one the user did not ask for must not go unnoticed (docs/behaviour.md#temporary-access-pass).
+    public static func accessPassIssued(to address: EmailAddress, userID: String, minutes: Int, organisation: String, language: Language) -> OutgoingMessage {
+        email("message.accessPassIssued", to: address, ["organisation": organisation, "userID": userID, "minutes": String(minutes)], language: language)
+    }
+
     /// An email whose subject and body are the catalogue's `<key>.subject` and `<key>.body`.
     static func email(_ key: String, to address: EmailAddress, _ arguments: [String: String], language: Language) -> OutgoingMessage {
         OutgoingMessage(

@@ -30,7 +30,7 @@ extension ResetService {
         case .questions, nil: ""
         }
         return GateView(
-            isComplete: flow.passed.count >= gates, step: flow.passed.count + 1, gates: shownGates,
+            isComplete: flow.hasPassedGates(required: gates), step: flow.passed.count + 1, gates: shownGates,
             options: flow.challenge == nil ? options(for: user, policy: policy, excluding: flow.usedMethods) : [], destination: destination)
     }
 }

@@ -65,7 +65,19 @@ public struct ResetFlow: Sendable, Codable, Hashable {
     }
 
     /// The methods already used: a second gate must use another one (docs/behaviour.md#gates).
-    public var usedMethods: Set<AuthenticationMethod> { Set(passed.map(\.method)) }
+    public var usedMethods: Set<AuthenticationMethod> { Set(passed.compactMap(\.method)) }
+
+    /// Whether the flow may go on to the new password: `required` gates passed, or a temporary access pass, which
+    /// stands for them all (docs/behaviour.md#temporary-access-pass).
+    public func hasPassedGates(required: Int) -> Bool {
+        passed.contains(.accessPass) || passed.count >= required
+    }
+
+    /// A right temporary access pass: every gate passed, whatever was under way.
+    mutating func passWithAccessPass() {
+        passed.append(.accessPass)
+        challenge = nil
+    }
 
     /// What a session keeps when two requests both changed its flow from `base`: `theirs` was written first, `ours`
     /// comes second. A flow only ever moves forward, so of one flow the one with more gates passed wins (the first

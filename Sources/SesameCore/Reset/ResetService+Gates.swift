@@ -27,6 +27,9 @@ extension ResetService {
         case .securityQuestions:
             flow.begin(.questions(try await draw(for: user, policy: policy)))
             return .waiting(flow)
+        case .accessPass:
+            // Never among the options: a pass has its own page (`redeemAccessPass`).
+            return .waiting(flow)
         }
     }
 
@@ -147,7 +150,7 @@ extension ResetService {
         var flow = flow
         flow.pass()
         let required = policy.effective(for: user).methodsRequired
-        let left = flow.passed.count >= required ? [] : options(for: user, policy: policy, excluding: flow.usedMethods)
+        let left = flow.hasPassedGates(required: required) ? [] : options(for: user, policy: policy, excluding: flow.usedMethods)
         return .passed(flow, options: left)
     }
 

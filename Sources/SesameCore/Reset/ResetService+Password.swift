@@ -5,7 +5,7 @@ import Foundation
 extension ResetService {
     /// Whether every required gate is passed.
     func isVerified(_ flow: ResetFlow, user: User, policy: Policy) -> Bool {
-        flow.passed.count >= policy.effective(for: user).methodsRequired
+        flow.hasPassedGates(required: policy.effective(for: user).methodsRequired)
     }
 
     /// What the page after the gates offers. "Unlock only" is looked up (in the directory, for a directory user) only

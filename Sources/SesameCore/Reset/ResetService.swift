@@ -15,6 +15,7 @@ public struct ResetService: Sendable {
     /// simultaneous answers must not all pass the check (docs/security.md#races).
     let turns = KeyedTurns(capacity: 1)
     let hasher: any PasswordHasher
+    let accessPasses: AccessPassService
     let passwords: AccountPasswords
     let directory: (any Directory)?
     let directoryStatus: DirectoryMonitor
@@ -34,6 +35,7 @@ public struct ResetService: Sendable {
         self.throttles = Throttles(store: store, clock: clock, metrics: metrics)
         self.metrics = metrics
         self.hasher = hasher
+        self.accessPasses = AccessPassService(store: store, hasher: hasher, clock: clock, random: random, outbox: outbox)
         self.passwords = AccountPasswords(hasher: hasher, directory: directory, clock: clock)
         self.directory = directory
         // Shared by the caller when services are made per request: the remembered status is what spares the directory.
@@ -54,6 +56,8 @@ public struct ResetService: Sendable {
         metrics.resetStarted()
         let policy = try await policy()
         guard let user = try await store.user(userID: typed.trimmingCharacters(in: .whitespaces)) else {
+            // The same reads as a known user without enough methods, who is asked for a pass.
+            _ = try await store.accessPass(ofUser: UUID())
             try await record(typed, role: "user", detail: .insufficientMethods, requestID: requestID)
             return .cannotVerify
         }
@@ -70,7 +74,10 @@ public struct ResetService: Sendable {
             return .notEnabled
         }
         let effective = policy.effective(for: user)
-        guard effective.usableMethods(of: user.authentication).count >= effective.methodsRequired else {
+        // A temporary access pass stands for the methods the user lost (docs/behaviour.md#temporary-access-pass).
+        var canVerify = effective.usableMethods(of: user.authentication).count >= effective.methodsRequired
+        if !canVerify { canVerify = try await accessPasses.usablePass(of: user) != nil }
+        guard canVerify else {
             // The same page either way; the report tells the administrator which number to fix.
             let detail: ResetDetail = effective.refusesPhone(of: user.authentication) ? .phoneNotAllowed : .insufficientMethods
             try await record(typed, role: user.reportRole, detail: detail, requestID: requestID)

@@ -29,6 +29,7 @@ public struct SesameServices: Sendable {
     public let passwordChanges: PasswordChangeService
     /// What administrators do to users, from the admin portal and the API alike.
     public let administration: UserAdministration
+    public let accessPasses: AccessPassService
     public let imports: UserImport
     public let passwords: AccountPasswords
     public let reports: ReportService
@@ -76,6 +77,7 @@ public struct SesameServices: Sendable {
             metrics: metrics)
         passwordChanges = PasswordChangeService(store: store, hasher: hasher, directory: directory, signIns: signIns, clock: clock)
         administration = UserAdministration(store: store, hasher: hasher, clock: clock, outbox: outbox, directory: directory)
+        accessPasses = AccessPassService(store: store, hasher: hasher, clock: clock, random: random, outbox: outbox)
         imports = UserImport(administration: administration, store: store)
         passwords = AccountPasswords(hasher: hasher, directory: directory, clock: clock)
         reports = ReportService(store: store)

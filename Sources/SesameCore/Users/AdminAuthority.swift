@@ -1,7 +1,9 @@
 /// What each administrator role may do, and to whom (the roles as Entra scopes them, docs/behaviour.md#administration):
 /// global administrators anything; user administrators manage everyone but global administrators and never grant that
 /// role; password administrators reset and unlock users, helpdesk and password administrators; helpdesk administrators
-/// reset and unlock users and helpdesk administrators. Everyone with a role may look.
+/// reset and unlock users and helpdesk administrators. A temporary access pass, a way in without any method, is issued
+/// by a global administrator for anyone and by the other administrators for users without a role only (an
+/// administrator's account is the prize). Everyone with a role may look.
 public enum AdminAction: Sendable, Hashable {
     case view
     case resetPassword
@@ -14,6 +16,8 @@ public enum AdminAction: Sendable, Hashable {
     case importUsers
     /// Deleting the user (the JSON API alone offers it).
     case delete
+    /// Issuing or revoking a temporary access pass (docs/behaviour.md#temporary-access-pass).
+    case issueAccessPass
 }
 
 public enum AdminAuthority {
@@ -35,6 +39,8 @@ public enum AdminAuthority {
             return false
         case .edit, .importUsers, .delete:
             return roles.contains(.userAdmin) && !targetRoles.contains(.globalAdmin)
+        case .issueAccessPass:
+            return !roles.isDisjoint(with: [.userAdmin, .passwordAdmin, .helpdeskAdmin]) && targetRoles.isEmpty
         case .setRoles(let new):
             return roles.contains(.userAdmin) && !targetRoles.contains(.globalAdmin) && !new.contains(.globalAdmin)
         }

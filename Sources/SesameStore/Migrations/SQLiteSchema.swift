@@ -195,6 +195,22 @@ enum SQLiteSchema {
         migrator.registerMigration("009 session versions") { db in
             try db.execute(sql: "ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
         }
+        // One pass per user at most; only its hash (docs/behaviour.md#temporary-access-pass).
+        migrator.registerMigration("013 access passes") { db in
+            try db.execute(sql: """
+                CREATE TABLE access_passes (
+                    user_id TEXT PRIMARY KEY NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    id TEXT NOT NULL UNIQUE,
+                    pass_hash TEXT NOT NULL,
+                    issued_by TEXT NOT NULL,
+                    issued_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    single_use INTEGER NOT NULL,
+                    used_at REAL
+                );
+                CREATE INDEX access_passes_expires ON access_passes(expires_at);
+                """)
+        }
         return migrator
     }
 }

@@ -173,5 +173,18 @@ enum PostgresSchema {
             """),
         // As on SQLite: every write moves a session's version on.
         ("009 session versions", "ALTER TABLE sessions ADD COLUMN version BIGINT NOT NULL DEFAULT 1"),
+        ("013 access passes", """
+            CREATE TABLE access_passes (
+                user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                id TEXT NOT NULL UNIQUE,
+                pass_hash TEXT NOT NULL,
+                issued_by TEXT NOT NULL,
+                issued_at DOUBLE PRECISION NOT NULL,
+                expires_at DOUBLE PRECISION NOT NULL,
+                single_use BOOLEAN NOT NULL,
+                used_at DOUBLE PRECISION
+            );
+            CREATE INDEX access_passes_expires ON access_passes(expires_at);
+            """),
     ]
 }

@@ -10,6 +10,7 @@ struct APIController {
     let policies: PolicyCache
     let policyChanges: PolicyService
     let administration: UserAdministration
+    let accessPasses: AccessPassService
     let imports: UserImport
     let reports: ReportService
     let clock: any WallClock
@@ -32,6 +33,8 @@ struct APIController {
         (.patch, "/users/{userID}", .users, { try await $0.updateUser($1, $2) }),
         (.delete, "/users/{userID}", .users, { try await $0.deleteUser($1, $2) }),
         (.get, "/users/{userID}/registration", .read, { try await $0.registration($1, $2) }),
+        (.post, "/users/{userID}/access-pass", .users, { try await $0.issueAccessPass($1, $2) }),
+        (.delete, "/users/{userID}/access-pass", .users, { try await $0.revokeAccessPass($1, $2) }),
         (.get, "/policy", .read, { try await $0.getPolicy($1, $2) }),
         (.patch, "/policy", .full, { try await $0.updatePolicy($1, $2) }),
         (.get, "/reports/registrations", .read, { try await $0.report(.registrations, $1, $2) }),
@@ -100,6 +103,31 @@ struct APIController {
 
     func registration(_ request: Request, _ context: WebContext) async throws -> Response {
         try json(RegistrationResource(try await user(context), policy: try await policies.policy(), now: clock.now), request, context)
+    }
+
+    /// Issues a temporary access pass; the answer is the only place the pass is ever shown
+    /// (docs/behaviour.md#temporary-access-pass).
+    func issueAccessPass(_ request: Request, _ context: WebContext) async throws -> Response {
+        let user = try await accessPassTarget(context)
+        let body = try await decode(AccessPassBody.self, request, context)
+        let issued = try await refusingInvalid { try await accessPasses.issue(to: user.userID, terms: body.terms, actor: actor(context)) }
+        return try json(AccessPassResource(issued), request, context, status: .created)
+    }
+
+    func revokeAccessPass(_ request: Request, _ context: WebContext) async throws -> Response {
+        let user = try await accessPassTarget(context)
+        try await accessPasses.revoke(for: user.userID, actor: actor(context))
+        return Response(status: .noContent)
+    }
+
+    /// The user in the path, when the token's authority may issue them a pass.
+    private func accessPassTarget(_ context: WebContext) async throws -> User {
+        let user = try await user(context)
+        let scope = try scope(context)
+        guard AdminAuthority.allows(scope.authority, .issueAccessPass, on: user) else {
+            throw APIError.insufficientScope(scope, refused: LocalizedText("accessPass.refused", ["userID": user.userID]))
+        }
+        return user
     }
 
     /// `text/csv` body, the same columns as `sesame user import`; one result per row.

@@ -59,6 +59,32 @@ struct RegistrationResource: ResponseCodable {
     }
 }
 
+/// The terms of a temporary access pass; absent fields take the defaults (60 minutes, 12 characters, single use).
+package struct AccessPassBody: Decodable {
+    let lifetimeMinutes: Int?
+    let length: Int?
+    let singleUse: Bool?
+
+    var terms: AccessPassTerms {
+        let defaults = AccessPassTerms()
+        let lifetime = lifetimeMinutes.map { TimeInterval($0) * 60 } ?? defaults.lifetime
+        return AccessPassTerms(lifetime: lifetime, length: length ?? defaults.length, singleUse: singleUse ?? defaults.singleUse)
+    }
+}
+
+/// A pass as issued: shown in this answer only.
+struct AccessPassResource: Encodable {
+    let pass: String
+    let expiresAt: Date
+    let singleUse: Bool
+
+    init(_ issued: AccessPassService.Issued) {
+        pass = issued.pass
+        expiresAt = issued.expiresAt
+        singleUse = issued.singleUse
+    }
+}
+
 /// The body of a user's creation or change: absent fields are left as they are.
 package struct UserBody: Decodable {
     let userID: String?

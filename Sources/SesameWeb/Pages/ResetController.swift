@@ -24,6 +24,7 @@ struct ResetController {
             .post("reset/phone", use: confirmPhone)
             .post("reset/code", use: checkCode)
             .post("reset/questions", use: answerQuestions)
+            .post("reset/access-pass", use: redeemAccessPass)
             .get("reset/password", use: passwordForm)
             .post("reset/password", use: setPassword)
             .post("reset/unlock", use: unlock)
@@ -116,8 +117,9 @@ struct ResetController {
     /// - Parameter deliveryFailed: a code could not be sent: "try again" and "contact your administrator" appear
     ///   after 10 seconds (docs/behaviour.md#codes-by-sms-call-or-email), so that a slow provider gets its chance
     ///   first.
+    /// - Parameter passOpen: the temporary access pass's form shows open (a wrong pass was typed in it).
     private func gatePage(
-        _ flow: ResetFlow, view: GateView, context: WebContext, error: String?, deliveryFailed: Bool = false
+        _ flow: ResetFlow, view: GateView, context: WebContext, error: String?, deliveryFailed: Bool = false, passOpen: Bool = false
     ) async throws -> Response {
         let status: HTTPResponse.Status = error == nil ? .ok : .unprocessableContent
         if view.isComplete { return PageRenderer.redirect(to: "/reset/password") }
@@ -129,6 +131,9 @@ struct ResetController {
                 ["value": option.option.rawValue, "checked": index == 0,
                  "label": layout.text("reset.option.\(option.option.rawValue)", ["destination": option.destination], context)]
             }
+            // Someone whose only way in is a pass sees its form alone, open.
+            values["hasOptions"] = !view.options.isEmpty
+            values["passOpen"] = passOpen || view.options.isEmpty
             return try await layout.render("reset-options", titleKey: "reset.title", values: values, context: context, status: status)
         case .confirmPhone(let option):
             values["prompt"] = layout.text("reset.phone.prompt", ["destination": view.destination], context)
@@ -173,6 +178,15 @@ struct ResetController {
                 (question, context.form["answer\(index + 1)"] ?? "")
             })
             return try await show(try await service.answer(answers, in: flow), context: context)
+        }
+    }
+
+    /// A temporary access pass, typed on the gate page: every gate at once (docs/behaviour.md#temporary-access-pass).
+    @Sendable func redeemAccessPass(_ request: Request, context: WebContext) async throws -> Response {
+        try await withFlow(context) { flow in
+            let step = try await service.redeemAccessPass(context.form.text("pass"), in: flow)
+            guard case .wrong(let flow, _, let view) = step else { return try await show(step, context: context) }
+            return try await gatePage(flow, view: view, context: context, error: layout.text("reset.pass.wrong", context), passOpen: true)
         }
     }
 

@@ -5,7 +5,7 @@ import SesameCore
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage users and their pre-populated contact data.",
-        subcommands: [Add.self, Import.self, List.self, Show.self, Unlock.self, ResetPassword.self])
+        subcommands: [Add.self, Import.self, List.self, Show.self, Unlock.self, ResetPassword.self, AccessPass.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a local user.")
@@ -126,6 +126,25 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             try await store.withContext { try await $0.users.resetPassword(userID: userID, to: password, actor: commandLineActor) }
             print("password reset for \(userID.lowercased())")
+        }
+    }
+
+    struct AccessPass: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "tap", abstract: "Issue a temporary access pass for a user who lost every method (audited; the user's addresses are told).",
+            discussion: "Prints the pass, which is shown nowhere else, and its expiry. A new pass replaces the user's previous one.")
+        @OptionGroup var store: StoreOptions
+        @Argument var userID: String
+        @Option(help: "Minutes the pass is valid, 10 to 1440.") var minutes: Int = 60
+        @Option(help: "Characters in the pass, 8 to 48.") var length: Int = 12
+        @Flag(help: "The pass serves until it expires instead of once.") var reusable = false
+
+        func run() async throws {
+            try await store.withContext { context in
+                let terms = AccessPassTerms(lifetime: TimeInterval(minutes) * 60, length: length, singleUse: !reusable)
+                let issued = try await context.accessPasses.issue(to: userID, terms: terms, actor: commandLineActor)
+                print("\(issued.pass)\tvalid until \(issued.expiresAt.formatted(.iso8601))\t\(issued.singleUse ? "single use" : "reusable")")
+            }
         }
     }
 }

@@ -119,6 +119,9 @@ struct AppContext: Sendable {
     var users: UserAdministration {
         get throws { UserAdministration(store: store, hasher: hasher, clock: clock, outbox: try outbox(), directory: directory) }
     }
+    var accessPasses: AccessPassService {
+        get throws { AccessPassService(store: store, hasher: hasher, clock: clock, random: random, outbox: try outbox()) }
+    }
     var policies: PolicyService { PolicyService(store: store, clock: clock) }
     var tokens: TokenService { TokenService(store: store, clock: clock, random: random) }
     var reports: ReportService { ReportService(store: store) }

@@ -178,6 +178,22 @@ final class RecordingSender: Outbox {
         #expect(try await store.auditEvents(ActivityQuery()).first?.activity == .blocked)
     }
 
+    /// The block belongs to the user: a flow started before it cannot spend a temporary access pass after it, and the
+    /// pass is not even checked (docs/behaviour.md#temporary-access-pass).
+    @Test func aPassIsNotCheckedOnceAnotherFlowBlockedTheUser() async throws {
+        let user = try await addUser()
+        let pass = try await AccessPassService(store: store, hasher: fastHasher, clock: clock, random: SystemRandomSource(), outbox: sender)
+            .issue(to: user.userID, terms: AccessPassTerms(), actor: "cli").pass
+        let (first, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
+        let (second, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "b"))
+        for _ in 1...4 {
+            guard case .wrong = try await service.redeemAccessPass("abcd-efgh-jkmn", in: second) else { throw TestFailure("a wrong pass passed") }
+        }
+        #expect(try await service.redeemAccessPass("abcd-efgh-jkmn", in: second) == .blocked)
+        #expect(try await service.redeemAccessPass(pass, in: first) == .blocked)
+        #expect(try await store.accessPass(ofUser: user.id)?.usedAt == nil)
+    }
+
     @Test func theFlowLastsFifteenMinutes() async throws {
         _ = try await addUser()
         let (flow, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))

@@ -3,12 +3,14 @@ import Hummingbird
 import SesameCore
 
 /// `/admin/users`: search, a user's registration state, pre-populated contact data, groups and roles, the
-/// administrator's reset, unlock and "require re-registration", and bulk import from CSV with a result per row.
+/// administrator's reset, unlock, "require re-registration" and temporary access pass, and bulk import from CSV with
+/// a result per row.
 /// Every action is checked against ``AdminAuthority`` and audited by ``UserAdministration``.
 struct AdminUsersController {
     let layout: PageLayout
     let access: AdminAccess
     let administration: UserAdministration
+    let accessPasses: AccessPassService
     let imports: UserImport
     /// Whether a user's account is locked, here or in the directory.
     let passwords: AccountPasswords
@@ -29,6 +31,8 @@ struct AdminUsersController {
             .post("admin/users/:userID/reset-password", use: resetPassword)
             .post("admin/users/:userID/unlock", use: unlock)
             .post("admin/users/:userID/require-registration", use: requireRegistration)
+            .post("admin/users/:userID/access-pass", use: issueAccessPass)
+            .post("admin/users/:userID/access-pass/revoke", use: revokeAccessPass)
     }
 
     /// The CSV import, larger than any other form, from those who may import: the CSV and room for the form around it.
@@ -130,6 +134,30 @@ struct AdminUsersController {
         }
     }
 
+    /// Issues a pass and shows it, once, on the user's page (docs/behaviour.md#temporary-access-pass).
+    @Sendable func issueAccessPass(_ request: Request, context: WebContext) async throws -> Response {
+        try await withTarget(request, context, .issueAccessPass) { admin, user in
+            let form = context.form
+            // Anything but whole numbers is out of bounds, and refused as such by the terms' check.
+            let terms = AccessPassTerms(
+                lifetime: TimeInterval(form["lifetime"].flatMap { Int($0) } ?? 0) * 60, length: form["length"].flatMap { Int($0) } ?? 0,
+                singleUse: form["singleUse"] == "true")
+            do {
+                let issued = try await accessPasses.issue(to: user.userID, terms: terms, actor: admin.userID)
+                return try await detail(user, admin: admin, context: context, issuedPass: issued)
+            } catch let error as ValidationError {
+                return try await detail(user, admin: admin, context: context, errors: [fieldMessage(error, context)], status: .unprocessableContent)
+            }
+        }
+    }
+
+    @Sendable func revokeAccessPass(_ request: Request, context: WebContext) async throws -> Response {
+        try await withTarget(request, context, .issueAccessPass) { admin, user in
+            try await accessPasses.revoke(for: user.userID, actor: admin.userID)
+            return PageRenderer.redirect(to: Self.link(user) + "?done=passRevoked")
+        }
+    }
+
     /// Runs `body` when the signed-in administrator may do `action` to the user named in the path.
     private func withTarget(
         _ request: Request, _ context: WebContext, _ action: AdminAction, _ body: (User, User) async throws -> Response
@@ -153,7 +181,7 @@ struct AdminUsersController {
 
     private func detail(
         _ user: User, admin: User, context: WebContext, notice: String? = nil, errors: [String] = [], submitted: FormData? = nil,
-        status: HTTPResponse.Status = .ok
+        issuedPass: AccessPassService.Issued? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let now = clock.now
         let data = user.authentication
@@ -162,6 +190,7 @@ struct AdminUsersController {
         // A directory user may be locked by the directory alone (wrong passwords typed elsewhere); asked live.
         let locked = await passwords.isLocked(user)
         func value(_ field: String, _ current: String?) -> String { submitted?[field] ?? current ?? "" }
+        let pass = try await accessPasses.usablePass(of: user)
         let registered: [[String: String]] = [
             ("authenticationPhone", data.authenticationPhone?.e164), ("authenticationEmail", data.authenticationEmail?.value),
             ("securityQuestions", data.securityAnswers.isEmpty ? nil : String(data.securityAnswers.count)),
@@ -183,6 +212,10 @@ struct AdminUsersController {
             "canReset": AdminAuthority.allows(admin, .resetPassword, on: user),
             "canUnlock": locked && AdminAuthority.allows(admin, .unlock, on: user),
             "canRequire": AdminAuthority.allows(admin, .requireRegistration, on: user),
+            "canIssuePass": AdminAuthority.allows(admin, .issueAccessPass, on: user), "hasPass": pass != nil,
+            "passState": pass.map { layout.text($0.singleUse ? "admin.users.pass.singleUntil" : "admin.users.pass.reusableUntil", ["date": Self.timestamp($0.expiresAt)], context) }
+                ?? layout.text("admin.users.pass.none", context),
+            "issuedPass": issuedPass.map { ["pass": $0.pass, "until": Self.timestamp($0.expiresAt)] } ?? false,
         ], context: context, status: status)
     }
 
