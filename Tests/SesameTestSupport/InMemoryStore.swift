@@ -40,6 +40,8 @@ public final class InMemoryStore: Store {
         var sessions: [String: Session] = [:]
         var deliveries: [Delivery] = []
         var lockouts: [String: (lockout: SignInLockout, expiresAt: Date)] = [:]
+        /// The users' `authenticator_last_step` column, which no whole-record write touches.
+        var authenticatorSteps: [UUID: Int64] = [:]
         var reads = Reads()
     }
 

@@ -29,6 +29,7 @@ struct AdminUsersController {
             .post("admin/users/:userID/reset-password", use: resetPassword)
             .post("admin/users/:userID/unlock", use: unlock)
             .post("admin/users/:userID/require-registration", use: requireRegistration)
+            .post("admin/users/:userID/remove-authenticator", use: removeAuthenticator)
     }
 
     /// The CSV import, larger than any other form, from those who may import: the CSV and room for the form around it.
@@ -130,6 +131,13 @@ struct AdminUsersController {
         }
     }
 
+    @Sendable func removeAuthenticator(_ request: Request, context: WebContext) async throws -> Response {
+        try await withTarget(request, context, .edit) { admin, user in
+            try await administration.removeAuthenticator(userID: user.userID, actor: admin.userID)
+            return PageRenderer.redirect(to: Self.link(user) + "?done=authenticator")
+        }
+    }
+
     /// Runs `body` when the signed-in administrator may do `action` to the user named in the path.
     private func withTarget(
         _ request: Request, _ context: WebContext, _ action: AdminAction, _ body: (User, User) async throws -> Response
@@ -165,6 +173,7 @@ struct AdminUsersController {
         let registered: [[String: String]] = [
             ("authenticationPhone", data.authenticationPhone?.e164), ("authenticationEmail", data.authenticationEmail?.value),
             ("securityQuestions", data.securityAnswers.isEmpty ? nil : String(data.securityAnswers.count)),
+            ("authenticatorApp", data.sealedAuthenticatorSecret == nil ? nil : layout.text("admin.yes", context)),
         ].compactMap { name, value in value.map { ["label": layout.text("admin.users.field.\(name)", context), "value": $0] } }
         return try await layout.render("admin-user", titleKey: "admin.users.title", values: [
             "admin": true, "userID": user.userID, "link": Self.link(user), "source": layout.text("admin.users.source.\(user.source.rawValue)", context),
@@ -183,6 +192,7 @@ struct AdminUsersController {
             "canReset": AdminAuthority.allows(admin, .resetPassword, on: user),
             "canUnlock": locked && AdminAuthority.allows(admin, .unlock, on: user),
             "canRequire": AdminAuthority.allows(admin, .requireRegistration, on: user),
+            "canRemoveAuthenticator": data.sealedAuthenticatorSecret != nil && AdminAuthority.allows(admin, .edit, on: user),
         ], context: context, status: status)
     }
 
