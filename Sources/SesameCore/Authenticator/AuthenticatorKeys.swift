@@ -19,16 +19,18 @@ public struct AuthenticatorKeys: Sendable {
     }
 
     public func seal(_ secret: AuthenticatorSecret, for user: UUID, in place: Place) throws -> Data {
-        try seal.seal(Data(secret.bytes), context: "\(place.rawValue)|\(user.uuidString)")
+        try seal.seal(Data(secret.bytes), context: Self.context(user, place))
     }
 
     /// The key sealed for `user` in `place`; `nil` when it was sealed for another user or place, or under another
     /// server secret.
     public func open(_ sealed: Data, for user: UUID, in place: Place) -> AuthenticatorSecret? {
-        guard let plain = try? seal.open(sealed, context: "\(place.rawValue)|\(user.uuidString)"), plain.count == AuthenticatorSecret.byteCount else {
-            return nil
-        }
+        guard let plain = try? seal.open(sealed, context: Self.context(user, place)), plain.count == AuthenticatorSecret.byteCount else { return nil }
         return AuthenticatorSecret(bytes: Array(plain))
+    }
+
+    private static func context(_ user: UUID, _ place: Place) -> String {
+        "\(place.rawValue)|\(user.uuidString)"
     }
 }
 

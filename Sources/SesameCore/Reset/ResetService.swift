@@ -2,8 +2,8 @@ import Foundation
 
 /// The reset portal's logic (docs/behaviour.md#reset-portal): eligibility in the documented order, one or two gates
 /// with the first method removed for the second, the phone-number check before any SMS or call, codes, security
-/// questions redrawn after a wrong answer (and only then), authenticator codes, throttles, and the new password. Every ending is recorded in
-/// the reset activity report.
+/// questions redrawn after a wrong answer (and only then), authenticator codes, throttles, and the new password. Every
+/// ending is recorded in the reset activity report.
 public struct ResetService: Sendable {
     let store: any Store
     let secret: ServerSecret
