@@ -140,4 +140,33 @@ import Testing
         let event = try #require(try await harness.store.auditEvents(ActivityQuery()).first)
         #expect(event.activity == .userUpdated && event.detail == "authenticator app removed" && event.actor == "admin@contoso.com")
     }
+
+    /// The key, in Base32 and grouped, and the codes never reach the log, in either format, nor the audit log
+    /// (docs/security.md#authenticator-app).
+    @Test(arguments: LogFormat.allCases) func theKeyAndTheCodesAreNeverLogged(_ format: LogFormat) async throws {
+        let capture = LogCapture(format: format)
+        let harness = try await Harness(logger: capture.logger)
+        try await harness.setPolicy(.methods, "authenticatorApp")
+        try await harness.addUser()
+        let secrets = Secrets()
+        try await harness.browse { browser in
+            try await browser.signIn()
+            let page = try await browser.get("/register/authenticator")
+            let grouped = try #require(page.body.firstMatch(of: /<code>([A-Z2-7 ]+)<\/code>/).map { String($0.output.1) })
+            let key = try Self.key(on: page)
+            secrets.add(grouped, grouped.replacingOccurrences(of: " ", with: ""), code(key, harness))
+            try await browser.post("/register/authenticator", [("code", code(key, harness))])
+            harness.clock.advance(by: 30)
+            try await browser.startReset("alice@contoso.com")
+            try await browser.post("/reset/option", [("option", "authenticatorApp")])
+            secrets.add(code(key, harness))
+            try await browser.post("/reset/code", [("code", code(key, harness))])
+        }
+        let audit = try await harness.store.auditEvents(ActivityQuery()).map { "\($0)" }.joined(separator: "\n")
+        #expect(!capture.all.isEmpty)
+        for secret in secrets.all {
+            #expect(!capture.text.contains(secret), "\(secret) in the log")
+            #expect(!audit.contains(secret), "\(secret) in the audit log")
+        }
+    }
 }
