@@ -37,6 +37,8 @@ let package = Package(
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         // Debian's libldap (libldap-dev), OpenLDAP's client library, for directory writeback.
         .systemLibrary(name: "CLDAP", pkgConfig: "ldap", providers: [.apt(["libldap-dev"])]),
+        // Debian's libqrencode (libqrencode-dev), for the authenticator app's QR code, drawn on the server.
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(
             name: "SesameDirectory",
             dependencies: ["CLDAP", "SesameCore", .product(name: "NIOPosix", package: "swift-nio")],
@@ -83,6 +85,7 @@ let package = Package(
         .target(
             name: "SesameWeb",
             dependencies: [
+                "CQRencode",
                 "SesameCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -52,8 +52,8 @@ import Testing
         (.reconfirmDays, "-1", "reconfirmDays: must be a whole number from 0 to 730 (got \"-1\")"),
         (.reconfirmDays, "soon", "reconfirmDays: must be a whole number from 0 to 730 (got \"soon\")"),
         (.enabled, "some", "enabled: \"some\" is not allowed (allowed: none, selected, all)"),
-        (.methods, "pigeon", "methods: \"pigeon\" is not allowed (allowed: mobilePhone, officePhone, email, securityQuestions)"),
-        (.methods, "", "methods: choose at least one of mobilePhone, officePhone, email, securityQuestions"),
+        (.methods, "pigeon", "methods: \"pigeon\" is not allowed (allowed: mobilePhone, officePhone, email, securityQuestions, authenticatorApp)"),
+        (.methods, "", "methods: choose at least one of mobilePhone, officePhone, email, securityQuestions, authenticatorApp"),
         (.notifyUsers, "yes", "notifyUsers: \"yes\" is not allowed (allowed: true, false)"),
         (.predefinedQuestions, "36", "predefinedQuestions: must be a whole number from 1 to 35 (got \"36\")"),
         (.customBannedPasswords, "abc", "customBannedPasswords: each term has 4 to 16 characters (\"abc\")"),
@@ -141,7 +141,7 @@ import Testing
         for role in Role.allCases {
             let effective = policy.effective(for: user(roles: [role]))
             #expect(effective == .administrator(phones: policy.phones))
-            #expect(effective.methods == [.email, .mobilePhone])
+            #expect(effective.methods == [.email, .mobilePhone, .authenticatorApp])
             #expect(effective.methodsRequired == 2)
         }
         #expect(policy.effective(for: user()).methods == [.securityQuestions, .officePhone])

@@ -11,6 +11,7 @@ import Testing
         let store = try SQLiteStore.temporary()
         let alice = try sampleUser()
         try await store.insertUser(alice)
+        _ = try await store.claimAuthenticatorStep(60_000_000, ofUser: alice.id)
         for index in 0..<25 {
             try await store.insertUser(User(userID: "user\(index)@contoso.com", roles: index == 3 ? [.globalAdmin] : [], groups: ["g\(index % 3)"], createdAt: t0 + Double(index)))
         }

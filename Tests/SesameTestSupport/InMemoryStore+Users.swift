@@ -70,6 +70,7 @@ extension InMemoryStore {
     public func deleteUser(id: UUID) async throws {
         try state.withLock { state in
             guard state.users.removeValue(forKey: id) != nil else { throw StoreError.notFound("user \(id)") }
+            state.authenticatorSteps[id] = nil
             state.challenges = state.challenges.filter { $0.value.userID != id }
             state.accessPasses.removeValue(forKey: id)
         }
@@ -80,6 +81,17 @@ extension InMemoryStore {
         SignInLockout(
             failures: lockout.failures, lockedUntil: lockout.lockedUntil, recentWrongPasswords: lockout.recentWrongPasswords,
             lastFailureAt: lockout.lastFailureAt, streak: other.streak, streakAt: other.streakAt)
+    }
+}
+
+// MARK: AuthenticatorStore
+extension InMemoryStore {
+    public func claimAuthenticatorStep(_ step: Int64, ofUser id: UUID) async throws -> Bool {
+        state.withLock { state in
+            guard state.users[id] != nil, state.authenticatorSteps[id].map({ $0 < step }) ?? true else { return false }
+            state.authenticatorSteps[id] = step
+            return true
+        }
     }
 }
 

@@ -41,6 +41,8 @@ public final class InMemoryStore: Store {
         var deliveries: [Delivery] = []
         var lockouts: [String: (lockout: SignInLockout, expiresAt: Date)] = [:]
         var accessPasses: [UUID: TemporaryAccessPass] = [:]
+        /// The users' `authenticator_last_step` column, which no whole-record write touches.
+        var authenticatorSteps: [UUID: Int64] = [:]
         var reads = Reads()
     }
 

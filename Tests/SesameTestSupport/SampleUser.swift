@@ -12,7 +12,8 @@ public func sampleUser(_ userID: String = "alice@contoso.com", at date: Date = t
         mobilePhone: try PhoneNumber(international: "+33 6 22 22 22 22"),
         officePhone: try PhoneNumber(international: "+33 1 23 45 67 89"),
         alternateEmail: try EmailAddress("甲斐@黒川.日本"),
-        securityAnswers: [SecurityAnswer(question: .predefined(4), answerHash: "h1"), SecurityAnswer(question: .custom("Badge colour?"), answerHash: "h2")])
+        securityAnswers: [SecurityAnswer(question: .predefined(4), answerHash: "h1"), SecurityAnswer(question: .custom("Badge colour?"), answerHash: "h2")],
+        sealedAuthenticatorSecret: Data((0..<48).map { UInt8(255 - $0) }))
     user.registration = RegistrationState(registeredAt: date, lastConfirmedAt: date.addingTimeInterval(60))
     // Without a streak: only claims write one (LockoutStoreContractTests).
     user.lockout = SignInLockout(failures: 1, recentWrongPasswords: ["fp1"], lastFailureAt: date)

@@ -2,9 +2,9 @@
 """Every journey of docs/behaviour.md as a person takes it, in headless Chromium, in English and French, against a real
 `sesame serve` whose email goes to the SMTP sink and whose SMS and calls go to a recording webhook started here:
 
-- registration forced at sign-in, by SMS, call, email and security questions, on a desktop and a phone-sized screen,
-  with the keyboard only, and the re-confirmation asked once the confirmation is old;
-- reset with one gate and with two, the phone-number check, the CAPTCHA with and without JavaScript, a password
+- registration forced at sign-in, by SMS, call, email, security questions and an authenticator app, on a desktop and
+  a phone-sized screen, with the keyboard only, and the re-confirmation asked once the confirmation is old;
+- reset with one gate and with two, with a code from an authenticator app (computed here as RFC 6238 says), the phone-number check, the CAPTCHA with and without JavaScript, a password
   refused then accepted, sign-in with the new password; from the keyboard only and on a phone-sized screen;
 - a reset left unfinished past its 15 minutes;
 - unlock without a reset, change of password, an expired password at sign-in, "contact your administrator", and
@@ -15,8 +15,11 @@ Every page met is checked with axe-core and for sideways scrolling, and a screen
 
 Usage: journeys.py SESAME_BINARY SMTP_SINK_JSON OUTPUT_DIR
 """
+import base64
 import csv
 import email.utils
+import hashlib
+import hmac
 import json
 import mailbox
 import os
@@ -123,7 +126,7 @@ environment = dict(os.environ, SESAME_DATA_DIR=data, SESAME_PORT=str(port), SESA
 MOBILES = {"reset-en": "+33 6 11 11 11 11", "reset-fr": "+33 6 22 22 22 22", "keyboard-reset-en": "+33 6 33 33 33 33",
            "noscript-fr": "+33 6 44 44 44 44", "unlock-en": "+33 6 66 66 66 66", "late-fr": "+33 6 77 77 77 77"}
 USERS = ["reg-en", "reg-fr", "phone-en", "phone-fr", "call-en", "mail-en", "keyboard-en", "change-en", "change-fr",
-         "nobody-en", "expired-fr", "twogates-fr", "policy-admin", "pass-en", "pass-fr"] + list(MOBILES)
+         "nobody-en", "expired-fr", "twogates-fr", "policy-admin", "pass-en", "pass-fr", "totp-en", "totp-fr"] + list(MOBILES)
 ADMIN = "policy-admin@contoso.example"
 
 
@@ -279,6 +282,55 @@ def reconfirmation(language, name):
     with Person(f"reconfirmed-{language}") as person:
         person.sign_in(user_id(name), PASSWORD, language)
         check(person.url().endswith("/account"), f"{person.name}: sign-in still asks to re-confirm")
+
+
+def set_policy(key, value):
+    """An administrator's change from the command line, beside the running server (which reads the policy again within
+    a second)."""
+    subprocess.run([binary, "policy", "set", key, value], env=environment, check=True, capture_output=True)
+    time.sleep(1.1)
+
+
+def authenticator_code(key, offset=0):
+    """What an authenticator app shows (RFC 6238: HMAC-SHA1, 6 digits, 30 s), `offset` steps from now."""
+    secret = base64.b32decode(key.replace(" ", "") + "=" * (-len(key.replace(" ", "")) % 8))
+    mac = hmac.new(secret, (int(time.time()) // 30 + offset).to_bytes(8, "big"), hashlib.sha1).digest()
+    start = mac[-1] & 0x0F
+    return "%06d" % ((int.from_bytes(mac[start:start + 4], "big") & 0x7FFFFFFF) % 1_000_000)
+
+
+def authenticator_journey(language, name):
+    """An authenticator app registered from the QR code the server draws (its key read as a person types it by hand),
+    a wrong code refused, then a reset through the app's gate (docs/behaviour.md#authenticator-app)."""
+    with Person(f"register-authenticator-{language}") as person:
+        person.sign_in(user_id(name), PASSWORD, language)
+        check("/signin/interrupt" in person.url(), f"{person.name}: sign-in did not ask to register")
+        person.click("a[href='/register']", "register")
+        person.click("a[href='/register/authenticator']", "authenticator")
+        label = person.find("svg.qr").get_attribute("aria-label")
+        check(label and person.find("svg.qr").is_displayed(), f"{person.name}: no QR code with a name")
+        key = person.find(".key code").text
+        wrong = "000000" if authenticator_code(key) != "000000" else "000001"
+        person.type("code", wrong)
+        person.click("form[action='/register/authenticator'] button", "wrong-code")
+        person.says("That code is not right", "Ce code n’est pas le bon", language, "wrong code at registration")
+        person.type("code", authenticator_code(key))
+        person.click("form[action='/register/authenticator'] button", "thanks")
+        person.says("Thanks", "Merci", language, "app registered")
+        person.click("a[href='/register']", "register-done")
+        person.click("form[action='/register/finish'] button", "account")
+        check(person.url().endswith("/account"), f"{person.name}: finish did not lead to the account")
+    with Person(f"reset-authenticator-{language}") as person:
+        person.who_are_you(user_id(name), language)
+        person.says("Enter a code from my authenticator app", "Entrez un code de mon application d’authentification", language, "the option")
+        person.click("input[value='authenticatorApp']", "option-chosen")
+        person.click("form[action='/reset/option'] button", "code")
+        # The registration spent this step's code: the app's next one, which the one-step window takes, rather than
+        # waiting half a minute for it.
+        person.type("code", authenticator_code(key, offset=1))
+        person.click("form[action='/reset/code'] button", "verified")
+        person.new_password(language)
+        person.signs_in_with(user_id(name), NEW_PASSWORD, language)
 
 
 # Reset, unlock, change, contact
@@ -557,6 +609,10 @@ try:
     change_password("en", "change-en")
     change_password("fr", "change-fr", size=PHONE)
     report_export("en", "reset-en")
+    set_policy("methods", "mobilePhone,email,authenticatorApp")
+    authenticator_journey("en", "totp-en")
+    authenticator_journey("fr", "totp-fr")
+    set_policy("methods", "mobilePhone,email")
     # Two methods from here on.
     pre_population("en", "twogates-fr", "+33 6 55 55 55 55")
     MOBILES["twogates-fr"] = "+33 6 55 55 55 55"

@@ -15,6 +15,7 @@ public enum VerificationOption: String, Sendable, Hashable, Codable, CaseIterabl
     case mobileVoice
     case officeVoice
     case securityQuestions
+    case authenticatorApp
     /// A temporary access pass: it passes every gate at once (docs/behaviour.md#temporary-access-pass).
     case accessPass
 
@@ -25,6 +26,7 @@ public enum VerificationOption: String, Sendable, Hashable, Codable, CaseIterabl
         case .mobileSMS, .mobileVoice: .mobilePhone
         case .officeVoice: .officePhone
         case .securityQuestions: .securityQuestions
+        case .authenticatorApp: .authenticatorApp
         case .accessPass: nil
         }
     }

@@ -9,10 +9,10 @@ public struct EffectivePolicy: Sendable, Hashable {
     /// The organisation's phone rule, which binds administrators too: toll fraud does not care who is called.
     public let phones: PhoneRule
 
-    /// Administrators of any role: two gates, email and mobile phone only, never security questions
-    /// (docs/behaviour.md#policy-keys). It cannot be changed.
+    /// Administrators of any role: two gates, email, mobile phone and authenticator app only, never security
+    /// questions (docs/behaviour.md#policy-keys). It cannot be changed.
     public static func administrator(phones: PhoneRule) -> EffectivePolicy {
-        EffectivePolicy(methods: [.email, .mobilePhone], methodsRequired: 2, questionsToRegister: 0, questionsToReset: 0, phones: phones)
+        EffectivePolicy(methods: [.email, .mobilePhone, .authenticatorApp], methodsRequired: 2, questionsToRegister: 0, questionsToReset: 0, phones: phones)
     }
 
     /// The methods this user's data can serve under these rules.

@@ -21,11 +21,14 @@ public struct ResetFlow: Sendable, Codable, Hashable {
         case code(VerificationOption, challengeID: UUID, destination: String)
         /// These questions were drawn.
         case questions([SecurityQuestion])
+        /// The authenticator app was chosen: its current code is awaited.
+        case authenticatorCode
 
         public var option: VerificationOption {
             switch self {
             case .confirmPhone(let option), .code(let option, _, _): option
             case .questions: .securityQuestions
+            case .authenticatorCode: .authenticatorApp
             }
         }
     }

@@ -19,7 +19,7 @@ public enum ResetStart: Sendable, Hashable {
 /// An option offered at a gate, with what the user sees of the destination.
 public struct GateOption: Sendable, Hashable {
     public let option: VerificationOption
-    /// Masked phone or address; empty for security questions.
+    /// Masked phone or address; empty for security questions and the authenticator app.
     public let destination: String
 }
 
@@ -34,6 +34,8 @@ public enum GateStep: Sendable, Hashable {
     case incorrectPhoneNumber(ResetFlow, view: GateView)
     /// A wrong code or answer, with the tries left on this code (questions are redrawn).
     case wrong(ResetFlow, attemptsLeft: Int?, view: GateView)
+    /// A wrong authenticator code, or one already used: the app's next code may be typed.
+    case authenticatorRefused(ResetFlow, view: GateView)
     /// The code expired or was used up: choose the option again.
     case codeUnusable(ResetFlow, view: GateView)
     /// "Oops! We encountered an unexpected error while contacting you."

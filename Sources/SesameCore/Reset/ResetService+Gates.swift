@@ -27,6 +27,9 @@ extension ResetService {
         case .securityQuestions:
             flow.begin(.questions(try await draw(for: user, policy: policy)))
             return .waiting(flow)
+        case .authenticatorApp:
+            flow.begin(.authenticatorCode)
+            return .waiting(flow)
         case .accessPass:
             // Never among the options: a pass has its own page (`redeemAccessPass`).
             return .waiting(flow)
@@ -96,13 +99,15 @@ extension ResetService {
         return .waiting(flow)
     }
 
-    /// Checks a typed code. Wrong codes count as failed identity proofs; the fifth blocks the user for 24 hours.
+    /// Checks a typed code, sent or shown by the authenticator app. Wrong codes count as failed identity proofs; the
+    /// fifth blocks the user for 24 hours.
     public func verifyCode(_ typed: String, in flow: ResetFlow) async throws -> GateStep {
         try await turns.withTurn(flow.userID.uuidString) { try await verifyCodeInTurn(typed, in: flow) }
     }
 
     func verifyCodeInTurn(_ typed: String, in flow: ResetFlow) async throws -> GateStep {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
+        if flow.challenge == .authenticatorCode { return try await verifyAuthenticatorCode(typed, in: flow) }
         guard case .code(let option, let challengeID, _) = flow.challenge else { return .waiting(flow) }
         let (user, policy) = try await context(of: flow)
         // Checked before the code: a code sent before the block, in this flow or another, proves nothing after it.
@@ -118,6 +123,22 @@ extension ResetService {
             return .wrong(flow, attemptsLeft: left, view: view(of: flow, user: user, policy: policy))
         case .expired, .exhausted, .alreadyUsed, .unknown:
             return codeUnusable(flow, user: user, policy: policy)
+        }
+    }
+
+    /// The authenticator app's code (docs/behaviour.md#authenticator-app): a wrong one, or one already used, counts a
+    /// failed identity proof exactly as a wrong sent code does; the gate stays open for the next code.
+    func verifyAuthenticatorCode(_ typed: String, in flow: ResetFlow) async throws -> GateStep {
+        let (user, policy) = try await context(of: flow)
+        if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: .authenticatorApp) }
+        switch try await authenticators.verify(typed, for: user) {
+        case .accepted:
+            return passed(flow, user: user, policy: policy)
+        case .malformed:
+            return .wrong(flow, attemptsLeft: nil, view: view(of: flow, user: user, policy: policy))
+        case .wrong, .reused:
+            guard try await failedProof(flow, user: user, option: .authenticatorApp) else { return .blocked }
+            return .authenticatorRefused(flow, view: view(of: flow, user: user, policy: policy))
         }
     }
 

@@ -2,12 +2,13 @@ import Foundation
 
 /// The reset portal's logic (docs/behaviour.md#reset-portal): eligibility in the documented order, one or two gates
 /// with the first method removed for the second, the phone-number check before any SMS or call, codes, security
-/// questions redrawn after a wrong answer (and only then), throttles, and the new password. Every ending is recorded in
-/// the reset activity report.
+/// questions redrawn after a wrong answer (and only then), authenticator codes, throttles, and the new password. Every
+/// ending is recorded in the reset activity report.
 public struct ResetService: Sendable {
     let store: any Store
     let secret: ServerSecret
     let codes: CodeService
+    let authenticators: AuthenticatorCheck
     let limits: SendLimits
     let throttles: Throttles
     let metrics: SesameMetrics
@@ -31,6 +32,7 @@ public struct ResetService: Sendable {
         self.store = store
         self.secret = secret
         self.codes = CodeService(store: store, secret: secret, clock: clock, random: random, metrics: metrics)
+        self.authenticators = AuthenticatorCheck(store: store, keys: AuthenticatorKeys(secret: secret), clock: clock)
         self.limits = SendLimits(store: store, clock: clock, metrics: metrics)
         self.throttles = Throttles(store: store, clock: clock, metrics: metrics)
         self.metrics = metrics
@@ -116,6 +118,7 @@ public struct ResetService: Sendable {
             case .mobilePhone: data.resetMobilePhone.map { phone($0, [(.mobileSMS, .sms), (.mobileVoice, .voice)]) } ?? []
             case .officePhone: data.officePhone.map { phone($0, [(.officeVoice, .voice)]) } ?? []
             case .securityQuestions: [GateOption(option: .securityQuestions, destination: "")]
+            case .authenticatorApp: [GateOption(option: .authenticatorApp, destination: "")]
             }
         }
     }

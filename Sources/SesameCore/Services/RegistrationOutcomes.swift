@@ -75,3 +75,12 @@ public enum RegistrationFinish: Sendable, Hashable {
     /// Fewer methods on file than the policy requires: this many are needed.
     case needsMore(methods: Int)
 }
+
+/// A key for an authenticator app on its way to being registered: what the page shows, and the key sealed for the
+/// session (docs/security.md#authenticator-app).
+public struct AuthenticatorEnrolment: Sendable, Hashable {
+    public let secret: AuthenticatorSecret
+    /// The `otpauth://` URI the QR code carries.
+    public let uri: String
+    public let sealedForSession: Data
+}

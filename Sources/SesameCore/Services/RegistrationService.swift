@@ -12,6 +12,8 @@ public struct RegistrationService: Sendable {
     private let hasher: any PasswordHasher
     private let outbox: any Outbox
     private let clock: any WallClock
+    private let random: any RandomSource
+    private let keys: AuthenticatorKeys
     private let policies: PolicyCache
 
     /// - Parameter policies: the instance's policy cache; without one, every read asks the store.
@@ -25,6 +27,8 @@ public struct RegistrationService: Sendable {
         self.hasher = hasher
         self.outbox = outbox
         self.clock = clock
+        self.random = random
+        self.keys = AuthenticatorKeys(secret: secret)
         self.policies = policies ?? PolicyCache(store: store, lifetime: .zero)
     }
 
@@ -89,6 +93,41 @@ public struct RegistrationService: Sendable {
             .notices(userID: user.userID, organisation: try await policy().organisationName, language: user.locale ?? language)
         for notice in notices { try await outbox.post(notice) }
         return .saved
+    }
+
+    // MARK: Authenticator app
+
+    /// A new key for the user's authenticator app, shown once and kept, sealed, in the session until a first code
+    /// confirms it (docs/behaviour.md#authenticator-app).
+    public func newAuthenticator(for user: User) async throws -> AuthenticatorEnrolment {
+        let secret = AuthenticatorSecret.generate(using: random)
+        return try await enrolment(secret, sealed: try keys.seal(secret, for: user.id, in: .session), for: user)
+    }
+
+    /// The key being registered, from what the session keeps; `nil` when it does not open for this user.
+    public func pendingAuthenticator(_ sealed: Data, for user: User) async throws -> AuthenticatorEnrolment? {
+        guard let secret = keys.open(sealed, for: user.id, in: .session) else { return nil }
+        return try await enrolment(secret, sealed: sealed, for: user)
+    }
+
+    private func enrolment(_ secret: AuthenticatorSecret, sealed: Data, for user: User) async throws -> AuthenticatorEnrolment {
+        let uri = secret.uri(issuer: try await policy().organisationName, account: user.userID)
+        return AuthenticatorEnrolment(secret: secret, uri: uri, sealedForSession: sealed)
+    }
+
+    /// Checks a code of the key being registered; when right, saves the key, sealed, as the user's authenticator
+    /// app, spends the code's time step, and writes the activity row.
+    public func confirmAuthenticator(_ typed: String, for pending: AuthenticatorEnrolment, user: User) async throws -> AuthenticatorCodeCheck {
+        guard let code = VerificationCode(typed) else { return .malformed }
+        guard let step = TimeBasedPassword.matchingStep(of: code, key: pending.secret.bytes, at: clock.now) else { return .wrong }
+        var updated = user
+        updated.authentication.sealedAuthenticatorSecret = try keys.seal(pending.secret, for: user.id, in: .record)
+        try await store.updateUser(updated)
+        // So that this code cannot pass a reset gate as well. `false` means a later step is recorded already, which
+        // refuses this one just the same.
+        _ = try await store.claimAuthenticatorStep(step, ofUser: user.id)
+        try await recordActivity(of: updated, registered: .authenticatorApp)
+        return .accepted
     }
 
     // MARK: Security questions and finish

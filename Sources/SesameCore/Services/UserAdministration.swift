@@ -128,6 +128,15 @@ public struct UserAdministration: Sendable {
         try await audit(.userUpdated, actor: actor, target: user.userID, detail: "registration required")
     }
 
+    /// Removes the user's authenticator app (a lost phone): the method no longer serves a reset until the user
+    /// registers one again.
+    public func removeAuthenticator(userID: String, actor: String) async throws {
+        var user = try await existing(userID)
+        user.authentication.sealedAuthenticatorSecret = nil
+        try await store.updateUser(user)
+        try await audit(.userUpdated, actor: actor, target: user.userID, detail: "authenticator app removed")
+    }
+
     /// A user by user ID, or ``AdministrationError/unknownUser(_:)``.
     public func existing(_ userID: String) async throws -> User {
         guard let user = try await store.user(userID: userID) else { throw AdministrationError.unknownUser(userID) }

@@ -1,8 +1,10 @@
+import Foundation
+
 /// What a user can be verified with (docs/behaviour.md#gates).
 ///
 /// The authentication phone and email are set by the user at registration (verified); the mobile phone, office phone
 /// and alternate email are set by administrators or a directory sync (pre-populated). Reset uses the authentication
-/// value first and falls back to the administrator's.
+/// value first and falls back to the administrator's. The authenticator app's key is registered by the user only.
 public struct AuthenticationData: Sendable, Hashable, Codable {
     public var authenticationPhone: PhoneNumber?
     public var authenticationEmail: EmailAddress?
@@ -10,6 +12,8 @@ public struct AuthenticationData: Sendable, Hashable, Codable {
     public var officePhone: PhoneNumber?
     public var alternateEmail: EmailAddress?
     public var securityAnswers: [SecurityAnswer]
+    /// The authenticator app's key, sealed for this user's record (``AuthenticatorKeys``); never in the clear.
+    public var sealedAuthenticatorSecret: Data?
 
     public init(
         authenticationPhone: PhoneNumber? = nil,
@@ -17,7 +21,8 @@ public struct AuthenticationData: Sendable, Hashable, Codable {
         mobilePhone: PhoneNumber? = nil,
         officePhone: PhoneNumber? = nil,
         alternateEmail: EmailAddress? = nil,
-        securityAnswers: [SecurityAnswer] = []
+        securityAnswers: [SecurityAnswer] = [],
+        sealedAuthenticatorSecret: Data? = nil
     ) {
         self.authenticationPhone = authenticationPhone
         self.authenticationEmail = authenticationEmail
@@ -25,6 +30,7 @@ public struct AuthenticationData: Sendable, Hashable, Codable {
         self.officePhone = officePhone
         self.alternateEmail = alternateEmail
         self.securityAnswers = securityAnswers
+        self.sealedAuthenticatorSecret = sealedAuthenticatorSecret
     }
 
     /// The phone that SMS and mobile calls go to: the authentication phone, else the mobile phone.
@@ -41,6 +47,7 @@ public struct AuthenticationData: Sendable, Hashable, Codable {
             case .officePhone: officePhone.map(phones.permitsSomeChannel) ?? false
             case .email: resetEmail != nil
             case .securityQuestions: securityAnswers.count >= questionsToReset
+            case .authenticatorApp: sealedAuthenticatorSecret != nil
             }
         }
     }

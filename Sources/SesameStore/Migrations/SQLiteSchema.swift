@@ -195,6 +195,14 @@ enum SQLiteSchema {
         migrator.registerMigration("009 session versions") { db in
             try db.execute(sql: "ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
         }
+        // The authenticator app's key, sealed, and the last time step a code of it passed: written alone, by
+        // compare-and-set (docs/security.md#authenticator-app).
+        migrator.registerMigration("010 authenticator app") { db in
+            try db.execute(sql: """
+                ALTER TABLE users ADD COLUMN authenticator_secret BLOB;
+                ALTER TABLE users ADD COLUMN authenticator_last_step INTEGER;
+                """)
+        }
         // One pass per user at most; only its hash (docs/behaviour.md#temporary-access-pass).
         migrator.registerMigration("013 access passes") { db in
             try db.execute(sql: """

@@ -173,6 +173,11 @@ enum PostgresSchema {
             """),
         // As on SQLite: every write moves a session's version on.
         ("009 session versions", "ALTER TABLE sessions ADD COLUMN version BIGINT NOT NULL DEFAULT 1"),
+        // As on SQLite: the sealed key, and the last time step a code of it passed.
+        ("010 authenticator app", """
+            ALTER TABLE users ADD COLUMN authenticator_secret BYTEA;
+            ALTER TABLE users ADD COLUMN authenticator_last_step BIGINT;
+            """),
         ("013 access passes", """
             CREATE TABLE access_passes (
                 user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,

@@ -52,6 +52,16 @@ extension PostgresStore {
         guard try await !rows("DELETE FROM users WHERE id = \(id.uuidString) RETURNING id").isEmpty else { throw StoreError.notFound("user \(id)") }
     }
 
+    // MARK: AuthenticatorStore
+
+    public func claimAuthenticatorStep(_ step: Int64, ofUser id: UUID) async throws -> Bool {
+        try await !rows("""
+            UPDATE users SET authenticator_last_step = \(step)
+            WHERE id = \(id.uuidString) AND (authenticator_last_step IS NULL OR authenticator_last_step < \(step))
+            RETURNING id
+            """).isEmpty
+    }
+
     // MARK: Mapping
 
     /// Users matching `condition` (SQL with `$n` parameters), with their roles, groups and answers in the same
@@ -83,7 +93,8 @@ extension PostgresStore {
                 locale = \(user.locale?.rawValue), authentication_phone = \(data.authenticationPhone?.e164),
                 authentication_email = \(data.authenticationEmail?.value), mobile_phone = \(data.mobilePhone?.e164),
                 office_phone = \(data.officePhone?.e164), alternate_email = \(data.alternateEmail?.value),
-                registered_at = \(user.registration.registeredAt?.unixSeconds), last_confirmed_at = \(user.registration.lastConfirmedAt?.unixSeconds)
+                registered_at = \(user.registration.registeredAt?.unixSeconds), last_confirmed_at = \(user.registration.lastConfirmedAt?.unixSeconds),
+                authenticator_secret = \(data.sealedAuthenticatorSecret)
             WHERE id = \(id) RETURNING id
             """, logger: logger)
         guard !updated.isEmpty else { return false }
@@ -127,7 +138,8 @@ extension PostgresStore {
             authentication: AuthenticationData(
                 authenticationPhone: StoredValues.phone(try row.get("authentication_phone")), authenticationEmail: StoredValues.email(try row.get("authentication_email")),
                 mobilePhone: StoredValues.phone(try row.get("mobile_phone")), officePhone: StoredValues.phone(try row.get("office_phone")),
-                alternateEmail: StoredValues.email(try row.get("alternate_email")), securityAnswers: answers),
+                alternateEmail: StoredValues.email(try row.get("alternate_email")), securityAnswers: answers,
+                sealedAuthenticatorSecret: try row.get("authenticator_secret", as: Data?.self)),
             registration: RegistrationState(registeredAt: try row.date("registered_at"), lastConfirmedAt: try row.date("last_confirmed_at")),
             createdAt: try row.requiredDate("created_at"))
     }

@@ -70,6 +70,18 @@ extension SQLiteStore {
         }
     }
 
+    // MARK: AuthenticatorStore
+
+    public func claimAuthenticatorStep(_ step: Int64, ofUser id: UUID) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE users SET authenticator_last_step = :step
+                WHERE id = :id AND (authenticator_last_step IS NULL OR authenticator_last_step < :step)
+                """, arguments: ["id": id.uuidString, "step": step])
+            return db.changesCount == 1
+        }
+    }
+
     // MARK: Mapping
 
     /// Writes every column and replaces the child rows; `changesCount` afterwards tells whether the user existed.
@@ -97,7 +109,7 @@ extension SQLiteStore {
                 lockout_last_failure = :lastFailure, locale = :locale,
                 authentication_phone = :authPhone, authentication_email = :authEmail, mobile_phone = :mobile,
                 office_phone = :office, alternate_email = :altEmail, registered_at = :registeredAt,
-                last_confirmed_at = :confirmedAt
+                last_confirmed_at = :confirmedAt, authenticator_secret = :authenticator
             WHERE id = :id
             """, arguments: [
                 "id": id, "userID": user.userID.lowercased(), "displayName": user.displayName, "givenName": user.givenName,
@@ -109,7 +121,7 @@ extension SQLiteStore {
                 "authPhone": data.authenticationPhone?.e164, "authEmail": data.authenticationEmail?.value,
                 "mobile": data.mobilePhone?.e164, "office": data.officePhone?.e164, "altEmail": data.alternateEmail?.value,
                 "registeredAt": user.registration.registeredAt?.unixSeconds,
-                "confirmedAt": user.registration.lastConfirmedAt?.unixSeconds,
+                "confirmedAt": user.registration.lastConfirmedAt?.unixSeconds, "authenticator": data.sealedAuthenticatorSecret,
             ])
     }
 
@@ -135,7 +147,8 @@ extension SQLiteStore {
             authentication: AuthenticationData(
                 authenticationPhone: StoredValues.phone(row["authentication_phone"]), authenticationEmail: StoredValues.email(row["authentication_email"]),
                 mobilePhone: StoredValues.phone(row["mobile_phone"]), officePhone: StoredValues.phone(row["office_phone"]),
-                alternateEmail: StoredValues.email(row["alternate_email"]), securityAnswers: answers),
+                alternateEmail: StoredValues.email(row["alternate_email"]), securityAnswers: answers,
+                sealedAuthenticatorSecret: row["authenticator_secret"]),
             registration: RegistrationState(registeredAt: row.date("registered_at"), lastConfirmedAt: row.date("last_confirmed_at")),
             createdAt: try row.requiredDate("created_at"))
     }

@@ -4,7 +4,8 @@ import Logging
 import SesameCore
 
 /// The registration portal (docs/behaviour.md#registration-portal): each method the policy offers, "Set it up now", a
-/// code by SMS, call or email, "Verify", "Thanks", and "Finish" once the policy's minimum is met.
+/// code by SMS, call or email, an authenticator app's key, "Verify", "Thanks", and "Finish" once the policy's minimum
+/// is met.
 struct RegistrationController {
     let layout: PageLayout
     let signedIn: SignedInUsers
@@ -24,6 +25,8 @@ struct RegistrationController {
             .post("register/verify", use: verify)
             .get("register/questions", use: questionsForm)
             .post("register/questions", use: saveQuestions)
+            .get("register/authenticator", use: authenticatorForm)
+            .post("register/authenticator", use: confirmAuthenticator)
     }
 
     /// Runs `body` for the signed-in user when they may register, with their policy and their rules; otherwise
@@ -74,6 +77,12 @@ struct RegistrationController {
             methods.append(section(
                 "register.questions.heading", link: "/register/questions",
                 verified: count >= effective.questionsToRegister ? layout.text("register.questionsDone", ["count": String(count)], context) : nil,
+                prepopulated: nil, context: context, masked: false))
+        }
+        if effective.methods.contains(.authenticatorApp) {
+            methods.append(section(
+                "register.authenticator.heading", link: "/register/authenticator",
+                verified: data.sealedAuthenticatorSecret == nil ? nil : layout.text("register.authenticator.done", context),
                 prepopulated: nil, context: context, masked: false))
         }
         if effective.methods.contains(.officePhone), let office = data.officePhone {
@@ -284,6 +293,41 @@ struct RegistrationController {
                 return try await layout.render("register-thanks", titleKey: "register.thanks", context: context)
             case .refused(let message):
                 return try await questionsPage(policy, effective, chosen: chosen, error: layout.text(message, context), context: context)
+            }
+        }
+    }
+
+    // MARK: Authenticator app
+
+    /// A new key each time the page is opened: the QR code and the key to type, and the form for its first code.
+    @Sendable func authenticatorForm(_ request: Request, context: WebContext) async throws -> Response {
+        try await withMethod(.authenticatorApp, context) { user, _, _ in
+            let enrolment = try await service.newAuthenticator(for: user)
+            context.session?.update { $0.pendingAuthenticator = enrolment.sealedForSession }
+            return try await authenticatorPage(enrolment, error: nil, context: context)
+        }
+    }
+
+    private func authenticatorPage(_ enrolment: AuthenticatorEnrolment, error: String?, context: WebContext) async throws -> Response {
+        try await layout.render("register-authenticator", titleKey: "register.authenticator.heading", values: [
+            "qr": QRCodeSVG.svg(for: enrolment.uri, title: layout.text("register.authenticator.qrLabel", context)) ?? "",
+            "key": enrolment.secret.grouped, "error": error ?? false,
+        ], context: context, status: error == nil ? .ok : .unprocessableContent)
+    }
+
+    @Sendable func confirmAuthenticator(_ request: Request, context: WebContext) async throws -> Response {
+        try await withMethod(.authenticatorApp, context) { user, _, _ in
+            guard let sealed = context.session?.session.pendingAuthenticator,
+                let enrolment = try await service.pendingAuthenticator(sealed, for: user)
+            else { return PageRenderer.redirect(to: "/register/authenticator") }
+            switch try await service.confirmAuthenticator(context.form.text("code"), for: enrolment, user: user) {
+            case .accepted:
+                context.session?.update { $0.pendingAuthenticator = nil }
+                return try await layout.render("register-thanks", titleKey: "register.thanks", context: context)
+            case .malformed:
+                return try await authenticatorPage(enrolment, error: layout.text("code.malformed", context), context: context)
+            case .wrong, .reused:
+                return try await authenticatorPage(enrolment, error: layout.text("code.authenticatorWrong", context), context: context)
             }
         }
     }

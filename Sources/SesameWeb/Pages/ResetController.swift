@@ -148,6 +148,9 @@ struct ResetController {
                 ["index": index + 1, "id": question.identifier, "text": question.text(in: context.language)]
             }
             return try await layout.render("reset-questions", titleKey: "reset.title", values: values, context: context, status: status)
+        case .authenticatorCode:
+            values["sent"] = layout.text("reset.authenticator.prompt", context)
+            return try await layout.render("reset-code", titleKey: "reset.title", values: values, context: context, status: status)
         }
     }
 
@@ -213,6 +216,9 @@ struct ResetController {
             case (_, nil): layout.text("code.malformed", context)
             }
             return try await gatePage(flow, view: view, context: context, error: message)
+        case .authenticatorRefused(let flow, let view):
+            keep(flow)
+            return try await gatePage(flow, view: view, context: context, error: layout.text("code.authenticatorWrong", context))
         case .codeUnusable(let flow, let view):
             keep(flow)
             return try await gatePage(flow, view: view, context: context, error: layout.text("code.exhausted", context))

@@ -11,6 +11,9 @@ struct WebSession: Codable, Sendable, Hashable {
     var userID: UUID?
     /// A code sent during registration, waiting to be typed.
     var pendingCode: PendingRegistrationCode?
+    /// An authenticator app's key shown at registration, sealed, until its first code confirms it
+    /// (docs/security.md#authenticator-app).
+    var pendingAuthenticator: Data?
     /// A password reset in progress (the reset portal needs no sign-in).
     var reset: ResetFlow?
     /// The user ID typed at a reset that ended before any verification: whom "contact your administrator" is about.
@@ -37,6 +40,7 @@ extension WebSession {
         keepOurs(\.csrfToken)
         keepOurs(\.userID)
         keepOurs(\.pendingCode)
+        keepOurs(\.pendingAuthenticator)
         keepOurs(\.contactUserID)
         keepOurs(\.savedAt)
         keepOurs(\.mustChangePassword)

@@ -30,6 +30,7 @@ struct UserSheet {
             ("officePhone", data.officePhone?.e164 ?? ""),
             ("alternateEmail", data.alternateEmail?.value ?? ""),
             ("securityQuestions", String(data.securityAnswers.count)),
+            ("authenticatorApp", data.sealedAuthenticatorSecret == nil ? "not set" : "set"),
             ("registeredAt", date(user.registration.registeredAt)),
             ("lastConfirmedAt", date(user.registration.lastConfirmedAt)),
             ("createdAt", date(user.createdAt)),

@@ -33,6 +33,7 @@ struct AdminUsersController {
             .post("admin/users/:userID/require-registration", use: requireRegistration)
             .post("admin/users/:userID/access-pass", use: issueAccessPass)
             .post("admin/users/:userID/access-pass/revoke", use: revokeAccessPass)
+            .post("admin/users/:userID/remove-authenticator", use: removeAuthenticator)
     }
 
     /// The CSV import, larger than any other form, from those who may import: the CSV and room for the form around it.
@@ -134,6 +135,13 @@ struct AdminUsersController {
         }
     }
 
+    @Sendable func removeAuthenticator(_ request: Request, context: WebContext) async throws -> Response {
+        try await withTarget(request, context, .edit) { admin, user in
+            try await administration.removeAuthenticator(userID: user.userID, actor: admin.userID)
+            return PageRenderer.redirect(to: Self.link(user) + "?done=authenticator")
+        }
+    }
+
     /// Issues a pass and shows it, once, on the user's page (docs/behaviour.md#temporary-access-pass).
     @Sendable func issueAccessPass(_ request: Request, context: WebContext) async throws -> Response {
         try await withTarget(request, context, .issueAccessPass) { admin, user in
@@ -194,6 +202,7 @@ struct AdminUsersController {
         let registered: [[String: String]] = [
             ("authenticationPhone", data.authenticationPhone?.e164), ("authenticationEmail", data.authenticationEmail?.value),
             ("securityQuestions", data.securityAnswers.isEmpty ? nil : String(data.securityAnswers.count)),
+            ("authenticatorApp", data.sealedAuthenticatorSecret == nil ? nil : layout.text("admin.yes", context)),
         ].compactMap { name, value in value.map { ["label": layout.text("admin.users.field.\(name)", context), "value": $0] } }
         return try await layout.render("admin-user", titleKey: "admin.users.title", values: [
             "admin": true, "userID": user.userID, "link": Self.link(user), "source": layout.text("admin.users.source.\(user.source.rawValue)", context),
@@ -212,6 +221,7 @@ struct AdminUsersController {
             "canReset": AdminAuthority.allows(admin, .resetPassword, on: user),
             "canUnlock": locked && AdminAuthority.allows(admin, .unlock, on: user),
             "canRequire": AdminAuthority.allows(admin, .requireRegistration, on: user),
+            "canRemoveAuthenticator": data.sealedAuthenticatorSecret != nil && AdminAuthority.allows(admin, .edit, on: user),
             "canIssuePass": AdminAuthority.allows(admin, .issueAccessPass, on: user), "hasPass": pass != nil,
             "passState": pass.map { layout.text($0.singleUse ? "admin.users.pass.singleUntil" : "admin.users.pass.reusableUntil", ["date": Self.timestamp($0.expiresAt)], context) }
                 ?? layout.text("admin.users.pass.none", context),
