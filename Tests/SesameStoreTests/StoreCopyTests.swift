@@ -40,7 +40,7 @@ import Testing
         let source = try await populatedSQLite()
         try await PostgresStore.withStore(url: PostgresTestServer.freshDatabase()) { target in
             let reports = try await StoreCopy.copy(from: source, to: target)
-            #expect(reports.count == 15)
+            #expect(reports.count == 16)
             #expect(try await target.logo() == Logo(data: Data([0x89, 0x50, 0x4E, 0x47, 0, 255]), type: "image/png"))
             let mismatches = reports.filter { !$0.matches }
             #expect(mismatches.isEmpty, "\(mismatches)")

@@ -18,6 +18,8 @@ public enum AuditActivity: String, Sendable, Hashable, Codable, CaseIterable {
     /// A directory user's session ended because the directory no longer vouches for it.
     case sessionEnded = "Session ended by the directory"
     case phoneBudgetSpent = "Daily budget of texts and calls spent"
+    case recoveryCodesGenerated = "Generate recovery codes"
+    case recoveryCodesVoided = "Void recovery codes"
 }
 
 public enum AuditStatus: String, Sendable, Hashable, Codable, CaseIterable {

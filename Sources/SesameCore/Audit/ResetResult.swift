@@ -15,6 +15,7 @@ public enum VerificationOption: String, Sendable, Hashable, Codable, CaseIterabl
     case mobileVoice
     case officeVoice
     case securityQuestions
+    case recoveryCode
 
     /// The method of the policy this option belongs to.
     public var method: AuthenticationMethod {
@@ -23,6 +24,7 @@ public enum VerificationOption: String, Sendable, Hashable, Codable, CaseIterabl
         case .mobileSMS, .mobileVoice: .mobilePhone
         case .officeVoice: .officePhone
         case .securityQuestions: .securityQuestions
+        case .recoveryCode: .recoveryCodes
         }
     }
 

@@ -21,11 +21,14 @@ public struct ResetFlow: Sendable, Codable, Hashable {
         case code(VerificationOption, challengeID: UUID, destination: String)
         /// These questions were drawn.
         case questions([SecurityQuestion])
+        /// "Enter one of my recovery codes" was chosen: waiting for the code.
+        case recoveryCode
 
         public var option: VerificationOption {
             switch self {
             case .confirmPhone(let option), .code(let option, _, _): option
             case .questions: .securityQuestions
+            case .recoveryCode: .recoveryCode
             }
         }
     }

@@ -8,6 +8,7 @@ public struct ResetService: Sendable {
     let store: any Store
     let secret: ServerSecret
     let codes: CodeService
+    let recoveryCodes: RecoveryCodeService
     let limits: SendLimits
     let throttles: Throttles
     let metrics: SesameMetrics
@@ -30,6 +31,7 @@ public struct ResetService: Sendable {
         self.store = store
         self.secret = secret
         self.codes = CodeService(store: store, secret: secret, clock: clock, random: random, metrics: metrics)
+        self.recoveryCodes = RecoveryCodeService(store: store, hasher: hasher, outbox: outbox, clock: clock, random: random)
         self.limits = SendLimits(store: store, clock: clock, metrics: metrics)
         self.throttles = Throttles(store: store, clock: clock, metrics: metrics)
         self.metrics = metrics
@@ -109,6 +111,7 @@ public struct ResetService: Sendable {
             case .mobilePhone: data.resetMobilePhone.map { phone($0, [(.mobileSMS, .sms), (.mobileVoice, .voice)]) } ?? []
             case .officePhone: data.officePhone.map { phone($0, [(.officeVoice, .voice)]) } ?? []
             case .securityQuestions: [GateOption(option: .securityQuestions, destination: "")]
+            case .recoveryCodes: [GateOption(option: .recoveryCode, destination: "")]
             }
         }
     }

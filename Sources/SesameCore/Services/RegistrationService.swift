@@ -13,6 +13,7 @@ public struct RegistrationService: Sendable {
     private let outbox: any Outbox
     private let clock: any WallClock
     private let policies: PolicyCache
+    private let recoveryCodes: RecoveryCodeService
 
     /// - Parameter policies: the instance's policy cache; without one, every read asks the store.
     public init(
@@ -26,6 +27,7 @@ public struct RegistrationService: Sendable {
         self.outbox = outbox
         self.clock = clock
         self.policies = policies ?? PolicyCache(store: store, lifetime: .zero)
+        self.recoveryCodes = RecoveryCodeService(store: store, hasher: hasher, outbox: outbox, clock: clock, random: random)
     }
 
     // MARK: Codes
@@ -88,6 +90,23 @@ public struct RegistrationService: Sendable {
         let notices = ContactChange(before: user.authentication, after: updated.authentication)
             .notices(userID: user.userID, organisation: try await policy().organisationName, language: user.locale ?? language)
         for notice in notices { try await outbox.post(notice) }
+        return .saved
+    }
+
+    // MARK: Recovery codes
+
+    /// A new set of recovery codes to show once; it counts only once ``confirmRecoveryCodes(_:of:for:requestID:)``
+    /// has seen one of them typed back (docs/behaviour.md#recovery-codes).
+    public func generateRecoveryCodes() async throws -> NewRecoveryCodes {
+        try await recoveryCodes.generate()
+    }
+
+    /// The user typed back one of the new codes: the set replaces any old one and the activity row is written.
+    public func confirmRecoveryCodes(_ typed: String, of hashes: [StoredRecoveryCode], for user: User, requestID: String?) async throws -> RegistrationSave {
+        guard try await recoveryCodes.confirm(typed, of: hashes, for: user, requestID: requestID) else {
+            return .refused(LocalizedText("recoveryCodes.notConfirmed"))
+        }
+        try await recordActivity(of: user, registered: .recoveryCodes)
         return .saved
     }
 

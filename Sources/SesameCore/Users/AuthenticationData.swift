@@ -10,6 +10,9 @@ public struct AuthenticationData: Sendable, Hashable, Codable {
     public var officePhone: PhoneNumber?
     public var alternateEmail: EmailAddress?
     public var securityAnswers: [SecurityAnswer]
+    /// How many unused recovery codes the user has. Read from the store with the user; saving a user never writes
+    /// it, since codes change only through the store's recovery-code operations (docs/security.md#recovery-codes).
+    public var recoveryCodesLeft: Int
 
     public init(
         authenticationPhone: PhoneNumber? = nil,
@@ -17,7 +20,8 @@ public struct AuthenticationData: Sendable, Hashable, Codable {
         mobilePhone: PhoneNumber? = nil,
         officePhone: PhoneNumber? = nil,
         alternateEmail: EmailAddress? = nil,
-        securityAnswers: [SecurityAnswer] = []
+        securityAnswers: [SecurityAnswer] = [],
+        recoveryCodesLeft: Int = 0
     ) {
         self.authenticationPhone = authenticationPhone
         self.authenticationEmail = authenticationEmail
@@ -25,6 +29,7 @@ public struct AuthenticationData: Sendable, Hashable, Codable {
         self.officePhone = officePhone
         self.alternateEmail = alternateEmail
         self.securityAnswers = securityAnswers
+        self.recoveryCodesLeft = recoveryCodesLeft
     }
 
     /// The phone that SMS and mobile calls go to: the authentication phone, else the mobile phone.
@@ -41,6 +46,7 @@ public struct AuthenticationData: Sendable, Hashable, Codable {
             case .officePhone: officePhone.map(phones.permitsSomeChannel) ?? false
             case .email: resetEmail != nil
             case .securityQuestions: securityAnswers.count >= questionsToReset
+            case .recoveryCodes: recoveryCodesLeft > 0
             }
         }
     }

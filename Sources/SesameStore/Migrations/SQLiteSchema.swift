@@ -195,6 +195,17 @@ enum SQLiteSchema {
         migrator.registerMigration("009 session versions") { db in
             try db.execute(sql: "ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
         }
+        // Each unused recovery code's Argon2id hash by slot; using one deletes its row (docs/security.md#recovery-codes).
+        migrator.registerMigration("011 recovery codes") { db in
+            try db.execute(sql: """
+                CREATE TABLE recovery_codes (
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    slot INTEGER NOT NULL,
+                    code_hash TEXT NOT NULL,
+                    PRIMARY KEY (user_id, slot)
+                )
+                """)
+        }
         return migrator
     }
 }

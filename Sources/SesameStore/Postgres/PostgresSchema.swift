@@ -173,5 +173,13 @@ enum PostgresSchema {
             """),
         // As on SQLite: every write moves a session's version on.
         ("009 session versions", "ALTER TABLE sessions ADD COLUMN version BIGINT NOT NULL DEFAULT 1"),
+        ("011 recovery codes", """
+            CREATE TABLE recovery_codes (
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                slot INTEGER NOT NULL,
+                code_hash TEXT NOT NULL,
+                PRIMARY KEY (user_id, slot)
+            )
+            """),
     ]
 }

@@ -24,6 +24,7 @@ struct ResetController {
             .post("reset/phone", use: confirmPhone)
             .post("reset/code", use: checkCode)
             .post("reset/questions", use: answerQuestions)
+            .post("reset/recovery-code", use: checkRecoveryCode)
             .get("reset/password", use: passwordForm)
             .post("reset/password", use: setPassword)
             .post("reset/unlock", use: unlock)
@@ -143,6 +144,8 @@ struct ResetController {
                 ["index": index + 1, "id": question.identifier, "text": question.text(in: context.language)]
             }
             return try await layout.render("reset-questions", titleKey: "reset.title", values: values, context: context, status: status)
+        case .recoveryCode:
+            return try await layout.render("reset-recovery-code", titleKey: "reset.title", values: values, context: context, status: status)
         }
     }
 
@@ -176,6 +179,12 @@ struct ResetController {
         }
     }
 
+    @Sendable func checkRecoveryCode(_ request: Request, context: WebContext) async throws -> Response {
+        try await withFlow(context) { flow in
+            try await show(try await service.useRecoveryCode(context.form.text("code"), in: flow), context: context)
+        }
+    }
+
     /// Turns a gate's outcome into the next page, keeping the flow in the session.
     private func show(_ step: GateStep, context: WebContext) async throws -> Response {
         let keep = { (flow: ResetFlow) in context.session?.update { $0.reset = flow } }
@@ -195,6 +204,7 @@ struct ResetController {
             keep(flow)
             let message = switch (flow.challenge, left) {
             case (.questions?, _): layout.text("reset.questions.wrong", context)
+            case (.recoveryCode?, _): layout.text("reset.recoveryCode.wrong", context)
             case (_, let left?): layout.text("code.wrong", ["count": String(left)], context)
             case (_, nil): layout.text("code.malformed", context)
             }

@@ -11,6 +11,8 @@ struct WebSession: Codable, Sendable, Hashable {
     var userID: UUID?
     /// A code sent during registration, waiting to be typed.
     var pendingCode: PendingRegistrationCode?
+    /// The hashes of a new set of recovery codes, until the user types one back (docs/behaviour.md#recovery-codes).
+    var pendingRecoveryCodes: [StoredRecoveryCode]?
     /// A password reset in progress (the reset portal needs no sign-in).
     var reset: ResetFlow?
     /// The user ID typed at a reset that ended before any verification: whom "contact your administrator" is about.
@@ -37,6 +39,7 @@ extension WebSession {
         keepOurs(\.csrfToken)
         keepOurs(\.userID)
         keepOurs(\.pendingCode)
+        keepOurs(\.pendingRecoveryCodes)
         keepOurs(\.contactUserID)
         keepOurs(\.savedAt)
         keepOurs(\.mustChangePassword)

@@ -29,6 +29,7 @@ struct AdminUsersController {
             .post("admin/users/:userID/reset-password", use: resetPassword)
             .post("admin/users/:userID/unlock", use: unlock)
             .post("admin/users/:userID/require-registration", use: requireRegistration)
+            .post("admin/users/:userID/void-recovery-codes", use: voidRecoveryCodes)
     }
 
     /// The CSV import, larger than any other form, from those who may import: the CSV and room for the form around it.
@@ -130,6 +131,14 @@ struct AdminUsersController {
         }
     }
 
+    /// Voids the user's recovery codes, for a lost sheet; who may ask a user to register again may do it.
+    @Sendable func voidRecoveryCodes(_ request: Request, context: WebContext) async throws -> Response {
+        try await withTarget(request, context, .requireRegistration) { admin, user in
+            try await administration.voidRecoveryCodes(userID: user.userID, actor: admin.userID, requestID: context.requestID)
+            return PageRenderer.redirect(to: Self.link(user) + "?done=recoveryCodesVoided")
+        }
+    }
+
     /// Runs `body` when the signed-in administrator may do `action` to the user named in the path.
     private func withTarget(
         _ request: Request, _ context: WebContext, _ action: AdminAction, _ body: (User, User) async throws -> Response
@@ -165,6 +174,7 @@ struct AdminUsersController {
         let registered: [[String: String]] = [
             ("authenticationPhone", data.authenticationPhone?.e164), ("authenticationEmail", data.authenticationEmail?.value),
             ("securityQuestions", data.securityAnswers.isEmpty ? nil : String(data.securityAnswers.count)),
+            ("recoveryCodes", data.recoveryCodesLeft == 0 ? nil : String(data.recoveryCodesLeft)),
         ].compactMap { name, value in value.map { ["label": layout.text("admin.users.field.\(name)", context), "value": $0] } }
         return try await layout.render("admin-user", titleKey: "admin.users.title", values: [
             "admin": true, "userID": user.userID, "link": Self.link(user), "source": layout.text("admin.users.source.\(user.source.rawValue)", context),
@@ -183,6 +193,7 @@ struct AdminUsersController {
             "canReset": AdminAuthority.allows(admin, .resetPassword, on: user),
             "canUnlock": locked && AdminAuthority.allows(admin, .unlock, on: user),
             "canRequire": AdminAuthority.allows(admin, .requireRegistration, on: user),
+            "canVoidRecoveryCodes": data.recoveryCodesLeft > 0 && AdminAuthority.allows(admin, .requireRegistration, on: user),
         ], context: context, status: status)
     }
 
