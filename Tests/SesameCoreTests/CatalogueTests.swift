@@ -55,7 +55,7 @@ import Testing
 
     @Test func detailsRoundTripAndCarryTheirResult() throws {
         #expect(Set(ResetDetail.allCases.map(\.code)).count == ResetDetail.allCases.count, "codes are unique")
-        #expect(ResetDetail.allCases.count == 39)
+        #expect(ResetDetail.allCases.count == 43)
         for detail in ResetDetail.allCases {
             #expect(ResetDetail(code: detail.code) == detail, "\(detail.code)")
             let encoded = try JSONEncoder().encode([detail])
