@@ -11,6 +11,7 @@ import Testing
         let store = try SQLiteStore.temporary()
         let alice = try sampleUser()
         try await store.insertUser(alice)
+        try await store.replaceRecoveryCodes(userID: alice.id, with: (0..<10).map { StoredRecoveryCode(slot: $0, hash: "$argon2id$h\($0)") })
         for index in 0..<25 {
             try await store.insertUser(User(userID: "user\(index)@contoso.com", roles: index == 3 ? [.globalAdmin] : [], groups: ["g\(index % 3)"], createdAt: t0 + Double(index)))
         }
@@ -46,6 +47,7 @@ import Testing
             #expect(mismatches.isEmpty, "\(mismatches)")
             #expect(reports.first { $0.table == "users" }?.targetRows == 26)
             #expect(reports.first { $0.table == "audit_events" }?.targetRows == 30)
+            #expect(reports.first { $0.table == "recovery_codes" }?.targetRows == 10)
 
             // Read back through the port: the same users, policy and logs, in the same order.
             let alice = try #require(try await source.user(userID: "alice@contoso.com"))
