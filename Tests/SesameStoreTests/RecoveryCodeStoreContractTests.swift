@@ -6,16 +6,18 @@ import Testing
 @Suite struct RecoveryCodeStoreContractTests {
     static let set = (0..<10).map { StoredRecoveryCode(slot: $0, hash: "$argon2id$hash-\($0)") }
 
-    func alice(in store: any Store) async throws -> User {
+    /// Alice, with the set of ten when `withSet`.
+    func alice(in store: any Store, withSet: Bool = true) async throws -> User {
         let user = User(userID: "alice@contoso.com", createdAt: t0)
         try await store.insertUser(user)
+        if withSet { try await store.replaceRecoveryCodes(userID: user.id, with: Self.set) }
         return user
     }
 
     @Test(arguments: StoreAdapter.allCases)
     func aSetIsReplacedWholeAndCountedWithTheUser(_ adapter: StoreAdapter) async throws {
         try await adapter.withStore { store in
-            let user = try await alice(in: store)
+            let user = try await alice(in: store, withSet: false)
             #expect(try await store.user(id: user.id)?.authentication.recoveryCodesLeft == 0)
             try await store.replaceRecoveryCodes(userID: user.id, with: Self.set)
             #expect(try await store.recoveryCodes(userID: user.id) == Self.set)
@@ -36,7 +38,6 @@ import Testing
     func savingAUserLeavesItsCodesAlone(_ adapter: StoreAdapter) async throws {
         try await adapter.withStore { store in
             var user = try await alice(in: store)
-            try await store.replaceRecoveryCodes(userID: user.id, with: Self.set)
             user.displayName = "Alice Martin"
             user.authentication.recoveryCodesLeft = 0
             try await store.updateUser(user)
@@ -51,7 +52,6 @@ import Testing
     func aCodeIsConsumedOnceAndOnlyWithItsHash(_ adapter: StoreAdapter) async throws {
         try await adapter.withStore { store in
             let user = try await alice(in: store)
-            try await store.replaceRecoveryCodes(userID: user.id, with: Self.set)
             #expect(try await !store.consumeRecoveryCode(userID: user.id, slot: 3, hash: "$argon2id$hash-4"), "another slot's hash")
             #expect(try await store.consumeRecoveryCode(userID: user.id, slot: 3, hash: "$argon2id$hash-3"))
             #expect(try await !store.consumeRecoveryCode(userID: user.id, slot: 3, hash: "$argon2id$hash-3"), "once")
@@ -64,7 +64,6 @@ import Testing
     func ofConcurrentConsumersOfOneCodeExactlyOneGetsIt(_ adapter: StoreAdapter) async throws {
         try await adapter.withStore { store in
             let user = try await alice(in: store)
-            try await store.replaceRecoveryCodes(userID: user.id, with: Self.set)
             let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<8 { group.addTask { try await store.consumeRecoveryCode(userID: user.id, slot: 7, hash: "$argon2id$hash-7") } }
                 return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
