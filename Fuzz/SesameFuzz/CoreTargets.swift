@@ -33,6 +33,12 @@ let coreTargets: [FuzzTarget] = [
             _ = address.masked
         }
     },
+    FuzzTarget(name: "recovery-code") { bytes in
+        guard let code = RecoveryCode(typed: String(decoding: bytes, as: UTF8.self)) else { return }
+        require(code.canonical.utf8.count == 16 && (0..<RecoveryCode.setSize).contains(code.slot), "a code is 16 symbols and names a slot of the set")
+        require(code.canonical.allSatisfy { "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains($0) }, "a code is upper-case Crockford Base32")
+        require(RecoveryCode(typed: code.grouped) == code && RecoveryCode(typed: code.canonical.lowercased()) == code, "a code reads back as itself")
+    },
     FuzzTarget(name: "user-fields") { bytes in
         let text = String(decoding: bytes, as: UTF8.self)
         _ = try? UserPrincipalName.validate(text)

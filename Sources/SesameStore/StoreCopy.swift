@@ -22,6 +22,7 @@ public enum StoreCopy {
         Table(name: "user_roles", sqliteOrder: "user_id, role", postgresOrder: "user_id, role"),
         Table(name: "user_groups", sqliteOrder: "user_id, group_name", postgresOrder: "user_id, group_name"),
         Table(name: "security_answers", sqliteOrder: "user_id, position", postgresOrder: "user_id, position"),
+        Table(name: "recovery_codes", sqliteOrder: "user_id, slot", postgresOrder: "user_id, slot"),
         Table(name: "policy", sqliteOrder: "id", postgresOrder: "id"),
         Table(name: "code_challenges", sqliteOrder: "id", postgresOrder: "id"),
         Table(name: "throttles", sqliteOrder: "kind, subject", postgresOrder: "kind, subject", booleans: ["last_refused"]),

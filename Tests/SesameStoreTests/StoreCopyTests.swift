@@ -12,6 +12,7 @@ import Testing
         let alice = try sampleUser()
         try await store.insertUser(alice)
         _ = try await store.claimAuthenticatorStep(60_000_000, ofUser: alice.id)
+        try await store.replaceRecoveryCodes(userID: alice.id, with: (0..<10).map { StoredRecoveryCode(slot: $0, hash: "$argon2id$h\($0)") })
         for index in 0..<25 {
             try await store.insertUser(User(userID: "user\(index)@contoso.com", roles: index == 3 ? [.globalAdmin] : [], groups: ["g\(index % 3)"], createdAt: t0 + Double(index)))
         }
@@ -43,12 +44,13 @@ import Testing
         let source = try await populatedSQLite()
         try await PostgresStore.withStore(url: PostgresTestServer.freshDatabase()) { target in
             let reports = try await StoreCopy.copy(from: source, to: target)
-            #expect(reports.count == 16)
+            #expect(reports.count == 17)
             #expect(try await target.logo() == Logo(data: Data([0x89, 0x50, 0x4E, 0x47, 0, 255]), type: "image/png"))
             let mismatches = reports.filter { !$0.matches }
             #expect(mismatches.isEmpty, "\(mismatches)")
             #expect(reports.first { $0.table == "users" }?.targetRows == 26)
             #expect(reports.first { $0.table == "audit_events" }?.targetRows == 30)
+            #expect(reports.first { $0.table == "recovery_codes" }?.targetRows == 10)
 
             // Read back through the port: the same users, policy and logs, in the same order.
             let alice = try #require(try await source.user(userID: "alice@contoso.com"))

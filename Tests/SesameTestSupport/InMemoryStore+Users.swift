@@ -13,11 +13,13 @@ extension InMemoryStore {
             var stored = user
             stored.userID = userID
             stored.lockout = Self.lockout(user.lockout, streakOf: SignInLockout())
+            stored.authentication.recoveryCodesLeft = 0
             state.users[user.id] = stored
         }
     }
 
-    /// Every field but the id, the creation date and the streak (LockoutStore's own), as the adapters' `UPDATE`.
+    /// Every field but the id, the creation date, the streak (LockoutStore's own) and the recovery codes
+    /// (RecoveryCodeStore's), as the adapters' `UPDATE`.
     public func updateUser(_ user: User) async throws {
         try state.withLock { state in
             guard let old = state.users[user.id] else { throw StoreError.notFound("user \(user.userID)") }
@@ -29,6 +31,7 @@ extension InMemoryStore {
             stored.userID = userID
             stored.createdAt = old.createdAt
             stored.lockout = Self.lockout(user.lockout, streakOf: old.lockout)
+            stored.authentication.recoveryCodesLeft = old.authentication.recoveryCodesLeft
             state.users[user.id] = stored
         }
     }
@@ -66,13 +69,14 @@ extension InMemoryStore {
         }
     }
 
-    /// What hangs off the user goes with it, as the adapters' cascades do: its code challenges.
+    /// What hangs off the user goes with it, as the adapters' cascades do: its code challenges and recovery codes.
     public func deleteUser(id: UUID) async throws {
         try state.withLock { state in
             guard state.users.removeValue(forKey: id) != nil else { throw StoreError.notFound("user \(id)") }
             state.authenticatorSteps[id] = nil
             state.challenges = state.challenges.filter { $0.value.userID != id }
             state.accessPasses.removeValue(forKey: id)
+            state.recoveryCodes[id] = nil
         }
     }
 

@@ -32,6 +32,8 @@ public final class InMemoryStore: Store {
         var policy: VersionedPolicy?
         var logo: Logo?
         var challenges: [UUID: CodeChallenge] = [:]
+        /// Each user's unused recovery codes; the count is also kept on the stored user, as the adapters read it.
+        var recoveryCodes: [UUID: [StoredRecoveryCode]] = [:]
         var throttles: [ThrottleKey: ThrottleState] = [:]
         var auditEvents: [AuditEvent] = []
         var resetActivities: [ResetActivity] = []

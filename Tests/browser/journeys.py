@@ -9,7 +9,8 @@
 - a reset left unfinished past its 15 minutes;
 - unlock without a reset, change of password, an expired password at sign-in, "contact your administrator", and
   the error pages;
-- the administrator's policy change, pre-population of a user's phone, report filter and CSV export.
+- the administrator's policy change, pre-population of a user's phone, report filter and CSV export;
+- recovery codes: offered by the administrator, made and confirmed at registration, one used at a reset gate.
 
 Every page met is checked with axe-core and for sideways scrolling, and a screenshot of every step is saved.
 
@@ -124,7 +125,8 @@ environment = dict(os.environ, SESAME_DATA_DIR=data, SESAME_PORT=str(port), SESA
                    SESAME_SMS_WEBHOOK_URL=f"http://127.0.0.1:{webhook.server_port}/sms",
                    SESAME_SMTP_URL=f"smtp://127.0.0.1:{smtp}", SESAME_MAIL_FROM="Sesame <no-reply@sesame.example>")
 MOBILES = {"reset-en": "+33 6 11 11 11 11", "reset-fr": "+33 6 22 22 22 22", "keyboard-reset-en": "+33 6 33 33 33 33",
-           "noscript-fr": "+33 6 44 44 44 44", "unlock-en": "+33 6 66 66 66 66", "late-fr": "+33 6 77 77 77 77"}
+           "noscript-fr": "+33 6 44 44 44 44", "unlock-en": "+33 6 66 66 66 66", "late-fr": "+33 6 77 77 77 77",
+           "codes-en": "+33 6 88 88 88 81", "codes-fr": "+33 6 88 88 88 82"}
 USERS = ["reg-en", "reg-fr", "phone-en", "phone-fr", "call-en", "mail-en", "keyboard-en", "change-en", "change-fr",
          "nobody-en", "expired-fr", "twogates-fr", "policy-admin", "pass-en", "pass-fr", "totp-en", "totp-fr"] + list(MOBILES)
 ADMIN = "policy-admin@contoso.example"
@@ -517,6 +519,42 @@ def two_gate_reset(language, name, answers):
         person.signs_in_with(user_id(name), NEW_PASSWORD, language)
 
 
+def recovery_codes(language, name):
+    """Recovery codes (docs/behaviour.md#recovery-codes): made at registration, shown once and confirmed by typing one
+    back; then a reset whose first gate is another of them, typed in lower case without its dashes, and whose second
+    is the texted code."""
+    with Person(f"register-recovery-codes-{language}") as person:
+        person.sign_in(user_id(name), PASSWORD, language)
+        check("/signin/interrupt" in person.url(), f"{person.name}: sign-in did not ask for a second method")
+        person.click("a[href='/register']", "register")
+        person.click("a[href='/register/recovery-codes']", "recovery-codes")
+        person.click("form[action='/register/recovery-codes'] button", "codes-shown")
+        codes = [element.text for element in person.driver.find_elements(By.CSS_SELECTOR, "ol.recovery-codes code")]
+        check(len(set(codes)) == 10, f"{person.name}: {len(codes)} codes shown")
+        person.says("They will not be shown again", "Ils ne seront plus affichés", language, "shown once")
+        person.type("code", codes[3])
+        person.click("form[action='/register/recovery-codes/confirm'] button", "codes-confirmed")
+        person.says("Thanks", "Merci", language, "codes confirmed")
+        person.click("a[href='/register']", "register-done")
+        person.says("10 of 10 codes left", "Il reste 10 codes sur 10", language, "codes counted")
+        person.click("form[action='/register/finish'] button", "account")
+        check(person.url().endswith("/account"), f"{person.name}: two methods did not complete the registration")
+    with Person(f"reset-recovery-code-{language}") as person:
+        person.who_are_you(user_id(name), language)
+        person.says("Enter one of my recovery codes", "Entrez l’un de mes codes de récupération", language, "the option")
+        person.click("input[value='recoveryCode']", "recovery-code-chosen")
+        person.click("form[action='/reset/option'] button", "recovery-code")
+        person.type("code", codes[7].replace("-", "").lower())
+        person.click("form[action='/reset/recovery-code'] button", "recovery-code-passed")
+        person.says("step 2 of 2", "2 sur 2", language, "second gate")
+        check(not person.driver.find_elements(By.CSS_SELECTOR, "input[value='recoveryCode']"), f"{person.name}: the method was offered twice")
+        person.click("input[value='mobileSMS']", "second-option")
+        person.click("form[action='/reset/option'] button", "phone")
+        person.text_me(MOBILES[name])
+        person.new_password(language)
+        person.signs_in_with(user_id(name), NEW_PASSWORD, language)
+
+
 # Administration
 
 
@@ -536,6 +574,17 @@ def policy_change(language):
         check("saved=1" in admin.url(), f"{admin.name}: the policy was not saved")
         admin.go(f"/admin/audit?lang={language}&f.target=methods", "audit")
         check("securityQuestions" in admin.text(), f"{admin.name}: the change is not in the audit log")
+
+
+def offer_recovery_codes(language):
+    """An administrator adds recovery codes to the methods offered."""
+    with Person(f"admin-recovery-codes-{language}") as admin:
+        admin.sign_in(ADMIN, PASSWORD, language)
+        admin.go(f"/admin/policy?lang={language}", "policy")
+        admin.says("Recovery codes", "Codes de récupération", language, "the method's label")
+        admin.click("input[name='methods'][value='recoveryCodes']", "recovery-codes-ticked")
+        admin.click("form.policy button[type=submit]", "saved")
+        check("saved=1" in admin.url(), f"{admin.name}: the policy was not saved")
 
 
 def pre_population(language, name, number):
@@ -621,6 +670,9 @@ try:
     expired_password("fr", "expired-fr")
     error_pages("en", "reg-en")
     error_pages("fr", "reg-fr")
+    offer_recovery_codes("en")
+    recovery_codes("en", "codes-en")
+    recovery_codes("fr", "codes-fr")
 finally:
     server.terminate()
     server.wait()

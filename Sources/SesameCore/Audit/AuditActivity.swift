@@ -21,6 +21,8 @@ public enum AuditActivity: String, Sendable, Hashable, Codable, CaseIterable {
     case accessPassIssued = "Issue temporary access pass"
     case accessPassRevoked = "Revoke temporary access pass"
     case accessPassUsed = "Use temporary access pass"
+    case recoveryCodesGenerated = "Generate recovery codes"
+    case recoveryCodesVoided = "Void recovery codes"
 }
 
 public enum AuditStatus: String, Sendable, Hashable, Codable, CaseIterable {

@@ -16,6 +16,7 @@ public enum VerificationOption: String, Sendable, Hashable, Codable, CaseIterabl
     case officeVoice
     case securityQuestions
     case authenticatorApp
+    case recoveryCode
     /// A temporary access pass: it passes every gate at once (docs/behaviour.md#temporary-access-pass).
     case accessPass
 
@@ -27,6 +28,7 @@ public enum VerificationOption: String, Sendable, Hashable, Codable, CaseIterabl
         case .officeVoice: .officePhone
         case .securityQuestions: .securityQuestions
         case .authenticatorApp: .authenticatorApp
+        case .recoveryCode: .recoveryCodes
         case .accessPass: nil
         }
     }

@@ -50,6 +50,12 @@ public enum MessageComposer {
         email("message.resetNotice", to: address, ["organisation": organisation, "userID": userID], language: language)
     }
 
+    /// Tells a user that only `left` recovery codes remain, so that they make a new set before they run out
+    /// (docs/behaviour.md#notices).
+    public static func recoveryCodesLow(to address: EmailAddress, left: Int, userID: String, organisation: String, language: Language) -> OutgoingMessage {
+        email("message.recoveryCodesLow", to: address, ["organisation": organisation, "userID": userID, "count": String(left)], language: language)
+    }
+
     /// Tells another global administrator that an administrator reset their own password (docs/behaviour.md#notices).
     public static func adminResetNotice(to address: EmailAddress, admin: String, organisation: String, language: Language) -> OutgoingMessage {
         email("message.adminResetNotice", to: address, ["organisation": organisation, "admin": admin], language: language)

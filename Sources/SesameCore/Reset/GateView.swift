@@ -27,7 +27,7 @@ extension ResetService {
             (option == .officeVoice ? user.authentication.officePhone : user.authentication.resetMobilePhone)?.masked ?? ""
         case .code(let option, _, let destination):
             option == .email ? (try? EmailAddress(destination))?.masked ?? "" : (try? PhoneNumber(international: destination))?.masked ?? ""
-        case .questions, .authenticatorCode, nil: ""
+        case .questions, .authenticatorCode, .recoveryCode, nil: ""
         }
         return GateView(
             isComplete: flow.hasPassedGates(required: gates), step: flow.passed.count + 1, gates: shownGates,

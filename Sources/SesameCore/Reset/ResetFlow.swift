@@ -23,12 +23,15 @@ public struct ResetFlow: Sendable, Codable, Hashable {
         case questions([SecurityQuestion])
         /// The authenticator app was chosen: its current code is awaited.
         case authenticatorCode
+        /// "Enter one of my recovery codes" was chosen: waiting for the code.
+        case recoveryCode
 
         public var option: VerificationOption {
             switch self {
             case .confirmPhone(let option), .code(let option, _, _): option
             case .questions: .securityQuestions
             case .authenticatorCode: .authenticatorApp
+            case .recoveryCode: .recoveryCode
             }
         }
     }

@@ -27,6 +27,9 @@ extension ResetService {
         case .securityQuestions:
             flow.begin(.questions(try await draw(for: user, policy: policy)))
             return .waiting(flow)
+        case .recoveryCode:
+            flow.begin(.recoveryCode)
+            return .waiting(flow)
         case .authenticatorApp:
             flow.begin(.authenticatorCode)
             return .waiting(flow)

@@ -46,10 +46,7 @@ extension ResetService {
     func notify(after user: User, policy: Policy) async {
         let language = user.locale ?? .english
         if policy.notifyUsers {
-            let emails = Set([user.authentication.authenticationEmail, user.authentication.alternateEmail].compactMap { $0 })
-            // Without an email on file, the user ID when it is an address (docs/behaviour.md#notices).
-            let addresses = emails.isEmpty ? Set([user.noticeAddress].compactMap { $0 }) : emails
-            for address in addresses.sorted() {
+            for address in user.noticeAddresses {
                 try? await outbox.post(MessageComposer.resetNotice(to: address, userID: user.userID, organisation: policy.organisationName, language: language))
             }
         }

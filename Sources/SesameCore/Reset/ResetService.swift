@@ -9,6 +9,7 @@ public struct ResetService: Sendable {
     let secret: ServerSecret
     let codes: CodeService
     let authenticators: AuthenticatorCheck
+    let recoveryCodes: RecoveryCodeService
     let limits: SendLimits
     let throttles: Throttles
     let metrics: SesameMetrics
@@ -33,6 +34,7 @@ public struct ResetService: Sendable {
         self.secret = secret
         self.codes = CodeService(store: store, secret: secret, clock: clock, random: random, metrics: metrics)
         self.authenticators = AuthenticatorCheck(store: store, keys: AuthenticatorKeys(secret: secret), clock: clock)
+        self.recoveryCodes = RecoveryCodeService(store: store, hasher: hasher, outbox: outbox, clock: clock, random: random)
         self.limits = SendLimits(store: store, clock: clock, metrics: metrics)
         self.throttles = Throttles(store: store, clock: clock, metrics: metrics)
         self.metrics = metrics
@@ -119,6 +121,7 @@ public struct ResetService: Sendable {
             case .officePhone: data.officePhone.map { phone($0, [(.officeVoice, .voice)]) } ?? []
             case .securityQuestions: [GateOption(option: .securityQuestions, destination: "")]
             case .authenticatorApp: [GateOption(option: .authenticatorApp, destination: "")]
+            case .recoveryCodes: [GateOption(option: .recoveryCode, destination: "")]
             }
         }
     }

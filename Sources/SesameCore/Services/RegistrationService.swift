@@ -15,6 +15,7 @@ public struct RegistrationService: Sendable {
     private let random: any RandomSource
     private let keys: AuthenticatorKeys
     private let policies: PolicyCache
+    private let recoveryCodes: RecoveryCodeService
 
     /// - Parameter policies: the instance's policy cache; without one, every read asks the store.
     public init(
@@ -30,6 +31,7 @@ public struct RegistrationService: Sendable {
         self.random = random
         self.keys = AuthenticatorKeys(secret: secret)
         self.policies = policies ?? PolicyCache(store: store, lifetime: .zero)
+        self.recoveryCodes = RecoveryCodeService(store: store, hasher: hasher, outbox: outbox, clock: clock, random: random)
     }
 
     // MARK: Codes
@@ -128,6 +130,23 @@ public struct RegistrationService: Sendable {
         _ = try await store.claimAuthenticatorStep(step, ofUser: user.id)
         try await recordActivity(of: updated, registered: .authenticatorApp)
         return .accepted
+    }
+
+    // MARK: Recovery codes
+
+    /// A new set of recovery codes to show once; it counts only once ``confirmRecoveryCodes(_:of:for:requestID:)``
+    /// has seen one of them typed back (docs/behaviour.md#recovery-codes).
+    public func generateRecoveryCodes() async throws -> NewRecoveryCodes {
+        try await recoveryCodes.generate()
+    }
+
+    /// The user typed back one of the new codes: the set replaces any old one and the activity row is written.
+    public func confirmRecoveryCodes(_ typed: String, of hashes: [StoredRecoveryCode], for user: User, requestID: String?) async throws -> RegistrationSave {
+        guard try await recoveryCodes.confirm(typed, of: hashes, for: user, requestID: requestID) else {
+            return .refused(LocalizedText("recoveryCodes.notConfirmed"))
+        }
+        try await recordActivity(of: user, registered: .recoveryCodes)
+        return .saved
     }
 
     // MARK: Security questions and finish

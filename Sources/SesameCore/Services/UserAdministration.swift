@@ -137,6 +137,13 @@ public struct UserAdministration: Sendable {
         try await audit(.userUpdated, actor: actor, target: user.userID, detail: "authenticator app removed")
     }
 
+    /// Voids every recovery code of the user (audited), for a lost or stolen sheet (docs/behaviour.md#recovery-codes).
+    public func voidRecoveryCodes(userID: String, actor: String, requestID: String? = nil) async throws {
+        let user = try await existing(userID)
+        try await store.replaceRecoveryCodes(userID: user.id, with: [])
+        try await store.appendAudit(AuditEvent(at: clock.now, activity: .recoveryCodesVoided, actor: actor, target: user.userID, requestID: requestID))
+    }
+
     /// A user by user ID, or ``AdministrationError/unknownUser(_:)``.
     public func existing(_ userID: String) async throws -> User {
         guard let user = try await store.user(userID: userID) else { throw AdministrationError.unknownUser(userID) }

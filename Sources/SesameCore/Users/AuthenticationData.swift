@@ -14,6 +14,9 @@ public struct AuthenticationData: Sendable, Hashable, Codable {
     public var securityAnswers: [SecurityAnswer]
     /// The authenticator app's key, sealed for this user's record (``AuthenticatorKeys``); never in the clear.
     public var sealedAuthenticatorSecret: Data?
+    /// How many unused recovery codes the user has. Read from the store with the user; saving a user never writes
+    /// it, since codes change only through the store's recovery-code operations (docs/security.md#recovery-codes).
+    public var recoveryCodesLeft: Int
 
     public init(
         authenticationPhone: PhoneNumber? = nil,
@@ -22,7 +25,8 @@ public struct AuthenticationData: Sendable, Hashable, Codable {
         officePhone: PhoneNumber? = nil,
         alternateEmail: EmailAddress? = nil,
         securityAnswers: [SecurityAnswer] = [],
-        sealedAuthenticatorSecret: Data? = nil
+        sealedAuthenticatorSecret: Data? = nil,
+        recoveryCodesLeft: Int = 0
     ) {
         self.authenticationPhone = authenticationPhone
         self.authenticationEmail = authenticationEmail
@@ -31,6 +35,7 @@ public struct AuthenticationData: Sendable, Hashable, Codable {
         self.alternateEmail = alternateEmail
         self.securityAnswers = securityAnswers
         self.sealedAuthenticatorSecret = sealedAuthenticatorSecret
+        self.recoveryCodesLeft = recoveryCodesLeft
     }
 
     /// The phone that SMS and mobile calls go to: the authentication phone, else the mobile phone.
@@ -48,6 +53,7 @@ public struct AuthenticationData: Sendable, Hashable, Codable {
             case .email: resetEmail != nil
             case .securityQuestions: securityAnswers.count >= questionsToReset
             case .authenticatorApp: sealedAuthenticatorSecret != nil
+            case .recoveryCodes: recoveryCodesLeft > 0
             }
         }
     }

@@ -5,6 +5,7 @@ public enum AuthenticationMethod: String, Sendable, Codable, CaseIterable, Compa
     case email
     case securityQuestions
     case authenticatorApp
+    case recoveryCodes
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
         (allCases.firstIndex(of: lhs) ?? allCases.endIndex) < (allCases.firstIndex(of: rhs) ?? allCases.endIndex)

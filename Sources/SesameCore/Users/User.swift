@@ -66,6 +66,13 @@ public struct User: Sendable, Hashable, Codable, Identifiable {
         authentication.alternateEmail ?? authentication.authenticationEmail ?? (try? EmailAddress(userID))
     }
 
+    /// Where notices about the user's own account go (a reset, few recovery codes left): every email on file, else
+    /// their user ID when it is an address (docs/behaviour.md#notices).
+    public var noticeAddresses: [EmailAddress] {
+        let emails = Set([authentication.authenticationEmail, authentication.alternateEmail].compactMap { $0 })
+        return (emails.isEmpty ? Set([noticeAddress].compactMap { $0 }) : emails).sorted()
+    }
+
     /// The role shown in reports: the highest one, or "user".
     public var reportRole: String { roles.min()?.rawValue ?? "user" }
 }

@@ -203,6 +203,17 @@ enum SQLiteSchema {
                 ALTER TABLE users ADD COLUMN authenticator_last_step INTEGER;
                 """)
         }
+        // Each unused recovery code's Argon2id hash by slot; using one deletes its row (docs/security.md#recovery-codes).
+        migrator.registerMigration("011 recovery codes") { db in
+            try db.execute(sql: """
+                CREATE TABLE recovery_codes (
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    slot INTEGER NOT NULL,
+                    code_hash TEXT NOT NULL,
+                    PRIMARY KEY (user_id, slot)
+                )
+                """)
+        }
         // One pass per user at most; only its hash (docs/behaviour.md#temporary-access-pass).
         migrator.registerMigration("013 access passes") { db in
             try db.execute(sql: """

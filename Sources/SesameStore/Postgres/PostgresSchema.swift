@@ -178,6 +178,14 @@ enum PostgresSchema {
             ALTER TABLE users ADD COLUMN authenticator_secret BYTEA;
             ALTER TABLE users ADD COLUMN authenticator_last_step BIGINT;
             """),
+        ("011 recovery codes", """
+            CREATE TABLE recovery_codes (
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                slot INTEGER NOT NULL,
+                code_hash TEXT NOT NULL,
+                PRIMARY KEY (user_id, slot)
+            )
+            """),
         ("013 access passes", """
             CREATE TABLE access_passes (
                 user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,

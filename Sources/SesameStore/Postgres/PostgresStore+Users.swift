@@ -74,7 +74,8 @@ extension PostgresStore {
                 ARRAY(SELECT role FROM user_roles WHERE user_id = u.id) AS roles,
                 ARRAY(SELECT group_name FROM user_groups WHERE user_id = u.id) AS groups,
                 ARRAY(SELECT question FROM security_answers WHERE user_id = u.id ORDER BY position) AS questions,
-                ARRAY(SELECT answer_hash FROM security_answers WHERE user_id = u.id ORDER BY position) AS answers
+                ARRAY(SELECT answer_hash FROM security_answers WHERE user_id = u.id ORDER BY position) AS answers,
+                (SELECT count(*) FROM recovery_codes WHERE user_id = u.id) AS recovery_codes
             FROM users u WHERE \(condition)
             """
         return try await rows(PostgresQuery(unsafeSQL: sql, binds: binds)).map(Self.user)
@@ -139,7 +140,8 @@ extension PostgresStore {
                 authenticationPhone: StoredValues.phone(try row.get("authentication_phone")), authenticationEmail: StoredValues.email(try row.get("authentication_email")),
                 mobilePhone: StoredValues.phone(try row.get("mobile_phone")), officePhone: StoredValues.phone(try row.get("office_phone")),
                 alternateEmail: StoredValues.email(try row.get("alternate_email")), securityAnswers: answers,
-                sealedAuthenticatorSecret: try row.get("authenticator_secret", as: Data?.self)),
+                sealedAuthenticatorSecret: try row.get("authenticator_secret", as: Data?.self),
+                recoveryCodesLeft: Int(try row.get("recovery_codes", as: Int64.self))),
             registration: RegistrationState(registeredAt: try row.date("registered_at"), lastConfirmedAt: try row.date("last_confirmed_at")),
             createdAt: try row.requiredDate("created_at"))
     }

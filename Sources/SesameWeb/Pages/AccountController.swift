@@ -36,6 +36,8 @@ struct AccountController {
             "registered": user.registration.isRegistered,
             "expiryNotice": notice,
             "isAdministrator": user.isPrivileged,
+            "recoveryCodesLow": RecoveryCodeService.runningLow(user.authentication, under: policy.effective(for: user))
+                .map { layout.text("register.recoveryCodes.low", ["count": String($0)], context) } ?? false,
         ], context: context)
     }
 

@@ -27,6 +27,9 @@ struct RegistrationController {
             .post("register/questions", use: saveQuestions)
             .get("register/authenticator", use: authenticatorForm)
             .post("register/authenticator", use: confirmAuthenticator)
+            .get("register/recovery-codes", use: recoveryCodesForm)
+            .post("register/recovery-codes", use: generateRecoveryCodes)
+            .post("register/recovery-codes/confirm", use: confirmRecoveryCodes)
     }
 
     /// Runs `body` for the signed-in user when they may register, with their policy and their rules; otherwise
@@ -44,7 +47,7 @@ struct RegistrationController {
 
     /// As ``withRegistrant(_:_:)``, for the pages of one method: a method the policy does not offer leads back to the
     /// overview.
-    private func withMethod(
+    func withMethod(
         _ method: AuthenticationMethod, _ context: WebContext, _ body: (User, Policy, EffectivePolicy) async throws -> Response
     ) async throws -> Response {
         try await withRegistrant(context) { user, policy, effective in
@@ -85,6 +88,12 @@ struct RegistrationController {
                 verified: data.sealedAuthenticatorSecret == nil ? nil : layout.text("register.authenticator.done", context),
                 prepopulated: nil, context: context, masked: false))
         }
+        if effective.methods.contains(.recoveryCodes) {
+            methods.append(section(
+                "register.recoveryCodes.heading", link: "/register/recovery-codes",
+                verified: data.recoveryCodesLeft > 0 ? layout.text("register.recoveryCodes.left", ["count": String(data.recoveryCodesLeft)], context) : nil,
+                prepopulated: nil, context: context, masked: false))
+        }
         if effective.methods.contains(.officePhone), let office = data.officePhone {
             methods.append(["heading": layout.text("register.office.heading", context), "state": layout.text("register.office.note", ["value": office.masked], context), "done": true, "link": false])
         }
@@ -93,6 +102,7 @@ struct RegistrationController {
             "methods": methods,
             "backupNote": effective.methods.count > 1,
             "canFinish": effective.isSatisfied(by: data),
+            "recoveryCodesLow": recoveryCodesLow(user, effective, context: context),
             "error": error ?? false,
         ], context: context, status: error == nil ? .ok : .unprocessableContent)
     }

@@ -25,6 +25,7 @@ struct ResetController {
             .post("reset/code", use: checkCode)
             .post("reset/questions", use: answerQuestions)
             .post("reset/access-pass", use: redeemAccessPass)
+            .post("reset/recovery-code", use: checkRecoveryCode)
             .get("reset/password", use: passwordForm)
             .post("reset/password", use: setPassword)
             .post("reset/unlock", use: unlock)
@@ -151,6 +152,8 @@ struct ResetController {
         case .authenticatorCode:
             values["sent"] = layout.text("reset.authenticator.prompt", context)
             return try await layout.render("reset-code", titleKey: "reset.title", values: values, context: context, status: status)
+        case .recoveryCode:
+            return try await layout.render("reset-recovery-code", titleKey: "reset.title", values: values, context: context, status: status)
         }
     }
 
@@ -193,6 +196,12 @@ struct ResetController {
         }
     }
 
+    @Sendable func checkRecoveryCode(_ request: Request, context: WebContext) async throws -> Response {
+        try await withFlow(context) { flow in
+            try await show(try await service.useRecoveryCode(context.form.text("code"), in: flow), context: context)
+        }
+    }
+
     /// Turns a gate's outcome into the next page, keeping the flow in the session.
     private func show(_ step: GateStep, context: WebContext) async throws -> Response {
         let keep = { (flow: ResetFlow) in context.session?.update { $0.reset = flow } }
@@ -212,6 +221,7 @@ struct ResetController {
             keep(flow)
             let message = switch (flow.challenge, left) {
             case (.questions?, _): layout.text("reset.questions.wrong", context)
+            case (.recoveryCode?, _): layout.text("reset.recoveryCode.wrong", context)
             case (_, let left?): layout.text("code.wrong", ["count": String(left)], context)
             case (_, nil): layout.text("code.malformed", context)
             }

@@ -1,5 +1,5 @@
-// Sesame's only script: the "Who are you?" proof of work and the new password's live check. Pages work without it
-// (the CAPTCHA then asks a sum instead).
+// Sesame's only script: the "Who are you?" proof of work, the new password's live check and the recovery codes' print
+// button. Pages work without it (the CAPTCHA then asks a sum instead).
 "use strict";
 
 async function solveProofOfWork(token, bits) {
@@ -39,4 +39,10 @@ document.querySelectorAll("input[data-strength]").forEach((input) => {
     output.className = ok ? "strength ok" : "strength weak";
   };
   input.addEventListener("input", update);
+});
+
+// The recovery codes' "Print" button: hidden without the script, since the browser's own Print does the same.
+document.querySelectorAll("[data-print]").forEach((button) => {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
 });

@@ -14,6 +14,8 @@ struct WebSession: Codable, Sendable, Hashable {
     /// An authenticator app's key shown at registration, sealed, until its first code confirms it
     /// (docs/security.md#authenticator-app).
     var pendingAuthenticator: Data?
+    /// The hashes of a new set of recovery codes, until the user types one back (docs/behaviour.md#recovery-codes).
+    var pendingRecoveryCodes: [StoredRecoveryCode]?
     /// A password reset in progress (the reset portal needs no sign-in).
     var reset: ResetFlow?
     /// The user ID typed at a reset that ended before any verification: whom "contact your administrator" is about.
@@ -41,6 +43,7 @@ extension WebSession {
         keepOurs(\.userID)
         keepOurs(\.pendingCode)
         keepOurs(\.pendingAuthenticator)
+        keepOurs(\.pendingRecoveryCodes)
         keepOurs(\.contactUserID)
         keepOurs(\.savedAt)
         keepOurs(\.mustChangePassword)

@@ -34,6 +34,7 @@ struct AdminUsersController {
             .post("admin/users/:userID/access-pass", use: issueAccessPass)
             .post("admin/users/:userID/access-pass/revoke", use: revokeAccessPass)
             .post("admin/users/:userID/remove-authenticator", use: removeAuthenticator)
+            .post("admin/users/:userID/void-recovery-codes", use: voidRecoveryCodes)
     }
 
     /// The CSV import, larger than any other form, from those who may import: the CSV and room for the form around it.
@@ -166,6 +167,14 @@ struct AdminUsersController {
         }
     }
 
+    /// Voids the user's recovery codes, for a lost sheet; who may ask a user to register again may do it.
+    @Sendable func voidRecoveryCodes(_ request: Request, context: WebContext) async throws -> Response {
+        try await withTarget(request, context, .requireRegistration) { admin, user in
+            try await administration.voidRecoveryCodes(userID: user.userID, actor: admin.userID, requestID: context.requestID)
+            return PageRenderer.redirect(to: Self.link(user) + "?done=recoveryCodesVoided")
+        }
+    }
+
     /// Runs `body` when the signed-in administrator may do `action` to the user named in the path.
     private func withTarget(
         _ request: Request, _ context: WebContext, _ action: AdminAction, _ body: (User, User) async throws -> Response
@@ -203,6 +212,7 @@ struct AdminUsersController {
             ("authenticationPhone", data.authenticationPhone?.e164), ("authenticationEmail", data.authenticationEmail?.value),
             ("securityQuestions", data.securityAnswers.isEmpty ? nil : String(data.securityAnswers.count)),
             ("authenticatorApp", data.sealedAuthenticatorSecret == nil ? nil : layout.text("admin.yes", context)),
+            ("recoveryCodes", data.recoveryCodesLeft == 0 ? nil : String(data.recoveryCodesLeft)),
         ].compactMap { name, value in value.map { ["label": layout.text("admin.users.field.\(name)", context), "value": $0] } }
         return try await layout.render("admin-user", titleKey: "admin.users.title", values: [
             "admin": true, "userID": user.userID, "link": Self.link(user), "source": layout.text("admin.users.source.\(user.source.rawValue)", context),
@@ -226,6 +236,7 @@ struct AdminUsersController {
             "passState": pass.map { layout.text($0.singleUse ? "admin.users.pass.singleUntil" : "admin.users.pass.reusableUntil", ["date": Self.timestamp($0.expiresAt)], context) }
                 ?? layout.text("admin.users.pass.none", context),
             "issuedPass": issuedPass.map { ["pass": $0.pass, "until": Self.timestamp($0.expiresAt)] } ?? false,
+            "canVoidRecoveryCodes": data.recoveryCodesLeft > 0 && AdminAuthority.allows(admin, .requireRegistration, on: user),
         ], context: context, status: status)
     }
 
