@@ -24,6 +24,7 @@ public enum StoreCopy {
         Table(name: "security_answers", sqliteOrder: "user_id, position", postgresOrder: "user_id, position"),
         Table(name: "policy", sqliteOrder: "id", postgresOrder: "id"),
         Table(name: "code_challenges", sqliteOrder: "id", postgresOrder: "id"),
+        Table(name: "report_links", sqliteOrder: "mac", postgresOrder: "mac"),
         Table(name: "throttles", sqliteOrder: "kind, subject", postgresOrder: "kind, subject", booleans: ["last_refused"]),
         Table(name: "audit_events", sqliteOrder: "rowid", postgresOrder: "seq"),
         Table(name: "reset_activities", sqliteOrder: "rowid", postgresOrder: "seq"),

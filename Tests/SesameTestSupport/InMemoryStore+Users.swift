@@ -66,11 +66,12 @@ extension InMemoryStore {
         }
     }
 
-    /// What hangs off the user goes with it, as the adapters' cascades do: its code challenges.
+    /// What hangs off the user goes with it, as the adapters' cascades do: its code challenges and report links.
     public func deleteUser(id: UUID) async throws {
         try state.withLock { state in
             guard state.users.removeValue(forKey: id) != nil else { throw StoreError.notFound("user \(id)") }
             state.challenges = state.challenges.filter { $0.value.userID != id }
+            state.reportLinks = state.reportLinks.filter { $0.value.userID != id }
         }
     }
 

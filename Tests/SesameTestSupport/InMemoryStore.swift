@@ -32,6 +32,7 @@ public final class InMemoryStore: Store {
         var policy: VersionedPolicy?
         var logo: Logo?
         var challenges: [UUID: CodeChallenge] = [:]
+        var reportLinks: [[UInt8]: ReportLink] = [:]
         var throttles: [ThrottleKey: ThrottleState] = [:]
         var auditEvents: [AuditEvent] = []
         var resetActivities: [ResetActivity] = []

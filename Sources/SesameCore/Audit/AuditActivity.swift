@@ -18,6 +18,8 @@ public enum AuditActivity: String, Sendable, Hashable, Codable, CaseIterable {
     /// A directory user's session ended because the directory no longer vouches for it.
     case sessionEnded = "Session ended by the directory"
     case phoneBudgetSpent = "Daily budget of texts and calls spent"
+    /// A user followed a notice's "This wasn't me" (docs/behaviour.md#this-wasnt-me).
+    case reportedEvent = "User reported an event as not theirs"
 }
 
 public enum AuditStatus: String, Sendable, Hashable, Codable, CaseIterable {

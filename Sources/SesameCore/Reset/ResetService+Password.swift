@@ -25,6 +25,8 @@ extension ResetService {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         var (user, policy) = try await context(of: flow)
         guard isVerified(flow, user: user, policy: policy) else { return .rejected([]) }
+        // Gates passed before a block prove nothing after it (docs/behaviour.md#this-wasnt-me).
+        if try await isBlocked(user) { return .blocked }
         let engine = PasswordPolicyEngine(policy: policy)
         let rejections = engine.check(password, context: PasswordContext(givenName: user.givenName, surname: user.surname, organisationName: policy.organisationName))
         guard rejections.isEmpty else { return .rejected(rejections) }
@@ -49,8 +51,12 @@ extension ResetService {
             let emails = Set([user.authentication.authenticationEmail, user.authentication.alternateEmail].compactMap { $0 })
             // Without an email on file, the user ID when it is an address (docs/behaviour.md#notices).
             let addresses = emails.isEmpty ? Set([user.noticeAddress].compactMap { $0 }) : emails
-            for address in addresses.sorted() {
-                try? await outbox.post(MessageComposer.resetNotice(to: address, userID: user.userID, organisation: policy.organisationName, language: language))
+            // One link for the reset, whichever address follows it.
+            if !addresses.isEmpty, let link = try? await reportLinks.issue(for: user.id, event: .passwordReset, language: language) {
+                for address in addresses.sorted() {
+                    try? await outbox.post(MessageComposer.resetNotice(
+                        to: address, userID: user.userID, reportLink: link, organisation: policy.organisationName, language: language))
+                }
             }
         }
         guard policy.notifyAdmins, user.isPrivileged,
@@ -75,6 +81,7 @@ extension ResetService {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         var (user, policy) = try await context(of: flow)
         guard isVerified(flow, user: user, policy: policy), await mayUnlockOnly(user, policy: policy) else { return .rejected([]) }
+        if try await isBlocked(user) { return .blocked }
         do {
             try await passwords.unlock(&user)
         } catch {

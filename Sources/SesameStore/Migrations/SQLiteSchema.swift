@@ -195,6 +195,20 @@ enum SQLiteSchema {
         migrator.registerMigration("009 session versions") { db in
             try db.execute(sql: "ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
         }
+        // The notices' "This wasn't me" links, by the MAC of their token (docs/behaviour.md#this-wasnt-me).
+        migrator.registerMigration("012 report links") { db in
+            try db.execute(sql: """
+                CREATE TABLE report_links (
+                    mac BLOB PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    event TEXT NOT NULL,
+                    issued_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    consumed_at REAL
+                );
+                CREATE INDEX report_links_expires ON report_links(expires_at);
+                """)
+        }
         return migrator
     }
 }

@@ -173,5 +173,17 @@ enum PostgresSchema {
             """),
         // As on SQLite: every write moves a session's version on.
         ("009 session versions", "ALTER TABLE sessions ADD COLUMN version BIGINT NOT NULL DEFAULT 1"),
+        // As on SQLite: the notices' "This wasn't me" links.
+        ("012 report links", """
+            CREATE TABLE report_links (
+                mac BYTEA PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                event TEXT NOT NULL,
+                issued_at DOUBLE PRECISION NOT NULL,
+                expires_at DOUBLE PRECISION NOT NULL,
+                consumed_at DOUBLE PRECISION
+            );
+            CREATE INDEX report_links_expires ON report_links(expires_at);
+            """),
     ]
 }

@@ -83,6 +83,7 @@ struct RegistrationController {
             "intro": layout.text("register.intro", ["count": String(effective.methodsRequired)], context),
             "methods": methods,
             "backupNote": effective.methods.count > 1,
+            "nonPhoneNote": effective.lacksNonPhoneMethod(effective.usableMethods(of: data)),
             "canFinish": effective.isSatisfied(by: data),
             "error": error ?? false,
         ], context: context, status: error == nil ? .ok : .unprocessableContent)
