@@ -27,6 +27,8 @@ struct Harness {
     let queue: DeliveryQueue
     /// The application's policy cache: policies set by the test go through it, as an administrator's do.
     let policies: PolicyCache
+    /// The application's "This wasn't me" links, for tests that need one without a notice.
+    let reportLinks: ReportLinks
     let application: Application<RouterResponder<WebContext>>
     /// Runs the PostgreSQL store's client as long as the harness lives; `nil` on SQLite or with a store given.
     private let postgres: PostgresTestStore?
@@ -66,6 +68,7 @@ struct Harness {
         let services = try await SesameServices(
             store: store, secret: secret, hasher: fastHasher, clock: clock, random: SystemRandomSource(), outbox: queue, publicURL: Self.publicURL, directory: directory,
             captchaBits: Harness.captchaBits, policies: policies)
+        reportLinks = services.reportLinks
         let dependencies = WebDependencies(
             services: services, components: ComponentStatus(delivery: "development console outbox"), secureCookies: false, signInFloor: .zero)
         application = Application(router: try await buildRouter(dependencies: dependencies), logger: logger)
