@@ -45,7 +45,7 @@ struct PolicyForm {
         ]),
         ("registration", [
             Field(.requireRegistration, .yesNo, dependsOn: "when-enabled"),
-            Field(.requireNonPhoneMethod, .yesNo, dependsOn: "when-registration"),
+            Field(.requireNonPhoneMethod, .yesNo, dependsOn: "when-enabled"),
             Field(.reconfirmDays, .number(0...730), dependsOn: "when-registration"),
         ]),
         ("notifications", [Field(.notifyUsers, .yesNo), Field(.notifyAdmins, .yesNo)]),
