@@ -28,6 +28,8 @@ import Testing
                 #expect(done.status == .ok && done.contains("Merci de nous avoir prévenus"))
                 #expect(try await signedIn.get("/account").location?.hasPrefix("/signin") == true, "the user's browser is signed out")
                 #expect(try await harness.store.auditEvents(ActivityQuery()).filter { $0.activity == .reportedEvent }.count == 1)
+                let blocked = try await visitor.startReset("alice@contoso.com", language: "fr")
+                #expect(blocked.status == .tooManyRequests && blocked.contains("Veuillez utiliser une autre option."), "resets are blocked")
 
                 _ = try await visitor.get("/reset?lang=fr")
                 let replay = try await visitor.post(path, [])

@@ -95,7 +95,9 @@ def code_for(number, channel, after):
 
 
 def mails(address):
-    return [m for m in mailbox.Maildir(str(sink_json.parent / "maildir"), create=False) if address in m["To"]]
+    """The mails to exactly `address` (reset-en@… is inside keyboard-reset-en@…)."""
+    return [m for m in mailbox.Maildir(str(sink_json.parent / "maildir"), create=False)
+            if email.utils.parseaddr(m["To"])[1] == address]
 
 
 def mailed_text(address, after):

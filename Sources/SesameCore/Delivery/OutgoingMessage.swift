@@ -44,11 +44,13 @@ public enum MessageComposer {
         }
     }
 
-    /// Tells a user their password was reset, so that a reset they did not make does not go unnoticed
-    /// (docs/behaviour.md#notices).
-    /// `reportLink` is its "This wasn't me" link (docs/behaviour.md#this-wasnt-me).
-    public static func resetNotice(to address: EmailAddress, userID: String, reportLink: String, organisation: String, language: Language) -> OutgoingMessage {
-        email("message.resetNotice", to: address, ["organisation": organisation, "userID": userID, "link": reportLink], language: language)
+    /// Tells a user of `event` on their account — a reset, a change of password, an unlock, new security
+    /// answers — so that one they did not make does not go unnoticed (docs/behaviour.md#notices); `reportLink` is its
+    /// "This wasn't me" link (docs/behaviour.md#this-wasnt-me). The texts are `message.<event>Notice.*`.
+    public static func accountNotice(
+        _ event: ReportedEvent, to address: EmailAddress, userID: String, reportLink: String, organisation: String, language: Language
+    ) -> OutgoingMessage {
+        email("message.\(event.rawValue)Notice", to: address, ["organisation": organisation, "userID": userID, "link": reportLink], language: language)
     }
 
     /// Tells another global administrator that an administrator reset their own password (docs/behaviour.md#notices).

@@ -49,6 +49,19 @@ public struct ReportLinks: Sendable {
         return "\(baseURL)\(Self.path)\(token)?lang=\(language.rawValue)"
     }
 
+    /// Tells `user` of `event` on their own account, at every address on file, in their language, with one link for
+    /// the event (docs/behaviour.md#notices): the one call a notice of a new kind needs, besides its `ReportedEvent`
+    /// case and its texts. Queued: nothing waits for it, and a notice that cannot be queued undoes nothing.
+    public func tell(_ user: User, of event: ReportedEvent, organisation: String) async {
+        let language = user.locale ?? .english
+        let addresses = user.accountNoticeAddresses
+        guard !addresses.isEmpty, let link = try? await issue(for: user.id, event: event, language: language) else { return }
+        for address in addresses {
+            try? await outbox.post(MessageComposer.accountNotice(
+                event, to: address, userID: user.userID, reportLink: link, organisation: organisation, language: language))
+        }
+    }
+
     /// The notices of a change of contact data (docs/behaviour.md#notices), all carrying one link for the change;
     /// none, and no link, when nobody is to be told.
     public func notices(of change: ContactChange, user: User, organisation: String, language: Language) async throws -> [OutgoingMessage] {

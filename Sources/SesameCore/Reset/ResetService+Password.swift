@@ -46,19 +46,7 @@ extension ResetService {
     /// The reset notices (docs/behaviour.md#notices), queued: the page does not wait for them, and one that cannot be
     /// queued does not undo the reset.
     func notify(after user: User, policy: Policy) async {
-        let language = user.locale ?? .english
-        if policy.notifyUsers {
-            let emails = Set([user.authentication.authenticationEmail, user.authentication.alternateEmail].compactMap { $0 })
-            // Without an email on file, the user ID when it is an address (docs/behaviour.md#notices).
-            let addresses = emails.isEmpty ? Set([user.noticeAddress].compactMap { $0 }) : emails
-            // One link for the reset, whichever address follows it.
-            if !addresses.isEmpty, let link = try? await reportLinks.issue(for: user.id, event: .passwordReset, language: language) {
-                for address in addresses.sorted() {
-                    try? await outbox.post(MessageComposer.resetNotice(
-                        to: address, userID: user.userID, reportLink: link, organisation: policy.organisationName, language: language))
-                }
-            }
-        }
+        if policy.notifyUsers { await reportLinks.tell(user, of: .passwordReset, organisation: policy.organisationName) }
         guard policy.notifyAdmins, user.isPrivileged,
             let admins = try? await store.users(withRole: .globalAdmin, limit: 100)
         else { return }
@@ -88,6 +76,7 @@ extension ResetService {
             return try await refused(error, flow: flow, user: user, activity: .selfServiceUnlock, requestID: requestID)
         }
         try await complete(flow, user: user, activity: .selfServiceUnlock, detail: .unlocked, requestID: requestID)
+        if policy.notifyUsers { await reportLinks.tell(user, of: .unlocked, organisation: policy.organisationName) }
         return .done
     }
 

@@ -117,6 +117,10 @@ public struct RegistrationService: Sendable {
         }
         try await store.updateUser(updated)
         try await recordActivity(of: updated, registered: .securityQuestions)
+        // Answers that replace earlier ones are told, as a replaced contact is (docs/behaviour.md#notices).
+        if !user.authentication.securityAnswers.isEmpty {
+            await reportLinks.tell(updated, of: .methodsChanged, organisation: policy.organisationName)
+        }
         return .saved
     }
 

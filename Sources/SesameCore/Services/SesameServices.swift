@@ -81,7 +81,8 @@ public struct SesameServices: Sendable {
         signIns = SignInService(
             store: store, hasher: hasher, directory: directory, secret: secret, clock: clock, dummyHash: dummyHash, bindLimit: directoryBindLimit,
             metrics: metrics)
-        passwordChanges = PasswordChangeService(store: store, hasher: hasher, directory: directory, signIns: signIns, clock: clock)
+        passwordChanges = PasswordChangeService(
+            store: store, hasher: hasher, directory: directory, signIns: signIns, reportLinks: reportLinks, clock: clock)
         administration = UserAdministration(store: store, hasher: hasher, clock: clock, outbox: outbox, reportLinks: reportLinks, directory: directory)
         imports = UserImport(administration: administration, store: store)
         passwords = AccountPasswords(hasher: hasher, directory: directory, clock: clock)

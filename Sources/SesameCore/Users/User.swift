@@ -66,6 +66,13 @@ public struct User: Sendable, Hashable, Codable, Identifiable {
         authentication.alternateEmail ?? authentication.authenticationEmail ?? (try? EmailAddress(userID))
     }
 
+    /// Where notices about this person's own account go: their authentication and alternate emails, or without
+    /// either their user ID when it is an address (docs/behaviour.md#notices).
+    public var accountNoticeAddresses: [EmailAddress] {
+        let emails = Set([authentication.authenticationEmail, authentication.alternateEmail].compactMap { $0 })
+        return (emails.isEmpty ? Set([try? EmailAddress(userID)].compactMap { $0 }) : emails).sorted()
+    }
+
     /// The role shown in reports: the highest one, or "user".
     public var reportRole: String { roles.min()?.rawValue ?? "user" }
 }

@@ -86,6 +86,47 @@ import Testing
         #expect(await fastHasher.verify("Zq8#Lw4!Vr2k", against: try #require(try await store.user(id: alice.id)?.passwordHash)))
     }
 
+    @Test func theChangeOfPasswordTheUnlockAndNewAnswersAreToldWithALink() async throws {
+        var alice = try await addUser("alice@contoso.com", email: "alice@example.org")
+        let signIns = SignInService(
+            store: store, hasher: fastHasher, directory: nil, secret: .generate(using: SystemRandomSource()), clock: clock,
+            dummyHash: try await fastHasher.hash("dummy"))
+        let changes = PasswordChangeService(store: store, hasher: fastHasher, directory: nil, signIns: signIns, reportLinks: links, clock: clock)
+        guard case .changed = try await changes.change(
+            alice, current: "Zq8#Lw4!Vr2k", new: "Yt7$Mx3!Ps9j", confirm: "Yt7$Mx3!Ps9j", policy: Policy(), keepingSession: nil, requestID: nil)
+        else { throw TestFailure("change refused") }
+        let changed = try #require(sender.messages.last)
+        #expect(changed.to == "alice@example.org" && changed.subject == "Your Sesame password was changed")
+        #expect(try await links.isLive(try token(in: changed)))
+
+        // Locked, then unlocked at the reset portal.
+        alice = try #require(try await store.user(id: alice.id))
+        for index in 1...12 { alice.lockout.recordFailure(fingerprint: "f\(index)", at: clock.now) }
+        try await store.updateUser(alice)
+        guard case .verify(let started, _, _) = try await resets.start(userID: "alice@contoso.com", clientAddress: "192.0.2.1"),
+              case .waiting(let flow) = try await resets.choose(.email, in: started, language: .english, clientAddress: "192.0.2.1"),
+              case .passed(let verified, _) = try await resets.verifyCode(sender.lastCode!, in: flow)
+        else { throw TestFailure("no unlock") }
+        #expect(try await resets.unlock(verified) == .done)
+        let unlocked = try #require(sender.messages.last)
+        #expect(unlocked.subject == "Your Sesame account was unlocked")
+        #expect(try await links.isLive(try token(in: unlocked)))
+
+        // New security answers replacing earlier ones.
+        _ = try await store.savePolicy(try Policy().setting(.methods, to: "email,securityQuestions"), expectedVersion: 0)
+        let registrations = RegistrationService(
+            store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender, reportLinks: links, clock: clock,
+            random: SystemRandomSource())
+        let answers = (1...3).map { (question: SecurityQuestion.predefined($0), answer: "answer \($0)") }
+        let before = sender.messages.count
+        #expect(try await registrations.saveQuestions(answers, for: try #require(try await store.user(id: alice.id))) == .saved)
+        #expect(sender.messages.count == before, "a first set tells nobody")
+        #expect(try await registrations.saveQuestions(answers, for: try #require(try await store.user(id: alice.id))) == .saved)
+        let questions = try #require(sender.messages.last)
+        #expect(questions.subject == "The security questions of your Sesame account changed")
+        #expect(try await links.isLive(try token(in: questions)))
+    }
+
     @Test func anExpiredUnknownOrMalformedLinkDoesNothing() async throws {
         let alice = try await addUser("alice@contoso.com", email: "alice@example.org")
         let link = try await links.issue(for: alice.id, event: .passwordReset, language: .english)
