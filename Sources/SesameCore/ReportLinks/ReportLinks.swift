@@ -4,7 +4,8 @@ import Foundation
 /// carries a one-time link, and following it (after a confirmation) ends the user's sessions, blocks self-service
 /// reset for the account for 24 hours, audits it and tells the administrators.
 ///
-/// A notice of a new kind carries the link with one call to ``issue(for:event:language:)``.
+/// A notice of a new kind carries the link with one call: ``tell(_:of:organisation:)``, or
+/// ``issue(for:event:language:)`` for a text of its own.
 public struct ReportLinks: Sendable {
     private let store: any Store
     private let secret: ServerSecret
