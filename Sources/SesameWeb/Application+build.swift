@@ -107,7 +107,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     }
     router.addMiddleware {
         HeadMiddleware()
-        LogRequestsMiddleware(.info)
+        RequestLogMiddleware()
         SecurityHeadersMiddleware(strictTransport: dependencies.secureCookies)
     }
     router.addRoutes(HealthController(store: store, components: dependencies.components, directory: core.directoryStatus).endpoints, atPath: "/health")
