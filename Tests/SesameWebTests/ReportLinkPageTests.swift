@@ -4,6 +4,8 @@ import SesameCore
 import SesameTestSupport
 import Testing
 
+@testable import SesameWeb
+
 /// "This wasn't me" over HTTP (docs/behaviour.md#this-wasnt-me): a GET only shows the confirmation, the form's POST
 /// acts once, and a signed-in browser of the user is signed out.
 @Suite(.serialized) struct ReportLinkPageTests {
@@ -30,6 +32,12 @@ import Testing
                 #expect(try await harness.store.auditEvents(ActivityQuery()).filter { $0.activity == .reportedEvent }.count == 1)
                 let blocked = try await visitor.startReset("alice@contoso.com", language: "fr")
                 #expect(blocked.status == .tooManyRequests && blocked.contains("Veuillez utiliser une autre option."), "resets are blocked")
+                // The administrators see until when.
+                try await harness.addUser("helpdesk@contoso.com", roles: [.helpdeskAdmin], registered: true)
+                try await visitor.signIn("helpdesk@contoso.com", language: "en")
+                let userPage = try await visitor.get("/admin/users/alice@contoso.com")
+                #expect(userPage.contains(AdminUsersController.timestamp(harness.clock.now.addingTimeInterval(86_400))))
+                _ = try await visitor.post("/signout", [])
 
                 _ = try await visitor.get("/reset?lang=fr")
                 let replay = try await visitor.post(path, [])

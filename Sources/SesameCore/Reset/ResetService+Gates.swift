@@ -155,7 +155,7 @@ extension ResetService {
     /// (docs/behaviour.md#this-wasnt-me). The block belongs to the user, not to the flow that earned it, so every flow
     /// asks again at every proof and send, and before the new password or the unlock.
     func isBlocked(_ user: User) async throws -> Bool {
-        for kind in [ThrottleKind.identityProof, .reportedEvent]
+        for kind in ThrottleKind.resetBlocks
         where try await store.throttleState(ThrottleKey(kind, user.id.uuidString))?.isBlocked(at: clock.now) == true {
             return true
         }

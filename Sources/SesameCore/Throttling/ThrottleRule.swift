@@ -57,6 +57,10 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
         .identityProof, .reportedEvent, .phoneSend, .emailSend, .dailyPhoneSend, .dailyEmailSend, .dailyPhoneCheck,
     ]
 
+    /// The kinds whose block stops a user's self-service resets: failed identity proofs and "This wasn't me"
+    /// (docs/behaviour.md#this-wasnt-me). The admin user page shows the later of their blocks.
+    public static let resetBlocks: [ThrottleKind] = [.identityProof, .reportedEvent]
+
     /// The longest window of any kind: a counter idle longer than this, and not blocked, counts as if it were gone.
     public static var longestWindow: TimeInterval { allCases.map(\.rule.window).max() ?? 0 }
 
