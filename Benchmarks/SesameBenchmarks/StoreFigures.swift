@@ -52,7 +52,7 @@ func fullResetRate(_ stores: [any Store], hasher: any PasswordHasher, count: Int
     var wired: [ResetService] = []
     for (store, queue) in zip(stores, queues) {
         wired.append(try await SesameServices(
-            store: store, secret: secret, hasher: hasher, clock: SystemClock(), random: SystemRandomSource(), outbox: queue).resets)
+            store: store, secret: secret, hasher: hasher, clock: SystemClock(), random: SystemRandomSource(), outbox: queue, publicURL: "http://localhost").resets)
     }
     let services = wired
     let prefix = UUID().uuidString.prefix(8)

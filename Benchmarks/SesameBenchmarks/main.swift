@@ -79,7 +79,7 @@ let resetStore = try SQLiteStore(path: folder.appendingPathComponent("reset.sqli
 let resetSecret = ServerSecret.generate(using: SystemRandomSource())
 let resets = try await SesameServices(
     store: resetStore, secret: resetSecret, hasher: hasher, clock: SystemClock(), random: SystemRandomSource(),
-    outbox: DeliveryQueue(store: resetStore, sender: ConsoleSender { _ in }, secret: resetSecret, logger: quiet)
+    outbox: DeliveryQueue(store: resetStore, sender: ConsoleSender { _ in }, secret: resetSecret, logger: quiet), publicURL: "http://localhost"
 ).resets
 // This machine's speed drifts by tens of per cent within a minute: the bound is measured right before and right after
 // the resets, and the share is taken of their mean. Three rounds; the median share is reported.

@@ -25,6 +25,7 @@ public enum StoreCopy {
         Table(name: "recovery_codes", sqliteOrder: "user_id, slot", postgresOrder: "user_id, slot"),
         Table(name: "policy", sqliteOrder: "id", postgresOrder: "id"),
         Table(name: "code_challenges", sqliteOrder: "id", postgresOrder: "id"),
+        Table(name: "report_links", sqliteOrder: "mac", postgresOrder: "mac"),
         Table(name: "throttles", sqliteOrder: "kind, subject", postgresOrder: "kind, subject", booleans: ["last_refused"]),
         Table(name: "audit_events", sqliteOrder: "rowid", postgresOrder: "seq"),
         Table(name: "reset_activities", sqliteOrder: "rowid", postgresOrder: "seq"),

@@ -107,7 +107,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     }
     router.addMiddleware {
         HeadMiddleware()
-        LogRequestsMiddleware(.info)
+        RequestLogMiddleware()
         SecurityHeadersMiddleware(strictTransport: dependencies.secureCookies)
     }
     router.addRoutes(HealthController(store: store, components: dependencies.components, directory: core.directoryStatus).endpoints, atPath: "/health")
@@ -154,6 +154,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
         layout: layout, service: core.resets, captcha: core.captcha, captchaGate: core.captchaGate, policies: policies, clock: clock,
         trustedProxies: proxies
     ).endpoints)
+    site.addRoutes(ReportLinkController(layout: layout, links: core.reportLinks).endpoints)
     site.addRoutes(AdminPolicyController(
         layout: layout, access: access, policies: policies, policyChanges: core.policyChanges, directory: core.directoryStatus,
         directoryConfigured: core.directoryConfigured

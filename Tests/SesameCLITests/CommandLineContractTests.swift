@@ -68,7 +68,7 @@ import Testing
         #expect(set.status == 0 && set.standardOutput == "methods=email,securityQuestions\n")
         let show = try sesame("policy", "show")
         let lines = show.standardOutput.split(separator: "\n").map(String.init)
-        #expect(lines.count == 22 && lines.last == "activityRetentionDays=365")
+        #expect(lines.count == 23 && lines.last == "activityRetentionDays=365")
         #expect(lines.first == "enabled=all")
         #expect(lines.contains("methods=email,securityQuestions") && lines.contains("reconfirmDays=180"))
     }

@@ -66,7 +66,9 @@ import Testing
         #expect(ThrottleKind.clientSend.rule == ThrottleRule(limit: 20, window: 3_600, block: 3_600))
         #expect(ThrottleKind.phoneCheck.rule == ThrottleRule(limit: 5, window: 3_600, block: 86_400))
         #expect(ThrottleKind.clientSignIn.rule == ThrottleRule(limit: 30, window: 600, block: 1_800))
-        #expect(ThrottleKind.perUser == [.identityProof, .phoneSend, .emailSend, .dailyPhoneSend, .dailyEmailSend, .dailyPhoneCheck])
+        #expect(ThrottleKind.registrationProof.rule == ThrottleRule(limit: 10, window: 86_400, block: 86_400))
+        #expect(ThrottleKind.reportedEvent.rule == ThrottleRule(limit: 1, window: 86_400, block: 86_400))
+        #expect(ThrottleKind.perUser == [.identityProof, .reportedEvent, .phoneSend, .emailSend, .dailyPhoneSend, .dailyEmailSend, .dailyPhoneCheck])
     }
 
     @Test func fifthEventBlocksTheSixth() {

@@ -21,7 +21,7 @@ import Testing
     }
 
     func sync() async throws -> SyncReport {
-        try await DirectorySync(store: store, directory: try target.directory(), clock: clock, outbox: outbox).run()
+        try await DirectorySync(store: store, directory: try target.directory(), clock: clock, outbox: outbox, reportLinks: .testing(store: store, clock: clock, outbox: outbox)).run()
     }
 
     @Test func createsUsersWithTheirContactDataAndReportsWhatItCannotUse() async throws {

@@ -33,6 +33,7 @@ import Testing
         try await store.insertToken(APIToken(id: UUID(), name: "dashboard", digest: "d3", createdAt: t0 + 2, scope: .read))
         try await store.saveSession(key: "k1", data: Data([0, 1, 2, 255]), userID: nil, expiresAt: t0 + 3600)
         try await store.saveSession(key: "k2", data: Data([3]), userID: alice.id, expiresAt: t0 + 3600)
+        try await store.insertReportLink(ReportLink(mac: [0, 255, 7], userID: alice.id, event: .methodsChanged, issuedAt: t0, expiresAt: t0 + ReportLink.lifetime))
         try await store.enqueue(QueuedMessage(id: UUID(), channel: .email, sealed: Data("sealed".utf8), attempts: 0, enqueuedAt: t0, expiresAt: t0 + 300))
         try await store.saveLogo(Logo(data: Data([0x89, 0x50, 0x4E, 0x47, 0, 255]), type: "image/png"))
         try await store.saveAccessPass(TemporaryAccessPass(
@@ -44,7 +45,8 @@ import Testing
         let source = try await populatedSQLite()
         try await PostgresStore.withStore(url: PostgresTestServer.freshDatabase()) { target in
             let reports = try await StoreCopy.copy(from: source, to: target)
-            #expect(reports.count == 17)
+            #expect(reports.count == 18)
+            #expect(reports.first { $0.table == "report_links" }?.targetRows == 1)
             #expect(try await target.logo() == Logo(data: Data([0x89, 0x50, 0x4E, 0x47, 0, 255]), type: "image/png"))
             let mismatches = reports.filter { !$0.matches }
             #expect(mismatches.isEmpty, "\(mismatches)")

@@ -69,7 +69,8 @@ extension InMemoryStore {
         }
     }
 
-    /// What hangs off the user goes with it, as the adapters' cascades do: its code challenges and recovery codes.
+    /// What hangs off the user goes with it, as the adapters' cascades do: its code challenges, recovery codes,
+    /// access pass and report links.
     public func deleteUser(id: UUID) async throws {
         try state.withLock { state in
             guard state.users.removeValue(forKey: id) != nil else { throw StoreError.notFound("user \(id)") }
@@ -77,6 +78,7 @@ extension InMemoryStore {
             state.challenges = state.challenges.filter { $0.value.userID != id }
             state.accessPasses.removeValue(forKey: id)
             state.recoveryCodes[id] = nil
+            state.reportLinks = state.reportLinks.filter { $0.value.userID != id }
         }
     }
 

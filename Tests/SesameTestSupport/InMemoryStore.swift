@@ -34,6 +34,7 @@ public final class InMemoryStore: Store {
         var challenges: [UUID: CodeChallenge] = [:]
         /// Each user's unused recovery codes; the count is also kept on the stored user, as the adapters read it.
         var recoveryCodes: [UUID: [StoredRecoveryCode]] = [:]
+        var reportLinks: [[UInt8]: ReportLink] = [:]
         var throttles: [ThrottleKey: ThrottleState] = [:]
         var auditEvents: [AuditEvent] = []
         var resetActivities: [ResetActivity] = []

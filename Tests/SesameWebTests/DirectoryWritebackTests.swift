@@ -21,7 +21,7 @@ import Testing
     /// A harness whose users were synced from `target`, on `store` when one is given.
     func harness(_ target: TestDirectory, directory: LDAPDirectory, store: (any Store)? = nil) async throws -> Harness {
         let harness = try await Harness(directory: directory, store: store)
-        _ = try await DirectorySync(store: harness.store, directory: directory, clock: harness.clock, outbox: harness.queue).run()
+        _ = try await DirectorySync(store: harness.store, directory: directory, clock: harness.clock, outbox: harness.queue, reportLinks: .testing(store: harness.store, clock: harness.clock, outbox: harness.queue)).run()
         return harness
     }
 
@@ -172,7 +172,7 @@ import Testing
         let target = TestDirectory.all[0]
         let directory = CountingDirectory(base: try target.directory())
         let harness = try await Harness(directory: directory)
-        _ = try await DirectorySync(store: harness.store, directory: directory, clock: harness.clock, outbox: harness.queue).run()
+        _ = try await DirectorySync(store: harness.store, directory: directory, clock: harness.clock, outbox: harness.queue, reportLinks: .testing(store: harness.store, clock: harness.clock, outbox: harness.queue)).run()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 1...12 {
                 group.addTask {

@@ -18,6 +18,8 @@ let goodPassword = "Zq8#Lw4!Vr2k"
 struct Harness {
     /// Low enough that tests solve it at once; the page's script does the same work at 14 bits.
     static let captchaBits = 4
+    /// The public URL the notices' links start with.
+    static let publicURL = "http://sesame.test"
     let store: any Store
     let clock = ManualClock(t0)
     let outbox: ConsoleSender
@@ -25,6 +27,8 @@ struct Harness {
     let queue: DeliveryQueue
     /// The application's policy cache: policies set by the test go through it, as an administrator's do.
     let policies: PolicyCache
+    /// The application's "This wasn't me" links, for tests that need one without a notice.
+    let reportLinks: ReportLinks
     let application: Application<RouterResponder<WebContext>>
     /// Runs the PostgreSQL store's client as long as the harness lives; `nil` on SQLite or with a store given.
     private let postgres: PostgresTestStore?
@@ -62,8 +66,9 @@ struct Harness {
         queue = DeliveryQueue(store: store, sender: ChannelRouter(phone: phone ?? outbox, email: email ?? outbox), secret: secret, settings: Self.queueSettings, logger: logger)
         policies = PolicyCache(store: store)
         let services = try await SesameServices(
-            store: store, secret: secret, hasher: fastHasher, clock: clock, random: SystemRandomSource(), outbox: queue, directory: directory,
+            store: store, secret: secret, hasher: fastHasher, clock: clock, random: SystemRandomSource(), outbox: queue, publicURL: Self.publicURL, directory: directory,
             captchaBits: Harness.captchaBits, policies: policies)
+        reportLinks = services.reportLinks
         let dependencies = WebDependencies(
             services: services, components: ComponentStatus(delivery: "development console outbox"), secureCookies: false, signInFloor: .zero)
         application = Application(router: try await buildRouter(dependencies: dependencies), logger: logger)
@@ -75,7 +80,7 @@ struct Harness {
         let secret = ServerSecret.generate(using: SystemRandomSource())
         let services = try await SesameServices(
             store: store, secret: secret, hasher: fastHasher, clock: SystemClock(), random: SystemRandomSource(),
-            outbox: DeliveryQueue(store: store, sender: ConsoleSender { _ in }, secret: secret), metrics: prometheus?.metrics ?? .none)
+            outbox: DeliveryQueue(store: store, sender: ConsoleSender { _ in }, secret: secret), publicURL: Self.publicURL, metrics: prometheus?.metrics ?? .none)
         return WebDependencies(
             services: services, components: ComponentStatus(delivery: "development console outbox"), secureCookies: false, prometheus: prometheus)
     }

@@ -5,6 +5,7 @@ import Logging
 import SesameCore
 import SesameDelivery
 import SesameStore
+import SesameTestSupport
 import Synchronization
 import Testing
 
@@ -65,12 +66,19 @@ final class Secrets: Sendable {
             try await browser.post("/reset/code", [("code", resetCode)])
             try await browser.post("/reset/password", [("new", "Yt7$Mx3!Ps9j"), ("confirm", "Yt7$Mx3!Ps9j")])
             secrets.add("Yt7$Mx3!Ps9j", "wrong-password-in-logs?", try #require(browser.cookie("sesame_session")))
+            // The reset notice's "This wasn't me" link, followed and confirmed.
+            try await eventually { harness.outbox.messages.contains { $0.text.contains(ReportLinks.path) } }
+            let notice = try #require(harness.outbox.messages.first { $0.text.contains(ReportLinks.path) })
+            let link = try #require(notice.text.firstMatch(of: /\/wasnt-me\/([A-Za-z0-9_-]{43})/).map { String($0.output.1) })
+            secrets.add(link)
+            try await browser.get("\(ReportLinks.path)\(link)")
+            #expect(try await browser.post("\(ReportLinks.path)\(link)", []).contains("Thank you for telling us"))
         }
         // JSON escapes some characters: the values are searched as written and as read back.
         let logs = format == .json ? capture.text + "\n" + (try Self.decodedValues(capture.all)) : capture.text
-        #expect(logs.contains("/reset/password"), "the requests were logged")
+        #expect(logs.contains("/reset/password") && logs.contains("/wasnt-me/(token)"), "the requests were logged")
         #expect(format == .text || capture.all.contains { $0.contains("\"request_id\":") }, "a request's lines carry its ID")
-        #expect(secrets.all.count == 11)
+        #expect(secrets.all.count == 12)
         for secret in secrets.all {
             #expect(!logs.contains(secret), "a secret reached the logs")
         }

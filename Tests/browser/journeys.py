@@ -99,7 +99,9 @@ def code_for(number, channel, after):
 
 
 def mails(address):
-    return [m for m in mailbox.Maildir(str(sink_json.parent / "maildir"), create=False) if address in m["To"]]
+    """The mails to exactly `address` (reset-en@… is inside keyboard-reset-en@…)."""
+    return [m for m in mailbox.Maildir(str(sink_json.parent / "maildir"), create=False)
+            if email.utils.parseaddr(m["To"])[1] == address]
 
 
 def mailed_text(address, after):
@@ -501,6 +503,24 @@ def contact_administrator(language, name):
         check(user_id(name) in mailed_text(ADMIN, before), f"{person.name}: the administrators' mail does not name the user")
 
 
+def wasnt_me(language, name):
+    """The reset notice's "This wasn't me" link (docs/behaviour.md#this-wasnt-me): a confirmation first, then the
+    account is signed out, resets are blocked, and the link cannot be used twice."""
+    text = mailed_text(user_id(name), 0)
+    found = re.search(r"https?://[^/\s]+(/wasnt-me/[A-Za-z0-9_-]{43}\?lang=(en|fr))", text)
+    check(found is not None, f"wasnt-me-{language}: no link in the reset notice")
+    check(found.group(2) == language, f"wasnt-me-{language}: the link is not in the notice's language")
+    with Person(f"wasnt-me-{language}") as person:
+        person.go(found.group(1), "confirmation")
+        person.says("Yes, this wasn't me", "Oui, ce n’était pas moi", language, "confirmation")
+        person.click("form[action^='/wasnt-me/'] button", "reported")
+        person.says("Thank you for telling us", "Merci de nous avoir prévenus", language, "reported")
+        person.go(found.group(1), "used-link")
+        person.says("This link cannot be used", "Ce lien ne peut pas être utilisé", language, "used link")
+        person.who_are_you(user_id(name), language)
+        person.says("Please use another option.", "Veuillez utiliser une autre option.", language, "reset blocked")
+
+
 def two_gate_reset(language, name, answers):
     """With two methods required: the texted code, then the security questions."""
     with Person(f"two-gate-reset-{language}") as person:
@@ -662,6 +682,8 @@ try:
     authenticator_journey("en", "totp-en")
     authenticator_journey("fr", "totp-fr")
     set_policy("methods", "mobilePhone,email")
+    wasnt_me("en", "reset-en")
+    wasnt_me("fr", "reset-fr")
     # Two methods from here on.
     pre_population("en", "twogates-fr", "+33 6 55 55 55 55")
     MOBILES["twogates-fr"] = "+33 6 55 55 55 55"

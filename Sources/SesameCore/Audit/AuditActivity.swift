@@ -23,6 +23,8 @@ public enum AuditActivity: String, Sendable, Hashable, Codable, CaseIterable {
     case accessPassUsed = "Use temporary access pass"
     case recoveryCodesGenerated = "Generate recovery codes"
     case recoveryCodesVoided = "Void recovery codes"
+    /// A user followed a notice's "This wasn't me" (docs/behaviour.md#this-wasnt-me).
+    case reportedEvent = "User reported an event as not theirs"
 }
 
 public enum AuditStatus: String, Sendable, Hashable, Codable, CaseIterable {

@@ -52,6 +52,18 @@ public struct CodeChallenge: Sendable, Hashable, Codable, Identifiable {
     }
 }
 
+extension CodeChannel {
+    /// The longest a code sent this way may live, whatever ``CodeRules`` asks: 10 minutes by email, 5 by text or
+    /// call, as NIST SP 800-63B-4 asks of out-of-band secrets sent to a phone, and ASVS 5.0 of short-lived
+    /// codes (docs/behaviour.md#other-limits).
+    public var maximumCodeLifetime: TimeInterval {
+        switch self {
+        case .email: 600
+        case .sms, .voice: 300
+        }
+    }
+}
+
 /// 6 digits, 5 minutes, 3 wrong tries, then the code is void (docs/behaviour.md#other-limits).
 public struct CodeRules: Sendable, Hashable {
     public var lifetime: TimeInterval = 300
@@ -60,6 +72,11 @@ public struct CodeRules: Sendable, Hashable {
     public init() {}
 
     public static let `default` = CodeRules()
+
+    /// How long a code sent by `channel` lives: ``lifetime``, cut to the channel's maximum.
+    public func lifetime(for channel: CodeChannel) -> TimeInterval {
+        min(lifetime, channel.maximumCodeLifetime)
+    }
 }
 
 /// The outcome of checking a typed code.

@@ -32,7 +32,7 @@ public struct CodeService: Sendable {
         let challenge = CodeChallenge(
             id: id, userID: userID, purpose: purpose, channel: channel, destination: destination,
             mac: secret.mac(CodeChallenge.macMessage(id: id, destination: destination, code: code)),
-            issuedAt: now, expiresAt: now.addingTimeInterval(rules.lifetime), attemptsLeft: rules.attempts)
+            issuedAt: now, expiresAt: now.addingTimeInterval(rules.lifetime(for: channel)), attemptsLeft: rules.attempts)
         try await store.insertChallenge(challenge)
         metrics.codeSent(channel, purpose: purpose)
         return (code, challenge)

@@ -44,10 +44,13 @@ public enum MessageComposer {
         }
     }
 
-    /// Tells a user their password was reset, so that a reset they did not make does not go unnoticed
-    /// (docs/behaviour.md#notices).
-    public static func resetNotice(to address: EmailAddress, userID: String, organisation: String, language: Language) -> OutgoingMessage {
-        email("message.resetNotice", to: address, ["organisation": organisation, "userID": userID], language: language)
+    /// Tells a user of `event` on their account — a reset, a change of password, an unlock, new security
+    /// answers — so that one they did not make does not go unnoticed (docs/behaviour.md#notices); `reportLink` is its
+    /// "This wasn't me" link (docs/behaviour.md#this-wasnt-me). The texts are `message.<event>Notice.*`.
+    public static func accountNotice(
+        _ event: ReportedEvent, to address: EmailAddress, userID: String, reportLink: String, organisation: String, language: Language
+    ) -> OutgoingMessage {
+        email("message.\(event.rawValue)Notice", to: address, ["organisation": organisation, "userID": userID, "link": reportLink], language: language)
     }
 
     /// Tells a user that only `left` recovery codes remain, so that they make a new set before they run out
@@ -68,15 +71,29 @@ public enum MessageComposer {
         email("message.contactRequest", to: address, ["organisation": organisation, "userID": userID, "supportCode": supportCode], language: language)
     }
 
+    /// Tells an administrator that a user followed a notice's "This wasn't me" (docs/behaviour.md#this-wasnt-me):
+    /// `event` is the disowned event, already in `language`.
+    public static func reportedEvent(
+        to address: EmailAddress, userID: String, event: String, supportCode: String, organisation: String, language: Language
+    ) -> OutgoingMessage {
+        email("message.reportedEvent", to: address, ["organisation": organisation, "userID": userID, "event": event, "supportCode": supportCode], language: language)
+    }
+
     /// Tells a global administrator that the day's texts and calls are spent (docs/security.md#phone-budget).
     public static func phoneBudgetSpent(to address: EmailAddress, scope: String, limit: Int, organisation: String, language: Language) -> OutgoingMessage {
         let key = scope == "all" ? "message.phoneBudget" : "message.phoneBudgetCountry"
         return email(key, to: address, ["organisation": organisation, "scope": scope, "limit": String(limit)], language: language)
     }
 
-    /// Tells the old address that a contact field changed, so that a takeover of the account does not go unnoticed.
-    public static func contactChanged(to address: EmailAddress, field: ContactField, userID: String, organisation: String, language: Language) -> OutgoingMessage {
-        let arguments = ["organisation": organisation, "userID": userID, "field": LocalizedText("message.field.\(field.rawValue)").rendered(in: language)]
+    /// Tells the old address that a contact field changed, so that a takeover of the account does not go unnoticed;
+    /// `reportLink` is its "This wasn't me" link (docs/behaviour.md#this-wasnt-me).
+    public static func contactChanged(
+        to address: EmailAddress, field: ContactField, userID: String, reportLink: String, organisation: String, language: Language
+    ) -> OutgoingMessage {
+        let arguments = [
+            "organisation": organisation, "userID": userID, "link": reportLink,
+            "field": LocalizedText("message.field.\(field.rawValue)").rendered(in: language),
+        ]
         return email("message.contactChanged", to: address, arguments, language: language)
     }
 

@@ -11,13 +11,17 @@ public struct DirectorySync: Sendable {
     private let directory: any Directory
     private let clock: any WallClock
     private let outbox: any Outbox
+    private let reportLinks: ReportLinks
 
-    /// - Parameter outbox: where notices of changed contact data go, as for an administrator's change.
-    public init(store: any Store, directory: any Directory, clock: any WallClock, outbox: any Outbox) {
+    /// - Parameters:
+    ///   - outbox: where notices of changed contact data go, as for an administrator's change.
+    ///   - reportLinks: the notices' "This wasn't me" links (docs/behaviour.md#this-wasnt-me).
+    public init(store: any Store, directory: any Directory, clock: any WallClock, outbox: any Outbox, reportLinks: ReportLinks) {
         self.store = store
         self.directory = directory
         self.clock = clock
         self.outbox = outbox
+        self.reportLinks = reportLinks
     }
 
     public func run() async throws -> SyncReport {
@@ -44,8 +48,9 @@ public struct DirectorySync: Sendable {
                 if before.enabled && !user.enabled { _ = try await store.deleteSessions(userID: user.id, keeping: nil) }
                 report.updated[user.userID] = changed
                 try await audit(.userUpdated, user.userID, detail: changed.joined(separator: ", "))
-                for notice in ContactChange(before: before.authentication, after: user.authentication)
-                    .notices(userID: user.userID, organisation: policy.organisationName, language: user.locale ?? .english) {
+                for notice in try await reportLinks.notices(
+                    of: ContactChange(before: before.authentication, after: user.authentication), user: user,
+                    organisation: policy.organisationName, language: user.locale ?? .english) {
                     try await outbox.post(notice)
                 }
             } else {

@@ -6,13 +6,18 @@ public struct EffectivePolicy: Sendable, Hashable {
     public let methodsRequired: Int
     public let questionsToRegister: Int
     public let questionsToReset: Int
+    /// Whether registration needs a method that is not restricted (``AuthenticationMethod/isRestricted``). The
+    /// organisation's knob, which binds administrators too: their email is such a method.
+    public let requiresNonPhoneMethod: Bool
     /// The organisation's phone rule, which binds administrators too: toll fraud does not care who is called.
     public let phones: PhoneRule
 
-    /// Administrators of any role: two gates, email, mobile phone and authenticator app only, never security
-    /// questions (docs/behaviour.md#policy-keys). It cannot be changed.
-    public static func administrator(phones: PhoneRule) -> EffectivePolicy {
-        EffectivePolicy(methods: [.email, .mobilePhone, .authenticatorApp], methodsRequired: 2, questionsToRegister: 0, questionsToReset: 0, phones: phones)
+    /// Administrators of any role: two gates, email, mobile phone and authenticator app only, never
+    /// security questions (docs/behaviour.md#policy-keys). It cannot be changed.
+    public static func administrator(phones: PhoneRule, requiresNonPhoneMethod: Bool = false) -> EffectivePolicy {
+        EffectivePolicy(
+            methods: [.email, .mobilePhone, .authenticatorApp], methodsRequired: 2, questionsToRegister: 0, questionsToReset: 0,
+            requiresNonPhoneMethod: requiresNonPhoneMethod, phones: phones)
     }
 
     /// The methods this user's data can serve under these rules.
@@ -28,9 +33,16 @@ public struct EffectivePolicy: Sendable, Hashable {
         return onFile.compactMap { $0 }.contains { !phones.permitsSomeChannel($0) }
     }
 
-    /// Registered or pre-populated data covers the required number of methods (docs/behaviour.md#registration-portal).
+    /// Registered or pre-populated data covers the required number of methods, one of them not restricted when the
+    /// policy asks for it (docs/behaviour.md#registration-portal).
     public func isSatisfied(by data: AuthenticationData) -> Bool {
-        usableMethods(of: data).count >= methodsRequired
+        let usable = usableMethods(of: data)
+        return usable.count >= methodsRequired && !lacksNonPhoneMethod(usable)
+    }
+
+    /// Whether the policy asks for an unrestricted method and `usable` has none: what the registration page says.
+    public func lacksNonPhoneMethod(_ usable: Set<AuthenticationMethod>) -> Bool {
+        requiresNonPhoneMethod && usable.allSatisfy(\.isRestricted)
     }
 }
 
@@ -48,10 +60,10 @@ public enum Eligibility: String, Sendable, Hashable {
 
 extension Policy {
     public func effective(for user: User) -> EffectivePolicy {
-        if user.isPrivileged { return .administrator(phones: phones) }
+        if user.isPrivileged { return .administrator(phones: phones, requiresNonPhoneMethod: requireNonPhoneMethod) }
         return EffectivePolicy(
-            methods: methods, methodsRequired: methodsRequired,
-            questionsToRegister: questionsToRegister, questionsToReset: questionsToReset, phones: phones)
+            methods: methods, methodsRequired: methodsRequired, questionsToRegister: questionsToRegister,
+            questionsToReset: questionsToReset, requiresNonPhoneMethod: requireNonPhoneMethod, phones: phones)
     }
 
     /// Administrators keep the right to reset whatever the scope, since their policy is fixed and not the

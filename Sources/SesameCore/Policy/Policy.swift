@@ -34,6 +34,15 @@ public struct Policy: Sendable, Hashable, Codable {
     }
     /// Optional so that a policy saved before this knob existed still reads (as the default).
     private var storedRetentionDays: Int?
+    /// Whether a user's registration needs one method that is neither a phone nor security questions
+    /// (``AuthenticationMethod/isRestricted``): NIST SP 800-63B-4 asks for an alternative to the restricted phone
+    /// authenticators (docs/behaviour.md#policy-keys).
+    public var requireNonPhoneMethod: Bool {
+        get { storedRequireNonPhoneMethod ?? false }
+        set { storedRequireNonPhoneMethod = newValue }
+    }
+    /// Optional so that a policy saved before this knob existed still reads (as the default).
+    private var storedRequireNonPhoneMethod: Bool?
 
     public init() {}
 
@@ -55,6 +64,9 @@ public struct Policy: Sendable, Hashable, Codable {
             throw PolicyError(
                 .predefinedQuestions, "policy.questions.tooFew",
                 ["available": String(availableQuestionCount), "register": String(questionsToRegister)])
+        }
+        if requireNonPhoneMethod, methods.allSatisfy(\.isRestricted) {
+            throw PolicyError(.requireNonPhoneMethod, "policy.requireNonPhoneMethod.noMethod")
         }
         if enabled == .selected, group.isEmpty {
             throw PolicyError(.group, "policy.group.empty")

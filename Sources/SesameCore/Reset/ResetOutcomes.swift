@@ -68,4 +68,6 @@ public enum PasswordStep: Sendable, Hashable {
     case refusedByDirectory(WritebackError)
     case done
     case expired
+    /// The user is blocked since the gates were passed (docs/behaviour.md#this-wasnt-me): nothing was changed.
+    case blocked
 }

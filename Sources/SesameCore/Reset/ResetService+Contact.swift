@@ -13,7 +13,7 @@ extension ResetService {
               try await throttles.allows(.clientSend, clientAddress), try await throttles.allows(.contactRequest, user.id.uuidString)
         else { return }
         let policy = try await policy()
-        for admin in try await administratorsToContact(excluding: user.id) {
+        for admin in try await store.administratorsToContact(excluding: user.id) {
             guard let address = admin.noticeAddress else { continue }
             try await outbox.post(MessageComposer.contactRequest(
                 to: address, userID: user.userID, supportCode: supportCode, organisation: policy.organisationName, language: admin.locale ?? .english))
@@ -29,18 +29,5 @@ extension ResetService {
               try await throttles.allows(.cookielessReport, user.id.uuidString)
         else { return }
         try await record(user.userID, role: user.reportRole, detail: .noCookies, requestID: requestID)
-    }
-
-    /// The first tier of administrators that has anyone in it, at most 100 people.
-    func administratorsToContact(excluding userID: UUID) async throws -> [User] {
-        let limit = 100
-        for tier: [Role] in [[.helpdeskAdmin, .passwordAdmin], [.userAdmin], [.globalAdmin]] {
-            var found: [UUID: User] = [:]
-            for role in tier {
-                for admin in try await store.users(withRole: role, limit: limit + 1) where admin.id != userID { found[admin.id] = admin }
-            }
-            if !found.isEmpty { return Array(found.values.sorted { $0.userID < $1.userID }.prefix(limit)) }
-        }
-        return []
     }
 }

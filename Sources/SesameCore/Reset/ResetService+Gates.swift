@@ -178,10 +178,15 @@ extension ResetService {
         return .passed(flow, options: left)
     }
 
-    /// Whether the user is within the 24 hours that follow their fifth failed identity proof. The block belongs to the
-    /// user, not to the flow that earned it, so every flow asks again at every proof and send.
+    /// Whether the user is within the 24 hours that follow their fifth failed identity proof, or a "This wasn't me"
+    /// (docs/behaviour.md#this-wasnt-me). The block belongs to the user, not to the flow that earned it, so every flow
+    /// asks again at every proof and send, and before the new password or the unlock.
     func isBlocked(_ user: User) async throws -> Bool {
-        try await store.throttleState(ThrottleKey(.identityProof, user.id.uuidString))?.isBlocked(at: clock.now) == true
+        for kind in ThrottleKind.resetBlocks
+        where try await store.throttleState(ThrottleKey(kind, user.id.uuidString))?.isBlocked(at: clock.now) == true {
+            return true
+        }
+        return false
     }
 
     /// Ends a flow that met a block another flow earned: recorded as blocked in the report (the block itself was

@@ -25,6 +25,8 @@ extension ResetService {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         var (user, policy) = try await context(of: flow)
         guard isVerified(flow, user: user, policy: policy) else { return .rejected([]) }
+        // Gates passed before a block prove nothing after it (docs/behaviour.md#this-wasnt-me).
+        if try await isBlocked(user) { return .blocked }
         let engine = PasswordPolicyEngine(policy: policy)
         let rejections = engine.check(password, context: PasswordContext(givenName: user.givenName, surname: user.surname, organisationName: policy.organisationName))
         guard rejections.isEmpty else { return .rejected(rejections) }
@@ -44,12 +46,7 @@ extension ResetService {
     /// The reset notices (docs/behaviour.md#notices), queued: the page does not wait for them, and one that cannot be
     /// queued does not undo the reset.
     func notify(after user: User, policy: Policy) async {
-        let language = user.locale ?? .english
-        if policy.notifyUsers {
-            for address in user.noticeAddresses {
-                try? await outbox.post(MessageComposer.resetNotice(to: address, userID: user.userID, organisation: policy.organisationName, language: language))
-            }
-        }
+        if policy.notifyUsers { await reportLinks.tell(user, of: .passwordReset, organisation: policy.organisationName) }
         guard policy.notifyAdmins, user.isPrivileged,
             let admins = try? await store.users(withRole: .globalAdmin, limit: 100)
         else { return }
@@ -72,12 +69,14 @@ extension ResetService {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         var (user, policy) = try await context(of: flow)
         guard isVerified(flow, user: user, policy: policy), await mayUnlockOnly(user, policy: policy) else { return .rejected([]) }
+        if try await isBlocked(user) { return .blocked }
         do {
             try await passwords.unlock(&user)
         } catch {
             return try await refused(error, flow: flow, user: user, activity: .selfServiceUnlock, requestID: requestID)
         }
         try await complete(flow, user: user, activity: .selfServiceUnlock, detail: .unlocked, requestID: requestID)
+        if policy.notifyUsers { await reportLinks.tell(user, of: .unlocked, organisation: policy.organisationName) }
         return .done
     }
 

@@ -22,11 +22,13 @@ public struct ResetService: Sendable {
     let directory: (any Directory)?
     let directoryStatus: DirectoryMonitor
     let outbox: any Outbox
+    /// The "This wasn't me" links of the reset notices (docs/behaviour.md#this-wasnt-me).
+    let reportLinks: ReportLinks
     let clock: any WallClock
     let policies: PolicyCache
 
     public init(
-        store: any Store, secret: ServerSecret, hasher: any PasswordHasher, outbox: any Outbox, clock: any WallClock,
+        store: any Store, secret: ServerSecret, hasher: any PasswordHasher, outbox: any Outbox, reportLinks: ReportLinks, clock: any WallClock,
         random: any RandomSource, directory: (any Directory)? = nil, directoryStatus: DirectoryMonitor? = nil, policies: PolicyCache? = nil,
         metrics: SesameMetrics = .none
     ) {
@@ -45,6 +47,7 @@ public struct ResetService: Sendable {
         // Shared by the caller when services are made per request: the remembered status is what spares the directory.
         self.directoryStatus = directoryStatus ?? DirectoryMonitor(directory: directory, clock: clock)
         self.outbox = outbox
+        self.reportLinks = reportLinks
         self.clock = clock
         // Without the instance's cache, every read asks the store.
         self.policies = policies ?? PolicyCache(store: store, lifetime: .zero)

@@ -9,13 +9,19 @@ public struct PasswordChangeService: Sendable {
     private let hasher: any PasswordHasher
     private let passwords: AccountPasswords
     private let signIns: SignInService
+    /// Tells the user of the change, with its "This wasn't me" link (docs/behaviour.md#this-wasnt-me).
+    private let reportLinks: ReportLinks
     private let clock: any WallClock
 
-    public init(store: any Store, hasher: any PasswordHasher, directory: (any Directory)?, signIns: SignInService, clock: any WallClock) {
+    public init(
+        store: any Store, hasher: any PasswordHasher, directory: (any Directory)?, signIns: SignInService, reportLinks: ReportLinks,
+        clock: any WallClock
+    ) {
         self.store = store
         self.hasher = hasher
         self.passwords = AccountPasswords(hasher: hasher, directory: directory, clock: clock)
         self.signIns = signIns
+        self.reportLinks = reportLinks
         self.clock = clock
     }
 
@@ -60,6 +66,7 @@ public struct PasswordChangeService: Sendable {
         // Every other session signed in with the old password ends; the one that changed it stays.
         _ = try await store.deleteSessions(userID: user.id, keeping: keepingSession)
         try await audit(changed, requestID: requestID)
+        if policy.notifyUsers { await reportLinks.tell(changed, of: .passwordChanged, organisation: policy.organisationName) }
         return .changed(changed)
     }
 

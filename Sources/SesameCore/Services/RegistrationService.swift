@@ -9,8 +9,10 @@ public struct RegistrationService: Sendable {
     private let codes: CodeService
     /// The same limits as the reset portal's, decided here and nowhere else (docs/security.md#abuse).
     private let limits: SendLimits
+    private let throttles: Throttles
     private let hasher: any PasswordHasher
     private let outbox: any Outbox
+    private let reportLinks: ReportLinks
     private let clock: any WallClock
     private let random: any RandomSource
     private let keys: AuthenticatorKeys
@@ -19,14 +21,16 @@ public struct RegistrationService: Sendable {
 
     /// - Parameter policies: the instance's policy cache; without one, every read asks the store.
     public init(
-        store: any Store, secret: ServerSecret, hasher: any PasswordHasher, outbox: any Outbox, clock: any WallClock, random: any RandomSource,
-        policies: PolicyCache? = nil, metrics: SesameMetrics = .none
+        store: any Store, secret: ServerSecret, hasher: any PasswordHasher, outbox: any Outbox, reportLinks: ReportLinks, clock: any WallClock,
+        random: any RandomSource, policies: PolicyCache? = nil, metrics: SesameMetrics = .none
     ) {
         self.store = store
         self.codes = CodeService(store: store, secret: secret, clock: clock, random: random, metrics: metrics)
         self.limits = SendLimits(store: store, clock: clock, metrics: metrics)
+        self.throttles = Throttles(store: store, clock: clock, metrics: metrics)
         self.hasher = hasher
         self.outbox = outbox
+        self.reportLinks = reportLinks
         self.clock = clock
         self.random = random
         self.keys = AuthenticatorKeys(secret: secret)
@@ -82,7 +86,14 @@ public struct RegistrationService: Sendable {
     /// Checks the typed code; when right, saves the contact as the user's verified one, writes the activity row and
     /// tells the addresses on file of the change (docs/behaviour.md#notices), in the user's language or else `language`.
     public func confirmCode(_ typed: String, for pending: PendingRegistrationCode, user: User, language: Language) async throws -> RegistrationConfirmation {
+        // Wrong codes count for the user, not the code: a new code brings 3 tries of its own, never a fresh count
+        // (docs/behaviour.md#registration-portal). Once spent, no code is checked, right or wrong.
+        let subject = user.id.uuidString
+        if try await store.throttleState(ThrottleKey(.registrationProof, subject))?.isBlocked(at: clock.now) == true {
+            return .notAccepted(.exhausted)
+        }
         let check = try await codes.verify(typed, challengeID: pending.challengeID)
+        if case .wrong = check { _ = try await throttles.record(.registrationProof, subject) }
         guard check == .accepted else { return .notAccepted(check) }
         var updated = user
         switch pending.contact {
@@ -91,8 +102,9 @@ public struct RegistrationService: Sendable {
         }
         try await store.updateUser(updated)
         try await recordActivity(of: updated, registered: pending.contact.method)
-        let notices = ContactChange(before: user.authentication, after: updated.authentication)
-            .notices(userID: user.userID, organisation: try await policy().organisationName, language: user.locale ?? language)
+        let notices = try await reportLinks.notices(
+            of: ContactChange(before: user.authentication, after: updated.authentication), user: user,
+            organisation: try await policy().organisationName, language: user.locale ?? language)
         for notice in notices { try await outbox.post(notice) }
         return .saved
     }
@@ -163,6 +175,10 @@ public struct RegistrationService: Sendable {
         }
         try await store.updateUser(updated)
         try await recordActivity(of: updated, registered: .securityQuestions)
+        // Answers that replace earlier ones are told, as a replaced contact is (docs/behaviour.md#notices).
+        if !user.authentication.securityAnswers.isEmpty {
+            await reportLinks.tell(updated, of: .methodsChanged, organisation: policy.organisationName)
+        }
         return .saved
     }
 

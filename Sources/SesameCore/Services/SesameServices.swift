@@ -34,6 +34,8 @@ public struct SesameServices: Sendable {
     public let passwords: AccountPasswords
     public let reports: ReportService
     public let tokens: TokenService
+    /// The notices' "This wasn't me" links, and what following one does (docs/behaviour.md#this-wasnt-me).
+    public let reportLinks: ReportLinks
     /// How long one password hash took at start: the sign-in floor follows it (docs/security.md#enumeration).
     public let hashCost: Duration
 
@@ -44,10 +46,11 @@ public struct SesameServices: Sendable {
     ///     changed, in seconds.
     ///   - captchaBits: the CAPTCHA's proof-of-work difficulty (tests lower it).
     ///   - policies: the policy cache, when the caller keeps one of its own (tests set policies through it).
+    ///   - publicURL: the address users reach Sesame at, which the notices' links start with.
     ///   - metrics: where resets, codes, throttle blocks and sign-ins are counted (docs/operations.md#metrics).
     public init(
         store: any Store, secret: ServerSecret, hasher: any PasswordHasher, clock: any WallClock, random: any RandomSource,
-        outbox: any Outbox, directory: (any Directory)? = nil, directoryBindLimit: DirectoryBindLimit = .standard,
+        outbox: any Outbox, publicURL: String, directory: (any Directory)? = nil, directoryBindLimit: DirectoryBindLimit = .standard,
         directorySessionCheck: TimeInterval = 300, captchaBits: Int = 14, policies: PolicyCache? = nil, metrics: SesameMetrics = .none
     ) async throws {
         self.store = store
@@ -63,11 +66,15 @@ public struct SesameServices: Sendable {
         directorySessions = DirectorySessionCheck(directory: directory, status: directoryStatus, clock: clock, interval: directorySessionCheck)
         captcha = Captcha(secret: secret, clock: clock, random: random, bits: captchaBits)
         captchaGate = CaptchaGate(captcha: captcha, store: store, clock: clock, metrics: metrics)
+        let reportLinks = ReportLinks(
+            store: store, secret: secret, random: random, clock: clock, outbox: outbox, publicURL: publicURL, policies: policies, metrics: metrics)
+        self.reportLinks = reportLinks
         resets = ResetService(
-            store: store, secret: secret, hasher: hasher, outbox: outbox, clock: clock, random: random, directory: directory,
+            store: store, secret: secret, hasher: hasher, outbox: outbox, reportLinks: reportLinks, clock: clock, random: random, directory: directory,
             directoryStatus: directoryStatus, policies: policies, metrics: metrics)
         registrations = RegistrationService(
-            store: store, secret: secret, hasher: hasher, outbox: outbox, clock: clock, random: random, policies: policies, metrics: metrics)
+            store: store, secret: secret, hasher: hasher, outbox: outbox, reportLinks: reportLinks, clock: clock, random: random, policies: policies,
+            metrics: metrics)
         // Unknown users' passwords are checked against a real hash, so that they cost the same work as known ones.
         let hashingStarted = ContinuousClock.now
         let dummyHash = try await hasher.hash("sesame: no such user")
@@ -75,8 +82,9 @@ public struct SesameServices: Sendable {
         signIns = SignInService(
             store: store, hasher: hasher, directory: directory, secret: secret, clock: clock, dummyHash: dummyHash, bindLimit: directoryBindLimit,
             metrics: metrics)
-        passwordChanges = PasswordChangeService(store: store, hasher: hasher, directory: directory, signIns: signIns, clock: clock)
-        administration = UserAdministration(store: store, hasher: hasher, clock: clock, outbox: outbox, directory: directory)
+        passwordChanges = PasswordChangeService(
+            store: store, hasher: hasher, directory: directory, signIns: signIns, reportLinks: reportLinks, clock: clock)
+        administration = UserAdministration(store: store, hasher: hasher, clock: clock, outbox: outbox, reportLinks: reportLinks, directory: directory)
         accessPasses = AccessPassService(store: store, hasher: hasher, clock: clock, random: random, outbox: outbox)
         imports = UserImport(administration: administration, store: store)
         passwords = AccountPasswords(hasher: hasher, directory: directory, clock: clock)

@@ -6,17 +6,23 @@ public struct UserAdministration: Sendable {
     private let hasher: any PasswordHasher
     private let clock: any WallClock
     private let outbox: any Outbox
+    private let reportLinks: ReportLinks
     private let passwords: AccountPasswords
 
     /// - Parameters:
     ///   - outbox: where notices of changed contact data go (a command-line change is queued in the store, and the
     ///     running server sends it).
+    ///   - reportLinks: the notices' "This wasn't me" links (docs/behaviour.md#this-wasnt-me).
     ///   - directory: where directory users' passwords are reset and their accounts unlocked.
-    public init(store: any Store, hasher: any PasswordHasher, clock: any WallClock, outbox: any Outbox, directory: (any Directory)? = nil) {
+    public init(
+        store: any Store, hasher: any PasswordHasher, clock: any WallClock, outbox: any Outbox, reportLinks: ReportLinks,
+        directory: (any Directory)? = nil
+    ) {
         self.store = store
         self.hasher = hasher
         self.clock = clock
         self.outbox = outbox
+        self.reportLinks = reportLinks
         self.passwords = AccountPasswords(hasher: hasher, directory: directory, clock: clock)
     }
 
@@ -65,8 +71,9 @@ public struct UserAdministration: Sendable {
             _ = try await store.deleteSessions(userID: user.id, keeping: nil)
         }
         try await audit(.userUpdated, actor: actor, target: user.userID)
-        for notice in ContactChange(before: before, after: user.authentication)
-            .notices(userID: user.userID, organisation: policy.organisationName, language: user.locale ?? .english) {
+        for notice in try await reportLinks.notices(
+            of: ContactChange(before: before, after: user.authentication), user: user, organisation: policy.organisationName,
+            language: user.locale ?? .english) {
             try await outbox.post(notice)
         }
         if draft.password != nil { try await audit(.adminResetPassword, actor: actor, target: user.userID) }

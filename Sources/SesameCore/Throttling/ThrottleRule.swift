@@ -4,6 +4,12 @@ import Foundation
 public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Failed identity proofs (wrong codes, wrong answers) by one user: 5 in 24 h → blocked 24 h.
     case identityProof
+    /// Wrong codes typed at the registration portal by one user, whichever code they were for: 10 in 24 h → code
+    /// checks refused 24 h, so that asking for another code never brings fresh guesses (docs/behaviour.md#throttles).
+    case registrationProof
+    /// A notice's "This wasn't me" link followed for one user: the first blocks self-service reset for 24 h
+    /// (docs/behaviour.md#this-wasnt-me).
+    case reportedEvent
     /// SMS and voice sends for one user: 5 in 1 h → blocked 24 h.
     case phoneSend
     /// Emails sent to one user: 10 in 10 min → blocked 24 h.
@@ -45,7 +51,15 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
     case phoneBudgetNotice
 
     /// The kinds counted per user, cleared when that user resets successfully.
-    public static let perUser: [ThrottleKind] = [.identityProof, .phoneSend, .emailSend, .dailyPhoneSend, .dailyEmailSend, .dailyPhoneCheck]
+    /// An administrator's password reset lifts a "This wasn't me" block too: the administrators were told, and their
+    /// reset is the way back they were asked to check.
+    public static let perUser: [ThrottleKind] = [
+        .identityProof, .reportedEvent, .phoneSend, .emailSend, .dailyPhoneSend, .dailyEmailSend, .dailyPhoneCheck,
+    ]
+
+    /// The kinds whose block stops a user's self-service resets: failed identity proofs and "This wasn't me"
+    /// (docs/behaviour.md#this-wasnt-me). The admin user page shows the later of their blocks.
+    public static let resetBlocks: [ThrottleKind] = [.identityProof, .reportedEvent]
 
     /// The longest window of any kind: a counter idle longer than this, and not blocked, counts as if it were gone.
     public static var longestWindow: TimeInterval { allCases.map(\.rule.window).max() ?? 0 }
@@ -53,6 +67,8 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
     public var rule: ThrottleRule {
         switch self {
         case .identityProof: ThrottleRule(limit: 5, window: 24 * 3_600, block: 24 * 3_600)
+        case .registrationProof: ThrottleRule(limit: 10, window: 24 * 3_600, block: 24 * 3_600)
+        case .reportedEvent: ThrottleRule(limit: 1, window: 24 * 3_600, block: 24 * 3_600)
         case .phoneSend: ThrottleRule(limit: 5, window: 3_600, block: 24 * 3_600)
         case .emailSend: ThrottleRule(limit: 10, window: 600, block: 24 * 3_600)
         case .destinationPhone: ThrottleRule(limit: 5, window: 3_600, block: 3_600)

@@ -38,9 +38,7 @@ public struct APIToken: Sendable, Hashable, Codable, Identifiable {
     public static func generate(
         name: String, scope: TokenScope = .default, expiresAt: Date? = nil, at now: Date, using random: any RandomSource
     ) -> (token: String, record: APIToken) {
-        let token = prefix + Data(random.bytes(32)).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let token = prefix + random.bytes(32).base64URL
         return (token, APIToken(name: name, digest: digest(of: token), createdAt: now, scope: scope, expiresAt: expiresAt))
     }
 

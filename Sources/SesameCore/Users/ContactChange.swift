@@ -27,20 +27,29 @@ public struct ContactChange: Sendable, Hashable {
         }
     }
 
-    /// The notices to send, one per old address and field; a field that was empty before tells nobody.
-    public func notices(userID: String, organisation: String, language: Language) -> [OutgoingMessage] {
+    /// The notices to send, one per old address and field; a field that was empty before tells nobody. Each carries
+    /// `reportLink`, the change's "This wasn't me" link (``ReportLinks/notices(of:user:organisation:language:)``).
+    public func notices(userID: String, organisation: String, language: Language, reportLink: String) -> [OutgoingMessage] {
+        changedFields.flatMap { field in
+            recipients(of: field).sorted().map {
+                MessageComposer.contactChanged(to: $0, field: field, userID: userID, reportLink: reportLink, organisation: organisation, language: language)
+            }
+        }
+    }
+
+    /// Whether any notice is to be sent.
+    public var tellsAnyone: Bool {
+        changedFields.contains { !recipients(of: $0).isEmpty }
+    }
+
+    private func recipients(of field: ContactField) -> Set<EmailAddress> {
         let onFile = Set([before.authenticationEmail, before.alternateEmail].compactMap { $0 })
-        return changedFields.flatMap { field -> [OutgoingMessage] in
-            let recipients: Set<EmailAddress> = switch field {
-            case .authenticationEmail: before.authenticationEmail.map { [$0] } ?? []
-            case .alternateEmail: before.alternateEmail.map { [$0] } ?? []
-            case .authenticationPhone: before.authenticationPhone == nil ? [] : onFile
-            case .mobilePhone: before.mobilePhone == nil ? [] : onFile
-            case .officePhone: before.officePhone == nil ? [] : onFile
-            }
-            return recipients.sorted().map {
-                MessageComposer.contactChanged(to: $0, field: field, userID: userID, organisation: organisation, language: language)
-            }
+        return switch field {
+        case .authenticationEmail: before.authenticationEmail.map { [$0] } ?? []
+        case .alternateEmail: before.alternateEmail.map { [$0] } ?? []
+        case .authenticationPhone: before.authenticationPhone == nil ? [] : onFile
+        case .mobilePhone: before.mobilePhone == nil ? [] : onFile
+        case .officePhone: before.officePhone == nil ? [] : onFile
         }
     }
 }

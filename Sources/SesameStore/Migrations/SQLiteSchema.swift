@@ -214,6 +214,20 @@ enum SQLiteSchema {
                 )
                 """)
         }
+        // The notices' "This wasn't me" links, by the MAC of their token (docs/behaviour.md#this-wasnt-me).
+        migrator.registerMigration("012 report links") { db in
+            try db.execute(sql: """
+                CREATE TABLE report_links (
+                    mac BLOB PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    event TEXT NOT NULL,
+                    issued_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    consumed_at REAL
+                );
+                CREATE INDEX report_links_expires ON report_links(expires_at);
+                """)
+        }
         // One pass per user at most; only its hash (docs/behaviour.md#temporary-access-pass).
         migrator.registerMigration("013 access passes") { db in
             try db.execute(sql: """

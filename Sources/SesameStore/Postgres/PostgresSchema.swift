@@ -186,6 +186,18 @@ enum PostgresSchema {
                 PRIMARY KEY (user_id, slot)
             )
             """),
+        // As on SQLite: the notices' "This wasn't me" links.
+        ("012 report links", """
+            CREATE TABLE report_links (
+                mac BYTEA PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                event TEXT NOT NULL,
+                issued_at DOUBLE PRECISION NOT NULL,
+                expires_at DOUBLE PRECISION NOT NULL,
+                consumed_at DOUBLE PRECISION
+            );
+            CREATE INDEX report_links_expires ON report_links(expires_at);
+            """),
         ("013 access passes", """
             CREATE TABLE access_passes (
                 user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,

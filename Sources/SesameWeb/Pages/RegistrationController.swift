@@ -101,6 +101,7 @@ struct RegistrationController {
             "intro": layout.text("register.intro", ["count": String(effective.methodsRequired)], context),
             "methods": methods,
             "backupNote": effective.methods.count > 1,
+            "nonPhoneNote": effective.lacksNonPhoneMethod(effective.usableMethods(of: data)),
             "canFinish": effective.isSatisfied(by: data),
             "recoveryCodesLow": recoveryCodesLow(user, effective, context: context),
             "error": error ?? false,

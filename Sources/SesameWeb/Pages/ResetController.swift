@@ -244,8 +244,7 @@ struct ResetController {
             }
             return try await gatePage(flow, view: view, context: context, error: layout.text(key, context))
         case .blocked:
-            context.session?.update { $0.reset = nil }
-            return try await ending("reset.blocked", context, contact: true, status: .tooManyRequests)
+            return try await endBlocked(context)
         case .expired:
             context.session?.update { $0.reset = nil }
             return try await ending("reset.expired", context, contact: false)
@@ -290,8 +289,16 @@ struct ResetController {
             case .expired:
                 context.session?.update { $0.reset = nil }
                 return try await ending("reset.expired", context, contact: false)
+            case .blocked:
+                return try await endBlocked(context)
             }
         }
+    }
+
+    /// A block met after the gates: the same ending as at a gate.
+    private func endBlocked(_ context: WebContext) async throws -> Response {
+        context.session?.update { $0.reset = nil }
+        return try await ending("reset.blocked", context, contact: true, status: .tooManyRequests)
     }
 
     @Sendable func unlock(_ request: Request, context: WebContext) async throws -> Response {
@@ -305,6 +312,8 @@ struct ResetController {
                 return try await ending("reset.writeback", context, contact: true, text: layout.text(error.message, context), status: .badGateway)
             case .rejected, .expired:
                 return PageRenderer.redirect(to: "/reset/password?choose=password")
+            case .blocked:
+                return try await endBlocked(context)
             }
         }
     }

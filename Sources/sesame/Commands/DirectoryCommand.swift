@@ -17,7 +17,10 @@ struct DirectoryCommand: AsyncParsableCommand {
         func run() async throws {
             try await store.withContext { context in
                 guard let directory = context.directory else { throw ConfigurationError("SESAME_LDAP_URL: no directory is configured") }
-                let report = try await DirectorySync(store: context.store, directory: directory, clock: context.clock, outbox: try context.outbox()).run()
+                let outbox = try context.outbox()
+                let report = try await DirectorySync(
+                    store: context.store, directory: directory, clock: context.clock, outbox: outbox, reportLinks: context.reportLinks(outbox: outbox)
+                ).run()
                 print(report.lines.joined(separator: "\n"))
             }
         }

@@ -88,7 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Every core service the server uses, built once here and shared by all requests.
         let services = try await SesameServices(
             store: context.store, secret: context.secret, hasher: context.hasher, clock: context.clock, random: context.random,
-            outbox: outbox, directory: context.directory.map { MeteredDirectory($0, metrics: prometheus.metrics) },
+            outbox: outbox, publicURL: configuration.linkBaseURL, directory: context.directory.map { MeteredDirectory($0, metrics: prometheus.metrics) },
             directoryBindLimit: configuration.directory?.bindLimit ?? .standard,
             directorySessionCheck: TimeInterval((configuration.directory?.sessionCheckMinutes ?? 5) * 60), policies: policies,
             metrics: prometheus.metrics)
@@ -128,7 +128,8 @@ struct ServeCommand: AsyncParsableCommand {
     /// The directory sync on its schedule, when a directory and SESAME_LDAP_SYNC_MINUTES are configured.
     private func scheduledSync(_ context: AppContext, outbox: DeliveryQueue, logger: Logger) -> [any Service] {
         guard let settings = context.configuration.directory, settings.syncMinutes > 0, let directory = context.directory else { return [] }
-        let sync = DirectorySync(store: context.store, directory: directory, clock: context.clock, outbox: outbox)
+        let sync = DirectorySync(
+            store: context.store, directory: directory, clock: context.clock, outbox: outbox, reportLinks: context.reportLinks(outbox: outbox))
         return [ScheduledSync(sync: sync, every: .seconds(settings.syncMinutes * 60), logger: logger)]
     }
 }

@@ -117,7 +117,16 @@ struct AppContext: Sendable {
     }
 
     var users: UserAdministration {
-        get throws { UserAdministration(store: store, hasher: hasher, clock: clock, outbox: try outbox(), directory: directory) }
+        get throws {
+            let outbox = try outbox()
+            return UserAdministration(store: store, hasher: hasher, clock: clock, outbox: outbox, reportLinks: reportLinks(outbox: outbox), directory: directory)
+        }
+    }
+
+    /// The notices' "This wasn't me" links, under this installation's secret and public URL: a link a command
+    /// queues works on the running server.
+    func reportLinks(outbox: any Outbox) -> ReportLinks {
+        ReportLinks(store: store, secret: secret, random: random, clock: clock, outbox: outbox, publicURL: configuration.linkBaseURL)
     }
     var accessPasses: AccessPassService {
         get throws { AccessPassService(store: store, hasher: hasher, clock: clock, random: random, outbox: try outbox()) }

@@ -60,6 +60,12 @@ struct Configuration: Sendable {
 
     static let defaultDataDirectory = "./sesame-data"
 
+    /// Where the links in notices point (docs/behaviour.md#this-wasnt-me): the public URL, else the address Sesame
+    /// listens on (development only: production requires the public URL).
+    var linkBaseURL: String {
+        publicURL ?? "http://\(host):\(port)"
+    }
+
     init(_ sources: ConfigurationSources) throws {
         dataDirectory = sources.value(.dataDirectory) ?? Self.defaultDataDirectory
         database = try Self.database(sources.value(.databaseURL), dataDirectory: dataDirectory)

@@ -14,12 +14,12 @@ import Testing
 
     init() {
         registrations = RegistrationService(
-            store: store, secret: secret, hasher: fastHasher, outbox: RecordingSender(), clock: clock, random: SeededRandomSource(seed: 5))
+            store: store, secret: secret, hasher: fastHasher, outbox: RecordingSender(), reportLinks: .testing(store: store, clock: clock, outbox: RecordingSender()), clock: clock, random: SeededRandomSource(seed: 5))
         resets = Self.resetService(store: store, secret: secret, clock: clock)
     }
 
     static func resetService(store: any Store, secret: ServerSecret, clock: ManualClock) -> ResetService {
-        ResetService(store: store, secret: secret, hasher: fastHasher, outbox: RecordingSender(), clock: clock, random: SeededRandomSource(seed: 9))
+        ResetService(store: store, secret: secret, hasher: fastHasher, outbox: RecordingSender(), reportLinks: .testing(store: store, clock: clock, outbox: RecordingSender()), clock: clock, random: SeededRandomSource(seed: 9))
     }
 
     /// Alice, with the authenticator app as her only method, registered through the service; its key.
@@ -140,7 +140,7 @@ import Testing
 
     @Test func anAdministratorRemovesTheAppAndTheAuditSaysSo() async throws {
         let (user, _) = try await registeredUser()
-        let administration = UserAdministration(store: store, hasher: fastHasher, clock: clock, outbox: RecordingSender(), directory: nil)
+        let administration = UserAdministration(store: store, hasher: fastHasher, clock: clock, outbox: RecordingSender(), reportLinks: .testing(store: store, clock: clock, outbox: RecordingSender()), directory: nil)
         try await administration.removeAuthenticator(userID: user.userID, actor: "admin@contoso.com")
         #expect(try await store.user(id: user.id)?.authentication.sealedAuthenticatorSecret == nil)
         let event = try #require(try await store.auditEvents(ActivityQuery()).first)

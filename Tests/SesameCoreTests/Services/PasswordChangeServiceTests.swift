@@ -15,7 +15,8 @@ import Testing
         let signIns = SignInService(
             store: store, hasher: fastHasher, directory: nil, secret: .generate(using: SystemRandomSource()), clock: clock,
             dummyHash: try await fastHasher.hash("dummy"))
-        service = PasswordChangeService(store: store, hasher: fastHasher, directory: nil, signIns: signIns, clock: clock)
+        service = PasswordChangeService(store: store, hasher: fastHasher, directory: nil, signIns: signIns,
+            reportLinks: .testing(store: store, clock: clock, outbox: RecordingSender()), clock: clock)
         user = User(userID: "alice@contoso.com", passwordHash: try await fastHasher.hash("Zq8#Lw4!Vr2k"), createdAt: t0)
         try await store.insertUser(user)
     }

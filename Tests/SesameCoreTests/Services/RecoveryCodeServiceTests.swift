@@ -112,7 +112,7 @@ final class CountingHasher: PasswordHasher {
 
     @Test func anAdministratorVoidsTheSet() async throws {
         let (user, codes) = try await registered()
-        let administration = UserAdministration(store: store, hasher: fastHasher, clock: ManualClock(t0), outbox: sender)
+        let administration = UserAdministration(store: store, hasher: fastHasher, clock: ManualClock(t0), outbox: sender, reportLinks: .testing(store: store, clock: ManualClock(t0), outbox: sender))
         try await administration.voidRecoveryCodes(userID: user.userID, actor: "admin@contoso.com")
         #expect(try await store.user(id: user.id)?.authentication.recoveryCodesLeft == 0)
         #expect(try await service.use(codes[3].grouped, by: user, organisation: "Contoso") == .wrong)

@@ -14,7 +14,7 @@ import Testing
     init() throws {
         store = InMemoryStore()
         service = RegistrationService(
-            store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender, clock: clock,
+            store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender, reportLinks: .testing(store: store, clock: clock, outbox: sender), clock: clock,
             random: SystemRandomSource())
     }
 

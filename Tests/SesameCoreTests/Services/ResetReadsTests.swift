@@ -12,7 +12,7 @@ import Testing
     let service: ResetService
 
     init() {
-        service = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender, clock: clock, random: SeededRandomSource(seed: 3))
+        service = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender, reportLinks: .testing(store: store, clock: clock, outbox: sender), clock: clock, random: SeededRandomSource(seed: 3))
     }
 
     /// The reads `step` made.

@@ -12,7 +12,7 @@ import Testing
 
     init() {
         service = ResetService(
-            store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender, clock: clock, random: SeededRandomSource(seed: 4))
+            store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender, reportLinks: .testing(store: store, clock: clock, outbox: sender), clock: clock, random: SeededRandomSource(seed: 4))
     }
 
     /// Alice with an alternate email and a confirmed set of codes, under `methods` and `required`.

@@ -35,7 +35,7 @@ final class RecordingSender: Outbox {
 
     init() throws {
         store = InMemoryStore()
-        service = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender, clock: clock, random: SeededRandomSource(seed: 9))
+        service = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender, reportLinks: .testing(store: store, clock: clock, outbox: sender), clock: clock, random: SeededRandomSource(seed: 9))
     }
 
     func addUser(_ userID: String = "alice@contoso.com", roles: Set<Role> = [], mobile: String? = "+33 6 12 34 56 78", email: String? = nil, questions: Int = 0) async throws -> User {
@@ -210,7 +210,7 @@ final class RecordingSender: Outbox {
 
     @Test func deliveryFailuresAreReported() async throws {
         _ = try await addUser(email: "alice@example.org")
-        let failing = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: RecordingSender(failing: true), clock: clock, random: SystemRandomSource())
+        let failing = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: RecordingSender(failing: true), reportLinks: .testing(store: store, clock: clock, outbox: RecordingSender(failing: true)), clock: clock, random: SystemRandomSource())
         let (flow, _) = try flow(try await failing.start(userID: "alice@contoso.com", clientAddress: "a"))
         guard case .deliveryFailed = try await failing.choose(.email, in: flow, language: .english, clientAddress: "192.0.2.1") else { throw TestFailure("no delivery failure") }
     }
@@ -280,7 +280,7 @@ final class RecordingSender: Outbox {
 
     init() throws {
         store = InMemoryStore()
-        service = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: outbox, clock: clock, random: SystemRandomSource())
+        service = ResetService(store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: outbox, reportLinks: .testing(store: store, clock: clock, outbox: outbox), clock: clock, random: SystemRandomSource())
     }
 
     func add(_ userID: String, _ roles: Set<Role> = [], locale: Language? = nil) async throws {

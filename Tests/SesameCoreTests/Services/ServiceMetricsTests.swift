@@ -19,7 +19,7 @@ import Testing
 
     @Test func aResetIsCountedFromItsStartToItsEndWithItsCodes() async throws {
         let resets = ResetService(
-            store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender, clock: clock,
+            store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender, reportLinks: .testing(store: store, clock: clock, outbox: sender), clock: clock,
             random: SeededRandomSource(seed: 9), metrics: metrics)
         var user = User(userID: "alice@contoso.com", passwordHash: try await fastHasher.hash("Zq8#Lw4!Vr2k"), createdAt: t0)
         user.authentication.mobilePhone = try PhoneNumber(international: "+33 6 12 34 56 78")

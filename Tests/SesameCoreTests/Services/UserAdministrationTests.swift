@@ -11,7 +11,7 @@ import Testing
 
     init() throws {
         store = InMemoryStore()
-        administration = UserAdministration(store: store, hasher: fastHasher, clock: clock, outbox: outbox)
+        administration = UserAdministration(store: store, hasher: fastHasher, clock: clock, outbox: outbox, reportLinks: .testing(store: store, clock: clock, outbox: outbox))
     }
 
     func fieldOfError(_ draft: UserDraft) async -> String? {

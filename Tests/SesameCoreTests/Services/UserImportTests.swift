@@ -9,7 +9,7 @@ import Testing
 
     init() throws {
         store = InMemoryStore()
-        importer = UserImport(administration: UserAdministration(store: store, hasher: fastHasher, clock: ManualClock(t0), outbox: RecordingSender()), store: store)
+        importer = UserImport(administration: UserAdministration(store: store, hasher: fastHasher, clock: ManualClock(t0), outbox: RecordingSender(), reportLinks: .testing(store: store, clock: ManualClock(t0), outbox: RecordingSender())), store: store)
     }
 
     @Test func goodRowsLandAndBadRowsAreReportedByLine() async throws {

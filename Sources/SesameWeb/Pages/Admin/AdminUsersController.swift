@@ -202,7 +202,11 @@ struct AdminUsersController {
     ) async throws -> Response {
         let now = clock.now
         let data = user.authentication
-        let throttle = try await store.throttleState(ThrottleKey(.identityProof, user.id.uuidString))
+        var blockedUntil: Date?
+        for kind in ThrottleKind.resetBlocks {
+            guard let state = try await store.throttleState(ThrottleKey(kind, user.id.uuidString)), state.isBlocked(at: now) else { continue }
+            blockedUntil = max(blockedUntil ?? .distantPast, state.blockedUntil ?? .distantPast)
+        }
         let lockedHere = user.lockout.isLocked(at: now)
         // A directory user may be locked by the directory alone (wrong passwords typed elsewhere); asked live.
         let locked = await passwords.isLocked(user)
@@ -226,7 +230,7 @@ struct AdminUsersController {
             "registeredAt": user.registration.registeredAt.map(Self.timestamp) ?? layout.text("admin.users.never", context),
             "confirmedAt": user.registration.lastConfirmedAt.map(Self.timestamp) ?? layout.text("admin.users.never", context),
             "lockedUntil": lockedHere ? user.lockout.lockedUntil.map(Self.timestamp) ?? false : false, "lockedInDirectory": locked && !lockedHere,
-            "throttledUntil": throttle.flatMap { $0.isBlocked(at: now) ? $0.blockedUntil.map(Self.timestamp) : nil } ?? false,
+            "throttledUntil": blockedUntil.map(Self.timestamp) ?? false,
             "canEdit": AdminAuthority.allows(admin, .edit, on: user),
             "canReset": AdminAuthority.allows(admin, .resetPassword, on: user),
             "canUnlock": locked && AdminAuthority.allows(admin, .unlock, on: user),

@@ -45,6 +45,7 @@ struct PolicyForm {
         ]),
         ("registration", [
             Field(.requireRegistration, .yesNo, dependsOn: "when-enabled"),
+            Field(.requireNonPhoneMethod, .yesNo, dependsOn: "when-enabled"),
             Field(.reconfirmDays, .number(0...730), dependsOn: "when-registration"),
         ]),
         ("notifications", [Field(.notifyUsers, .yesNo), Field(.notifyAdmins, .yesNo)]),
@@ -129,7 +130,14 @@ struct PolicyForm {
                 ? (1...PredefinedQuestions.count).map { (String($0), PredefinedQuestions.text($0, in: language) ?? "") }
                 : options.map { ($0.value, text($0.label)) }
             view["isBoxes"] = true
-            view["boxes"] = all.map { ["value": $0.0, "label": $0.1, "checked": value == "all" || chosen.contains($0.0)] }
+            view["boxes"] = all.map { box -> [String: Any] in
+                // The standards' reason beside each restricted method (docs/behaviour.md#administration).
+                let restricted = key == .methods && AuthenticationMethod(rawValue: box.0)?.isRestricted == true
+                return [
+                    "value": box.0, "label": box.1, "checked": value == "all" || chosen.contains(box.0),
+                    "note": restricted ? text("admin.method.restricted.\(box.0)") : false,
+                ]
+            }
         case .text:
             view["text"] = true
         case .lines(let separator):
