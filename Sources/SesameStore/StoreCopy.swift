@@ -35,7 +35,7 @@ public enum StoreCopy {
         Table(name: "sign_in_lockouts", sqliteOrder: "subject", postgresOrder: "subject"),
         Table(name: "outbox", sqliteOrder: "id", postgresOrder: "id"),
         Table(name: "branding", sqliteOrder: "id", postgresOrder: "id"),
-        Table(name: "access_passes", sqliteOrder: "user_id", postgresOrder: "user_id", booleans: ["single_use"]),
+        Table(name: "access_passes", sqliteOrder: "user_id", postgresOrder: "user_id", booleans: ["single_use", "covers_roles"]),
     ]
 
     /// What was copied into one table, and whether both sides now agree.

@@ -18,10 +18,11 @@ extension InMemoryStore {
 
     public func useAccessPass(_ passID: UUID, now: Date) async throws -> Bool {
         state.withLock { state in
-            guard let pass = state.accessPasses.values.first(where: { $0.id == passID }), pass.isUsable(at: now) else { return false }
+            guard let pass = state.accessPasses.values.first(where: { $0.id == passID }), now < pass.expiresAt, !(pass.singleUse && pass.usedAt != nil)
+            else { return false }
             state.accessPasses[pass.userID] = TemporaryAccessPass(
                 id: pass.id, userID: pass.userID, hash: pass.hash, issuedBy: pass.issuedBy, issuedAt: pass.issuedAt, expiresAt: pass.expiresAt,
-                singleUse: pass.singleUse, usedAt: now)
+                singleUse: pass.singleUse, coversRoles: pass.coversRoles, usedAt: now)
             return true
         }
     }
@@ -36,5 +37,13 @@ extension InMemoryStore {
             for id in expired.keys { state.accessPasses.removeValue(forKey: id) }
             return expired.count
         }
+    }
+}
+
+extension AccessPassService {
+    /// Passes for a test, hashed with the fast test hasher; their notices go to `outbox`.
+    public static func testing(store: any Store, clock: any WallClock, outbox: any Outbox) -> AccessPassService {
+        AccessPassService(
+            store: store, hasher: fastHasher, clock: clock, random: SystemRandomSource(), reportLinks: .testing(store: store, clock: clock, outbox: outbox))
     }
 }

@@ -72,6 +72,8 @@ final class Secrets: Sendable {
             let link = try #require(notice.text.firstMatch(of: /\/wasnt-me\/([A-Za-z0-9_-]{43})/).map { String($0.output.1) })
             secrets.add(link)
             try await browser.get("\(ReportLinks.path)\(link)")
+            // As a proxy that strips a prefix writes it: the router still takes it to the link, the log still hides it.
+            try await browser.get("/\(ReportLinks.path)\(link)")
             #expect(try await browser.post("\(ReportLinks.path)\(link)", []).contains("Thank you for telling us"))
         }
         // JSON escapes some characters: the values are searched as written and as read back.

@@ -11,8 +11,8 @@ import Testing
 /// (docs/behaviour.md#temporary-access-pass).
 @Suite struct ResetAccessPassTests {
     func issue(for userID: String, _ harness: Harness, terms: AccessPassTerms = AccessPassTerms()) async throws -> String {
-        try await AccessPassService(store: harness.store, hasher: fastHasher, clock: harness.clock, random: SystemRandomSource(), outbox: harness.queue)
-            .issue(to: userID, terms: terms, actor: "helpdesk@contoso.com").pass
+        try await AccessPassService.testing(store: harness.store, clock: harness.clock, outbox: harness.queue)
+            .issue(to: userID, terms: terms, authority: [.globalAdmin], actor: "helpdesk@contoso.com").pass
     }
 
     @Test(arguments: [

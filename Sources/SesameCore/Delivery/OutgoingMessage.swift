@@ -85,22 +85,18 @@ public enum MessageComposer {
         return email(key, to: address, ["organisation": organisation, "scope": scope, "limit": String(limit)], language: language)
     }
 
-    /// Tells the old address that a contact field changed, so that a takeover of the account does not go unnoticed;
-    /// `reportLink` is its "This wasn't me" link (docs/behaviour.md#this-wasnt-me).
+    /// Tells the old address that a contact field changed (or, `added`, that an empty one was filled), so that a
+    /// takeover of the account does not go unnoticed; `reportLink` is its "This wasn't me" link
+    /// (docs/behaviour.md#this-wasnt-me).
     public static func contactChanged(
-        to address: EmailAddress, field: ContactField, userID: String, reportLink: String, organisation: String, language: Language
+        to address: EmailAddress, field: ContactField, added: Bool = false, userID: String, reportLink: String, organisation: String,
+        language: Language
     ) -> OutgoingMessage {
         let arguments = [
             "organisation": organisation, "userID": userID, "link": reportLink,
             "field": LocalizedText("message.field.\(field.rawValue)").rendered(in: language),
         ]
-        return email("message.contactChanged", to: address, arguments, language: language)
-    }
-
-    /// Tells the user that an administrator issued a temporary access pass for their account: a pass is a way in
-    /// without any method, so one the user did not ask for must not go unnoticed (docs/behaviour.md#temporary-access-pass).
-    public static func accessPassIssued(to address: EmailAddress, userID: String, minutes: Int, organisation: String, language: Language) -> OutgoingMessage {
-        email("message.accessPassIssued", to: address, ["organisation": organisation, "userID": userID, "minutes": String(minutes)], language: language)
+        return email(added ? "message.contactAdded" : "message.contactChanged", to: address, arguments, language: language)
     }
 
     /// An email whose subject and body are the catalogue's `<key>.subject` and `<key>.body`.

@@ -2,13 +2,16 @@
 /// of four. The first symbol is the code's slot in its set (0–9), which is not secret and tells which stored hash to
 /// compare, so that checking a typed code costs one Argon2id computation (docs/security.md#recovery-codes); the other
 /// 15 are random, 75 bits.
-public struct RecoveryCode: Sendable, Hashable {
+public struct RecoveryCode: Sendable, Hashable, CustomStringConvertible {
     /// How many codes a set holds, one per slot.
     public static let setSize = 10
     static let randomSymbols = 15
     static let length = randomSymbols + 1
     /// Crockford's Base32: no I, L, O or U, so that what is typed back cannot be misread.
     static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+    /// Redacted, so that a code never reaches a log by accident (docs/security.md#recovery-codes).
+    public var description: String { "RecoveryCode(redacted)" }
     /// Longer input is refused before it is looked at: no code is this long even with every separator doubled.
     static let maximumTyped = 64
 

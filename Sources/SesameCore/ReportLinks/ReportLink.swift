@@ -8,6 +8,9 @@ public enum ReportedEvent: String, Sendable, Hashable, Codable, CaseIterable {
     case unlocked
     /// A registered method or contact field changed.
     case methodsChanged
+    case authenticatorRegistered
+    case recoveryCodesGenerated
+    case accessPassIssued
 
     /// How the administrators' notice and the audit detail name the event.
     public var text: LocalizedText { LocalizedText("reportedEvent.\(rawValue)") }

@@ -11,6 +11,8 @@ public struct ResetFlow: Sendable, Codable, Hashable {
     /// Gates passed, in order.
     public private(set) var passed: [VerificationOption] = []
     public private(set) var challenge: Challenge?
+    /// The temporary access pass that passed the gates, which must still be the user's when the reset ends.
+    public private(set) var accessPassID: UUID?
 
     /// The gate in progress.
     public enum Challenge: Sendable, Codable, Hashable {
@@ -80,10 +82,14 @@ public struct ResetFlow: Sendable, Codable, Hashable {
     }
 
     /// A right temporary access pass: every gate passed, whatever was under way.
-    mutating func passWithAccessPass() {
+    mutating func passWithAccessPass(_ passID: UUID) {
         passed.append(.accessPass)
+        accessPassID = passID
         challenge = nil
     }
+
+    /// How far a flow went: a temporary access pass is as far as it gets.
+    var progress: Int { passed.contains(.accessPass) ? Int.max : passed.count }
 
     /// What a session keeps when two requests both changed its flow from `base`: `theirs` was written first, `ours`
     /// comes second. A flow only ever moves forward, so of one flow the one with more gates passed wins (the first
@@ -91,7 +97,7 @@ public struct ResetFlow: Sendable, Codable, Hashable {
     /// (docs/security.md#session-writes-across-instances).
     public static func reconciled(base: ResetFlow?, ours: ResetFlow?, theirs: ResetFlow?) -> ResetFlow? {
         switch (ours, theirs) {
-        case let (ours?, theirs?) where ours.id == theirs.id: ours.passed.count > theirs.passed.count ? ours : theirs
+        case let (ours?, theirs?) where ours.id == theirs.id: ours.progress > theirs.progress ? ours : theirs
         case let (ours?, _) where ours.id != base?.id: ours
         case let (nil, theirs?) where theirs.id == base?.id: nil
         default: theirs

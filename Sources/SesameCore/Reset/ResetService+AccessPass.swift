@@ -12,12 +12,17 @@ extension ResetService {
         let (user, policy) = try await context(of: flow)
         // As for codes: a pass typed after the block proves nothing, and is not even checked.
         if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: .accessPass) }
-        guard try await accessPasses.redeem(typed, by: user) else {
+        switch try await accessPasses.redeem(typed, by: user) {
+        case .accepted(let passID):
+            var flow = flow
+            flow.passWithAccessPass(passID)
+            return .passed(flow, options: [])
+        case .malformed:
+            // Not a pass at all proves nothing either way, as a malformed code does not.
+            return .wrong(flow, attemptsLeft: nil, view: view(of: flow, user: user, policy: policy))
+        case .wrong:
             guard try await failedProof(flow, user: user, option: .accessPass) else { return .blocked }
             return .wrong(flow, attemptsLeft: nil, view: view(of: flow, user: user, policy: policy))
         }
-        var flow = flow
-        flow.passWithAccessPass()
-        return .passed(flow, options: [])
     }
 }

@@ -34,7 +34,7 @@ extension ResetService {
     /// Whether every gate is passed; a user deleted meanwhile cannot tell, and ends the request with an error page.
     private func passedEveryGate(_ flow: ResetFlow, user: User?) async throws -> Bool {
         guard let user else { throw StoreError.notFound("user") }
-        return isVerified(flow, user: user, policy: try await policy())
+        return try await isVerified(flow, user: user, policy: try await policy())
     }
 
     /// The report's row for a flow that ended unsuccessfully; a user deleted meanwhile is reported as a user.

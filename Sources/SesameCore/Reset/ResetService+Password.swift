@@ -3,16 +3,19 @@ import Foundation
 /// The end of a verified flow: the new password or an unlock, and the notices
 /// (docs/behaviour.md#new-password-or-unlock).
 extension ResetService {
-    /// Whether every required gate is passed.
-    func isVerified(_ flow: ResetFlow, user: User, policy: Policy) -> Bool {
-        flow.hasPassedGates(required: policy.effective(for: user).methodsRequired)
+    /// Whether every required gate is passed; by a temporary access pass only while it is still the user's, so that
+    /// revoking it stops a reset it already let through (docs/behaviour.md#temporary-access-pass).
+    func isVerified(_ flow: ResetFlow, user: User, policy: Policy) async throws -> Bool {
+        guard flow.hasPassedGates(required: policy.effective(for: user).methodsRequired) else { return false }
+        guard let passID = flow.accessPassID else { return true }
+        return try await accessPasses.isCurrent(passID, of: user)
     }
 
     /// What the page after the gates offers. "Unlock only" is looked up (in the directory, for a directory user) only
     /// when `offeringUnlock`.
     public func passwordChoice(for flow: ResetFlow, offeringUnlock: Bool) async throws -> PasswordChoice {
         let (user, policy) = try await context(of: flow)
-        guard isVerified(flow, user: user, policy: policy) else { return .gatesLeft }
+        guard try await isVerified(flow, user: user, policy: policy) else { return .gatesLeft }
         guard offeringUnlock, await mayUnlockOnly(user, policy: policy) else { return .newPassword }
         return .unlockOrNewPassword
     }
@@ -24,7 +27,7 @@ extension ResetService {
     public func setPassword(_ password: String, in flow: ResetFlow, language: Language? = nil, requestID: String? = nil) async throws -> PasswordStep {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         var (user, policy) = try await context(of: flow)
-        guard isVerified(flow, user: user, policy: policy) else { return .rejected([]) }
+        guard try await isVerified(flow, user: user, policy: policy) else { return .rejected([]) }
         // Gates passed before a block prove nothing after it (docs/behaviour.md#this-wasnt-me).
         if try await isBlocked(user) { return .blocked }
         let engine = PasswordPolicyEngine(policy: policy)
@@ -37,6 +40,8 @@ extension ResetService {
         }
         if let language { user.locale = language }
         try await complete(flow, user: user, activity: .selfServiceResetPassword, detail: .succeeded, requestID: requestID)
+        // The pass served its reset; a reusable one must not outlive it in a ticket or a chat.
+        if flow.accessPassID != nil { try await accessPasses.discard(of: user) }
         // A reset is what a user does when someone else may know the password: whoever signed in with it is out.
         _ = try await store.deleteSessions(userID: user.id, keeping: nil)
         await notify(after: user, policy: policy)
@@ -68,7 +73,7 @@ extension ResetService {
     public func unlock(_ flow: ResetFlow, requestID: String? = nil) async throws -> PasswordStep {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         var (user, policy) = try await context(of: flow)
-        guard isVerified(flow, user: user, policy: policy), await mayUnlockOnly(user, policy: policy) else { return .rejected([]) }
+        guard try await isVerified(flow, user: user, policy: policy), await mayUnlockOnly(user, policy: policy) else { return .rejected([]) }
         if try await isBlocked(user) { return .blocked }
         do {
             try await passwords.unlock(&user)
@@ -76,6 +81,7 @@ extension ResetService {
             return try await refused(error, flow: flow, user: user, activity: .selfServiceUnlock, requestID: requestID)
         }
         try await complete(flow, user: user, activity: .selfServiceUnlock, detail: .unlocked, requestID: requestID)
+        if flow.accessPassID != nil { try await accessPasses.discard(of: user) }
         if policy.notifyUsers { await reportLinks.tell(user, of: .unlocked, organisation: policy.organisationName) }
         return .done
     }
@@ -105,7 +111,7 @@ extension ResetService {
         user.lockout.clear()
         try await store.updateUser(user)
         try await store.clearLockout(ofUser: user.id)
-        try await store.clearThrottles(subject: user.id.uuidString, kinds: ThrottleKind.perUser)
+        try await store.clearThrottles(subject: user.id.uuidString, kinds: ThrottleKind.clearedBySelfServiceReset)
         try await store.appendAudit(AuditEvent(at: clock.now, activity: activity, actor: user.userID, target: user.userID, requestID: requestID))
         try await record(flow, user: user, detail: detail, requestID: requestID)
     }

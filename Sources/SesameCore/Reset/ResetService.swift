@@ -41,7 +41,7 @@ public struct ResetService: Sendable {
         self.throttles = Throttles(store: store, clock: clock, metrics: metrics)
         self.metrics = metrics
         self.hasher = hasher
-        self.accessPasses = AccessPassService(store: store, hasher: hasher, clock: clock, random: random, outbox: outbox)
+        self.accessPasses = AccessPassService(store: store, hasher: hasher, clock: clock, random: random, reportLinks: reportLinks, policies: policies)
         self.passwords = AccountPasswords(hasher: hasher, directory: directory, clock: clock)
         self.directory = directory
         // Shared by the caller when services are made per request: the remembered status is what spares the directory.

@@ -78,9 +78,12 @@ public enum RegistrationFinish: Sendable, Hashable {
 
 /// A key for an authenticator app on its way to being registered: what the page shows, and the key sealed for the
 /// session (docs/security.md#authenticator-app).
-public struct AuthenticatorEnrolment: Sendable, Hashable {
+public struct AuthenticatorEnrolment: Sendable, Hashable, CustomStringConvertible {
     public let secret: AuthenticatorSecret
     /// The `otpauth://` URI the QR code carries.
     public let uri: String
     public let sealedForSession: Data
+
+    /// Redacted: the URI carries the key (docs/security.md#authenticator-app).
+    public var description: String { "AuthenticatorEnrolment(redacted)" }
 }

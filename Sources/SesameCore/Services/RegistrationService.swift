@@ -141,6 +141,8 @@ public struct RegistrationService: Sendable {
         // refuses this one just the same.
         _ = try await store.claimAuthenticatorStep(step, ofUser: user.id)
         try await recordActivity(of: updated, registered: .authenticatorApp)
+        // A new way to prove who one is: whoever held the session for a moment must not plant it unnoticed.
+        await reportLinks.tell(updated, of: .authenticatorRegistered, organisation: try await policy().organisationName)
         return .accepted
     }
 
@@ -158,6 +160,7 @@ public struct RegistrationService: Sendable {
             return .refused(LocalizedText("recoveryCodes.notConfirmed"))
         }
         try await recordActivity(of: user, registered: .recoveryCodes)
+        await reportLinks.tell(user, of: .recoveryCodesGenerated, organisation: try await policy().organisationName)
         return .saved
     }
 
@@ -175,10 +178,9 @@ public struct RegistrationService: Sendable {
         }
         try await store.updateUser(updated)
         try await recordActivity(of: updated, registered: .securityQuestions)
-        // Answers that replace earlier ones are told, as a replaced contact is (docs/behaviour.md#notices).
-        if !user.authentication.securityAnswers.isEmpty {
-            await reportLinks.tell(updated, of: .methodsChanged, organisation: policy.organisationName)
-        }
+        // New answers are a way to prove who one is, first ones included: told, as a new contact is
+        // (docs/behaviour.md#notices).
+        await reportLinks.tell(updated, of: .methodsChanged, organisation: policy.organisationName)
         return .saved
     }
 

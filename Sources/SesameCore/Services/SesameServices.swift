@@ -85,7 +85,7 @@ public struct SesameServices: Sendable {
         passwordChanges = PasswordChangeService(
             store: store, hasher: hasher, directory: directory, signIns: signIns, reportLinks: reportLinks, clock: clock)
         administration = UserAdministration(store: store, hasher: hasher, clock: clock, outbox: outbox, reportLinks: reportLinks, directory: directory)
-        accessPasses = AccessPassService(store: store, hasher: hasher, clock: clock, random: random, outbox: outbox)
+        accessPasses = AccessPassService(store: store, hasher: hasher, clock: clock, random: random, reportLinks: reportLinks, policies: policies)
         imports = UserImport(administration: administration, store: store)
         passwords = AccountPasswords(hasher: hasher, directory: directory, clock: clock)
         reports = ReportService(store: store)

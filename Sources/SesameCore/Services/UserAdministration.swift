@@ -69,6 +69,8 @@ public struct UserAdministration: Sendable {
         }
         if draft.password != nil || (previous.enabled && !user.enabled) || previous.roles != user.roles {
             _ = try await store.deleteSessions(userID: user.id, keeping: nil)
+            // A pass issued for the account as it was must not serve it now (docs/behaviour.md#temporary-access-pass).
+            try await store.deleteAccessPass(ofUser: user.id)
         }
         try await audit(.userUpdated, actor: actor, target: user.userID)
         for notice in try await reportLinks.notices(
@@ -98,8 +100,9 @@ public struct UserAdministration: Sendable {
         }
         try await store.updateUser(user)
         try await store.clearLockout(ofUser: user.id)
-        // Whoever signed in with the old password is signed out, the user included.
+        // Whoever signed in with the old password is signed out, the user included, and a pass has done its work.
         _ = try await store.deleteSessions(userID: user.id, keeping: nil)
+        try await store.deleteAccessPass(ofUser: user.id)
         try await store.clearThrottles(subject: user.id.uuidString, kinds: ThrottleKind.perUser)
         try await audit(.adminResetPassword, actor: actor, target: user.userID)
     }

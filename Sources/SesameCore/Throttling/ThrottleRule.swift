@@ -61,6 +61,10 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// (docs/behaviour.md#this-wasnt-me). The admin user page shows the later of their blocks.
     public static let resetBlocks: [ThrottleKind] = [.identityProof, .reportedEvent]
 
+    /// What a successful self-service reset clears: the per-user kinds but the "This wasn't me" block, which a reset
+    /// that was under way when the user reported must not erase.
+    public static var clearedBySelfServiceReset: [ThrottleKind] { perUser.filter { $0 != .reportedEvent } }
+
     /// The longest window of any kind: a counter idle longer than this, and not blocked, counts as if it were gone.
     public static var longestWindow: TimeInterval { allCases.map(\.rule.window).max() ?? 0 }
 

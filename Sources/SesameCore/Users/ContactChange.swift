@@ -27,13 +27,26 @@ public struct ContactChange: Sendable, Hashable {
         }
     }
 
-    /// The notices to send, one per old address and field; a field that was empty before tells nobody. Each carries
-    /// `reportLink`, the change's "This wasn't me" link (``ReportLinks/notices(of:user:organisation:language:)``).
+    /// The notices to send, one per old address and field. A field that was empty before is told to the addresses on
+    /// file before the change: a first authentication email or phone becomes where reset codes go, so an attacker
+    /// who adds one must not go unnoticed. Each carries `reportLink`, the change's "This wasn't me" link
+    /// (``ReportLinks/notices(of:user:organisation:language:)``).
     public func notices(userID: String, organisation: String, language: Language, reportLink: String) -> [OutgoingMessage] {
         changedFields.flatMap { field in
             recipients(of: field).sorted().map {
-                MessageComposer.contactChanged(to: $0, field: field, userID: userID, reportLink: reportLink, organisation: organisation, language: language)
+                MessageComposer.contactChanged(
+                    to: $0, field: field, added: isAdded(field), userID: userID, reportLink: reportLink, organisation: organisation, language: language)
             }
+        }
+    }
+
+    private func isAdded(_ field: ContactField) -> Bool {
+        switch field {
+        case .authenticationPhone: before.authenticationPhone == nil
+        case .authenticationEmail: before.authenticationEmail == nil
+        case .mobilePhone: before.mobilePhone == nil
+        case .officePhone: before.officePhone == nil
+        case .alternateEmail: before.alternateEmail == nil
         }
     }
 
@@ -45,11 +58,9 @@ public struct ContactChange: Sendable, Hashable {
     private func recipients(of field: ContactField) -> Set<EmailAddress> {
         let onFile = Set([before.authenticationEmail, before.alternateEmail].compactMap { $0 })
         return switch field {
-        case .authenticationEmail: before.authenticationEmail.map { [$0] } ?? []
-        case .alternateEmail: before.alternateEmail.map { [$0] } ?? []
-        case .authenticationPhone: before.authenticationPhone == nil ? [] : onFile
-        case .mobilePhone: before.mobilePhone == nil ? [] : onFile
-        case .officePhone: before.officePhone == nil ? [] : onFile
+        case .authenticationEmail: before.authenticationEmail.map { [$0] } ?? onFile
+        case .alternateEmail: before.alternateEmail.map { [$0] } ?? onFile
+        case .authenticationPhone, .mobilePhone, .officePhone: onFile
         }
     }
 }

@@ -239,6 +239,7 @@ enum SQLiteSchema {
                     issued_at REAL NOT NULL,
                     expires_at REAL NOT NULL,
                     single_use INTEGER NOT NULL,
+                    covers_roles INTEGER NOT NULL,
                     used_at REAL
                 );
                 CREATE INDEX access_passes_expires ON access_passes(expires_at);

@@ -207,6 +207,7 @@ enum PostgresSchema {
                 issued_at DOUBLE PRECISION NOT NULL,
                 expires_at DOUBLE PRECISION NOT NULL,
                 single_use BOOLEAN NOT NULL,
+                covers_roles BOOLEAN NOT NULL,
                 used_at DOUBLE PRECISION
             );
             CREATE INDEX access_passes_expires ON access_passes(expires_at);

@@ -7,11 +7,12 @@ import SesameCore
 extension PostgresStore {
     public func saveAccessPass(_ pass: TemporaryAccessPass) async throws {
         _ = try await rows("""
-            INSERT INTO access_passes (user_id, id, pass_hash, issued_by, issued_at, expires_at, single_use, used_at)
+            INSERT INTO access_passes (user_id, id, pass_hash, issued_by, issued_at, expires_at, single_use, covers_roles, used_at)
             VALUES (\(pass.userID.uuidString), \(pass.id.uuidString), \(pass.hash), \(pass.issuedBy), \(pass.issuedAt.unixSeconds),
-                \(pass.expiresAt.unixSeconds), \(pass.singleUse), \(pass.usedAt?.unixSeconds))
+                \(pass.expiresAt.unixSeconds), \(pass.singleUse), \(pass.coversRoles), \(pass.usedAt?.unixSeconds))
             ON CONFLICT (user_id) DO UPDATE SET id = excluded.id, pass_hash = excluded.pass_hash, issued_by = excluded.issued_by,
-                issued_at = excluded.issued_at, expires_at = excluded.expires_at, single_use = excluded.single_use, used_at = excluded.used_at
+                issued_at = excluded.issued_at, expires_at = excluded.expires_at, single_use = excluded.single_use,
+                covers_roles = excluded.covers_roles, used_at = excluded.used_at
             """)
     }
 
@@ -20,7 +21,8 @@ extension PostgresStore {
             TemporaryAccessPass(
                 id: try row.uuid("id"), userID: id, hash: try row.get("pass_hash", as: String.self), issuedBy: try row.get("issued_by", as: String.self),
                 issuedAt: try row.requiredDate("issued_at"), expiresAt: try row.requiredDate("expires_at"),
-                singleUse: try row.get("single_use", as: Bool.self), usedAt: try row.date("used_at"))
+                singleUse: try row.get("single_use", as: Bool.self), coversRoles: try row.get("covers_roles", as: Bool.self),
+                usedAt: try row.date("used_at"))
         }
     }
 

@@ -8,13 +8,14 @@ extension SQLiteStore {
     public func saveAccessPass(_ pass: TemporaryAccessPass) async throws {
         try await write { db in
             try db.execute(sql: """
-                INSERT INTO access_passes (user_id, id, pass_hash, issued_by, issued_at, expires_at, single_use, used_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO access_passes (user_id, id, pass_hash, issued_by, issued_at, expires_at, single_use, covers_roles, used_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (user_id) DO UPDATE SET id = excluded.id, pass_hash = excluded.pass_hash, issued_by = excluded.issued_by,
-                    issued_at = excluded.issued_at, expires_at = excluded.expires_at, single_use = excluded.single_use, used_at = excluded.used_at
+                    issued_at = excluded.issued_at, expires_at = excluded.expires_at, single_use = excluded.single_use,
+                    covers_roles = excluded.covers_roles, used_at = excluded.used_at
                 """, arguments: [
                     pass.userID.uuidString, pass.id.uuidString, pass.hash, pass.issuedBy, pass.issuedAt.unixSeconds, pass.expiresAt.unixSeconds,
-                    pass.singleUse, pass.usedAt?.unixSeconds,
+                    pass.singleUse, pass.coversRoles, pass.usedAt?.unixSeconds,
                 ])
         }
     }
@@ -24,7 +25,8 @@ extension SQLiteStore {
             try Row.fetchOne(db, sql: "SELECT * FROM access_passes WHERE user_id = ?", arguments: [id.uuidString]).map { row in
                 TemporaryAccessPass(
                     id: try row.uuid("id"), userID: id, hash: row["pass_hash"], issuedBy: row["issued_by"], issuedAt: try row.requiredDate("issued_at"),
-                    expiresAt: try row.requiredDate("expires_at"), singleUse: row["single_use"], usedAt: row.date("used_at"))
+                    expiresAt: try row.requiredDate("expires_at"), singleUse: row["single_use"], coversRoles: row["covers_roles"],
+                    usedAt: row.date("used_at"))
             }
         }
     }

@@ -110,7 +110,15 @@ struct APIController {
     func issueAccessPass(_ request: Request, _ context: WebContext) async throws -> Response {
         let user = try await accessPassTarget(context)
         let body = try await decode(AccessPassBody.self, request, context)
-        let issued = try await refusingInvalid { try await accessPasses.issue(to: user.userID, terms: body.terms, actor: actor(context)) }
+        let authority = try scope(context).authority
+        let issued = try await refusingInvalid {
+            do {
+                return try await accessPasses.issue(to: user.userID, terms: body.terms, authority: authority, actor: actor(context))
+            } catch let error as ValidationError where error.field == "lifetime" {
+                // The body names it in minutes.
+                throw error.on("lifetimeMinutes")
+            }
+        }
         return try json(AccessPassResource(issued), request, context, status: .created)
     }
 

@@ -349,7 +349,7 @@ extension WebCatalogue {
         "admin.users.pass.none": "The user holds no usable pass.",
         "admin.users.pass.singleUntil": "A single-use pass is valid until {date}.",
         "admin.users.pass.reusableUntil": "A reusable pass is valid until {date}.",
-        "admin.users.pass.singleUse": "Single use",
+        "admin.users.pass.reusable": "Reusable until it expires (single use otherwise)",
         "admin.users.pass.issue": "Issue a pass",
         "admin.users.pass.revoke": "Revoke the pass",
         "admin.users.field.lifetime": "Valid for (minutes, 10 to 1440)",

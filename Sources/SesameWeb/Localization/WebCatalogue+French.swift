@@ -349,7 +349,7 @@ extension WebCatalogue {
         "admin.users.pass.none": "L’utilisateur n’a aucun passe utilisable.",
         "admin.users.pass.singleUntil": "Un passe à usage unique est valable jusqu’au {date}.",
         "admin.users.pass.reusableUntil": "Un passe réutilisable est valable jusqu’au {date}.",
-        "admin.users.pass.singleUse": "Usage unique",
+        "admin.users.pass.reusable": "Réutilisable jusqu’à son expiration (sinon à usage unique)",
         "admin.users.pass.issue": "Émettre un passe",
         "admin.users.pass.revoke": "Révoquer le passe",
         "admin.users.field.lifetime": "Validité (minutes, de 10 à 1440)",

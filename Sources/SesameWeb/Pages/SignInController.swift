@@ -71,7 +71,10 @@ struct SignInController {
         context.session?.update {
             $0.userID = user.id
             $0.mustChangePassword = expired
+            // Nothing another user started in this browser carries over.
             $0.pendingCode = nil
+            $0.pendingAuthenticator = nil
+            $0.pendingRecoveryCodes = nil
             $0.directory = watch
         }
         return PageRenderer.redirect(to: expired ? "/signin/expired" : next(after: user, policy: policy, now: now))

@@ -142,7 +142,8 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             try await store.withContext { context in
                 let terms = AccessPassTerms(lifetime: TimeInterval(minutes) * 60, length: length, singleUse: !reusable)
-                let issued = try await context.accessPasses.issue(to: userID, terms: terms, actor: commandLineActor)
+                // The server's operator, as for every command: a global administrator's authority.
+                let issued = try await context.accessPasses.issue(to: userID, terms: terms, authority: [.globalAdmin], actor: commandLineActor)
                 print("\(issued.pass)\tvalid until \(issued.expiresAt.formatted(.iso8601))\t\(issued.singleUse ? "single use" : "reusable")")
             }
         }

@@ -128,8 +128,9 @@ struct AppContext: Sendable {
     func reportLinks(outbox: any Outbox) -> ReportLinks {
         ReportLinks(store: store, secret: secret, random: random, clock: clock, outbox: outbox, publicURL: configuration.linkBaseURL)
     }
+
     var accessPasses: AccessPassService {
-        get throws { AccessPassService(store: store, hasher: hasher, clock: clock, random: random, outbox: try outbox()) }
+        get throws { AccessPassService(store: store, hasher: hasher, clock: clock, random: random, reportLinks: reportLinks(outbox: try outbox())) }
     }
     var policies: PolicyService { PolicyService(store: store, clock: clock) }
     var tokens: TokenService { TokenService(store: store, clock: clock, random: random) }

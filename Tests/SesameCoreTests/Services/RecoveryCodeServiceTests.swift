@@ -7,10 +7,15 @@ import Testing
 /// Counts the Argon2id computations a check costs (docs/security.md#recovery-codes).
 final class CountingHasher: PasswordHasher {
     private let verifications = Mutex(0)
+    private let hashes = Mutex(0)
 
     var verifyCalls: Int { verifications.withLock { $0 } }
+    var hashCalls: Int { hashes.withLock { $0 } }
 
-    func hash(_ secret: String) async throws -> String { try await fastHasher.hash(secret) }
+    func hash(_ secret: String) async throws -> String {
+        hashes.withLock { $0 += 1 }
+        return try await fastHasher.hash(secret)
+    }
 
     func verify(_ secret: String, against hash: String) async -> Bool {
         verifications.withLock { $0 += 1 }

@@ -120,11 +120,32 @@ import Testing
         let answers = (1...3).map { (question: SecurityQuestion.predefined($0), answer: "answer \($0)") }
         let before = sender.messages.count
         #expect(try await registrations.saveQuestions(answers, for: try #require(try await store.user(id: alice.id))) == .saved)
-        #expect(sender.messages.count == before, "a first set tells nobody")
+        #expect(sender.messages.count == before + 1, "a first set is told too")
         #expect(try await registrations.saveQuestions(answers, for: try #require(try await store.user(id: alice.id))) == .saved)
         let questions = try #require(sender.messages.last)
         #expect(questions.subject == "The security questions of your Sesame account changed")
         #expect(try await links.isLive(try token(in: questions)))
+    }
+
+    /// A new authenticator app or a new set of recovery codes is a new way to prove who one is: someone who held
+    /// the session for a moment must not plant one unnoticed.
+    @Test func aNewAuthenticatorAppAndNewRecoveryCodesAreToldWithALink() async throws {
+        let user = try await addUser("alice@contoso.com", email: "alice@example.org")
+        let registrations = RegistrationService(
+            store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender, reportLinks: links, clock: clock,
+            random: SystemRandomSource())
+        let enrolment = try await registrations.newAuthenticator(for: user)
+        let code = TimeBasedPassword.code(key: enrolment.secret.bytes, step: TimeBasedPassword.step(at: clock.now))
+        #expect(try await registrations.confirmAuthenticator(code, for: enrolment, user: user) == .accepted)
+        let app = try #require(sender.messages.last)
+        #expect(app.to == "alice@example.org" && app.subject == "An authenticator app was set up for your Sesame account")
+        #expect(try await links.isLive(try token(in: app)))
+        let set = try await registrations.generateRecoveryCodes()
+        let first = try #require(set.codes.first)
+        #expect(try await registrations.confirmRecoveryCodes(first.grouped, of: set.hashes, for: user, requestID: nil) == .saved)
+        let codes = try #require(sender.messages.last)
+        #expect(codes.subject == "New recovery codes were made for your Sesame account" && !codes.text.contains(first.grouped))
+        #expect(try await links.isLive(try token(in: codes)))
     }
 
     @Test func anExpiredUnknownOrMalformedLinkDoesNothing() async throws {

@@ -182,8 +182,8 @@ final class RecordingSender: Outbox {
     /// pass is not even checked (docs/behaviour.md#temporary-access-pass).
     @Test func aPassIsNotCheckedOnceAnotherFlowBlockedTheUser() async throws {
         let user = try await addUser()
-        let pass = try await AccessPassService(store: store, hasher: fastHasher, clock: clock, random: SystemRandomSource(), outbox: sender)
-            .issue(to: user.userID, terms: AccessPassTerms(), actor: "cli").pass
+        let pass = try await AccessPassService.testing(store: store, clock: clock, outbox: sender)
+            .issue(to: user.userID, terms: AccessPassTerms(), authority: [.globalAdmin], actor: "cli").pass
         let (first, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
         let (second, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "b"))
         for _ in 1...4 {
@@ -192,6 +192,32 @@ final class RecordingSender: Outbox {
         #expect(try await service.redeemAccessPass("abcd-efgh-jkmn", in: second) == .blocked)
         #expect(try await service.redeemAccessPass(pass, in: first) == .blocked)
         #expect(try await store.accessPass(ofUser: user.id)?.usedAt == nil)
+    }
+
+    /// A reset a pass let through ends only while the pass is still the user's, and takes the pass with it.
+    @Test func aRevokedPassStopsTheResetItLetThroughAndAUsedOneIsGone() async throws {
+        let user = try await addUser()
+        let passes = AccessPassService.testing(store: store, clock: clock, outbox: sender)
+        let terms = AccessPassTerms(singleUse: false)
+        var pass = try await passes.issue(to: user.userID, terms: terms, authority: [.globalAdmin], actor: "cli").pass
+        var (flow, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
+        guard case .passed(let passed, _) = try await service.redeemAccessPass(pass, in: flow) else { throw TestFailure("the pass did not pass") }
+        try await passes.revoke(for: user.userID, actor: "cli")
+        #expect(try await service.setPassword("Yt7$Mx3!Ps9j", in: passed) == .rejected([]), "revoked meanwhile")
+        pass = try await passes.issue(to: user.userID, terms: terms, authority: [.globalAdmin], actor: "cli").pass
+        (flow, _) = try self.flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
+        guard case .passed(let again, _) = try await service.redeemAccessPass(pass, in: flow) else { throw TestFailure("the pass did not pass") }
+        #expect(try await service.setPassword("Yt7$Mx3!Ps9j", in: again) == .done)
+        #expect(try await store.accessPass(ofUser: user.id) == nil, "even a reusable pass ends with the reset it served")
+    }
+
+    @Test func somethingThatCannotBeAPassCountsNoFailedProof() async throws {
+        let user = try await addUser()
+        let (flow, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
+        for _ in 1...6 {
+            guard case .wrong = try await service.redeemAccessPass("?", in: flow) else { throw TestFailure("not refused as wrong") }
+        }
+        #expect(try await store.throttleState(ThrottleKey(.identityProof, user.id.uuidString)) == nil)
     }
 
     @Test func theFlowLastsFifteenMinutes() async throws {

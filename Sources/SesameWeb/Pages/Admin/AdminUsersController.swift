@@ -150,9 +150,9 @@ struct AdminUsersController {
             // Anything but whole numbers is out of bounds, and refused as such by the terms' check.
             let terms = AccessPassTerms(
                 lifetime: TimeInterval(form["lifetime"].flatMap { Int($0) } ?? 0) * 60, length: form["length"].flatMap { Int($0) } ?? 0,
-                singleUse: form["singleUse"] == "true")
+                singleUse: form["reusable"] != "true")
             do {
-                let issued = try await accessPasses.issue(to: user.userID, terms: terms, actor: admin.userID)
+                let issued = try await accessPasses.issue(to: user.userID, terms: terms, authority: admin.roles, actor: admin.userID)
                 return try await detail(user, admin: admin, context: context, issuedPass: issued)
             } catch let error as ValidationError {
                 return try await detail(user, admin: admin, context: context, errors: [fieldMessage(error, context)], status: .unprocessableContent)
