@@ -130,16 +130,14 @@ struct AdminUsersController {
     }
 
     @Sendable func requireRegistration(_ request: Request, context: WebContext) async throws -> Response {
-        try await withTarget(request, context, .requireRegistration) { admin, user in
+        try await act(request, context, .requireRegistration, done: "registration") { admin, user in
             try await administration.requireRegistration(userID: user.userID, actor: admin.userID)
-            return PageRenderer.redirect(to: Self.link(user) + "?done=registration")
         }
     }
 
     @Sendable func removeAuthenticator(_ request: Request, context: WebContext) async throws -> Response {
-        try await withTarget(request, context, .edit) { admin, user in
+        try await act(request, context, .edit, done: "authenticator") { admin, user in
             try await administration.removeAuthenticator(userID: user.userID, actor: admin.userID)
-            return PageRenderer.redirect(to: Self.link(user) + "?done=authenticator")
         }
     }
 
@@ -161,17 +159,25 @@ struct AdminUsersController {
     }
 
     @Sendable func revokeAccessPass(_ request: Request, context: WebContext) async throws -> Response {
-        try await withTarget(request, context, .issueAccessPass) { admin, user in
+        try await act(request, context, .issueAccessPass, done: "passRevoked") { admin, user in
             try await accessPasses.revoke(for: user.userID, actor: admin.userID)
-            return PageRenderer.redirect(to: Self.link(user) + "?done=passRevoked")
         }
     }
 
     /// Voids the user's recovery codes, for a lost sheet; who may ask a user to register again may do it.
     @Sendable func voidRecoveryCodes(_ request: Request, context: WebContext) async throws -> Response {
-        try await withTarget(request, context, .requireRegistration) { admin, user in
+        try await act(request, context, .requireRegistration, done: "recoveryCodesVoided") { admin, user in
             try await administration.voidRecoveryCodes(userID: user.userID, actor: admin.userID, requestID: context.requestID)
-            return PageRenderer.redirect(to: Self.link(user) + "?done=recoveryCodesVoided")
+        }
+    }
+
+    /// Does `action` to the user named in the path with `body`, then shows the user's page with the `done` notice.
+    private func act(
+        _ request: Request, _ context: WebContext, _ action: AdminAction, done: String, _ body: (User, User) async throws -> Void
+    ) async throws -> Response {
+        try await withTarget(request, context, action) { admin, user in
+            try await body(admin, user)
+            return PageRenderer.redirect(to: Self.link(user) + "?done=\(done)")
         }
     }
 
