@@ -149,9 +149,11 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
         layout: layout, signedIn: signedIn, signIns: core.signIns, passwordChange: passwordChange, policies: policies,
         directorySessions: core.directorySessions, clock: clock, random: core.random, trustedProxies: proxies, floor: signInFloor
     ).endpoints)
-    site.addRoutes(RegistrationController(layout: layout, signedIn: signedIn, policies: policies, trustedProxies: proxies, service: core.registrations).endpoints)
+    site.addRoutes(RegistrationController(
+        layout: layout, signedIn: signedIn, policies: policies, trustedProxies: proxies, service: core.registrations, resets: core.resets
+    ).endpoints)
     site.addRoutes(ResetController(
-        layout: layout, service: core.resets, captcha: core.captcha, captchaGate: core.captchaGate, policies: policies, clock: clock,
+        layout: layout, service: core.resets, signedIn: signedIn, captcha: core.captcha, captchaGate: core.captchaGate, policies: policies, clock: clock,
         trustedProxies: proxies
     ).endpoints)
     site.addRoutes(ReportLinkController(layout: layout, links: core.reportLinks).endpoints)

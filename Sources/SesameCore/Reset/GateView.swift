@@ -20,8 +20,8 @@ extension ResetService {
     }
 
     func view(of flow: ResetFlow, user: User, policy: Policy) -> GateView {
-        let gates = policy.effective(for: user).methodsRequired
-        let shownGates = flow.passed.isEmpty ? min(policy.methodsRequired, gates) : gates
+        let gates = flow.gates(required: policy.effective(for: user).methodsRequired)
+        let shownGates = flow.passed.isEmpty ? min(flow.gates(required: policy.methodsRequired), gates) : gates
         let destination = switch flow.challenge {
         case .confirmPhone(let option):
             (option == .officeVoice ? user.authentication.officePhone : user.authentication.resetMobilePhone)?.masked ?? ""

@@ -1,6 +1,7 @@
 import Foundation
 
-/// One password reset (or unlock) in progress: who was typed, which gates are passed, and the challenge under way.
+/// One password reset (or unlock) in progress: who was typed, which gates are passed, and the challenge under way —
+/// or a signed-in user's step-up, which passes one gate before a change of methods (docs/behaviour.md#step-up).
 /// It lives in the browser's session and moves only through ``ResetService``.
 public struct ResetFlow: Sendable, Codable, Hashable {
     public let id: UUID
@@ -13,6 +14,19 @@ public struct ResetFlow: Sendable, Codable, Hashable {
     public private(set) var challenge: Challenge?
     /// The temporary access pass that passed the gates, which must still be the user's when the reset ends.
     public private(set) var accessPassID: UUID?
+    /// `nil` for a reset, which sessions saved before step-ups existed keep decoding as.
+    let purpose: Purpose?
+
+    public enum Purpose: String, Sendable, Codable, Hashable {
+        /// A signed-in user proves who they are with one method before changing their methods.
+        case stepUp
+    }
+
+    /// A step-up, not a reset: one gate, and no new password ever follows it.
+    public var isStepUp: Bool { purpose == .stepUp }
+
+    /// How many gates this flow needs when the user's policy asks `required` of a reset.
+    public func gates(required: Int) -> Int { isStepUp ? 1 : required }
 
     /// The gate in progress.
     public enum Challenge: Sendable, Codable, Hashable {
@@ -38,11 +52,12 @@ public struct ResetFlow: Sendable, Codable, Hashable {
         }
     }
 
-    init(id: UUID = UUID(), typedUserID: String, userID: UUID, startedAt: Date) {
+    init(id: UUID = UUID(), typedUserID: String, userID: UUID, startedAt: Date, purpose: Purpose? = nil) {
         self.id = id
         self.typedUserID = typedUserID
         self.userID = userID
         self.startedAt = startedAt
+        self.purpose = purpose
     }
 
     /// 15 minutes from "Who are you?" (docs/behaviour.md#reset-portal).

@@ -39,6 +39,7 @@ extension ResetService {
 
     /// The report's row for a flow that ended unsuccessfully; a user deleted meanwhile is reported as a user.
     private func recordEnding(_ flow: ResetFlow, user: User?, detail: ResetDetail, requestID: String?) async throws {
+        guard !flow.isStepUp else { return }
         metrics.resetEnded(detail.result)
         try await store.appendResetActivity(ResetActivity(
             at: clock.now, userID: flow.typedUserID, role: user?.reportRole ?? "user", methodsUsed: flow.passed, detail: detail, requestID: requestID))

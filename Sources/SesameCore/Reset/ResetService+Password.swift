@@ -4,9 +4,16 @@ import Foundation
 /// (docs/behaviour.md#new-password-or-unlock).
 extension ResetService {
     /// Whether every required gate is passed; by a temporary access pass only while it is still the user's, so that
-    /// revoking it stops a reset it already let through (docs/behaviour.md#temporary-access-pass).
+    /// revoking it stops a reset it already let through (docs/behaviour.md#temporary-access-pass). A step-up's one
+    /// gate never opens the new password (docs/behaviour.md#step-up).
     func isVerified(_ flow: ResetFlow, user: User, policy: Policy) async throws -> Bool {
-        guard flow.hasPassedGates(required: policy.effective(for: user).methodsRequired) else { return false }
+        guard !flow.isStepUp else { return false }
+        return try await hasPassedGates(flow, user: user, policy: policy)
+    }
+
+    /// Whether `flow` passed the gates it needs, by a pass only while it is still the user's.
+    func hasPassedGates(_ flow: ResetFlow, user: User, policy: Policy) async throws -> Bool {
+        guard flow.hasPassedGates(required: flow.gates(required: policy.effective(for: user).methodsRequired)) else { return false }
         guard let passID = flow.accessPassID else { return true }
         return try await accessPasses.isCurrent(passID, of: user)
     }

@@ -146,7 +146,9 @@ public struct ResetService: Sendable {
         try await store.appendResetActivity(ResetActivity(at: clock.now, userID: typed, role: role, methodsUsed: [], detail: detail, requestID: requestID))
     }
 
+    /// A step-up is no reset: the report leaves it out (its block is audited like any other).
     func record(_ flow: ResetFlow, user: User, detail: ResetDetail, requestID: String? = nil) async throws {
+        guard !flow.isStepUp else { return }
         metrics.resetEnded(detail.result)
         var methods = flow.passed
         if detail.result != .succeeded, let current = flow.challenge?.option { methods.append(current) }

@@ -9,10 +9,15 @@ public enum ContactField: String, Sendable, CaseIterable {
 public struct ContactChange: Sendable, Hashable {
     public let before: AuthenticationData
     public let after: AuthenticationData
+    /// The user made the change and proved the new value by its code: every address on file, old and new, is told
+    /// (docs/behaviour.md#step-up). A value an administrator or the directory wrote was proved by nobody, and a typo
+    /// in it must not send a stranger a "This wasn't me" link.
+    public let provedByUser: Bool
 
-    public init(before: AuthenticationData, after: AuthenticationData) {
+    public init(before: AuthenticationData, after: AuthenticationData, provedByUser: Bool = false) {
         self.before = before
         self.after = after
+        self.provedByUser = provedByUser
     }
 
     public var changedFields: [ContactField] {
@@ -57,6 +62,7 @@ public struct ContactChange: Sendable, Hashable {
 
     private func recipients(of field: ContactField) -> Set<EmailAddress> {
         let onFile = Set([before.authenticationEmail, before.alternateEmail].compactMap { $0 })
+        if provedByUser { return onFile.union([after.authenticationEmail].compactMap { $0 }) }
         return switch field {
         case .authenticationEmail: before.authenticationEmail.map { [$0] } ?? onFile
         case .alternateEmail: before.alternateEmail.map { [$0] } ?? onFile

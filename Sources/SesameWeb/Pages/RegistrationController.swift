@@ -13,6 +13,8 @@ struct RegistrationController {
     let trustedProxies: Set<String>
     /// Every rule of registration, throttles included; this controller keeps the forms, the session and the layout.
     let service: RegistrationService
+    /// The gates of a step-up before a change of methods (docs/behaviour.md#step-up).
+    let resets: ResetService
 
     var endpoints: RouteCollection<WebContext> {
         RouteCollection(context: WebContext.self)
@@ -33,16 +35,37 @@ struct RegistrationController {
     }
 
     /// Runs `body` for the signed-in user when they may register, with their policy and their rules; otherwise
-    /// sends them to sign in, or tells them their administrator has not enabled them.
+    /// sends them to sign in, or tells them their administrator has not enabled them. A page that changes a method
+    /// (`changing`) first asks for a step-up when the session has no recent one (docs/behaviour.md#step-up).
     private func withRegistrant(
-        _ context: WebContext, _ body: (User, Policy, EffectivePolicy) async throws -> Response
+        _ context: WebContext, changing: Bool = true, _ body: (User, Policy, EffectivePolicy) async throws -> Response
     ) async throws -> Response {
         guard let user = try await signedIn.user(context) else { return PageRenderer.redirect(to: "/signin") }
         let policy = try await policies.policy()
         guard policy.eligibility(of: user) == .eligible else {
             return try await layout.render("not-enabled", titleKey: "register.title", context: context, status: .forbidden)
         }
-        return try await body(user, policy, policy.effective(for: user))
+        let effective = policy.effective(for: user)
+        guard changing else { return try await body(user, policy, effective) }
+        switch try await resets.stepUp(for: user, proof: context.session?.session.stepUp) {
+        case .notNeeded:
+            return try await body(user, policy, effective)
+        case .verify(let flow):
+            try await beginStepUp(flow, context: context)
+            return PageRenderer.redirect(to: "/reset/verify")
+        case .blocked:
+            return try await overviewPage(user, effective, context: context, error: layout.text("stepUp.blocked", context), status: .tooManyRequests)
+        }
+    }
+
+    /// Puts the step-up's flow in the session, unless one of this user's is under way; a reset left there is
+    /// recorded as abandoned, as when a new reset starts.
+    private func beginStepUp(_ flow: ResetFlow, context: WebContext) async throws {
+        if let current = context.session?.session.reset {
+            if current.isStepUp, current.userID == flow.userID { return }
+            try await resets.abandon(current, requestID: context.requestID)
+        }
+        context.session?.update { $0.reset = flow }
     }
 
     /// As ``withRegistrant(_:_:)``, for the pages of one method: a method the policy does not offer leads back to the
@@ -59,10 +82,12 @@ struct RegistrationController {
     // MARK: Overview and finish
 
     @Sendable func overview(_ request: Request, context: WebContext) async throws -> Response {
-        try await withRegistrant(context) { user, _, effective in try await overviewPage(user, effective, context: context) }
+        try await withRegistrant(context, changing: false) { user, _, effective in try await overviewPage(user, effective, context: context) }
     }
 
-    private func overviewPage(_ user: User, _ effective: EffectivePolicy, context: WebContext, error: String? = nil) async throws -> Response {
+    private func overviewPage(
+        _ user: User, _ effective: EffectivePolicy, context: WebContext, error: String? = nil, status: HTTPResponse.Status = .unprocessableContent
+    ) async throws -> Response {
         let data = user.authentication
         var methods: [[String: Any]] = []
         if effective.methods.contains(.mobilePhone) {
@@ -105,7 +130,7 @@ struct RegistrationController {
             "canFinish": effective.isSatisfied(by: data),
             "recoveryCodesLow": recoveryCodesLow(user, effective, context: context),
             "error": error ?? false,
-        ], context: context, status: error == nil ? .ok : .unprocessableContent)
+        ], context: context, status: error == nil ? .ok : status)
     }
 
     private func section(
@@ -126,7 +151,7 @@ struct RegistrationController {
     }
 
     @Sendable func finish(_ request: Request, context: WebContext) async throws -> Response {
-        try await withRegistrant(context) { user, _, effective in
+        try await withRegistrant(context, changing: false) { user, _, effective in
             switch try await service.confirm(for: user, requestID: context.requestID) {
             case .confirmed:
                 return PageRenderer.redirect(to: "/account")

@@ -9,6 +9,8 @@ import SesameCore
 struct ResetController {
     let layout: PageLayout
     let service: ResetService
+    /// A step-up's proof is for the signed-in user it was started for (docs/behaviour.md#step-up).
+    let signedIn: SignedInUsers
     let captcha: Captcha
     let captchaGate: CaptchaGate
     let policies: PolicyCache
@@ -95,6 +97,8 @@ struct ResetController {
         guard let flow = context.session?.session.reset else { return PageRenderer.redirect(to: "/reset") }
         guard !flow.hasExpired(at: clock.now) else {
             context.session?.update { $0.reset = nil }
+            // The registration portal starts a new step-up on the next change.
+            if flow.isStepUp { return PageRenderer.redirect(to: "/register") }
             return try await ending("reset.expired", context, contact: false)
         }
         return try await body(flow)
@@ -123,9 +127,10 @@ struct ResetController {
         _ flow: ResetFlow, view: GateView, context: WebContext, error: String?, deliveryFailed: Bool = false, passOpen: Bool = false
     ) async throws -> Response {
         let status: HTTPResponse.Status = error == nil ? .ok : .unprocessableContent
-        if view.isComplete { return PageRenderer.redirect(to: "/reset/password") }
-        let step = layout.text("reset.gate", ["step": String(view.step), "gates": String(view.gates)], context)
-        var values: [String: Any] = ["step": step, "error": error ?? false, "deliveryFailed": deliveryFailed]
+        if view.isComplete { return flow.isStepUp ? try await endStepUp(flow, context: context) : PageRenderer.redirect(to: "/reset/password") }
+        let titleKey = flow.isStepUp ? "stepUp.title" : "reset.title"
+        let step = flow.isStepUp ? layout.text("stepUp.intro", context) : layout.text("reset.gate", ["step": String(view.step), "gates": String(view.gates)], context)
+        var values: [String: Any] = ["heading": layout.text(titleKey, context), "step": step, "error": error ?? false, "deliveryFailed": deliveryFailed]
         switch flow.challenge {
         case nil:
             values["options"] = view.options.enumerated().map { index, option in
@@ -135,26 +140,37 @@ struct ResetController {
             // Someone whose only way in is a pass sees its form alone, open.
             values["hasOptions"] = !view.options.isEmpty
             values["passOpen"] = passOpen || view.options.isEmpty
-            return try await layout.render("reset-options", titleKey: "reset.title", values: values, context: context, status: status)
+            return try await layout.render("reset-options", titleKey: titleKey, values: values, context: context, status: status)
         case .confirmPhone(let option):
             values["prompt"] = layout.text("reset.phone.prompt", ["destination": view.destination], context)
             values["send"] = layout.text(option == .mobileSMS ? "reset.phone.text" : "reset.phone.call", context)
-            return try await layout.render("reset-phone", titleKey: "reset.title", values: values, context: context, status: status)
+            return try await layout.render("reset-phone", titleKey: titleKey, values: values, context: context, status: status)
         case .code(let option, _, _):
             let key = option == .email ? "register.code.sentEmail" : (option == .mobileSMS ? "register.code.sentSMS" : "register.code.sentVoice")
             values["sent"] = layout.text(key, ["destination": view.destination], context)
-            return try await layout.render("reset-code", titleKey: "reset.title", values: values, context: context, status: status)
+            return try await layout.render("reset-code", titleKey: titleKey, values: values, context: context, status: status)
         case .questions(let drawn):
             values["questions"] = drawn.enumerated().map { index, question in
                 ["index": index + 1, "id": question.identifier, "text": question.text(in: context.language)]
             }
-            return try await layout.render("reset-questions", titleKey: "reset.title", values: values, context: context, status: status)
+            return try await layout.render("reset-questions", titleKey: titleKey, values: values, context: context, status: status)
         case .authenticatorCode:
             values["sent"] = layout.text("reset.authenticator.prompt", context)
-            return try await layout.render("reset-code", titleKey: "reset.title", values: values, context: context, status: status)
+            return try await layout.render("reset-code", titleKey: titleKey, values: values, context: context, status: status)
         case .recoveryCode:
-            return try await layout.render("reset-recovery-code", titleKey: "reset.title", values: values, context: context, status: status)
+            return try await layout.render("reset-recovery-code", titleKey: titleKey, values: values, context: context, status: status)
         }
+    }
+
+    /// A step-up's gate is passed: the session holds the proof for ten minutes, and the registration portal opens.
+    private func endStepUp(_ flow: ResetFlow, context: WebContext) async throws -> Response {
+        var proof: StepUpProof?
+        if let user = try await signedIn.user(context) { proof = try await service.proof(of: flow, by: user) }
+        context.session?.update {
+            $0.reset = nil
+            if let proof { $0.stepUp = proof }
+        }
+        return PageRenderer.redirect(to: "/register")
     }
 
     @Sendable func chooseOption(_ request: Request, context: WebContext) async throws -> Response {
@@ -324,6 +340,7 @@ struct ResetController {
         if let flow = context.session?.session.reset {
             try await service.cancel(flow, requestID: context.requestID)
             context.session?.update { $0.reset = nil }
+            if flow.isStepUp { return PageRenderer.redirect(to: "/register") }
         }
         return try await ending("reset.cancelled", context, contact: false)
     }

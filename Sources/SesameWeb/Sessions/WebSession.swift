@@ -16,8 +16,11 @@ struct WebSession: Codable, Sendable, Hashable {
     var pendingAuthenticator: Data?
     /// The hashes of a new set of recovery codes, until the user types one back (docs/behaviour.md#recovery-codes).
     var pendingRecoveryCodes: [StoredRecoveryCode]?
-    /// A password reset in progress (the reset portal needs no sign-in).
+    /// A password reset in progress (the reset portal needs no sign-in), or the signed-in user's step-up.
     var reset: ResetFlow?
+    /// The signed-in user's last step-up, which opens changes to their methods for ten minutes
+    /// (docs/behaviour.md#step-up).
+    var stepUp: StepUpProof?
     /// The user ID typed at a reset that ended before any verification: whom "contact your administrator" is about.
     var contactUserID: String?
     /// When the session was last saved: a session in use is saved again once this is a quarter of its lifetime old,
@@ -44,6 +47,7 @@ extension WebSession {
         keepOurs(\.pendingCode)
         keepOurs(\.pendingAuthenticator)
         keepOurs(\.pendingRecoveryCodes)
+        keepOurs(\.stepUp)
         keepOurs(\.contactUserID)
         keepOurs(\.savedAt)
         keepOurs(\.mustChangePassword)

@@ -181,9 +181,13 @@ import Testing
         let registered = try #require(try await store.user(userID: "alice@contoso.com"))
         guard case .sent(let second) = try await registrations.sendCode(toAddress: "alice@other.example.org", for: registered, language: .french, client: "192.0.2.1")
         else { throw TestFailure("no code") }
+        let sentBefore = sender.messages.count
         #expect(try await registrations.confirmCode(sender.lastCode!, for: second, user: registered, language: .french) == .saved)
-        let registrationChange = try #require(sender.messages.last)
-        #expect(registrationChange.to == "alice@auth.example.org" && registrationChange.language == .french)
+        // A change the user proved is told to every address on file, old and new (docs/behaviour.md#step-up).
+        let told = sender.messages.dropFirst(sentBefore)
+        #expect(Set(told.map(\.to)) == ["alice@auth.example.org", "alice@new.example.org", "alice@other.example.org"])
+        let registrationChange = try #require(told.first)
+        #expect(registrationChange.language == .french && told.allSatisfy { $0.language == .french })
         #expect(try await links.isLive(try token(in: registrationChange)))
     }
 }

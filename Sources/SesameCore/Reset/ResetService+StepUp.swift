@@ -1,0 +1,30 @@
+import Foundation
+
+/// Step-up before a change of methods (docs/behaviour.md#step-up): the reset's gates, one of them, for a user who
+/// is already signed in, so that a password alone — phished, guessed, reused — cannot swap the account's recovery
+/// methods for the attacker's.
+extension ResetService {
+    /// What `user` must do before changing a method, given the proof their session holds. A user who never finished
+    /// a registration needs the password only; so does one with no method nor pass left to prove with (an
+    /// administrator cleared them). A temporary access pass proves like any method. While the account's
+    /// self-service is blocked, no change is made at all: "This wasn't me" must stop whoever knows the password.
+    public func stepUp(for user: User, proof: StepUpProof?) async throws -> StepUpNeed {
+        let now = clock.now
+        if try await isBlocked(user) { return .blocked }
+        if let proof, proof.covers(user, at: now) { return .notNeeded }
+        guard user.registration.isRegistered else { return .notNeeded }
+        let policy = try await policy()
+        if options(for: user, policy: policy, excluding: []).isEmpty, try await accessPasses.usablePass(of: user) == nil {
+            return .notNeeded
+        }
+        return .verify(ResetFlow(typedUserID: user.userID, userID: user.id, startedAt: now, purpose: .stepUp))
+    }
+
+    /// The proof a step-up flow earned, once its gate is passed by the signed-in `user` and they are not blocked
+    /// meanwhile; `nil` otherwise.
+    public func proof(of flow: ResetFlow, by user: User) async throws -> StepUpProof? {
+        guard flow.isStepUp, flow.userID == user.id, !flow.hasExpired(at: clock.now) else { return nil }
+        guard try await hasPassedGates(flow, user: user, policy: try await policy()), try await !isBlocked(user) else { return nil }
+        return StepUpProof(userID: user.id, provedAt: clock.now)
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import HTTPTypes
+import SesameCore
+import SesameDelivery
+import SesameTestSupport
+import Testing
+
+@testable import SesameWeb
+
+/// Step-up before a change of methods (docs/behaviour.md#step-up): a registered user proves who they are with one
+/// existing method, at most ten minutes before; a first registration needs the password only; the one gate never
+/// opens a new password; a block stops every change.
+@Suite struct StepUpTests {
+    @Test func aFirstRegistrationNeedsThePasswordOnly() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(mobile: "+33 6 12 34 56 78", email: "alice@example.org")
+        try await harness.browse { browser in
+            try await browser.signIn()
+            let form = try await browser.get("/register/email")
+            #expect(form.status == .ok && form.contains("name=\"address\""))
+            #expect(harness.outbox.messages.isEmpty, "no proof asked, no code sent")
+        }
+    }
+
+    @Test(arguments: [
+        ("en", "Confirm it's you", "prove it's you with one of the methods you already registered"),
+        ("fr", "Confirmez votre identité", "prouvez votre identité avec l’une des méthodes que vous avez déjà inscrites"),
+    ])
+    func aRegisteredUserProvesWithAMethodBeforeAChange(_ language: String, _ heading: String, _ intro: String) async throws {
+        let harness = try await Harness()
+        try await harness.addUser(email: "alice@example.org", registered: true)
+        try await harness.browse { browser in
+            try await browser.signIn(language: language)
+            #expect(try await browser.get("/register").status == .ok, "the overview needs no proof")
+            #expect(try await browser.get("/register/phone").location == "/reset/verify")
+            let gate = try await browser.get("/reset/verify")
+            #expect(gate.contains("<h1>\(heading)</h1>") && gate.contains(intro) && gate.contains("<title>\(heading)"))
+            #expect(try await browser.post("/reset/option", [("option", "email")]).location == "/reset/verify")
+            let (code, message) = try harness.lastCode()
+            #expect(message.to == "alice@example.org")
+            #expect(try await browser.post("/reset/code", [("code", code)]).location == "/reset/verify")
+            #expect(try await browser.get("/reset/verify").location == "/register", "the proof opens the registration portal")
+            let form = try await browser.get("/register/phone")
+            #expect(form.status == .ok && form.contains("name=\"number\""))
+            let sent = try await browser.post("/register/phone", [("country", "FR"), ("number", "06 12 34 56 78"), ("channel", "sms")])
+            #expect(sent.status == .ok)
+            #expect(try await browser.post("/register/verify", [("code", try harness.lastCode().code)]).status == .ok)
+        }
+        #expect(try await harness.store.user(userID: "alice@contoso.com")?.authentication.authenticationPhone?.e164 == "+33612345678")
+        #expect(try await harness.store.resetActivities(ActivityQuery()).isEmpty, "a step-up is no reset in the report")
+    }
+
+    @Test func theProofLastsTenMinutesAndServesOnlyItsUser() async throws {
+        let harness = try await Harness()
+        let alice = try await harness.addUser(email: "alice@example.org", registered: true)
+        try await harness.browse { browser in
+            try await browser.signIn()
+            try await proveByEmail(browser, harness)
+            harness.clock.advance(by: 9 * 60)
+            #expect(try await browser.get("/register/email").status == .ok)
+            harness.clock.advance(by: 60)
+            #expect(try await browser.get("/register/email").location == "/reset/verify", "ten minutes later, a new proof")
+        }
+        let proof = StepUpProof(userID: alice.id, provedAt: harness.clock.now)
+        let bob = User(userID: "bob@contoso.com", displayName: "Bob", createdAt: harness.clock.now)
+        #expect(proof.covers(alice, at: harness.clock.now) && !proof.covers(bob, at: harness.clock.now))
+        #expect(!proof.covers(alice, at: harness.clock.now.addingTimeInterval(-1)), "a clock set back does not stretch it")
+    }
+
+    @Test func aStepUpNeverOpensTheNewPassword() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(email: "alice@example.org", registered: true)
+        try await harness.browse { browser in
+            try await browser.signIn()
+            #expect(try await browser.get("/register/email").location == "/reset/verify")
+            try await browser.get("/reset/verify")
+            try await browser.post("/reset/option", [("option", "email")])
+            try await browser.post("/reset/code", [("code", try harness.lastCode().code)])
+            // The gate is passed and the flow still in the session: the password pages stay shut.
+            #expect(try await browser.get("/reset/password").location == "/reset/verify")
+            #expect(try await browser.post("/reset/password", [("new", "Yt7$Mx3!Ps9j"), ("confirm", "Yt7$Mx3!Ps9j")]).location == "/reset/verify")
+            #expect(try await browser.post("/reset/unlock", []).location == "/reset/password?choose=password")
+        }
+        let user = try #require(try await harness.store.user(userID: "alice@contoso.com"))
+        #expect(await fastHasher.verify(goodPassword, against: user.passwordHash ?? ""), "the password is unchanged")
+    }
+
+    @Test func wrongProofsCountTowardTheBlockWhichStopsEveryChange() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(registered: true)
+        let pass = try await AccessPassService.testing(store: harness.store, clock: harness.clock, outbox: harness.queue)
+            .issue(to: "alice@contoso.com", terms: AccessPassTerms(), authority: [.globalAdmin], actor: "helpdesk@contoso.com").pass
+        try await harness.browse { browser in
+            try await browser.signIn(language: "fr")
+            #expect(try await browser.get("/register/authenticator").location == "/reset/verify")
+            try await browser.get("/reset/verify")
+            for _ in 1...5 { try await browser.post("/reset/access-pass", [("pass", "abcd-efgh-jkmn")]) }
+            let blocked = try await browser.get("/register/authenticator")
+            #expect(blocked.status == .tooManyRequests && blocked.contains("Vos informations de sécurité ne peuvent pas être modifiées"))
+            #expect(try await browser.post("/reset/access-pass", [("pass", pass)]).location != "/register", "the right pass no longer helps")
+        }
+        #expect(try await harness.store.auditEvents(ActivityQuery()).contains { $0.activity == .blocked })
+    }
+
+    @Test func aTemporaryAccessPassLetsAUserWhoLostEveryMethodRegisterAgain() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(registered: true)
+        try await harness.browse { browser in
+            try await browser.signIn()
+            #expect(try await browser.get("/register/email").status == .ok, "nothing to prove with: the password only")
+        }
+        let pass = try await AccessPassService.testing(store: harness.store, clock: harness.clock, outbox: harness.queue)
+            .issue(to: "alice@contoso.com", terms: AccessPassTerms(), authority: [.globalAdmin], actor: "helpdesk@contoso.com").pass
+        try await harness.browse { browser in
+            try await browser.signIn()
+            #expect(try await browser.get("/register/email").location == "/reset/verify", "a pass proves like a method")
+            let gate = try await browser.get("/reset/verify")
+            #expect(gate.body.contains("<details class=\"access-pass\" open>"))
+            #expect(try await browser.post("/reset/access-pass", [("pass", pass)]).location == "/reset/verify")
+            #expect(try await browser.get("/reset/verify").location == "/register")
+            #expect(try await browser.get("/register/email").status == .ok)
+        }
+        #expect(try await harness.store.accessPass(ofUser: try #require(try await harness.store.user(userID: "alice@contoso.com")).id)?.usedAt != nil,
+                "the single-use pass is spent")
+    }
+
+    @Test func cancellingAStepUpLeadsBackToTheRegistrationPortal() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(email: "alice@example.org", registered: true)
+        try await harness.browse { browser in
+            try await browser.signIn()
+            #expect(try await browser.get("/register/email").location == "/reset/verify")
+            try await browser.get("/reset/verify")
+            #expect(try await browser.post("/reset/cancel", []).location == "/register")
+            #expect(try await browser.get("/reset/verify").location == "/reset", "no flow left")
+        }
+        #expect(try await harness.store.resetActivities(ActivityQuery()).isEmpty)
+    }
+
+    private func proveByEmail(_ browser: Browser, _ harness: Harness) async throws {
+        #expect(try await browser.get("/register/email").location == "/reset/verify")
+        try await browser.get("/reset/verify")
+        try await browser.post("/reset/option", [("option", "email")])
+        try await browser.post("/reset/code", [("code", try harness.lastCode().code)])
+        #expect(try await browser.get("/reset/verify").location == "/register")
+    }
+}
