@@ -22,6 +22,18 @@ import Testing
         }
     }
 
+    /// ASVS 5.0 6.6.1: a user who registers a phone is told its risk.
+    @Test(arguments: [("en", "Codes by text or call can be intercepted"), ("fr", "Les codes par SMS ou par appel peuvent être interceptés")])
+    func thePhoneFormTellsTheUserTheRisk(language: String, risk: String) async throws {
+        let harness = try await Harness()
+        try await harness.addUser()
+        try await harness.browse { browser in
+            try await browser.signIn(language: language)
+            let form = try await browser.get("/register/phone")
+            #expect(form.status == .ok && form.contains(risk))
+        }
+    }
+
     @Test func aPhoneAloneKeepsTheInterruptComingUntilEmailIsThere() async throws {
         let harness = try await Harness()
         try await harness.setPolicy(.requireNonPhoneMethod, "true")

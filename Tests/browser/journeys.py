@@ -245,6 +245,28 @@ def email_registration(language, name, address):
         person.says("Thanks", "Merci", language, "email verified")
 
 
+def step_up(language, name, number, address):
+    """Step-up before a change of methods (docs/behaviour.md#step-up): a registered user who adds an email first
+    proves who they are with the phone on file, on the gate titled "Confirm it's you", then registers the address."""
+    with Person(f"step-up-{language}") as person:
+        person.sign_in(user_id(name), PASSWORD, language)
+        person.go(f"/register?lang={language}", "register")
+        person.click("a[href='/register/email']", "step-up")
+        check(person.url().endswith("/reset/verify"), f"{person.name}: a change did not ask for a proof")
+        person.says("Confirm it's you", "Confirmez votre identité", language, "the step-up's title")
+        person.click("input[value='mobileSMS']", "step-up-option")
+        person.click("form[action='/reset/option'] button", "step-up-phone")
+        person.text_me(number, "step-up-code")
+        check(person.url().endswith("/register"), f"{person.name}: the proof did not lead back to the registration")
+        person.click("a[href='/register/email']", "email")
+        person.type("address", address)
+        before = len(mails(address))
+        person.click("form[action='/register/email'] button", "code")
+        person.type("code", re.search(r"\d{6}", mailed_text(address, before)).group(0))
+        person.click("form[action='/register/verify'] button", "thanks")
+        person.says("Thanks", "Merci", language, "email verified after the step-up")
+
+
 def questions_registration(language, name):
     """Registers the security questions (offered once the administrator turned them on); returns each question's
     text with its answer, for the reset."""
@@ -666,6 +688,8 @@ try:
     registration("en", "keyboard-en", "+33 6 12 34 56 06", keyboard=True)
     email_registration("en", "mail-en", "mail-en@example.org")
     reconfirmation("en", "reg-en")
+    step_up("en", "reg-en", "+33 6 12 34 56 01", "reg-en@example.org")
+    step_up("fr", "reg-fr", "+33 6 12 34 56 02", "reg-fr@example.org")
     reset("en", "reset-en")
     reset("fr", "reset-fr", size=PHONE)
     reset("en", "keyboard-reset-en", keyboard=True)

@@ -58,6 +58,7 @@ extension WebCatalogue {
         "register.authenticator.manual": "Cannot scan it? Add an account by hand in the app, as time-based, with this key:",
         "register.authenticator.code": "Code from the app",
         "register.prepopulated": "Your administrator has {value} on file for you. Set it up to confirm it, or enter another one.",
+        "register.phone.risk": "Codes by text or call can be intercepted or diverted to another SIM card. Keep a phone as a backup, beside an authenticator app or recovery codes when your organisation offers them.",
         "register.nonPhone": "Your administrator asks for at least one method that is neither a phone nor security questions: set up your email to finish.",
         "register.important": "Important: your administrator allows more than one option. Set up a backup (email or security questions) too, in case you lose your phone or your mailbox.",
         "register.finish": "Finish",

@@ -58,6 +58,7 @@ extension WebCatalogue {
         "register.authenticator.manual": "Impossible de le scanner ? Ajoutez un compte à la main dans l’application, basé sur le temps, avec cette clé :",
         "register.authenticator.code": "Code de l’application",
         "register.prepopulated": "Votre administrateur a enregistré {value} pour vous. Configurez-le pour le confirmer, ou saisissez-en un autre.",
+        "register.phone.risk": "Les codes par SMS ou par appel peuvent être interceptés ou détournés vers une autre carte SIM. Gardez un téléphone comme méthode de secours, à côté d’une application d’authentification ou de codes de récupération quand votre organisation les propose.",
         "register.nonPhone": "Votre administrateur demande au moins une méthode qui ne soit ni un téléphone ni des questions de sécurité : configurez votre e-mail pour terminer.",
         "register.important": "Important : votre administrateur autorise plusieurs options. Configurez aussi une option de secours (e-mail ou questions de sécurité), au cas où vous perdriez votre téléphone ou l’accès à votre messagerie.",
         "register.finish": "Terminer",

@@ -129,8 +129,12 @@ struct ResetController {
         let status: HTTPResponse.Status = error == nil ? .ok : .unprocessableContent
         if view.isComplete { return flow.isStepUp ? try await endStepUp(flow, context: context) : PageRenderer.redirect(to: "/reset/password") }
         let titleKey = flow.isStepUp ? "stepUp.title" : "reset.title"
-        let step = flow.isStepUp ? layout.text("stepUp.intro", context) : layout.text("reset.gate", ["step": String(view.step), "gates": String(view.gates)], context)
-        var values: [String: Any] = ["heading": layout.text(titleKey, context), "step": step, "error": error ?? false, "deliveryFailed": deliveryFailed]
+        // A step-up has one gate: no step to count, but why it is asked.
+        var values: [String: Any] = [
+            "heading": layout.text(titleKey, context), "error": error ?? false, "deliveryFailed": deliveryFailed,
+            "step": flow.isStepUp ? false : layout.text("reset.gate", ["step": String(view.step), "gates": String(view.gates)], context),
+            "intro": flow.isStepUp ? layout.text("stepUp.intro", context) : false,
+        ]
         switch flow.challenge {
         case nil:
             values["options"] = view.options.enumerated().map { index, option in
