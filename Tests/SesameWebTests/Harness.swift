@@ -117,6 +117,21 @@ struct Harness {
         }
     }
 
+    /// Passes the step-up that `path`, a page of a method, asks for (docs/behaviour.md#step-up), with the code sent to
+    /// the user's email, or with `recoveryCode` when given.
+    func stepUp(_ browser: Browser, at path: String, recoveryCode: String? = nil) async throws {
+        #expect(try await browser.get(path).location == "/reset/verify", "\(path) asks for a step-up")
+        try await browser.get("/reset/verify")
+        if let recoveryCode {
+            try await browser.post("/reset/option", [("option", "recoveryCode")])
+            try await browser.post("/reset/recovery-code", [("code", recoveryCode)])
+        } else {
+            try await browser.post("/reset/option", [("option", "email")])
+            try await browser.post("/reset/code", [("code", try lastCode().code)])
+        }
+        #expect(try await browser.get("/reset/verify").location == "/register", "the step-up is passed")
+    }
+
     /// The code in the last message sent, and the message.
     func lastCode() throws -> (code: String, message: OutgoingMessage) {
         let message = try #require(outbox.messages.last)

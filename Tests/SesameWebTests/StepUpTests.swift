@@ -11,14 +11,59 @@ import Testing
 /// existing method, at most ten minutes before; a first registration needs the password only; the one gate never
 /// opens a new password; a block stops every change.
 @Suite struct StepUpTests {
-    @Test func aFirstRegistrationNeedsThePasswordOnly() async throws {
+    @Test func aFirstRegistrationNeedsThePasswordOnlyThenItsMethodsFollowOneAnother() async throws {
         let harness = try await Harness()
-        try await harness.addUser(mobile: "+33 6 12 34 56 78", email: "alice@example.org")
+        try await harness.addUser()
         try await harness.browse { browser in
             try await browser.signIn()
-            let form = try await browser.get("/register/email")
-            #expect(form.status == .ok && form.contains("name=\"address\""))
-            #expect(harness.outbox.messages.isEmpty, "no proof asked, no code sent")
+            #expect(try await browser.get("/register/email").status == .ok, "nothing to prove with: the password only")
+            try await browser.post("/register/email", [("address", "alice@example.org")])
+            #expect(try await browser.post("/register/verify", [("code", try harness.lastCode().code)]).status == .ok)
+            harness.clock.advance(by: 9 * 60)
+            #expect(try await browser.get("/register/phone").status == .ok, "the second method follows without a proof by the first")
+            harness.clock.advance(by: 60)
+            #expect(try await browser.get("/register/phone").location == "/reset/verify", "ten minutes on, the email proves")
+        }
+    }
+
+    /// Whether Finish was ever pressed does not matter: a method a reset would take must be proved before it is
+    /// replaced — one an administrator pre-populated, one of a registration left unfinished, one kept through an
+    /// administrator's "register again".
+    @Test func everyMethodAResetWouldTakeIsProvedBeforeItIsReplaced() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(mobile: "+33 6 12 34 56 78")
+        var bob = try await harness.addUser("bob@contoso.com")
+        bob.authentication.authenticationPhone = try PhoneNumber(international: "+33 6 12 34 56 79")
+        try await harness.store.updateUser(bob)
+        var carol = try await harness.addUser("carol@contoso.com", registered: true)
+        carol.authentication.authenticationEmail = try EmailAddress("carol@example.org")
+        carol.registration = RegistrationState()
+        try await harness.store.updateUser(carol)
+        for userID in ["alice@contoso.com", "bob@contoso.com", "carol@contoso.com"] {
+            try await harness.browse { browser in
+                try await browser.signIn(userID)
+                #expect(try await browser.get("/register/email").location == "/reset/verify", "\(userID) has a method to prove with")
+                try await browser.get("/register")
+                #expect(try await browser.post("/register/email", [("address", "mallory@evil.test")]).location == "/reset/verify")
+            }
+        }
+        #expect(harness.outbox.messages.isEmpty, "no code went to the attacker's address")
+    }
+
+    @Test func theTenMinutesStartWhenTheGateIsPassed() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(email: "alice@example.org", registered: true)
+        try await harness.browse { browser in
+            try await browser.signIn()
+            #expect(try await browser.get("/register/email").location == "/reset/verify")
+            try await browser.get("/reset/verify")
+            try await browser.post("/reset/option", [("option", "email")])
+            #expect(try await browser.post("/reset/code", [("code", try harness.lastCode().code)]).location == "/reset/verify")
+            // The gate is passed, and its page not seen again for 14 minutes.
+            harness.clock.advance(by: 14 * 60)
+            #expect(try await browser.get("/register/email").location == "/reset/verify")
+            try await browser.get("/reset/verify")
+            #expect(try await browser.get("/register/email").location == "/reset/verify", "14 minutes after the gate, no proof")
         }
     }
 
@@ -55,7 +100,7 @@ import Testing
         let alice = try await harness.addUser(email: "alice@example.org", registered: true)
         try await harness.browse { browser in
             try await browser.signIn()
-            try await proveByEmail(browser, harness)
+            try await harness.stepUp(browser, at: "/register/email")
             harness.clock.advance(by: 9 * 60)
             #expect(try await browser.get("/register/email").status == .ok)
             harness.clock.advance(by: 60)
@@ -135,13 +180,5 @@ import Testing
             #expect(try await browser.get("/reset/verify").location == "/reset", "no flow left")
         }
         #expect(try await harness.store.resetActivities(ActivityQuery()).isEmpty)
-    }
-
-    private func proveByEmail(_ browser: Browser, _ harness: Harness) async throws {
-        #expect(try await browser.get("/register/email").location == "/reset/verify")
-        try await browser.get("/reset/verify")
-        try await browser.post("/reset/option", [("option", "email")])
-        try await browser.post("/reset/code", [("code", try harness.lastCode().code)])
-        #expect(try await browser.get("/reset/verify").location == "/register")
     }
 }

@@ -190,6 +190,16 @@ class Person(Browser):
         self.type("code", code_for(number, "sms", before))
         self.click("form[action='/reset/code'] button", "verified")
 
+    def steps_up(self, number, language):
+        """The proof a change of methods asks for (docs/behaviour.md#step-up), on the gate titled "Confirm it's you":
+        a code texted to the phone on file; then back on the registration portal."""
+        check(self.url().endswith("/reset/verify"), f"{self.name}: a change did not ask for a proof")
+        self.says("Confirm it's you", "Confirmez votre identité", language, "the step-up's title")
+        self.click("input[value='mobileSMS']", "step-up-option")
+        self.click("form[action='/reset/option'] button", "step-up-phone")
+        self.text_me(number, "step-up-code")
+        check(self.url().endswith("/register"), f"{self.name}: the proof did not lead back to the registration")
+
     def new_password(self, language):
         """A weak password refused, then a strong one accepted."""
         self.go("/reset/password", "new-password")
@@ -247,17 +257,12 @@ def email_registration(language, name, address):
 
 def step_up(language, name, number, address):
     """Step-up before a change of methods (docs/behaviour.md#step-up): a registered user who adds an email first
-    proves who they are with the phone on file, on the gate titled "Confirm it's you", then registers the address."""
+    proves who they are with the phone on file, then registers the address."""
     with Person(f"step-up-{language}") as person:
         person.sign_in(user_id(name), PASSWORD, language)
         person.go(f"/register?lang={language}", "register")
         person.click("a[href='/register/email']", "step-up")
-        check(person.url().endswith("/reset/verify"), f"{person.name}: a change did not ask for a proof")
-        person.says("Confirm it's you", "Confirmez votre identité", language, "the step-up's title")
-        person.click("input[value='mobileSMS']", "step-up-option")
-        person.click("form[action='/reset/option'] button", "step-up-phone")
-        person.text_me(number, "step-up-code")
-        check(person.url().endswith("/register"), f"{person.name}: the proof did not lead back to the registration")
+        person.steps_up(number, language)
         person.click("a[href='/register/email']", "email")
         person.type("address", address)
         before = len(mails(address))
@@ -275,6 +280,9 @@ def questions_registration(language, name):
         person.sign_in(user_id(name), PASSWORD, language)
         check("/signin/interrupt" in person.url(), f"{person.name}: sign-in did not ask for a second method")
         person.click("a[href='/register']", "register")
+        # The administrator's pre-populated phone would serve a reset: it proves who is changing the methods.
+        person.click("a[href='/register/questions']", "step-up")
+        person.steps_up(MOBILES[name], language)
         person.click("a[href='/register/questions']", "questions")
         for index, select in enumerate(person.driver.find_elements(By.CSS_SELECTOR, "select[id^='question']")):
             Select(select).select_by_index(index + 1)
@@ -569,6 +577,8 @@ def recovery_codes(language, name):
         person.sign_in(user_id(name), PASSWORD, language)
         check("/signin/interrupt" in person.url(), f"{person.name}: sign-in did not ask for a second method")
         person.click("a[href='/register']", "register")
+        person.click("a[href='/register/recovery-codes']", "step-up")
+        person.steps_up(MOBILES[name], language)
         person.click("a[href='/register/recovery-codes']", "recovery-codes")
         person.click("form[action='/register/recovery-codes'] button", "codes-shown")
         codes = [element.text for element in person.driver.find_elements(By.CSS_SELECTOR, "ol.recovery-codes code")]

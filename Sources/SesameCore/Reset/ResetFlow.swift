@@ -14,6 +14,8 @@ public struct ResetFlow: Sendable, Codable, Hashable {
     public private(set) var challenge: Challenge?
     /// The temporary access pass that passed the gates, which must still be the user's when the reset ends.
     public private(set) var accessPassID: UUID?
+    /// When the last gate was passed: a step-up's ten minutes count from then, not from when its page is next seen.
+    public private(set) var lastPassedAt: Date?
     /// `nil` for a reset, which sessions saved before step-ups existed keep decoding as.
     let purpose: Purpose?
 
@@ -82,9 +84,10 @@ public struct ResetFlow: Sendable, Codable, Hashable {
         return flow
     }
 
-    mutating func pass() {
+    mutating func pass(at now: Date) {
         if let option = challenge?.option { passed.append(option) }
         challenge = nil
+        lastPassedAt = now
     }
 
     /// The methods already used: a second gate must use another one (docs/behaviour.md#gates).
@@ -97,10 +100,11 @@ public struct ResetFlow: Sendable, Codable, Hashable {
     }
 
     /// A right temporary access pass: every gate passed, whatever was under way.
-    mutating func passWithAccessPass(_ passID: UUID) {
+    mutating func passWithAccessPass(_ passID: UUID, at now: Date) {
         passed.append(.accessPass)
         accessPassID = passID
         challenge = nil
+        lastPassedAt = now
     }
 
     /// How far a flow went: a temporary access pass is as far as it gets.

@@ -15,7 +15,7 @@ extension ResetService {
         switch try await accessPasses.redeem(typed, by: user) {
         case .accepted(let passID):
             var flow = flow
-            flow.passWithAccessPass(passID)
+            flow.passWithAccessPass(passID, at: clock.now)
             return .passed(flow, options: [])
         case .malformed:
             // Not a pass at all proves nothing either way, as a malformed code does not.

@@ -172,7 +172,7 @@ extension ResetService {
 
     func passed(_ flow: ResetFlow, user: User, policy: Policy) -> GateStep {
         var flow = flow
-        flow.pass()
+        flow.pass(at: clock.now)
         let required = flow.gates(required: policy.effective(for: user).methodsRequired)
         let left = flow.hasPassedGates(required: required) ? [] : options(for: user, policy: policy, excluding: flow.usedMethods)
         return .passed(flow, options: left)

@@ -4,27 +4,30 @@ import Foundation
 /// is already signed in, so that a password alone — phished, guessed, reused — cannot swap the account's recovery
 /// methods for the attacker's.
 extension ResetService {
-    /// What `user` must do before changing a method, given the proof their session holds. A user who never finished
-    /// a registration needs the password only; so does one with no method nor pass left to prove with (an
-    /// administrator cleared them). A temporary access pass proves like any method. While the account's
-    /// self-service is blocked, no change is made at all: "This wasn't me" must stop whoever knows the password.
+    /// What `user` must do before changing a method, given the proof their session holds. Someone with no usable
+    /// method nor pass — a first registration, or an administrator cleared them — has nothing to prove with: the
+    /// password is the only factor, and the answer carries a proof from it, so that the methods of a first
+    /// registration can follow one another (the first of them would otherwise be asked for at once). Whether
+    /// Finish was ever pressed does not matter: an administrator's "register again", or a registration left
+    /// unfinished, keeps methods that a reset would take. A temporary access pass proves like any method. While the
+    /// account's self-service is blocked, no change is made at all: "This wasn't me" must stop whoever knows the
+    /// password.
     public func stepUp(for user: User, proof: StepUpProof?) async throws -> StepUpNeed {
         let now = clock.now
         if try await isBlocked(user) { return .blocked }
-        if let proof, proof.covers(user, at: now) { return .notNeeded }
-        guard user.registration.isRegistered else { return .notNeeded }
+        if let proof, proof.covers(user, at: now) { return .notNeeded(nil) }
         let policy = try await policy()
         if options(for: user, policy: policy, excluding: []).isEmpty, try await accessPasses.usablePass(of: user) == nil {
-            return .notNeeded
+            return .notNeeded(StepUpProof(userID: user.id, provedAt: now))
         }
         return .verify(ResetFlow(typedUserID: user.userID, userID: user.id, startedAt: now, purpose: .stepUp))
     }
 
-    /// The proof a step-up flow earned, once its gate is passed by the signed-in `user` and they are not blocked
-    /// meanwhile; `nil` otherwise.
+    /// The proof a step-up flow earned, dated when its gate was passed, once passed by the signed-in `user` who is
+    /// not blocked meanwhile; `nil` otherwise.
     public func proof(of flow: ResetFlow, by user: User) async throws -> StepUpProof? {
-        guard flow.isStepUp, flow.userID == user.id, !flow.hasExpired(at: clock.now) else { return nil }
+        guard flow.isStepUp, flow.userID == user.id, !flow.hasExpired(at: clock.now), let passedAt = flow.lastPassedAt else { return nil }
         guard try await hasPassedGates(flow, user: user, policy: try await policy()), try await !isBlocked(user) else { return nil }
-        return StepUpProof(userID: user.id, provedAt: clock.now)
+        return StepUpProof(userID: user.id, provedAt: passedAt)
     }
 }

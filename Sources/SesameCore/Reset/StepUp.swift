@@ -22,8 +22,9 @@ public struct StepUpProof: Sendable, Codable, Hashable {
 
 /// Whether a signed-in user may change their methods now.
 public enum StepUpNeed: Sendable, Hashable {
-    /// The password was enough: a first registration, or nothing left to prove with, or a fresh proof.
-    case notNeeded
+    /// The change may go on: the session's proof is fresh, or there is nothing to prove with, and then the proof
+    /// the password alone earned, for the session to keep.
+    case notNeeded(StepUpProof?)
     /// One gate first: the flow to take through the gate pages.
     case verify(ResetFlow)
     /// The account's self-service is blocked (failed proofs, "This wasn't me"): no change until it ends.

@@ -48,7 +48,8 @@ struct RegistrationController {
         let effective = policy.effective(for: user)
         guard changing else { return try await body(user, policy, effective) }
         switch try await resets.stepUp(for: user, proof: context.session?.session.stepUp) {
-        case .notNeeded:
+        case .notNeeded(let passwordOnly):
+            if let passwordOnly { context.session?.update { $0.stepUp = passwordOnly } }
             return try await body(user, policy, effective)
         case .verify(let flow):
             try await beginStepUp(flow, context: context)

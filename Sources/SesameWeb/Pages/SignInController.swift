@@ -75,6 +75,8 @@ struct SignInController {
             $0.pendingCode = nil
             $0.pendingAuthenticator = nil
             $0.pendingRecoveryCodes = nil
+            $0.stepUp = nil
+            if $0.reset?.isStepUp == true { $0.reset = nil }
             $0.directory = watch
         }
         return PageRenderer.redirect(to: expired ? "/signin/expired" : next(after: user, policy: policy, now: now))
