@@ -6,10 +6,10 @@ import Testing
 /// docs/security.md cannot drift from the code: its authorization matrix is rendered from `AdminAuthority.allows`
 /// itself, over every `AdminAction` (the list the role tests check the rules of), and its throttle table must hold
 /// every `ThrottleKind` with its rule's numbers. `SESAME_WRITE_DOCS=1` writes the matrix into the file instead of
-/// failing (docs/architecture.md#tests-fuzzing-and-scripts).
+/// failing (docs/architecture.md#tests-fuzzing-and-scripts). And every test the docs cite as evidence exists.
 @Suite struct SecurityDocsTests {
-    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("docs/security.md")
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let path = root.appendingPathComponent("docs/security.md")
     static let begin = "<!-- authorization-matrix:begin -->"
     static let end = "<!-- authorization-matrix:end -->"
 
@@ -136,5 +136,33 @@ import Testing
             #expect(cells[5] == (ThrottleKind.clearedBySelfServiceReset.contains(kind) ? "yes" : "no"), "\(kind): cleared by a reset")
             #expect(cells[6] == (ThrottleKind.perUser.contains(kind) ? "yes" : "no"), "\(kind): cleared by an administrator's reset")
         }
+    }
+
+    /// Every test the README and docs/ cite (`SomeTests`, `SomeTests.someTest`, `SomeTests.Nested.someTest`) is
+    /// declared under Tests/, so that a renamed or removed test cannot stay cited as evidence (docs/compliance.md).
+    @Test func everyTestTheDocsCiteExists() throws {
+        let tests = Self.root.appendingPathComponent("Tests")
+        let files = FileManager.default.enumerator(at: tests, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        // What each file declares, read once: type and function names.
+        let declared = try files.filter { $0.pathExtension == "swift" }.map { file in
+            Set(try String(contentsOf: file, encoding: .utf8).matches(of: #/(?:struct|extension|enum|class|func)\s+([A-Za-z_][A-Za-z0-9_]*)/#).map { String($0.1) })
+        }
+        let documents = try FileManager.default.contentsOfDirectory(at: Self.root.appendingPathComponent("docs"), includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "md" } + [Self.root.appendingPathComponent("README.md")]
+        var cited = 0
+        for document in documents {
+            for match in try String(contentsOf: document, encoding: .utf8).matches(of: #/`([A-Z][A-Za-z]*Tests)((?:\.[A-Za-z]+)*)`/#) {
+                let names = match.2.split(separator: ".").map(String.init)
+                guard names.last != "swift" else { continue }
+                let suite = String(match.1)
+                let declaring = declared.filter { $0.contains(suite) }
+                #expect(!declaring.isEmpty, "\(document.lastPathComponent) cites \(suite), which no file under Tests/ declares")
+                for name in names {
+                    #expect(declaring.contains { $0.contains(name) }, "\(document.lastPathComponent) cites \(suite).\(names.joined(separator: ".")): no \(name) in \(suite)'s files")
+                }
+                cited += 1
+            }
+        }
+        #expect(cited > 100, "the docs cite their tests")
     }
 }
