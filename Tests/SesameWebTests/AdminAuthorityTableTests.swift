@@ -90,6 +90,48 @@ import Testing
         rules[caller]?[right]?.contains(holder) ?? false
     }
 
+    /// The right each action of `AdminAction.allCases` needs in the rules above. The authorization matrix of
+    /// docs/security.md is rendered from that same list (`SecurityDocsTests`); the switch has no default, so a new
+    /// action does not compile until it is placed in the rules.
+    static func right(of action: AdminAction) -> Right {
+        switch action {
+        case .view: .look
+        case .resetPassword, .unlock: .resetOrUnlock
+        case .requireRegistration: .requireRegistration
+        case .edit, .delete: .edit
+        case .setRoles(let roles): roles.contains(.globalAdmin) ? .grantGlobalAdmin : .grantRole
+        case .importUsers: .importUsers
+        case .issueAccessPass: .accessPass
+        }
+    }
+
+    static func roles(of holder: Holder) -> Set<Role> {
+        switch holder {
+        case .none: []
+        case .global: [.globalAdmin]
+        case .user: [.userAdmin]
+        case .helpdesk: [.helpdeskAdmin]
+        case .password: [.passwordAdmin]
+        }
+    }
+
+    /// `AdminAuthority`, whose answers docs/security.md's matrix shows, gives the rules' answer for every action, every
+    /// role and every kind of target, and a route of the table below tries each action's right.
+    @Test func everyActionFollowsTheRulesAndIsTriedByARoute() {
+        for action in AdminAction.allCases {
+            let right = Self.right(of: action)
+            #expect(Self.operations.contains { $0.right == right }, "no route tries \(action)")
+            for caller in [Caller.global, .user, .helpdesk, .password, .plain] {
+                for holder in Self.everyone {
+                    let target = User(userID: "target@contoso.com", roles: Self.roles(of: holder), createdAt: Date(timeIntervalSince1970: 0))
+                    #expect(
+                        AdminAuthority.allows(caller.roles, action, on: target) == Self.expected(caller, right, on: holder),
+                        "\(caller.rawValue) \(action) on \(holder)")
+                }
+            }
+        }
+    }
+
     /// Whom a case acts on, and the caller's bearer token (empty for a caller without one).
     struct Subject: Sendable {
         let userID: String

@@ -46,3 +46,43 @@ public enum AdminAuthority {
         }
     }
 }
+
+extension AdminAction: CaseIterable {
+    /// An action without its argument. ``AdminAction/kind`` maps every action to one, so that a new action does not
+    /// compile until it has a kind, and ``AdminAction/allCases`` lists every kind.
+    public enum Kind: Sendable, CaseIterable {
+        case view, resetPassword, unlock, requireRegistration, edit, setRoles, importUsers, delete, issueAccessPass
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .view: .view
+        case .resetPassword: .resetPassword
+        case .unlock: .unlock
+        case .requireRegistration: .requireRegistration
+        case .edit: .edit
+        case .setRoles: .setRoles
+        case .importUsers: .importUsers
+        case .delete: .delete
+        case .issueAccessPass: .issueAccessPass
+        }
+    }
+
+    /// Every action, a change of roles once to no role and once to each role alone: the rows of the authorization
+    /// matrix (docs/security.md#authorization-matrix), and the actions whose rules the role tests check.
+    public static var allCases: [AdminAction] {
+        Kind.allCases.flatMap { kind -> [AdminAction] in
+            switch kind {
+            case .view: [.view]
+            case .resetPassword: [.resetPassword]
+            case .unlock: [.unlock]
+            case .requireRegistration: [.requireRegistration]
+            case .edit: [.edit]
+            case .setRoles: [.setRoles([])] + Role.allCases.map { .setRoles([$0]) }
+            case .importUsers: [.importUsers]
+            case .delete: [.delete]
+            case .issueAccessPass: [.issueAccessPass]
+            }
+        }
+    }
+}
