@@ -103,8 +103,8 @@ public struct ResetService: Sendable {
                 return .directoryUnavailable
             }
         }
-        if try await isBlocked(user) { return .blocked }
-        let flow = ResetFlow(typedUserID: typed, userID: user.id, startedAt: now)
+        if try await isBlocked(user, from: clientAddress) { return .blocked }
+        let flow = ResetFlow(typedUserID: typed, userID: user.id, startedAt: now, clientAddress: clientAddress)
         return .verify(flow, gates: effective.methodsRequired, options: options(for: user, policy: policy, excluding: []))
     }
 
