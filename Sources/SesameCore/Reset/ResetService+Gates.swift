@@ -22,7 +22,7 @@ extension ResetService {
             flow.begin(.confirmPhone(option))
             return .waiting(flow)
         case .email:
-            guard let email = user.authentication.resetEmail else { return .waiting(flow) }
+            guard let email = policy.effective(for: user).resetData(user.authentication).resetEmail else { return .waiting(flow) }
             return try await send(.email, to: email.value, option: .email, flow: flow, user: user, policy: policy, language: language, client: clientAddress)
         case .securityQuestions:
             flow.begin(.questions(try await draw(for: user, policy: policy)))
@@ -48,8 +48,7 @@ extension ResetService {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         guard case .confirmPhone(let option) = flow.challenge else { return .waiting(flow) }
         let (user, policy) = try await context(of: flow)
-        let onFile = option == .officeVoice ? user.authentication.officePhone : user.authentication.resetMobilePhone
-        guard let onFile else { return .waiting(flow) }
+        guard let onFile = phoneOnFile(for: option, of: user, policy: policy) else { return .waiting(flow) }
         let channel: PhoneChannel = option == .mobileSMS ? .sms : .voice
         // Offered when chosen, but the policy may have changed since: checked again right before the send.
         if let refusal = policy.phones.refusal(of: onFile, for: channel) { return .phoneRefused(flow.droppingChallenge(), refusal) }
@@ -162,6 +161,13 @@ extension ResetService {
         var redrawn = flow
         redrawn.begin(.questions(try await draw(for: user, policy: policy)))
         return .wrong(redrawn, attemptsLeft: nil, view: view(of: redrawn, user: user, policy: policy))
+    }
+
+    /// The number a phone option calls or texts: of the contact data the policy lets a reset use
+    /// (`prepopulatedForReset`, docs/behaviour.md#policy-keys).
+    func phoneOnFile(for option: VerificationOption, of user: User, policy: Policy) -> PhoneNumber? {
+        let data = policy.effective(for: user).resetData(user.authentication)
+        return option == .officeVoice ? data.officePhone : data.resetMobilePhone
     }
 
     /// The code can no longer be used: the gate's options again.
