@@ -146,7 +146,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     let passwordChange = PasswordChange(service: core.passwordChanges, policies: policies, directorySessions: core.directorySessions, clock: clock)
     site.addRoutes(AccountController(layout: layout, signedIn: signedIn, policies: policies, clock: clock, passwordChange: passwordChange).endpoints)
     site.addRoutes(SignInController(
-        layout: layout, signedIn: signedIn, signIns: core.signIns, passwordChange: passwordChange, policies: policies,
+        layout: layout, signedIn: signedIn, signIns: core.signIns, captcha: core.captcha, passwordChange: passwordChange, policies: policies,
         directorySessions: core.directorySessions, clock: clock, random: core.random, trustedProxies: proxies, floor: signInFloor
     ).endpoints)
     site.addRoutes(RegistrationController(

@@ -55,7 +55,9 @@ import Testing
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     @Test func rulesMatchTheContract() {
-        #expect(ThrottleKind.identityProof.rule == ThrottleRule(limit: 5, window: 86_400, block: 86_400))
+        #expect(ThrottleKind.identityProof.rule == ThrottleRule(limit: 20, window: 86_400, block: 86_400))
+        #expect(ThrottleKind.addressIdentityProof.rule == ThrottleRule(limit: 5, window: 86_400, block: 86_400))
+        #expect(ThrottleKind.signInCaptcha.rule == ThrottleRule(limit: 3, window: 600, block: 1_800))
         #expect(ThrottleKind.phoneSend.rule == ThrottleRule(limit: 5, window: 3_600, block: 86_400))
         #expect(ThrottleKind.emailSend.rule == ThrottleRule(limit: 10, window: 600, block: 86_400))
         #expect(ThrottleKind.destinationPhone.rule == ThrottleRule(limit: 5, window: 3_600, block: 3_600))
@@ -68,11 +70,11 @@ import Testing
         #expect(ThrottleKind.clientSignIn.rule == ThrottleRule(limit: 30, window: 600, block: 1_800))
         #expect(ThrottleKind.registrationProof.rule == ThrottleRule(limit: 10, window: 86_400, block: 86_400))
         #expect(ThrottleKind.reportedEvent.rule == ThrottleRule(limit: 1, window: 86_400, block: 86_400))
-        #expect(ThrottleKind.perUser == [.identityProof, .reportedEvent, .phoneSend, .emailSend, .dailyPhoneSend, .dailyEmailSend, .dailyPhoneCheck])
+        #expect(ThrottleKind.perUser == [.identityProof, .addressIdentityProof, .reportedEvent, .phoneSend, .emailSend, .dailyPhoneSend, .dailyEmailSend, .dailyPhoneCheck])
     }
 
     @Test func fifthEventBlocksTheSixth() {
-        let rule = ThrottleKind.identityProof.rule
+        let rule = ThrottleKind.addressIdentityProof.rule
         var state: ThrottleState? = nil
         for index in 1...5 {
             let outcome = ThrottleState.recordingEvent(state, rule: rule, at: start.addingTimeInterval(Double(index)))

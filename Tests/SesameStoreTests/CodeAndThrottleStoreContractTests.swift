@@ -125,14 +125,33 @@ import Testing
         }
     }
 
+    /// A user's counters kept per network go with the user's (docs/security.md#malicious-lockout); another subject
+    /// that merely starts alike stays.
+    @Test(arguments: StoreAdapter.allCases)
+    func clearingForgetsTheSubjectsCountersPerNetwork(_ adapter: StoreAdapter) async throws {
+        try await adapter.withStore { store in
+            let rule = ThrottleKind.addressIdentityProof.rule
+            for subject in ["u|203.0.113.1", "u|2001:db8::1", "uv|203.0.113.1", "u"] {
+                _ = try await store.recordEvent(ThrottleKey(.addressIdentityProof, subject), rule: rule, now: t0)
+            }
+            _ = try await store.recordEvent(ThrottleKey(.phoneCheck, "u|203.0.113.1"), rule: rule, now: t0)
+            try await store.clearThrottles(subject: "u", kinds: [.addressIdentityProof])
+            for subject in ["u|203.0.113.1", "u|2001:db8::1", "u"] {
+                #expect(try await store.throttleState(ThrottleKey(.addressIdentityProof, subject)) == nil, "\(subject)")
+            }
+            #expect(try await store.throttleState(ThrottleKey(.addressIdentityProof, "uv|203.0.113.1")) != nil)
+            #expect(try await store.throttleState(ThrottleKey(.phoneCheck, "u|203.0.113.1")) != nil, "only the kinds named")
+        }
+    }
+
     @Test(arguments: StoreAdapter.allCases)
     func sweepingDeletesOnlySettledCounters(_ adapter: StoreAdapter) async throws {
         try await adapter.withStore { store in
             let spent = ThrottleKey(.captchaToken, "nonce")
             #expect(try await store.recordEvent(spent, rule: ThrottleKind.captchaToken.rule, now: t0).allowed)
             #expect(try await !store.recordEvent(spent, rule: ThrottleKind.captchaToken.rule, now: t0 + 1).allowed, "a token is used once")
-            let blocked = ThrottleKey(.identityProof, "user")
-            for _ in 0..<5 { _ = try await store.recordEvent(blocked, rule: ThrottleKind.identityProof.rule, now: t0) }
+            let blocked = ThrottleKey(.addressIdentityProof, "user|10.0.0.2")
+            for _ in 0..<5 { _ = try await store.recordEvent(blocked, rule: ThrottleKind.addressIdentityProof.rule, now: t0) }
             let recent = ThrottleKey(.clientResetStart, "10.0.0.1")
             _ = try await store.recordEvent(recent, rule: ThrottleKind.clientResetStart.rule, now: t0 + 3_600)
             let now = t0 + 7_200

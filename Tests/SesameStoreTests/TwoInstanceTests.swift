@@ -65,7 +65,7 @@ import Testing
             let solution = Captcha.solve(token, bits: 4)
             let passed = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for index in 0..<20 {
-                    group.addTask { try await gates[index % 2].check(token: token, solution: solution, answer: nil, clientAddress: "10.0.0.\(index)") == .passed }
+                    group.addTask { try await gates[index % 2].check(CaptchaProof(token: token, solution: solution, answer: nil), clientAddress: "10.0.0.\(index)") == .passed }
                 }
                 return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
             }

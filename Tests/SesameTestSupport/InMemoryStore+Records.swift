@@ -92,7 +92,9 @@ extension InMemoryStore {
 
     public func clearThrottles(subject: String, kinds: [ThrottleKind]) async throws {
         state.withLock { state in
-            for kind in kinds { state.throttles[ThrottleKey(kind, subject)] = nil }
+            state.throttles = state.throttles.filter { key, _ in
+                !(kinds.contains(key.kind) && (key.subject == subject || key.subject.hasPrefix(subject + "|")))
+            }
         }
     }
 

@@ -77,17 +77,16 @@ import Testing
         let harness = try await Harness()
         try await harness.addUser()
         try await harness.browse { browser in
-            try await browser.get("/signin")
             // A repeated wrong password counts once (smart lockout), for everyone.
             for _ in 1...12 {
-                let page = try await browser.post("/signin", [("userID", userID), ("password", "the same wrong one")])
+                let page = try await browser.trySignIn(userID, password: "the same wrong one")
                 #expect(page.status == .unauthorized && page.contains("Your account or password is incorrect."))
             }
             for attempt in 2...10 {
-                let page = try await browser.post("/signin", [("userID", userID), ("password", "wrong \(attempt)")])
+                let page = try await browser.trySignIn(userID, password: "wrong \(attempt)")
                 #expect(page.status == .unauthorized, "attempt \(attempt)")
             }
-            let locked = try await browser.post("/signin", [("userID", userID), ("password", goodPassword)])
+            let locked = try await browser.trySignIn(userID, password: goodPassword)
             #expect(locked.status == .forbidden && locked.contains("Your account is temporarily locked to prevent unauthorized use. Try again in 1 minute(s)"))
         }
     }
@@ -96,12 +95,10 @@ import Testing
         let harness = try await Harness()
         try await harness.addUser()
         try await harness.browse { browser in
-            try await browser.get("/signin")
             for index in 1...30 {
-                let page = try await browser.post("/signin", [("userID", "user\(index)@contoso.com"), ("password", "guess")])
-                #expect(page.status == .unauthorized)
+                #expect(try await browser.trySignIn("user\(index)@contoso.com", password: "guess").status == .unauthorized)
             }
-            let refused = try await browser.post("/signin", [("userID", "alice@contoso.com"), ("password", goodPassword)])
+            let refused = try await browser.trySignIn("alice@contoso.com", password: goodPassword)
             #expect(refused.status == .tooManyRequests && refused.contains("Too many sign-ins failed from your network. Try again in 30 minutes."))
         }
     }

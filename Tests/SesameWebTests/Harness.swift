@@ -224,14 +224,26 @@ final class Browser: Sendable {
     @discardableResult
     func startReset(_ userID: String, language: String = "en") async throws -> Page {
         let page = try await get("/reset?lang=\(language)")
-        let token = try #require(page.body.firstMatch(of: /name="captcha" value="([^"]*)"/).map { String($0.output.1) })
-        return try await post("/reset", [("userID", userID), ("captcha", token), ("solution", Captcha.solve(token, bits: Harness.captchaBits))])
+        return try await post("/reset", [("userID", userID)] + (try #require(Self.solvedCaptcha(page))))
+    }
+
+    /// The CAPTCHA's fields of a form, solved as the page's script does; `nil` when the page asks none.
+    static func solvedCaptcha(_ page: Page) -> [(String, String)]? {
+        page.body.firstMatch(of: /name="captcha" value="([^"]*)"/).map { String($0.output.1) }.map { token in
+            [("captcha", token), ("solution", Captcha.solve(token, bits: Harness.captchaBits))]
+        }
     }
 
     /// Signs in and follows the redirect; returns where sign-in sent the user.
     @discardableResult
     func signIn(_ userID: String = "alice@contoso.com", password: String = goodPassword, language: String? = nil) async throws -> String? {
-        try await get(language.map { "/signin?lang=\($0)" } ?? "/signin")
-        return try await post("/signin", [("userID", userID), ("password", password)]).location
+        try await trySignIn(userID, password: password, language: language).location
+    }
+
+    /// The sign-in form, fetched and posted; the CAPTCHA, when the form asks it, solved as the page's script would.
+    @discardableResult
+    func trySignIn(_ userID: String, password: String, language: String? = nil) async throws -> Page {
+        let form = try await get(language.map { "/signin?lang=\($0)" } ?? "/signin")
+        return try await post("/signin", [("userID", userID), ("password", password)] + (Self.solvedCaptcha(form) ?? []))
     }
 }

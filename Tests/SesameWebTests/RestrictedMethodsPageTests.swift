@@ -34,6 +34,25 @@ import Testing
         }
     }
 
+    /// `prepopulatedForReset` is offered, on by default, with its risk told in the page's language
+    /// (docs/security.md#pre-populated-contact-data); saving it off is kept.
+    @Test(arguments: [
+        ("en", "Risk: a number or address an administrator typed was never proven to belong to the user."),
+        ("fr", "Risque : rien ne prouve qu’un numéro ou une adresse saisis par un administrateur appartiennent à l’utilisateur."),
+    ])
+    func thePolicyPageTellsTheRiskOfPrepopulatedData(language: String, risk: String) async throws {
+        let harness = try await Harness()
+        try await harness.addUser("admin@contoso.com", roles: [.globalAdmin], email: "admin@example.org", registered: true)
+        try await harness.browse { browser in
+            try await browser.signIn("admin@contoso.com", language: language)
+            let page = try await browser.get("/admin/policy")
+            #expect(page.contains(risk))
+            #expect(page.body.contains("name=\"prepopulatedForReset\" value=\"true\" checked"))
+        }
+        try await harness.setPolicy(.prepopulatedForReset, "false")
+        #expect(try await harness.policies.policy().prepopulatedForReset == false)
+    }
+
     @Test func aPhoneAloneKeepsTheInterruptComingUntilEmailIsThere() async throws {
         let harness = try await Harness()
         try await harness.setPolicy(.requireNonPhoneMethod, "true")

@@ -450,6 +450,23 @@ def expired_reset(language, name):
         check(person.url().endswith("/reset"), f"{person.name}: the expired reset could still be continued")
 
 
+def sign_in_captcha(language, name):
+    """Three wrong passwords from one network: the sign-in form then asks the reset portal's CAPTCHA, which the page's
+    script solves as it does on "Who are you?", and the right password signs in (docs/security.md#sign-in-captcha).
+    Run before any other wrong password from this network, and after the journeys without script."""
+    with Person(f"signin-captcha-{language}") as person:
+        person.go(f"/signin?lang={language}", "signin")
+        check(not person.driver.find_elements(By.CSS_SELECTOR, "form[data-captcha]"), f"{person.name}: a CAPTCHA before any failure")
+        for attempt in range(3):
+            person.type("userID", user_id(name))
+            person.type("password", f"Wrong-{attempt}-password")
+            person.click("form[action='/signin'] button", f"wrong-{attempt + 1}")
+        check(person.driver.find_elements(By.CSS_SELECTOR, "form[action='/signin'][data-captcha] input[name='captcha']"),
+              f"{person.name}: no CAPTCHA after three failures")
+        person.says("incorrect", "incorrect", language, "third wrong password")
+        person.signs_in_with(user_id(name), PASSWORD, language)
+
+
 def unlock(language, name):
     """Ten wrong passwords lock the account; after the gate, "unlock only" keeps the old password, which signs in."""
     with Person(f"unlock-{language}") as person:
@@ -705,6 +722,7 @@ try:
     reset("en", "keyboard-reset-en", keyboard=True)
     noscript_reset("fr", "noscript-fr")
     expired_reset("fr", "late-fr")
+    sign_in_captcha("fr", "reg-fr")
     unlock("en", "unlock-en")
     contact_administrator("en", "nobody-en")
     access_pass_reset("en", "pass-en")

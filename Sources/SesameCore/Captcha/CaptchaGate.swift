@@ -20,8 +20,9 @@ public struct CaptchaGate: Sendable {
         throttles = Throttles(store: store, clock: clock, metrics: metrics)
     }
 
-    public func check(token: String, solution: String?, answer: String?, clientAddress: String) async throws -> Verdict {
-        guard let ticket = captcha.open(token) else { return .failed }
+    public func check(_ proof: CaptchaProof, clientAddress: String) async throws -> Verdict {
+        let (solution, answer) = (proof.solution, proof.answer)
+        guard let ticket = captcha.open(proof.token) else { return .failed }
         // Spent before the proof is looked at, so that a token allows one guess at its sum, not seventeen.
         guard try await throttles.allows(.captchaToken, ticket.nonce) else {
             return .failed
@@ -33,5 +34,18 @@ public struct CaptchaGate: Sendable {
             return captcha.accepts(ticket, solution: nil, answer: answer) ? .passed : .failed
         }
         return captcha.accepts(ticket, solution: solution, answer: nil) ? .passed : .failed
+    }
+}
+
+/// What a form sends back for the CAPTCHA: the token, and the script's solution or the typed sum.
+public struct CaptchaProof: Sendable, Hashable {
+    public let token: String
+    public let solution: String?
+    public let answer: String?
+
+    public init(token: String, solution: String?, answer: String?) {
+        self.token = token
+        self.solution = solution
+        self.answer = answer
     }
 }

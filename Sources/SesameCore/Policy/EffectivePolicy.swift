@@ -11,22 +11,31 @@ public struct EffectivePolicy: Sendable, Hashable {
     public let requiresNonPhoneMethod: Bool
     /// The organisation's phone rule, which binds administrators too: toll fraud does not care who is called.
     public let phones: PhoneRule
+    /// Whether pre-populated contact data serves a reset (`prepopulatedForReset`): the organisation's knob, which
+    /// binds administrators too.
+    public let usesPrepopulated: Bool
 
     /// Administrators of any role: two gates, email, mobile phone and authenticator app only, never
     /// security questions (docs/behaviour.md#policy-keys). It cannot be changed.
-    public static func administrator(phones: PhoneRule, requiresNonPhoneMethod: Bool = false) -> EffectivePolicy {
+    public static func administrator(phones: PhoneRule, requiresNonPhoneMethod: Bool = false, usesPrepopulated: Bool = true) -> EffectivePolicy {
         EffectivePolicy(
             methods: [.email, .mobilePhone, .authenticatorApp], methodsRequired: 2, questionsToRegister: 0, questionsToReset: 0,
-            requiresNonPhoneMethod: requiresNonPhoneMethod, phones: phones)
+            requiresNonPhoneMethod: requiresNonPhoneMethod, phones: phones, usesPrepopulated: usesPrepopulated)
+    }
+
+    /// The contact data a reset may use: all of it, or only what the user verified (docs/behaviour.md#policy-keys).
+    public func resetData(_ data: AuthenticationData) -> AuthenticationData {
+        usesPrepopulated ? data : data.verifiedOnly
     }
 
     /// The methods this user's data can serve under these rules.
     public func usableMethods(of data: AuthenticationData) -> Set<AuthenticationMethod> {
-        data.usableMethods(among: methods, questionsToReset: questionsToReset, phones: phones)
+        resetData(data).usableMethods(among: methods, questionsToReset: questionsToReset, phones: phones)
     }
 
     /// Whether a phone on file for one of these methods is one the phone rule refuses: why a user may have too few.
     public func refusesPhone(of data: AuthenticationData) -> Bool {
+        let data = resetData(data)
         let onFile = [
             methods.contains(.mobilePhone) ? data.resetMobilePhone : nil, methods.contains(.officePhone) ? data.officePhone : nil,
         ]
@@ -60,10 +69,13 @@ public enum Eligibility: String, Sendable, Hashable {
 
 extension Policy {
     public func effective(for user: User) -> EffectivePolicy {
-        if user.isPrivileged { return .administrator(phones: phones, requiresNonPhoneMethod: requireNonPhoneMethod) }
+        if user.isPrivileged {
+            return .administrator(phones: phones, requiresNonPhoneMethod: requireNonPhoneMethod, usesPrepopulated: prepopulatedForReset)
+        }
         return EffectivePolicy(
             methods: methods, methodsRequired: methodsRequired, questionsToRegister: questionsToRegister,
-            questionsToReset: questionsToReset, requiresNonPhoneMethod: requireNonPhoneMethod, phones: phones)
+            questionsToReset: questionsToReset, requiresNonPhoneMethod: requireNonPhoneMethod, phones: phones,
+            usesPrepopulated: prepopulatedForReset)
     }
 
     /// Administrators keep the right to reset whatever the scope, since their policy is fixed and not the

@@ -43,6 +43,15 @@ public struct Policy: Sendable, Hashable, Codable {
     }
     /// Optional so that a policy saved before this knob existed still reads (as the default).
     private var storedRequireNonPhoneMethod: Bool?
+    /// Whether the mobile phone, office phone and alternate email that an administrator, an import or the directory
+    /// wrote serve a reset before the user confirmed them (Entra's behaviour, kept as the default); off, codes go only
+    /// to the authentication phone and email the user verified by code (ASVS 5.0 6.6.1; docs/behaviour.md#policy-keys).
+    public var prepopulatedForReset: Bool {
+        get { storedPrepopulatedForReset ?? true }
+        set { storedPrepopulatedForReset = newValue }
+    }
+    /// Optional so that a policy saved before this knob existed still reads (as the default).
+    private var storedPrepopulatedForReset: Bool?
 
     public init() {}
 

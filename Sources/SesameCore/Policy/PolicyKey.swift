@@ -4,7 +4,7 @@ import Foundation
 /// and the JSON API.
 public enum PolicyKey: String, Sendable, Codable, CaseIterable {
     case enabled, group, methods, methodsRequired, questionsToRegister, questionsToReset, predefinedQuestions
-    case customQuestions, requireRegistration, requireNonPhoneMethod, reconfirmDays, notifyUsers, notifyAdmins, helpdeskLink, writeback
+    case customQuestions, requireRegistration, requireNonPhoneMethod, prepopulatedForReset, reconfirmDays, notifyUsers, notifyAdmins, helpdeskLink, writeback
     case allowUnlock, customBannedPasswords, passwordExpiryDays, passwordExpiryNoticeDays, allowedCountryCodes
     case organisationName, mailSenderName, activityRetentionDays
 
@@ -27,6 +27,7 @@ public enum PolicyKey: String, Sendable, Codable, CaseIterable {
         case .customQuestions: policy.customQuestions.joined(separator: "|")
         case .requireRegistration: String(policy.requireRegistration)
         case .requireNonPhoneMethod: String(policy.requireNonPhoneMethod)
+        case .prepopulatedForReset: String(policy.prepopulatedForReset)
         case .reconfirmDays: String(policy.reconfirmDays)
         case .notifyUsers: String(policy.notifyUsers)
         case .notifyAdmins: String(policy.notifyAdmins)
@@ -88,6 +89,7 @@ public enum PolicyKey: String, Sendable, Codable, CaseIterable {
             policy.customQuestions = questions
         case .requireRegistration: policy.requireRegistration = try boolean(value)
         case .requireNonPhoneMethod: policy.requireNonPhoneMethod = try boolean(value)
+        case .prepopulatedForReset: policy.prepopulatedForReset = try boolean(value)
         case .reconfirmDays: policy.reconfirmDays = try integer(value, in: 0...730)
         case .notifyUsers: policy.notifyUsers = try boolean(value)
         case .notifyAdmins: policy.notifyAdmins = try boolean(value)

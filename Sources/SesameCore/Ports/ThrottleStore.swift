@@ -5,7 +5,8 @@ public protocol ThrottleStore: Sendable {
     /// Counts one event for `key` under `rule` and reports whether it was allowed.
     func recordEvent(_ key: ThrottleKey, rule: ThrottleRule, now: Date) async throws -> ThrottleOutcome
     func throttleState(_ key: ThrottleKey) async throws -> ThrottleState?
-    /// Forgets the counters of `subject` for `kinds` (after a successful reset: ``ThrottleKind/perUser``).
+    /// Forgets the counters of `subject` for `kinds` (after a successful reset: ``ThrottleKind/perUser``), and those
+    /// the subject has per network (``ThrottleKey/subject(user:client:)``: `subject|address`).
     func clearThrottles(subject: String, kinds: [ThrottleKind]) async throws
     /// Deletes counters whose window started before `cutoff` and that are not blocked at `now`: the next event would
     /// start them afresh anyway. Returns how many (the sweeper keeps spent CAPTCHA tokens from piling up).

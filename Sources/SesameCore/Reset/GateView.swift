@@ -24,7 +24,7 @@ extension ResetService {
         let shownGates = flow.passed.isEmpty ? min(flow.gates(required: policy.methodsRequired), gates) : gates
         let destination = switch flow.challenge {
         case .confirmPhone(let option):
-            (option == .officeVoice ? user.authentication.officePhone : user.authentication.resetMobilePhone)?.masked ?? ""
+            phoneOnFile(for: option, of: user, policy: policy)?.masked ?? ""
         case .code(let option, _, let destination):
             option == .email ? (try? EmailAddress(destination))?.masked ?? "" : (try? PhoneNumber(international: destination))?.masked ?? ""
         case .questions, .authenticatorCode, .recoveryCode, nil: ""

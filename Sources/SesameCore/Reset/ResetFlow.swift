@@ -9,6 +9,9 @@ public struct ResetFlow: Sendable, Codable, Hashable {
     public let typedUserID: String
     public let userID: UUID
     public let startedAt: Date
+    /// The network the flow started from: its wrong proofs count toward this user's block *from this address*, so
+    /// that a stranger elsewhere cannot block the user (docs/security.md#malicious-lockout).
+    public let clientAddress: String
     /// Gates passed, in order.
     public private(set) var passed: [VerificationOption] = []
     public private(set) var challenge: Challenge?
@@ -54,11 +57,12 @@ public struct ResetFlow: Sendable, Codable, Hashable {
         }
     }
 
-    init(id: UUID = UUID(), typedUserID: String, userID: UUID, startedAt: Date, purpose: Purpose? = nil) {
+    init(id: UUID = UUID(), typedUserID: String, userID: UUID, startedAt: Date, clientAddress: String, purpose: Purpose? = nil) {
         self.id = id
         self.typedUserID = typedUserID
         self.userID = userID
         self.startedAt = startedAt
+        self.clientAddress = clientAddress
         self.purpose = purpose
     }
 

@@ -11,7 +11,7 @@ extension ResetService {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         let (user, policy) = try await context(of: flow)
         // As for codes: a pass typed after the block proves nothing, and is not even checked.
-        if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: .accessPass) }
+        if try await isBlocked(user, from: flow.clientAddress) { return try await endBlocked(flow, user: user, option: .accessPass) }
         switch try await accessPasses.redeem(typed, by: user) {
         case .accepted(let passID):
             var flow = flow

@@ -15,14 +15,14 @@ extension ResetService {
             return .waiting(flow)
         }
         // Before anything is sent or drawn: the block may have come from another flow since this one started.
-        if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: option) }
+        if try await isBlocked(user, from: flow.clientAddress) { return try await endBlocked(flow, user: user, option: option) }
         var flow = flow
         switch option {
         case .mobileSMS, .mobileVoice, .officeVoice:
             flow.begin(.confirmPhone(option))
             return .waiting(flow)
         case .email:
-            guard let email = user.authentication.resetEmail else { return .waiting(flow) }
+            guard let email = policy.effective(for: user).resetData(user.authentication).resetEmail else { return .waiting(flow) }
             return try await send(.email, to: email.value, option: .email, flow: flow, user: user, policy: policy, language: language, client: clientAddress)
         case .securityQuestions:
             flow.begin(.questions(try await draw(for: user, policy: policy)))
@@ -48,12 +48,11 @@ extension ResetService {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         guard case .confirmPhone(let option) = flow.challenge else { return .waiting(flow) }
         let (user, policy) = try await context(of: flow)
-        let onFile = option == .officeVoice ? user.authentication.officePhone : user.authentication.resetMobilePhone
-        guard let onFile else { return .waiting(flow) }
+        guard let onFile = phoneOnFile(for: option, of: user, policy: policy) else { return .waiting(flow) }
         let channel: PhoneChannel = option == .mobileSMS ? .sms : .voice
         // Offered when chosen, but the policy may have changed since: checked again right before the send.
         if let refusal = policy.phones.refusal(of: onFile, for: channel) { return .phoneRefused(flow.droppingChallenge(), refusal) }
-        if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: option) }
+        if try await isBlocked(user, from: flow.clientAddress) { return try await endBlocked(flow, user: user, option: option) }
         guard try await limits.mayCheckPhoneNumber(user: user.id, client: clientAddress) else {
             try await record(flow, user: user, detail: .blockedPhoneValidation)
             return .blocked
@@ -77,7 +76,7 @@ extension ResetService {
         _ channel: CodeChannel, to destination: String, option: VerificationOption, flow: ResetFlow, user: User, policy: Policy,
         language: Language, client: String
     ) async throws -> GateStep {
-        if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: option) }
+        if try await isBlocked(user, from: flow.clientAddress) { return try await endBlocked(flow, user: user, option: option) }
         var flow = flow
         switch try await limits.allow(channel, to: destination, user: user.id, client: client) {
         case nil: break
@@ -114,7 +113,7 @@ extension ResetService {
         guard case .code(let option, let challengeID, _) = flow.challenge else { return .waiting(flow) }
         let (user, policy) = try await context(of: flow)
         // Checked before the code: a code sent before the block, in this flow or another, proves nothing after it.
-        if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: option) }
+        if try await isBlocked(user, from: flow.clientAddress) { return try await endBlocked(flow, user: user, option: option) }
         switch try await codes.verify(typed, challengeID: challengeID) {
         case .accepted:
             return passed(flow, user: user, policy: policy)
@@ -133,7 +132,7 @@ extension ResetService {
     /// failed identity proof exactly as a wrong sent code does; the gate stays open for the next code.
     func verifyAuthenticatorCode(_ typed: String, in flow: ResetFlow) async throws -> GateStep {
         let (user, policy) = try await context(of: flow)
-        if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: .authenticatorApp) }
+        if try await isBlocked(user, from: flow.clientAddress) { return try await endBlocked(flow, user: user, option: .authenticatorApp) }
         switch try await authenticators.verify(typed, for: user) {
         case .accepted:
             return passed(flow, user: user, policy: policy)
@@ -154,7 +153,7 @@ extension ResetService {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         guard case .questions(let drawn) = flow.challenge else { return .waiting(flow) }
         let (user, policy) = try await context(of: flow)
-        if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: .securityQuestions) }
+        if try await isBlocked(user, from: flow.clientAddress) { return try await endBlocked(flow, user: user, option: .securityQuestions) }
         let right = await SecurityAnswerHasher(hasher: hasher)
             .verify(answers, draw: QuestionDraw(questions: drawn), registered: user.authentication.securityAnswers)
         if right { return passed(flow, user: user, policy: policy) }
@@ -162,6 +161,13 @@ extension ResetService {
         var redrawn = flow
         redrawn.begin(.questions(try await draw(for: user, policy: policy)))
         return .wrong(redrawn, attemptsLeft: nil, view: view(of: redrawn, user: user, policy: policy))
+    }
+
+    /// The number a phone option calls or texts: of the contact data the policy lets a reset use
+    /// (`prepopulatedForReset`, docs/behaviour.md#policy-keys).
+    func phoneOnFile(for option: VerificationOption, of user: User, policy: Policy) -> PhoneNumber? {
+        let data = policy.effective(for: user).resetData(user.authentication)
+        return option == .officeVoice ? data.officePhone : data.resetMobilePhone
     }
 
     /// The code can no longer be used: the gate's options again.
@@ -178,12 +184,14 @@ extension ResetService {
         return .passed(flow, options: left)
     }
 
-    /// Whether the user is within the 24 hours that follow their fifth failed identity proof, or a "This wasn't me"
+    /// Whether the user may not reset from `client`: within the 24 hours that follow their fifth failed identity proof
+    /// from that network or their twentieth from all (docs/security.md#malicious-lockout), or a "This wasn't me"
     /// (docs/behaviour.md#this-wasnt-me). The block belongs to the user, not to the flow that earned it, so every flow
     /// asks again at every proof and send, and before the new password or the unlock.
-    func isBlocked(_ user: User) async throws -> Bool {
-        for kind in ThrottleKind.resetBlocks
-        where try await store.throttleState(ThrottleKey(kind, user.id.uuidString))?.isBlocked(at: clock.now) == true {
+    func isBlocked(_ user: User, from client: String) async throws -> Bool {
+        let keys = ThrottleKind.resetBlocks.map { ThrottleKey($0, user.id.uuidString) }
+            + [ThrottleKey(.addressIdentityProof, ThrottleKey.subject(user: user.id, client: client))]
+        for key in keys where try await store.throttleState(key)?.isBlocked(at: clock.now) == true {
             return true
         }
         return false
@@ -196,10 +204,14 @@ extension ResetService {
         return .blocked
     }
 
-    /// Counts a failed proof; `false` when it blocked the user (the block is recorded).
+    /// Counts a failed proof, from the flow's network and from all; `false` when either blocked the user (the block is
+    /// recorded).
     func failedProof(_ flow: ResetFlow, user: User, option: VerificationOption) async throws -> Bool {
-        let outcome = try await throttles.record(.identityProof, user.id.uuidString)
-        guard outcome.allowed, !outcome.state.isBlocked(at: clock.now) else {
+        let outcomes = [
+            try await throttles.record(.addressIdentityProof, ThrottleKey.subject(user: user.id, client: flow.clientAddress)),
+            try await throttles.record(.identityProof, user.id.uuidString),
+        ]
+        guard outcomes.allSatisfy({ $0.allowed && !$0.state.isBlocked(at: clock.now) }) else {
             try await record(flow, user: user, detail: .blockedInvalidCodes(option))
             try await store.appendAudit(AuditEvent(
                 at: clock.now, activity: .blocked, actor: "anonymous", target: user.userID, status: .failure,

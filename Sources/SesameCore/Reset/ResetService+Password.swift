@@ -36,7 +36,7 @@ extension ResetService {
         var (user, policy) = try await context(of: flow)
         guard try await isVerified(flow, user: user, policy: policy) else { return .rejected([]) }
         // Gates passed before a block prove nothing after it (docs/behaviour.md#this-wasnt-me).
-        if try await isBlocked(user) { return .blocked }
+        if try await isBlocked(user, from: flow.clientAddress) { return .blocked }
         let engine = PasswordPolicyEngine(policy: policy)
         let rejections = engine.check(password, context: PasswordContext(givenName: user.givenName, surname: user.surname, organisationName: policy.organisationName))
         guard rejections.isEmpty else { return .rejected(rejections) }
@@ -81,7 +81,7 @@ extension ResetService {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         var (user, policy) = try await context(of: flow)
         guard try await isVerified(flow, user: user, policy: policy), await mayUnlockOnly(user, policy: policy) else { return .rejected([]) }
-        if try await isBlocked(user) { return .blocked }
+        if try await isBlocked(user, from: flow.clientAddress) { return .blocked }
         do {
             try await passwords.unlock(&user)
         } catch {

@@ -11,7 +11,7 @@ extension ResetService {
         guard !flow.hasExpired(at: clock.now) else { return .expired }
         guard case .recoveryCode = flow.challenge else { return .waiting(flow) }
         let (user, policy) = try await context(of: flow)
-        if try await isBlocked(user) { return try await endBlocked(flow, user: user, option: .recoveryCode) }
+        if try await isBlocked(user, from: flow.clientAddress) { return try await endBlocked(flow, user: user, option: .recoveryCode) }
         switch try await recoveryCodes.use(typed, by: user, organisation: policy.organisationName) {
         case .accepted:
             return passed(flow, user: user, policy: policy)

@@ -12,22 +12,23 @@ extension ResetService {
     /// unfinished, keeps methods that a reset would take. A temporary access pass proves like any method. While the
     /// account's self-service is blocked, no change is made at all: "This wasn't me" must stop whoever knows the
     /// password.
-    public func stepUp(for user: User, proof: StepUpProof?) async throws -> StepUpNeed {
+    /// `clientAddress` is where the step-up's wrong proofs count, as a reset's (docs/security.md#malicious-lockout).
+    public func stepUp(for user: User, proof: StepUpProof?, clientAddress: String) async throws -> StepUpNeed {
         let now = clock.now
-        if try await isBlocked(user) { return .blocked }
+        if try await isBlocked(user, from: clientAddress) { return .blocked }
         if let proof, proof.covers(user, at: now) { return .notNeeded(nil) }
         let policy = try await policy()
         if options(for: user, policy: policy, excluding: []).isEmpty, try await accessPasses.usablePass(of: user) == nil {
             return .notNeeded(StepUpProof(userID: user.id, provedAt: now))
         }
-        return .verify(ResetFlow(typedUserID: user.userID, userID: user.id, startedAt: now, purpose: .stepUp))
+        return .verify(ResetFlow(typedUserID: user.userID, userID: user.id, startedAt: now, clientAddress: clientAddress, purpose: .stepUp))
     }
 
     /// The proof a step-up flow earned, dated when its gate was passed, once passed by the signed-in `user` who is
     /// not blocked meanwhile; `nil` otherwise.
     public func proof(of flow: ResetFlow, by user: User) async throws -> StepUpProof? {
         guard flow.isStepUp, flow.userID == user.id, !flow.hasExpired(at: clock.now), let passedAt = flow.lastPassedAt else { return nil }
-        guard try await hasPassedGates(flow, user: user, policy: try await policy()), try await !isBlocked(user) else { return nil }
+        guard try await hasPassedGates(flow, user: user, policy: try await policy()), try await !isBlocked(user, from: flow.clientAddress) else { return nil }
         return StepUpProof(userID: user.id, provedAt: passedAt)
     }
 }

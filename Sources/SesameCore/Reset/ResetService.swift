@@ -103,8 +103,8 @@ public struct ResetService: Sendable {
                 return .directoryUnavailable
             }
         }
-        if try await isBlocked(user) { return .blocked }
-        let flow = ResetFlow(typedUserID: typed, userID: user.id, startedAt: now)
+        if try await isBlocked(user, from: clientAddress) { return .blocked }
+        let flow = ResetFlow(typedUserID: typed, userID: user.id, startedAt: now, clientAddress: clientAddress)
         return .verify(flow, gates: effective.methodsRequired, options: options(for: user, policy: policy, excluding: []))
     }
 
@@ -112,7 +112,7 @@ public struct ResetService: Sendable {
     /// the channels the phone rule allows (a landline is called, never texted).
     public func options(for user: User, policy: Policy, excluding used: Set<AuthenticationMethod>) -> [GateOption] {
         let effective = policy.effective(for: user)
-        let data = user.authentication
+        let data = effective.resetData(user.authentication)
         let phone = { (number: PhoneNumber, options: [(VerificationOption, PhoneChannel)]) in
             options.filter { policy.phones.permits(number, for: $0.1) }.map { GateOption(option: $0.0, destination: number.masked) }
         }

@@ -54,7 +54,7 @@ public struct AccessPassService: Sendable {
             userID: user.id, hash: try await hasher.hash(pass), issuedBy: actor, issuedAt: now, expiresAt: now.addingTimeInterval(terms.lifetime),
             singleUse: terms.singleUse, coversRoles: authority.contains(.globalAdmin))
         try await store.saveAccessPass(record)
-        try await store.clearThrottles(subject: user.id.uuidString, kinds: [.identityProof])
+        try await store.clearThrottles(subject: user.id.uuidString, kinds: [.identityProof, .addressIdentityProof])
         try await store.appendAudit(AuditEvent(
             at: now, activity: .accessPassIssued, actor: actor, target: user.userID,
             detail: "\(Int(terms.lifetime / 60)) minutes, \(terms.singleUse ? "single use" : "reusable")"))

@@ -47,7 +47,7 @@ public struct PasswordChangeService: Sendable {
         case .accepted(let checked): user = checked
         case .failed: return try await refused(.incorrectPassword, user: signedIn, requestID: requestID)
         case .refused(let error): return try await refused(error, user: signedIn, requestID: requestID)
-        case .locked, .tooManyFromNetwork: return .signInRefused(check)
+        case .locked, .tooManyFromNetwork, .captchaRequired: return .signInRefused(check)
         }
         guard new == confirm else { return .mismatch }
         let engine = PasswordPolicyEngine(policy: policy)

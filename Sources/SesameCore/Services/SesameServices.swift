@@ -81,7 +81,7 @@ public struct SesameServices: Sendable {
         hashCost = ContinuousClock.now - hashingStarted
         signIns = SignInService(
             store: store, hasher: hasher, directory: directory, secret: secret, clock: clock, dummyHash: dummyHash, bindLimit: directoryBindLimit,
-            metrics: metrics)
+            captchaGate: captchaGate, metrics: metrics)
         passwordChanges = PasswordChangeService(
             store: store, hasher: hasher, directory: directory, signIns: signIns, reportLinks: reportLinks, clock: clock)
         administration = UserAdministration(store: store, hasher: hasher, clock: clock, outbox: outbox, reportLinks: reportLinks, directory: directory)

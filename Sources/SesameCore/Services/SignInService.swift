@@ -6,7 +6,8 @@ import Foundation
 /// under a keyed digest, so that "locked" proves nothing about who exists (docs/security.md#enumeration). Every case
 /// costs one password hash, one lockout read and one write. Failures also count per network, which stops one
 /// address from trying many users. With a directory, every user ID also stops after a few wrong passwords in a row,
-/// before the directory's own lockout could fire (``DirectoryBindLimit``, docs/security.md#directory-lockout).
+/// before the directory's own lockout could fire (``DirectoryBindLimit``, docs/security.md#directory-lockout). After a
+/// few failures from one network, its sign-ins need the CAPTCHA too (docs/security.md#sign-in-captcha).
 public struct SignInService: Sendable {
     private let store: any Store
     private let passwords: AccountPasswords
@@ -18,6 +19,8 @@ public struct SignInService: Sendable {
     /// `nil` without a directory: then only Sesame's own lockout applies.
     private let bindLimit: DirectoryBindLimit?
     private let throttles: Throttles
+    /// `nil`: no CAPTCHA, only the lockouts (for tests of the lockouts alone).
+    private let captchaGate: CaptchaGate?
     private let metrics: SesameMetrics
     /// One attempt at a time per user ID, so that the lockout counts every guess; a few at a time per network, so
     /// that its limit cannot be raced past (docs/security.md#races).
@@ -29,9 +32,10 @@ public struct SignInService: Sendable {
 
     public init(
         store: any Store, hasher: any PasswordHasher, directory: (any Directory)?, secret: ServerSecret, clock: any WallClock, dummyHash: String,
-        bindLimit: DirectoryBindLimit = .standard, metrics: SesameMetrics = .none
+        bindLimit: DirectoryBindLimit = .standard, captchaGate: CaptchaGate? = nil, metrics: SesameMetrics = .none
     ) {
         self.store = store
+        self.captchaGate = captchaGate
         self.throttles = Throttles(store: store, clock: clock, metrics: metrics)
         self.metrics = metrics
         self.bindLimit = directory == nil ? nil : bindLimit
@@ -52,6 +56,8 @@ public struct SignInService: Sendable {
         case refused(WritebackError)
         /// Too many failed sign-ins from this network.
         case tooManyFromNetwork
+        /// A few failed sign-ins from this network: the CAPTCHA was missing or wrong, and the password was not checked.
+        case captchaRequired
 
         /// How the metrics name it (docs/operations.md#metrics).
         var metric: SignInMetric {
@@ -60,24 +66,46 @@ public struct SignInService: Sendable {
             case .failed: .refused
             case .locked: .locked
             case .refused: .unavailable
-            case .tooManyFromNetwork: .throttled
+            case .tooManyFromNetwork, .captchaRequired: .throttled
             }
         }
     }
 
-    /// `language`, the page's, becomes the user's on success: notices are written in it.
-    public func signIn(userID typed: String, password: String, clientAddress: String, language: Language? = nil) async throws -> Outcome {
-        let outcome = try await attempt(userID: typed, password: password, clientAddress: clientAddress, language: language)
+    /// `language`, the page's, becomes the user's on success: notices are written in it. `captcha`: the form's answer,
+    /// needed once ``needsCaptcha(clientAddress:)``.
+    public func signIn(
+        userID typed: String, password: String, clientAddress: String, language: Language? = nil, captcha: CaptchaProof? = nil
+    ) async throws -> Outcome {
+        let outcome = try await attempt(userID: typed, password: password, clientAddress: clientAddress, language: language, captcha: captcha)
         metrics.signIn(outcome.metric)
         return outcome
     }
 
-    private func attempt(userID typed: String, password: String, clientAddress: String, language: Language?) async throws -> Outcome {
+    /// Whether sign-ins from this network must answer the CAPTCHA: 3 failures within 10 minutes ask it for 30 minutes
+    /// (``ThrottleKind/signInCaptcha``).
+    public func needsCaptcha(clientAddress: String) async throws -> Bool {
+        guard captchaGate != nil else { return false }
+        return try await store.throttleState(ThrottleKey(.signInCaptcha, clientAddress))?.isBlocked(at: clock.now) == true
+    }
+
+    private func attempt(
+        userID typed: String, password: String, clientAddress: String, language: Language?, captcha: CaptchaProof?
+    ) async throws -> Outcome {
         let network = ThrottleKey(.clientSignIn, clientAddress)
         return try await networks.withTurn(clientAddress) {
             if try await store.throttleState(network)?.isBlocked(at: clock.now) == true {
                 metrics.throttled(.clientSignIn)
                 return .tooManyFromNetwork
+            }
+            // Before the user is looked up: a missing or wrong answer costs no password check and counts toward no
+            // lockout, so that a bot that cannot answer cannot lock anyone out either.
+            if let captchaGate, try await needsCaptcha(clientAddress: clientAddress) {
+                guard let captcha else { return .captchaRequired }
+                switch try await captchaGate.check(captcha, clientAddress: clientAddress) {
+                case .passed: break
+                case .failed: return .captchaRequired
+                case .tooManySums: return .tooManyFromNetwork
+                }
             }
             return try await users.withTurn(typed.lowercased()) {
                 guard let user = try await store.user(userID: typed), user.enabled else {
@@ -172,8 +200,10 @@ public struct SignInService: Sendable {
         return [locked, held].compactMap(\.self).max()
     }
 
+    /// Counts toward the network's limit and toward its CAPTCHA.
     private func countFailure(_ network: ThrottleKey) async throws {
         _ = try await throttles.record(network.kind, network.subject)
+        _ = try await throttles.record(.signInCaptcha, network.subject)
     }
 
     /// A keyed digest of a wrong password: smart lockout compares these, and the password itself is never kept.

@@ -42,7 +42,7 @@ public struct SendLimits: Sendable {
     /// from it, nor 20 in a day from all networks together, right or wrong, or the answers would go on telling a
     /// guesser when they are right.
     public func mayCheckPhoneNumber(user: UUID, client: String) async throws -> Bool {
-        for key in [ThrottleKey(.phoneCheck, "\(user.uuidString)|\(client)"), ThrottleKey(.dailyPhoneCheck, user.uuidString)] {
+        for key in [ThrottleKey(.phoneCheck, ThrottleKey.subject(user: user, client: client)), ThrottleKey(.dailyPhoneCheck, user.uuidString)] {
             if try await store.throttleState(key)?.isBlocked(at: clock.now) == true { return false }
         }
         return true
@@ -52,7 +52,7 @@ public struct SendLimits: Sendable {
     /// this network* (a stranger's guesses block the stranger, not the user) and 20 a day from all networks.
     /// `false` once either is spent (docs/security.md#abuse).
     public func allowWrongPhoneNumber(user: UUID, client: String) async throws -> Bool {
-        let fromHere = try await count(.phoneCheck, "\(user.uuidString)|\(client)")
+        let fromHere = try await count(.phoneCheck, ThrottleKey.subject(user: user, client: client))
         let everywhere = try await count(.dailyPhoneCheck, user.uuidString)
         return fromHere && everywhere
     }

@@ -2,8 +2,13 @@ import Foundation
 
 /// What is being counted, and for whom (docs/behaviour.md#throttles).
 public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
-    /// Failed identity proofs (wrong codes, wrong answers) by one user: 5 in 24 h → blocked 24 h.
+    /// Failed identity proofs (wrong codes, wrong answers) for one user from every network: 20 in 24 h → self-service
+    /// reset blocked 24 h from everywhere (docs/security.md#malicious-lockout).
     case identityProof
+    /// Failed identity proofs for one user from one client IP: 5 in 24 h → self-service reset blocked 24 h from that
+    /// network only, so that a stranger's wrong codes block the stranger, not the user
+    /// (docs/security.md#malicious-lockout).
+    case addressIdentityProof
     /// Wrong codes typed at the registration portal by one user, whichever code they were for: 10 in 24 h → code
     /// checks refused 24 h, so that asking for another code never brings fresh guesses (docs/behaviour.md#throttles).
     case registrationProof
@@ -32,6 +37,9 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
     case dailyPhoneCheck
     /// Failed sign-ins from one client IP: 30 in 10 min → blocked 30 min.
     case clientSignIn
+    /// Failed sign-ins from one client IP: 3 in 10 min → the sign-in form asks for the CAPTCHA for 30 min
+    /// (docs/behaviour.md#throttles).
+    case signInCaptcha
     /// A reset from a browser without cookies, reported for one user: once per hour, so that anonymous posts
     /// cannot fill the report.
     case cookielessReport
@@ -54,7 +62,7 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// An administrator's password reset lifts a "This wasn't me" block too: the administrators were told, and their
     /// reset is the way back they were asked to check.
     public static let perUser: [ThrottleKind] = [
-        .identityProof, .reportedEvent, .phoneSend, .emailSend, .dailyPhoneSend, .dailyEmailSend, .dailyPhoneCheck,
+        .identityProof, .addressIdentityProof, .reportedEvent, .phoneSend, .emailSend, .dailyPhoneSend, .dailyEmailSend, .dailyPhoneCheck,
     ]
 
     /// The kinds whose block stops a user's self-service resets: failed identity proofs and "This wasn't me"
@@ -70,7 +78,8 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
 
     public var rule: ThrottleRule {
         switch self {
-        case .identityProof: ThrottleRule(limit: 5, window: 24 * 3_600, block: 24 * 3_600)
+        case .identityProof: ThrottleRule(limit: 20, window: 24 * 3_600, block: 24 * 3_600)
+        case .addressIdentityProof: ThrottleRule(limit: 5, window: 24 * 3_600, block: 24 * 3_600)
         case .registrationProof: ThrottleRule(limit: 10, window: 24 * 3_600, block: 24 * 3_600)
         case .reportedEvent: ThrottleRule(limit: 1, window: 24 * 3_600, block: 24 * 3_600)
         case .phoneSend: ThrottleRule(limit: 5, window: 3_600, block: 24 * 3_600)
@@ -80,6 +89,7 @@ public enum ThrottleKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .clientSend: ThrottleRule(limit: 20, window: 3_600, block: 3_600)
         case .phoneCheck: ThrottleRule(limit: 5, window: 3_600, block: 24 * 3_600)
         case .clientSignIn: ThrottleRule(limit: 30, window: 600, block: 1_800)
+        case .signInCaptcha: ThrottleRule(limit: 3, window: 600, block: 1_800)
         case .cookielessReport: ThrottleRule(limit: 1, window: 3_600, block: 3_600)
         case .clientResetStart: ThrottleRule(limit: 20, window: 600, block: 600)
         case .contactRequest: ThrottleRule(limit: 1, window: 3_600, block: 3_600)
@@ -120,5 +130,11 @@ public struct ThrottleKey: Sendable, Hashable, Codable {
     public init(_ kind: ThrottleKind, _ subject: String) {
         self.kind = kind
         self.subject = subject
+    }
+
+    /// The subject of a user's counter kept per network: clearing the user's counters clears these too
+    /// (``ThrottleStore/clearThrottles(subject:kinds:)``).
+    public static func subject(user: UUID, client: String) -> String {
+        "\(user.uuidString)|\(client)"
     }
 }

@@ -44,6 +44,17 @@ public struct AuthenticationData: Sendable, Hashable, Codable {
     /// The address email codes go to: the authentication email, else the alternate email.
     public var resetEmail: EmailAddress? { authenticationEmail ?? alternateEmail }
 
+    /// Only what the user verified by code at registration (the authentication phone and email): what a reset may use
+    /// when `prepopulatedForReset` is off. The other contact fields are written by administrators, imports and the
+    /// directory, so nothing proves they belong to the user (docs/security.md#pre-populated-contact-data).
+    public var verifiedOnly: AuthenticationData {
+        var data = self
+        data.mobilePhone = nil
+        data.officePhone = nil
+        data.alternateEmail = nil
+        return data
+    }
+
     /// The methods this data can serve, among those offered: a phone only when `phones` lets it be texted or called.
     public func usableMethods(among offered: Set<AuthenticationMethod>, questionsToReset: Int, phones: PhoneRule) -> Set<AuthenticationMethod> {
         offered.filter { method in

@@ -80,7 +80,10 @@ extension PostgresStore {
     }
 
     public func clearThrottles(subject: String, kinds: [ThrottleKind]) async throws {
-        _ = try await rows("DELETE FROM throttles WHERE subject = \(subject) AND kind = ANY(\(kinds.map(\.rawValue)))")
+        _ = try await rows("""
+            DELETE FROM throttles WHERE (subject = \(subject) OR starts_with(subject, \(subject + "|")))
+            AND kind = ANY(\(kinds.map(\.rawValue)))
+            """)
     }
 
     public func deleteThrottles(settledBefore cutoff: Date, now: Date) async throws -> Int {

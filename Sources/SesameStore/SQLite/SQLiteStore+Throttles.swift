@@ -50,7 +50,9 @@ extension SQLiteStore {
     public func clearThrottles(subject: String, kinds: [ThrottleKind]) async throws {
         try await write { db in
             for kind in kinds {
-                try db.execute(sql: "DELETE FROM throttles WHERE kind = ? AND subject = ?", arguments: [kind.rawValue, subject])
+                try db.execute(
+                    sql: "DELETE FROM throttles WHERE kind = ? AND (subject = ? OR substr(subject, 1, length(?)) = ?)",
+                    arguments: [kind.rawValue, subject, subject + "|", subject + "|"])
             }
         }
     }

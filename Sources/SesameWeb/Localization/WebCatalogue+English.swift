@@ -251,6 +251,8 @@ extension WebCatalogue {
         "admin.policy.customQuestions.help": "One per line, 3 to 200 characters each, at most 20; shown as typed, in every language.",
         "admin.policy.requireRegistration.label": "Require users to register when signing in",
         "admin.policy.requireRegistration.help": "Users who have not registered enough methods are asked to at sign-in.",
+        "admin.policy.prepopulatedForReset.label": "Send reset codes to pre-populated phones and email",
+        "admin.policy.prepopulatedForReset.help": "Risk: a number or address an administrator typed was never proven to belong to the user. On (as in Entra), the mobile phone, office phone and alternate email set by an administrator, an import or the directory receive codes before the user confirmed them; off, only the phone and email the user verified by code do.",
         "admin.policy.requireNonPhoneMethod.label": "Require a method that is not a phone or security questions",
         "admin.policy.requireNonPhoneMethod.help": "Registration is complete only once the user has email (or another method that is neither a phone nor security questions), as NIST SP 800-63B-4 asks alongside phones.",
         "admin.policy.reconfirmDays.label": "Days before users must confirm their authentication information",

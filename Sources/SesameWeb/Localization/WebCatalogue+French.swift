@@ -251,6 +251,8 @@ extension WebCatalogue {
         "admin.policy.customQuestions.help": "Une par ligne, de 3 à 200 caractères, 20 au plus ; affichées telles quelles, dans toutes les langues.",
         "admin.policy.requireRegistration.label": "Obliger les utilisateurs à s’inscrire lors de la connexion",
         "admin.policy.requireRegistration.help": "Les utilisateurs qui n’ont pas inscrit assez de méthodes y sont invités à la connexion.",
+        "admin.policy.prepopulatedForReset.label": "Envoyer les codes de réinitialisation aux téléphones et e-mails pré-renseignés",
+        "admin.policy.prepopulatedForReset.help": "Risque : rien ne prouve qu’un numéro ou une adresse saisis par un administrateur appartiennent à l’utilisateur. Activé (comme dans Entra), le téléphone mobile, le téléphone de bureau et l’e-mail secondaire définis par un administrateur, un import ou l’annuaire reçoivent des codes avant que l’utilisateur les ait confirmés ; désactivé, seuls le téléphone et l’e-mail que l’utilisateur a vérifiés par un code en reçoivent.",
         "admin.policy.requireNonPhoneMethod.label": "Exiger une méthode autre qu’un téléphone ou des questions de sécurité",
         "admin.policy.requireNonPhoneMethod.help": "L’inscription n’est complète qu’avec un e-mail (ou une autre méthode qui ne soit ni un téléphone ni des questions de sécurité), comme le demande la norme NIST SP 800-63B-4 en plus des téléphones.",
         "admin.policy.reconfirmDays.label": "Nombre de jours avant que les utilisateurs confirment leurs informations d’authentification",

@@ -6,13 +6,13 @@ import SesameCore
 /// (the security headers' `no-store`), its hashes kept in the session until the user types one back.
 extension RegistrationController {
     @Sendable func recoveryCodesForm(_ request: Request, context: WebContext) async throws -> Response {
-        try await withMethod(.recoveryCodes, context) { user, _, effective in
+        try await withMethod(.recoveryCodes, request, context) { user, _, effective in
             try await recoveryCodesPage(user, effective, values: [:], context: context)
         }
     }
 
     @Sendable func generateRecoveryCodes(_ request: Request, context: WebContext) async throws -> Response {
-        try await withMethod(.recoveryCodes, context) { user, policy, effective in
+        try await withMethod(.recoveryCodes, request, context) { user, policy, effective in
             let new = try await service.generateRecoveryCodes()
             context.session?.update { $0.pendingRecoveryCodes = new.hashes }
             let file = ([layout.text("register.recoveryCodes.file", ["organisation": policy.organisationName, "userID": user.userID], context), ""]
@@ -26,7 +26,7 @@ extension RegistrationController {
     }
 
     @Sendable func confirmRecoveryCodes(_ request: Request, context: WebContext) async throws -> Response {
-        try await withMethod(.recoveryCodes, context) { user, _, effective in
+        try await withMethod(.recoveryCodes, request, context) { user, _, effective in
             guard let pending = context.session?.session.pendingRecoveryCodes else { return PageRenderer.redirect(to: "/register/recovery-codes") }
             switch try await service.confirmRecoveryCodes(context.form.text("code"), of: pending, for: user, requestID: context.requestID) {
             case .saved:

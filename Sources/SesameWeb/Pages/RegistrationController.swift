@@ -38,7 +38,7 @@ struct RegistrationController {
     /// sends them to sign in, or tells them their administrator has not enabled them. A page that changes a method
     /// (`changing`) first asks for a step-up when the session has no recent one (docs/behaviour.md#step-up).
     private func withRegistrant(
-        _ context: WebContext, changing: Bool = true, _ body: (User, Policy, EffectivePolicy) async throws -> Response
+        _ request: Request, _ context: WebContext, changing: Bool = true, _ body: (User, Policy, EffectivePolicy) async throws -> Response
     ) async throws -> Response {
         guard let user = try await signedIn.user(context) else { return PageRenderer.redirect(to: "/signin") }
         let policy = try await policies.policy()
@@ -47,7 +47,7 @@ struct RegistrationController {
         }
         let effective = policy.effective(for: user)
         guard changing else { return try await body(user, policy, effective) }
-        switch try await resets.stepUp(for: user, proof: context.session?.session.stepUp) {
+        switch try await resets.stepUp(for: user, proof: context.session?.session.stepUp, clientAddress: client(request, context)) {
         case .notNeeded(let passwordOnly):
             if let passwordOnly { context.session?.update { $0.stepUp = passwordOnly } }
             return try await body(user, policy, effective)
@@ -69,12 +69,12 @@ struct RegistrationController {
         context.session?.update { $0.reset = flow }
     }
 
-    /// As ``withRegistrant(_:_:)``, for the pages of one method: a method the policy does not offer leads back to the
+    /// As ``withRegistrant(_:_:changing:_:)``, for the pages of one method: a method the policy does not offer leads back to the
     /// overview.
     func withMethod(
-        _ method: AuthenticationMethod, _ context: WebContext, _ body: (User, Policy, EffectivePolicy) async throws -> Response
+        _ method: AuthenticationMethod, _ request: Request, _ context: WebContext, _ body: (User, Policy, EffectivePolicy) async throws -> Response
     ) async throws -> Response {
-        try await withRegistrant(context) { user, policy, effective in
+        try await withRegistrant(request, context) { user, policy, effective in
             guard effective.methods.contains(method) else { return PageRenderer.redirect(to: "/register") }
             return try await body(user, policy, effective)
         }
@@ -83,7 +83,7 @@ struct RegistrationController {
     // MARK: Overview and finish
 
     @Sendable func overview(_ request: Request, context: WebContext) async throws -> Response {
-        try await withRegistrant(context, changing: false) { user, _, effective in try await overviewPage(user, effective, context: context) }
+        try await withRegistrant(request, context, changing: false) { user, _, effective in try await overviewPage(user, effective, context: context) }
     }
 
     private func overviewPage(
@@ -152,7 +152,7 @@ struct RegistrationController {
     }
 
     @Sendable func finish(_ request: Request, context: WebContext) async throws -> Response {
-        try await withRegistrant(context, changing: false) { user, _, effective in
+        try await withRegistrant(request, context, changing: false) { user, _, effective in
             switch try await service.confirm(for: user, requestID: context.requestID) {
             case .confirmed:
                 return PageRenderer.redirect(to: "/account")
@@ -165,7 +165,7 @@ struct RegistrationController {
     // MARK: Phone
 
     @Sendable func phoneForm(_ request: Request, context: WebContext) async throws -> Response {
-        try await withMethod(.mobilePhone, context) { user, policy, _ in
+        try await withMethod(.mobilePhone, request, context) { user, policy, _ in
             let phone = user.authentication.authenticationPhone ?? user.authentication.mobilePhone
             return try await phonePage(policy, context: context, callingCode: phone?.callingCode, region: nil, number: phone?.nationalNumber ?? "", error: nil)
         }
@@ -189,7 +189,7 @@ struct RegistrationController {
     }
 
     @Sendable func sendPhoneCode(_ request: Request, context: WebContext) async throws -> Response {
-        try await withMethod(.mobilePhone, context) { user, policy, _ in
+        try await withMethod(.mobilePhone, request, context) { user, policy, _ in
             let region = context.form.text("country")
             let number = context.form.text("number")
             let channel: PhoneChannel = context.form["channel"] == "voice" ? .voice : .sms
@@ -205,7 +205,7 @@ struct RegistrationController {
     // MARK: Email
 
     @Sendable func emailForm(_ request: Request, context: WebContext) async throws -> Response {
-        try await withMethod(.email, context) { user, _, _ in
+        try await withMethod(.email, request, context) { user, _, _ in
             let address = user.authentication.authenticationEmail ?? user.authentication.alternateEmail
             return try await emailPage(address: address?.value ?? "", error: nil, context: context)
         }
@@ -217,7 +217,7 @@ struct RegistrationController {
     }
 
     @Sendable func sendEmailCode(_ request: Request, context: WebContext) async throws -> Response {
-        try await withMethod(.email, context) { user, _, _ in
+        try await withMethod(.email, request, context) { user, _, _ in
             let typed = context.form.text("address")
             let retry = { (error: String) in try await emailPage(address: typed, error: error, context: context) }
             let sent = try await service.sendCode(toAddress: typed, for: user, language: context.language, client: client(request, context))
@@ -270,7 +270,7 @@ struct RegistrationController {
     }
 
     @Sendable func verify(_ request: Request, context: WebContext) async throws -> Response {
-        try await withRegistrant(context) { user, _, _ in
+        try await withRegistrant(request, context) { user, _, _ in
             guard let pending = context.session?.session.pendingCode else { return PageRenderer.redirect(to: "/register") }
             let again = { (key: String, arguments: [String: String], startOver: Bool) in
                 try await codePage(channel: pending.channel, shown: pending.shown, error: layout.text(key, arguments, context), startOver: startOver, context: context)
@@ -291,7 +291,7 @@ struct RegistrationController {
     // MARK: Security questions
 
     @Sendable func questionsForm(_ request: Request, context: WebContext) async throws -> Response {
-        try await withMethod(.securityQuestions, context) { _, policy, effective in
+        try await withMethod(.securityQuestions, request, context) { _, policy, effective in
             return try await questionsPage(policy, effective, chosen: [:], error: nil, context: context)
         }
     }
@@ -315,7 +315,7 @@ struct RegistrationController {
     }
 
     @Sendable func saveQuestions(_ request: Request, context: WebContext) async throws -> Response {
-        try await withMethod(.securityQuestions, context) { user, policy, effective in
+        try await withMethod(.securityQuestions, request, context) { user, policy, effective in
             let slots = 1...effective.questionsToRegister
             let chosen = Dictionary(uniqueKeysWithValues: slots.map { ($0, context.form.text("question\($0)")) })
             var answers: [(question: SecurityQuestion, answer: String)] = []
@@ -338,7 +338,7 @@ struct RegistrationController {
 
     /// A new key each time the page is opened: the QR code and the key to type, and the form for its first code.
     @Sendable func authenticatorForm(_ request: Request, context: WebContext) async throws -> Response {
-        try await withMethod(.authenticatorApp, context) { user, _, _ in
+        try await withMethod(.authenticatorApp, request, context) { user, _, _ in
             let enrolment = try await service.newAuthenticator(for: user)
             context.session?.update { $0.pendingAuthenticator = enrolment.sealedForSession }
             return try await authenticatorPage(enrolment, error: nil, context: context)
@@ -353,7 +353,7 @@ struct RegistrationController {
     }
 
     @Sendable func confirmAuthenticator(_ request: Request, context: WebContext) async throws -> Response {
-        try await withMethod(.authenticatorApp, context) { user, _, _ in
+        try await withMethod(.authenticatorApp, request, context) { user, _, _ in
             guard let sealed = context.session?.session.pendingAuthenticator,
                 let enrolment = try await service.pendingAuthenticator(sealed, for: user)
             else { return PageRenderer.redirect(to: "/register/authenticator") }

@@ -42,10 +42,8 @@ struct ResetController {
     }
 
     private func startPage(_ context: WebContext, userID: String, error: String?) async throws -> Response {
-        let (token, first, second) = captcha.issue()
-        return try await layout.render("reset-start", titleKey: "reset.title", values: [
-            "userID": userID, "token": token, "bits": captcha.bits, "error": error ?? false,
-            "question": layout.text("reset.captcha.question", ["first": String(first), "second": String(second)], context),
+        try await layout.render("reset-start", titleKey: "reset.title", values: [
+            "userID": userID, "error": error ?? false, "captcha": CaptchaFields.values(captcha, layout: layout, context: context),
         ], context: context, status: error == nil ? .ok : .unprocessableContent)
     }
 
@@ -60,7 +58,7 @@ struct ResetController {
     private func startUnpadded(_ request: Request, context: WebContext) async throws -> Response {
         let typed = context.form.text("userID")
         let client = client(request, context)
-        switch try await captchaGate.check(token: context.form.text("captcha"), solution: context.form["solution"], answer: context.form["answer"], clientAddress: client) {
+        switch try await captchaGate.check(CaptchaFields.proof(context.form), clientAddress: client) {
         case .passed: break
         case .failed: return try await startPage(context, userID: typed, error: layout.text("reset.captcha.failed", context))
         case .tooManySums: return try await ending("reset.tooMany", context, contact: false, status: .tooManyRequests)

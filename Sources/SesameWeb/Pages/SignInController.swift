@@ -7,6 +7,7 @@ struct SignInController {
     let layout: PageLayout
     let signedIn: SignedInUsers
     let signIns: SignInService
+    let captcha: Captcha
     let passwordChange: PasswordChange
     let policies: PolicyCache
     let directorySessions: DirectorySessionCheck
@@ -33,11 +34,17 @@ struct SignInController {
         }
         // A session the directory ended (DirectorySessionMiddleware) says why.
         let ended = request.query["ended"].flatMap { ["changed", "unconfirmed"].contains($0) ? layout.text("signin.ended.\($0)", context) : nil }
-        return try await form(context, userID: "", error: ended)
+        return try await form(request, context, userID: "", error: ended)
     }
 
-    private func form(_ context: WebContext, userID: String, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
-        try await layout.render("signin", titleKey: "signin.title", values: ["userID": userID, "error": error ?? false], context: context, status: status)
+    /// With the CAPTCHA once the network failed a few times (docs/security.md#sign-in-captcha).
+    private func form(
+        _ request: Request, _ context: WebContext, userID: String, error: String?, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let client = context.clientAddress(request, trustedProxies: trustedProxies)
+        let fields: Any = try await signIns.needsCaptcha(clientAddress: client) ? CaptchaFields.values(captcha, layout: layout, context: context) : false
+        return try await layout.render(
+            "signin", titleKey: "signin.title", values: ["userID": userID, "error": error ?? false, "captcha": fields], context: context, status: status)
     }
 
     @Sendable func signIn(_ request: Request, context: WebContext) async throws -> Response {
@@ -47,10 +54,12 @@ struct SignInController {
     private func signInUnpadded(_ request: Request, context: WebContext) async throws -> Response {
         let userID = context.form.text("userID")
         let client = context.clientAddress(request, trustedProxies: trustedProxies)
-        let outcome = try await signIns.signIn(userID: userID, password: context.form["password"] ?? "", clientAddress: client, language: context.language)
+        let outcome = try await signIns.signIn(
+            userID: userID, password: context.form["password"] ?? "", clientAddress: client, language: context.language,
+            captcha: CaptchaFields.proof(context.form))
         guard case .accepted(let user) = outcome else {
             let (message, status) = SignInMessages.refusal(outcome, now: clock.now, context) ?? (layout.text("signin.failed", context), .unauthorized)
-            return try await form(context, userID: userID, error: message, status: status)
+            return try await form(request, context, userID: userID, error: message, status: status)
         }
         // What the directory says of the account now: the session ends when that changes
         // (docs/security.md#sessions-and-the-directory).
@@ -61,7 +70,7 @@ struct SignInController {
             } catch {
                 let refusal = SignInService.Outcome.refused(error as? WritebackError ?? .unavailable(reason: "\(error)"))
                 let (message, status) = SignInMessages.refusal(refusal, now: clock.now, context) ?? (layout.text("signin.failed", context), .unauthorized)
-                return try await form(context, userID: userID, error: message, status: status)
+                return try await form(request, context, userID: userID, error: message, status: status)
             }
         }
         let now = clock.now

@@ -20,6 +20,7 @@ enum SignInMessages {
             let status: HTTPResponse.Status = if case .unavailable = error { .serviceUnavailable } else { .forbidden }
             return (WebCatalogue.render(error.message, in: language), status)
         case .tooManyFromNetwork: return (WebCatalogue.text("signin.tooMany", in: language), .tooManyRequests)
+        case .captchaRequired: return (WebCatalogue.text("reset.captcha.failed", in: language), .unprocessableContent)
         }
     }
 }

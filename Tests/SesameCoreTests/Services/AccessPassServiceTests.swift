@@ -136,10 +136,13 @@ import Testing
     @Test func aNewPassVoidsThePreviousAndLiftsTheBlockOnWrongProofs() async throws {
         let user = try await alice()
         let first = try await issue()
-        for _ in 1...5 { _ = try await store.recordEvent(ThrottleKey(.identityProof, user.id.uuidString), rule: ThrottleKind.identityProof.rule, now: clock.now) }
-        #expect(try await store.throttleState(ThrottleKey(.identityProof, user.id.uuidString))?.isBlocked(at: clock.now) == true)
+        let keys = [ThrottleKey(.identityProof, user.id.uuidString), ThrottleKey(.addressIdentityProof, ThrottleKey.subject(user: user.id, client: "192.0.2.1"))]
+        for key in keys {
+            for _ in 1...20 { _ = try await store.recordEvent(key, rule: key.kind.rule, now: clock.now) }
+            #expect(try await store.throttleState(key)?.isBlocked(at: clock.now) == true)
+        }
         let second = try await issue()
-        #expect(try await store.throttleState(ThrottleKey(.identityProof, user.id.uuidString))?.isBlocked(at: clock.now) != true)
+        for key in keys { #expect(try await store.throttleState(key)?.isBlocked(at: clock.now) != true) }
         #expect(try await service.redeem(first.pass, by: user) == .wrong)
         #expect(accepted(try await service.redeem(second.pass, by: user)))
     }

@@ -118,7 +118,8 @@ import Testing
         #expect(try await resets.verifyCode(wrong, in: flow) == .blocked)
         #expect(try await resets.verifyCode(codeNow(secret), in: flow) == .blocked)
         #expect(try await store.resetActivities(ActivityQuery()).first?.detail == .blockedInvalidCodes(.authenticatorApp))
-        #expect(try await store.throttleState(ThrottleKey(.identityProof, user.id.uuidString))?.blockedUntil == clock.now.addingTimeInterval(86_400))
+        let here = ThrottleKey(.addressIdentityProof, ThrottleKey.subject(user: user.id, client: "192.0.2.1"))
+        #expect(try await store.throttleState(here)?.blockedUntil == clock.now.addingTimeInterval(86_400))
         #expect(try await resets.start(userID: "alice@contoso.com", clientAddress: "192.0.2.1") == .blocked)
     }
 

@@ -174,18 +174,19 @@ final class RecordingSender: Outbox {
         #expect(try await service.start(userID: "alice@contoso.com", clientAddress: "a") == .blocked)
         let blocked = try await store.resetActivities(ActivityQuery()).first
         #expect(blocked?.detail == .blockedInvalidCodes(.mobileSMS))
-        #expect(try await store.throttleState(ThrottleKey(.identityProof, user.id.uuidString))?.blockedUntil == clock.now.addingTimeInterval(86_400))
+        let here = ThrottleKey(.addressIdentityProof, ThrottleKey.subject(user: user.id, client: "a"))
+        #expect(try await store.throttleState(here)?.blockedUntil == clock.now.addingTimeInterval(86_400))
         #expect(try await store.auditEvents(ActivityQuery()).first?.activity == .blocked)
     }
 
-    /// The block belongs to the user: a flow started before it cannot spend a temporary access pass after it, and the
-    /// pass is not even checked (docs/behaviour.md#temporary-access-pass).
+    /// The block belongs to the user on that network: a flow started there before it cannot spend a temporary access
+    /// pass after it, and the pass is not even checked (docs/behaviour.md#temporary-access-pass).
     @Test func aPassIsNotCheckedOnceAnotherFlowBlockedTheUser() async throws {
         let user = try await addUser()
         let pass = try await AccessPassService.testing(store: store, clock: clock, outbox: sender)
             .issue(to: user.userID, terms: AccessPassTerms(), authority: [.globalAdmin], actor: "cli").pass
         let (first, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
-        let (second, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "b"))
+        let (second, _) = try flow(try await service.start(userID: "alice@contoso.com", clientAddress: "a"))
         for _ in 1...4 {
             guard case .wrong = try await service.redeemAccessPass("abcd-efgh-jkmn", in: second) else { throw TestFailure("a wrong pass passed") }
         }

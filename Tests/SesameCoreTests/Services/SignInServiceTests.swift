@@ -73,6 +73,65 @@ extension SignInServiceTests {
     }
 }
 
+/// After 3 failed sign-ins from one network within 10 minutes, its sign-ins need the CAPTCHA for 30 minutes; a
+/// missing or wrong one costs no password check and counts nothing (docs/security.md#sign-in-captcha).
+@Suite struct SignInCaptchaTests {
+    let clock = ManualClock(t0)
+    let store: any Store
+    let captcha: Captcha
+    let service: SignInService
+    let password = "Zq8#Lw4!Vr2k"
+
+    init() async throws {
+        store = InMemoryStore()
+        let secret = ServerSecret.generate(using: SystemRandomSource())
+        captcha = Captcha(secret: secret, clock: clock, random: SystemRandomSource(), bits: 4)
+        service = SignInService(
+            store: store, hasher: fastHasher, directory: nil, secret: secret, clock: clock, dummyHash: try await fastHasher.hash("dummy"),
+            captchaGate: CaptchaGate(captcha: captcha, store: store, clock: clock))
+        try await store.insertUser(User(userID: "alice@contoso.com", passwordHash: try await fastHasher.hash(password), createdAt: t0))
+    }
+
+    func solved() -> CaptchaProof {
+        let token = captcha.issue().token
+        return CaptchaProof(token: token, solution: Captcha.solve(token, bits: 4), answer: nil)
+    }
+
+    func lockoutFailures() async throws -> Int {
+        try #require(try await store.user(userID: "alice@contoso.com")).lockout.failures
+    }
+
+    @Test func threeFailuresFromANetworkAskItTheCaptcha() async throws {
+        for _ in 1...3 {
+            #expect(try await !service.needsCaptcha(clientAddress: "203.0.113.1"))
+            #expect(try await service.signIn(userID: "alice@contoso.com", password: "guess", clientAddress: "203.0.113.1") == .failed)
+        }
+        #expect(try await service.needsCaptcha(clientAddress: "203.0.113.1"))
+        #expect(try await !service.needsCaptcha(clientAddress: "198.51.100.1"), "another network is not asked")
+        let failures = try await lockoutFailures()
+        // Missing, then wrong: refused before the password, which is right, is even looked at; nothing counted.
+        #expect(try await service.signIn(userID: "alice@contoso.com", password: password, clientAddress: "203.0.113.1") == .captchaRequired)
+        let wrong = CaptchaProof(token: captcha.issue().token, solution: "x", answer: nil)
+        #expect(try await service.signIn(userID: "alice@contoso.com", password: "guess", clientAddress: "203.0.113.1", captcha: wrong) == .captchaRequired)
+        #expect(try await lockoutFailures() == failures, "no lockout count without the CAPTCHA")
+        // A token opens one attempt only.
+        let proof = solved()
+        guard case .accepted = try await service.signIn(userID: "alice@contoso.com", password: password, clientAddress: "203.0.113.1", captcha: proof) else {
+            throw TestFailure("a right CAPTCHA and password were refused")
+        }
+        #expect(try await service.signIn(userID: "alice@contoso.com", password: password, clientAddress: "203.0.113.1", captcha: proof) == .captchaRequired)
+        clock.advance(by: 1_801)
+        #expect(try await !service.needsCaptcha(clientAddress: "203.0.113.1"), "asked for 30 minutes")
+    }
+
+    @Test func aRightCaptchaWithAWrongPasswordCountsAsAnyFailure() async throws {
+        for _ in 1...3 { _ = try await service.signIn(userID: "alice@contoso.com", password: "guess", clientAddress: "203.0.113.1") }
+        let failures = try await lockoutFailures()
+        #expect(try await service.signIn(userID: "alice@contoso.com", password: "guess 2", clientAddress: "203.0.113.1", captcha: solved()) == .failed)
+        #expect(try await lockoutFailures() == failures + 1)
+    }
+}
+
 /// Simultaneous guesses: the lockout and the network's limit count every one, so that sending many at once buys
 /// nothing (docs/security.md#races).
 @Suite struct SignInRaceTests {

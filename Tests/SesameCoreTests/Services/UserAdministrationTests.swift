@@ -73,12 +73,15 @@ import Testing
         var user = try await administration.add(UserDraft(userID: "bob@contoso.com", password: "Zq8#Lw4!Vr2k"), actor: "cli")
         for index in 1...12 { user.lockout.recordFailure(fingerprint: "f\(index)", at: t0) }
         try await store.updateUser(user)
+        let fromOneNetwork = ThrottleKey(.addressIdentityProof, ThrottleKey.subject(user: user.id, client: "203.0.113.7"))
         _ = try await store.recordEvent(ThrottleKey(.identityProof, user.id.uuidString), rule: ThrottleKind.identityProof.rule, now: t0)
+        _ = try await store.recordEvent(fromOneNetwork, rule: ThrottleKind.addressIdentityProof.rule, now: t0)
         try await administration.resetPassword(userID: "BOB@contoso.com", to: "Yt7$Mx3!Ps9j", actor: "cli")
         let after = try #require(try await store.user(id: user.id))
         #expect(after.lockout == SignInLockout())
         #expect(await fastHasher.verify("Yt7$Mx3!Ps9j", against: try #require(after.passwordHash)))
         #expect(try await store.throttleState(ThrottleKey(.identityProof, user.id.uuidString)) == nil)
+        #expect(try await store.throttleState(fromOneNetwork) == nil, "the blocks per network go too")
         #expect(try await store.auditEvents(ActivityQuery()).first?.activity == .adminResetPassword)
     }
 

@@ -42,6 +42,7 @@ struct PolicyForm {
             Field(.questionsToReset, .number(3...5), dependsOn: "when-questions"),
             Field(.predefinedQuestions, .checkboxes([]), dependsOn: "when-questions"),
             Field(.customQuestions, .lines(separator: "|"), dependsOn: "when-questions"),
+            Field(.prepopulatedForReset, .yesNo, dependsOn: "when-enabled"),
         ]),
         ("registration", [
             Field(.requireRegistration, .yesNo, dependsOn: "when-enabled"),
