@@ -58,6 +58,8 @@ public struct UserAdministration: Sendable {
         try draft.apply(to: &user, policy: policy)
         if let password = draft.password {
             try await passwords.reset(&user, to: try checkPassword(password, for: user, policy: policy))
+            // Someone else knows it: the user must change it at the next sign-in (docs/behaviour.md#administrator-set-passwords).
+            user.passwordChangeRequired = true
         }
         try await store.updateUser(user)
         if draft.password != nil {
@@ -88,6 +90,8 @@ public struct UserAdministration: Sendable {
         var user = try await existing(userID)
         do {
             try await passwords.reset(&user, to: try checkPassword(password, for: user, policy: policy))
+            // Someone else knows it: the user must change it at the next sign-in (docs/behaviour.md#administrator-set-passwords).
+            user.passwordChangeRequired = true
         } catch let error as ValidationError {
             try await audit(.adminResetPassword, actor: actor, target: user.userID, status: .failure, reason: error.message.key)
             throw error

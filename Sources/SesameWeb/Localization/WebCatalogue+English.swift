@@ -22,6 +22,8 @@ extension WebCatalogue {
         "interrupt.cancel": "Cancel",
         "expired.title": "Your password has expired",
         "expired.intro": "Choose a new password to continue.",
+        "expired.adminSet.title": "Choose your own password",
+        "expired.adminSet.intro": "An administrator set your password. Type it as the current password, then choose one only you know to continue.",
         "change.title": "Change password",
         "change.done": "Your password has been changed. Use the new one from now on, on every device.",
         "change.current": "Current password",

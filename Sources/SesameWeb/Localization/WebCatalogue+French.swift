@@ -22,6 +22,8 @@ extension WebCatalogue {
         "interrupt.cancel": "Annuler",
         "expired.title": "Votre mot de passe a expiré",
         "expired.intro": "Choisissez un nouveau mot de passe pour continuer.",
+        "expired.adminSet.title": "Choisissez votre propre mot de passe",
+        "expired.adminSet.intro": "Un administrateur a défini votre mot de passe. Saisissez-le comme mot de passe actuel, puis choisissez-en un que vous seul connaissez pour continuer.",
         "change.title": "Changer le mot de passe",
         "change.done": "Votre mot de passe a été changé. Utilisez désormais le nouveau, sur tous vos appareils.",
         "change.current": "Mot de passe actuel",
