@@ -18,7 +18,7 @@ public enum StoreCopy {
 
     /// Parents before children; the logs in the order they were written.
     static let tables: [Table] = [
-        Table(name: "users", sqliteOrder: "id", postgresOrder: "id", booleans: ["enabled"]),
+        Table(name: "users", sqliteOrder: "id", postgresOrder: "id", booleans: ["enabled", "password_change_required"]),
         Table(name: "user_roles", sqliteOrder: "user_id, role", postgresOrder: "user_id, role"),
         Table(name: "user_groups", sqliteOrder: "user_id, group_name", postgresOrder: "user_id, group_name"),
         Table(name: "security_answers", sqliteOrder: "user_id, position", postgresOrder: "user_id, position"),

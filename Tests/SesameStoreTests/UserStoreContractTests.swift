@@ -38,6 +38,7 @@ import Testing
             user.enabled = false
             user.source = .directory
             user.passwordHash = nil
+            user.passwordChangeRequired = true
             user.lockout.clear()
             user.locale = nil
             user.authentication = AuthenticationData(alternateEmail: try EmailAddress("new@alt.example"))

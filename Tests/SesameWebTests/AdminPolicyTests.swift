@@ -124,4 +124,26 @@ import Testing
             #expect(page.contains("Non configuré (l’annuaire a refusé la connexion du compte de service"))
         }
     }
+
+    /// `passwordRules` on the page, saved from it, and followed by the requirement the reset and change pages show;
+    /// the expiry warning appears only while expiry is on (docs/behaviour.md#passwords).
+    @Test func passwordRulesAndTheExpiryWarning() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(roles: [.globalAdmin], registered: true)
+        try await harness.browse { browser in
+            try await browser.signIn()
+            let page = try await browser.get("/admin/policy")
+            #expect(page.contains("NIST SP 800-63B-4: 15 to 256 characters") && !page.contains("Forced rotation is discouraged"))
+            #expect(try await browser.get("/account/password").contains("Use 8 to 256 characters"))
+            let saved = try await browser.post("/admin/policy", form(of: page, [("passwordRules", "nist"), ("passwordExpiryDays", "90")]))
+            #expect(saved.location == "/admin/policy?saved=1")
+            #expect(try await harness.store.policy()?.policy.passwordRules == .nist)
+            #expect(try await browser.get("/admin/policy").contains("Forced rotation is discouraged by NIST SP 800-63B-4"))
+            let change = try await browser.get("/account/password")
+            #expect(change.contains("Use 15 to 256 characters, any you like"))
+            let short = try await browser.post("/account/password", [("current", goodPassword), ("new", "Zq8#Lw4!Vr2kX"), ("confirm", "Zq8#Lw4!Vr2kX")])
+            #expect(short.status == .unprocessableContent && short.contains("at least 15 characters"))
+            #expect(try await browser.get("/admin/policy?lang=fr").contains("La rotation forcée est déconseillée"))
+        }
+    }
 }

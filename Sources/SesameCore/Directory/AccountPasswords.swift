@@ -50,6 +50,8 @@ public struct AccountPasswords: Sendable {
             try await inDirectory { try await $0.resetPassword(userID: userID, new: password) }
         }
         user.passwordChangedAt = clock.now
+        // The user's own new password; an administrator's reset sets the flag again (UserAdministration).
+        user.passwordChangeRequired = false
         user.lockout.clear()
     }
 
@@ -64,6 +66,7 @@ public struct AccountPasswords: Sendable {
             try await inDirectory { try await $0.changePassword(userID: userID, current: current, new: new) }
         }
         user.passwordChangedAt = clock.now
+        user.passwordChangeRequired = false
     }
 
     /// Clears Sesame's sign-in lockout and, for a directory user, the directory's.

@@ -74,6 +74,7 @@ extension Catalogue {
         "password.blockedByAdministrator": "Your password contains words or characters that have been blocked by your administrator. Please try again with a different password.",
         "password.easilyGuessable": "Unfortunately, your password contains a word, phrase, or pattern that makes your password easily guessable. Please try again with a different password.",
         "password.sameAsCurrent": "Your new password must be different from your current one.",
+        "password.breachedPassword": "That password appears in lists of passwords leaked in data breaches, so attackers try it first. Choose another one.",
         // Messages
         "message.passwordResetNotice.subject": "Your {organisation} password was reset",
         "message.passwordResetNotice.body": "The password of your {organisation} account {userID} was just reset.\n\nIf you did this, there is nothing to do. If you did not, open this link within 7 days to tell us (\"This wasn't me\"): it signs the account out everywhere, stops password resets for it for 24 hours and tells your administrators.\n\n{link}",

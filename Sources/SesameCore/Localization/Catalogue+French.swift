@@ -74,6 +74,7 @@ extension Catalogue {
         "password.blockedByAdministrator": "Votre mot de passe contient des mots ou des caractères bloqués par votre administrateur. Réessayez avec un autre mot de passe.",
         "password.easilyGuessable": "Votre mot de passe contient un mot, une expression ou un motif qui le rend facile à deviner. Réessayez avec un autre mot de passe.",
         "password.sameAsCurrent": "Votre nouveau mot de passe doit être différent de l’actuel.",
+        "password.breachedPassword": "Ce mot de passe figure dans des listes de mots de passe divulgués lors de fuites de données ; les attaquants l’essaient en premier. Choisissez-en un autre.",
         // Messages
         "message.passwordResetNotice.subject": "Le mot de passe de votre compte {organisation} a été réinitialisé",
         "message.passwordResetNotice.body": "Le mot de passe de votre compte {organisation} {userID} vient d’être réinitialisé.\n\nSi c’est vous, il n’y a rien à faire. Sinon, ouvrez ce lien dans les 7 jours pour nous le signaler (« Ce n’était pas moi ») : il déconnecte le compte partout, suspend ses réinitialisations de mot de passe pendant 24 heures et prévient vos administrateurs.\n\n{link}",

@@ -36,29 +36,39 @@ public struct PasswordPolicyEngine: Sendable {
     public let rules: PasswordRules
     private let global: BannedTermIndex
     private let custom: BannedTermIndex
+    private let breached: BreachedPasswordFilter
 
-    public init(rules: PasswordRules = .default, customBannedTerms: [String] = [], global: BannedTermIndex = .common) {
+    public init(
+        rules: PasswordRules = .default, customBannedTerms: [String] = [], global: BannedTermIndex = .common,
+        breached: BreachedPasswordFilter = .shared
+    ) {
         self.rules = rules
         self.global = global
         self.custom = BannedTermIndex(customBannedTerms)
+        self.breached = breached
     }
 
     public init(policy: Policy) {
-        self.init(customBannedTerms: policy.customBannedPasswords)
+        self.init(rules: policy.passwordRules.rules, customBannedTerms: policy.customBannedPasswords)
     }
 
-    /// Every rule the password breaks; empty when it is acceptable.
+    /// Every rule the password breaks; empty when it is acceptable. Under the Unicode rules the password is
+    /// checked as ``PasswordRules/prepared(_:)`` makes it, which is also what the caller must hash and write back.
     public func check(_ password: String, context: PasswordContext) -> [PasswordRejection] {
+        let password = rules.prepared(password)
         var rejections: [PasswordRejection] = []
         if password.count < rules.minimumLength { rejections.append(.tooShort) }
         // The banned-password check grows faster than the length: one 16 KB password took seconds of a core, so
         // a password already too long gets no further check (found by fuzzing, docs/security.md#fuzzing).
         guard password.count <= rules.maximumLength else { return rejections + [.tooLong] }
         // Printable ASCII, space included; other characters cannot be typed everywhere a password is needed.
-        guard password.unicodeScalars.allSatisfy({ (0x20...0x7E).contains($0.value) }) else {
+        guard rules.unicode || password.unicodeScalars.allSatisfy({ (0x20...0x7E).contains($0.value) }) else {
             return rejections + [.invalidCharacters]
         }
         if characterClasses(password) < rules.requiredClasses { rejections.append(.notEnoughCharacterClasses) }
+        // Exact breached passwords first: the fuzzy check below only knows the 10 000 most common
+        // (docs/security.md#breached-passwords).
+        if breached.contains(password) { rejections.append(.breachedPassword) }
         if let banned = bannedReason(password, context: context) { rejections.append(banned) }
         return rejections
     }
@@ -69,7 +79,7 @@ public struct PasswordPolicyEngine: Sendable {
         _ password: String, context: PasswordContext, currentHash: String?, hasher: any PasswordHasher
     ) async -> [PasswordRejection] {
         var rejections = check(password, context: context)
-        if let currentHash, await hasher.verify(password, against: currentHash) { rejections.append(.sameAsCurrent) }
+        if let currentHash, await hasher.verify(rules.prepared(password), against: currentHash) { rejections.append(.sameAsCurrent) }
         return rejections
     }
 

@@ -13,6 +13,8 @@ public enum PasswordRejection: String, Sendable, Hashable, CaseIterable, Codable
     /// docs/behaviour.md#passwords).
     case easilyGuessable
     case sameAsCurrent
+    /// It is on the offline list of breached passwords (docs/security.md#breached-passwords).
+    case breachedPassword
 
     public func message(rules: PasswordRules) -> LocalizedText {
         LocalizedText("password.\(rawValue)", [

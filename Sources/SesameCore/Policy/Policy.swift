@@ -52,6 +52,13 @@ public struct Policy: Sendable, Hashable, Codable {
     }
     /// Optional so that a policy saved before this knob existed still reads (as the default).
     private var storedPrepopulatedForReset: Bool?
+    /// Entra's password rules or NIST SP 800-63B-4's (docs/behaviour.md#passwords).
+    public var passwordRules: PasswordRuleSet {
+        get { storedPasswordRules ?? .entra }
+        set { storedPasswordRules = newValue }
+    }
+    /// Optional so that a policy saved before this knob existed still reads (as the default).
+    private var storedPasswordRules: PasswordRuleSet?
 
     public init() {}
 

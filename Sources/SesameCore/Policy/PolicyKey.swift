@@ -5,7 +5,7 @@ import Foundation
 public enum PolicyKey: String, Sendable, Codable, CaseIterable {
     case enabled, group, methods, methodsRequired, questionsToRegister, questionsToReset, predefinedQuestions
     case customQuestions, requireRegistration, requireNonPhoneMethod, prepopulatedForReset, reconfirmDays, notifyUsers, notifyAdmins, helpdeskLink, writeback
-    case allowUnlock, customBannedPasswords, passwordExpiryDays, passwordExpiryNoticeDays, allowedCountryCodes
+    case allowUnlock, passwordRules, customBannedPasswords, passwordExpiryDays, passwordExpiryNoticeDays, allowedCountryCodes
     case organisationName, mailSenderName, activityRetentionDays
 
     public static let customQuestionLength = 3...200
@@ -34,6 +34,7 @@ public enum PolicyKey: String, Sendable, Codable, CaseIterable {
         case .helpdeskLink: policy.helpdeskLink?.description ?? ""
         case .writeback: policy.writeback.map(String.init) ?? ""
         case .allowUnlock: String(policy.allowUnlock)
+        case .passwordRules: policy.passwordRules.rawValue
         case .customBannedPasswords: policy.customBannedPasswords.joined(separator: ",")
         case .passwordExpiryDays: String(policy.passwordExpiryDays)
         case .passwordExpiryNoticeDays: String(policy.passwordExpiryNoticeDays)
@@ -101,6 +102,9 @@ public enum PolicyKey: String, Sendable, Codable, CaseIterable {
             }
         case .writeback: policy.writeback = value.isEmpty ? nil : try boolean(value)
         case .allowUnlock: policy.allowUnlock = try boolean(value)
+        case .passwordRules:
+            guard let rules = PasswordRuleSet(rawValue: value) else { throw choice(value, PasswordRuleSet.allCases.map(\.rawValue)) }
+            policy.passwordRules = rules
         case .customBannedPasswords:
             let terms = list(value)
             guard terms.count <= Self.maximumBannedTerms else {

@@ -58,7 +58,7 @@ public struct PasswordChangeService: Sendable {
         guard rejections.isEmpty else { return .rejected(rejections, engine.rules) }
         var changed = user
         do {
-            try await passwords.change(&changed, from: current, to: new)
+            try await passwords.change(&changed, from: current, to: engine.rules.prepared(new))
         } catch let error as WritebackError {
             return try await refused(error, user: user, requestID: requestID)
         }

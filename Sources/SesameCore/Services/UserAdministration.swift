@@ -39,8 +39,7 @@ public struct UserAdministration: Sendable {
         var user = User(userID: userID, createdAt: clock.now)
         try draft.apply(to: &user, policy: policy)
         if let password = draft.password {
-            try checkPassword(password, for: user, policy: policy)
-            user.passwordHash = try await hasher.hash(password)
+            user.passwordHash = try await hasher.hash(try checkPassword(password, for: user, policy: policy))
             user.passwordChangedAt = clock.now
         }
         try await store.insertUser(user)
@@ -58,8 +57,9 @@ public struct UserAdministration: Sendable {
         let before = user.authentication
         try draft.apply(to: &user, policy: policy)
         if let password = draft.password {
-            try checkPassword(password, for: user, policy: policy)
-            try await passwords.reset(&user, to: password)
+            try await passwords.reset(&user, to: try checkPassword(password, for: user, policy: policy))
+            // Someone else knows it: the user must change it at the next sign-in (docs/behaviour.md#administrator-set-passwords).
+            user.passwordChangeRequired = true
         }
         try await store.updateUser(user)
         if draft.password != nil {
@@ -89,8 +89,9 @@ public struct UserAdministration: Sendable {
         let policy = try await currentPolicy()
         var user = try await existing(userID)
         do {
-            try checkPassword(password, for: user, policy: policy)
-            try await passwords.reset(&user, to: password)
+            try await passwords.reset(&user, to: try checkPassword(password, for: user, policy: policy))
+            // Someone else knows it: the user must change it at the next sign-in (docs/behaviour.md#administrator-set-passwords).
+            user.passwordChangeRequired = true
         } catch let error as ValidationError {
             try await audit(.adminResetPassword, actor: actor, target: user.userID, status: .failure, reason: error.message.key)
             throw error
@@ -164,12 +165,14 @@ public struct UserAdministration: Sendable {
         try await store.policy()?.policy ?? Policy()
     }
 
-    private func checkPassword(_ password: String, for user: User, policy: Policy) throws(ValidationError) {
+    /// The password as it is to be hashed or written back (``PasswordRules/prepared(_:)``), once it passed the policy.
+    private func checkPassword(_ password: String, for user: User, policy: Policy) throws(ValidationError) -> String {
         let engine = PasswordPolicyEngine(policy: policy)
         let context = PasswordContext(givenName: user.givenName, surname: user.surname, organisationName: policy.organisationName)
         if let first = engine.check(password, context: context).first {
             throw ValidationError(first.message(rules: engine.rules).key, first.message(rules: engine.rules).arguments, field: "password")
         }
+        return engine.rules.prepared(password)
     }
 
     private func audit(

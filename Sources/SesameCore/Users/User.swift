@@ -15,6 +15,9 @@ public struct User: Sendable, Hashable, Codable, Identifiable {
     /// An Argon2id PHC string; `nil` for directory users and for local users who never had a password.
     public var passwordHash: String?
     public var passwordChangedAt: Date?
+    /// Set when an administrator set the password: the next sign-in opens only the change of password
+    /// (docs/behaviour.md#administrator-set-passwords).
+    public var passwordChangeRequired: Bool
     public var lockout: SignInLockout
     public var locale: Language?
     public var authentication: AuthenticationData
@@ -33,6 +36,7 @@ public struct User: Sendable, Hashable, Codable, Identifiable {
         source: UserSource = .local,
         passwordHash: String? = nil,
         passwordChangedAt: Date? = nil,
+        passwordChangeRequired: Bool = false,
         lockout: SignInLockout = SignInLockout(),
         locale: Language? = nil,
         authentication: AuthenticationData = AuthenticationData(),
@@ -50,6 +54,7 @@ public struct User: Sendable, Hashable, Codable, Identifiable {
         self.source = source
         self.passwordHash = passwordHash
         self.passwordChangedAt = passwordChangedAt
+        self.passwordChangeRequired = passwordChangeRequired
         self.lockout = lockout
         self.locale = locale
         self.authentication = authentication

@@ -245,6 +245,10 @@ enum SQLiteSchema {
                 CREATE INDEX access_passes_expires ON access_passes(expires_at);
                 """)
         }
+        // A password an administrator set must be changed at the next sign-in (docs/behaviour.md#administrator-set-passwords).
+        migrator.registerMigration("015 password change required") { db in
+            try db.execute(sql: "ALTER TABLE users ADD COLUMN password_change_required INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -212,5 +212,9 @@ enum PostgresSchema {
             );
             CREATE INDEX access_passes_expires ON access_passes(expires_at);
             """),
+        // A password an administrator set must be changed at the next sign-in (docs/behaviour.md#administrator-set-passwords).
+        ("015 password change required", """
+            ALTER TABLE users ADD COLUMN password_change_required BOOLEAN NOT NULL DEFAULT FALSE;
+            """),
     ]
 }

@@ -88,7 +88,8 @@ extension PostgresStore {
         let updated = try await connection.rows("""
             UPDATE users SET user_id = \(user.userID.lowercased()), display_name = \(user.displayName), given_name = \(user.givenName),
                 surname = \(user.surname), enabled = \(user.enabled), source = \(user.source.rawValue), password_hash = \(user.passwordHash),
-                password_changed_at = \(user.passwordChangedAt?.unixSeconds), lockout_failures = \(user.lockout.failures),
+                password_changed_at = \(user.passwordChangedAt?.unixSeconds), password_change_required = \(user.passwordChangeRequired),
+                lockout_failures = \(user.lockout.failures),
                 locked_until = \(user.lockout.lockedUntil?.unixSeconds), lockout_recent = \(user.lockout.recentWrongPasswords.joined(separator: ",")),
                 lockout_last_failure = \(user.lockout.lastFailureAt?.unixSeconds),
                 locale = \(user.locale?.rawValue), authentication_phone = \(data.authenticationPhone?.e164),
@@ -131,6 +132,7 @@ extension PostgresStore {
             groups: Set(try row.get("groups", as: [String].self)), enabled: try row.get("enabled"),
             source: UserSource(rawValue: try row.get("source")) ?? .local,
             passwordHash: try row.get("password_hash"), passwordChangedAt: try row.date("password_changed_at"),
+            passwordChangeRequired: try row.get("password_change_required"),
             lockout: SignInLockout(
                 failures: try row.get("lockout_failures", as: Int32.self).asInt, lockedUntil: try row.date("locked_until"),
                 recentWrongPasswords: recent.split(separator: ",").map(String.init), lastFailureAt: try row.date("lockout_last_failure"),

@@ -105,6 +105,7 @@ extension SQLiteStore {
         try db.execute(sql: """
             UPDATE users SET user_id = :userID, display_name = :displayName, given_name = :givenName, surname = :surname,
                 enabled = :enabled, source = :source, password_hash = :passwordHash, password_changed_at = :passwordChangedAt,
+                password_change_required = :changeRequired,
                 lockout_failures = :failures, locked_until = :lockedUntil, lockout_recent = :recent,
                 lockout_last_failure = :lastFailure, locale = :locale,
                 authentication_phone = :authPhone, authentication_email = :authEmail, mobile_phone = :mobile,
@@ -115,6 +116,7 @@ extension SQLiteStore {
                 "id": id, "userID": user.userID.lowercased(), "displayName": user.displayName, "givenName": user.givenName,
                 "surname": user.surname, "enabled": user.enabled, "source": user.source.rawValue,
                 "passwordHash": user.passwordHash, "passwordChangedAt": user.passwordChangedAt?.unixSeconds,
+                "changeRequired": user.passwordChangeRequired,
                 "failures": user.lockout.failures, "lockedUntil": user.lockout.lockedUntil?.unixSeconds,
                 "recent": user.lockout.recentWrongPasswords.joined(separator: ","), "lastFailure": user.lockout.lastFailureAt?.unixSeconds,
                 "locale": user.locale?.rawValue,
@@ -140,6 +142,7 @@ extension SQLiteStore {
             surname: row["surname"], roles: Set(roles.compactMap(Role.init(rawValue:))), groups: Set(groups),
             enabled: row["enabled"], source: UserSource(rawValue: row["source"]) ?? .local,
             passwordHash: row["password_hash"], passwordChangedAt: row.date("password_changed_at"),
+            passwordChangeRequired: row["password_change_required"],
             lockout: SignInLockout(
                 failures: row["lockout_failures"], lockedUntil: row.date("locked_until"),
                 recentWrongPasswords: recent.split(separator: ",").map(String.init), lastFailureAt: row.date("lockout_last_failure"),

@@ -297,7 +297,7 @@ struct ResetController {
             case .rejected(let reasons) where reasons.isEmpty:
                 return PageRenderer.redirect(to: "/reset/verify")
             case .rejected(let reasons):
-                let rules = PasswordRules.default
+                let rules = try await policies.policy().passwordRules.rules
                 return try await passwordPage(context, errors: reasons.map { layout.text($0.message(rules: rules), context) })
             case .refusedByDirectory(let error) where error.isPasswordRefusal:
                 return try await passwordPage(context, errors: [layout.text(error.message, context)])

@@ -75,7 +75,9 @@ struct SignInController {
         }
         let now = clock.now
         let policy = try await policies.policy()
-        let expired = policy.passwordExpiry(of: user, now: now).expired
+        // A password an administrator set opens the same single page as an expired one
+        // (docs/behaviour.md#administrator-set-passwords).
+        let expired = policy.passwordExpiry(of: user, now: now).expired || user.passwordChangeRequired
         context.session?.rotate(newKey: SessionMiddleware.token(random), csrfToken: SessionMiddleware.token(random))
         context.session?.update {
             $0.userID = user.id
@@ -111,8 +113,10 @@ struct SignInController {
     }
 
     @Sendable func showExpired(_ request: Request, context: WebContext) async throws -> Response {
-        guard try await signedIn.user(context, allowingExpiredPassword: true) != nil else { return PageRenderer.redirect(to: "/signin") }
-        return try await layout.render("expired", titleKey: "expired.title", values: ["error": false], context: context)
+        guard let user = try await signedIn.user(context, allowingExpiredPassword: true) else { return PageRenderer.redirect(to: "/signin") }
+        return try await layout.render(
+            "expired", titleKey: user.passwordChangeRequired ? "expired.adminSet.title" : "expired.title",
+            values: ["error": false, "adminSet": user.passwordChangeRequired], context: context)
     }
 
     @Sendable func changeExpired(_ request: Request, context: WebContext) async throws -> Response {

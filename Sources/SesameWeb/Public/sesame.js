@@ -34,7 +34,10 @@ document.querySelectorAll("input[data-strength]").forEach((input) => {
   const update = () => {
     const value = input.value;
     const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((pattern) => pattern.test(value)).length;
-    const ok = value.length >= 8 && value.length <= 256 && classes >= 3 && /^[\x20-\x7e]*$/.test(value);
+    // The policy's rules, from the page (docs/behaviour.md#passwords); the server checks them again.
+    const length = [...value.normalize(input.dataset.unicode === "true" ? "NFKC" : "NFC")].length;
+    const ascii = input.dataset.unicode === "true" || /^[\x20-\x7e]*$/.test(value);
+    const ok = length >= Number(input.dataset.min) && length <= 256 && classes >= Number(input.dataset.classes) && ascii;
     output.textContent = ok ? output.dataset.ok : output.dataset.weak;
     output.className = ok ? "strength ok" : "strength weak";
   };

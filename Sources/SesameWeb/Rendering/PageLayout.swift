@@ -11,9 +11,17 @@ struct PageLayout: Sendable {
     func render(
         _ template: String, titleKey: String, values: [String: Any] = [:], context: WebContext, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        renderer.page(
+        let policy = try await policies.policy()
+        var values = values
+        // Every page where a password is chosen says the policy's rules (docs/behaviour.md#passwords).
+        let rules = policy.passwordRules.rules
+        values["passwordRules"] = [
+            "guidance": text("password.guidance.\(policy.passwordRules.rawValue)", context), "min": rules.minimumLength,
+            "classes": rules.requiredClasses, "unicode": rules.unicode ? "true" : "false",
+        ] as [String: Any]
+        return renderer.page(
             template, title: text(titleKey, context), values: values, context: context,
-            organisation: try await policies.policy().organisationName, logo: await branding.logo() != nil, status: status)
+            organisation: policy.organisationName, logo: await branding.logo() != nil, status: status)
     }
 
     func text(_ key: String, _ context: WebContext) -> String {

@@ -79,6 +79,14 @@ struct ServeCommand: AsyncParsableCommand {
         let outbox = BudgetedOutbox(
             queue, budget: configuration.phoneBudget, store: context.store, clock: context.clock, policies: policies, metrics: prometheus.metrics)
         let logger = Logger(label: "sesame")
+        // A damaged breached-password filter stops the server now, not at someone's new password
+        // (docs/security.md#breached-passwords).
+        do {
+            let breached = try BreachedPasswordFilter.loadShipped()
+            logger.info("breached-password filter loaded", metadata: ["passwords": "\(breached)"])
+        } catch {
+            throw ConfigurationError("the breached-password filter is damaged (\(error)): run scripts/data/breached-passwords.sh")
+        }
         if demo, configuration.mode == .production {
             throw ConfigurationError("--demo: a demo organisation prints its passwords, so it is for development only")
         }

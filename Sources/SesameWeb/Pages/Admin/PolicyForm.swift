@@ -53,6 +53,7 @@ struct PolicyForm {
         ("customisation", [Field(.helpdeskLink, .text), Field(.organisationName, .text), Field(.mailSenderName, .text)]),
         ("onPremises", [Field(.writeback, .yesNo), Field(.allowUnlock, .yesNo, dependsOn: "when-writeback")]),
         ("passwords", [
+            Field(.passwordRules, .choice(PasswordRuleSet.allCases.map { ($0.rawValue, "admin.policy.passwordRules.\($0.rawValue)") })),
             Field(.customBannedPasswords, .lines(separator: ",")),
             Field(.passwordExpiryDays, .number(0...730)),
             Field(.passwordExpiryNoticeDays, .number(0...90)),
@@ -117,6 +118,8 @@ struct PolicyForm {
             "key": key.rawValue, "label": text("admin.policy.\(key.rawValue).label"), "help": text("admin.policy.\(key.rawValue).help"),
             "class": field.dependsOn ?? "", "error": error.map { $0.rendered(in: language) } ?? false, "value": value,
             "isWriteback": key == .writeback,
+            // Shown while expiry is on, saved or just submitted (docs/behaviour.md#passwords).
+            "warning": key == .passwordExpiryDays && (Int(value) ?? 0) > 0 ? text("admin.policy.passwordExpiryDays.warning") : false,
         ]
         switch field.input {
         case .choice(let options):
