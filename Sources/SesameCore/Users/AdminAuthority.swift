@@ -18,6 +18,8 @@ public enum AdminAction: Sendable, Hashable {
     case delete
     /// Issuing or revoking a temporary access pass (docs/behaviour.md#temporary-access-pass).
     case issueAccessPass
+    /// Signing the user out everywhere: whoever may reset the password may (docs/security.md#sessions).
+    case endSessions
 }
 
 public enum AdminAuthority {
@@ -32,7 +34,7 @@ public enum AdminAuthority {
         switch action {
         case .view:
             return !roles.isEmpty
-        case .resetPassword, .unlock, .requireRegistration:
+        case .resetPassword, .unlock, .requireRegistration, .endSessions:
             if roles.contains(.userAdmin) { return !targetRoles.contains(.globalAdmin) }
             if roles.contains(.passwordAdmin) { return targetRoles.isSubset(of: [.passwordAdmin, .helpdeskAdmin]) }
             if roles.contains(.helpdeskAdmin) { return targetRoles.isSubset(of: [.helpdeskAdmin]) && action != .requireRegistration }

@@ -212,5 +212,11 @@ enum PostgresSchema {
             );
             CREATE INDEX access_passes_expires ON access_passes(expires_at);
             """),
+        // As on SQLite: sessions saved before have no public ID nor sign-in time, so they end.
+        ("014 session details", """
+            DELETE FROM sessions;
+            ALTER TABLE sessions ADD COLUMN public_id TEXT;
+            CREATE INDEX sessions_public_id ON sessions(public_id);
+            """),
     ]
 }
