@@ -144,7 +144,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
         .add(middleware: DirectorySessionMiddleware(check: core.directorySessions, store: store, clock: clock, random: core.random))
     let site = sessions.group().add(middleware: CSRFMiddleware(users: store))
     let passwordChange = PasswordChange(service: core.passwordChanges, policies: policies, directorySessions: core.directorySessions, clock: clock)
-    site.addRoutes(AccountController(layout: layout, signedIn: signedIn, policies: policies, clock: clock, passwordChange: passwordChange).endpoints)
+    site.addRoutes(AccountController(layout: layout, signedIn: signedIn, policies: policies, clock: clock, passwordChange: passwordChange, store: store).endpoints)
     site.addRoutes(SignInController(
         layout: layout, signedIn: signedIn, signIns: core.signIns, captcha: core.captcha, passwordChange: passwordChange, policies: policies,
         directorySessions: core.directorySessions, clock: clock, random: core.random, trustedProxies: proxies, floor: signInFloor

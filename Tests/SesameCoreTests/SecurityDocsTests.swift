@@ -36,6 +36,7 @@ import Testing
         case .importUsers: "import users (a row also needs the right to each change it makes)"
         case .delete: "delete the user (API only)"
         case .issueAccessPass: "issue or revoke a temporary access pass"
+        case .endSessions: "sign the user out everywhere (portal, API, command line)"
         }
     }
 

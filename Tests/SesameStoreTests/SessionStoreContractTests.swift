@@ -46,6 +46,36 @@ import Testing
     }
 
     @Test(arguments: StoreAdapter.allCases)
+    func aUserListsAndEndsOnlyTheirOwnSessionsByPublicID(_ adapter: StoreAdapter) async throws {
+        try await adapter.withStore { store in
+            let alice = UUID(), bob = UUID()
+            let later = t0.addingTimeInterval(600)
+            for (key, user) in [("a1", alice), ("a2", alice), ("b1", bob)] {
+                try await store.saveSession(key: key, data: Data(key.utf8), userID: user, expiresAt: later)
+            }
+            try await store.saveSession(key: "a-old", data: Data(), userID: alice, expiresAt: t0.addingTimeInterval(10))
+            try await store.saveSession(key: "anonymous", data: Data(), userID: nil, expiresAt: later)
+            let listed = try await store.sessions(userID: alice, now: t0.addingTimeInterval(60))
+            #expect(Set(listed.map(\.data)) == [Data("a1".utf8), Data("a2".utf8)], "alice's live sessions, not the expired one")
+            #expect(Set(listed.map(\.publicID)) == [SessionPublicID.of(key: "a1"), SessionPublicID.of(key: "a2")])
+            #expect(!listed.map(\.publicID).contains("a1"), "named by public ID, never by key")
+            // Bob's session cannot be ended from Alice's list, even by its right public ID.
+            #expect(try await store.deleteSession(publicID: SessionPublicID.of(key: "b1"), userID: alice) == false)
+            #expect(try await store.session(key: "b1", now: t0) != nil)
+            #expect(try await store.deleteSession(publicID: SessionPublicID.of(key: "a1"), userID: alice))
+            #expect(try await store.session(key: "a1", now: t0) == nil)
+            #expect(try await store.deleteSession(publicID: SessionPublicID.of(key: "a1"), userID: alice) == false, "once")
+            #expect(try await store.session(key: "a2", now: t0) != nil)
+            #expect(try await store.sessions(userID: bob, now: t0).map(\.publicID) == [SessionPublicID.of(key: "b1")])
+        }
+    }
+
+    @Test func aPublicIDIsNotTheKeyAndDiffersByKey() {
+        #expect(SessionPublicID.of(key: "k") != SessionPublicID.of(key: "l"))
+        #expect(SessionPublicID.of(key: "k") != "k" && SessionPublicID.of(key: "k").count == 32)
+    }
+
+    @Test(arguments: StoreAdapter.allCases)
     func anEndedSessionIsNotSavedBackToLife(_ adapter: StoreAdapter) async throws {
         try await adapter.withStore { store in
             let alice = UUID()

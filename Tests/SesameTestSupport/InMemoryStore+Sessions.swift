@@ -46,4 +46,22 @@ extension InMemoryStore {
             return before - state.sessions.count
         }
     }
+
+    public func sessions(userID: UUID, now: Date) async throws -> [ListedSession] {
+        state.withLock { state in
+            state.sessions.filter { $0.value.userID == userID && $0.value.expiresAt > now }
+                .map { ListedSession(publicID: SessionPublicID.of(key: $0.key), data: $0.value.data) }
+                .sorted { $0.publicID < $1.publicID }
+        }
+    }
+
+    public func deleteSession(publicID: String, userID: UUID) async throws -> Bool {
+        state.withLock { state in
+            guard let key = state.sessions.first(where: { $0.value.userID == userID && SessionPublicID.of(key: $0.key) == publicID })?.key else {
+                return false
+            }
+            state.sessions[key] = nil
+            return true
+        }
+    }
 }

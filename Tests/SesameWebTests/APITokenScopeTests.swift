@@ -52,6 +52,7 @@ import Testing
         Case(method: .get, path: "/users/TARGET/registration", body: nil, read: 200, users: 200, full: 200),
         Case(method: .post, path: "/users/TARGET/access-pass", body: "{}", read: 403, users: 201, full: 201),
         Case(method: .delete, path: "/users/TARGET/access-pass", body: nil, read: 403, users: 204, full: 204),
+        Case(method: .delete, path: "/users/TARGET/sessions", body: nil, read: 403, users: 200, full: 200),
         Case(method: .get, path: "/policy", body: nil, read: 200, users: 200, full: 200),
         Case(method: .patch, path: "/policy", body: #"{"reconfirmDays": "NUMBER"}"#, read: 403, users: 403, full: 200),
         Case(method: .get, path: "/reports/registrations", body: nil, read: 200, users: 200, full: 200),

@@ -40,6 +40,7 @@ import Testing
         case look
         /// Change the policy and the branding.
         case settings
+        /// Reset the password, unlock, or sign out everywhere.
         case resetOrUnlock
         case requireRegistration
         /// Names, contact data, groups, enabled.
@@ -96,7 +97,7 @@ import Testing
     static func right(of action: AdminAction) -> Right {
         switch action {
         case .view: .look
-        case .resetPassword, .unlock: .resetOrUnlock
+        case .resetPassword, .unlock, .endSessions: .resetOrUnlock
         case .requireRegistration: .requireRegistration
         case .edit, .delete: .edit
         case .setRoles(let roles): roles.contains(.globalAdmin) ? .grantGlobalAdmin : .grantRole
@@ -231,6 +232,9 @@ import Testing
         Operation("POST /admin/users/{user}/unlock", .resetOrUnlock, targeted: true, changes: true) { browser, subject in
             try await browser.post("/admin/users/" + subject.path + "/unlock", [])
         },
+        Operation("POST /admin/users/{user}/sign-out", .resetOrUnlock, targeted: true, changes: true) { browser, subject in
+            try await browser.post("/admin/users/" + subject.path + "/sign-out", [])
+        },
         Operation("POST /admin/users/{user}/require-registration", .requireRegistration, targeted: true, changes: true) { browser, subject in
             try await browser.post("/admin/users/" + subject.path + "/require-registration", [])
         },
@@ -262,6 +266,7 @@ import Testing
         Operation("DELETE /api/v1/users/{user}", .api, targeted: true, changes: true, api(.delete, "/users/TARGET")),
         Operation("POST /api/v1/users/{user}/access-pass", .api, targeted: true, changes: true, api(.post, "/users/TARGET/access-pass", "{}")),
         Operation("DELETE /api/v1/users/{user}/access-pass", .api, targeted: true, changes: true, api(.delete, "/users/TARGET/access-pass")),
+        Operation("DELETE /api/v1/users/{user}/sessions", .api, targeted: true, changes: true, api(.delete, "/users/TARGET/sessions")),
     ]
 
     @Test func everyRouteFollowsTheRulesForEveryCallerAndTarget() async throws {
@@ -313,6 +318,9 @@ import Testing
                 userID: locked.id, hash: "$argon2id$table", issuedBy: "cli", issuedAt: harness.clock.now, expiresAt: harness.clock.now.addingTimeInterval(3_600),
                 singleUse: true)
             try await harness.store.saveAccessPass(pass)
+            // And signed in elsewhere, so that signing out has something to end.
+            try await harness.store.saveSession(
+                key: "target-session-\(number)", data: Data("{}".utf8), userID: locked.id, expiresAt: harness.clock.now.addingTimeInterval(3_600))
             let before = try await harness.store.user(userID: targetID)
             let page = try await operation.call(browser, subject)
             answer.withLock { $0 = (page, before, pass) }
@@ -323,7 +331,9 @@ import Testing
         // A pass issued or revoked changes what the user can do as much as their record.
         var passChanged = false
         if let after { passChanged = try await harness.store.accessPass(ofUser: after.id) != pass }
-        let changed = after != before || passChanged
+        // As are the sessions it ended.
+        let sessionEnded = try await harness.store.session(key: "target-session-\(number)", now: harness.clock.now) == nil
+        let changed = after != before || passChanged || sessionEnded
         // A CSV row needs the right to import as well as the right to make its change.
         let expected = Self.expected(caller, operation.right, on: holder)
             && (!operation.portalImportRow || Self.expected(caller, .importUsers, on: .none))

@@ -508,6 +508,22 @@ def change_password(language, name, size=None):
         person.signs_in_with(user_id(name), NEW_PASSWORD, language)
 
 
+def your_sessions(language, name):
+    """Signed in from two browsers, the user ends the other one from "Your sessions" on the account page; the other
+    browser finds itself signed out (docs/behaviour.md#your-sessions)."""
+    with Person(f"sessions-other-{language}") as other, Person(f"sessions-{language}") as person:
+        other.sign_in(user_id(name), PASSWORD, language)
+        person.sign_in(user_id(name), PASSWORD, language)
+        person.go(f"/account?lang={language}", "account")
+        person.says("This session", "Cette session", language, "the current session marked")
+        check(len(person.driver.find_elements(By.CSS_SELECTOR, "form[action='/account/sessions/end']")) == 1,
+              f"{person.name}: not one other session to end")
+        person.click("form[action='/account/sessions/end'] button", "ended")
+        person.says("That session has ended.", "Cette session a pris fin.", language, "ended")
+        other.go(f"/account?lang={language}", "signed-out")
+        check("/signin" in other.url(), f"{other.name}: the ended session still opens the account page")
+
+
 def expired_password(language, name):
     """Once the password is older than the policy allows, sign-in asks for a new one before anything else."""
     age(name, "password_changed_at", days=100)
@@ -729,6 +745,8 @@ try:
     access_pass_reset("fr", "pass-fr")
     change_password("en", "change-en")
     change_password("fr", "change-fr", size=PHONE)
+    your_sessions("en", "reg-en")
+    your_sessions("fr", "reg-fr")
     report_export("en", "reset-en")
     set_policy("methods", "mobilePhone,email,authenticatorApp")
     authenticator_journey("en", "totp-en")

@@ -25,6 +25,10 @@ public enum AuditActivity: String, Sendable, Hashable, Codable, CaseIterable {
     case recoveryCodesVoided = "Void recovery codes"
     /// A user followed a notice's "This wasn't me" (docs/behaviour.md#this-wasnt-me).
     case reportedEvent = "User reported an event as not theirs"
+    /// An administrator signed a user out everywhere; the detail counts the sessions (docs/security.md#sessions).
+    case adminEndedSessions = "Sign out user everywhere (by admin)"
+    /// A user ended their own other sessions from their account page.
+    case userEndedSessions = "End other sessions (self-service)"
 }
 
 public enum AuditStatus: String, Sendable, Hashable, Codable, CaseIterable {

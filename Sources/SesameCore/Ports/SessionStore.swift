@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Browser sessions, kept in the store so that any server instance can serve any request. The key is a digest of
@@ -23,6 +24,30 @@ public protocol SessionStore: Sendable {
     func deleteSessions(userID: UUID, keeping key: String?) async throws -> Int
     /// Deletes sessions that expired before `date`; returns how many.
     func deleteSessions(expiredBefore date: Date) async throws -> Int
+    /// The sessions signed in as `userID` that have not expired at `now`, each under its public ID: what the user's
+    /// own list shows (docs/security.md#sessions).
+    func sessions(userID: UUID, now: Date) async throws -> [ListedSession]
+    /// Ends the session named `publicID` if it is signed in as `userID` (and no one else's); whether one ended.
+    func deleteSession(publicID: String, userID: UUID) async throws -> Bool
+}
+
+/// A session in its user's list: named by its public ID, never by its key.
+public struct ListedSession: Sendable, Hashable {
+    public let publicID: String
+    public let data: Data
+
+    public init(publicID: String, data: Data) {
+        self.publicID = publicID
+        self.data = data
+    }
+}
+
+/// The name a session is shown and ended under: a hash of its stored key, so that a page or form never holds the
+/// key, and the name cannot be used as one (docs/security.md#sessions).
+public enum SessionPublicID {
+    public static func of(key: String) -> String {
+        String(SHA256.hash(data: Data("sesame session public id\u{0}\(key)".utf8)).hex.prefix(32))
+    }
 }
 
 /// A session as the store holds it.

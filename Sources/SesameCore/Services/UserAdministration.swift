@@ -122,6 +122,15 @@ public struct UserAdministration: Sendable {
         try await audit(.adminUnlock, actor: actor, target: user.userID)
     }
 
+    /// Ends every session of a user ("Sign out user everywhere (by admin)"); how many ended. Whoever may do it is
+    /// ``AdminAction/endSessions``, checked by each front end.
+    public func endSessions(userID: String, actor: String) async throws -> Int {
+        let user = try await existing(userID)
+        let ended = try await store.deleteSessions(userID: user.id, keeping: nil)
+        try await audit(.adminEndedSessions, actor: actor, target: user.userID, detail: "\(ended) session(s)")
+        return ended
+    }
+
     /// Deletes a user and what Sesame keeps about them (a directory user's entry in the directory stays).
     public func delete(userID: String, actor: String) async throws {
         let user = try await existing(userID)

@@ -18,6 +18,8 @@ public enum AdminAction: Sendable, Hashable {
     case delete
     /// Issuing or revoking a temporary access pass (docs/behaviour.md#temporary-access-pass).
     case issueAccessPass
+    /// Signing the user out everywhere: whoever may reset the password may (docs/security.md#sessions).
+    case endSessions
 }
 
 public enum AdminAuthority {
@@ -32,7 +34,7 @@ public enum AdminAuthority {
         switch action {
         case .view:
             return !roles.isEmpty
-        case .resetPassword, .unlock, .requireRegistration:
+        case .resetPassword, .unlock, .requireRegistration, .endSessions:
             if roles.contains(.userAdmin) { return !targetRoles.contains(.globalAdmin) }
             if roles.contains(.passwordAdmin) { return targetRoles.isSubset(of: [.passwordAdmin, .helpdeskAdmin]) }
             if roles.contains(.helpdeskAdmin) { return targetRoles.isSubset(of: [.helpdeskAdmin]) && action != .requireRegistration }
@@ -51,7 +53,7 @@ extension AdminAction: CaseIterable {
     /// An action without its argument. ``AdminAction/kind`` maps every action to one, so that a new action does not
     /// compile until it has a kind, and ``AdminAction/allCases`` lists every kind.
     public enum Kind: Sendable, CaseIterable {
-        case view, resetPassword, unlock, requireRegistration, edit, setRoles, importUsers, delete, issueAccessPass
+        case view, resetPassword, unlock, requireRegistration, edit, setRoles, importUsers, delete, issueAccessPass, endSessions
     }
 
     public var kind: Kind {
@@ -65,6 +67,7 @@ extension AdminAction: CaseIterable {
         case .importUsers: .importUsers
         case .delete: .delete
         case .issueAccessPass: .issueAccessPass
+        case .endSessions: .endSessions
         }
     }
 
@@ -82,6 +85,7 @@ extension AdminAction: CaseIterable {
             case .importUsers: [.importUsers]
             case .delete: [.delete]
             case .issueAccessPass: [.issueAccessPass]
+            case .endSessions: [.endSessions]
             }
         }
     }

@@ -245,6 +245,15 @@ enum SQLiteSchema {
                 CREATE INDEX access_passes_expires ON access_passes(expires_at);
                 """)
         }
+        // A session's public ID names it in its user's list (docs/security.md#sessions). Sessions saved before have
+        // none, nor the sign-in time the absolute lifetime counts from, so they end.
+        migrator.registerMigration("014 session details") { db in
+            try db.execute(sql: """
+                DELETE FROM sessions;
+                ALTER TABLE sessions ADD COLUMN public_id TEXT;
+                CREATE INDEX sessions_public_id ON sessions(public_id);
+                """)
+        }
         // A password an administrator set must be changed at the next sign-in (docs/behaviour.md#administrator-set-passwords).
         migrator.registerMigration("015 password change required") { db in
             try db.execute(sql: "ALTER TABLE users ADD COLUMN password_change_required INTEGER NOT NULL DEFAULT 0")

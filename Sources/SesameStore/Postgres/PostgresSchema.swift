@@ -212,6 +212,12 @@ enum PostgresSchema {
             );
             CREATE INDEX access_passes_expires ON access_passes(expires_at);
             """),
+        // As on SQLite: sessions saved before have no public ID nor sign-in time, so they end.
+        ("014 session details", """
+            DELETE FROM sessions;
+            ALTER TABLE sessions ADD COLUMN public_id TEXT;
+            CREATE INDEX sessions_public_id ON sessions(public_id);
+            """),
         // A password an administrator set must be changed at the next sign-in (docs/behaviour.md#administrator-set-passwords).
         ("015 password change required", """
             ALTER TABLE users ADD COLUMN password_change_required BOOLEAN NOT NULL DEFAULT FALSE;

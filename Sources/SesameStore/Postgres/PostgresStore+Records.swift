@@ -38,7 +38,8 @@ extension PostgresStore {
 
     public func saveSession(key: String, data: Data, userID: UUID?, expiresAt: Date) async throws {
         _ = try await rows("""
-            INSERT INTO sessions (key, data, user_id, expires_at) VALUES (\(key), \(data), \(userID?.uuidString), \(expiresAt.unixSeconds))
+            INSERT INTO sessions (key, data, user_id, expires_at, public_id)
+            VALUES (\(key), \(data), \(userID?.uuidString), \(expiresAt.unixSeconds), \(SessionPublicID.of(key: key)))
             ON CONFLICT (key) DO UPDATE
             SET data = excluded.data, user_id = excluded.user_id, expires_at = excluded.expires_at, version = sessions.version + 1
             """)
@@ -74,6 +75,17 @@ extension PostgresStore {
 
     public func deleteSessions(expiredBefore date: Date) async throws -> Int {
         try await rows("DELETE FROM sessions WHERE expires_at < \(date.unixSeconds) RETURNING key").count
+    }
+
+    public func sessions(userID: UUID, now: Date) async throws -> [ListedSession] {
+        try await rows("""
+            SELECT public_id, data FROM sessions
+            WHERE user_id = \(userID.uuidString) AND expires_at > \(now.unixSeconds) AND public_id IS NOT NULL ORDER BY public_id
+            """).map { ListedSession(publicID: try $0.get("public_id", as: String.self), data: try $0.get("data", as: Data.self)) }
+    }
+
+    public func deleteSession(publicID: String, userID: UUID) async throws -> Bool {
+        try await !rows("DELETE FROM sessions WHERE public_id = \(publicID) AND user_id = \(userID.uuidString) RETURNING key").isEmpty
     }
 
     public func insertToken(_ token: APIToken) async throws {

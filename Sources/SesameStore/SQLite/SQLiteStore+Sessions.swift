@@ -8,10 +8,10 @@ extension SQLiteStore {
     public func saveSession(key: String, data: Data, userID: UUID?, expiresAt: Date) async throws {
         try await write { db in
             try db.execute(sql: """
-                INSERT INTO sessions (key, data, user_id, expires_at) VALUES (?, ?, ?, ?)
+                INSERT INTO sessions (key, data, user_id, expires_at, public_id) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (key) DO UPDATE
                 SET data = excluded.data, user_id = excluded.user_id, expires_at = excluded.expires_at, version = version + 1
-                """, arguments: [key, data, userID?.uuidString, expiresAt.unixSeconds])
+                """, arguments: [key, data, userID?.uuidString, expiresAt.unixSeconds, SessionPublicID.of(key: key)])
         }
     }
 
@@ -48,6 +48,22 @@ extension SQLiteStore {
         try await write { db in
             try db.execute(sql: "DELETE FROM sessions WHERE expires_at < ?", arguments: [date.unixSeconds])
             return db.changesCount
+        }
+    }
+
+    public func sessions(userID: UUID, now: Date) async throws -> [ListedSession] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT public_id, data FROM sessions WHERE user_id = ? AND expires_at > ? AND public_id IS NOT NULL ORDER BY public_id",
+                arguments: [userID.uuidString, now.unixSeconds]
+            ).map { ListedSession(publicID: $0["public_id"], data: $0["data"]) }
+        }
+    }
+
+    public func deleteSession(publicID: String, userID: UUID) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE public_id = ? AND user_id = ?", arguments: [publicID, userID.uuidString])
+            return db.changesCount > 0
         }
     }
 }

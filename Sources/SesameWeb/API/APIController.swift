@@ -35,6 +35,7 @@ struct APIController {
         (.get, "/users/{userID}/registration", .read, { try await $0.registration($1, $2) }),
         (.post, "/users/{userID}/access-pass", .users, { try await $0.issueAccessPass($1, $2) }),
         (.delete, "/users/{userID}/access-pass", .users, { try await $0.revokeAccessPass($1, $2) }),
+        (.delete, "/users/{userID}/sessions", .users, { try await $0.endSessions($1, $2) }),
         (.get, "/policy", .read, { try await $0.getPolicy($1, $2) }),
         (.patch, "/policy", .full, { try await $0.updatePolicy($1, $2) }),
         (.get, "/reports/registrations", .read, { try await $0.report(.registrations, $1, $2) }),
@@ -99,6 +100,17 @@ struct APIController {
         }
         try await administration.delete(userID: user.userID, actor: actor(context))
         return Response(status: .noContent)
+    }
+
+    /// Signs the user out everywhere; the answer counts the sessions that ended (docs/security.md#sessions).
+    func endSessions(_ request: Request, _ context: WebContext) async throws -> Response {
+        let user = try await user(context)
+        let scope = try scope(context)
+        guard AdminAuthority.allows(scope.authority, .endSessions, on: user) else {
+            throw APIError.insufficientScope(scope, refused: LocalizedText("import.refused.edit", ["userID": user.userID]))
+        }
+        let ended = try await administration.endSessions(userID: user.userID, actor: actor(context))
+        return try json(EndedSessions(ended: ended), request, context)
     }
 
     func registration(_ request: Request, _ context: WebContext) async throws -> Response {

@@ -72,6 +72,11 @@ package struct AccessPassBody: Decodable {
     }
 }
 
+/// How many sessions an administrator's sign-out ended.
+struct EndedSessions: Encodable {
+    let ended: Int
+}
+
 /// A pass as issued: shown in this answer only.
 struct AccessPassResource: Encodable {
     let pass: String

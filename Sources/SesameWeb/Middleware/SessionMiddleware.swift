@@ -11,6 +11,10 @@ struct SessionMiddleware: RouterMiddleware {
     static let cookieName = "sesame_session"
     /// Idle sessions end an hour after their last change.
     static let lifetime: TimeInterval = 3_600
+    /// However busy, a signed-in session ends this long after sign-in; an administrator's sooner
+    /// (docs/security.md#sessions).
+    static let absoluteLifetime: TimeInterval = 8 * 3_600
+    static let privilegedAbsoluteLifetime: TimeInterval = 3_600
 
     let store: any SessionStore
     let clock: any WallClock
@@ -30,7 +34,15 @@ struct SessionMiddleware: RouterMiddleware {
         let handle = try await load(request)
         let originalKey = handle.key
         context.session = handle
-        var response = try await next(request, context)
+        var response: Response
+        if handle.session.outlived(at: clock.now) {
+            // As signing out does: a fresh key, nothing of the old session kept, and the sign-in page says why.
+            handle.rotate(newKey: Self.token(random), csrfToken: Self.token(random))
+            handle.update { $0 = WebSession(csrfToken: $0.csrfToken) }
+            response = PageRenderer.redirect(to: "/signin?ended=lifetime")
+        } else {
+            response = try await next(request, context)
+        }
         if handle.needsRotation { try await store.deleteSession(key: Self.digest(originalKey)) }
         let now = clock.now
         if !handle.isDirty, let saved = handle.session.savedAt, now.timeIntervalSince(saved) > Self.lifetime / 4 {

@@ -33,7 +33,7 @@ struct SignInController {
             return PageRenderer.redirect(to: "/signin/expired")
         }
         // A session the directory ended (DirectorySessionMiddleware) says why.
-        let ended = request.query["ended"].flatMap { ["changed", "unconfirmed"].contains($0) ? layout.text("signin.ended.\($0)", context) : nil }
+        let ended = request.query["ended"].flatMap { ["changed", "unconfirmed", "lifetime"].contains($0) ? layout.text("signin.ended.\($0)", context) : nil }
         return try await form(request, context, userID: "", error: ended)
     }
 
@@ -79,8 +79,9 @@ struct SignInController {
         // (docs/behaviour.md#administrator-set-passwords).
         let expired = policy.passwordExpiry(of: user, now: now).expired || user.passwordChangeRequired
         context.session?.rotate(newKey: SessionMiddleware.token(random), csrfToken: SessionMiddleware.token(random))
+        let device = DeviceSummary.of(request.headers[.userAgent])
         context.session?.update {
-            $0.userID = user.id
+            $0.signIn(user, at: now, device: device, address: client)
             $0.mustChangePassword = expired
             // Nothing another user started in this browser carries over.
             $0.pendingCode = nil

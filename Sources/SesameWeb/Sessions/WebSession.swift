@@ -30,9 +30,33 @@ struct WebSession: Codable, Sendable, Hashable {
     var mustChangePassword: Bool = false
     /// A directory user's account as the directory described it at sign-in, and when it last confirmed it.
     var directory: DirectoryWatch?
+    /// When the user signed in, and when the session ends then whatever its use: the absolute lifetime
+    /// (docs/security.md#sessions).
+    var signedInAt: Date?
+    var endsAt: Date?
+    /// What the user's list of sessions shows of the browser that signed in: a summary of its User-Agent from a fixed
+    /// vocabulary (``DeviceSummary``), never the header itself, and the client's address.
+    var device: String?
+    var address: String?
 }
 
 extension WebSession {
+    /// Starts the signed-in part of a session: its absolute lifetime, shorter for anyone holding a role, runs from
+    /// now (docs/security.md#sessions).
+    mutating func signIn(_ user: User, at now: Date, device: String?, address: String) {
+        userID = user.id
+        signedInAt = now
+        endsAt = now.addingTimeInterval(user.isPrivileged ? SessionMiddleware.privilegedAbsoluteLifetime : SessionMiddleware.absoluteLifetime)
+        self.device = device
+        self.address = address
+    }
+
+    /// Whether a signed-in session is past its absolute lifetime; one without an end (saved by an older version)
+    /// counts as past it.
+    func outlived(at now: Date) -> Bool {
+        userID != nil && (endsAt.map { now >= $0 } ?? true)
+    }
+
     /// What this request made of `base` (the session as it loaded it), laid over `current` (what another request
     /// saved meanwhile): the fields this request changed are its own, but for the reset flow, where both requests'
     /// changes are reconciled (docs/security.md#session-writes-across-instances).
@@ -52,6 +76,10 @@ extension WebSession {
         keepOurs(\.savedAt)
         keepOurs(\.mustChangePassword)
         keepOurs(\.directory)
+        keepOurs(\.signedInAt)
+        keepOurs(\.endsAt)
+        keepOurs(\.device)
+        keepOurs(\.address)
         if reset != base.reset {
             merged.reset = current.reset == base.reset ? reset : ResetFlow.reconciled(base: base.reset, ours: reset, theirs: current.reset)
         }

@@ -5,7 +5,7 @@ import SesameCore
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage users and their pre-populated contact data.",
-        subcommands: [Add.self, Import.self, List.self, Show.self, Unlock.self, ResetPassword.self, AccessPass.self])
+        subcommands: [Add.self, Import.self, List.self, Show.self, Unlock.self, ResetPassword.self, SignOut.self, AccessPass.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a local user.")
@@ -126,6 +126,18 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             try await store.withContext { try await $0.users.resetPassword(userID: userID, to: password, actor: commandLineActor) }
             print("password reset for \(userID.lowercased())")
+        }
+    }
+
+    struct SignOut: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "signout", abstract: "End every session of a user, on every instance (audited).")
+        @OptionGroup var store: StoreOptions
+        @Argument var userID: String
+
+        func run() async throws {
+            let ended = try await store.withContext { try await $0.users.endSessions(userID: userID, actor: commandLineActor) }
+            print("\(ended) session(s) ended for \(userID.lowercased())")
         }
     }
 

@@ -35,6 +35,7 @@ struct AdminUsersController {
             .post("admin/users/:userID/access-pass/revoke", use: revokeAccessPass)
             .post("admin/users/:userID/remove-authenticator", use: removeAuthenticator)
             .post("admin/users/:userID/void-recovery-codes", use: voidRecoveryCodes)
+            .post("admin/users/:userID/sign-out", use: endSessions)
     }
 
     /// The CSV import, larger than any other form, from those who may import: the CSV and room for the form around it.
@@ -171,6 +172,12 @@ struct AdminUsersController {
         }
     }
 
+    @Sendable func endSessions(_ request: Request, context: WebContext) async throws -> Response {
+        try await act(request, context, .endSessions, done: "signedOut") { admin, user in
+            _ = try await administration.endSessions(userID: user.userID, actor: admin.userID)
+        }
+    }
+
     /// Does `action` to the user named in the path with `body`, then shows the user's page with the `done` notice.
     private func act(
         _ request: Request, _ context: WebContext, _ action: AdminAction, done: String, _ body: (User, User) async throws -> Void
@@ -240,6 +247,7 @@ struct AdminUsersController {
             "canEdit": AdminAuthority.allows(admin, .edit, on: user),
             "canReset": AdminAuthority.allows(admin, .resetPassword, on: user),
             "canUnlock": locked && AdminAuthority.allows(admin, .unlock, on: user),
+            "canEndSessions": AdminAuthority.allows(admin, .endSessions, on: user),
             "canRequire": AdminAuthority.allows(admin, .requireRegistration, on: user),
             "canRemoveAuthenticator": data.sealedAuthenticatorSecret != nil && AdminAuthority.allows(admin, .edit, on: user),
             "canIssuePass": AdminAuthority.allows(admin, .issueAccessPass, on: user), "hasPass": pass != nil,
