@@ -200,6 +200,16 @@ class Person(Browser):
         self.text_me(number, "step-up-code")
         check(self.url().endswith("/register"), f"{self.name}: the proof did not lead back to the registration")
 
+    def registers_email(self, address, language):
+        """From the registration portal: the address, the code mailed to it, "Thanks"."""
+        self.click("a[href='/register/email']", "email")
+        self.type("address", address)
+        before = len(mails(address))
+        self.click("form[action='/register/email'] button", "code")
+        self.type("code", re.search(r"\d{6}", mailed_text(address, before)).group(0))
+        self.click("form[action='/register/verify'] button", "thanks")
+        self.says("Thanks", "Merci", language, "email verified")
+
     def new_password(self, language):
         """A weak password refused, then a strong one accepted."""
         self.go("/reset/password", "new-password")
@@ -246,13 +256,7 @@ def email_registration(language, name, address):
     with Person(f"register-email-{language}") as person:
         person.sign_in(user_id(name), PASSWORD, language)
         person.click("a[href='/register']", "register")
-        person.click("a[href='/register/email']", "email")
-        person.type("address", address)
-        before = len(mails(address))
-        person.click("form[action='/register/email'] button", "code")
-        person.type("code", re.search(r"\d{6}", mailed_text(address, before)).group(0))
-        person.click("form[action='/register/verify'] button", "thanks")
-        person.says("Thanks", "Merci", language, "email verified")
+        person.registers_email(address, language)
 
 
 def step_up(language, name, number, address):
@@ -263,13 +267,7 @@ def step_up(language, name, number, address):
         person.go(f"/register?lang={language}", "register")
         person.click("a[href='/register/email']", "step-up")
         person.steps_up(number, language)
-        person.click("a[href='/register/email']", "email")
-        person.type("address", address)
-        before = len(mails(address))
-        person.click("form[action='/register/email'] button", "code")
-        person.type("code", re.search(r"\d{6}", mailed_text(address, before)).group(0))
-        person.click("form[action='/register/verify'] button", "thanks")
-        person.says("Thanks", "Merci", language, "email verified after the step-up")
+        person.registers_email(address, language)
 
 
 def questions_registration(language, name):
