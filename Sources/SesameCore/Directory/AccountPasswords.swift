@@ -22,8 +22,26 @@ public struct AccountPasswords: Sendable {
     }
 
     /// Checks a sign-in password. A local user without a password is checked against `dummyHash`, so that every
-    /// refusal costs one hash; a hash made with older parameters is renewed on `user`.
+    /// refusal costs the same hashes; a hash made with older parameters is renewed on `user`. The NFKC form is
+    /// tried first, as NIST's rules hash and write back that form, then the password as typed when it differs (set
+    /// under Entra's rules, or in the directory by other means) (docs/behaviour.md#passwords).
     public func check(_ password: String, of user: inout User, dummyHash: String) async -> Check {
+        for form in Self.forms(of: password) {
+            switch await check(form: form, of: &user, dummyHash: dummyHash) {
+            case .wrong: continue
+            case let found: return found
+            }
+        }
+        return .wrong
+    }
+
+    /// The password NFKC-normalised, then as typed when that differs.
+    static func forms(of password: String) -> [String] {
+        let normalised = password.precomposedStringWithCompatibilityMapping
+        return normalised == password ? [password] : [normalised, password]
+    }
+
+    private func check(form password: String, of user: inout User, dummyHash: String) async -> Check {
         switch user.source {
         case .local:
             guard await hasher.verify(password, against: user.passwordHash ?? dummyHash), let hash = user.passwordHash else { return .wrong }

@@ -55,9 +55,11 @@ public struct PasswordPolicyEngine: Sendable {
     /// Every rule the password breaks; empty when it is acceptable. Under the Unicode rules the password is
     /// checked as ``PasswordRules/prepared(_:)`` makes it, which is also what the caller must hash and write back.
     public func check(_ password: String, context: PasswordContext) -> [PasswordRejection] {
+        let typed = password
         let password = rules.prepared(password)
         var rejections: [PasswordRejection] = []
-        if password.count < rules.minimumLength { rejections.append(.tooShort) }
+        // The minimum counts what was typed: NFKC can turn one character into eighteen (U+FDFA).
+        if min(typed.count, password.count) < rules.minimumLength { rejections.append(.tooShort) }
         // The banned-password check grows faster than the length: one 16 KB password took seconds of a core, so
         // a password already too long gets no further check (found by fuzzing, docs/security.md#fuzzing).
         guard password.count <= rules.maximumLength else { return rejections + [.tooLong] }

@@ -28,7 +28,11 @@ public struct UserAdministration: Sendable {
 
     /// Creates a local user. The password, when given, must pass the password policy.
     @discardableResult
-    public func add(_ draft: UserDraft, actor: String) async throws -> User {
+    /// - Parameter initialPasswordStays: the operator's own `sesame user add` (the bootstrap of the first
+    ///   administrator, and the accounts a script provisions): its password need not be changed at the first
+    ///   sign-in. Every other creation with a password — the portal, the API, an import row — marks it, as ASVS 5.0
+    ///   6.4.1 asks of initial passwords (docs/behaviour.md#administrator-set-passwords).
+    public func add(_ draft: UserDraft, actor: String, initialPasswordStays: Bool = false) async throws -> User {
         let policy = try await currentPolicy()
         let userID: String
         do {
@@ -41,6 +45,7 @@ public struct UserAdministration: Sendable {
         if let password = draft.password {
             user.passwordHash = try await hasher.hash(try checkPassword(password, for: user, policy: policy))
             user.passwordChangedAt = clock.now
+            user.passwordChangeRequired = !initialPasswordStays
         }
         try await store.insertUser(user)
         try await audit(.userCreated, actor: actor, target: user.userID)

@@ -27,7 +27,7 @@ struct UserCommand: AsyncParsableCommand {
                     userID: userID, password: password, displayName: displayName, givenName: givenName, surname: surname,
                     mobilePhone: mobile, officePhone: office, alternateEmail: alternateEmail, groups: group,
                     roles: try role.map(Role.parseList))
-                let user = try await context.users.add(draft, actor: commandLineActor)
+                let user = try await context.users.add(draft, actor: commandLineActor, initialPasswordStays: true)
                 print("added \(user.userID)")
             }
         }
