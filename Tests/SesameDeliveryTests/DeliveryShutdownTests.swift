@@ -42,8 +42,9 @@ import Testing
         let stopping = ContinuousClock.now
         await group.triggerGracefulShutdown()
         try await running.value
-        // The grace (3 s), not the hanging send (10 minutes) nor the lease (2 minutes), with room for a loaded machine.
-        #expect(ContinuousClock.now - stopping < .seconds(10))
+        // The grace (3 s), not the hanging send (10 minutes) nor the lease (2 minutes): a bound well under the lease,
+        // since a machine running the whole suite on two cores took 14 s to stop where an idle one takes 3.
+        #expect(ContinuousClock.now - stopping < .seconds(60))
         #expect(sender.recipients == ["slow@contoso.example"], "the send under way finished; the hanging one was cancelled")
         // The finished one is recorded as sent; the other is claimable at once though its lease had two minutes to run.
         let claimable = try await store.claimDeliveries(now: Date(), owner: "next", leaseUntil: Date().addingTimeInterval(60), limit: 10)
