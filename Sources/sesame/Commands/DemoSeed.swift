@@ -30,7 +30,7 @@ struct DemoSeed {
                     userID: person.userID, password: password, displayName: "\(person.given) \(person.surname)",
                     givenName: person.given, surname: person.surname, mobilePhone: person.mobile,
                     alternateEmail: person.email, roles: person.role.map { [$0] } ?? []),
-                actor: "demo")
+                actor: "demo", initialPasswordStays: true)
             lines.append("  \(person.userID)  password: \(password)\(person.role.map { "  (\($0.rawValue))" } ?? "")")
         }
         return lines
