@@ -168,6 +168,20 @@ def body(binary, store, postgres_url, count):
         reply = browser.post("/signin", {"userID": flow.user_id, "password": flow.old})
         if reply.status != 303:
             fail(f"{flow.user_id} cannot sign in before the load: {reply.status} {reply.body[:300]}")
+        # The imported mobile phone would serve a reset: it proves who adds the address (docs/behaviour.md#step-up).
+        reply = browser.get("/register/email")
+        if reply.status != 303 or reply.location != "/reset/verify":
+            fail(f"{flow.user_id}: adding an email did not ask for a step-up: {reply.status} {reply.location}")
+        browser.get("/reset/verify")
+        browser.post("/reset/option", {"option": "mobileSMS"})
+        browser.get("/reset/verify")
+        seen = len(recorder.to(flow.e164))
+        browser.post("/reset/phone", {"number": flow.shown})
+        code = recorder.code_after(flow.e164, seen, timeout=20)
+        browser.get("/reset/verify")
+        reply = browser.post("/reset/code", {"code": code})
+        if reply.status != 303 or browser.get("/reset/verify").location != "/register":
+            fail(f"{flow.user_id}: the step-up by text did not lead back to the registration")
         browser.get("/register/email")
         reply = browser.post("/register/email", {"address": address})
         if reply.status != 200 or 'name="code"' not in reply.body:

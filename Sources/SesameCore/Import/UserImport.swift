@@ -128,7 +128,10 @@ public struct UserImport: Sendable {
             if existing != nil {
                 return .updated(line: record.line, userID: try await administration.update(draft, actor: actor).userID)
             }
-            return .created(line: record.line, userID: try await administration.add(draft, actor: actor).userID)
+            // The operator's own import, like `sesame user add`, provisions passwords meant to stay
+            // (docs/behaviour.md#administrator-set-passwords); an administrator's or a token's must be changed.
+            let operatorsOwn = if case .serverOperator = importer { true } else { false }
+            return .created(line: record.line, userID: try await administration.add(draft, actor: actor, initialPasswordStays: operatorsOwn).userID)
         } catch {
             return .failed(line: record.line, message: String(describing: error))
         }
