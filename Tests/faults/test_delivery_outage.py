@@ -165,6 +165,23 @@ def body(binary):
         mail = wait_until(lambda: sink.to(address)[seen:] or None, 15, what=f"the code email to {address}")
         return sms_code(mail[0]["text"])
 
+    def step_up(browser):
+        """alice's pre-populated address would serve a reset: it proves who changes her methods, for ten minutes
+        (docs/behaviour.md#step-up). Done while the services are up; a new sign-in would drop it."""
+        reply = browser.get("/register/email")
+        check(reply.status == 303 and reply.location == "/reset/verify", "a change of alice's methods asks for a step-up")
+        browser.get("/reset/verify")
+        seen = len(sink.to("alice.martin@example.org"))
+        browser.post("/reset/option", {"option": "email"})
+        mail = wait_until(lambda: sink.to("alice.martin@example.org")[seen:] or None, 15, what="the step-up code email")
+        browser.get("/reset/verify")
+        browser.post("/reset/code", {"code": sms_code(mail[0]["text"])})
+        check(browser.get("/reset/verify").location == "/register", "the step-up by email leads back to the registration")
+
+    step_up(alice)
+    # A second session of alice's, so that the two code pages of the outage do not share one pending code.
+    alice_sms = signed_in_browser(server.port, "alice@contoso.example", demo["alice@contoso.example"], forwarded_for="10.5.0.4")
+    step_up(alice_sms)
     alice.get("/register/email")
     reply = alice.post("/register/verify", {"code": email_code(alice, first, 0)})
     check(reply.status == 200 and "Thanks" in reply.body, f"alice registered {first} (the sink is up)")
@@ -244,12 +261,8 @@ def body(binary):
         reply = note("POST /register/email (alice)", alice.post("/register/email", {"address": third}))
         return reply.status, OOPS in reply.body, time.monotonic() - started
 
-    alice_sms = Browser(server.port, forwarded_for="10.5.0.4")
-
     def registration_sms_code():
-        signed = alice_sms  # a second session of alice's, so that the two code pages do not share one pending code
-        signed.get("/signin")
-        signed.post("/signin", {"userID": "alice@contoso.example", "password": demo["alice@contoso.example"]})
+        signed = alice_sms
         signed.get("/register/phone")
         started = time.monotonic()
         reply = note("POST /register/phone (alice)", signed.post("/register/phone", {"country": "FR", "number": "06 98 76 54 32", "channel": "sms"}))
@@ -367,9 +380,10 @@ def body(binary):
     wait_until(lambda: sink.to(third, "was added") or None, 15, what=f"the notice to {third} of the phone added")
     mails_after = {third: len(sink.to(third, "verification code")), "phone added": len(sink.to(third, "was added")),
                    second: len(sink.to(second, "changed")), "carol@contoso.example": len(sink.to("carol@contoso.example"))}
+    # second heard of each change alice proved: as the new address (first → second), then as the old (→ third).
     check(sms_after == {"+33698765432": 1, "+33655000001": 1}
-          and mails_after == {third: 1, "phone added": 1, second: 1, "carol@contoso.example": 1}
-          and len(notice_to_second) == 1 and len(carol_notice) == 1,
+          and mails_after == {third: 1, "phone added": 1, second: 2, "carol@contoso.example": 1}
+          and len(notice_to_second) >= 1 and len(carol_notice) == 1,
           f"every message after the outage arrived exactly once (SMS {sms_after}, email {mails_after})")
     signatures = [m.get("signatureOK") for m in recorder.refresh()]
     check(all(signatures), f"every SMS the webhook received was signed with the shared secret ({len(signatures)})")
