@@ -44,7 +44,8 @@ import Testing
         #expect(!accepts(Self.open + inner + "</svg>"))
     }
 
-    /// libFuzzer's crash of libxml2 (`Fuzz/Corpus/logo`): its NULs are refused before parsing, and the same bytes without them are no logo.
+    /// libFuzzer's crash of libxml2 (`Fuzz/Corpus/logo`): its NULs are refused before parsing, and the same bytes
+    /// without them are no logo.
     @Test(arguments: [Data([0, 0, 0]) + Data("<p:.<svg xmln".utf8), Data("<p:.<svg xmln".utf8), Data("<svg xmlns=\"http://www.w3.org/2000/svg\">\u{1}</svg>".utf8)])
     func theFuzzersCrashAndControlCharactersAreRefused(_ data: Data) {
         #expect(throws: ValidationError.self) { try Logo.uploaded(data) }
