@@ -325,8 +325,12 @@ def body(binary, store, postgres_url, count):
        f"{len(in_flight_password) - applied} did not; each signs in with exactly one of the two")
 
     # Every unfinished flow, from the beginning, on the restarted server.
+    # A flow whose new password took effect starts again as its user would: from that password to a fresh one (the
+    # same one again is refused as the password in use).
     unfinished = [f for f in flows if not f.done]
     for f in unfinished:
+        if states[f.index] == (False, True):
+            f.old, f.new = f.new, strong_password(rng)
         f.step, f.password_sent, f.dropped, f.error, f.ended_cleanly = None, False, None, None, None
     resume_deadline = time.monotonic() + 240
     resume_started = time.monotonic()
