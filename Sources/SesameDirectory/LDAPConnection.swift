@@ -284,6 +284,8 @@ package final class LDAPConnection {
         switch code {
         case LDAP_INVALID_CREDENTIALS:
             if lowered.contains("data 775") { return .accountLocked }
+            // Said only after the password matched (docs/behaviour.md#administrator-set-passwords).
+            if lowered.contains("data 773") { return .passwordMustChange }
             if lowered.contains("data 533") || lowered.contains("data 701") { return .accountDisabled }
             return .incorrectPassword
         case LDAP_CONSTRAINT_VIOLATION:

@@ -37,12 +37,22 @@ public struct LDAPDirectory: Directory {
             let entry = try Self.locate(userID, on: connection, settings: settings)
             // The change is the user's own: their bind, so that the directory applies the rules of a user's change.
             let own = try LDAPConnection(settings: settings)
-            try own.bind(dn: entry.dn, password: current)
+            let changer: LDAPConnection
+            do {
+                try own.bind(dn: entry.dn, password: current)
+                changer = own
+            } catch WritebackError.passwordMustChange where settings.kind == .activeDirectory {
+                // Active Directory refuses this user any bind until the change, so the service account sends it: a
+                // change still (the current password removed, the new one added), which the directory checks against
+                // that password and the user's history exactly as if the user had bound
+                // (docs/behaviour.md#administrator-set-passwords).
+                changer = connection
+            }
             switch settings.kind {
             case .openLDAP:
-                try own.modifyPassword(of: entry.dn, old: current, new: new)
+                try changer.modifyPassword(of: entry.dn, old: current, new: new)
             case .activeDirectory:
-                try own.modify(entry.dn, [
+                try changer.modify(entry.dn, [
                     .init(operation: .delete, attribute: "unicodePwd", values: [Self.unicodePassword(current)]),
                     .init(operation: .add, attribute: "unicodePwd", values: [Self.unicodePassword(new)]),
                 ], denied: .changeNotAllowed)
@@ -50,7 +60,7 @@ public struct LDAPDirectory: Directory {
         }
     }
 
-    public func resetPassword(userID: String, new: String) async throws {
+    public func resetPassword(userID: String, new: String, mustChange: Bool) async throws {
         try await asService { connection, settings in
             let entry = try Self.locate(userID, on: connection, settings: settings)
             try Self.refuseDisabled(entry, settings: settings)
@@ -58,7 +68,9 @@ public struct LDAPDirectory: Directory {
             case .openLDAP:
                 try connection.modifyPassword(of: entry.dn, old: nil, new: new)
             case .activeDirectory:
-                try connection.modify(entry.dn, [.init(operation: .replace, attribute: "unicodePwd", values: [Self.unicodePassword(new)])],
+                // One modification, so that the password never stands without the mark an administrator's reset wants.
+                let expiry: [LDAPConnection.Modification] = mustChange ? [.init(operation: .replace, attribute: "pwdLastSet", values: [Array("0".utf8)])] : []
+                try connection.modify(entry.dn, [.init(operation: .replace, attribute: "unicodePwd", values: [Self.unicodePassword(new)])] + expiry,
                                       denied: .permissions(reason: "the service account may not reset passwords"))
             }
             try Self.unlock(entry, on: connection, settings: settings)

@@ -23,7 +23,7 @@ import Testing
         let directory = try target.directory()
         let ivan = target.user("ivan")
         let password = "Ivan!Lockout-Pass-\(run)"
-        try await directory.resetPassword(userID: ivan, new: password)
+        try await directory.resetPassword(userID: ivan, new: password, mustChange: false)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-lockout-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: folder.appendingPathComponent("sesame.sqlite").path)
@@ -66,7 +66,7 @@ import Testing
         let directory = try target.directory()
         let ivan = target.user("ivan")
         let password = "Ivan!Instances-Pass-\(run)"
-        try await directory.resetPassword(userID: ivan, new: password)
+        try await directory.resetPassword(userID: ivan, new: password, mustChange: false)
         try await PostgresStore.withStore(url: PostgresTestServer.freshDatabase()) { store in
             try await store.insertUser(User(userID: ivan, source: .directory, createdAt: t0))
             let instances = [try await service(store, directory), try await service(store, directory)]

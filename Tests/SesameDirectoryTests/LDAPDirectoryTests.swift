@@ -14,7 +14,7 @@ import Testing
     @Test(arguments: TestDirectory.all) func resetThenChangeAndTheRulesOfAChange(_ target: TestDirectory) async throws {
         let directory = try target.directory()
         let alice = target.user("alice")
-        try await directory.resetPassword(userID: alice, new: "Reset!Pass-41-\(run)")
+        try await directory.resetPassword(userID: alice, new: "Reset!Pass-41-\(run)", mustChange: false)
         #expect(try await directory.authenticate(userID: alice, password: "Reset!Pass-41-\(run)"))
         #expect(try await directory.authenticate(userID: alice, password: target.initialPassword("alice")) == false)
         await #expect(throws: WritebackError.incorrectPassword) {
@@ -35,12 +35,12 @@ import Testing
         let alice = target.user("alice")
         let passwords = (0..<6).map { "Race!Pass-\($0)-\(run)" }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for password in passwords { group.addTask { try await directory.resetPassword(userID: alice, new: password) } }
+            for password in passwords { group.addTask { try await directory.resetPassword(userID: alice, new: password, mustChange: false) } }
             try await group.waitForAll()
         }
         // Every reset was accepted (none failed on the race); the entry is whole: the next reset and bind work.
         // (Trying each raced password would lock the account after three wrong ones.)
-        try await directory.resetPassword(userID: alice, new: "After!Race-\(run)")
+        try await directory.resetPassword(userID: alice, new: "After!Race-\(run)", mustChange: false)
         #expect(try await directory.authenticate(userID: alice, password: "After!Race-\(run)"))
     }
 
@@ -54,7 +54,7 @@ import Testing
     @Test(arguments: TestDirectory.all) func lockoutUnlockAndAResetThatUnlocks(_ target: TestDirectory) async throws {
         let directory = try target.directory()
         let bob = target.user("bob")
-        try await directory.resetPassword(userID: bob, new: "Bob!Reset-Pass-2-\(run)")
+        try await directory.resetPassword(userID: bob, new: "Bob!Reset-Pass-2-\(run)", mustChange: false)
         for _ in 0..<3 { #expect(try await directory.authenticate(userID: bob, password: "wrong-password") == false) }
         #expect(try await directory.isLocked(userID: bob))
         await #expect(throws: WritebackError.accountLocked) { _ = try await directory.authenticate(userID: bob, password: "Bob!Reset-Pass-2-\(run)") }
@@ -64,7 +64,7 @@ import Testing
 
         for _ in 0..<3 { _ = try await directory.authenticate(userID: bob, password: "wrong-password") }
         #expect(try await directory.isLocked(userID: bob))
-        try await directory.resetPassword(userID: bob, new: "Bob!Reset-Pass-3-\(run)")
+        try await directory.resetPassword(userID: bob, new: "Bob!Reset-Pass-3-\(run)", mustChange: false)
         #expect(try await directory.isLocked(userID: bob) == false)
         #expect(try await directory.authenticate(userID: bob, password: "Bob!Reset-Pass-3-\(run)"))
     }
@@ -74,12 +74,12 @@ import Testing
     @Test(arguments: TestDirectory.all) func accountStateFollowsChangesLocksAndDisabling(_ target: TestDirectory) async throws {
         let directory = try target.directory()
         let bob = target.user("bob")
-        try await directory.resetPassword(userID: bob, new: "Bob!State-Pass-1-\(run)")
+        try await directory.resetPassword(userID: bob, new: "Bob!State-Pass-1-\(run)", mustChange: false)
         let before = try await directory.accountState(userID: bob)
         #expect(before.passwordChanged != nil && !before.locked && !before.disabled)
         // OpenLDAP's pwdChangedTime counts whole seconds.
         try await Task.sleep(for: .milliseconds(1_100))
-        try await directory.resetPassword(userID: bob, new: "Bob!State-Pass-2-\(run)")
+        try await directory.resetPassword(userID: bob, new: "Bob!State-Pass-2-\(run)", mustChange: false)
         let after = try await directory.accountState(userID: bob)
         #expect(after.passwordChanged != nil && after.passwordChanged != before.passwordChanged)
         for _ in 0..<3 { _ = try await directory.authenticate(userID: bob, password: "wrong-password") }
@@ -95,7 +95,7 @@ import Testing
         let directory = try target.directory()
         let dave = target.user("dave")
         await #expect(throws: WritebackError.accountDisabled) { _ = try await directory.authenticate(userID: dave, password: target.initialPassword("dave")) }
-        await #expect(throws: WritebackError.accountDisabled) { try await directory.resetPassword(userID: dave, new: "Dave!Reset-Pass-1") }
+        await #expect(throws: WritebackError.accountDisabled) { try await directory.resetPassword(userID: dave, new: "Dave!Reset-Pass-1", mustChange: false) }
         await #expect(throws: WritebackError.accountDisabled) { try await directory.unlock(userID: dave) }
     }
 
@@ -108,7 +108,7 @@ import Testing
 
     @Test(arguments: TestDirectory.all) func unknownUsersAndFilterCharacters(_ target: TestDirectory) async throws {
         let directory = try target.directory()
-        await #expect(throws: WritebackError.userNotFound) { try await directory.resetPassword(userID: target.user("nobody"), new: "Some!Pass-1234") }
+        await #expect(throws: WritebackError.userNotFound) { try await directory.resetPassword(userID: target.user("nobody"), new: "Some!Pass-1234", mustChange: false) }
         // A typed "*" must not match every entry.
         await #expect(throws: WritebackError.userNotFound) { _ = try await directory.authenticate(userID: "*", password: "x") }
         await #expect(throws: WritebackError.userNotFound) { _ = try await directory.authenticate(userID: "a*)(uid=*", password: "x") }

@@ -26,7 +26,7 @@ extension DirectoryWritebackTests {
             let harness = try await DirectoryWritebackTests().harness(target, directory: directory)
             let frank = target.user("frank")
             let first = "Pq3#Vm8!Tz-\(run)"
-            try await directory.resetPassword(userID: frank, new: first)
+            try await directory.resetPassword(userID: frank, new: first, mustChange: false)
             try await harness.browse { browser in
                 try await signIn(frank, password: first, browser: browser)
                 // Confirmed after the interval while nothing changed: the session goes on.
@@ -41,7 +41,7 @@ extension DirectoryWritebackTests {
                 #expect(try await browser.get("/account").status == .ok, "the session watches its own new password")
                 // OpenLDAP's pwdChangedTime counts whole seconds.
                 try await Task.sleep(for: .milliseconds(1_100))
-                try await directory.resetPassword(userID: frank, new: "Hn6#Wc2!Rb-\(run)")
+                try await directory.resetPassword(userID: frank, new: "Hn6#Wc2!Rb-\(run)", mustChange: false)
                 #expect(try await browser.get("/account").status == .ok, "the directory is asked once per interval at most")
                 harness.clock.advance(by: 300)
                 #expect(try await browser.get("/account").location == "/signin?ended=changed")
@@ -60,7 +60,7 @@ extension DirectoryWritebackTests {
             let harness = try await DirectoryWritebackTests().harness(target, directory: directory)
             let frank = target.user("frank")
             let password = "Wb8#Nq3!Zk-\(run)"
-            try await directory.resetPassword(userID: frank, new: password)
+            try await directory.resetPassword(userID: frank, new: password, mustChange: false)
             try await harness.browse { browser in
                 try await signIn(frank, password: password, browser: browser)
                 let key = SessionMiddleware.digest(try #require(browser.cookie(SessionMiddleware.cookieName)))
@@ -84,7 +84,7 @@ extension DirectoryWritebackTests {
             let harness = try await DirectoryWritebackTests().harness(target, directory: directory, store: store)
             let frank = target.user("frank")
             let password = "Jd4#Kx7!Mp-\(run)"
-            try await directory.resetPassword(userID: frank, new: password)
+            try await directory.resetPassword(userID: frank, new: password, mustChange: false)
             try await harness.browse { browser in
                 try await signIn(frank, password: password, browser: browser)
                 harness.clock.advance(by: 300)
@@ -119,7 +119,7 @@ extension DirectoryWritebackTests {
             let unreachable = try await Harness(directory: try target.directory { $0.url = "ldap://127.0.0.1:1" }, store: reachable.store)
             let frank = target.user("frank")
             let password = "Gd4#Kx7!Mw-\(run)"
-            try await directory.resetPassword(userID: frank, new: password)
+            try await directory.resetPassword(userID: frank, new: password, mustChange: false)
             try await reachable.browse { one in
                 try await unreachable.application.test(.router) { client in
                     let other = Browser(client: client, sharingCookiesWith: one)

@@ -137,6 +137,44 @@ import Testing
         #expect(try await directory.authenticate(userID: carol, password: target.initialPassword("carol")))
     }
 
+    /// An administrator knows the password they set: the user must replace it at the next sign-in, and Active
+    /// Directory is told so too (`pwdLastSet=0`), so that it refuses the user's own bind, here or anywhere, until then.
+    /// The change goes through all the same (docs/behaviour.md#administrator-set-passwords).
+    @Test(arguments: TestDirectory.all) func anAdministratorsPasswordIsReplacedAtTheNextSignIn(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        let harness = try await harness(target, directory: directory)
+        let judy = target.user("judy")
+        let (given, chosen) = ("Gz6#Pd4!Wx-\(run)", "Mb3#Kq8!Ty-\(run)")
+        try await harness.administration.resetPassword(userID: judy, to: given, actor: "cli")
+        if target.kind == .activeDirectory {
+            #expect(try await directory.accountState(userID: judy).passwordChanged == "0")
+            await #expect(throws: WritebackError.passwordMustChange) { try await directory.authenticate(userID: judy, password: given) }
+            // Only the right password hears it: a wrong one is wrong, whatever the mark.
+            #expect(try await directory.authenticate(userID: judy, password: "Not!Her-Pass-9") == false)
+            // The directory's mark alone sends the user to the change, as one an Active Directory administrator set would.
+            var unmarked = try #require(try await harness.store.user(userID: judy))
+            unmarked.passwordChangeRequired = false
+            try await harness.store.updateUser(unmarked)
+        }
+        try await harness.browse { browser in
+            #expect(try await browser.signIn(judy, password: given) == "/signin/expired")
+            #expect(try await browser.get("/account").location == "/signin")
+            #expect(try await browser.get("/signin/expired").contains("An administrator set your password."))
+            let done = try await browser.post("/signin/expired", [("current", given), ("new", chosen), ("confirm", chosen)])
+            #expect(done.status == .seeOther && done.location != "/signin/expired")
+            // The session that made the change goes on.
+            #expect(try await browser.get("/account").status == .ok)
+        }
+        #expect(try await directory.authenticate(userID: judy, password: chosen))
+        #expect(try await directory.authenticate(userID: judy, password: given) == false)
+        #expect(try await directory.accountState(userID: judy).passwordChanged != "0")
+        #expect(try await harness.store.user(userID: judy)?.passwordChangeRequired == false)
+        try await harness.browse { browser in
+            let location = try await browser.signIn(judy, password: chosen)
+            #expect(location != nil && location != "/signin" && location != "/signin/expired")
+        }
+    }
+
     @Test func anUnreachableDirectoryStopsTheResetBeforeTheGates() async throws {
         let unreachable = try TestDirectory.all[0].directory { $0.url = "ldap://127.0.0.1:1" }
         let harness = try await Harness(directory: unreachable)
@@ -206,7 +244,7 @@ final class CountingDirectory: Directory {
 
     func authenticate(userID: String, password: String) async throws -> Bool { try await base.authenticate(userID: userID, password: password) }
     func changePassword(userID: String, current: String, new: String) async throws { try await base.changePassword(userID: userID, current: current, new: new) }
-    func resetPassword(userID: String, new: String) async throws { try await base.resetPassword(userID: userID, new: new) }
+    func resetPassword(userID: String, new: String, mustChange: Bool) async throws { try await base.resetPassword(userID: userID, new: new, mustChange: mustChange) }
     func unlock(userID: String) async throws { try await base.unlock(userID: userID) }
     func isLocked(userID: String) async throws -> Bool { try await base.isLocked(userID: userID) }
     func accountState(userID: String) async throws -> DirectoryAccountState { try await base.accountState(userID: userID) }

@@ -29,6 +29,8 @@ struct Harness {
     let policies: PolicyCache
     /// The application's "This wasn't me" links, for tests that need one without a notice.
     let reportLinks: ReportLinks
+    /// The core service the portal, the API and `sesame user …` commands share, with the harness's directory.
+    let administration: UserAdministration
     let application: Application<RouterResponder<WebContext>>
     /// Runs the PostgreSQL store's client as long as the harness lives; `nil` on SQLite or with a store given.
     private let postgres: PostgresTestStore?
@@ -69,6 +71,7 @@ struct Harness {
             store: store, secret: secret, hasher: fastHasher, clock: clock, random: SystemRandomSource(), outbox: queue, publicURL: Self.publicURL, directory: directory,
             captchaBits: Harness.captchaBits, policies: policies)
         reportLinks = services.reportLinks
+        administration = services.administration
         let dependencies = WebDependencies(
             services: services, components: ComponentStatus(delivery: "development console outbox"), secureCookies: false, signInFloor: .zero)
         application = Application(router: try await buildRouter(dependencies: dependencies), logger: logger)

@@ -147,10 +147,3 @@ import Testing
         }
     }
 }
-
-extension Harness {
-    /// The core service the portal, the API and `sesame user …` commands share.
-    var administration: UserAdministration {
-        UserAdministration(store: store, hasher: fastHasher, clock: clock, outbox: queue, reportLinks: .testing(store: store, clock: clock, outbox: queue))
-    }
-}

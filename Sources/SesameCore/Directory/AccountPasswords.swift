@@ -51,25 +51,31 @@ public struct AccountPasswords: Sendable {
             let userID = user.userID
             do {
                 return try await inDirectory { try await $0.authenticate(userID: userID, password: password) } ? .right : .wrong
+            } catch .passwordMustChange {
+                // The directory matched the password and wants a new one: the user proved it, and must choose
+                // another before anything else (docs/behaviour.md#administrator-set-passwords).
+                user.passwordChangeRequired = true
+                return .right
             } catch {
                 return .refused(error)
             }
         }
     }
 
-    /// Sets a new password chosen by the user after verification, or by an administrator. A reset always unlocks.
-    /// The directory's refusals are ``WritebackError``s.
-    public func reset(_ user: inout User, to password: String) async throws {
+    /// Sets a new password chosen by the user after verification, or by an administrator (`byAdministrator`): someone
+    /// else knows that one, so the user must change it at the next sign-in, in Sesame and, where it can say so, in
+    /// the directory (docs/behaviour.md#administrator-set-passwords). A reset always unlocks. The directory's
+    /// refusals are ``WritebackError``s.
+    public func reset(_ user: inout User, to password: String, byAdministrator: Bool) async throws {
         switch user.source {
         case .local:
             user.passwordHash = try await hasher.hash(password)
         case .directory:
             let userID = user.userID
-            try await inDirectory { try await $0.resetPassword(userID: userID, new: password) }
+            try await inDirectory { try await $0.resetPassword(userID: userID, new: password, mustChange: byAdministrator) }
         }
         user.passwordChangedAt = clock.now
-        // The user's own new password; an administrator's reset sets the flag again (UserAdministration).
-        user.passwordChangeRequired = false
+        user.passwordChangeRequired = byAdministrator
         user.lockout.clear()
     }
 

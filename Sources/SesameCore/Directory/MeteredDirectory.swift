@@ -17,8 +17,8 @@ public struct MeteredDirectory: Directory {
         try await measure("change_password") { try await directory.changePassword(userID: userID, current: current, new: new) }
     }
 
-    public func resetPassword(userID: String, new: String) async throws {
-        try await measure("reset_password") { try await directory.resetPassword(userID: userID, new: new) }
+    public func resetPassword(userID: String, new: String, mustChange: Bool) async throws {
+        try await measure("reset_password") { try await directory.resetPassword(userID: userID, new: new, mustChange: mustChange) }
     }
 
     public func unlock(userID: String) async throws {

@@ -14,6 +14,9 @@ public enum WritebackError: Error, Sendable, Hashable, CustomStringConvertible {
     case passwordPolicy(reason: String)
     /// The user may not change their own password.
     case changeNotAllowed
+    /// The password is right, but the directory wants it changed before anything else (Active Directory's bind
+    /// "data 773" after `pwdLastSet=0`): sign-in takes it as proved and asks for a new one.
+    case passwordMustChange
     /// The service account lacks a right (reset password, write the lockout attribute).
     case permissions(reason: String)
     /// Could not connect, TLS failed, the service account's bind was refused, or no directory is configured.
@@ -31,6 +34,7 @@ public enum WritebackError: Error, Sendable, Hashable, CustomStringConvertible {
         case .accountDisabled: "ADAccountDisabled (33005)"
         case .accountLocked: "ADAccountLockedOut (33006)"
         case .incorrectPassword: "ADUserIncorrectPassword (33007)"
+        case .passwordMustChange: "ADUserMustChangePassword"
         case .passwordTooShort, .passwordInHistory, .passwordTooYoung, .passwordPolicy: "ADPasswordPolicy (33008)"
         case .unavailable: "OnPremisesConnectivityError (SSPR_0030)"
         }
@@ -48,6 +52,7 @@ public enum WritebackError: Error, Sendable, Hashable, CustomStringConvertible {
         case .passwordTooYoung: LocalizedText("directory.passwordTooYoung")
         case .passwordPolicy: LocalizedText("directory.passwordPolicy")
         case .changeNotAllowed: LocalizedText("directory.changeNotAllowed")
+        case .passwordMustChange: LocalizedText("directory.passwordMustChange")
         case .unavailable: LocalizedText("directory.unavailable")
         case .unknown: LocalizedText("directory.unknown")
         }
@@ -73,6 +78,7 @@ public enum WritebackError: Error, Sendable, Hashable, CustomStringConvertible {
         case .passwordTooYoung: "the password was changed too recently"
         case .passwordPolicy(let reason): "the directory's password policy refused it: \(reason)"
         case .changeNotAllowed: "the user may not change this password"
+        case .passwordMustChange: "the directory requires a new password before the account is used"
         case .permissions(let reason): "the service account lacks a right: \(reason)"
         case .unavailable(let reason): "the directory cannot be used: \(reason)"
         case .unknown(let reason): "the directory refused: \(reason)"

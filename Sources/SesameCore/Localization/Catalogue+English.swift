@@ -220,6 +220,7 @@ extension Catalogue {
         "directory.passwordTooYoung": "The directory refused the change: your password was changed too recently. Try again later, or reset it.",
         "directory.passwordPolicy": "The directory refused this password: it does not meet its policy (length, complexity or history). Choose another one.",
         "directory.changeNotAllowed": "The directory does not allow you to change your own password. Contact your administrator.",
+        "directory.passwordMustChange": "Your password must be changed before you can use it. Sign in to choose a new one.",
         "directory.unavailable": "We could not reach your organisation's directory, so your password was not changed. Try again in a few minutes.",
         "directory.problem.notSet": "no directory is configured (SESAME_LDAP_URL)",
         "directory.problem.cannotConnect": "cannot connect to the directory",

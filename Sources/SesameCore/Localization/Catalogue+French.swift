@@ -220,6 +220,7 @@ extension Catalogue {
         "directory.passwordTooYoung": "L’annuaire a refusé le changement : votre mot de passe a été changé trop récemment. Réessayez plus tard ou réinitialisez-le.",
         "directory.passwordPolicy": "L’annuaire a refusé ce mot de passe : il ne respecte pas sa stratégie (longueur, complexité ou historique). Choisissez-en un autre.",
         "directory.changeNotAllowed": "L’annuaire ne vous permet pas de changer vous-même votre mot de passe. Contactez votre administrateur.",
+        "directory.passwordMustChange": "Votre mot de passe doit être changé avant de pouvoir l’utiliser. Connectez-vous pour en choisir un nouveau.",
         "directory.unavailable": "Impossible de joindre l’annuaire de votre organisation : votre mot de passe n’a pas été changé. Réessayez dans quelques minutes.",
         "directory.problem.notSet": "aucun annuaire n’est configuré (SESAME_LDAP_URL)",
         "directory.problem.cannotConnect": "connexion à l’annuaire impossible",

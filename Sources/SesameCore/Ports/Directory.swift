@@ -2,12 +2,16 @@
 /// `SesameDirectory` implements. Users are named by their sign-in name (the login attribute's value); the adapter
 /// finds their entry. Every refusal is a ``WritebackError``.
 public protocol Directory: Sendable {
-    /// Whether `password` is the user's (a bind as the user). A locked or disabled account throws instead.
+    /// Whether `password` is the user's (a bind as the user). A locked or disabled account throws instead, and so
+    /// does a right password the directory wants changed first (``WritebackError/passwordMustChange``).
     func authenticate(userID: String, password: String) async throws -> Bool
-    /// The user changes their own password, knowing the current one; the directory's policy applies.
+    /// The user changes their own password, knowing the current one; the directory's policy applies, and a
+    /// password that must be changed can be.
     func changePassword(userID: String, current: String, new: String) async throws
-    /// The service account sets a new password; a reset always unlocks.
-    func resetPassword(userID: String, new: String) async throws
+    /// The service account sets a new password; a reset always unlocks. With `mustChange` (an administrator chose it)
+    /// the directory, where it can, also makes the user change it at the next sign-in (Active Directory's
+    /// `pwdLastSet=0`; docs/behaviour.md#administrator-set-passwords).
+    func resetPassword(userID: String, new: String, mustChange: Bool) async throws
     /// Clears the directory's lockout without touching the password.
     func unlock(userID: String) async throws
     func isLocked(userID: String) async throws -> Bool

@@ -41,7 +41,7 @@ extension ResetService {
         let rejections = engine.check(password, context: PasswordContext(givenName: user.givenName, surname: user.surname, organisationName: policy.organisationName))
         guard rejections.isEmpty else { return .rejected(rejections) }
         do {
-            try await passwords.reset(&user, to: engine.rules.prepared(password))
+            try await passwords.reset(&user, to: engine.rules.prepared(password), byAdministrator: false)
         } catch let error as WritebackError {
             return try await refused(error, flow: flow, user: user, activity: .selfServiceResetPassword, requestID: requestID)
         }

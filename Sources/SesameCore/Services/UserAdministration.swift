@@ -62,9 +62,7 @@ public struct UserAdministration: Sendable {
         let before = user.authentication
         try draft.apply(to: &user, policy: policy)
         if let password = draft.password {
-            try await passwords.reset(&user, to: try checkPassword(password, for: user, policy: policy))
-            // Someone else knows it: the user must change it at the next sign-in (docs/behaviour.md#administrator-set-passwords).
-            user.passwordChangeRequired = true
+            try await passwords.reset(&user, to: try checkPassword(password, for: user, policy: policy), byAdministrator: true)
         }
         try await store.updateUser(user)
         if draft.password != nil {
@@ -94,9 +92,7 @@ public struct UserAdministration: Sendable {
         let policy = try await currentPolicy()
         var user = try await existing(userID)
         do {
-            try await passwords.reset(&user, to: try checkPassword(password, for: user, policy: policy))
-            // Someone else knows it: the user must change it at the next sign-in (docs/behaviour.md#administrator-set-passwords).
-            user.passwordChangeRequired = true
+            try await passwords.reset(&user, to: try checkPassword(password, for: user, policy: policy), byAdministrator: true)
         } catch let error as ValidationError {
             try await audit(.adminResetPassword, actor: actor, target: user.userID, status: .failure, reason: error.message.key)
             throw error
