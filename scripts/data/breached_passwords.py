@@ -29,8 +29,8 @@ import zipfile
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "Sources/SesameCore/Passwords/BreachedPasswords+Data.swift"
 LIST_PATH = "django/contrib/auth/common-passwords.txt.gz"
-BITS_PER_ENTRY = 16  # with k = 11: a theoretical false-positive rate of about 0.05 %
-HASH_COUNT = 11
+BITS_PER_ENTRY = 34  # with k = 23: a theoretical false-positive rate of about 1 in 13 million
+HASH_COUNT = 23
 MASK = (1 << 64) - 1
 
 

@@ -56,7 +56,7 @@ public struct BreachedPasswordFilter: Sendable {
         try BreachedPasswordFilter(base64: shipped).entries
     }
 
-    /// Whether the password is (probably) on the list; false positives about 0.05 % (docs/security.md#breached-passwords).
+    /// Whether the password is (probably) on the list; false positives about 1 in 12 million (docs/security.md#breached-passwords).
     public func contains(_ password: String) -> Bool {
         let key = Array(password.precomposedStringWithCompatibilityMapping.lowercased().utf8)
         let digest = Array(SHA256.hash(data: key))
