@@ -140,7 +140,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
         accessPasses: core.accessPasses, imports: core.imports, reports: core.reports, clock: clock
     ).add(to: api)
     let sessions = router.group()
-        .add(middleware: SessionMiddleware(store: store, clock: clock, random: core.random, secureCookies: dependencies.secureCookies))
+        .add(middleware: SessionMiddleware(store: store, secret: core.secret, clock: clock, random: core.random, secureCookies: dependencies.secureCookies))
         .add(middleware: DirectorySessionMiddleware(check: core.directorySessions, store: store, clock: clock, random: core.random))
     let site = sessions.group().add(middleware: CSRFMiddleware(users: store))
     let passwordChange = PasswordChange(service: core.passwordChanges, policies: policies, directorySessions: core.directorySessions, clock: clock)

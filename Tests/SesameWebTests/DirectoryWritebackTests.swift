@@ -175,6 +175,29 @@ import Testing
         }
     }
 
+    /// Erin may not change her own password (Windows' "User cannot change password"): the service account's change
+    /// for her is refused as hers is, so an administrator's mark cannot be used to get round that right; she keeps the
+    /// self-service reset (docs/behaviour.md#administrator-set-passwords).
+    @Test func theChangeForAMarkedUserKeepsTheDirectorysRight() async throws {
+        let target = TestDirectory.all[1]
+        let directory = try target.directory()
+        let harness = try await harness(target, directory: directory)
+        let erin = target.user("erin")
+        let given = "Rw5#Tj2!Kc-\(run)"
+        try await harness.administration.resetPassword(userID: erin, to: given, actor: "cli")
+        try await harness.browse { browser in
+            #expect(try await browser.signIn(erin, password: given) == "/signin/expired")
+            try await browser.get("/signin/expired")
+            let refused = try await browser.post("/signin/expired", [("current", given), ("new", "Hq3#Vm8!Ld-\(run)"), ("confirm", "Hq3#Vm8!Ld-\(run)")])
+            #expect(refused.contains("The directory does not allow you to change your own password."))
+        }
+        await #expect(throws: WritebackError.passwordMustChange) { try await directory.authenticate(userID: erin, password: given) }
+        // A password the user chose, by a reset, is set without the mark.
+        try await directory.resetPassword(userID: erin, new: given, mustChange: false)
+        #expect(try await directory.authenticate(userID: erin, password: given))
+        #expect(try await directory.accountState(userID: erin).passwordChanged != "0")
+    }
+
     @Test func anUnreachableDirectoryStopsTheResetBeforeTheGates() async throws {
         let unreachable = try TestDirectory.all[0].directory { $0.url = "ldap://127.0.0.1:1" }
         let harness = try await Harness(directory: unreachable)

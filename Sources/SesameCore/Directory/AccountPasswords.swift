@@ -80,7 +80,7 @@ public struct AccountPasswords: Sendable {
     }
 
     /// The user changes their password once ``check(_:of:dummyHash:)`` accepted `current` (a local user's is not
-    /// hashed again); the directory checks it once more as it binds as the user, and applies its own rules.
+    /// hashed again); the directory checks it once more in the change, and applies its own rules.
     public func change(_ user: inout User, from current: String, to new: String) async throws {
         switch user.source {
         case .local:

@@ -7,6 +7,8 @@ public struct SesameServices: Sendable {
     public let store: any Store
     public let clock: any WallClock
     public let random: any RandomSource
+    /// The installation's secret, for the web layer's signed cookie (docs/security.md#sessions).
+    public let secret: ServerSecret
     /// Whether a directory keeps directory users' passwords (the policy's writeback knob depends on it).
     public let directoryConfigured: Bool
 
@@ -56,6 +58,7 @@ public struct SesameServices: Sendable {
         self.store = store
         self.clock = clock
         self.random = random
+        self.secret = secret
         directoryConfigured = directory != nil
         let policies = policies ?? PolicyCache(store: store)
         self.policies = policies

@@ -150,10 +150,8 @@ public struct SignInService: Sendable {
         var checked = user
         switch await passwords.check(password, of: &checked, dummyHash: dummyHash) {
         case .right:
-            checked.lockout.clear()
-            try await store.updateUser(checked)
             try await store.clearLockout(ofUser: user.id)
-            return .accepted(checked)
+            return try await record(checked, over: user)
         case .wrong:
             return try await countWrong(fingerprint, of: user, at: now)
         case .refused(let error) where !signedIn && Self.tellsTheAccountApart(error):
@@ -163,6 +161,22 @@ public struct SignInService: Sendable {
         case .refused(let error):
             return .refused(error)
         }
+    }
+
+    /// What a right password taught (a renewed hash, the directory's "must change") written onto the user as stored
+    /// now, not as read before the check: an administrator's reset that landed during the check keeps its password
+    /// and its mark, and the password it replaced signs no one in (docs/security.md#races).
+    private func record(_ checked: User, over read: User) async throws -> Outcome {
+        // Right against a password that is no longer the user's (or an account disabled meanwhile): refused.
+        guard var current = try await store.user(id: read.id), current.enabled,
+            current.passwordChangedAt == read.passwordChangedAt, current.passwordHash == read.passwordHash
+        else { return .failed }
+        let renewed = checked.passwordHash != read.passwordHash
+        if renewed { current.passwordHash = checked.passwordHash }
+        if checked.passwordChangeRequired { current.passwordChangeRequired = true }
+        if renewed || checked.passwordChangeRequired != read.passwordChangeRequired { try await store.updateUser(current) }
+        current.lockout.clear()
+        return .accepted(current)
     }
 
     /// The directory's refusals that only an existing account can earn.

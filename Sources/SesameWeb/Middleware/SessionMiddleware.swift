@@ -4,7 +4,9 @@ import Hummingbird
 import SesameCore
 
 /// Loads the browser's session from the store before a page runs, and saves it (setting the cookie) after, when the
-/// page changed it. The cookie holds 32 random bytes; the store keeps only their SHA-256.
+/// page changed it. The cookie holds 32 random bytes; the store keeps only their SHA-256. A session holding nothing
+/// but its CSRF token is not stored at all: the cookie carries the token, signed, so that a visitor who only loads
+/// pages writes nothing and cannot fill the store (docs/security.md#sessions).
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = WebContext
 
@@ -17,6 +19,8 @@ struct SessionMiddleware: RouterMiddleware {
     static let privilegedAbsoluteLifetime: TimeInterval = 3_600
 
     let store: any SessionStore
+    /// Signs the anonymous cookie; every instance holds the same one.
+    let secret: ServerSecret
     let clock: any WallClock
     let random: any RandomSource
     let secureCookies: Bool
@@ -44,6 +48,11 @@ struct SessionMiddleware: RouterMiddleware {
             response = try await next(request, context)
         }
         if handle.needsRotation { try await store.deleteSession(key: Self.digest(originalKey)) }
+        if handle.loaded == nil, handle.session.isAnonymous {
+            let value = anonymousCookieValue(handle.session.csrfToken)
+            if request.cookies[Self.cookieName]?.value != value { response.setCookie(cookie(value)) }
+            return response
+        }
         let now = clock.now
         if !handle.isDirty, let saved = handle.session.savedAt, now.timeIntervalSince(saved) > Self.lifetime / 4 {
             handle.update { _ in }
@@ -86,6 +95,10 @@ struct SessionMiddleware: RouterMiddleware {
     }
 
     private func load(_ request: Request) async throws -> SessionHandle {
+        if let value = request.cookies[Self.cookieName]?.value, let csrfToken = anonymousToken(value) {
+            // Stored under a fresh key the moment a page puts something in it.
+            return SessionHandle(WebSession(csrfToken: csrfToken), key: Self.token(random), version: nil)
+        }
         if let key = request.cookies[Self.cookieName]?.value,
             let stored = try await store.session(key: Self.digest(key), now: clock.now),
             let session = try? JSONDecoder().decode(WebSession.self, from: stored.data)
@@ -95,13 +108,27 @@ struct SessionMiddleware: RouterMiddleware {
         return SessionHandle(WebSession(csrfToken: Self.token(random)), key: Self.token(random), version: nil)
     }
 
+    /// `a.TOKEN.MAC`: a stored session's key never holds a dot, so the two kinds of cookie cannot be confused.
+    func anonymousCookieValue(_ csrfToken: String) -> String {
+        "a.\(csrfToken).\(secret.mac(Self.anonymousMessage(csrfToken)).base64URL)"
+    }
+
+    /// The CSRF token of a well-signed anonymous cookie; `nil` for anything else.
+    func anonymousToken(_ value: String) -> String? {
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "a", let mac = [UInt8](base64URL: String(parts[2]), limit: 64) else { return nil }
+        let token = String(parts[1])
+        return secret.isValid(mac: mac, for: Self.anonymousMessage(token)) ? token : nil
+    }
+
+    private static func anonymousMessage(_ csrfToken: String) -> String { "session.anonymous|\(csrfToken)" }
+
     func cookie(_ key: String) -> Cookie {
         Cookie(name: Self.cookieName, value: key, maxAge: Int(Self.lifetime), path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax)
     }
 
     static func token(_ random: any RandomSource) -> String {
-        Data(random.bytes(32)).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        random.bytes(32).base64URL
     }
 
     static func digest(_ key: String) -> String {

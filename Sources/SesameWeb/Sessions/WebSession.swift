@@ -41,6 +41,10 @@ struct WebSession: Codable, Sendable, Hashable {
 }
 
 extension WebSession {
+    /// Holds nothing but its CSRF token: a browser that has only seen pages. Such a session lives in a signed cookie,
+    /// never in the store (docs/security.md#sessions).
+    var isAnonymous: Bool { self == WebSession(csrfToken: csrfToken) }
+
     /// Starts the signed-in part of a session: its absolute lifetime, shorter for anyone holding a role, runs from
     /// now (docs/security.md#sessions).
     mutating func signIn(_ user: User, at now: Date, device: String?, address: String) {

@@ -1,6 +1,7 @@
 import Foundation
 import SesameCore
 import SesameTestSupport
+import Synchronization
 import Testing
 
 @Suite struct SignInServiceTests {
@@ -171,5 +172,49 @@ extension SignInServiceTests {
         let checked = outcomes.filter { $0 == .failed }.count
         #expect(checked >= 30 && checked <= 30 + 3, "the limit, and at most the three other turns running at once")
         #expect(outcomes.filter { $0 == .tooManyFromNetwork }.count == 60 - checked)
+    }
+}
+
+/// A hasher that runs `during` once, inside the first check of a password: what another request does meanwhile.
+private final class HasherWithInterruption: PasswordHasher {
+    let during: Mutex<(@Sendable () async throws -> Void)?>
+
+    init(during: @escaping @Sendable () async throws -> Void) { self.during = Mutex(during) }
+
+    func hash(_ secret: String) async throws -> String { try await fastHasher.hash(secret) }
+
+    func verify(_ secret: String, against hash: String) async -> Bool {
+        let matches = await fastHasher.verify(secret, against: hash)
+        if let action = during.withLock({ action in defer { action = nil }; return action }) { try? await action() }
+        return matches
+    }
+
+    func needsRehash(_ hash: String) -> Bool { false }
+}
+
+extension SignInServiceTests {
+    /// Before, a sign-in wrote back the whole user as it read it before the password check: an administrator's reset
+    /// landing during the check lost its new password and its "must change" mark, and the old password signed in
+    /// (docs/security.md#races).
+    @Test func aResetDuringTheCheckKeepsItsPasswordAndRefusesTheOldOne() async throws {
+        let store = InMemoryStore()
+        let old = "Zq8#Lw4!Vr2k"
+        let replaced = try await fastHasher.hash("Hv5&Rn8*Tc3w")
+        let alice = User(userID: "alice@contoso.com", passwordHash: try await fastHasher.hash(old), passwordChangedAt: t0, createdAt: t0)
+        try await store.insertUser(alice)
+        let hasher = HasherWithInterruption {
+            // The administrator's reset, as UserAdministration writes it.
+            guard var user = try await store.user(id: alice.id) else { return }
+            user.passwordHash = replaced
+            user.passwordChangedAt = t0.addingTimeInterval(1)
+            user.passwordChangeRequired = true
+            try await store.updateUser(user)
+        }
+        let service = SignInService(
+            store: store, hasher: hasher, directory: nil, secret: .generate(using: SystemRandomSource()), clock: clock,
+            dummyHash: try await fastHasher.hash("dummy"))
+        #expect(try await service.signIn(userID: "alice@contoso.com", password: old, clientAddress: "a", language: .french) == .failed)
+        let stored = try #require(try await store.user(id: alice.id))
+        #expect(stored.passwordHash == replaced && stored.passwordChangeRequired && stored.locale == nil)
     }
 }
