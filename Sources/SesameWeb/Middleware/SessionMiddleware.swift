@@ -116,8 +116,9 @@ struct SessionMiddleware: RouterMiddleware {
     /// The CSRF token of a well-signed anonymous cookie; `nil` for anything else.
     func anonymousToken(_ value: String) -> String? {
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "a", let mac = [UInt8](base64URL: String(parts[2]), limit: 64) else { return nil }
-        let token = String(parts[1])
+        guard parts.count == 3, parts.first == "a", let token = parts.dropFirst().first.map(String.init),
+            let signature = parts.last, let mac = [UInt8](base64URL: String(signature), limit: 64)
+        else { return nil }
         return secret.isValid(mac: mac, for: Self.anonymousMessage(token)) ? token : nil
     }
 
