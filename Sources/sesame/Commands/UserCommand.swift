@@ -45,7 +45,11 @@ struct UserCommand: AsyncParsableCommand {
                 guard let data = FileManager.default.contents(atPath: file) else { throw ConfigurationError("cannot read \(file)") }
                 let text = String(decoding: data, as: UTF8.self)
                 let importer = UserImport(administration: try context.users, store: context.store)
+                // A progress line rewritten in place is for a person watching: in a file or a pipe it would be one line
+                // of megabytes, and the summary below says it all.
+                let watched = isatty(STDERR_FILENO) == 1
                 let outcomes = try await importer.run(text, by: .serverOperator, actor: commandLineActor) { progress in
+                    guard watched else { return }
                     FileHandle.standardError.write(Data("\rimported \(progress.done)/\(progress.total) rows".utf8))
                     if progress.done == progress.total { FileHandle.standardError.write(Data("\n".utf8)) }
                 }
