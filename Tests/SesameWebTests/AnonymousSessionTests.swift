@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import SesameCore
+import SesameTestSupport
 import Synchronization
 import Testing
 
@@ -56,13 +57,16 @@ import Testing
             cookie.withLock { $0 = browser.cookie(SessionMiddleware.cookieName) }
         }
         let issued = try #require(cookie.withLock { $0 })
-        let token = String(issued.split(separator: ".")[1])
+        let parts = issued.split(separator: ".").map(String.init)
+        try #require(parts.count == 4)
+        let (token, time, signature) = (parts[1], parts[2], parts[3])
         let chosen = String(repeating: "A", count: 43)
         let forgeries = [
-            "a.\(chosen).\(issued.split(separator: ".")[2])",  // another token under the issued signature
-            "a.\(token).\(String(repeating: "B", count: 43))",  // the issued token under a made-up signature
-            "a.\(token)",  // no signature
-            "a.\(token).\(issued.split(separator: ".")[2]).x",
+            "a.\(chosen).\(time).\(signature)",  // another token under the issued signature
+            "a.\(token).\(String(repeating: "B", count: 43)).\(signature)",  // another time
+            "a.\(token).\(time).\(String(repeating: "B", count: 43))",  // a made-up signature
+            "a.\(token).\(time)",  // no signature
+            "a.\(token).\(time).\(signature).x",
         ]
         for forged in forgeries {
             let sent = forged.hasPrefix("a.\(chosen)") ? chosen : token
@@ -81,6 +85,34 @@ import Testing
                 headers: [.cookie: "\(SessionMiddleware.cookieName)=\(issued)", .contentType: "application/x-www-form-urlencoded"],
                 body: "userID=alice%40contoso.com&password=x&_csrf=\(token)")
             #expect(page.status == .unauthorized)
+        }
+        #expect(try await storedSessions(harness) == 0)
+    }
+
+    /// The cookie is sent again once a quarter of an hour old, like a stored session saved again, and is worth nothing
+    /// an hour after it was last sent.
+    @Test func theCookieLastsAnHourAfterTheLastPage() async throws {
+        let harness = try await Harness()
+        try await harness.browse { browser in
+            try await browser.get("/signin")
+            let first = try #require(browser.cookie(SessionMiddleware.cookieName))
+            harness.clock.advance(by: 16 * 60)
+            #expect(try await browser.get("/signin").headers[values: .setCookie].count == 1)
+            let renewed = try #require(browser.cookie(SessionMiddleware.cookieName))
+            #expect(renewed != first && renewed.split(separator: ".")[1] == first.split(separator: ".")[1])
+            harness.clock.advance(by: 50 * 60)
+            // 66 minutes after the first cookie, 50 after the renewed one: the form still posts.
+            try await browser.get("/signin")
+            #expect(try await browser.post("/signin", [("userID", "nobody@contoso.com"), ("password", "x")]).status == .unauthorized)
+        }
+        try await harness.browse { browser in
+            try await browser.get("/signin")
+            let page = try await browser.get("/signin")
+            let token = try #require(page.csrf)
+            harness.clock.advance(by: 3_601)
+            // An hour later the cookie is refused: the token it carried no longer passes.
+            let late = try await browser.post("/signin", [("userID", "nobody@contoso.com"), ("password", "x")], csrf: token)
+            #expect(late.status == .forbidden)
         }
         #expect(try await storedSessions(harness) == 0)
     }

@@ -111,13 +111,8 @@ public struct SignInService: Sendable {
                 guard let user = try await store.user(userID: typed), user.enabled else {
                     return try await failUnknown(typed, password: password, network: network)
                 }
-                let outcome = try await check(password, of: user, signedIn: false)
+                let outcome = try await check(password, of: user, signedIn: false, language: language)
                 if outcome == .failed { try await countFailure(network) }
-                if case .accepted(var signedIn) = outcome, let language, signedIn.locale != language {
-                    signedIn.locale = language
-                    try await store.updateUser(signedIn)
-                    return .accepted(signedIn)
-                }
                 return outcome
             }
         }
@@ -129,12 +124,13 @@ public struct SignInService: Sendable {
         try await users.withTurn(user.userID.lowercased()) {
             // Read again inside the turn: the record the page holds may predate a failure counted meanwhile.
             guard let current = try await store.user(id: user.id) else { return .failed }
-            return try await check(password, of: current, signedIn: true)
+            return try await check(password, of: current, signedIn: true, language: nil)
         }
     }
 
     /// `signedIn`: the user proved the password before (a change of password), so the directory's reasons may be told.
-    private func check(_ password: String, of user: User, signedIn: Bool) async throws -> Outcome {
+    /// `language`: the page's, kept as the user's for notices.
+    private func check(_ password: String, of user: User, signedIn: Bool, language: Language?) async throws -> Outcome {
         let now = clock.now
         if let until = lockedUntil(user.lockout, at: now) { return .locked(until: until) }
         let fingerprint = fingerprint(password, subject: user.id.uuidString)
@@ -150,8 +146,9 @@ public struct SignInService: Sendable {
         var checked = user
         switch await passwords.check(password, of: &checked, dummyHash: dummyHash) {
         case .right:
-            try await store.clearLockout(ofUser: user.id)
-            return try await record(checked, over: user)
+            let outcome = try await record(checked, over: user, language: language)
+            if case .accepted = outcome { try await store.clearLockout(ofUser: user.id) }
+            return outcome
         case .wrong:
             return try await countWrong(fingerprint, of: user, at: now)
         case .refused(let error) where !signedIn && Self.tellsTheAccountApart(error):
@@ -163,18 +160,28 @@ public struct SignInService: Sendable {
         }
     }
 
-    /// What a right password taught (a renewed hash, the directory's "must change") written onto the user as stored
-    /// now, not as read before the check: an administrator's reset that landed during the check keeps its password
-    /// and its mark, and the password it replaced signs no one in (docs/security.md#races).
-    private func record(_ checked: User, over read: User) async throws -> Outcome {
-        // Right against a password that is no longer the user's (or an account disabled meanwhile): refused.
-        guard var current = try await store.user(id: read.id), current.enabled,
-            current.passwordChangedAt == read.passwordChangedAt, current.passwordHash == read.passwordHash
+    /// What a right password taught (a renewed hash, the directory's "must change", the page's language) written onto
+    /// the user as stored now, not as read before the check: an administrator's reset that landed during the check
+    /// keeps its password and its mark, and the password it replaced signs no one in (docs/security.md#races).
+    private func record(_ checked: User, over read: User, language: Language?) async throws -> Outcome {
+        // Right against a password that is no longer the user's (or an account disabled meanwhile): refused. A hash
+        // renewed meanwhile by another instance's sign-in is the same password.
+        guard var current = try await store.user(id: read.id), current.enabled, current.passwordChangedAt == read.passwordChangedAt
         else { return .failed }
-        let renewed = checked.passwordHash != read.passwordHash
-        if renewed { current.passwordHash = checked.passwordHash }
-        if checked.passwordChangeRequired { current.passwordChangeRequired = true }
-        if renewed || checked.passwordChangeRequired != read.passwordChangeRequired { try await store.updateUser(current) }
+        var changed = false
+        if checked.passwordHash != read.passwordHash, current.passwordHash == read.passwordHash {
+            current.passwordHash = checked.passwordHash
+            changed = true
+        }
+        if checked.passwordChangeRequired, !current.passwordChangeRequired {
+            current.passwordChangeRequired = true
+            changed = true
+        }
+        if let language, current.locale != language {
+            current.locale = language
+            changed = true
+        }
+        if changed { try await store.updateUser(current) }
         current.lockout.clear()
         return .accepted(current)
     }

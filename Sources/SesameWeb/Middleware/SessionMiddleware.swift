@@ -35,7 +35,7 @@ struct SessionMiddleware: RouterMiddleware {
 
     private func handleInTurn(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         var context = context
-        let handle = try await load(request)
+        let (handle, anonymous) = try await load(request)
         let originalKey = handle.key
         context.session = handle
         var response: Response
@@ -48,12 +48,16 @@ struct SessionMiddleware: RouterMiddleware {
             response = try await next(request, context)
         }
         if handle.needsRotation { try await store.deleteSession(key: Self.digest(originalKey)) }
-        if handle.loaded == nil, handle.session.isAnonymous {
-            let value = anonymousCookieValue(handle.session.csrfToken)
-            if request.cookies[Self.cookieName]?.value != value { response.setCookie(cookie(value)) }
+        let now = clock.now
+        if handle.session.isAnonymous, !handle.isStored {
+            // Sent again once a quarter of its lifetime old, as a stored session is saved again, so that it lasts an
+            // hour after the last page.
+            if let anonymous, anonymous.csrfToken == handle.session.csrfToken, now.timeIntervalSince(anonymous.issuedAt) <= Self.lifetime / 4 {
+                return response
+            }
+            response.setCookie(cookie(anonymousCookieValue(handle.session.csrfToken, issuedAt: now)))
             return response
         }
-        let now = clock.now
         if !handle.isDirty, let saved = handle.session.savedAt, now.timeIntervalSince(saved) > Self.lifetime / 4 {
             handle.update { _ in }
         }
@@ -94,35 +98,48 @@ struct SessionMiddleware: RouterMiddleware {
         throw StoreError.conflict("the session kept changing while this request saved it")
     }
 
-    private func load(_ request: Request) async throws -> SessionHandle {
-        if let value = request.cookies[Self.cookieName]?.value, let csrfToken = anonymousToken(value) {
+    private func load(_ request: Request) async throws -> (SessionHandle, AnonymousCookie?) {
+        if let value = request.cookies[Self.cookieName]?.value, let anonymous = anonymousCookie(value) {
             // Stored under a fresh key the moment a page puts something in it.
-            return SessionHandle(WebSession(csrfToken: csrfToken), key: Self.token(random), version: nil)
+            return (SessionHandle(WebSession(csrfToken: anonymous.csrfToken), key: Self.token(random), version: nil), anonymous)
         }
         if let key = request.cookies[Self.cookieName]?.value,
             let stored = try await store.session(key: Self.digest(key), now: clock.now),
             let session = try? JSONDecoder().decode(WebSession.self, from: stored.data)
         {
-            return SessionHandle(session, key: key, version: stored.version)
+            return (SessionHandle(session, key: key, version: stored.version), nil)
         }
-        return SessionHandle(WebSession(csrfToken: Self.token(random)), key: Self.token(random), version: nil)
+        return (SessionHandle(WebSession(csrfToken: Self.token(random)), key: Self.token(random), version: nil), nil)
     }
 
-    /// `a.TOKEN.MAC`: a stored session's key never holds a dot, so the two kinds of cookie cannot be confused.
-    func anonymousCookieValue(_ csrfToken: String) -> String {
-        "a.\(csrfToken).\(secret.mac(Self.anonymousMessage(csrfToken)).base64URL)"
+    /// What a well-signed anonymous cookie carries.
+    struct AnonymousCookie {
+        var csrfToken: String
+        var issuedAt: Date
     }
 
-    /// The CSRF token of a well-signed anonymous cookie; `nil` for anything else.
-    func anonymousToken(_ value: String) -> String? {
-        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.first == "a", let token = parts.dropFirst().first.map(String.init),
-            let signature = parts.last, let mac = [UInt8](base64URL: String(signature), limit: 64)
+    /// `a.TOKEN.ISSUED.MAC`, ISSUED in whole seconds since 1970: a stored session's key never holds a dot, so the two
+    /// kinds of cookie cannot be confused.
+    func anonymousCookieValue(_ csrfToken: String, issuedAt: Date) -> String {
+        let issued = Int64(issuedAt.timeIntervalSince1970.rounded(.down))
+        return "a.\(csrfToken).\(issued).\(secret.mac(Self.anonymousMessage(csrfToken, issued: issued)).base64URL)"
+    }
+
+    /// A well-signed anonymous cookie issued less than a session's lifetime ago; `nil` for anything else.
+    func anonymousCookie(_ value: String) -> AnonymousCookie? {
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 4, parts.first == "a", let token = parts.dropFirst().first,
+            let issued = parts.dropFirst(2).first.flatMap({ Int64($0) }),
+            let signature = parts.last, let mac = [UInt8](base64URL: signature, limit: 64),
+            secret.isValid(mac: mac, for: Self.anonymousMessage(token, issued: issued))
         else { return nil }
-        return secret.isValid(mac: mac, for: Self.anonymousMessage(token)) ? token : nil
+        let issuedAt = Date(timeIntervalSince1970: TimeInterval(issued))
+        let age = clock.now.timeIntervalSince(issuedAt)
+        guard age >= -60, age < Self.lifetime else { return nil }
+        return AnonymousCookie(csrfToken: token, issuedAt: issuedAt)
     }
 
-    private static func anonymousMessage(_ csrfToken: String) -> String { "session.anonymous|\(csrfToken)" }
+    private static func anonymousMessage(_ csrfToken: String, issued: Int64) -> String { "session.anonymous|\(csrfToken)|\(issued)" }
 
     func cookie(_ key: String) -> Cookie {
         Cookie(name: Self.cookieName, value: key, maxAge: Int(Self.lifetime), path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax)
