@@ -49,6 +49,8 @@ let package = Package(
             dependencies: [
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // RSA verification for passkeys (RS256), which Crypto leaves to its extras.
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -134,14 +136,18 @@ let package = Package(
             name: "SesameFuzz",
             dependencies: [
                 "CFuzzDriver", "SesameArgon2", "SesameCore", "SesameDelivery", "SesameDirectory", "SesameTestSupport", "SesameWeb",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Fuzz/SesameFuzz",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SesameCoreTests",
-            dependencies: ["SesameArgon2", "SesameCore", "SesameTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics")],
+            dependencies: [
+                "SesameArgon2", "SesameCore", "SesameTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
+                // The tests' software authenticator signs with the keys passkeys use.
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

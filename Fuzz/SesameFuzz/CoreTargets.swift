@@ -1,9 +1,11 @@
+import Crypto
 import Foundation
 import SesameArgon2
 import SesameCore
 import SesameTestSupport
 
-/// What users, administrators and imports type: phone numbers, addresses, codes, passwords, answers and CSV files.
+/// What users, administrators and imports type: phone numbers, addresses, codes, passwords, answers and CSV files;
+/// and what a browser hands over from a passkey.
 let coreTargets: [FuzzTarget] = [
     FuzzTarget(name: "phone") { bytes in
         let text = String(decoding: bytes, as: UTF8.self)
@@ -80,6 +82,24 @@ let coreTargets: [FuzzTarget] = [
     FuzzTarget(name: "phc") { bytes in
         _ = Argon2Parameters(phc: String(decoding: bytes, as: UTF8.self))
     },
+    FuzzTarget(name: "passkey") { bytes in
+        // The same bytes as CBOR, authenticator data and client data; then, cut in three by the lengths in the first
+        // four bytes (two big-endian 16-bit numbers), as a registration and as an assertion by a passkey whose private
+        // key no input knows.
+        _ = try? CBORReader.decode(bytes)
+        _ = try? AuthenticatorData(bytes)
+        _ = try? ClientData(json: bytes)
+        let lengths = bytes.prefix(4).reduce(into: [Int]()) { $0.append(Int($1)) } + [0, 0, 0, 0]
+        let body = Array(bytes.dropFirst(4))
+        let first = min(lengths.prefix(2).reduce(0) { $0 << 8 | $1 }, body.count)
+        let second = min(lengths.dropFirst(2).prefix(2).reduce(0) { $0 << 8 | $1 }, body.count - first)
+        let (one, two, three) = (Array(body.prefix(first)), Array(body.dropFirst(first).prefix(second)), Array(body.dropFirst(first + second)))
+        let party = PasskeyRelyingParty(id: "sspr.contoso.com", origin: "https://sspr.contoso.com")
+        _ = try? party.register(attestationObject: one, clientDataJSON: two, challenge: fuzzChallenge)
+        let accepted = try? party.authenticate(
+            authenticatorData: one, clientDataJSON: two, signature: three, challenge: fuzzChallenge, publicKeyCOSE: fuzzPasskey, storedSignCount: 0)
+        require(accepted == nil, "no input signs for a key it does not hold")
+    },
     FuzzTarget(name: "logo") { bytes in
         if let logo = try? Logo.uploaded(Data(bytes)), logo.type == "image/svg+xml" {
             require(!String(decoding: bytes, as: UTF8.self).lowercased().contains("<script"), "an SVG with a script is refused")
@@ -91,6 +111,14 @@ let coreTargets: [FuzzTarget] = [
 let fuzzSecret = ServerSecret.generate(using: SeededRandomSource(seed: 42))
 
 let fuzzDate = Date(timeIntervalSince1970: 1_800_000_000)
+
+let fuzzChallenge = [UInt8](repeating: 42, count: 32)
+
+/// The COSE form of a P-256 public key whose private key was thrown away.
+let fuzzPasskey: [UInt8] = {
+    let point = Array(P256.Signing.PrivateKey().publicKey.x963Representation)
+    return [0xA5, 0x01, 0x02, 0x03, 0x26, 0x20, 0x01, 0x21, 0x58, 0x20] + point.dropFirst().prefix(32) + [0x22, 0x58, 0x20] + point.suffix(32)
+}()
 
 struct FixedClock: WallClock {
     var now: Date { fuzzDate }

@@ -9,7 +9,9 @@ public final class PostgresTestStore: Sendable {
     private let client: Task<Void, any Error>
 
     public init() async throws {
-        let store = try PostgresStore.service(url: try await PostgresTestServer.freshDatabase())
+        // The web suites run about 200 harnesses at once on one test server: 16 connections each ran it out of its
+        // 300 ("too many clients"), failing tests at random.
+        let store = try PostgresStore.service(url: try await PostgresTestServer.freshDatabase(), maximumConnections: 4)
         self.store = store
         client = Task { try await store.run() }
         // Many suites start at once: the migrations get the minute `run()` gives them, not a query's 10 s.

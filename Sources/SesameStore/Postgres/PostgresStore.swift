@@ -19,9 +19,9 @@ public final class PostgresStore: Store, Service {
     /// Opens once the migrations are applied.
     private let migrated = StartSignal()
 
-    private init(url: String, logger: Logger) throws {
+    private init(url: String, logger: Logger, maximumConnections: Int = 16) throws {
         var configuration = try Self.configuration(url)
-        configuration.options.maximumConnections = 16
+        configuration.options.maximumConnections = maximumConnections
         configuration.options.connectionIdleTimeout = .seconds(60)
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
@@ -55,8 +55,10 @@ public final class PostgresStore: Store, Service {
     }
 
     /// A store whose client runs as a service (``run()``) in `serve`'s service group. Nothing is sent until then.
-    public static func service(url: String, logger: Logger = Logger(label: "sesame.postgres")) throws -> PostgresStore {
-        try PostgresStore(url: url, logger: logger)
+    /// - Parameter maximumConnections: the pool's size; the tests, which run hundreds of stores at once on one
+    ///   server, take fewer.
+    public static func service(url: String, logger: Logger = Logger(label: "sesame.postgres"), maximumConnections: Int = 16) throws -> PostgresStore {
+        try PostgresStore(url: url, logger: logger, maximumConnections: maximumConnections)
     }
 
     /// Runs the client and applies the migrations, then keeps the client running until the service group shuts down.

@@ -1,0 +1,85 @@
+import Crypto
+import Foundation
+
+/// Sesame as a WebAuthn relying party (docs/security.md#passkeys): checks a registration (`navigator.credentials
+/// .create`) and an assertion (`navigator.credentials.get`) as WebAuthn Level 3 §7.1 and §7.2 say, with user
+/// verification required and attestation not asked for ("none": Sesame trusts no authenticator maker, only the
+/// user's possession of the key).
+public struct PasskeyRelyingParty: Sendable {
+    /// The relying party ID: `SESAME_PUBLIC_URL`'s host.
+    public let id: String
+    /// `SESAME_PUBLIC_URL`'s origin (scheme, host, port as the browser writes it), compared exactly.
+    public let origin: String
+
+    public init(id: String, origin: String) {
+        self.id = id
+        self.origin = origin
+    }
+
+    /// The relying party of a public URL such as `https://sspr.contoso.com` or `http://localhost:8080`: its host, and
+    /// its origin as a browser writes it (lower-case host, the port only when it is not the scheme's own).
+    public init?(publicURL: String) {
+        guard let url = URLComponents(string: publicURL), let scheme = url.scheme?.lowercased(), ["https", "http"].contains(scheme),
+            let host = url.host?.lowercased(), !host.isEmpty
+        else { return nil }
+        let defaultPort = scheme == "https" ? 443 : 80
+        id = host
+        origin = "\(scheme)://\(host)" + (url.port.map { $0 == defaultPort ? "" : ":\($0)" } ?? "")
+    }
+
+    /// A new passkey, as a registration proves it.
+    public struct Registration: Sendable {
+        public let credentialID: [UInt8]
+        public let publicKeyCOSE: [UInt8]
+        public let algorithm: Int
+        public let signCount: UInt32
+        public let backupEligible: Bool
+        public let backedUp: Bool
+    }
+
+    /// Checks a registration made against `challenge`.
+    public func register(attestationObject: [UInt8], clientDataJSON: [UInt8], challenge: [UInt8]) throws(PasskeyError) -> Registration {
+        try check(ClientData(json: clientDataJSON), type: "webauthn.create", challenge: challenge)
+        // The attestation statement is not verified: "none" was asked for, and a maker's certificate would prove
+        // nothing Sesame relies on. Its shape is checked all the same.
+        let attestation = try CBORReader.decode(attestationObject)
+        guard attestation["fmt"]?.textString != nil, case .map? = attestation["attStmt"], let authData = attestation["authData"]?.byteString else {
+            throw .malformed("the attestation object lacks fmt, attStmt or authData")
+        }
+        let data = try AuthenticatorData(authData)
+        try check(data)
+        guard let credential = data.credential else { throw .unsupportedKey }
+        return Registration(
+            credentialID: credential.id, publicKeyCOSE: credential.publicKeyCOSE, algorithm: credential.publicKey.algorithm,
+            signCount: data.signCount, backupEligible: data.backupEligible, backedUp: data.backedUp)
+    }
+
+    /// Checks an assertion made against `challenge` by the passkey whose key and last counter are given; returns the
+    /// counter to store.
+    public func authenticate(
+        authenticatorData: [UInt8], clientDataJSON: [UInt8], signature: [UInt8], challenge: [UInt8], publicKeyCOSE: [UInt8],
+        storedSignCount: UInt32
+    ) throws(PasskeyError) -> UInt32 {
+        try check(ClientData(json: clientDataJSON), type: "webauthn.get", challenge: challenge)
+        let data = try AuthenticatorData(authenticatorData)
+        try check(data)
+        let key = try PasskeyPublicKey(stored: publicKeyCOSE)
+        guard key.isValidSignature(signature, for: authenticatorData + Array(SHA256.hash(data: clientDataJSON))) else { throw .badSignature }
+        // A counter of zero on both sides means the authenticator keeps none (synced passkeys); otherwise it must
+        // move forward, or two copies of the key are in use (WebAuthn §6.1.1).
+        if data.signCount != 0 || storedSignCount != 0, data.signCount <= storedSignCount { throw .counterWentBack }
+        return data.signCount
+    }
+
+    private func check(_ client: ClientData, type: String, challenge: [UInt8]) throws(PasskeyError) {
+        guard client.type == type else { throw .wrongType }
+        guard let sent = [UInt8](base64URL: client.challenge, limit: 512), ConstantTime.equal(challenge, sent) else { throw .wrongChallenge }
+        guard client.origin == origin, client.crossOrigin != true else { throw .wrongOrigin }
+    }
+
+    private func check(_ data: AuthenticatorData) throws(PasskeyError) {
+        guard data.relyingPartyIDHash == Array(SHA256.hash(data: Array(id.utf8))) else { throw .wrongRelyingParty }
+        guard data.userPresent else { throw .userNotPresent }
+        guard data.userVerified else { throw .userNotVerified }
+    }
+}
