@@ -97,7 +97,8 @@ let coreTargets: [FuzzTarget] = [
         let party = PasskeyRelyingParty(id: "sspr.contoso.com", origin: "https://sspr.contoso.com")
         _ = try? party.register(attestationObject: one, clientDataJSON: two, challenge: fuzzChallenge)
         let accepted = try? party.authenticate(
-            authenticatorData: one, clientDataJSON: two, signature: three, challenge: fuzzChallenge, publicKeyCOSE: fuzzPasskey, storedSignCount: 0)
+            authenticatorData: one, clientDataJSON: two, signature: three, challenge: fuzzChallenge, publicKeyCOSE: fuzzPasskey, storedSignCount: 0,
+            storedBackupEligible: bytes.count % 2 == 0)
         require(accepted == nil, "no input signs for a key it does not hold")
     },
     FuzzTarget(name: "logo") { bytes in

@@ -55,9 +55,9 @@ public enum CBOR: Sendable, Hashable {
     }
 }
 
-/// Reads CBOR from outside bytes, bounded so that no input can make it recurse deeply or allocate more than the
-/// input's size: a length or a count larger than what is left of the input is refused before anything is reserved
-/// (docs/security.md#passkeys).
+/// Reads CBOR from outside bytes, bounded so that no input can make it recurse deeply or allocate much: a length or a
+/// count larger than what is left of the input is refused before anything is read, and arrays and maps grow as their
+/// items arrive, never reserved from a count the input claims (docs/security.md#passkeys).
 public struct CBORReader {
     public static let maximumDepth = 8
     public static let maximumItems = 512
@@ -102,13 +102,11 @@ public struct CBORReader {
         case 4:
             let count = try count(argument)
             var array: [CBOR] = []
-            array.reserveCapacity(count)
             for _ in 0..<count { array.append(try read(depth: depth + 1)) }
             return .array(array)
         case 5:
             let count = try count(argument)
             var entries: [CBOR.Entry] = []
-            entries.reserveCapacity(count)
             for _ in 0..<count {
                 let key = try read(depth: depth + 1)
                 guard !entries.contains(where: { $0.key == key }) else { throw .malformed("a CBOR map repeats a key") }

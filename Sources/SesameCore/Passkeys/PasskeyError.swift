@@ -20,4 +20,6 @@ public enum PasskeyError: Error, Sendable, Hashable {
     case badSignature
     /// The signature counter did not move forward: the passkey may have been cloned.
     case counterWentBack
+    /// Backed up without being backup eligible, or backup eligibility other than at registration (WebAuthn L3 §6.1).
+    case inconsistentBackupFlags
 }

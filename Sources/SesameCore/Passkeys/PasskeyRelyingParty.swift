@@ -54,15 +54,17 @@ public struct PasskeyRelyingParty: Sendable {
             signCount: data.signCount, backupEligible: data.backupEligible, backedUp: data.backedUp)
     }
 
-    /// Checks an assertion made against `challenge` by the passkey whose key and last counter are given; returns the
-    /// counter to store.
+    /// Checks an assertion made against `challenge` by the passkey whose key, last counter and backup eligibility are
+    /// given; returns the counter to store.
     public func authenticate(
         authenticatorData: [UInt8], clientDataJSON: [UInt8], signature: [UInt8], challenge: [UInt8], publicKeyCOSE: [UInt8],
-        storedSignCount: UInt32
+        storedSignCount: UInt32, storedBackupEligible: Bool
     ) throws(PasskeyError) -> UInt32 {
         try check(ClientData(json: clientDataJSON), type: "webauthn.get", challenge: challenge)
         let data = try AuthenticatorData(authenticatorData)
         try check(data)
+        // Eligibility is fixed when the credential is made (WebAuthn L3 §6.1.3).
+        guard data.backupEligible == storedBackupEligible else { throw .inconsistentBackupFlags }
         let key = try PasskeyPublicKey(stored: publicKeyCOSE)
         guard key.isValidSignature(signature, for: authenticatorData + Array(SHA256.hash(data: clientDataJSON))) else { throw .badSignature }
         // A counter of zero on both sides means the authenticator keeps none (synced passkeys); otherwise it must
@@ -71,15 +73,20 @@ public struct PasskeyRelyingParty: Sendable {
         return data.signCount
     }
 
+    /// Challenges are at least 16 random bytes (WebAuthn §13.4.3): an empty one would match an empty answer.
+    public static let minimumChallengeLength = 16
+
     private func check(_ client: ClientData, type: String, challenge: [UInt8]) throws(PasskeyError) {
-        guard client.type == type else { throw .wrongType }
-        guard let sent = [UInt8](base64URL: client.challenge, limit: 512), ConstantTime.equal(challenge, sent) else { throw .wrongChallenge }
-        guard client.origin == origin, client.crossOrigin != true else { throw .wrongOrigin }
+        // Byte for byte, as WebAuthn compares them: no Unicode equivalence, no second spelling of the challenge.
+        guard client.type.utf8.elementsEqual(type.utf8) else { throw .wrongType }
+        guard challenge.count >= Self.minimumChallengeLength, ConstantTime.equal(challenge.base64URL, client.challenge) else { throw .wrongChallenge }
+        guard client.origin.utf8.elementsEqual(origin.utf8), client.crossOrigin != true else { throw .wrongOrigin }
     }
 
     private func check(_ data: AuthenticatorData) throws(PasskeyError) {
         guard data.relyingPartyIDHash == Array(SHA256.hash(data: Array(id.utf8))) else { throw .wrongRelyingParty }
         guard data.userPresent else { throw .userNotPresent }
         guard data.userVerified else { throw .userNotVerified }
+        guard data.backupEligible || !data.backedUp else { throw .inconsistentBackupFlags }
     }
 }

@@ -25,7 +25,7 @@ import Testing
         let (data, signature) = try authenticator.assertion(rpID: party.id, clientData: client)
         let count = try party.authenticate(
             authenticatorData: data, clientDataJSON: client, signature: signature, challenge: challenge,
-            publicKeyCOSE: registration.publicKeyCOSE, storedSignCount: registration.signCount)
+            publicKeyCOSE: registration.publicKeyCOSE, storedSignCount: registration.signCount, storedBackupEligible: registration.backupEligible)
         #expect(count == 1)
         // The same signature over other bytes, or another key's, is refused.
         var other = SoftwareAuthenticator.es256()
@@ -33,7 +33,7 @@ import Testing
         #expect(throws: PasskeyError.badSignature) {
             try party.authenticate(
                 authenticatorData: data, clientDataJSON: client, signature: foreign, challenge: challenge,
-                publicKeyCOSE: registration.publicKeyCOSE, storedSignCount: 0)
+                publicKeyCOSE: registration.publicKeyCOSE, storedSignCount: 0, storedBackupEligible: false)
         }
     }
 
@@ -47,6 +47,18 @@ import Testing
         #expect(throws: PasskeyError.wrongType) { try register(authenticator, type: "webauthn.get") }
         #expect(throws: PasskeyError.userNotVerified) { try register(authenticator, flags: 0x01) }
         #expect(throws: PasskeyError.userNotPresent) { try register(authenticator, flags: 0x04) }
+        #expect(throws: PasskeyError.inconsistentBackupFlags) { try register(authenticator, flags: SoftwareAuthenticator.presentAndVerified | 0x10) }
+        #expect(try register(authenticator, flags: SoftwareAuthenticator.presentAndVerified | 0x18).backedUp)
+        // The challenge as spelled otherwise (standard base64, padded) is not the challenge, and none may be empty.
+        #expect(throws: PasskeyError.wrongChallenge) {
+            let padded = "{\"type\":\"webauthn.create\",\"challenge\":\"\(Data(challenge).base64EncodedString())\",\"origin\":\"\(party.origin)\"}"
+            _ = try party.register(attestationObject: authenticator.attestationObject(rpID: party.id), clientDataJSON: Array(padded.utf8), challenge: challenge)
+        }
+        #expect(throws: PasskeyError.wrongChallenge) {
+            try party.register(
+                attestationObject: authenticator.attestationObject(rpID: party.id),
+                clientDataJSON: SoftwareAuthenticator.clientData(type: "webauthn.create", challenge: [], origin: party.origin), challenge: [])
+        }
         // Framed by another origin.
         #expect(throws: PasskeyError.wrongOrigin) {
             try party.register(
@@ -59,17 +71,28 @@ import Testing
     @Test func anAssertionIsRefusedForEachWrongField() throws {
         var authenticator = SoftwareAuthenticator.edDSA()
         let registration = try register(authenticator)
-        func assert(origin: String? = nil, rpID: String? = nil, flags: UInt8 = SoftwareAuthenticator.presentAndVerified, type: String = "webauthn.get", stored: UInt32 = 0, counting: Bool = true) throws -> UInt32 {
-            let client = SoftwareAuthenticator.clientData(type: type, challenge: challenge, origin: origin ?? party.origin)
-            let (data, signature) = try authenticator.assertion(rpID: rpID ?? party.id, clientData: client, flags: flags, counting: counting)
+        func assert(
+            origin: String? = nil, rpID: String? = nil, flags: UInt8 = SoftwareAuthenticator.presentAndVerified, type: String = "webauthn.get",
+            stored: UInt32 = 0, counting: Bool = true, eligible: Bool = false, tamper: (inout [UInt8], inout [UInt8]) -> Void = { _, _ in }
+        ) throws -> UInt32 {
+            var client = SoftwareAuthenticator.clientData(type: type, challenge: challenge, origin: origin ?? party.origin)
+            var (data, signature) = try authenticator.assertion(rpID: rpID ?? party.id, clientData: client, flags: flags, counting: counting)
+            tamper(&data, &client)
             return try party.authenticate(
                 authenticatorData: data, clientDataJSON: client, signature: signature, challenge: challenge,
-                publicKeyCOSE: registration.publicKeyCOSE, storedSignCount: stored)
+                publicKeyCOSE: registration.publicKeyCOSE, storedSignCount: stored, storedBackupEligible: eligible)
         }
         #expect(throws: PasskeyError.wrongOrigin) { try assert(origin: "https://sspr.contoso.com.evil.example") }
         #expect(throws: PasskeyError.wrongRelyingParty) { try assert(rpID: "evil.example") }
         #expect(throws: PasskeyError.userNotVerified) { try assert(flags: 0x01) }
         #expect(throws: PasskeyError.wrongType) { try assert(type: "webauthn.create") }
+        // Signed, then changed: the signature covers the authenticator data and the client data's hash.
+        #expect(throws: PasskeyError.badSignature) { try assert(tamper: { data, _ in data[36] ^= 0x01 }) }
+        #expect(throws: PasskeyError.badSignature) { try assert(tamper: { _, client in client += Array(" ".utf8) }) }
+        // Backed up without being eligible, and eligibility other than at registration.
+        #expect(throws: PasskeyError.inconsistentBackupFlags) { try assert(flags: SoftwareAuthenticator.presentAndVerified | 0x10) }
+        #expect(throws: PasskeyError.inconsistentBackupFlags) { try assert(flags: SoftwareAuthenticator.presentAndVerified | 0x08) }
+        #expect(try assert(flags: SoftwareAuthenticator.presentAndVerified | 0x18, eligible: true) > 0)
         // The counter: forward is fine, the same or lower is a cloned key; zero on both sides means none is kept.
         let count = try assert(stored: 2)
         #expect(count == authenticator.signCount && count > 2)
@@ -92,6 +115,25 @@ import Testing
             CBOR.Entry(key: CBOR(-2), value: .bytes(Array(repeating: 1, count: 32))), CBOR.Entry(key: CBOR(-3), value: .bytes(Array(repeating: 2, count: 32))),
         ])
         #expect(throws: PasskeyError.unsupportedKey) { try PasskeyPublicKey(cose: offCurve) }
+        // Ed25519 keys a signature can be forged for: the identity (order 1), y = 0 (order 4), p - 1 (order 2), and y = p
+        // (non-canonical), each with and without the sign bit; and a key under another curve's number.
+        let identity = [UInt8(1)] + Array(repeating: 0, count: 31)
+        let weak = [identity, Array(repeating: 0, count: 32), [0xEC] + Array(repeating: 0xFF, count: 30) + [0x7F], [0xED] + Array(repeating: 0xFF, count: 30) + [0x7F]]
+        for x in weak + weak.map({ Array($0.dropLast()) + [($0.last ?? 0) | 0x80] }) {
+            let key = CBOR.map([
+                CBOR.Entry(key: CBOR(1), value: CBOR(1)), CBOR.Entry(key: CBOR(3), value: CBOR(-8)), CBOR.Entry(key: CBOR(-1), value: CBOR(6)),
+                CBOR.Entry(key: CBOR(-2), value: .bytes(x)),
+            ])
+            #expect(throws: PasskeyError.unsupportedKey, "\(x)") { try PasskeyPublicKey(cose: key) }
+        }
+        let genuine = SoftwareAuthenticator.edDSA().coseKey
+        #expect(throws: Never.self) { try PasskeyPublicKey(cose: genuine) }
+        var otherCurve = genuine
+        if case .map(var entries) = otherCurve, let index = entries.firstIndex(where: { $0.key == CBOR(-1) }) {
+            entries[index].value = CBOR(5)
+            otherCurve = .map(entries)
+        }
+        #expect(throws: PasskeyError.unsupportedKey) { try PasskeyPublicKey(cose: otherCurve) }
     }
 
     @Test func theRelyingPartyComesFromThePublicURL() {
