@@ -43,8 +43,8 @@ public struct LDAPDirectory: Directory {
                 changer = own
             } catch WritebackError.passwordMustChange where settings.kind == .activeDirectory {
                 // Active Directory refuses this user any bind until the change, so the service account sends it: a
-                // change still (the current password removed, the new one added), which the directory checks against
-                // that password and the user's history exactly as if the user had bound
+                // change still (the current password removed, the new one added), which the directory refuses unless
+                // that password matches, under the service account's "Change Password" right rather than the user's
                 // (docs/behaviour.md#administrator-set-passwords).
                 changer = connection
             }
