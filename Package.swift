@@ -145,7 +145,6 @@ let package = Package(
             name: "SesameCoreTests",
             dependencies: [
                 "SesameArgon2", "SesameCore", "SesameTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
-                // The tests' software authenticator signs with the keys passkeys use.
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -165,6 +164,8 @@ let package = Package(
             dependencies: [
                 "SesameArgon2", "SesameCore", "SesameDirectory", "SesameStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // The software authenticator signs with the keys passkeys use.
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -137,7 +137,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     api.get("openapi.json", use: try StaticFile(named: "openapi.json", type: "application/json").respond)
     APIController(
         store: store, policies: policies, policyChanges: core.policyChanges, administration: core.administration,
-        accessPasses: core.accessPasses, imports: core.imports, reports: core.reports, clock: clock
+        accessPasses: core.accessPasses, passkeys: core.passkeys, imports: core.imports, reports: core.reports, clock: clock
     ).add(to: api)
     let sessions = router.group()
         .add(middleware: SessionMiddleware(store: store, secret: core.secret, clock: clock, random: core.random, secureCookies: dependencies.secureCookies))
@@ -146,11 +146,12 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     let passwordChange = PasswordChange(service: core.passwordChanges, policies: policies, directorySessions: core.directorySessions, clock: clock)
     site.addRoutes(AccountController(layout: layout, signedIn: signedIn, policies: policies, clock: clock, passwordChange: passwordChange, store: store).endpoints)
     site.addRoutes(SignInController(
-        layout: layout, signedIn: signedIn, signIns: core.signIns, captcha: core.captcha, passwordChange: passwordChange, policies: policies,
+        layout: layout, signedIn: signedIn, signIns: core.signIns, passkeys: core.passkeys, captcha: core.captcha, passwordChange: passwordChange, policies: policies,
         directorySessions: core.directorySessions, clock: clock, random: core.random, trustedProxies: proxies, floor: signInFloor
     ).endpoints)
     site.addRoutes(RegistrationController(
-        layout: layout, signedIn: signedIn, policies: policies, trustedProxies: proxies, service: core.registrations, resets: core.resets
+        layout: layout, signedIn: signedIn, policies: policies, trustedProxies: proxies, service: core.registrations, resets: core.resets,
+        passkeys: core.passkeys
     ).endpoints)
     site.addRoutes(ResetController(
         layout: layout, service: core.resets, signedIn: signedIn, captcha: core.captcha, captchaGate: core.captchaGate, policies: policies, clock: clock,

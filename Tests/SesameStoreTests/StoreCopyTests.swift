@@ -13,6 +13,13 @@ import Testing
         try await store.insertUser(alice)
         _ = try await store.claimAuthenticatorStep(60_000_000, ofUser: alice.id)
         try await store.replaceRecoveryCodes(userID: alice.id, with: (0..<10).map { StoredRecoveryCode(slot: $0, hash: "$argon2id$h\($0)") })
+        try await store.insertPasskey(Passkey(
+            id: UUID(), userID: alice.id, credentialID: [0, 255, 7], publicKeyCOSE: [0xA5, 0x01, 0x02, 0x03, 0x26], algorithm: -7,
+            signCount: UInt32.max, backupEligible: true, backedUp: false, name: "Clé de l’entreprise", createdAt: t0, lastUsedAt: t0 + 60))
+        try await store.insertPasskey(Passkey(
+            id: UUID(), userID: alice.id, credentialID: [1], publicKeyCOSE: [0xA5], algorithm: -257, signCount: 0, backupEligible: false,
+            backedUp: false, name: "Phone", createdAt: t0 + 1))
+        _ = try await store.claimPasskeyChallenge(mac: [0, 255, 9], expiresAt: t0 + 300)
         for index in 0..<25 {
             try await store.insertUser(User(userID: "user\(index)@contoso.com", roles: index == 3 ? [.globalAdmin] : [], groups: ["g\(index % 3)"], createdAt: t0 + Double(index)))
         }
@@ -45,7 +52,7 @@ import Testing
         let source = try await populatedSQLite()
         try await PostgresStore.withStore(url: PostgresTestServer.freshDatabase()) { target in
             let reports = try await StoreCopy.copy(from: source, to: target)
-            #expect(reports.count == 18)
+            #expect(reports.count == 20)
             #expect(reports.first { $0.table == "report_links" }?.targetRows == 1)
             #expect(try await target.logo() == Logo(data: Data([0x89, 0x50, 0x4E, 0x47, 0, 255]), type: "image/png"))
             let mismatches = reports.filter { !$0.matches }
@@ -53,10 +60,16 @@ import Testing
             #expect(reports.first { $0.table == "users" }?.targetRows == 26)
             #expect(reports.first { $0.table == "audit_events" }?.targetRows == 30)
             #expect(reports.first { $0.table == "recovery_codes" }?.targetRows == 10)
+            #expect(reports.first { $0.table == "passkeys" }?.targetRows == 2)
+            #expect(reports.first { $0.table == "passkey_challenges" }?.targetRows == 1)
 
             // Read back through the port: the same users, policy and logs, in the same order.
             let alice = try #require(try await source.user(userID: "alice@contoso.com"))
             #expect(try await target.user(userID: "alice@contoso.com") == alice)
+            let passkeys = try await source.passkeys(userID: alice.id)
+            #expect(passkeys.count == 2 && alice.authentication.passkeyCount == 2)
+            #expect(try await target.passkeys(userID: alice.id) == passkeys)
+            #expect(try await !target.claimPasskeyChallenge(mac: [0, 255, 9], expiresAt: t0 + 300), "an answered challenge stays answered")
             let (policy, copiedPolicy) = (try await source.policy(), try await target.policy())
             #expect(copiedPolicy == policy)
             let (resets, copiedResets) = (try await source.resetActivities(ActivityQuery(limit: 100)), try await target.resetActivities(ActivityQuery(limit: 100)))

@@ -14,12 +14,13 @@ extension InMemoryStore {
             stored.userID = userID
             stored.lockout = Self.lockout(user.lockout, streakOf: SignInLockout())
             stored.authentication.recoveryCodesLeft = 0
+            stored.authentication.passkeyCount = 0
             state.users[user.id] = stored
         }
     }
 
-    /// Every field but the id, the creation date, the streak (LockoutStore's own) and the recovery codes
-    /// (RecoveryCodeStore's), as the adapters' `UPDATE`.
+    /// Every field but the id, the creation date, the streak (LockoutStore's own), the recovery codes
+    /// (RecoveryCodeStore's) and the passkeys (PasskeyStore's), as the adapters' `UPDATE`.
     public func updateUser(_ user: User) async throws {
         try state.withLock { state in
             guard let old = state.users[user.id] else { throw StoreError.notFound("user \(user.userID)") }
@@ -32,6 +33,7 @@ extension InMemoryStore {
             stored.createdAt = old.createdAt
             stored.lockout = Self.lockout(user.lockout, streakOf: old.lockout)
             stored.authentication.recoveryCodesLeft = old.authentication.recoveryCodesLeft
+            stored.authentication.passkeyCount = old.authentication.passkeyCount
             state.users[user.id] = stored
         }
     }
@@ -70,7 +72,7 @@ extension InMemoryStore {
     }
 
     /// What hangs off the user goes with it, as the adapters' cascades do: its code challenges, recovery codes,
-    /// access pass and report links.
+    /// passkeys, access pass and report links.
     public func deleteUser(id: UUID) async throws {
         try state.withLock { state in
             guard state.users.removeValue(forKey: id) != nil else { throw StoreError.notFound("user \(id)") }
@@ -78,6 +80,7 @@ extension InMemoryStore {
             state.challenges = state.challenges.filter { $0.value.userID != id }
             state.accessPasses.removeValue(forKey: id)
             state.recoveryCodes[id] = nil
+            state.passkeys = state.passkeys.filter { $0.value.userID != id }
             state.reportLinks = state.reportLinks.filter { $0.value.userID != id }
         }
     }

@@ -35,6 +35,10 @@ public final class InMemoryStore: Store {
         /// Each user's unused recovery codes; the count is also kept on the stored user, as the adapters read it.
         var recoveryCodes: [UUID: [StoredRecoveryCode]] = [:]
         var reportLinks: [[UInt8]: ReportLink] = [:]
+        /// Passkeys by their ID; the user's count is also kept on the stored user, as the adapters read it.
+        var passkeys: [UUID: Passkey] = [:]
+        /// Answered passkey challenges' expiry, by MAC.
+        var passkeyChallenges: [[UInt8]: Date] = [:]
         var throttles: [ThrottleKey: ThrottleState] = [:]
         var auditEvents: [AuditEvent] = []
         var resetActivities: [ResetActivity] = []

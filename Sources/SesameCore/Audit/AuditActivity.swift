@@ -29,6 +29,11 @@ public enum AuditActivity: String, Sendable, Hashable, Codable, CaseIterable {
     case adminEndedSessions = "Sign out user everywhere (by admin)"
     /// A user ended their own other sessions from their account page.
     case userEndedSessions = "End other sessions (self-service)"
+    case passkeyRegistered = "Register passkey"
+    /// By the user or an administrator: the actor says which.
+    case passkeyRemoved = "Remove passkey"
+    /// An assertion's counter was not above the stored one: the passkey may have been copied (docs/security.md#passkeys).
+    case passkeyCounterWentBack = "Passkey refused: counter went back"
 }
 
 public enum AuditStatus: String, Sendable, Hashable, Codable, CaseIterable {

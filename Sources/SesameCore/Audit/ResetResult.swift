@@ -17,6 +17,7 @@ public enum VerificationOption: String, Sendable, Hashable, Codable, CaseIterabl
     case securityQuestions
     case authenticatorApp
     case recoveryCode
+    case passkey
     /// A temporary access pass: it passes every gate at once (docs/behaviour.md#temporary-access-pass).
     case accessPass
 
@@ -29,6 +30,7 @@ public enum VerificationOption: String, Sendable, Hashable, Codable, CaseIterabl
         case .securityQuestions: .securityQuestions
         case .authenticatorApp: .authenticatorApp
         case .recoveryCode: .recoveryCodes
+        case .passkey: .passkey
         case .accessPass: nil
         }
     }

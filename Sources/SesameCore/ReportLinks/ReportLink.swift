@@ -11,6 +11,7 @@ public enum ReportedEvent: String, Sendable, Hashable, Codable, CaseIterable {
     case authenticatorRegistered
     case recoveryCodesGenerated
     case accessPassIssued
+    case passkeyRegistered
 
     /// How the administrators' notice and the audit detail name the event.
     public var text: LocalizedText { LocalizedText("reportedEvent.\(rawValue)") }

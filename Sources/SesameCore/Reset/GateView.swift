@@ -27,7 +27,7 @@ extension ResetService {
             phoneOnFile(for: option, of: user, policy: policy)?.masked ?? ""
         case .code(let option, _, let destination):
             option == .email ? (try? EmailAddress(destination))?.masked ?? "" : (try? PhoneNumber(international: destination))?.masked ?? ""
-        case .questions, .authenticatorCode, .recoveryCode, nil: ""
+        case .questions, .authenticatorCode, .recoveryCode, .passkey, nil: ""
         }
         return GateView(
             isComplete: flow.hasPassedGates(required: gates), step: flow.passed.count + 1, gates: shownGates,

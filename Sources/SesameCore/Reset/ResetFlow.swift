@@ -46,6 +46,8 @@ public struct ResetFlow: Sendable, Codable, Hashable {
         case authenticatorCode
         /// "Enter one of my recovery codes" was chosen: waiting for the code.
         case recoveryCode
+        /// "Use a passkey" was chosen: waiting for the browser's assertion.
+        case passkey
 
         public var option: VerificationOption {
             switch self {
@@ -53,6 +55,7 @@ public struct ResetFlow: Sendable, Codable, Hashable {
             case .questions: .securityQuestions
             case .authenticatorCode: .authenticatorApp
             case .recoveryCode: .recoveryCode
+            case .passkey: .passkey
             }
         }
     }

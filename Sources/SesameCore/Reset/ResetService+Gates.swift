@@ -33,6 +33,9 @@ extension ResetService {
         case .authenticatorApp:
             flow.begin(.authenticatorCode)
             return .waiting(flow)
+        case .passkey:
+            flow.begin(.passkey)
+            return .waiting(flow)
         case .accessPass:
             // Never among the options: a pass has its own page (`redeemAccessPass`).
             return .waiting(flow)

@@ -10,6 +10,8 @@ public struct ResetService: Sendable {
     let codes: CodeService
     let authenticators: AuthenticatorCheck
     let recoveryCodes: RecoveryCodeService
+    /// The passkey gate's checks; its relying party is `nil` when passkeys cannot be used here.
+    public let passkeys: PasskeyService
     let limits: SendLimits
     let throttles: Throttles
     let metrics: SesameMetrics
@@ -30,7 +32,7 @@ public struct ResetService: Sendable {
     public init(
         store: any Store, secret: ServerSecret, hasher: any PasswordHasher, outbox: any Outbox, reportLinks: ReportLinks, clock: any WallClock,
         random: any RandomSource, directory: (any Directory)? = nil, directoryStatus: DirectoryMonitor? = nil, policies: PolicyCache? = nil,
-        metrics: SesameMetrics = .none
+        metrics: SesameMetrics = .none, relyingParty: PasskeyRelyingParty? = nil
     ) {
         self.store = store
         self.secret = secret
@@ -50,7 +52,10 @@ public struct ResetService: Sendable {
         self.reportLinks = reportLinks
         self.clock = clock
         // Without the instance's cache, every read asks the store.
-        self.policies = policies ?? PolicyCache(store: store, lifetime: .zero)
+        let policies = policies ?? PolicyCache(store: store, lifetime: .zero)
+        self.policies = policies
+        self.passkeys = PasskeyService(
+            store: store, secret: secret, clock: clock, random: random, relyingParty: relyingParty, reportLinks: reportLinks, policies: policies)
     }
 
     // MARK: Who are you?
@@ -125,6 +130,7 @@ public struct ResetService: Sendable {
             case .securityQuestions: [GateOption(option: .securityQuestions, destination: "")]
             case .authenticatorApp: [GateOption(option: .authenticatorApp, destination: "")]
             case .recoveryCodes: [GateOption(option: .recoveryCode, destination: "")]
+            case .passkey: passkeys.isAvailable ? [GateOption(option: .passkey, destination: "")] : []
             }
         }
     }

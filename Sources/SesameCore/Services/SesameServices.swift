@@ -27,6 +27,8 @@ public struct SesameServices: Sendable {
     public let captchaGate: CaptchaGate
     public let resets: ResetService
     public let registrations: RegistrationService
+    /// Passkeys: registration, the reset gate's and sign-in's checks, removal (docs/behaviour.md#passkeys).
+    public let passkeys: PasskeyService
     public let signIns: SignInService
     public let passwordChanges: PasswordChangeService
     /// What administrators do to users, from the admin portal and the API alike.
@@ -74,7 +76,8 @@ public struct SesameServices: Sendable {
         self.reportLinks = reportLinks
         resets = ResetService(
             store: store, secret: secret, hasher: hasher, outbox: outbox, reportLinks: reportLinks, clock: clock, random: random, directory: directory,
-            directoryStatus: directoryStatus, policies: policies, metrics: metrics)
+            directoryStatus: directoryStatus, policies: policies, metrics: metrics, relyingParty: PasskeyRelyingParty(publicURL: publicURL))
+        passkeys = resets.passkeys
         registrations = RegistrationService(
             store: store, secret: secret, hasher: hasher, outbox: outbox, reportLinks: reportLinks, clock: clock, random: random, policies: policies,
             metrics: metrics)
@@ -84,7 +87,7 @@ public struct SesameServices: Sendable {
         hashCost = ContinuousClock.now - hashingStarted
         signIns = SignInService(
             store: store, hasher: hasher, directory: directory, secret: secret, clock: clock, dummyHash: dummyHash, bindLimit: directoryBindLimit,
-            captchaGate: captchaGate, metrics: metrics)
+            captchaGate: captchaGate, metrics: metrics, passkeys: passkeys)
         passwordChanges = PasswordChangeService(
             store: store, hasher: hasher, directory: directory, signIns: signIns, reportLinks: reportLinks, clock: clock)
         administration = UserAdministration(store: store, hasher: hasher, clock: clock, outbox: outbox, reportLinks: reportLinks, directory: directory)

@@ -22,6 +22,8 @@ public struct SignInService: Sendable {
     /// `nil`: no CAPTCHA, only the lockouts (for tests of the lockouts alone).
     private let captchaGate: CaptchaGate?
     private let metrics: SesameMetrics
+    /// `nil`: no sign-in with a passkey.
+    private let passkeys: PasskeyService?
     /// One attempt at a time per user ID, so that the lockout counts every guess; a few at a time per network, so
     /// that its limit cannot be raced past (docs/security.md#races).
     private let users = KeyedTurns(capacity: 1)
@@ -32,9 +34,10 @@ public struct SignInService: Sendable {
 
     public init(
         store: any Store, hasher: any PasswordHasher, directory: (any Directory)?, secret: ServerSecret, clock: any WallClock, dummyHash: String,
-        bindLimit: DirectoryBindLimit = .standard, captchaGate: CaptchaGate? = nil, metrics: SesameMetrics = .none
+        bindLimit: DirectoryBindLimit = .standard, captchaGate: CaptchaGate? = nil, metrics: SesameMetrics = .none, passkeys: PasskeyService? = nil
     ) {
         self.store = store
+        self.passkeys = passkeys
         self.captchaGate = captchaGate
         self.throttles = Throttles(store: store, clock: clock, metrics: metrics)
         self.metrics = metrics
@@ -77,6 +80,29 @@ public struct SignInService: Sendable {
         userID typed: String, password: String, clientAddress: String, language: Language? = nil, captcha: CaptchaProof? = nil
     ) async throws -> Outcome {
         let outcome = try await attempt(userID: typed, password: password, clientAddress: clientAddress, language: language, captcha: captcha)
+        metrics.signIn(outcome.metric)
+        return outcome
+    }
+
+    /// Signs in with a passkey (docs/behaviour.md#passkeys): the passkey says whose it is, so no user ID is typed.
+    /// No CAPTCHA and no lockout apply, since a signature cannot be guessed; a refused one counts against the network
+    /// as a wrong password does, and an account that is disabled or gone is refused the same way.
+    public func signIn(passkey assertion: PasskeyAssertion, clientAddress: String, requestID: String?) async throws -> Outcome {
+        let network = ThrottleKey(.clientSignIn, clientAddress)
+        let outcome = try await networks.withTurn(clientAddress) { () async throws -> Outcome in
+            if try await store.throttleState(network)?.isBlocked(at: clock.now) == true {
+                metrics.throttled(.clientSignIn)
+                return .tooManyFromNetwork
+            }
+            guard let passkeys,
+                case .accepted(let passkey) = try await passkeys.authenticate(assertion, for: .signIn, subject: "", user: nil, requestID: requestID),
+                let user = try await store.user(id: passkey.userID), user.enabled
+            else {
+                try await countFailure(network)
+                return .failed
+            }
+            return .accepted(user)
+        }
         metrics.signIn(outcome.metric)
         return outcome
     }

@@ -17,6 +17,9 @@ public struct AuthenticationData: Sendable, Hashable, Codable {
     /// How many unused recovery codes the user has. Read from the store with the user; saving a user never writes
     /// it, since codes change only through the store's recovery-code operations (docs/security.md#recovery-codes).
     public var recoveryCodesLeft: Int
+    /// How many passkeys the user registered; read with the user and never written by saving one, like
+    /// ``recoveryCodesLeft`` (docs/security.md#passkeys).
+    public var passkeyCount: Int
 
     public init(
         authenticationPhone: PhoneNumber? = nil,
@@ -26,7 +29,8 @@ public struct AuthenticationData: Sendable, Hashable, Codable {
         alternateEmail: EmailAddress? = nil,
         securityAnswers: [SecurityAnswer] = [],
         sealedAuthenticatorSecret: Data? = nil,
-        recoveryCodesLeft: Int = 0
+        recoveryCodesLeft: Int = 0,
+        passkeyCount: Int = 0
     ) {
         self.authenticationPhone = authenticationPhone
         self.authenticationEmail = authenticationEmail
@@ -36,6 +40,7 @@ public struct AuthenticationData: Sendable, Hashable, Codable {
         self.securityAnswers = securityAnswers
         self.sealedAuthenticatorSecret = sealedAuthenticatorSecret
         self.recoveryCodesLeft = recoveryCodesLeft
+        self.passkeyCount = passkeyCount
     }
 
     /// The phone that SMS and mobile calls go to: the authentication phone, else the mobile phone.
@@ -65,6 +70,7 @@ public struct AuthenticationData: Sendable, Hashable, Codable {
             case .securityQuestions: securityAnswers.count >= questionsToReset
             case .authenticatorApp: sealedAuthenticatorSecret != nil
             case .recoveryCodes: recoveryCodesLeft > 0
+            case .passkey: passkeyCount > 0
             }
         }
     }

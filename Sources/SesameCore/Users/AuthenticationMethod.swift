@@ -6,6 +6,7 @@ public enum AuthenticationMethod: String, Sendable, Codable, CaseIterable, Compa
     case securityQuestions
     case authenticatorApp
     case recoveryCodes
+    case passkey
 
     /// A phone (SMS or voice) or security questions: the methods the standards restrict (NIST SP 800-63B-4 makes
     /// SMS and voice "restricted authenticators", ASVS 5.0 6.4.2 forbids security questions), which

@@ -258,6 +258,30 @@ enum SQLiteSchema {
         migrator.registerMigration("015 password change required") { db in
             try db.execute(sql: "ALTER TABLE users ADD COLUMN password_change_required INTEGER NOT NULL DEFAULT 0")
         }
+        // Passkeys by user, and answered challenges by MAC until they expire, so that none is answered twice (docs/security.md#passkeys).
+        migrator.registerMigration("016 passkeys") { db in
+            try db.execute(sql: """
+                CREATE TABLE passkeys (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    credential_id BLOB NOT NULL UNIQUE,
+                    public_key BLOB NOT NULL,
+                    algorithm INTEGER NOT NULL,
+                    sign_count INTEGER NOT NULL,
+                    backup_eligible INTEGER NOT NULL,
+                    backed_up INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    last_used_at REAL
+                );
+                CREATE INDEX passkeys_user ON passkeys(user_id);
+                CREATE TABLE passkey_challenges (
+                    mac BLOB PRIMARY KEY NOT NULL,
+                    expires_at REAL NOT NULL
+                );
+                CREATE INDEX passkey_challenges_expires ON passkey_challenges(expires_at);
+                """)
+        }
         return migrator
     }
 }

@@ -222,5 +222,27 @@ enum PostgresSchema {
         ("015 password change required", """
             ALTER TABLE users ADD COLUMN password_change_required BOOLEAN NOT NULL DEFAULT FALSE;
             """),
+        // As on SQLite: passkeys by user, and answered challenges until they expire (docs/security.md#passkeys).
+        ("016 passkeys", """
+            CREATE TABLE passkeys (
+                id TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                credential_id BYTEA NOT NULL UNIQUE,
+                public_key BYTEA NOT NULL,
+                algorithm INTEGER NOT NULL,
+                sign_count BIGINT NOT NULL,
+                backup_eligible BOOLEAN NOT NULL,
+                backed_up BOOLEAN NOT NULL,
+                name TEXT NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL,
+                last_used_at DOUBLE PRECISION
+            );
+            CREATE INDEX passkeys_user ON passkeys(user_id);
+            CREATE TABLE passkey_challenges (
+                mac BYTEA PRIMARY KEY,
+                expires_at DOUBLE PRECISION NOT NULL
+            );
+            CREATE INDEX passkey_challenges_expires ON passkey_challenges(expires_at);
+            """),
     ]
 }

@@ -64,8 +64,8 @@ extension PostgresStore {
 
     // MARK: Mapping
 
-    /// Users matching `condition` (SQL with `$n` parameters), with their roles, groups and answers in the same
-    /// round trip.
+    /// Users matching `condition` (SQL with `$n` parameters), with their roles, groups, answers and the counts of their
+    /// recovery codes and passkeys in the same round trip.
     private func users(where condition: String, _ values: [any PostgresThrowingDynamicTypeEncodable]) async throws -> [User] {
         var binds = PostgresBindings()
         for value in values { try binds.append(value) }
@@ -75,7 +75,8 @@ extension PostgresStore {
                 ARRAY(SELECT group_name FROM user_groups WHERE user_id = u.id) AS groups,
                 ARRAY(SELECT question FROM security_answers WHERE user_id = u.id ORDER BY position) AS questions,
                 ARRAY(SELECT answer_hash FROM security_answers WHERE user_id = u.id ORDER BY position) AS answers,
-                (SELECT count(*) FROM recovery_codes WHERE user_id = u.id) AS recovery_codes
+                (SELECT count(*) FROM recovery_codes WHERE user_id = u.id) AS recovery_codes,
+                (SELECT count(*) FROM passkeys WHERE user_id = u.id) AS passkey_count
             FROM users u WHERE \(condition)
             """
         return try await rows(PostgresQuery(unsafeSQL: sql, binds: binds)).map(Self.user)
@@ -143,7 +144,8 @@ extension PostgresStore {
                 mobilePhone: StoredValues.phone(try row.get("mobile_phone")), officePhone: StoredValues.phone(try row.get("office_phone")),
                 alternateEmail: StoredValues.email(try row.get("alternate_email")), securityAnswers: answers,
                 sealedAuthenticatorSecret: try row.get("authenticator_secret", as: Data?.self),
-                recoveryCodesLeft: Int(try row.get("recovery_codes", as: Int64.self))),
+                recoveryCodesLeft: Int(try row.get("recovery_codes", as: Int64.self)),
+                passkeyCount: Int(try row.get("passkey_count", as: Int64.self))),
             registration: RegistrationState(registeredAt: try row.date("registered_at"), lastConfirmedAt: try row.date("last_confirmed_at")),
             createdAt: try row.requiredDate("created_at"))
     }

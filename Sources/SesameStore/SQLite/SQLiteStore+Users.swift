@@ -137,6 +137,7 @@ extension SQLiteStore {
             }
         let recent: String = row["lockout_recent"]
         let recoveryCodes = try Int.fetchOne(db, sql: "SELECT count(*) FROM recovery_codes WHERE user_id = ?", arguments: [id]) ?? 0
+        let passkeys = try Int.fetchOne(db, sql: "SELECT count(*) FROM passkeys WHERE user_id = ?", arguments: [id]) ?? 0
         return User(
             id: try row.uuid("id"), userID: row["user_id"], displayName: row["display_name"], givenName: row["given_name"],
             surname: row["surname"], roles: Set(roles.compactMap(Role.init(rawValue:))), groups: Set(groups),
@@ -153,7 +154,7 @@ extension SQLiteStore {
                 mobilePhone: StoredValues.phone(row["mobile_phone"]), officePhone: StoredValues.phone(row["office_phone"]),
                 alternateEmail: StoredValues.email(row["alternate_email"]), securityAnswers: answers,
                 sealedAuthenticatorSecret: row["authenticator_secret"],
-                recoveryCodesLeft: recoveryCodes),
+                recoveryCodesLeft: recoveryCodes, passkeyCount: passkeys),
             registration: RegistrationState(registeredAt: row.date("registered_at"), lastConfirmedAt: row.date("last_confirmed_at")),
             createdAt: try row.requiredDate("created_at"))
     }

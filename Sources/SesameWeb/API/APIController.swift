@@ -11,6 +11,7 @@ struct APIController {
     let policyChanges: PolicyService
     let administration: UserAdministration
     let accessPasses: AccessPassService
+    let passkeys: PasskeyService
     let imports: UserImport
     let reports: ReportService
     let clock: any WallClock
@@ -35,6 +36,7 @@ struct APIController {
         (.get, "/users/{userID}/registration", .read, { try await $0.registration($1, $2) }),
         (.post, "/users/{userID}/access-pass", .users, { try await $0.issueAccessPass($1, $2) }),
         (.delete, "/users/{userID}/access-pass", .users, { try await $0.revokeAccessPass($1, $2) }),
+        (.delete, "/users/{userID}/passkeys/{passkeyID}", .users, { try await $0.removePasskey($1, $2) }),
         (.delete, "/users/{userID}/sessions", .users, { try await $0.endSessions($1, $2) }),
         (.get, "/policy", .read, { try await $0.getPolicy($1, $2) }),
         (.patch, "/policy", .full, { try await $0.updatePolicy($1, $2) }),
@@ -80,7 +82,14 @@ struct APIController {
     }
 
     func getUser(_ request: Request, _ context: WebContext) async throws -> Response {
-        try json(UserResource(try await user(context), policy: try await policies.policy(), now: clock.now), request, context)
+        try json(try await single(try await user(context)), request, context)
+    }
+
+    /// The view of one user, with their passkeys (docs/behaviour.md#passkeys); lists leave those out.
+    private func single(_ user: User) async throws -> UserResource {
+        var resource = UserResource(user, policy: try await policies.policy(), now: clock.now)
+        resource.passkeys = try await passkeys.passkeys(of: user).map(PasskeyResource.init)
+        return resource
     }
 
     func updateUser(_ request: Request, _ context: WebContext) async throws -> Response {
@@ -89,7 +98,7 @@ struct APIController {
         let draft = try await refusingInvalid { try body.draft(userID: existing.userID) }
         try authorize(draft, on: existing, context)
         let user = try await refusingInvalid { try await administration.update(draft, actor: actor(context)) }
-        return try json(UserResource(user, policy: try await policies.policy(), now: clock.now), request, context)
+        return try json(try await single(user), request, context)
     }
 
     func deleteUser(_ request: Request, _ context: WebContext) async throws -> Response {
@@ -99,6 +108,20 @@ struct APIController {
             throw APIError.insufficientScope(scope, refused: LocalizedText("import.refused.edit", ["userID": user.userID]))
         }
         try await administration.delete(userID: user.userID, actor: actor(context))
+        return Response(status: .noContent)
+    }
+
+    /// Removes one of the user's passkeys, with the authority that voids their recovery codes: making them register
+    /// again.
+    func removePasskey(_ request: Request, _ context: WebContext) async throws -> Response {
+        let user = try await user(context)
+        let scope = try scope(context)
+        guard AdminAuthority.allows(scope.authority, .requireRegistration, on: user) else {
+            throw APIError.insufficientScope(scope, refused: LocalizedText("import.refused.edit", ["userID": user.userID]))
+        }
+        guard let id = context.parameters.get("passkeyID").flatMap(UUID.init(uuidString:)),
+            try await passkeys.remove(id, of: user, by: actor(context), requestID: context.requestID)
+        else { throw APIError(.notFound, "not_found", "no such passkey") }
         return Response(status: .noContent)
     }
 

@@ -18,6 +18,8 @@ struct UserResource: ResponseCodable {
     let hasPassword: Bool
     let lockedUntil: Date?
     let registration: RegistrationResource
+    /// In the view of one user only: a list would read every user's passkeys.
+    var passkeys: [PasskeyResource]?
 
     init(_ user: User, policy: Policy, now: Date) {
         userID = user.userID
@@ -34,6 +36,21 @@ struct UserResource: ResponseCodable {
         hasPassword = user.passwordHash != nil
         lockedUntil = user.lockout.isLocked(at: now) ? user.lockout.lockedUntil : nil
         registration = RegistrationResource(user, policy: policy, now: now)
+    }
+}
+
+/// A passkey as the API shows it: never its key or credential ID, which no administrator needs.
+struct PasskeyResource: ResponseCodable {
+    let id: UUID
+    let name: String
+    let createdAt: Date
+    let lastUsedAt: Date?
+
+    init(_ passkey: Passkey) {
+        id = passkey.id
+        name = passkey.name
+        createdAt = passkey.createdAt
+        lastUsedAt = passkey.lastUsedAt
     }
 }
 

@@ -15,6 +15,7 @@ struct RegistrationController {
     let service: RegistrationService
     /// The gates of a step-up before a change of methods (docs/behaviour.md#step-up).
     let resets: ResetService
+    let passkeys: PasskeyService
 
     var endpoints: RouteCollection<WebContext> {
         RouteCollection(context: WebContext.self)
@@ -32,6 +33,9 @@ struct RegistrationController {
             .get("register/recovery-codes", use: recoveryCodesForm)
             .post("register/recovery-codes", use: generateRecoveryCodes)
             .post("register/recovery-codes/confirm", use: confirmRecoveryCodes)
+            .get("register/passkey", use: passkeysForm)
+            .post("register/passkey", use: addPasskey)
+            .post("register/passkey/remove", use: removePasskey)
     }
 
     /// Runs `body` for the signed-in user when they may register, with their policy and their rules; otherwise
@@ -118,6 +122,12 @@ struct RegistrationController {
             methods.append(section(
                 "register.recoveryCodes.heading", link: "/register/recovery-codes",
                 verified: data.recoveryCodesLeft > 0 ? layout.text("register.recoveryCodes.left", ["count": String(data.recoveryCodesLeft)], context) : nil,
+                prepopulated: nil, context: context, masked: false))
+        }
+        if effective.methods.contains(.passkey) {
+            methods.append(section(
+                "register.passkey.heading", link: "/register/passkey",
+                verified: data.passkeyCount > 0 ? layout.text("register.passkey.count", ["count": String(data.passkeyCount)], context) : nil,
                 prepopulated: nil, context: context, masked: false))
         }
         if effective.methods.contains(.officePhone), let office = data.officePhone {

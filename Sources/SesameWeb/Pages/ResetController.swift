@@ -28,6 +28,7 @@ struct ResetController {
             .post("reset/questions", use: answerQuestions)
             .post("reset/access-pass", use: redeemAccessPass)
             .post("reset/recovery-code", use: checkRecoveryCode)
+            .post("reset/passkey", use: checkPasskey)
             .get("reset/password", use: passwordForm)
             .post("reset/password", use: setPassword)
             .post("reset/unlock", use: unlock)
@@ -161,6 +162,10 @@ struct ResetController {
             return try await layout.render("reset-code", titleKey: titleKey, values: values, context: context, status: status)
         case .recoveryCode:
             return try await layout.render("reset-recovery-code", titleKey: titleKey, values: values, context: context, status: status)
+        case .passkey:
+            // A new challenge for each showing: the one the last answer used is spent.
+            values["options"] = try await service.passkeyOptions(for: flow).map(PasskeyForm.json) ?? ""
+            return try await layout.render("reset-passkey", titleKey: titleKey, values: values, context: context, status: status)
         }
     }
 
@@ -220,6 +225,15 @@ struct ResetController {
         }
     }
 
+    @Sendable func checkPasskey(_ request: Request, context: WebContext) async throws -> Response {
+        try await withFlow(context) { flow in
+            guard let assertion = PasskeyForm.assertion(context.form) else {
+                return try await gatePage(flow, view: try await service.gateView(of: flow), context: context, error: layout.text("passkey.notAccepted", context))
+            }
+            return try await show(try await service.usePasskey(assertion, in: flow, requestID: context.requestID), context: context)
+        }
+    }
+
     /// Turns a gate's outcome into the next page, keeping the flow in the session.
     private func show(_ step: GateStep, context: WebContext) async throws -> Response {
         let keep = { (flow: ResetFlow) in context.session?.update { $0.reset = flow } }
@@ -240,6 +254,7 @@ struct ResetController {
             let message = switch (flow.challenge, left) {
             case (.questions?, _): layout.text("reset.questions.wrong", context)
             case (.recoveryCode?, _): layout.text("reset.recoveryCode.wrong", context)
+            case (.passkey?, _): layout.text("passkey.notAccepted", context)
             case (_, let left?): layout.text("code.wrong", ["count": String(left)], context)
             case (_, nil): layout.text("code.malformed", context)
             }

@@ -7,6 +7,8 @@ struct SignInController {
     let layout: PageLayout
     let signedIn: SignedInUsers
     let signIns: SignInService
+    /// The sign-in page's passkey challenge.
+    let passkeys: PasskeyService
     let captcha: Captcha
     let passwordChange: PasswordChange
     let policies: PolicyCache
@@ -21,6 +23,7 @@ struct SignInController {
         RouteCollection(context: WebContext.self)
             .get("signin", use: show)
             .post("signin", use: signIn)
+            .post("signin/passkey", use: signInWithPasskey)
             .post("signout", use: signOut)
             .get("signin/interrupt", use: interrupt)
             .get("signin/expired", use: showExpired)
@@ -43,8 +46,11 @@ struct SignInController {
     ) async throws -> Response {
         let client = context.clientAddress(request, trustedProxies: trustedProxies)
         let fields: Any = try await signIns.needsCaptcha(clientAddress: client) ? CaptchaFields.values(captcha, layout: layout, context: context) : false
+        // Made afresh for each showing and stored nowhere until answered, so that showing the page writes nothing.
+        let passkey: Any = try await passkeys.requestOptions(for: .signIn, subject: "", user: nil).map(PasskeyForm.json) ?? false
         return try await layout.render(
-            "signin", titleKey: "signin.title", values: ["userID": userID, "error": error ?? false, "captcha": fields], context: context, status: status)
+            "signin", titleKey: "signin.title", values: ["userID": userID, "error": error ?? false, "captcha": fields, "passkey": passkey],
+            context: context, status: status)
     }
 
     @Sendable func signIn(_ request: Request, context: WebContext) async throws -> Response {
@@ -57,6 +63,25 @@ struct SignInController {
         let outcome = try await signIns.signIn(
             userID: userID, password: context.form["password"] ?? "", clientAddress: client, language: context.language,
             captcha: CaptchaFields.proof(context.form))
+        return try await begin(outcome, request, context, userID: userID, client: client)
+    }
+
+    /// "Sign in with a passkey" (docs/behaviour.md#passkeys): the browser's assertion instead of a user ID and
+    /// password; from there on, the same session as a password's.
+    @Sendable func signInWithPasskey(_ request: Request, context: WebContext) async throws -> Response {
+        let client = context.clientAddress(request, trustedProxies: trustedProxies)
+        guard let assertion = PasskeyForm.assertion(context.form) else {
+            return try await form(request, context, userID: "", error: layout.text("passkey.notAccepted", context), status: .unauthorized)
+        }
+        let outcome = try await signIns.signIn(passkey: assertion, clientAddress: client, requestID: context.requestID)
+        if outcome == .failed {
+            return try await form(request, context, userID: "", error: layout.text("passkey.notAccepted", context), status: .unauthorized)
+        }
+        return try await begin(outcome, request, context, userID: "", client: client)
+    }
+
+    /// A session for the user `outcome` accepted, or the form again with why not.
+    private func begin(_ outcome: SignInService.Outcome, _ request: Request, _ context: WebContext, userID: String, client: String) async throws -> Response {
         guard case .accepted(let user) = outcome else {
             let (message, status) = SignInMessages.refusal(outcome, now: clock.now, context) ?? (layout.text("signin.failed", context), .unauthorized)
             return try await form(request, context, userID: userID, error: message, status: status)

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import SesameCore
+import SesameTestSupport
 import Testing
 
 /// Every WebAuthn check the relying party makes (docs/security.md#passkeys), each met by bytes a real key signed:

@@ -230,6 +230,7 @@ struct AdminUsersController {
             ("securityQuestions", data.securityAnswers.isEmpty ? nil : String(data.securityAnswers.count)),
             ("authenticatorApp", data.sealedAuthenticatorSecret == nil ? nil : layout.text("admin.yes", context)),
             ("recoveryCodes", data.recoveryCodesLeft == 0 ? nil : String(data.recoveryCodesLeft)),
+            ("passkeys", data.passkeyCount == 0 ? nil : String(data.passkeyCount)),
         ].compactMap { name, value in value.map { ["label": layout.text("admin.users.field.\(name)", context), "value": $0] } }
         return try await layout.render("admin-user", titleKey: "admin.users.title", values: [
             "admin": true, "userID": user.userID, "link": Self.link(user), "source": layout.text("admin.users.source.\(user.source.rawValue)", context),

@@ -5,25 +5,29 @@ import _CryptoExtras
 
 /// An authenticator in the test process: it makes the registrations and assertions a browser would hand Sesame, with
 /// real keys, so that every check of ``PasskeyRelyingParty`` meets bytes it must refuse or accept.
-struct SoftwareAuthenticator {
-    enum Key {
+public struct SoftwareAuthenticator: Sendable {
+    public enum Key: Sendable {
         case es256(P256.Signing.PrivateKey)
         case edDSA(Curve25519.Signing.PrivateKey)
         case rs256(_RSA.Signing.PrivateKey)
     }
 
-    let key: Key
-    let credentialID: [UInt8]
-    var signCount: UInt32 = 0
+    public let key: Key
+    public let credentialID: [UInt8]
+    public var signCount: UInt32 = 0
 
-    static func es256() -> SoftwareAuthenticator { SoftwareAuthenticator(key: .es256(P256.Signing.PrivateKey()), credentialID: Array(repeating: 7, count: 16)) }
-    static func edDSA() -> SoftwareAuthenticator { SoftwareAuthenticator(key: .edDSA(Curve25519.Signing.PrivateKey()), credentialID: Array(repeating: 8, count: 16)) }
-    static func rs256() throws -> SoftwareAuthenticator {
+    public static func es256(credentialID: [UInt8] = Array(repeating: 7, count: 16)) -> SoftwareAuthenticator {
+        SoftwareAuthenticator(key: .es256(P256.Signing.PrivateKey()), credentialID: credentialID)
+    }
+    public static func edDSA(credentialID: [UInt8] = Array(repeating: 8, count: 16)) -> SoftwareAuthenticator {
+        SoftwareAuthenticator(key: .edDSA(Curve25519.Signing.PrivateKey()), credentialID: credentialID)
+    }
+    public static func rs256() throws -> SoftwareAuthenticator {
         SoftwareAuthenticator(key: .rs256(try _RSA.Signing.PrivateKey(keySize: .bits2048)), credentialID: Array(repeating: 9, count: 16))
     }
 
     /// The public key in COSE form, as an authenticator writes it.
-    var coseKey: CBOR {
+    public var coseKey: CBOR {
         switch key {
         case .es256(let key):
             let point = Array(key.publicKey.x963Representation)
@@ -37,9 +41,9 @@ struct SoftwareAuthenticator {
     }
 
     /// The flags byte: user present, user verified, then any others.
-    static let presentAndVerified: UInt8 = 0x01 | 0x04
+    public static let presentAndVerified: UInt8 = 0x01 | 0x04
 
-    func authenticatorData(rpID: String, flags: UInt8, withCredential: Bool) -> [UInt8] {
+    public func authenticatorData(rpID: String, flags: UInt8, withCredential: Bool) -> [UInt8] {
         var data = Array(SHA256.hash(data: Array(rpID.utf8))) + [flags | (withCredential ? 0x40 : 0)]
         data += bigEndian(signCount)
         if withCredential {
@@ -49,12 +53,12 @@ struct SoftwareAuthenticator {
         return data
     }
 
-    static func clientData(type: String, challenge: [UInt8], origin: String, crossOrigin: Bool = false) -> [UInt8] {
+    public static func clientData(type: String, challenge: [UInt8], origin: String, crossOrigin: Bool = false) -> [UInt8] {
         Array("{\"type\":\"\(type)\",\"challenge\":\"\(challenge.base64URL)\",\"origin\":\"\(origin)\",\"crossOrigin\":\(crossOrigin)}".utf8)
     }
 
     /// `navigator.credentials.create`'s attestation object, with attestation "none".
-    func attestationObject(rpID: String, flags: UInt8 = presentAndVerified) -> [UInt8] {
+    public func attestationObject(rpID: String, flags: UInt8 = presentAndVerified) -> [UInt8] {
         CBORWriter.encode(.map([
             CBOR.Entry(key: .text("fmt"), value: .text("none")), CBOR.Entry(key: .text("attStmt"), value: .map([])),
             CBOR.Entry(key: .text("authData"), value: .bytes(authenticatorData(rpID: rpID, flags: flags, withCredential: true))),
@@ -62,7 +66,7 @@ struct SoftwareAuthenticator {
     }
 
     /// `navigator.credentials.get`'s authenticator data and signature over it and the client data's hash.
-    mutating func assertion(rpID: String, clientData: [UInt8], flags: UInt8 = presentAndVerified, counting: Bool = true) throws -> (data: [UInt8], signature: [UInt8]) {
+    public mutating func assertion(rpID: String, clientData: [UInt8], flags: UInt8 = presentAndVerified, counting: Bool = true) throws -> (data: [UInt8], signature: [UInt8]) {
         if counting { signCount += 1 }
         let data = authenticatorData(rpID: rpID, flags: flags, withCredential: false)
         let signed = data + Array(SHA256.hash(data: clientData))
@@ -74,10 +78,26 @@ struct SoftwareAuthenticator {
         return (data, signature)
     }
 
+    /// A registration made against a page's options, as its script would post it.
+    public func register(_ options: PasskeyCreationOptions, origin: String, flags: UInt8 = presentAndVerified) -> PasskeyAttestation {
+        let challenge = [UInt8](base64URL: options.challenge, limit: 256) ?? []
+        return PasskeyAttestation(
+            attestationObject: attestationObject(rpID: options.rp.id, flags: flags),
+            clientDataJSON: Self.clientData(type: "webauthn.create", challenge: challenge, origin: origin))
+    }
+
+    /// An assertion made against a page's options, as its script would post it.
+    public mutating func assert(_ options: PasskeyRequestOptions, origin: String, flags: UInt8 = presentAndVerified, userHandle: [UInt8]? = nil) throws -> PasskeyAssertion {
+        let challenge = [UInt8](base64URL: options.challenge, limit: 256) ?? []
+        let client = Self.clientData(type: "webauthn.get", challenge: challenge, origin: origin)
+        let (data, signature) = try assertion(rpID: options.rpId, clientData: client, flags: flags)
+        return PasskeyAssertion(credentialID: credentialID, authenticatorData: data, clientDataJSON: client, signature: signature, userHandle: userHandle)
+    }
+
     private func entry(_ label: Int, _ value: CBOR) -> CBOR.Entry { CBOR.Entry(key: CBOR(label), value: value) }
 
     /// n and e from the key's PKCS#1 DER: SEQUENCE { INTEGER n, INTEGER e } inside SubjectPublicKeyInfo.
-    static func modulusAndExponent(_ key: _RSA.Signing.PublicKey) -> ([UInt8], [UInt8]) {
+    public static func modulusAndExponent(_ key: _RSA.Signing.PublicKey) -> ([UInt8], [UInt8]) {
         let der = Array(key.pkcs1DERRepresentation)
         var integers: [[UInt8]] = []
         var index = 0
@@ -103,8 +123,8 @@ struct SoftwareAuthenticator {
 }
 
 /// Encodes CBOR the way CTAP2's canonical form does (shortest arguments), for the tests' authenticator.
-enum CBORWriter {
-    static func encode(_ value: CBOR) -> [UInt8] {
+public enum CBORWriter {
+    public static func encode(_ value: CBOR) -> [UInt8] {
         switch value {
         case .unsigned(let n): head(0, n)
         case .negative(let n): head(1, n)
@@ -117,7 +137,7 @@ enum CBORWriter {
         }
     }
 
-    static func head(_ major: UInt8, _ argument: UInt64) -> [UInt8] {
+    public static func head(_ major: UInt8, _ argument: UInt64) -> [UInt8] {
         let type = major << 5
         switch argument {
         case 0..<24: return [type | UInt8(argument)]
@@ -130,6 +150,6 @@ enum CBORWriter {
 }
 
 /// The integer's bytes, most significant first.
-func bigEndian(_ value: some FixedWidthInteger) -> [UInt8] {
+public func bigEndian(_ value: some FixedWidthInteger) -> [UInt8] {
     withUnsafeBytes(of: value.bigEndian) { Array($0) }
 }

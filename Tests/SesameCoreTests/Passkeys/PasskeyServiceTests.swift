@@ -1,0 +1,300 @@
+import Foundation
+import SesameCore
+import SesameTestSupport
+import Testing
+
+/// Passkeys over the in-memory store (docs/behaviour.md#passkeys, docs/security.md#passkeys): what the service adds
+/// to the relying party's checks — challenges made here, for this ceremony and subject, answered once within 5
+/// minutes; the passkey's owner; the counter kept by compare-and-set — and the reset gate and sign-in built on it.
+@Suite struct PasskeyServiceTests {
+    static let origin = "https://sspr.contoso.com"
+    let clock = ManualClock(t0)
+    let store = InMemoryStore()
+    let sender = RecordingSender()
+    let resets: ResetService
+    var passkeys: PasskeyService { resets.passkeys }
+
+    init() {
+        resets = ResetService(
+            store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender,
+            reportLinks: .testing(store: store, clock: clock, outbox: sender), clock: clock, random: SystemRandomSource(),
+            relyingParty: PasskeyRelyingParty(publicURL: Self.origin))
+    }
+
+    /// A user with an alternate email, under a policy offering `methods`.
+    func user(_ userID: String = "alice@contoso.com", methods: String = "email,passkey", required: Int = 1) async throws -> User {
+        if try await store.policy() == nil {
+            _ = try await store.savePolicy(try Policy().setting(.methods, to: methods).setting(.methodsRequired, to: String(required)), expectedVersion: 0)
+        }
+        var user = User(userID: userID, passwordHash: try await fastHasher.hash("Zq8#Lw4!Vr2k"), createdAt: t0)
+        user.authentication.alternateEmail = try EmailAddress("\(userID.prefix { $0 != "@" })@example.org")
+        try await store.insertUser(user)
+        return user
+    }
+
+    static func authenticator() -> SoftwareAuthenticator {
+        .es256(credentialID: SystemRandomSource().bytes(32))
+    }
+
+    /// `authenticator` registered as one of `user`'s passkeys.
+    @discardableResult
+    func register(_ authenticator: SoftwareAuthenticator, for user: User, name: String = "Laptop") async throws -> Passkey {
+        let options = try #require(try await passkeys.creationOptions(for: user))
+        guard case .registered(let passkey) = try await passkeys.register(
+            authenticator.register(options, origin: Self.origin), name: name, for: user, requestID: nil)
+        else { throw TestFailure("the registration was refused") }
+        return passkey
+    }
+
+    func signInOptions() async throws -> PasskeyRequestOptions {
+        try #require(try await passkeys.requestOptions(for: .signIn, subject: "", user: nil))
+    }
+
+    // MARK: Registration
+
+    @Test func aRegisteredPasskeyIsKeptToldAndAudited() async throws {
+        let alice = try await user()
+        let options = try #require(try await passkeys.creationOptions(for: alice))
+        #expect(options.rp.id == "sspr.contoso.com")
+        #expect(options.authenticatorSelection.userVerification == "required" && options.attestation == "none")
+        let passkey = try await register(Self.authenticator(), for: alice, name: "  Work laptop  ")
+        #expect(passkey.name == "Work laptop")
+        #expect(try await store.passkeys(userID: alice.id) == [passkey])
+        #expect(try await store.user(id: alice.id)?.authentication.passkeyCount == 1)
+        #expect(sender.messages.contains { $0.text.contains("passkey") && $0.text.contains("/wasnt-me/") }, "the user is told, with the link")
+        #expect(try await store.auditEvents(ActivityQuery()).contains { $0.activity == .passkeyRegistered && $0.detail == "Work laptop" })
+        #expect(try await store.registrationActivities(ActivityQuery()).contains { $0.dataRegistered == .passkey })
+        let again = try #require(try await passkeys.creationOptions(for: alice))
+        #expect(again.excludeCredentials.map(\.id) == [passkey.credentialID.base64URL], "the browser is told not to register it twice")
+    }
+
+    @Test func aRegistrationChallengeServesOnceForItsUserWithinFiveMinutes() async throws {
+        let alice = try await user()
+        let bob = try await user("bob@contoso.com")
+        let authenticator = Self.authenticator()
+        let options = try #require(try await passkeys.creationOptions(for: alice))
+        let attestation = authenticator.register(options, origin: Self.origin)
+        #expect(try await passkeys.register(attestation, name: "Key", for: bob, requestID: nil) == .refused(.notAccepted(.wrongChallenge)),
+                "another user's challenge")
+        guard case .registered = try await passkeys.register(attestation, name: "Key", for: alice, requestID: nil) else { throw TestFailure("refused") }
+        #expect(try await passkeys.register(attestation, name: "Key", for: alice, requestID: nil) == .refused(.notAccepted(.wrongChallenge)), "replayed")
+        let late = authenticator.register(try #require(try await passkeys.creationOptions(for: alice)), origin: Self.origin)
+        clock.advance(by: PasskeyChallenge.lifetime)
+        #expect(try await passkeys.register(late, name: "Key", for: alice, requestID: nil) == .refused(.notAccepted(.wrongChallenge)), "expired")
+    }
+
+    @Test func namesDuplicatesAndTheMaximumAreRefused() async throws {
+        let alice = try await user()
+        let authenticator = Self.authenticator()
+        let attestation = authenticator.register(try #require(try await passkeys.creationOptions(for: alice)), origin: Self.origin)
+        #expect(try await passkeys.register(attestation, name: "   ", for: alice, requestID: nil) == .refused(.name))
+        #expect(try await passkeys.register(attestation, name: String(repeating: "x", count: 65), for: alice, requestID: nil) == .refused(.name))
+        try await register(authenticator, for: alice)
+        #expect(try await passkeys.register(
+            authenticator.register(try #require(try await passkeys.creationOptions(for: alice)), origin: Self.origin), name: "Again", for: alice,
+            requestID: nil) == .refused(.alreadyRegistered))
+        for index in 2...Passkey.maximumPerUser { try await register(Self.authenticator(), for: alice, name: "Key \(index)") }
+        #expect(try await passkeys.register(
+            Self.authenticator().register(try #require(try await passkeys.creationOptions(for: alice)), origin: Self.origin), name: "Eleventh",
+            for: alice, requestID: nil) == .refused(.tooMany))
+    }
+
+    @Test func aRegistrationWithoutUserVerificationIsRefused() async throws {
+        let alice = try await user()
+        let attestation = Self.authenticator().register(try #require(try await passkeys.creationOptions(for: alice)), origin: Self.origin, flags: 0x01)
+        #expect(try await passkeys.register(attestation, name: "Key", for: alice, requestID: nil) == .refused(.notAccepted(.userNotVerified)))
+    }
+
+    // MARK: Assertions
+
+    @Test func anAssertionIsAcceptedOnceAndItsCounterKept() async throws {
+        let alice = try await user()
+        var authenticator = Self.authenticator()
+        let passkey = try await register(authenticator, for: alice)
+        let assertion = try authenticator.assert(try await signInOptions(), origin: Self.origin, userHandle: withUnsafeBytes(of: alice.id.uuid) { Array($0) })
+        clock.advance(by: 60)
+        guard case .accepted(let used) = try await passkeys.authenticate(assertion, for: .signIn, subject: "", user: nil, requestID: nil) else {
+            throw TestFailure("refused")
+        }
+        #expect(used.id == passkey.id && used.signCount == 1 && used.lastUsedAt == t0.addingTimeInterval(60))
+        #expect(try await store.passkey(credentialID: passkey.credentialID)?.signCount == 1)
+        #expect(try await passkeys.authenticate(assertion, for: .signIn, subject: "", user: nil, requestID: nil) == .refused(.notAccepted(.wrongChallenge)),
+                "replayed")
+    }
+
+    @Test func aChallengeAnswersOnlyItsCeremonyAndSubject() async throws {
+        let alice = try await user()
+        var authenticator = Self.authenticator()
+        try await register(authenticator, for: alice)
+        let gate = try #require(try await passkeys.requestOptions(for: .gate, subject: "flow-1", user: alice))
+        #expect(try await passkeys.authenticate(
+            try authenticator.assert(gate, origin: Self.origin), for: .signIn, subject: "", user: nil, requestID: nil) == .refused(.notAccepted(.wrongChallenge)))
+        let other = try #require(try await passkeys.requestOptions(for: .gate, subject: "flow-1", user: alice))
+        #expect(try await passkeys.authenticate(
+            try authenticator.assert(other, origin: Self.origin), for: .gate, subject: "flow-2", user: alice.id, requestID: nil)
+            == .refused(.notAccepted(.wrongChallenge)))
+    }
+
+    @Test func anotherUsersPasskeyOrUserHandleIsRefused() async throws {
+        let alice = try await user()
+        let bob = try await user("bob@contoso.com")
+        var bobs = Self.authenticator()
+        try await register(bobs, for: bob)
+        let gate = try #require(try await passkeys.requestOptions(for: .gate, subject: "flow", user: alice))
+        #expect(try await passkeys.authenticate(try bobs.assert(gate, origin: Self.origin), for: .gate, subject: "flow", user: alice.id, requestID: nil)
+                == .refused(.unknownPasskey))
+        let handle = withUnsafeBytes(of: alice.id.uuid) { Array($0) }
+        #expect(try await passkeys.authenticate(
+            try bobs.assert(try await signInOptions(), origin: Self.origin, userHandle: handle), for: .signIn, subject: "", user: nil, requestID: nil)
+            == .refused(.unknownPasskey), "bob's passkey claiming alice's handle")
+    }
+
+    @Test func aCounterThatGoesBackIsRefusedAndAudited() async throws {
+        let alice = try await user()
+        var authenticator = Self.authenticator()
+        try await register(authenticator, for: alice)
+        var copy = authenticator
+        guard case .accepted = try await passkeys.authenticate(
+            try authenticator.assert(try await signInOptions(), origin: Self.origin), for: .signIn, subject: "", user: nil, requestID: nil)
+        else { throw TestFailure("refused") }
+        #expect(try await passkeys.authenticate(
+            try copy.assert(try await signInOptions(), origin: Self.origin), for: .signIn, subject: "", user: nil, requestID: "support-1")
+            == .refused(.notAccepted(.counterWentBack)), "a copy of the key whose counter lags")
+        let audit = try await store.auditEvents(ActivityQuery()).filter { $0.activity == .passkeyCounterWentBack }
+        #expect(audit.count == 1 && audit.first?.target == "alice@contoso.com" && audit.first?.status == .failure && audit.first?.requestID == "support-1")
+    }
+
+    @Test func twoAssertionsWithOneCounterValueCannotBothPass() async throws {
+        let alice = try await user()
+        var authenticator = Self.authenticator()
+        try await register(authenticator, for: alice)
+        var copy = authenticator
+        let first = try authenticator.assert(try await signInOptions(), origin: Self.origin)
+        let second = try copy.assert(try await signInOptions(), origin: Self.origin)
+        let passkeys = passkeys
+        let accepted = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for assertion in [first, second] {
+                group.addTask {
+                    if case .accepted = try await passkeys.authenticate(assertion, for: .signIn, subject: "", user: nil, requestID: nil) { return true }
+                    return false
+                }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(accepted == 1)
+    }
+
+    @Test func aUserRemovesOnlyTheirOwnPasskey() async throws {
+        let alice = try await user()
+        let bob = try await user("bob@contoso.com")
+        let passkey = try await register(Self.authenticator(), for: alice)
+        #expect(try await passkeys.remove(passkey.id, of: bob, by: bob.userID, requestID: nil) == false)
+        #expect(try await passkeys.remove(passkey.id, of: alice, by: "admin@contoso.com", requestID: nil))
+        #expect(try await store.passkeys(userID: alice.id).isEmpty)
+        #expect(try await store.auditEvents(ActivityQuery()).contains { $0.activity == .passkeyRemoved && $0.actor == "admin@contoso.com" && $0.detail == "Laptop" })
+        #expect(try await passkeys.remove(passkey.id, of: alice, by: alice.userID, requestID: nil) == false, "gone already")
+    }
+
+    @Test func withoutARelyingPartyNothingIsOffered() async throws {
+        let service = ResetService(
+            store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender,
+            reportLinks: .testing(store: store, clock: clock, outbox: sender), clock: clock, random: SystemRandomSource())
+        let alice = try await user()
+        #expect(try await service.passkeys.creationOptions(for: alice) == nil)
+        #expect(try await service.passkeys.requestOptions(for: .signIn, subject: "", user: nil) == nil)
+        #expect(PasskeyRelyingParty(publicURL: "file:///tmp") == nil)
+    }
+
+    // MARK: The reset gate
+
+    /// A flow of alice's at the passkey gate.
+    func atGate(_ user: User) async throws -> ResetFlow {
+        guard case .verify(let flow, _, let options) = try await resets.start(userID: user.userID, clientAddress: "192.0.2.1") else {
+            throw TestFailure("expected verification")
+        }
+        #expect(options.map(\.option).contains(.passkey))
+        guard case .waiting(let waiting) = try await resets.choose(.passkey, in: flow, language: .english, clientAddress: "192.0.2.1"),
+            waiting.challenge == .passkey
+        else { throw TestFailure("the passkey option was refused") }
+        return waiting
+    }
+
+    @Test func aPasskeyPassesOneGateAndTheSecondNeedsAnotherMethod() async throws {
+        let alice = try await user(required: 2)
+        var authenticator = Self.authenticator()
+        try await register(authenticator, for: alice)
+        let flow = try await atGate(alice)
+        let options = try #require(try await resets.passkeyOptions(for: flow))
+        #expect(options.allowCredentials.count == 1 && options.userVerification == "required")
+        guard case .passed(let passed, let left) = try await resets.usePasskey(try authenticator.assert(options, origin: Self.origin), in: flow, requestID: nil)
+        else { throw TestFailure("refused") }
+        #expect(passed.passed == [.passkey])
+        #expect(left.map(\.option) == [.email])
+    }
+
+    @Test func refusedSignaturesCountTowardTheBlockAndForeignChallengesDoNot() async throws {
+        let alice = try await user()
+        var authenticator = Self.authenticator()
+        try await register(authenticator, for: alice)
+        var flow = try await atGate(alice)
+        // Not the flow's challenge: nothing reached the key, nothing is counted.
+        for _ in 0..<6 {
+            let foreign = try #require(try await passkeys.requestOptions(for: .gate, subject: "another flow", user: alice))
+            guard case .wrong = try await resets.usePasskey(try authenticator.assert(foreign, origin: Self.origin), in: flow, requestID: nil) else {
+                throw TestFailure("expected a refusal")
+            }
+        }
+        // Signed without user verification: the key was used, and refused; the fifth blocks.
+        for attempt in 1...5 {
+            let options = try #require(try await resets.passkeyOptions(for: flow))
+            let step = try await resets.usePasskey(try authenticator.assert(options, origin: Self.origin, flags: 0x01), in: flow, requestID: nil)
+            if attempt < 5 {
+                guard case .wrong(let next, _, _) = step else { throw TestFailure("attempt \(attempt): \(step)") }
+                flow = next
+            } else {
+                #expect(step == .blocked)
+            }
+        }
+    }
+
+    // MARK: Sign-in
+
+    func signIns() -> SignInService {
+        SignInService(store: store, hasher: fastHasher, directory: nil, secret: .generate(using: SystemRandomSource()), clock: clock, dummyHash: "",
+                      passkeys: passkeys)
+    }
+
+    @Test func aPasskeySignsInItsOwnerAndNotADisabledOne() async throws {
+        var alice = try await user()
+        var authenticator = Self.authenticator()
+        try await register(authenticator, for: alice)
+        let signIns = signIns()
+        let outcome = try await signIns.signIn(
+            passkey: try authenticator.assert(try await signInOptions(), origin: Self.origin), clientAddress: "192.0.2.1", requestID: nil)
+        guard case .accepted(let user) = outcome else { throw TestFailure("refused: \(outcome)") }
+        #expect(user.id == alice.id)
+        alice = try #require(try await store.user(id: alice.id))
+        alice.enabled = false
+        try await store.updateUser(alice)
+        #expect(try await signIns.signIn(
+            passkey: try authenticator.assert(try await signInOptions(), origin: Self.origin), clientAddress: "192.0.2.1", requestID: nil) == .failed)
+    }
+
+    @Test func refusedPasskeySignInsCountAgainstTheNetwork() async throws {
+        let alice = try await user()
+        var authenticator = Self.authenticator()
+        try await register(authenticator, for: alice)
+        let signIns = signIns()
+        var outcomes: [SignInService.Outcome] = []
+        for _ in 0..<35 {
+            let options = try await signInOptions()
+            outcomes.append(try await signIns.signIn(
+                passkey: try authenticator.assert(options, origin: "https://evil.example"), clientAddress: "198.51.100.7", requestID: nil))
+        }
+        #expect(outcomes.prefix(29).allSatisfy { $0 == .failed })
+        #expect(outcomes.suffix(5).allSatisfy { $0 == .tooManyFromNetwork }, "the network's sign-in throttle stops it")
+        #expect(try await signIns.signIn(
+            passkey: try authenticator.assert(try await signInOptions(), origin: Self.origin), clientAddress: "198.51.100.7", requestID: nil)
+            == .tooManyFromNetwork)
+    }
+}
