@@ -80,18 +80,37 @@ public struct SoftwareAuthenticator: Sendable {
 
     /// A registration made against a page's options, as its script would post it.
     public func register(_ options: PasskeyCreationOptions, origin: String, flags: UInt8 = presentAndVerified) -> PasskeyAttestation {
-        let challenge = [UInt8](base64URL: options.challenge, limit: 256) ?? []
-        return PasskeyAttestation(
-            attestationObject: attestationObject(rpID: options.rp.id, flags: flags),
-            clientDataJSON: Self.clientData(type: "webauthn.create", challenge: challenge, origin: origin))
+        register(challenge: options.challenge, rpID: options.rp.id, origin: origin, flags: flags)
+    }
+
+    /// A registration made against a challenge as a page carries it (base64url).
+    public func register(challenge: String, rpID: String, origin: String, flags: UInt8 = presentAndVerified) -> PasskeyAttestation {
+        PasskeyAttestation(
+            attestationObject: attestationObject(rpID: rpID, flags: flags),
+            clientDataJSON: Self.clientData(type: "webauthn.create", challenge: [UInt8](base64URL: challenge, limit: 256) ?? [], origin: origin))
     }
 
     /// An assertion made against a page's options, as its script would post it.
     public mutating func assert(_ options: PasskeyRequestOptions, origin: String, flags: UInt8 = presentAndVerified, userHandle: [UInt8]? = nil) throws -> PasskeyAssertion {
-        let challenge = [UInt8](base64URL: options.challenge, limit: 256) ?? []
-        let client = Self.clientData(type: "webauthn.get", challenge: challenge, origin: origin)
-        let (data, signature) = try assertion(rpID: options.rpId, clientData: client, flags: flags)
+        try assert(challenge: options.challenge, rpID: options.rpId, origin: origin, flags: flags, userHandle: userHandle)
+    }
+
+    /// An assertion made against a challenge as a page carries it (base64url).
+    public mutating func assert(
+        challenge: String, rpID: String, origin: String, flags: UInt8 = presentAndVerified, userHandle: [UInt8]? = nil
+    ) throws -> PasskeyAssertion {
+        let client = Self.clientData(type: "webauthn.get", challenge: [UInt8](base64URL: challenge, limit: 256) ?? [], origin: origin)
+        let (data, signature) = try assertion(rpID: rpID, clientData: client, flags: flags)
         return PasskeyAssertion(credentialID: credentialID, authenticatorData: data, clientDataJSON: client, signature: signature, userHandle: userHandle)
+    }
+
+    /// The COSE algorithm of the key.
+    public var algorithm: Int {
+        switch key {
+        case .es256: -7
+        case .edDSA: -8
+        case .rs256: -257
+        }
     }
 
     private func entry(_ label: Int, _ value: CBOR) -> CBOR.Entry { CBOR.Entry(key: CBOR(label), value: value) }

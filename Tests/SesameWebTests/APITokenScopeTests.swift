@@ -21,7 +21,7 @@ import Testing
 
     struct Case: Sendable {
         let method: HTTPRequest.Method
-        /// `TARGET` stands for a plain user made for the case.
+        /// `TARGET` stands for a plain user made for the case, `PASSKEY` for a passkey of theirs.
         let path: String
         let body: String?
         /// The status with a `read`, `users` and `full` token; expired and revoked ones are always 401.
@@ -29,7 +29,9 @@ import Testing
         let users: Int
         let full: Int
 
-        var route: String { "\(method.rawValue) \(path.replacingOccurrences(of: "TARGET", with: "{userID}"))" }
+        var route: String {
+            "\(method.rawValue) \(path.replacingOccurrences(of: "TARGET", with: "{userID}").replacingOccurrences(of: "PASSKEY", with: "{passkeyID}"))"
+        }
 
         func expected(_ credential: Credential) -> Int {
             switch credential {
@@ -53,6 +55,7 @@ import Testing
         Case(method: .post, path: "/users/TARGET/access-pass", body: "{}", read: 403, users: 201, full: 201),
         Case(method: .delete, path: "/users/TARGET/access-pass", body: nil, read: 403, users: 204, full: 204),
         Case(method: .delete, path: "/users/TARGET/sessions", body: nil, read: 403, users: 200, full: 200),
+        Case(method: .delete, path: "/users/TARGET/passkeys/PASSKEY", body: nil, read: 403, users: 204, full: 204),
         Case(method: .get, path: "/policy", body: nil, read: 200, users: 200, full: 200),
         Case(method: .patch, path: "/policy", body: #"{"reconfirmDays": "NUMBER"}"#, read: 403, users: 403, full: 200),
         Case(method: .get, path: "/reports/registrations", body: nil, read: 200, users: 200, full: 200),
@@ -82,11 +85,13 @@ import Testing
                 number += 1
                 let target = "target-\(number)@contoso.com"
                 try await harness.addUser(target)
+                let passkey = try await harness.addPasskey(to: target)
                 let before = try await snapshot(harness, target)
                 let body = entry.body?.replacingOccurrences(of: "TARGET", with: target)
                     .replacingOccurrences(of: "NEW", with: "new-\(number)@contoso.com")
                     .replacingOccurrences(of: "NUMBER", with: String(number))
-                let page = try await send(harness, entry.method, entry.path.replacingOccurrences(of: "TARGET", with: target), body, bearer: tokens[credential] ?? "")
+                let path = entry.path.replacingOccurrences(of: "TARGET", with: target).replacingOccurrences(of: "PASSKEY", with: passkey.id.uuidString)
+                let page = try await send(harness, entry.method, path, body, bearer: tokens[credential] ?? "")
                 let label = "\(entry.route) with a \(credential.rawValue) token"
                 let expected = entry.expected(credential)
                 if Int(page.status.code) != expected { failures.append("\(label): expected \(expected), got \(page.status.code) \(page.body)") }

@@ -107,6 +107,17 @@ struct Harness {
         return user
     }
 
+    /// `authenticator`'s key as a passkey of `userID`'s, stored as a registration would leave it.
+    @discardableResult
+    func addPasskey(to userID: String, authenticator: SoftwareAuthenticator = .es256(credentialID: SystemRandomSource().bytes(32))) async throws -> Passkey {
+        let user = try #require(try await store.user(userID: userID))
+        let passkey = Passkey(
+            id: UUID(), userID: user.id, credentialID: authenticator.credentialID, publicKeyCOSE: CBORWriter.encode(authenticator.coseKey),
+            algorithm: authenticator.algorithm, signCount: 0, backupEligible: false, backedUp: false, name: "Laptop", createdAt: clock.now)
+        try await store.insertPasskey(passkey)
+        return passkey
+    }
+
     func setPolicy(_ key: PolicyKey, _ value: String) async throws {
         try await PolicyService(store: store, clock: clock, cache: policies).set(key, to: value, actor: "test")
     }

@@ -10,15 +10,24 @@
 - unlock without a reset, change of password, an expired password at sign-in, "contact your administrator", and
   the error pages;
 - the administrator's policy change, pre-population of a user's phone, report filter and CSV export;
-- recovery codes: offered by the administrator, made and confirmed at registration, one used at a reset gate.
+- recovery codes: offered by the administrator, made and confirmed at registration, one used at a reset gate;
+- passkeys, with Chromium's virtual authenticator: one named and added at registration, sign-in with it, a reset
+  whose gate it is, and its removal.
 
 Every page met is checked with axe-core and for sideways scrolling, and a screenshot of every step is saved.
 
+The server is reached as http://localhost:PORT, its SESAME_PUBLIC_URL: a passkey's relying party ID is that URL's host,
+and Chromium refuses an IP address as one.
+
 Usage: journeys.py SESAME_BINARY SMTP_SINK_JSON OUTPUT_DIR
+       JOURNEYS=passkeys,reset journeys.py … runs only the journeys of these names (the functions below marked
+       @journey), with all of the run's set-up and policy changes: for working on them; the full run is the test. A
+       journey that follows another (a reset after its registration) needs both named.
 """
 import base64
 import csv
 import email.utils
+import functools
 import hashlib
 import itertools
 import hmac
@@ -38,6 +47,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.virtual_authenticator import VirtualAuthenticatorOptions
 from selenium.webdriver.support.ui import Select
 
 from browser import Browser, check, finish
@@ -47,6 +57,16 @@ out.mkdir(parents=True, exist_ok=True)
 PASSWORD = "Zq8#Lw4!Vr2k"
 NEW_PASSWORD = "Yt7$Mx3!Ps9j-Reset"
 PHONE = "phone"  # a narrow window, as on a phone
+CHOSEN = [name for name in os.environ.get("JOURNEYS", "").split(",") if name]
+
+
+def journey(function):
+    """A journey of the run, skipped when JOURNEYS names others."""
+    @functools.wraps(function)
+    def run(*arguments, **options):
+        if not CHOSEN or function.__name__ in CHOSEN:
+            return function(*arguments, **options)
+    return run
 
 
 def free_port():
@@ -123,13 +143,15 @@ threading.Thread(target=webhook.serve_forever, daemon=True).start()
 # The server, with a user for each journey (the phone numbers differ: a number receives at most 5 codes an hour).
 data = tempfile.mkdtemp()
 port = free_port()
+base = f"http://localhost:{port}"
 smtp = json.loads(sink_json.read_text())["plain"]
-environment = dict(os.environ, SESAME_DATA_DIR=data, SESAME_PORT=str(port), SESAME_SMS_PROVIDER="webhook",
+environment = dict(os.environ, SESAME_DATA_DIR=data, SESAME_PORT=str(port), SESAME_PUBLIC_URL=base, SESAME_SMS_PROVIDER="webhook",
                    SESAME_SMS_WEBHOOK_URL=f"http://127.0.0.1:{webhook.server_port}/sms",
                    SESAME_SMTP_URL=f"smtp://127.0.0.1:{smtp}", SESAME_MAIL_FROM="Sesame <no-reply@sesame.example>")
 MOBILES = {"reset-en": "+33 6 11 11 11 11", "reset-fr": "+33 6 22 22 22 22", "keyboard-reset-en": "+33 6 33 33 33 33",
            "noscript-fr": "+33 6 44 44 44 44", "unlock-en": "+33 6 66 66 66 66", "late-fr": "+33 6 77 77 77 77",
-           "codes-en": "+33 6 88 88 88 81", "codes-fr": "+33 6 88 88 88 82"}
+           "codes-en": "+33 6 88 88 88 81", "codes-fr": "+33 6 88 88 88 82",
+           "passkey-en": "+33 6 88 88 88 83", "passkey-fr": "+33 6 88 88 88 84"}
 USERS = ["reg-en", "reg-fr", "phone-en", "phone-fr", "call-en", "mail-en", "keyboard-en", "change-en", "change-fr",
          "nobody-en", "expired-fr", "twogates-fr", "policy-admin", "pass-en", "pass-fr", "totp-en", "totp-fr"] + list(MOBILES)
 ADMIN = "policy-admin@contoso.example"
@@ -144,7 +166,6 @@ for name in USERS:
     subprocess.run([binary, "user", "add", user_id(name), "--password", PASSWORD, "--display-name", name] + extra,
                    env=environment, check=True, capture_output=True)
 server = subprocess.Popen([binary, "serve"], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-base = f"http://127.0.0.1:{port}"
 
 
 def ready():
@@ -235,10 +256,24 @@ class Person(Browser):
         self.sign_in(user, password, language)
         check("/signin" not in self.url() or "interrupt" in self.url(), f"{self.name}: {user} cannot sign in with the password")
 
+    def holds_passkeys(self):
+        """Gives the browser a device that keeps passkeys: Chromium's virtual authenticator, built in as a laptop's or a
+        phone's is, with its screen lock (user verification) unlocked; it answers the page's WebAuthn requests without
+        a dialog."""
+        self.driver.add_virtual_authenticator(VirtualAuthenticatorOptions(
+            protocol=VirtualAuthenticatorOptions.Protocol.CTAP2, transport=VirtualAuthenticatorOptions.Transport.INTERNAL,
+            has_resident_key=True, has_user_verification=True, is_user_verified=True))
+
+    def passkeys_listed(self):
+        """The rows of "Your passkeys" on the registration's passkey page, each as its cells' texts."""
+        return [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+                for row in self.driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")]
+
 
 # Registration
 
 
+@journey
 def registration(language, name, number, size=None, channel="sms", keyboard=False):
     """The registration journey (docs/behaviour.md#registration-portal): sign-in asks to register, country code and
     number, "Text me" (or "Call me"), the code, "Verify", "Thanks", then finish."""
@@ -260,6 +295,7 @@ def registration(language, name, number, size=None, channel="sms", keyboard=Fals
         check(person.url().endswith("/account"), f"{person.name}: finish did not lead to the account")
 
 
+@journey
 def email_registration(language, name, address):
     with Person(f"register-email-{language}") as person:
         person.sign_in(user_id(name), PASSWORD, language)
@@ -267,6 +303,7 @@ def email_registration(language, name, address):
         person.registers_email(address, language)
 
 
+@journey
 def step_up(language, name, number, address):
     """Step-up before a change of methods (docs/behaviour.md#step-up): a registered user who adds an email first
     proves who they are with the phone on file, then registers the address."""
@@ -278,6 +315,7 @@ def step_up(language, name, number, address):
         person.registers_email(address, language)
 
 
+@journey
 def questions_registration(language, name):
     """Registers the security questions (offered once the administrator turned them on); returns each question's
     text with its answer, for the reset."""
@@ -309,6 +347,7 @@ def age(name, column, days):
     check(aged == 1, f"{name} has no {column} to age")
 
 
+@journey
 def reconfirmation(language, name):
     """Once the last confirmation is older than the policy's 180 days, sign-in asks to re-confirm; confirming
     lets the next sign-in through."""
@@ -339,6 +378,7 @@ def authenticator_code(key, offset=0):
     return "%06d" % ((int.from_bytes(mac[start:start + 4], "big") & 0x7FFFFFFF) % 1_000_000)
 
 
+@journey
 def authenticator_journey(language, name):
     """An authenticator app registered from the QR code the server draws (its key read as a person types it by hand),
     a wrong code refused, then a reset through the app's gate (docs/behaviour.md#authenticator-app)."""
@@ -376,6 +416,7 @@ def authenticator_journey(language, name):
 # Reset, unlock, change, contact
 
 
+@journey
 def reset(language, name, size=None, keyboard=False):
     with Person(f"reset-{language}", size, keyboard) as person:
         person.who_are_you(user_id(name), language)
@@ -389,6 +430,7 @@ def reset(language, name, size=None, keyboard=False):
         person.signs_in_with(user_id(name), NEW_PASSWORD, language)
 
 
+@journey
 def access_pass_reset(language, name):
     """Someone who lost every method resets with a temporary access pass from the helpdesk
     (docs/behaviour.md#temporary-access-pass): the gate page offers the pass alone, a wrong one is refused."""
@@ -406,6 +448,7 @@ def access_pass_reset(language, name):
         person.signs_in_with(user_id(name), NEW_PASSWORD, language)
 
 
+@journey
 def noscript_reset(language, name):
     """Without JavaScript the CAPTCHA asks a sum: a wrong sum is refused with a new question, the right one passes."""
     with Person(f"noscript-reset-{language}", script=False) as person:
@@ -444,6 +487,7 @@ def age_reset(typed, minutes):
     check(aged == 1, f"no reset under way for {typed}")
 
 
+@journey
 def expired_reset(language, name):
     """A reset must be finished within 15 minutes: past them, the next step says so and offers to start again."""
     with Person(f"expired-reset-{language}") as person:
@@ -456,6 +500,7 @@ def expired_reset(language, name):
         check(person.url().endswith("/reset"), f"{person.name}: the expired reset could still be continued")
 
 
+@journey
 def sign_in_captcha(language, name):
     """Three wrong passwords from one network: the sign-in form then asks the reset portal's CAPTCHA, which the page's
     script solves as it does on "Who are you?", and the right password signs in (docs/security.md#sign-in-captcha).
@@ -473,6 +518,7 @@ def sign_in_captcha(language, name):
         person.signs_in_with(user_id(name), PASSWORD, language)
 
 
+@journey
 def unlock(language, name):
     """Ten wrong passwords lock the account; after the gate, "unlock only" keeps the old password, which signs in."""
     with Person(f"unlock-{language}") as person:
@@ -496,6 +542,7 @@ def unlock(language, name):
         person.signs_in_with(user_id(name), PASSWORD, language)
 
 
+@journey
 def change_password(language, name, size=None):
     with Person(f"change-password-{language}", size) as person:
         person.sign_in(user_id(name), PASSWORD, language)
@@ -514,6 +561,7 @@ def change_password(language, name, size=None):
         person.signs_in_with(user_id(name), NEW_PASSWORD, language)
 
 
+@journey
 def your_sessions(language, name):
     """Signed in from two browsers, the user ends the other one from "Your sessions" on the account page; the other
     browser finds itself signed out (docs/behaviour.md#your-sessions)."""
@@ -536,6 +584,7 @@ def your_sessions(language, name):
               f"{person.name}: other sessions are left")
 
 
+@journey
 def expired_password(language, name):
     """Once the password is older than the policy allows, sign-in asks for a new one before anything else."""
     age(name, "password_changed_at", days=100)
@@ -554,6 +603,7 @@ def expired_password(language, name):
         person.signs_in_with(user_id(name), NEW_PASSWORD, language)
 
 
+@journey
 def error_pages(language, name):
     """What a person meets off the path: a page that does not exist, a reset step without a reset (back to the
     start), the admin portal opened by someone who is not an administrator."""
@@ -567,6 +617,7 @@ def error_pages(language, name):
         person.says("Your administrator has not enabled you", "Votre administrateur ne vous a pas autorisé", language, "refused")
 
 
+@journey
 def contact_administrator(language, name):
     """A user with no method cannot be verified: "Contact your administrator" mails the global administrators."""
     with Person(f"contact-admin-{language}") as person:
@@ -578,6 +629,7 @@ def contact_administrator(language, name):
         check(user_id(name) in mailed_text(ADMIN, before), f"{person.name}: the administrators' mail does not name the user")
 
 
+@journey
 def wasnt_me(language, name):
     """The reset notice's "This wasn't me" link (docs/behaviour.md#this-wasnt-me): a confirmation first, then the
     account is signed out, resets are blocked, and the link cannot be used twice."""
@@ -596,6 +648,7 @@ def wasnt_me(language, name):
         person.says("Please use another option.", "Veuillez utiliser une autre option.", language, "reset blocked")
 
 
+@journey
 def two_gate_reset(language, name, answers):
     """With two methods required: the texted code, then the security questions."""
     with Person(f"two-gate-reset-{language}") as person:
@@ -614,6 +667,7 @@ def two_gate_reset(language, name, answers):
         person.signs_in_with(user_id(name), NEW_PASSWORD, language)
 
 
+@journey
 def recovery_codes(language, name):
     """Recovery codes (docs/behaviour.md#recovery-codes): made at registration, shown once and confirmed by typing one
     back; then a reset whose first gate is another of them, typed in lower case without its dashes, and whose second
@@ -652,9 +706,74 @@ def recovery_codes(language, name):
         person.signs_in_with(user_id(name), NEW_PASSWORD, language)
 
 
+@journey
+def passkeys(language, name):
+    """Passkeys (docs/behaviour.md#passkeys), on one device: a passkey named and added at the registration portal,
+    after the step-up; "Sign in with a passkey" alone; a reset whose gate is the passkey; then its removal."""
+    device = "My laptop" if language == "en" else "Mon portable"
+    with Person(f"passkey-{language}") as person:
+        person.holds_passkeys()
+        person.sign_in(user_id(name), PASSWORD, language)
+        check("/signin/interrupt" in person.url(), f"{person.name}: sign-in did not ask to register")
+        person.click("a[href='/register']", "register")
+        # The administrator's pre-populated phone would serve a reset: it proves who is adding a passkey.
+        person.click("a[href='/register/passkey']", "step-up")
+        person.steps_up(MOBILES[name], language)
+        person.click("a[href='/register/passkey']", "passkey")
+        person.says("You have no passkey yet.", "Vous n’avez pas encore de clé d’accès.", language, "no passkey yet")
+        person.type("name", device)
+        person.click("#passkey-add", "thanks")
+        person.says("Thanks", "Merci", language, "passkey added")
+        credentials = person.driver.get_credentials()
+        check(len(credentials) == 1, f"{person.name}: the device holds {len(credentials)} passkeys")
+        check(all(c.rp_id == "localhost" and c.is_resident_credential for c in credentials),
+              f"{person.name}: the passkey is not a discoverable one for localhost")
+        person.click("a[href='/register']", "register-done")
+        person.says("1 passkey(s) registered", "1 clé(s) d’accès enregistrée(s)", language, "passkey counted")
+        person.click("a[href='/register/passkey']", "passkey-listed")
+        listed = person.passkeys_listed()
+        check(len(listed) == 1 and listed[0][0] == device, f"{person.name}: the passkeys listed are {listed}")
+        person.click("a[href='/register']", "register-again")
+        person.click("form[action='/register/finish'] button", "account")
+        check(person.url().endswith("/account"), f"{person.name}: finish did not lead to the account")
+
+        # Sign-in with the passkey alone: no user ID, no password.
+        person.click("form[action='/signout'] button", "signed-out")
+        person.go(f"/signin?lang={language}", "signin")
+        person.click("#passkey-signin", "signed-in-with-passkey")
+        check(person.url().endswith("/account"), f"{person.name}: the passkey did not sign in")
+
+        # A reset whose gate is the passkey.
+        person.click("form[action='/signout'] button", "signed-out-again")
+        person.who_are_you(user_id(name), language)
+        person.says("Use a passkey", "Utiliser une clé d’accès", language, "the option")
+        person.click("input[value='passkey']", "option-chosen")
+        person.click("form[action='/reset/option'] button", "passkey-gate")
+        person.says("Use my passkey", "Utiliser ma clé d’accès", language, "the gate's button")
+        person.click("#passkey-use", "passkey-used")
+        check("/reset/password" in person.url(), f"{person.name}: the passkey did not open the new password page")
+        person.new_password(language)
+        person.signs_in_with(user_id(name), NEW_PASSWORD, language)
+
+        # The passkey removed: a new sign-in is a new session, which the step-up asks again of.
+        person.go(f"/register?lang={language}", "register-to-remove")
+        person.click("a[href='/register/passkey']", "step-up-to-remove")
+        if "/reset/verify" in person.url():
+            person.steps_up(MOBILES[name], language)
+            person.click("a[href='/register/passkey']", "passkey-to-remove")
+        listed = person.passkeys_listed()
+        check(len(listed) == 1 and listed[0][0] == device and listed[0][2] not in ("Never", "Jamais"),
+              f"{person.name}: before the removal, the passkeys listed are {listed}")
+        person.click("form[action='/register/passkey/remove'] button", "removed")
+        check(not person.passkeys_listed(), f"{person.name}: the passkeys listed after the removal are {person.passkeys_listed()}")
+        person.says("You have no passkey yet.", "Vous n’avez pas encore de clé d’accès.", language, "passkey removed")
+        person.driver.remove_virtual_authenticator()
+
+
 # Administration
 
 
+@journey
 def policy_change(language):
     """An administrator offers security questions, requires two methods and makes passwords expire after 90 days:
     ticking the method shows its options, and the save is audited."""
@@ -673,6 +792,7 @@ def policy_change(language):
         check("securityQuestions" in admin.text(), f"{admin.name}: the change is not in the audit log")
 
 
+@journey
 def offer_recovery_codes(language):
     """An administrator adds recovery codes to the methods offered."""
     with Person(f"admin-recovery-codes-{language}") as admin:
@@ -684,6 +804,7 @@ def offer_recovery_codes(language):
         check("saved=1" in admin.url(), f"{admin.name}: the policy was not saved")
 
 
+@journey
 def pre_population(language, name, number):
     """An administrator finds a user and fills in their mobile phone: a malformed number is refused, kept in the
     form, and the corrected one saved."""
@@ -704,6 +825,7 @@ def pre_population(language, name, number):
               f"{admin.name}: the saved number is {admin.find('#mobilePhone').get_attribute('value')}")
 
 
+@journey
 def report_export(language, name):
     """The reset report filtered on one user, exported as CSV: the file holds that user's resets only."""
     downloads = pathlib.Path(tempfile.mkdtemp())
@@ -724,6 +846,7 @@ def report_export(language, name):
                   f"{admin.name}: the CSV holds {lines}")
 
 
+@journey
 def axe_finds_what_it_should():
     """The checker itself: a page with an image without a text alternative must be reported, or the silence of the
     journeys proves nothing."""
@@ -763,6 +886,9 @@ try:
     set_policy("methods", "mobilePhone,email,authenticatorApp")
     authenticator_journey("en", "totp-en")
     authenticator_journey("fr", "totp-fr")
+    set_policy("methods", "mobilePhone,email,passkey")
+    passkeys("en", "passkey-en")
+    passkeys("fr", "passkey-fr")
     set_policy("methods", "mobilePhone,email")
     wasnt_me("en", "reset-en")
     wasnt_me("fr", "reset-fr")

@@ -95,7 +95,7 @@ import Testing
         #expect(throws: PolicyError.self) { try Policy().setting(.requireNonPhoneMethod, to: "yes") }
         let phonesOnly = try Policy().setting(.methods, to: "mobilePhone,securityQuestions")
         #expect(throws: PolicyError.self) { try phonesOnly.setting(.requireNonPhoneMethod, to: "true") }
-        #expect(AuthenticationMethod.allCases.filter { !$0.isRestricted } == [.email, .authenticatorApp, .recoveryCodes], "the methods added since count as non-phone")
+        #expect(AuthenticationMethod.allCases.filter { !$0.isRestricted } == [.email, .authenticatorApp, .recoveryCodes, .passkey], "the methods added since count as non-phone")
         // A policy saved before the knob existed still reads, with the knob off.
         let old = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Policy())) as? [String: Any]
         let stripped = try JSONSerialization.data(withJSONObject: (old ?? [:]).filter { $0.key != "storedRequireNonPhoneMethod" })
