@@ -141,7 +141,7 @@ import Testing
         for role in Role.allCases {
             let effective = policy.effective(for: user(roles: [role]))
             #expect(effective == .administrator(phones: policy.phones))
-            #expect(effective.methods == [.email, .mobilePhone, .authenticatorApp])
+            #expect(effective.methods == [.email, .mobilePhone, .authenticatorApp, .passkey])
             #expect(effective.methodsRequired == 2)
         }
         #expect(policy.effective(for: user()).methods == [.securityQuestions, .officePhone])

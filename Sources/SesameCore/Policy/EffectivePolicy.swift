@@ -15,11 +15,11 @@ public struct EffectivePolicy: Sendable, Hashable {
     /// binds administrators too.
     public let usesPrepopulated: Bool
 
-    /// Administrators of any role: two gates, email, mobile phone and authenticator app only, never
+    /// Administrators of any role: two gates, email, mobile phone, authenticator app and passkey only, never
     /// security questions (docs/behaviour.md#policy-keys). It cannot be changed.
     public static func administrator(phones: PhoneRule, requiresNonPhoneMethod: Bool = false, usesPrepopulated: Bool = true) -> EffectivePolicy {
         EffectivePolicy(
-            methods: [.email, .mobilePhone, .authenticatorApp], methodsRequired: 2, questionsToRegister: 0, questionsToReset: 0,
+            methods: [.email, .mobilePhone, .authenticatorApp, .passkey], methodsRequired: 2, questionsToRegister: 0, questionsToReset: 0,
             requiresNonPhoneMethod: requiresNonPhoneMethod, phones: phones, usesPrepopulated: usesPrepopulated)
     }
 

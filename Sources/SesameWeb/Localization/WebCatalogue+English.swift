@@ -316,7 +316,7 @@ extension WebCatalogue {
         "admin.policy.allowedCountryCodes.label": "Allowed country calling codes",
         "admin.policy.allowedCountryCodes.help": "\"all\", or a comma list such as 33, 44, 1.",
         "admin.policy.adminPolicy.title": "The administrator policy",
-        "admin.policy.adminPolicy.text": "Administrators do not follow this policy: whatever it says, they always pass two verification steps, by email and by mobile phone, and never by security questions. They keep self-service reset even outside the selected group.",
+        "admin.policy.adminPolicy.text": "Administrators do not follow this policy: whatever it says, they always pass two verification steps, by email, mobile phone, authenticator app or passkey, and never by security questions. They keep self-service reset even outside the selected group.",
         "admin.resets.title": "Password reset activity",
         "admin.registrations.title": "Password reset registration activity",
         "admin.audit.title": "Audit log",

@@ -316,7 +316,7 @@ extension WebCatalogue {
         "admin.policy.allowedCountryCodes.label": "Indicatifs de pays autorisés",
         "admin.policy.allowedCountryCodes.help": "« all », ou une liste séparée par des virgules, par exemple 33, 44, 1.",
         "admin.policy.adminPolicy.title": "La stratégie des administrateurs",
-        "admin.policy.adminPolicy.text": "Les administrateurs ne suivent pas cette stratégie : quoi qu’elle dise, ils passent toujours deux étapes de vérification, par e-mail et par téléphone mobile, jamais par questions de sécurité. Ils gardent la réinitialisation en libre-service même hors du groupe sélectionné.",
+        "admin.policy.adminPolicy.text": "Les administrateurs ne suivent pas cette stratégie : quoi qu’elle dise, ils passent toujours deux étapes de vérification, par e-mail, téléphone mobile, application d’authentification ou clé d’accès, jamais par questions de sécurité. Ils gardent la réinitialisation en libre-service même hors du groupe sélectionné.",
         "admin.resets.title": "Activité de réinitialisation des mots de passe",
         "admin.registrations.title": "Activité d’inscription pour la réinitialisation des mots de passe",
         "admin.audit.title": "Journal d’audit",
