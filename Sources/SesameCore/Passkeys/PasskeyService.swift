@@ -78,7 +78,8 @@ public struct PasskeyService: Sendable {
         try await store.appendAudit(AuditEvent(
             at: now, activity: .passkeyRegistered, actor: user.userID, target: user.userID, detail: name, requestID: requestID))
         // A new way to prove who one is: whoever held the session for a moment must not plant it unnoticed.
-        await reportLinks.tell(user, of: .passkeyRegistered, organisation: try await policies.policy().organisationName)
+        // "This wasn't me" removes it (docs/behaviour.md#this-wasnt-me).
+        await reportLinks.tell(user, of: .passkeyRegistered, subject: passkey.id.uuidString, organisation: try await policies.policy().organisationName)
         return .registered(passkey)
     }
 

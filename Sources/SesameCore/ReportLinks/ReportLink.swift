@@ -26,14 +26,19 @@ public struct ReportLink: Sendable, Hashable, Codable {
     public let issuedAt: Date
     public let expiresAt: Date
     public var consumedAt: Date?
+    /// The one thing the event added, when undoing it is part of the report: the passkey's ID.
+    public let subject: String?
 
-    public init(mac: [UInt8], userID: UUID, event: ReportedEvent, issuedAt: Date, expiresAt: Date, consumedAt: Date? = nil) {
+    public init(
+        mac: [UInt8], userID: UUID, event: ReportedEvent, issuedAt: Date, expiresAt: Date, consumedAt: Date? = nil, subject: String? = nil
+    ) {
         self.mac = mac
         self.userID = userID
         self.event = event
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
         self.consumedAt = consumedAt
+        self.subject = subject
     }
 
     /// 7 days: long enough for a notice read after a weekend away.

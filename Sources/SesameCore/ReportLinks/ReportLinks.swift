@@ -41,22 +41,23 @@ public struct ReportLinks: Sendable {
 
     /// Makes and stores a link for `event` of `user`, and returns it whole, ready for a notice in `language` (the
     /// page it opens speaks the notice's language).
-    public func issue(for user: UUID, event: ReportedEvent, language: Language) async throws -> String {
+    public func issue(for user: UUID, event: ReportedEvent, subject: String? = nil, language: Language) async throws -> String {
         let token = random.bytes(ReportLink.tokenBytes).base64URL
         let now = clock.now
         try await store.insertReportLink(ReportLink(
             mac: secret.mac(ReportLink.macMessage(token: token)), userID: user, event: event, issuedAt: now,
-            expiresAt: now.addingTimeInterval(ReportLink.lifetime)))
+            expiresAt: now.addingTimeInterval(ReportLink.lifetime), subject: subject))
         return "\(baseURL)\(Self.path)\(token)?lang=\(language.rawValue)"
     }
 
     /// Tells `user` of `event` on their own account, at every address on file, in their language, with one link for
     /// the event (docs/behaviour.md#notices): the one call a notice of a new kind needs, besides its `ReportedEvent`
     /// case and its texts. Queued: nothing waits for it, and a notice that cannot be queued undoes nothing.
-    public func tell(_ user: User, of event: ReportedEvent, organisation: String) async {
+    /// `subject`: what the event added, which following the link takes away (a passkey's ID).
+    public func tell(_ user: User, of event: ReportedEvent, subject: String? = nil, organisation: String) async {
         let language = user.locale ?? .english
         let addresses = user.noticeAddresses
-        guard !addresses.isEmpty, let link = try? await issue(for: user.id, event: event, language: language) else { return }
+        guard !addresses.isEmpty, let link = try? await issue(for: user.id, event: event, subject: subject, language: language) else { return }
         for address in addresses {
             try? await outbox.post(MessageComposer.accountNotice(
                 event, to: address, userID: user.userID, reportLink: link, organisation: organisation, language: language))
@@ -88,6 +89,10 @@ public struct ReportLinks: Sendable {
         // Whoever holds the account now is out, and cannot take it back by a reset for the next 24 hours.
         _ = try await store.deleteSessions(userID: user.id, keeping: nil)
         _ = try await throttles.record(.reportedEvent, user.id.uuidString)
+        // A passkey someone else added would sign them in again: it goes with the report.
+        if link.event == .passkeyRegistered, let id = link.subject.flatMap(UUID.init(uuidString:)) {
+            _ = try await store.deletePasskey(id: id, userID: user.id)
+        }
         try await store.appendAudit(AuditEvent(
             at: now, activity: .reportedEvent, actor: user.userID, target: user.userID, detail: link.event.text.description, requestID: requestID))
         let organisation = try await policies.policy().organisationName

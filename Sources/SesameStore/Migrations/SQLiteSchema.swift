@@ -280,6 +280,7 @@ enum SQLiteSchema {
                     expires_at REAL NOT NULL
                 );
                 CREATE INDEX passkey_challenges_expires ON passkey_challenges(expires_at);
+                ALTER TABLE report_links ADD COLUMN subject TEXT;
                 """)
         }
         return migrator

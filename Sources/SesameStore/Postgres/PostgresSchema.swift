@@ -243,6 +243,7 @@ enum PostgresSchema {
                 expires_at DOUBLE PRECISION NOT NULL
             );
             CREATE INDEX passkey_challenges_expires ON passkey_challenges(expires_at);
+            ALTER TABLE report_links ADD COLUMN subject TEXT;
             """),
     ]
 }

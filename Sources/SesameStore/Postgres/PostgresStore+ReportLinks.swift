@@ -7,9 +7,9 @@ import SesameCore
 extension PostgresStore {
     public func insertReportLink(_ link: ReportLink) async throws {
         _ = try await rows("""
-            INSERT INTO report_links (mac, user_id, event, issued_at, expires_at, consumed_at)
+            INSERT INTO report_links (mac, user_id, event, issued_at, expires_at, consumed_at, subject)
             VALUES (\(Data(link.mac)), \(link.userID.uuidString), \(link.event.rawValue), \(link.issuedAt.unixSeconds),
-                    \(link.expiresAt.unixSeconds), \(link.consumedAt?.unixSeconds))
+                    \(link.expiresAt.unixSeconds), \(link.consumedAt?.unixSeconds), \(link.subject))
             """)
     }
 
@@ -33,6 +33,7 @@ extension PostgresStore {
     static func reportLink(from row: Columns) throws -> ReportLink {
         ReportLink(
             mac: Array(try row.get("mac", as: Data.self)), userID: try row.uuid("user_id"), event: try row.value(ReportedEvent.self, "event"),
-            issuedAt: try row.requiredDate("issued_at"), expiresAt: try row.requiredDate("expires_at"), consumedAt: try row.date("consumed_at"))
+            issuedAt: try row.requiredDate("issued_at"), expiresAt: try row.requiredDate("expires_at"), consumedAt: try row.date("consumed_at"),
+            subject: try row.get("subject", as: String?.self))
     }
 }

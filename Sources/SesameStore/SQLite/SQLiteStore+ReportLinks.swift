@@ -8,10 +8,10 @@ extension SQLiteStore {
     public func insertReportLink(_ link: ReportLink) async throws {
         try await write { db in
             try db.execute(sql: """
-                INSERT INTO report_links (mac, user_id, event, issued_at, expires_at, consumed_at) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO report_links (mac, user_id, event, issued_at, expires_at, consumed_at, subject) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [
                     Data(link.mac), link.userID.uuidString, link.event.rawValue, link.issuedAt.unixSeconds, link.expiresAt.unixSeconds,
-                    link.consumedAt?.unixSeconds,
+                    link.consumedAt?.unixSeconds, link.subject,
                 ])
         }
     }
@@ -42,6 +42,7 @@ extension SQLiteStore {
         let mac: Data = row["mac"]
         return ReportLink(
             mac: Array(mac), userID: try row.uuid("user_id"), event: try row.value(ReportedEvent.self, "event"),
-            issuedAt: try row.requiredDate("issued_at"), expiresAt: try row.requiredDate("expires_at"), consumedAt: row.date("consumed_at"))
+            issuedAt: try row.requiredDate("issued_at"), expiresAt: try row.requiredDate("expires_at"), consumedAt: row.date("consumed_at"),
+            subject: row["subject"])
     }
 }

@@ -12,13 +12,14 @@ import Testing
     let store = InMemoryStore()
     let sender = RecordingSender()
     let resets: ResetService
+    let reportLinks: ReportLinks
     var passkeys: PasskeyService { resets.passkeys }
 
     init() {
+        reportLinks = .testing(store: store, clock: clock, outbox: sender)
         resets = ResetService(
-            store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender,
-            reportLinks: .testing(store: store, clock: clock, outbox: sender), clock: clock, random: SystemRandomSource(),
-            relyingParty: PasskeyRelyingParty(publicURL: Self.origin))
+            store: store, secret: .generate(using: SystemRandomSource()), hasher: fastHasher, outbox: sender, reportLinks: reportLinks,
+            clock: clock, random: SystemRandomSource(), relyingParty: PasskeyRelyingParty(publicURL: Self.origin))
     }
 
     /// A user with an alternate email, under a policy offering `methods`.
@@ -66,6 +67,16 @@ import Testing
         #expect(try await store.registrationActivities(ActivityQuery()).contains { $0.dataRegistered == .passkey })
         let again = try #require(try await passkeys.creationOptions(for: alice))
         #expect(again.excludeCredentials.map(\.id) == [passkey.credentialID.base64URL], "the browser is told not to register it twice")
+    }
+
+    @Test func thisWasntMeOnTheNoticeRemovesThatPasskeyOnly() async throws {
+        let alice = try await user()
+        let kept = try await register(Self.authenticator(), for: alice, name: "Mine")
+        try await register(Self.authenticator(), for: alice, name: "Planted")
+        let notice = try #require(sender.messages.last { $0.text.contains("passkey") })
+        let token = try #require(notice.text.firstMatch(of: /\/wasnt-me\/([A-Za-z0-9_-]{43})/)).output.1
+        #expect(try await reportLinks.report(String(token), requestID: nil))
+        #expect(try await store.passkeys(userID: alice.id) == [kept], "the reported passkey is gone; the other stays")
     }
 
     @Test func aRegistrationChallengeServesOnceForItsUserWithinFiveMinutes() async throws {
