@@ -28,7 +28,7 @@ struct Sweeper: Service {
             let now = clock.now
             let sessions = try await store.deleteSessions(expiredBefore: now)
             let challenges = try await store.deleteChallenges(expiredBefore: now.addingTimeInterval(-3_600))
-                + store.deleteReportLinks(expiredBefore: now) + store.deletePasskeyChallenges(expiredBefore: now)
+                + store.deleteReportLinks(expiredBefore: now) + store.deletePasskeyChallenges(expiredBefore: now.addingTimeInterval(-3_600))
             let throttles = try await store.deleteThrottles(settledBefore: now.addingTimeInterval(-ThrottleKind.longestWindow), now: now)
             let retention = try await store.policy()?.policy.activityRetentionDays ?? Policy.defaultRetentionDays
             let activity = try await store.deleteActivity(before: now.addingTimeInterval(-Double(retention) * 86_400))

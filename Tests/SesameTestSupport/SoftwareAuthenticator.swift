@@ -15,6 +15,15 @@ public struct SoftwareAuthenticator: Sendable {
     public let key: Key
     public let credentialID: [UInt8]
     public var signCount: UInt32 = 0
+    /// What the authenticator returns as the user handle: the user's UUID, as Sesame registers it.
+    public var userHandle: [UInt8]?
+
+    /// A key of `user`'s: its user handle is theirs.
+    public func owned(by user: UUID) -> SoftwareAuthenticator {
+        var owned = self
+        owned.userHandle = withUnsafeBytes(of: user.uuid) { Array($0) }
+        return owned
+    }
 
     public static func es256(credentialID: [UInt8] = Array(repeating: 7, count: 16)) -> SoftwareAuthenticator {
         SoftwareAuthenticator(key: .es256(P256.Signing.PrivateKey()), credentialID: credentialID)
@@ -101,7 +110,8 @@ public struct SoftwareAuthenticator: Sendable {
     ) throws -> PasskeyAssertion {
         let client = Self.clientData(type: "webauthn.get", challenge: [UInt8](base64URL: challenge, limit: 256) ?? [], origin: origin)
         let (data, signature) = try assertion(rpID: rpID, clientData: client, flags: flags)
-        return PasskeyAssertion(credentialID: credentialID, authenticatorData: data, clientDataJSON: client, signature: signature, userHandle: userHandle)
+        return PasskeyAssertion(
+            credentialID: credentialID, authenticatorData: data, clientDataJSON: client, signature: signature, userHandle: userHandle ?? self.userHandle)
     }
 
     /// The COSE algorithm of the key.

@@ -137,6 +137,27 @@ import Testing
         #expect(try await directory.authenticate(userID: carol, password: target.initialPassword("carol")))
     }
 
+    /// A passkey makes no bind: the directory is asked whether the account is still open, and a disabled one is
+    /// refused though Sesame's copy says enabled (docs/behaviour.md#passkeys).
+    @Test(arguments: TestDirectory.all) func aPasskeyDoesNotSignInAnAccountDisabledInTheDirectory(_ target: TestDirectory) async throws {
+        let directory = try target.directory()
+        let harness = try await harness(target, directory: directory)
+        try await harness.setPolicy(.methods, "email,passkey")
+        let dave = target.user("dave")
+        var enabled = try #require(try await harness.store.user(userID: dave))
+        enabled.enabled = true
+        try await harness.store.updateUser(enabled)
+        let authenticator = SoftwareAuthenticator.es256(credentialID: SystemRandomSource().bytes(32)).owned(by: enabled.id)
+        try await harness.addPasskey(to: dave, authenticator: authenticator)
+        try await harness.browse { browser in
+            var authenticator = authenticator
+            let form = try await browser.get("/signin")
+            let refused = try await browser.post("/signin/passkey", try PasskeyPortalTests.assertion(&authenticator, for: form))
+            #expect(refused.status == .unauthorized && refused.contains("That passkey was not accepted."))
+            #expect(try await browser.get("/account").location == "/signin")
+        }
+    }
+
     /// An administrator knows the password they set: the user must replace it at the next sign-in, and Active
     /// Directory is told so too (`pwdLastSet=0`), so that it refuses the user's own bind, here or anywhere, until then.
     /// The change goes through all the same (docs/behaviour.md#administrator-set-passwords).

@@ -38,6 +38,9 @@ public struct Passkey: Sendable, Hashable, Identifiable {
 
     /// WebAuthn allows 1023 bytes (L3 §4 "Credential ID"); more is not an authenticator's.
     public static let maximumCredentialIDLength = 1_023
+    /// Authenticators make credential IDs of at least 16 random bytes (WebAuthn L3 §6.1): a shorter one could be
+    /// another's by chance.
+    public static let minimumCredentialIDLength = 16
     /// A user keeps at most this many: enough for every device, and a bound on what a page and a sign-in read.
     public static let maximumPerUser = 10
     /// A name's length in characters.

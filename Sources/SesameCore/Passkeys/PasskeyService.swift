@@ -52,7 +52,8 @@ public struct PasskeyService: Sendable {
     public func register(_ attestation: PasskeyAttestation, name typed: String, for user: User, requestID: String?) async throws -> PasskeyRegistration {
         guard let relyingParty else { return .refused(.unavailable) }
         let name = PrintableText.escaping(typed.trimmingCharacters(in: .whitespacesAndNewlines))
-        guard (1...Passkey.maximumNameLength).contains(name.count) else { return .refused(.name) }
+        // Counted in scalars: a letter with thousands of combining marks is one character.
+        guard (1...Passkey.maximumNameLength).contains(name.unicodeScalars.count) else { return .refused(.name) }
         guard try await store.passkeys(userID: user.id).count < Passkey.maximumPerUser else { return .refused(.tooMany) }
         let registration: PasskeyRelyingParty.Registration
         do {
@@ -62,7 +63,9 @@ public struct PasskeyService: Sendable {
         } catch let error as PasskeyError {
             return .refused(.notAccepted(error))
         }
-        guard registration.credentialID.count <= Passkey.maximumCredentialIDLength else { return .refused(.notAccepted(.malformed("credential ID too long"))) }
+        guard (Passkey.minimumCredentialIDLength...Passkey.maximumCredentialIDLength).contains(registration.credentialID.count) else {
+            return .refused(.notAccepted(.malformed("credential ID of \(registration.credentialID.count) bytes")))
+        }
         let now = clock.now
         let passkey = Passkey(
             id: UUID(), userID: user.id, credentialID: registration.credentialID, publicKeyCOSE: registration.publicKeyCOSE,
@@ -108,10 +111,10 @@ public struct PasskeyService: Sendable {
             return .refused(.notAccepted(error))
         }
         guard let passkey = try await store.passkey(credentialID: assertion.credentialID) else { return .refused(.unknownPasskey) }
-        // The passkey must be the named user's, and the authenticator's user handle, when it gives one, its owner.
-        guard expected.map({ $0 == passkey.userID }) ?? true, assertion.userHandle.map({ $0 == passkey.userID.handle }) ?? true else {
-            return .refused(.unknownPasskey)
-        }
+        // The passkey must be the named user's; at sign-in, where nobody was named, the authenticator must say whose
+        // it is, and say its owner (WebAuthn L3 §7.2 step 6).
+        let owner = expected.map { $0 == passkey.userID } ?? (assertion.userHandle == passkey.userID.handle)
+        guard owner, assertion.userHandle.map({ $0 == passkey.userID.handle }) ?? true else { return .refused(.unknownPasskey) }
         let signCount: UInt32
         do {
             signCount = try relyingParty.authenticate(
@@ -137,11 +140,13 @@ public struct PasskeyService: Sendable {
 
     // MARK: Removal
 
-    /// Removes one of `user`'s passkeys, by the user or an administrator (`actor`); `false` when the user has none
-    /// by that ID.
-    public func remove(_ id: UUID, of user: User, by actor: String, requestID: String?) async throws -> Bool {
+    /// Removes one of `user`'s passkeys, by the user or an administrator (`actor`), and ends the user's sessions but
+    /// `keepingSession` (the user's own browser): one of them may have been signed in with it. `false` when the user
+    /// has none by that ID.
+    public func remove(_ id: UUID, of user: User, by actor: String, keepingSession: String?, requestID: String?) async throws -> Bool {
         let name = try await store.passkeys(userID: user.id).first { $0.id == id }?.name
         guard let name, try await store.deletePasskey(id: id, userID: user.id) else { return false }
+        _ = try await store.deleteSessions(userID: user.id, keeping: keepingSession)
         try await store.appendAudit(AuditEvent(
             at: clock.now, activity: .passkeyRemoved, actor: actor, target: user.userID, detail: name, requestID: requestID))
         return true
@@ -193,6 +198,15 @@ public enum PasskeyRefusal: Error, Sendable, Hashable {
     case alreadyRegistered
     /// `SESAME_PUBLIC_URL` names no relying party.
     case unavailable
+
+    /// Whether it is a failed identity proof at a gate: everything but a challenge that is not this flow's (an old
+    /// page, another flow's), which spends nothing and is never a browser's mistake but for a page left open.
+    public var countsAsFailedProof: Bool {
+        switch self {
+        case .notAccepted(.wrongChallenge), .unavailable, .name, .tooMany, .alreadyRegistered: false
+        case .notAccepted, .unknownPasskey: true
+        }
+    }
 
     /// The catalogue key of what the person is told.
     public var messageKey: String {

@@ -86,13 +86,18 @@ public struct ReportLinks: Sendable {
         guard let mac = mac(of: token), let link = try await store.consumeReportLink(mac: mac, now: now),
               let user = try await store.user(id: link.userID)
         else { return false }
+        // A passkey someone else added would sign them in again: the one the notice was about, and any added since a
+        // reset or step-up that could have led to the event began, go first, before the sessions they could renew.
+        let since = link.issuedAt.addingTimeInterval(-ResetFlow.lifetime)
+        for passkey in try await store.passkeys(userID: user.id)
+        where passkey.id.uuidString == link.subject || passkey.createdAt >= since {
+            guard try await store.deletePasskey(id: passkey.id, userID: user.id) else { continue }
+            try await store.appendAudit(AuditEvent(
+                at: now, activity: .passkeyRemoved, actor: user.userID, target: user.userID, detail: passkey.name, requestID: requestID))
+        }
         // Whoever holds the account now is out, and cannot take it back by a reset for the next 24 hours.
         _ = try await store.deleteSessions(userID: user.id, keeping: nil)
         _ = try await throttles.record(.reportedEvent, user.id.uuidString)
-        // A passkey someone else added would sign them in again: it goes with the report.
-        if link.event == .passkeyRegistered, let id = link.subject.flatMap(UUID.init(uuidString:)) {
-            _ = try await store.deletePasskey(id: id, userID: user.id)
-        }
         try await store.appendAudit(AuditEvent(
             at: now, activity: .reportedEvent, actor: user.userID, target: user.userID, detail: link.event.text.description, requestID: requestID))
         let organisation = try await policies.policy().organisationName

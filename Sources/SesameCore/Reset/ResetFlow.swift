@@ -21,6 +21,8 @@ public struct ResetFlow: Sendable, Codable, Hashable {
     public private(set) var lastPassedAt: Date?
     /// `nil` for a reset, which sessions saved before step-ups existed keep decoding as.
     let purpose: Purpose?
+    /// Methods this flow may not use: a step-up after a passkey sign-in may not be passed with a passkey again.
+    let excluded: Set<AuthenticationMethod>?
 
     public enum Purpose: String, Sendable, Codable, Hashable {
         /// A signed-in user proves who they are with one method before changing their methods.
@@ -60,13 +62,17 @@ public struct ResetFlow: Sendable, Codable, Hashable {
         }
     }
 
-    init(id: UUID = UUID(), typedUserID: String, userID: UUID, startedAt: Date, clientAddress: String, purpose: Purpose? = nil) {
+    init(
+        id: UUID = UUID(), typedUserID: String, userID: UUID, startedAt: Date, clientAddress: String, purpose: Purpose? = nil,
+        excluded: Set<AuthenticationMethod>? = nil
+    ) {
         self.id = id
         self.typedUserID = typedUserID
         self.userID = userID
         self.startedAt = startedAt
         self.clientAddress = clientAddress
         self.purpose = purpose
+        self.excluded = excluded
     }
 
     /// 15 minutes from "Who are you?" (docs/behaviour.md#reset-portal).
@@ -97,8 +103,9 @@ public struct ResetFlow: Sendable, Codable, Hashable {
         lastPassedAt = now
     }
 
-    /// The methods already used: a second gate must use another one (docs/behaviour.md#gates).
-    public var usedMethods: Set<AuthenticationMethod> { Set(passed.compactMap(\.method)) }
+    /// The methods already used, and those the flow may not use: a second gate must use another one
+    /// (docs/behaviour.md#gates).
+    public var usedMethods: Set<AuthenticationMethod> { Set(passed.compactMap(\.method)).union(excluded ?? []) }
 
     /// Whether the flow may go on to the new password: `required` gates passed, or a temporary access pass, which
     /// stands for them all (docs/behaviour.md#temporary-access-pass).

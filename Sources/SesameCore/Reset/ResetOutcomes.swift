@@ -36,6 +36,8 @@ public enum GateStep: Sendable, Hashable {
     case wrong(ResetFlow, attemptsLeft: Int?, view: GateView)
     /// A wrong authenticator code, or one already used: the app's next code may be typed.
     case authenticatorRefused(ResetFlow, view: GateView)
+    /// The passkey was not accepted, for this reason (which the log gets; the user is told only that).
+    case passkeyRefused(ResetFlow, PasskeyRefusal, view: GateView)
     /// The code expired or was used up: choose the option again.
     case codeUnusable(ResetFlow, view: GateView)
     /// "Oops! We encountered an unexpected error while contacting you."

@@ -13,15 +13,20 @@ extension ResetService {
     /// account's self-service is blocked, no change is made at all: "This wasn't me" must stop whoever knows the
     /// password.
     /// `clientAddress` is where the step-up's wrong proofs count, as a reset's (docs/security.md#malicious-lockout).
-    public func stepUp(for user: User, proof: StepUpProof?, clientAddress: String) async throws -> StepUpNeed {
+    /// `passkeySignIn`: the session was opened with a passkey, which then cannot be its second proof too; a user with
+    /// nothing else to prove with signs in with the password instead.
+    public func stepUp(for user: User, proof: StepUpProof?, clientAddress: String, passkeySignIn: Bool = false) async throws -> StepUpNeed {
         let now = clock.now
         if try await isBlocked(user, from: clientAddress) { return .blocked }
         if let proof, proof.covers(user, at: now) { return .notNeeded(nil) }
         let policy = try await policy()
-        if options(for: user, policy: policy, excluding: []).isEmpty, try await accessPasses.usablePass(of: user) == nil {
-            return .notNeeded(StepUpProof(userID: user.id, provedAt: now))
+        let excluded: Set<AuthenticationMethod> = passkeySignIn ? [.passkey] : []
+        if options(for: user, policy: policy, excluding: excluded).isEmpty, try await accessPasses.usablePass(of: user) == nil {
+            return passkeySignIn ? .passwordNeeded : .notNeeded(StepUpProof(userID: user.id, provedAt: now))
         }
-        return .verify(ResetFlow(typedUserID: user.userID, userID: user.id, startedAt: now, clientAddress: clientAddress, purpose: .stepUp))
+        return .verify(ResetFlow(
+            typedUserID: user.userID, userID: user.id, startedAt: now, clientAddress: clientAddress, purpose: .stepUp,
+            excluded: passkeySignIn ? excluded : nil))
     }
 
     /// The proof a step-up flow earned, dated when its gate was passed, once passed by the signed-in `user` who is

@@ -87,7 +87,10 @@ public struct ResetService: Sendable {
         }
         let effective = policy.effective(for: user)
         // A temporary access pass stands for the methods the user lost (docs/behaviour.md#temporary-access-pass).
-        var canVerify = effective.usableMethods(of: user.authentication).count >= effective.methodsRequired
+        var usable = effective.usableMethods(of: user.authentication)
+        // Passkeys a public URL without a host cannot serve.
+        if !passkeys.isAvailable { usable.remove(.passkey) }
+        var canVerify = usable.count >= effective.methodsRequired
         if !canVerify { canVerify = try await accessPasses.usablePass(of: user) != nil }
         guard canVerify else {
             // The same page either way; the report tells the administrator which number to fix.

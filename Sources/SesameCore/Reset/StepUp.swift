@@ -29,4 +29,7 @@ public enum StepUpNeed: Sendable, Hashable {
     case verify(ResetFlow)
     /// The account's self-service is blocked (failed proofs, "This wasn't me"): no change until it ends.
     case blocked
+    /// Signed in with a passkey, and no other method to prove with: the password must be the other factor, so the
+    /// user signs in with it.
+    case passwordNeeded
 }

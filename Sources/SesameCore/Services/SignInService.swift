@@ -86,25 +86,32 @@ public struct SignInService: Sendable {
 
     /// Signs in with a passkey (docs/behaviour.md#passkeys): the passkey says whose it is, so no user ID is typed.
     /// No CAPTCHA and no lockout apply, since a signature cannot be guessed; a refused one counts against the network
-    /// as a wrong password does, and an account that is disabled or gone is refused the same way.
-    public func signIn(passkey assertion: PasskeyAssertion, clientAddress: String, requestID: String?) async throws -> Outcome {
+    /// as a wrong password does, and an account that is disabled or gone, or whose policy no longer offers passkeys,
+    /// is refused the same way. `browser`: what the sign-in page's challenge was bound to (its CSRF token), so that
+    /// an answer serves the browser it was made in. `refusal` says why a passkey was refused, for the log; the user
+    /// sees ``Outcome/failed`` alone.
+    public func signIn(
+        passkey assertion: PasskeyAssertion, browser: String, clientAddress: String, requestID: String?
+    ) async throws -> (outcome: Outcome, refusal: PasskeyRefusal?) {
         let network = ThrottleKey(.clientSignIn, clientAddress)
-        let outcome = try await networks.withTurn(clientAddress) { () async throws -> Outcome in
+        let result = try await networks.withTurn(clientAddress) { () async throws -> (outcome: Outcome, refusal: PasskeyRefusal?) in
             if try await store.throttleState(network)?.isBlocked(at: clock.now) == true {
                 metrics.throttled(.clientSignIn)
-                return .tooManyFromNetwork
+                return (.tooManyFromNetwork, nil)
             }
-            guard let passkeys,
-                case .accepted(let passkey) = try await passkeys.authenticate(assertion, for: .signIn, subject: "", user: nil, requestID: requestID),
-                let user = try await store.user(id: passkey.userID), user.enabled
+            let check = try await passkeys?.authenticate(assertion, for: .signIn, subject: browser, user: nil, requestID: requestID) ?? .refused(.unavailable)
+            let policy = try await store.policy()?.policy ?? Policy()
+            guard case .accepted(let passkey) = check, let user = try await store.user(id: passkey.userID), user.enabled,
+                policy.effective(for: user).methods.contains(.passkey)
             else {
                 try await countFailure(network)
-                return .failed
+                if case .refused(let refusal) = check { return (.failed, refusal) }
+                return (.failed, nil)
             }
-            return .accepted(user)
+            return (.accepted(user), nil)
         }
-        metrics.signIn(outcome.metric)
-        return outcome
+        metrics.signIn(result.outcome.metric)
+        return result
     }
 
     /// Whether sign-ins from this network must answer the CAPTCHA: 3 failures within 10 minutes ask it for 30 minutes

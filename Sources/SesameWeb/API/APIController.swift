@@ -120,7 +120,7 @@ struct APIController {
             throw APIError.insufficientScope(scope, refused: LocalizedText("import.refused.edit", ["userID": user.userID]))
         }
         guard let id = context.parameters.get("passkeyID").flatMap(UUID.init(uuidString:)),
-            try await passkeys.remove(id, of: user, by: actor(context), requestID: context.requestID)
+            try await passkeys.remove(id, of: user, by: actor(context), keepingSession: nil, requestID: context.requestID)
         else { throw APIError(.notFound, "not_found", "no such passkey") }
         return Response(status: .noContent)
     }

@@ -131,6 +131,7 @@ extension WebCatalogue {
         "stepUp.title": "Confirm it's you",
         "stepUp.intro": "Before you change your security info, prove it's you with one of the methods you already registered.",
         "stepUp.blocked": "Your security info can't be changed for now: too many verifications failed, or an unexpected change was reported. Try again in 24 hours, or contact your administrator.",
+        "stepUp.passwordNeeded": "You signed in with a passkey: to change your security info, prove it is you with another method, or sign out and sign in with your password.",
         "reset.gate": "Verification step {step} of {gates}",
         "reset.chooseMethod": "Choose the contact method we should use for verification:",
         "reset.option.email": "Email my alternate email ({destination})",

@@ -131,6 +131,7 @@ extension WebCatalogue {
         "stepUp.title": "Confirmez votre identité",
         "stepUp.intro": "Avant de modifier vos informations de sécurité, prouvez votre identité avec l’une des méthodes que vous avez déjà inscrites.",
         "stepUp.blocked": "Vos informations de sécurité ne peuvent pas être modifiées pour l’instant : trop de vérifications ont échoué, ou une modification inattendue a été signalée. Réessayez dans 24 heures, ou contactez votre administrateur.",
+        "stepUp.passwordNeeded": "Vous vous êtes connecté avec une clé d’accès : pour modifier vos informations de sécurité, prouvez votre identité avec une autre méthode, ou déconnectez-vous et reconnectez-vous avec votre mot de passe.",
         "reset.gate": "Étape de vérification {step} sur {gates}",
         "reset.chooseMethod": "Choisissez le moyen de contact à utiliser pour la vérification :",
         "reset.option.email": "Envoyer un e-mail à mon autre adresse ({destination})",

@@ -25,7 +25,12 @@ enum PasskeyForm {
             let client = bytes(form, "clientDataJSON", limit: ClientData.maximumLength),
             let signature = bytes(form, "signature", limit: 1_024)
         else { return nil }
-        let handle = form.text("userHandle").isEmpty ? nil : bytes(form, "userHandle", limit: 64)
+        // Absent is allowed (a gate's user is known); present and broken is not.
+        var handle: [UInt8]?
+        if !form.text("userHandle").isEmpty {
+            guard let decoded = bytes(form, "userHandle", limit: 64) else { return nil }
+            handle = decoded
+        }
         return PasskeyAssertion(credentialID: id, authenticatorData: data, clientDataJSON: client, signature: signature, userHandle: handle)
     }
 

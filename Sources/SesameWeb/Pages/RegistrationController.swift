@@ -51,7 +51,10 @@ struct RegistrationController {
         }
         let effective = policy.effective(for: user)
         guard changing else { return try await body(user, policy, effective) }
-        switch try await resets.stepUp(for: user, proof: context.session?.session.stepUp, clientAddress: client(request, context)) {
+        let session = context.session?.session
+        switch try await resets.stepUp(
+            for: user, proof: session?.stepUp, clientAddress: client(request, context), passkeySignIn: session?.passkeySignIn == true
+        ) {
         case .notNeeded(let passwordOnly):
             if let passwordOnly { context.session?.update { $0.stepUp = passwordOnly } }
             return try await body(user, policy, effective)
@@ -60,6 +63,8 @@ struct RegistrationController {
             return PageRenderer.redirect(to: "/reset/verify")
         case .blocked:
             return try await overviewPage(user, effective, context: context, error: layout.text("stepUp.blocked", context), status: .tooManyRequests)
+        case .passwordNeeded:
+            return try await overviewPage(user, effective, context: context, error: layout.text("stepUp.passwordNeeded", context), status: .forbidden)
         }
     }
 
@@ -80,6 +85,17 @@ struct RegistrationController {
     ) async throws -> Response {
         try await withRegistrant(request, context) { user, policy, effective in
             guard effective.methods.contains(method) else { return PageRenderer.redirect(to: "/register") }
+            return try await body(user, policy, effective)
+        }
+    }
+
+    /// The passkey pages: open while the policy offers passkeys, and, so that a user can still remove theirs, while
+    /// they have any.
+    func withPasskeys(
+        _ request: Request, _ context: WebContext, _ body: (User, Policy, EffectivePolicy) async throws -> Response
+    ) async throws -> Response {
+        try await withRegistrant(request, context) { user, policy, effective in
+            guard effective.methods.contains(.passkey) || user.authentication.passkeyCount > 0 else { return PageRenderer.redirect(to: "/register") }
             return try await body(user, policy, effective)
         }
     }
@@ -124,7 +140,7 @@ struct RegistrationController {
                 verified: data.recoveryCodesLeft > 0 ? layout.text("register.recoveryCodes.left", ["count": String(data.recoveryCodesLeft)], context) : nil,
                 prepopulated: nil, context: context, masked: false))
         }
-        if effective.methods.contains(.passkey) {
+        if effective.methods.contains(.passkey) || data.passkeyCount > 0 {
             methods.append(section(
                 "register.passkey.heading", link: "/register/passkey",
                 verified: data.passkeyCount > 0 ? layout.text("register.passkey.count", ["count": String(data.passkeyCount)], context) : nil,

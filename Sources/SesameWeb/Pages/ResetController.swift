@@ -254,11 +254,14 @@ struct ResetController {
             let message = switch (flow.challenge, left) {
             case (.questions?, _): layout.text("reset.questions.wrong", context)
             case (.recoveryCode?, _): layout.text("reset.recoveryCode.wrong", context)
-            case (.passkey?, _): layout.text("passkey.notAccepted", context)
             case (_, let left?): layout.text("code.wrong", ["count": String(left)], context)
             case (_, nil): layout.text("code.malformed", context)
             }
             return try await gatePage(flow, view: view, context: context, error: message)
+        case .passkeyRefused(let flow, let refusal, let view):
+            keep(flow)
+            context.logger.notice("passkey refused at a gate", metadata: ["reason": "\(refusal)", "support_code": "\(context.requestID)"])
+            return try await gatePage(flow, view: view, context: context, error: layout.text("passkey.notAccepted", context))
         case .authenticatorRefused(let flow, let view):
             keep(flow)
             return try await gatePage(flow, view: view, context: context, error: layout.text("code.authenticatorWrong", context))

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import SesameCore
 
 /// Sign-in, sign-out, and what sign-in may interrupt with: an expired password, forced registration, re-confirmation.
@@ -47,7 +48,8 @@ struct SignInController {
         let client = context.clientAddress(request, trustedProxies: trustedProxies)
         let fields: Any = try await signIns.needsCaptcha(clientAddress: client) ? CaptchaFields.values(captcha, layout: layout, context: context) : false
         // Made afresh for each showing and stored nowhere until answered, so that showing the page writes nothing.
-        let passkey: Any = try await passkeys.requestOptions(for: .signIn, subject: "", user: nil).map(PasskeyForm.json) ?? false
+        let browser = context.session?.session.csrfToken ?? ""
+        let passkey: Any = try await passkeys.requestOptions(for: .signIn, subject: browser, user: nil).map(PasskeyForm.json) ?? false
         return try await layout.render(
             "signin", titleKey: "signin.title", values: ["userID": userID, "error": error ?? false, "captcha": fields, "passkey": passkey],
             context: context, status: status)
@@ -73,15 +75,23 @@ struct SignInController {
         guard let assertion = PasskeyForm.assertion(context.form) else {
             return try await form(request, context, userID: "", error: layout.text("passkey.notAccepted", context), status: .unauthorized)
         }
-        let outcome = try await signIns.signIn(passkey: assertion, clientAddress: client, requestID: context.requestID)
+        let (outcome, refusal) = try await signIns.signIn(
+            passkey: assertion, browser: context.session?.session.csrfToken ?? "", clientAddress: client, requestID: context.requestID)
+        if let refusal {
+            context.logger.notice("passkey sign-in refused", metadata: ["reason": "\(refusal)", "support_code": "\(context.requestID)"])
+        }
         if outcome == .failed {
             return try await form(request, context, userID: "", error: layout.text("passkey.notAccepted", context), status: .unauthorized)
         }
-        return try await begin(outcome, request, context, userID: "", client: client)
+        return try await begin(outcome, request, context, userID: "", client: client, passkey: true)
     }
 
     /// A session for the user `outcome` accepted, or the form again with why not.
-    private func begin(_ outcome: SignInService.Outcome, _ request: Request, _ context: WebContext, userID: String, client: String) async throws -> Response {
+    /// `passkey`: signed in with one, not the password; a directory account is then asked whether it is still open,
+    /// since no bind was made.
+    private func begin(
+        _ outcome: SignInService.Outcome, _ request: Request, _ context: WebContext, userID: String, client: String, passkey: Bool = false
+    ) async throws -> Response {
         guard case .accepted(let user) = outcome else {
             let (message, status) = SignInMessages.refusal(outcome, now: clock.now, context) ?? (layout.text("signin.failed", context), .unauthorized)
             return try await form(request, context, userID: userID, error: message, status: status)
@@ -92,6 +102,9 @@ struct SignInController {
         if user.source == .directory {
             do {
                 watch = try await directorySessions.watch(userID: user.userID)
+                if passkey, let state = watch?.signedIn, state.disabled || state.locked {
+                    return try await form(request, context, userID: "", error: layout.text("passkey.notAccepted", context), status: .unauthorized)
+                }
             } catch {
                 let refusal = SignInService.Outcome.refused(error as? WritebackError ?? .unavailable(reason: "\(error)"))
                 let (message, status) = SignInMessages.refusal(refusal, now: clock.now, context) ?? (layout.text("signin.failed", context), .unauthorized)
@@ -115,6 +128,7 @@ struct SignInController {
             $0.stepUp = nil
             if $0.reset?.isStepUp == true { $0.reset = nil }
             $0.directory = watch
+            $0.passkeySignIn = passkey ? true : nil
         }
         return PageRenderer.redirect(to: expired ? "/signin/expired" : next(after: user, policy: policy, now: now))
     }

@@ -38,6 +38,9 @@ struct WebSession: Codable, Sendable, Hashable {
     /// vocabulary (``DeviceSummary``), never the header itself, and the client's address.
     var device: String?
     var address: String?
+    /// Signed in with a passkey, not the password: the step-up must then be another method
+    /// (docs/behaviour.md#step-up). `nil` in sessions saved before passkeys.
+    var passkeySignIn: Bool?
 }
 
 extension WebSession {
@@ -84,6 +87,7 @@ extension WebSession {
         keepOurs(\.endsAt)
         keepOurs(\.device)
         keepOurs(\.address)
+        keepOurs(\.passkeySignIn)
         if reset != base.reset {
             merged.reset = current.reset == base.reset ? reset : ResetFlow.reconciled(base: base.reset, ours: reset, theirs: current.reset)
         }

@@ -33,8 +33,8 @@ import Testing
         return user
     }
 
-    static func authenticator() -> SoftwareAuthenticator {
-        .es256(credentialID: SystemRandomSource().bytes(32))
+    static func authenticator(_ user: User) -> SoftwareAuthenticator {
+        SoftwareAuthenticator.es256(credentialID: SystemRandomSource().bytes(32)).owned(by: user.id)
     }
 
     /// `authenticator` registered as one of `user`'s passkeys.
@@ -58,7 +58,7 @@ import Testing
         let options = try #require(try await passkeys.creationOptions(for: alice))
         #expect(options.rp.id == "sspr.contoso.com")
         #expect(options.authenticatorSelection.userVerification == "required" && options.attestation == "none")
-        let passkey = try await register(Self.authenticator(), for: alice, name: "  Work laptop  ")
+        let passkey = try await register(Self.authenticator(alice), for: alice, name: "  Work laptop  ")
         #expect(passkey.name == "Work laptop")
         #expect(try await store.passkeys(userID: alice.id) == [passkey])
         #expect(try await store.user(id: alice.id)?.authentication.passkeyCount == 1)
@@ -69,20 +69,25 @@ import Testing
         #expect(again.excludeCredentials.map(\.id) == [passkey.credentialID.base64URL], "the browser is told not to register it twice")
     }
 
-    @Test func thisWasntMeOnTheNoticeRemovesThatPasskeyOnly() async throws {
+    @Test func thisWasntMeRemovesThePasskeysAddedSinceTheEventBeganAndNoOlderOne() async throws {
         let alice = try await user()
-        let kept = try await register(Self.authenticator(), for: alice, name: "Mine")
-        try await register(Self.authenticator(), for: alice, name: "Planted")
+        let kept = try await register(Self.authenticator(alice), for: alice, name: "Mine")
+        clock.advance(by: 3_600)
+        try await register(Self.authenticator(alice), for: alice, name: "Planted first")
+        clock.advance(by: 60)
+        try await register(Self.authenticator(alice), for: alice, name: "Planted")
         let notice = try #require(sender.messages.last { $0.text.contains("passkey") })
         let token = try #require(notice.text.firstMatch(of: /\/wasnt-me\/([A-Za-z0-9_-]{43})/)).output.1
         #expect(try await reportLinks.report(String(token), requestID: nil))
-        #expect(try await store.passkeys(userID: alice.id) == [kept], "the reported passkey is gone; the other stays")
+        #expect(try await store.passkeys(userID: alice.id) == [kept], "both planted passkeys are gone; the older one stays")
+        let removed = try await store.auditEvents(ActivityQuery()).filter { $0.activity == .passkeyRemoved }.map(\.detail)
+        #expect(Set(removed) == ["Planted first", "Planted"])
     }
 
     @Test func aRegistrationChallengeServesOnceForItsUserWithinFiveMinutes() async throws {
         let alice = try await user()
         let bob = try await user("bob@contoso.com")
-        let authenticator = Self.authenticator()
+        let authenticator = Self.authenticator(alice)
         let options = try #require(try await passkeys.creationOptions(for: alice))
         let attestation = authenticator.register(options, origin: Self.origin)
         #expect(try await passkeys.register(attestation, name: "Key", for: bob, requestID: nil) == .refused(.notAccepted(.wrongChallenge)),
@@ -96,7 +101,7 @@ import Testing
 
     @Test func namesDuplicatesAndTheMaximumAreRefused() async throws {
         let alice = try await user()
-        let authenticator = Self.authenticator()
+        let authenticator = Self.authenticator(alice)
         let attestation = authenticator.register(try #require(try await passkeys.creationOptions(for: alice)), origin: Self.origin)
         #expect(try await passkeys.register(attestation, name: "   ", for: alice, requestID: nil) == .refused(.name))
         #expect(try await passkeys.register(attestation, name: String(repeating: "x", count: 65), for: alice, requestID: nil) == .refused(.name))
@@ -104,15 +109,15 @@ import Testing
         #expect(try await passkeys.register(
             authenticator.register(try #require(try await passkeys.creationOptions(for: alice)), origin: Self.origin), name: "Again", for: alice,
             requestID: nil) == .refused(.alreadyRegistered))
-        for index in 2...Passkey.maximumPerUser { try await register(Self.authenticator(), for: alice, name: "Key \(index)") }
+        for index in 2...Passkey.maximumPerUser { try await register(Self.authenticator(alice), for: alice, name: "Key \(index)") }
         #expect(try await passkeys.register(
-            Self.authenticator().register(try #require(try await passkeys.creationOptions(for: alice)), origin: Self.origin), name: "Eleventh",
+            Self.authenticator(alice).register(try #require(try await passkeys.creationOptions(for: alice)), origin: Self.origin), name: "Eleventh",
             for: alice, requestID: nil) == .refused(.tooMany))
     }
 
     @Test func aRegistrationWithoutUserVerificationIsRefused() async throws {
         let alice = try await user()
-        let attestation = Self.authenticator().register(try #require(try await passkeys.creationOptions(for: alice)), origin: Self.origin, flags: 0x01)
+        let attestation = Self.authenticator(alice).register(try #require(try await passkeys.creationOptions(for: alice)), origin: Self.origin, flags: 0x01)
         #expect(try await passkeys.register(attestation, name: "Key", for: alice, requestID: nil) == .refused(.notAccepted(.userNotVerified)))
     }
 
@@ -120,9 +125,9 @@ import Testing
 
     @Test func anAssertionIsAcceptedOnceAndItsCounterKept() async throws {
         let alice = try await user()
-        var authenticator = Self.authenticator()
+        var authenticator = Self.authenticator(alice)
         let passkey = try await register(authenticator, for: alice)
-        let assertion = try authenticator.assert(try await signInOptions(), origin: Self.origin, userHandle: withUnsafeBytes(of: alice.id.uuid) { Array($0) })
+        let assertion = try authenticator.assert(try await signInOptions(), origin: Self.origin)
         clock.advance(by: 60)
         guard case .accepted(let used) = try await passkeys.authenticate(assertion, for: .signIn, subject: "", user: nil, requestID: nil) else {
             throw TestFailure("refused")
@@ -135,7 +140,7 @@ import Testing
 
     @Test func aChallengeAnswersOnlyItsCeremonyAndSubject() async throws {
         let alice = try await user()
-        var authenticator = Self.authenticator()
+        var authenticator = Self.authenticator(alice)
         try await register(authenticator, for: alice)
         let gate = try #require(try await passkeys.requestOptions(for: .gate, subject: "flow-1", user: alice))
         #expect(try await passkeys.authenticate(
@@ -146,10 +151,20 @@ import Testing
             == .refused(.notAccepted(.wrongChallenge)))
     }
 
+    @Test func aSignInWithoutTheUserHandleIsRefused() async throws {
+        let alice = try await user()
+        var authenticator = Self.authenticator(alice)
+        try await register(authenticator, for: alice)
+        authenticator.userHandle = nil
+        #expect(try await passkeys.authenticate(
+            try authenticator.assert(try await signInOptions(), origin: Self.origin), for: .signIn, subject: "", user: nil, requestID: nil)
+            == .refused(.unknownPasskey), "nobody was named, so the authenticator must say whose it is")
+    }
+
     @Test func anotherUsersPasskeyOrUserHandleIsRefused() async throws {
         let alice = try await user()
         let bob = try await user("bob@contoso.com")
-        var bobs = Self.authenticator()
+        var bobs = Self.authenticator(bob)
         try await register(bobs, for: bob)
         let gate = try #require(try await passkeys.requestOptions(for: .gate, subject: "flow", user: alice))
         #expect(try await passkeys.authenticate(try bobs.assert(gate, origin: Self.origin), for: .gate, subject: "flow", user: alice.id, requestID: nil)
@@ -162,7 +177,7 @@ import Testing
 
     @Test func aCounterThatGoesBackIsRefusedAndAudited() async throws {
         let alice = try await user()
-        var authenticator = Self.authenticator()
+        var authenticator = Self.authenticator(alice)
         try await register(authenticator, for: alice)
         var copy = authenticator
         guard case .accepted = try await passkeys.authenticate(
@@ -177,7 +192,7 @@ import Testing
 
     @Test func twoAssertionsWithOneCounterValueCannotBothPass() async throws {
         let alice = try await user()
-        var authenticator = Self.authenticator()
+        var authenticator = Self.authenticator(alice)
         try await register(authenticator, for: alice)
         var copy = authenticator
         let first = try authenticator.assert(try await signInOptions(), origin: Self.origin)
@@ -198,12 +213,12 @@ import Testing
     @Test func aUserRemovesOnlyTheirOwnPasskey() async throws {
         let alice = try await user()
         let bob = try await user("bob@contoso.com")
-        let passkey = try await register(Self.authenticator(), for: alice)
-        #expect(try await passkeys.remove(passkey.id, of: bob, by: bob.userID, requestID: nil) == false)
-        #expect(try await passkeys.remove(passkey.id, of: alice, by: "admin@contoso.com", requestID: nil))
+        let passkey = try await register(Self.authenticator(alice), for: alice)
+        #expect(try await passkeys.remove(passkey.id, of: bob, by: bob.userID, keepingSession: nil, requestID: nil) == false)
+        #expect(try await passkeys.remove(passkey.id, of: alice, by: "admin@contoso.com", keepingSession: nil, requestID: nil))
         #expect(try await store.passkeys(userID: alice.id).isEmpty)
         #expect(try await store.auditEvents(ActivityQuery()).contains { $0.activity == .passkeyRemoved && $0.actor == "admin@contoso.com" && $0.detail == "Laptop" })
-        #expect(try await passkeys.remove(passkey.id, of: alice, by: alice.userID, requestID: nil) == false, "gone already")
+        #expect(try await passkeys.remove(passkey.id, of: alice, by: alice.userID, keepingSession: nil, requestID: nil) == false, "gone already")
     }
 
     @Test func withoutARelyingPartyNothingIsOffered() async throws {
@@ -232,11 +247,11 @@ import Testing
 
     @Test func aPasskeyPassesOneGateAndTheSecondNeedsAnotherMethod() async throws {
         let alice = try await user(required: 2)
-        var authenticator = Self.authenticator()
+        var authenticator = Self.authenticator(alice)
         try await register(authenticator, for: alice)
         let flow = try await atGate(alice)
         let options = try #require(try await resets.passkeyOptions(for: flow))
-        #expect(options.allowCredentials.count == 1 && options.userVerification == "required")
+        #expect(options.allowCredentials.isEmpty && options.userVerification == "required", "the browser offers its own")
         guard case .passed(let passed, let left) = try await resets.usePasskey(try authenticator.assert(options, origin: Self.origin), in: flow, requestID: nil)
         else { throw TestFailure("refused") }
         #expect(passed.passed == [.passkey])
@@ -245,13 +260,15 @@ import Testing
 
     @Test func refusedSignaturesCountTowardTheBlockAndForeignChallengesDoNot() async throws {
         let alice = try await user()
-        var authenticator = Self.authenticator()
+        var authenticator = Self.authenticator(alice)
         try await register(authenticator, for: alice)
         var flow = try await atGate(alice)
         // Not the flow's challenge: nothing reached the key, nothing is counted.
         for _ in 0..<6 {
             let foreign = try #require(try await passkeys.requestOptions(for: .gate, subject: "another flow", user: alice))
-            guard case .wrong = try await resets.usePasskey(try authenticator.assert(foreign, origin: Self.origin), in: flow, requestID: nil) else {
+            guard case .passkeyRefused(_, .notAccepted(.wrongChallenge), _) = try await resets.usePasskey(
+                try authenticator.assert(foreign, origin: Self.origin), in: flow, requestID: nil)
+            else {
                 throw TestFailure("expected a refusal")
             }
         }
@@ -260,7 +277,7 @@ import Testing
             let options = try #require(try await resets.passkeyOptions(for: flow))
             let step = try await resets.usePasskey(try authenticator.assert(options, origin: Self.origin, flags: 0x01), in: flow, requestID: nil)
             if attempt < 5 {
-                guard case .wrong(let next, _, _) = step else { throw TestFailure("attempt \(attempt): \(step)") }
+                guard case .passkeyRefused(let next, .notAccepted(.userNotVerified), _) = step else { throw TestFailure("attempt \(attempt): \(step)") }
                 flow = next
             } else {
                 #expect(step == .blocked)
@@ -277,35 +294,74 @@ import Testing
 
     @Test func aPasskeySignsInItsOwnerAndNotADisabledOne() async throws {
         var alice = try await user()
-        var authenticator = Self.authenticator()
+        var authenticator = Self.authenticator(alice)
         try await register(authenticator, for: alice)
         let signIns = signIns()
-        let outcome = try await signIns.signIn(
-            passkey: try authenticator.assert(try await signInOptions(), origin: Self.origin), clientAddress: "192.0.2.1", requestID: nil)
+        let (outcome, _) = try await signIns.signIn(
+            passkey: try authenticator.assert(try await signInOptions(), origin: Self.origin), browser: "", clientAddress: "192.0.2.1", requestID: nil)
         guard case .accepted(let user) = outcome else { throw TestFailure("refused: \(outcome)") }
         #expect(user.id == alice.id)
         alice = try #require(try await store.user(id: alice.id))
         alice.enabled = false
         try await store.updateUser(alice)
         #expect(try await signIns.signIn(
-            passkey: try authenticator.assert(try await signInOptions(), origin: Self.origin), clientAddress: "192.0.2.1", requestID: nil) == .failed)
+            passkey: try authenticator.assert(try await signInOptions(), origin: Self.origin), browser: "", clientAddress: "192.0.2.1", requestID: nil).outcome == .failed)
+    }
+
+    @Test func aPolicyWithoutPasskeysSignsNobodyInWithOne() async throws {
+        let alice = try await user()
+        var authenticator = Self.authenticator(alice)
+        try await register(authenticator, for: alice)
+        let current = try #require(try await store.policy())
+        _ = try await store.savePolicy(try current.policy.setting(.methods, to: "email"), expectedVersion: current.version)
+        let (outcome, _) = try await signIns().signIn(
+            passkey: try authenticator.assert(try await signInOptions(), origin: Self.origin), browser: "", clientAddress: "192.0.2.1", requestID: nil)
+        #expect(outcome == .failed)
+    }
+
+    // MARK: Step-up after a passkey sign-in
+
+    @Test func aPasskeySessionStepsUpWithAnotherMethodOrThePassword() async throws {
+        let alice = try await user()
+        try await register(Self.authenticator(alice), for: alice)
+        var withoutEmail = try #require(try await store.user(id: alice.id))
+        withoutEmail.authentication.alternateEmail = nil
+        try await store.updateUser(withoutEmail)
+        let only = try #require(try await store.user(id: alice.id))
+        #expect(try await resets.stepUp(for: only, proof: nil, clientAddress: "a", passkeySignIn: true) == .passwordNeeded)
+        guard case .verify(let byPassword) = try await resets.stepUp(for: only, proof: nil, clientAddress: "a") else { throw TestFailure("expected a gate") }
+        #expect(try await resets.gateView(of: byPassword).options.map(\.option) == [.passkey], "after the password, the passkey is the second proof")
+        var withEmail = only
+        withEmail.authentication.alternateEmail = try EmailAddress("alice@example.org")
+        try await store.updateUser(withEmail)
+        let both = try #require(try await store.user(id: alice.id))
+        guard case .verify(let flow) = try await resets.stepUp(for: both, proof: nil, clientAddress: "a", passkeySignIn: true) else {
+            throw TestFailure("expected a gate")
+        }
+        #expect(try await resets.gateView(of: flow).options.map(\.option) == [.email], "not the passkey the session was opened with")
+        guard case .waiting = try await resets.choose(.passkey, in: flow, language: .english, clientAddress: "a") else { throw TestFailure("?") }
+        #expect(try await resets.choose(.passkey, in: flow, language: .english, clientAddress: "a") == .waiting(flow), "choosing it anyway does nothing")
+        let options = try #require(try await resets.passkeyOptions(for: try await atGate(both)))
+        #expect(options.allowCredentials.isEmpty, "a reset's page names no credential")
     }
 
     @Test func refusedPasskeySignInsCountAgainstTheNetwork() async throws {
         let alice = try await user()
-        var authenticator = Self.authenticator()
+        var authenticator = Self.authenticator(alice)
         try await register(authenticator, for: alice)
         let signIns = signIns()
         var outcomes: [SignInService.Outcome] = []
         for _ in 0..<35 {
             let options = try await signInOptions()
-            outcomes.append(try await signIns.signIn(
-                passkey: try authenticator.assert(options, origin: "https://evil.example"), clientAddress: "198.51.100.7", requestID: nil))
+            let (outcome, refusal) = try await signIns.signIn(
+                passkey: try authenticator.assert(options, origin: "https://evil.example"), browser: "", clientAddress: "198.51.100.7", requestID: nil)
+            outcomes.append(outcome)
+            if outcome == .failed { #expect(refusal == .notAccepted(.wrongOrigin), "the log is told why") }
         }
         #expect(outcomes.prefix(29).allSatisfy { $0 == .failed })
         #expect(outcomes.suffix(5).allSatisfy { $0 == .tooManyFromNetwork }, "the network's sign-in throttle stops it")
         #expect(try await signIns.signIn(
-            passkey: try authenticator.assert(try await signInOptions(), origin: Self.origin), clientAddress: "198.51.100.7", requestID: nil)
+            passkey: try authenticator.assert(try await signInOptions(), origin: Self.origin), browser: "", clientAddress: "198.51.100.7", requestID: nil).outcome
             == .tooManyFromNetwork)
     }
 }
