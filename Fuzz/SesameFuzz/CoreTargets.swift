@@ -89,6 +89,8 @@ let coreTargets: [FuzzTarget] = [
         _ = try? CBORReader.decode(bytes)
         _ = try? AuthenticatorData(bytes)
         _ = try? ClientData(json: bytes)
+        let answered = PasskeyChallenge(answered: String(decoding: bytes, as: UTF8.self), for: .signIn, subject: "", at: fuzzDate, secret: fuzzSecret)
+        require(answered == nil, "no challenge the server did not make is accepted")
         let lengths = bytes.prefix(4).reduce(into: [Int]()) { $0.append(Int($1)) } + [0, 0, 0, 0]
         let body = Array(bytes.dropFirst(4))
         let first = min(lengths.prefix(2).reduce(0) { $0 << 8 | $1 }, body.count)
