@@ -147,8 +147,7 @@ import Testing
         var enabled = try #require(try await harness.store.user(userID: dave))
         enabled.enabled = true
         try await harness.store.updateUser(enabled)
-        let authenticator = SoftwareAuthenticator.es256(credentialID: SystemRandomSource().bytes(32)).owned(by: enabled.id)
-        try await harness.addPasskey(to: dave, authenticator: authenticator)
+        let authenticator = try await PasskeyPortalTests.passkey(of: enabled, in: harness)
         try await harness.browse { browser in
             var authenticator = authenticator
             let form = try await browser.get("/signin")

@@ -32,14 +32,18 @@ import Testing
         ]
     }
 
+    /// A new authenticator holding a passkey of `user`'s.
+    static func passkey(of user: User, in harness: Harness) async throws -> SoftwareAuthenticator {
+        let authenticator = SoftwareAuthenticator.es256(credentialID: SystemRandomSource().bytes(32)).owned(by: user.id)
+        try await harness.addPasskey(to: user.userID, authenticator: authenticator)
+        return authenticator
+    }
+
     @Test(arguments: ["en", "fr"])
     func aPasskeySignsInWithoutAUserID(_ language: String) async throws {
         let harness = try await Harness()
         try await harness.setPolicy(.methods, "email,passkey")
-        try await harness.addUser()
-        let alice = try #require(try await harness.store.user(userID: "alice@contoso.com"))
-        let authenticator = SoftwareAuthenticator.es256(credentialID: SystemRandomSource().bytes(32)).owned(by: alice.id)
-        try await harness.addPasskey(to: "alice@contoso.com", authenticator: authenticator)
+        let authenticator = try await Self.passkey(of: try await harness.addUser(), in: harness)
         try await harness.browse { browser in
             var authenticator = authenticator
             let form = try await browser.get("/signin?lang=\(language)")
@@ -50,7 +54,7 @@ import Testing
             let signedIn = try await browser.post("/signin/passkey", fields)
             #expect(signedIn.status == .seeOther && signedIn.location == "/signin/interrupt?kind=register", "signed in, and asked to register")
             #expect(try await browser.get("/account").status == .ok)
-            // The same answer again: its challenge is spent.
+            // The same answer again: its challenge is spent (and was this browser's signed-out token's).
             try await browser.post("/signout", [])
             try await browser.get("/signin")
             let replayed = try await browser.post("/signin/passkey", fields)
@@ -60,10 +64,7 @@ import Testing
 
     @Test func aWrongOriginOrMalformedFieldsAreRefusedPlainly() async throws {
         let harness = try await Harness()
-        try await harness.addUser()
-        let alice = try #require(try await harness.store.user(userID: "alice@contoso.com"))
-        let authenticator = SoftwareAuthenticator.es256(credentialID: SystemRandomSource().bytes(32)).owned(by: alice.id)
-        try await harness.addPasskey(to: "alice@contoso.com", authenticator: authenticator)
+        let authenticator = try await Self.passkey(of: try await harness.addUser(), in: harness)
         try await harness.browse { browser in
             var authenticator = authenticator
             let form = try await browser.get("/signin")
@@ -84,9 +85,8 @@ import Testing
     @Test func aPasskeySessionStepsUpWithAnotherMethodAndARemovalEndsOtherSessions() async throws {
         let harness = try await Harness()
         try await harness.setPolicy(.methods, "email,passkey")
-        let alice = try await harness.addUser(email: "alice@example.org")
-        let authenticator = SoftwareAuthenticator.es256(credentialID: SystemRandomSource().bytes(32)).owned(by: alice.id)
-        let passkey = try await harness.addPasskey(to: "alice@contoso.com", authenticator: authenticator)
+        let authenticator = try await Self.passkey(of: try await harness.addUser(email: "alice@example.org"), in: harness)
+        let passkey = try #require(try await harness.store.passkey(credentialID: authenticator.credentialID))
         // Another browser, signed in with the password.
         try await harness.browse { other in
             try await other.signIn()
@@ -165,10 +165,7 @@ import Testing
     @Test func aResetGateIsPassedWithAPasskey() async throws {
         let harness = try await Harness()
         try await harness.setPolicy(.methods, "email,passkey")
-        try await harness.addUser(email: "alice@example.org")
-        let alice = try #require(try await harness.store.user(userID: "alice@contoso.com"))
-        let authenticator = SoftwareAuthenticator.es256(credentialID: SystemRandomSource().bytes(32)).owned(by: alice.id)
-        try await harness.addPasskey(to: "alice@contoso.com", authenticator: authenticator)
+        let authenticator = try await Self.passkey(of: try await harness.addUser(email: "alice@example.org"), in: harness)
         try await harness.browse { browser in
             var authenticator = authenticator
             let start = try await browser.get("/reset?lang=fr")
