@@ -180,6 +180,34 @@ import Testing
         }
     }
 
+    @Test func aUserAdministratorRemovesAUsersPasskeysButNotAGlobalAdministrators() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(roles: [.userAdmin])
+        let bob = try await harness.addUser("bob@contoso.com")
+        let boss = try await harness.addUser("boss@contoso.com", roles: [.globalAdmin])
+        try await harness.addPasskey(to: bob.userID)
+        try await harness.addPasskey(to: bob.userID)
+        try await harness.addPasskey(to: boss.userID)
+        try await harness.browse { bobsBrowser in
+            try await bobsBrowser.signIn("bob@contoso.com")
+            try await harness.browse { browser in
+                try await browser.signIn()
+                let page = try await browser.get("/admin/users/bob%40contoso.com")
+                #expect(page.contains("Passkeys: 2"))
+                #expect(page.body.contains("/remove-passkeys\""))
+                let removed = try await browser.post("/admin/users/bob%40contoso.com/remove-passkeys", [])
+                #expect(removed.location == "/admin/users/bob@contoso.com?done=passkeysRemoved")
+                #expect(try await browser.get(try #require(removed.location)).contains("The passkeys were removed, and the user signed out everywhere."))
+                #expect(!(try await browser.get("/admin/users/boss%40contoso.com").body.contains("/remove-passkeys\"")))
+                #expect(try await browser.post("/admin/users/boss%40contoso.com/remove-passkeys", []).status == .forbidden)
+            }
+            #expect(try await bobsBrowser.get("/account").location == "/signin", "bob's session ended")
+        }
+        #expect(try await harness.store.passkeys(userID: bob.id).isEmpty)
+        #expect(try await harness.store.passkeys(userID: boss.id).count == 1)
+        #expect(try await harness.store.auditEvents(ActivityQuery()).filter { $0.activity == .passkeyRemoved }.count == 2)
+    }
+
     @Test func theAPIListsPasskeysAndAnAdministratorRemovesOne() async throws {
         let harness = try await Harness()
         try await harness.addUser()

@@ -3,7 +3,7 @@
 /// shows no notice (docs/security.md#admin-notices).
 enum AdminNotice {
     static let branding: Set<String> = ["saved", "logo", "removed"]
-    static let users: Set<String> = ["saved", "reset", "unlocked", "registration", "passRevoked", "authenticator", "recoveryCodesVoided", "signedOut"]
+    static let users: Set<String> = ["saved", "reset", "unlocked", "registration", "passRevoked", "authenticator", "recoveryCodesVoided", "passkeysRemoved", "signedOut"]
 
     /// The catalogue key of the notice `done` names in `section` (`admin.branding`, `admin.users`), if it is known.
     static func key(_ done: String?, in section: String, known: Set<String>) -> String? {

@@ -11,6 +11,7 @@ struct AdminUsersController {
     let access: AdminAccess
     let administration: UserAdministration
     let accessPasses: AccessPassService
+    let passkeys: PasskeyService
     let imports: UserImport
     /// Whether a user's account is locked, here or in the directory.
     let passwords: AccountPasswords
@@ -35,6 +36,7 @@ struct AdminUsersController {
             .post("admin/users/:userID/access-pass/revoke", use: revokeAccessPass)
             .post("admin/users/:userID/remove-authenticator", use: removeAuthenticator)
             .post("admin/users/:userID/void-recovery-codes", use: voidRecoveryCodes)
+            .post("admin/users/:userID/remove-passkeys", use: removePasskeys)
             .post("admin/users/:userID/sign-out", use: endSessions)
     }
 
@@ -172,6 +174,16 @@ struct AdminUsersController {
         }
     }
 
+    /// Removes every passkey of the user (a lost or stolen device, an account taken over), with the authority that
+    /// voids recovery codes; the user's sessions end, since one of them may have been opened with one.
+    @Sendable func removePasskeys(_ request: Request, context: WebContext) async throws -> Response {
+        try await act(request, context, .requireRegistration, done: "passkeysRemoved") { admin, user in
+            for passkey in try await passkeys.passkeys(of: user) {
+                _ = try await passkeys.remove(passkey.id, of: user, by: admin.userID, keepingSession: nil, requestID: context.requestID)
+            }
+        }
+    }
+
     @Sendable func endSessions(_ request: Request, context: WebContext) async throws -> Response {
         try await act(request, context, .endSessions, done: "signedOut") { admin, user in
             _ = try await administration.endSessions(userID: user.userID, actor: admin.userID)
@@ -256,6 +268,7 @@ struct AdminUsersController {
                 ?? layout.text("admin.users.pass.none", context),
             "issuedPass": issuedPass.map { ["pass": $0.pass, "until": Self.timestamp($0.expiresAt)] } ?? false,
             "canVoidRecoveryCodes": data.recoveryCodesLeft > 0 && AdminAuthority.allows(admin, .requireRegistration, on: user),
+            "canRemovePasskeys": data.passkeyCount > 0 && AdminAuthority.allows(admin, .requireRegistration, on: user),
         ], context: context, status: status)
     }
 
