@@ -31,7 +31,7 @@ import Testing
         for expected in [
             "userID: alice@contoso.com", "displayName: Alice Martin", "roles: helpdeskAdmin", "groups: sspr,staff",
             "mobilePhone: +33612345678", "officePhone: +33123456789", "alternateEmail: 甲斐@黒川.日本", "enabled: true",
-            "source: local", "password: set",
+            "source: local", "password: set", "passkeys: 0",
         ] {
             #expect(lines.contains(expected), "\(expected) in \(show.standardOutput)")
         }

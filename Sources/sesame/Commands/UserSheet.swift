@@ -31,6 +31,7 @@ struct UserSheet {
             ("alternateEmail", data.alternateEmail?.value ?? ""),
             ("securityQuestions", String(data.securityAnswers.count)),
             ("authenticatorApp", data.sealedAuthenticatorSecret == nil ? "not set" : "set"),
+            ("passkeys", String(data.passkeyCount)),
             ("registeredAt", date(user.registration.registeredAt)),
             ("lastConfirmedAt", date(user.registration.lastConfirmedAt)),
             ("createdAt", date(user.createdAt)),
