@@ -130,7 +130,7 @@ import Testing
             let user = try #require(try await harness.store.user(userID: "alice@contoso.com"))
             let passkeys = try await harness.store.passkeys(userID: user.id)
             #expect(passkeys.map(\.name) == ["Phone"])
-            #expect(try await browser.get("/register").contains("1 passkey(s) registered"))
+            #expect(try await browser.get("/register").contains("Passkeys registered: 1"))
         }
         // Now a method is registered: changing it asks for a step-up first.
         try await harness.browse { browser in

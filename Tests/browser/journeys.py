@@ -25,6 +25,7 @@ Usage: journeys.py SESAME_BINARY SMTP_SINK_JSON OUTPUT_DIR
        journey that follows another (a reset after its registration) needs both named.
 """
 import base64
+import contextlib
 import csv
 import email.utils
 import functools
@@ -263,6 +264,23 @@ class Person(Browser):
         self.driver.add_virtual_authenticator(VirtualAuthenticatorOptions(
             protocol=VirtualAuthenticatorOptions.Protocol.CTAP2, transport=VirtualAuthenticatorOptions.Transport.INTERNAL,
             has_resident_key=True, has_user_verification=True, is_user_verified=True))
+        # The virtual authenticator answers a request for the passkeys of the user ID field's autofill (conditional
+        # mediation) at once, as if the person had picked their passkey in the list: the sign-in page would sign in as
+        # soon as shown. So the browser says it has no such autofill, as some browsers do, but in `passkey_autofill`.
+        self.hide_passkey_autofill()
+
+    def hide_passkey_autofill(self):
+        script = "if (window.PublicKeyCredential) PublicKeyCredential.isConditionalMediationAvailable = async () => false;"
+        self.no_autofill = self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": script})["identifier"]
+
+    @contextlib.contextmanager
+    def passkey_autofill(self):
+        """The pages shown in the body of the `with` may offer passkeys in the user ID field's autofill."""
+        self.driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": self.no_autofill})
+        try:
+            yield
+        finally:
+            self.hide_passkey_autofill()
 
     def passkeys_listed(self):
         """The rows of "Your passkeys" on the registration's passkey page, each as its cells' texts."""
@@ -729,7 +747,7 @@ def passkeys(language, name):
         check(all(c.rp_id == "localhost" and c.is_resident_credential for c in credentials),
               f"{person.name}: the passkey is not a discoverable one for localhost")
         person.click("a[href='/register']", "register-done")
-        person.says("1 passkey(s) registered", "1 clé(s) d’accès enregistrée(s)", language, "passkey counted")
+        person.says("Passkeys registered: 1", "Clés d’accès enregistrées : 1", language, "passkey counted")
         person.click("a[href='/register/passkey']", "passkey-listed")
         listed = person.passkeys_listed()
         check(len(listed) == 1 and listed[0][0] == device, f"{person.name}: the passkeys listed are {listed}")
@@ -737,14 +755,19 @@ def passkeys(language, name):
         person.click("form[action='/register/finish'] button", "account")
         check(person.url().endswith("/account"), f"{person.name}: finish did not lead to the account")
 
-        # Sign-in with the passkey alone: no user ID, no password.
+        # Sign-in with the passkey alone, no user ID, no password: with the button, then from the autofill.
         person.click("form[action='/signout'] button", "signed-out")
-        person.go(f"/signin?lang={language}", "signin")
+        check("/signin" in person.url(), f"{person.name}: signing out did not lead to the sign-in page")
         person.click("#passkey-signin", "signed-in-with-passkey")
         check(person.url().endswith("/account"), f"{person.name}: the passkey did not sign in")
+        person.click("form[action='/signout'] button", "signed-out-again")
+        with person.passkey_autofill():
+            person.driver.get(f"{base}/signin?lang={language}")
+            check(poll(lambda: person.url().endswith("/account")), f"{person.name}: the passkey picked in the autofill did not sign in")
+            person.page("signed-in-from-autofill")
 
         # A reset whose gate is the passkey.
-        person.click("form[action='/signout'] button", "signed-out-again")
+        person.click("form[action='/signout'] button", "signed-out-for-reset")
         person.who_are_you(user_id(name), language)
         person.says("Use a passkey", "Utiliser une clé d’accès", language, "the option")
         person.click("input[value='passkey']", "option-chosen")

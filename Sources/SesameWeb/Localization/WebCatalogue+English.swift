@@ -103,7 +103,7 @@ extension WebCatalogue {
         "register.recoveryCodes.file": "{organisation} recovery codes for {userID}. Each code works once.",
         "register.passkey.heading": "Passkey",
         "register.passkey.intro": "A passkey lets you sign in and prove who you are with your device's screen lock (fingerprint, face or PIN) or a security key, instead of a code. It cannot be phished: it only works on this site.",
-        "register.passkey.count": "{count} passkey(s) registered",
+        "register.passkey.count": "Passkeys registered: {count}",
         "register.passkey.list": "Your passkeys",
         "register.passkey.none": "You have no passkey yet.",
         "register.passkey.name": "Name",

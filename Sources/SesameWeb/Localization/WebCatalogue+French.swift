@@ -103,7 +103,7 @@ extension WebCatalogue {
         "register.recoveryCodes.file": "Codes de récupération {organisation} de {userID}. Chaque code ne sert qu’une fois.",
         "register.passkey.heading": "Clé d’accès",
         "register.passkey.intro": "Une clé d’accès vous permet de vous connecter et de prouver votre identité avec le verrouillage d’écran de votre appareil (empreinte, visage ou code) ou une clé de sécurité, au lieu d’un code. Elle ne peut pas être hameçonnée : elle ne fonctionne que sur ce site.",
-        "register.passkey.count": "{count} clé(s) d’accès enregistrée(s)",
+        "register.passkey.count": "Clés d’accès enregistrées : {count}",
         "register.passkey.list": "Vos clés d’accès",
         "register.passkey.none": "Vous n’avez pas encore de clé d’accès.",
         "register.passkey.name": "Nom",
