@@ -165,8 +165,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     site.addRoutes(AdminReportsController(layout: layout, access: access, reports: core.reports, store: store, policies: policies, clock: clock).endpoints)
     let users = AdminUsersController(
         layout: layout, access: access, administration: core.administration, accessPasses: core.accessPasses, passkeys: core.passkeys,
-        imports: core.imports,
-        passwords: core.passwords, store: store, clock: clock)
+        imports: core.imports, passwords: core.passwords, store: store, clock: clock)
     let branding = AdminBrandingController(
         layout: layout, access: access, policies: policies, policyChanges: core.policyChanges, branding: core.brandingChanges, logos: core.branding)
     site.addRoutes(users.endpoints)

@@ -138,8 +138,9 @@ import Testing
     }
 
     /// A passkey makes no bind: the directory is asked whether the account is still open, and a disabled one is
-    /// refused though Sesame's copy says enabled (docs/behaviour.md#passkeys).
-    @Test(arguments: TestDirectory.all) func aPasskeyDoesNotSignInAnAccountDisabledInTheDirectory(_ target: TestDirectory) async throws {
+    /// refused though Sesame's copy says enabled; an open one signs in, its password untouched
+    /// (docs/behaviour.md#passkeys).
+    @Test(arguments: TestDirectory.all) func aPasskeySignsInADirectoryUserUnlessTheDirectoryDisabledThem(_ target: TestDirectory) async throws {
         let directory = try target.directory()
         let harness = try await harness(target, directory: directory)
         try await harness.setPolicy(.methods, "email,passkey")
@@ -155,6 +156,16 @@ import Testing
             #expect(refused.status == .unauthorized && refused.contains("That passkey was not accepted."))
             #expect(try await browser.get("/account").location == "/signin")
         }
+        let carol = try #require(try await harness.store.user(userID: target.user("carol")))
+        let carols = try await PasskeyPortalTests.passkey(of: carol, in: harness)
+        try await harness.browse { browser in
+            var authenticator = carols
+            let form = try await browser.get("/signin")
+            let signedIn = try await browser.post("/signin/passkey", try PasskeyPortalTests.assertion(&authenticator, for: form))
+            #expect(signedIn.status == .seeOther && signedIn.location != "/signin")
+            #expect(try await browser.get("/account").status == .ok)
+        }
+        #expect(try await directory.authenticate(userID: carol.userID, password: target.initialPassword("carol")))
     }
 
     /// An administrator knows the password they set: the user must replace it at the next sign-in, and Active

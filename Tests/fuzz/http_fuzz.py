@@ -176,12 +176,18 @@ def parse_routes(sources):
             if parent is None:
                 continue
             groups[m.group(1)] = _join(parent, resolve(_balanced(text, m.end() - 1)))
+    # Controllers made first and mounted by name: `let users = AdminUsersController(` … `site.addRoutes(users.endpoints)`.
+    instances = {}
+    for text in files.values():
+        for m in re.finditer(r"let\s+([a-z]\w*)\s*=\s*([A-Z]\w*)\s*\(", text):
+            instances[m.group(1)] = m.group(2)
     for text in files.values():
         for m in re.finditer(r"\b(\w+)\s*\.addRoutes\(", text):
             if m.group(1) not in groups:
                 continue
             argument = _balanced(text, m.end() - 1)
-            kind = re.match(r"\s*([A-Z]\w*)", argument)
+            named = re.match(r"\s*([a-z]\w*)\.", argument)
+            kind = re.match(r"\s*([A-Z]\w*)", instances.get(named.group(1), "") if named else argument)
             at = re.search(r'atPath:\s*"([^"]*)"', argument)
             if kind:
                 mounts[kind.group(1)].append(_join(groups[m.group(1)], at.group(1) if at else ""))
@@ -205,8 +211,9 @@ def parse_routes(sources):
 
     for name, text in files.items():
         owners = _owners(text)
-        # `router.get("static/x")`, `api.get("openapi.json")`, and chained `.get("live", use: live)`.
-        for m in re.finditer(r'(?:\b(\w+)|(?<=\s))\.(' + verbs + r')\(\s*"([^"\\]*)"', text):
+        # `router.get("static/x")`, `api.get("openapi.json")`, and chained `.get("live", use: live)`, on a line of
+        # its own or after a call (`RouteCollection(…).post("admin/users/import", …)`).
+        for m in re.finditer(r'(?:\b(\w+)|(?<=[\s)]))\.(' + verbs + r')\(\s*"([^"\\]*)"', text):
             receiver, method, path = m.group(1), m.group(2), m.group(3)
             if receiver is not None:
                 if receiver in groups:
@@ -680,9 +687,13 @@ class Sessions:
         if not password:
             raise RuntimeError(f"no demo password for {user} in the server's output")
         status, cookie, text = self._anonymous()
-        csrf = csrf_of(text)
-        status, headers, _, raw = simple(self.port, "POST", "/signin", f"sesame_session={cookie}",
-                                         {"userID": user, "password": password, "_csrf": csrf})
+        fields = {"userID": user, "password": password, "_csrf": csrf_of(text)}
+        # After a few fuzzed sign-ins fail from this address, the form asks the CAPTCHA: answered as its script would.
+        token = re.search(r'name="captcha" value="([^"]+)"', text)
+        bits = re.search(r'data-bits="(\d+)"', text)
+        if token and bits:
+            fields.update(captcha=token.group(1), solution=solve(token.group(1), int(bits.group(1))))
+        status, headers, _, raw = simple(self.port, "POST", "/signin", f"sesame_session={cookie}", fields)
         cookie = set_cookie(raw, "sesame_session") or cookie
         if status != 303 or headers.get("location", "").startswith("/signin?") or headers.get("location") == "/signin":
             raise RuntimeError(f"sign-in of {user} answered {status} {headers.get('location')}")

@@ -66,6 +66,9 @@ public struct PasskeyService: Sendable {
         guard (Passkey.minimumCredentialIDLength...Passkey.maximumCredentialIDLength).contains(registration.credentialID.count) else {
             return .refused(.notAccepted(.malformed("credential ID of \(registration.credentialID.count) bytes")))
         }
+        // A "This wasn't me" may have landed since this request's step-up was checked: what it swept must not
+        // come back by a registration already under way.
+        if try await isReported(user) { return .refused(.notAccepted(.wrongChallenge)) }
         let now = clock.now
         let passkey = Passkey(
             id: UUID(), userID: user.id, credentialID: registration.credentialID, publicKeyCOSE: registration.publicKeyCOSE,
@@ -153,6 +156,12 @@ public struct PasskeyService: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Whether the user said "This wasn't me" within the last 24 hours (docs/behaviour.md#this-wasnt-me): passkeys
+    /// neither sign in nor are added then.
+    public func isReported(_ user: User) async throws -> Bool {
+        try await store.throttleState(ThrottleKey(.reportedEvent, user.id.uuidString))?.isBlocked(at: clock.now) == true
+    }
 
     /// The challenge `clientDataJSON` answers, when this server made it for `ceremony` of `subject` within its
     /// lifetime; it is spent here, before any other check, so that one challenge gets one try.

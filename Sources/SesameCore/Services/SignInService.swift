@@ -86,8 +86,8 @@ public struct SignInService: Sendable {
 
     /// Signs in with a passkey (docs/behaviour.md#passkeys): the passkey says whose it is, so no user ID is typed.
     /// No CAPTCHA and no lockout apply, since a signature cannot be guessed; a refused one counts against the network
-    /// as a wrong password does, and an account that is disabled or gone, or whose policy no longer offers passkeys,
-    /// is refused the same way. `browser`: what the sign-in page's challenge was bound to (its CSRF token), so that
+    /// as a wrong password does, and an account that is disabled or gone, not eligible for self-service, whose policy
+    /// no longer offers passkeys, or within 24 hours of a "This wasn't me" is refused the same way. `browser`: what the sign-in page's challenge was bound to (its CSRF token), so that
     /// an answer serves the browser it was made in. `refusal` says why a passkey was refused, for the log; the user
     /// sees ``Outcome/failed`` alone.
     public func signIn(
@@ -102,7 +102,8 @@ public struct SignInService: Sendable {
             let check = try await passkeys?.authenticate(assertion, for: .signIn, subject: browser, user: nil, requestID: requestID) ?? .refused(.unavailable)
             let policy = try await store.policy()?.policy ?? Policy()
             guard case .accepted(let passkey) = check, let user = try await store.user(id: passkey.userID), user.enabled,
-                policy.effective(for: user).methods.contains(.passkey)
+                policy.eligibility(of: user) == .eligible, policy.effective(for: user).methods.contains(.passkey),
+                try await passkeys?.isReported(user) == false
             else {
                 try await countFailure(network)
                 if case .refused(let refusal) = check { return (.failed, refusal) }
@@ -112,6 +113,12 @@ public struct SignInService: Sendable {
         }
         metrics.signIn(result.outcome.metric)
         return result
+    }
+
+    /// A sign-in the service accepted but the page refused afterwards (the directory says the account is disabled or
+    /// locked, which a passkey sign-in learns only then): counted against the network as any refusal.
+    public func refusedAfterwards(clientAddress: String) async throws {
+        try await countFailure(ThrottleKey(.clientSignIn, clientAddress))
     }
 
     /// Whether sign-ins from this network must answer the CAPTCHA: 3 failures within 10 minutes ask it for 30 minutes

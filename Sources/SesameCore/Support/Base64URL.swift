@@ -9,7 +9,7 @@ extension [UInt8] {
 
     /// Decodes base64url without padding; `nil` for anything else or anything longer than `limit` characters.
     public init?(base64URL text: String, limit: Int) {
-        guard text.count <= limit else { return nil }
+        guard text.utf8.count <= limit else { return nil }
         let standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         guard let data = Data(base64Encoded: standard + String(repeating: "=", count: (4 - standard.count % 4) % 4)) else { return nil }
         self = [UInt8](data)

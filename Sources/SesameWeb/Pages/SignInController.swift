@@ -71,6 +71,10 @@ struct SignInController {
     /// "Sign in with a passkey" (docs/behaviour.md#passkeys): the browser's assertion instead of a user ID and
     /// password; from there on, the same session as a password's.
     @Sendable func signInWithPasskey(_ request: Request, context: WebContext) async throws -> Response {
+        try await answer(noSoonerThan: floor) { try await signInWithPasskeyUnpadded(request, context: context) }
+    }
+
+    private func signInWithPasskeyUnpadded(_ request: Request, context: WebContext) async throws -> Response {
         let client = context.clientAddress(request, trustedProxies: trustedProxies)
         guard let assertion = PasskeyForm.assertion(context.form) else {
             return try await form(request, context, userID: "", error: layout.text("passkey.notAccepted", context), status: .unauthorized)
@@ -103,6 +107,7 @@ struct SignInController {
             do {
                 watch = try await directorySessions.watch(userID: user.userID)
                 if passkey, let state = watch?.signedIn, state.disabled || state.locked {
+                    try await signIns.refusedAfterwards(clientAddress: client)
                     return try await form(request, context, userID: "", error: layout.text("passkey.notAccepted", context), status: .unauthorized)
                 }
             } catch {
@@ -166,7 +171,11 @@ struct SignInController {
             return try await layout.render(
                 "expired", titleKey: "expired.title", values: ["errors": outcome.errors, "error": true], context: context, status: .unprocessableContent)
         }
-        context.session?.update { $0.mustChangePassword = false }
+        // The current password is proved now: a passkey session is a password session too.
+        context.session?.update {
+            $0.mustChangePassword = false
+            $0.passkeySignIn = nil
+        }
         return PageRenderer.redirect(to: next(after: changed, policy: try await policies.policy(), now: clock.now))
     }
 }

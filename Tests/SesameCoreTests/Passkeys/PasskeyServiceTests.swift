@@ -71,7 +71,8 @@ import Testing
 
     @Test func thisWasntMeRemovesThePasskeysAddedSinceTheEventBeganAndNoOlderOne() async throws {
         let alice = try await user()
-        let kept = try await register(Self.authenticator(alice), for: alice, name: "Mine")
+        var mine = Self.authenticator(alice)
+        let kept = try await register(mine, for: alice, name: "Mine")
         clock.advance(by: 3_600)
         try await register(Self.authenticator(alice), for: alice, name: "Planted first")
         clock.advance(by: 60)
@@ -82,6 +83,17 @@ import Testing
         #expect(try await store.passkeys(userID: alice.id) == [kept], "both planted passkeys are gone; the older one stays")
         let removed = try await store.auditEvents(ActivityQuery()).filter { $0.activity == .passkeyRemoved }.map(\.detail)
         #expect(Set(removed) == ["Planted first", "Planted"])
+        // For the block's 24 hours, the older passkey neither signs in nor is joined by a new one.
+        #expect(try await signIns().signIn(
+            passkey: try mine.assert(try await signInOptions(), origin: Self.origin), browser: "", clientAddress: "192.0.2.1", requestID: nil).outcome
+            == .failed)
+        #expect(try await passkeys.register(
+            Self.authenticator(alice).register(try #require(try await passkeys.creationOptions(for: alice)), origin: Self.origin), name: "Again",
+            for: alice, requestID: nil) == .refused(.notAccepted(.wrongChallenge)))
+        clock.advance(by: 86_400)
+        #expect(try await signIns().signIn(
+            passkey: try mine.assert(try await signInOptions(), origin: Self.origin), browser: "", clientAddress: "192.0.2.1", requestID: nil).outcome
+            != .failed, "the block over, it signs in again")
     }
 
     @Test func aRegistrationChallengeServesOnceForItsUserWithinFiveMinutes() async throws {
@@ -258,6 +270,33 @@ import Testing
         #expect(left.map(\.option) == [.email])
     }
 
+    /// The fixed administrator policy takes a passkey as one of its two gates.
+    @Test func anAdministratorResetsWithAPasskeyAndAnotherMethod() async throws {
+        _ = try await user()
+        var boss = User(userID: "boss@contoso.com", roles: [.globalAdmin], passwordHash: try await fastHasher.hash("Zq8#Lw4!Vr2k"), createdAt: t0)
+        boss.authentication.alternateEmail = try EmailAddress("boss@example.org")
+        try await store.insertUser(boss)
+        var authenticator = Self.authenticator(boss)
+        try await register(authenticator, for: boss)
+        guard case .verify(let flow, let gates, let options) = try await resets.start(userID: boss.userID, clientAddress: "192.0.2.1") else {
+            throw TestFailure("expected verification")
+        }
+        #expect(gates == 2 && Set(options.map(\.option)) == [.email, .passkey])
+        guard case .waiting(let chosen) = try await resets.choose(.passkey, in: flow, language: .english, clientAddress: "192.0.2.1") else {
+            throw TestFailure("the passkey option was refused")
+        }
+        let assertion = try authenticator.assert(try #require(try await resets.passkeyOptions(for: chosen)), origin: Self.origin)
+        guard case .passed(let first, let left) = try await resets.usePasskey(assertion, in: chosen, requestID: nil) else { throw TestFailure("refused") }
+        #expect(left.map(\.option) == [.email], "the second gate needs another method")
+        guard case .waiting(let emailed) = try await resets.choose(.email, in: first, language: .english, clientAddress: "192.0.2.1") else {
+            throw TestFailure("the email option was refused")
+        }
+        guard case .passed(let done, let none) = try await resets.verifyCode(try #require(sender.lastCode), in: emailed) else {
+            throw TestFailure("the email code was refused")
+        }
+        #expect(none.isEmpty && done.passed == [.passkey, .email])
+    }
+
     @Test func refusedSignaturesCountTowardTheBlockAndForeignChallengesDoNot() async throws {
         let alice = try await user()
         var authenticator = Self.authenticator(alice)
@@ -306,6 +345,17 @@ import Testing
         try await store.updateUser(alice)
         #expect(try await signIns.signIn(
             passkey: try authenticator.assert(try await signInOptions(), origin: Self.origin), browser: "", clientAddress: "192.0.2.1", requestID: nil).outcome == .failed)
+    }
+
+    @Test func anAccountNotEligibleForSelfServiceSignsInWithNoPasskey() async throws {
+        let alice = try await user()
+        var authenticator = Self.authenticator(alice)
+        try await register(authenticator, for: alice)
+        let current = try #require(try await store.policy())
+        _ = try await store.savePolicy(try current.policy.setting(.enabled, to: "none"), expectedVersion: current.version)
+        #expect(try await signIns().signIn(
+            passkey: try authenticator.assert(try await signInOptions(), origin: Self.origin), browser: "", clientAddress: "192.0.2.1", requestID: nil).outcome
+            == .failed)
     }
 
     @Test func aPolicyWithoutPasskeysSignsNobodyInWithOne() async throws {
