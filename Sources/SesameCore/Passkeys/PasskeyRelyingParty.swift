@@ -54,12 +54,18 @@ public struct PasskeyRelyingParty: Sendable {
             signCount: data.signCount, backupEligible: data.backupEligible, backedUp: data.backedUp)
     }
 
+    /// What an accepted assertion says of the passkey now: the counter and backup state to store.
+    public struct Assertion: Sendable, Hashable {
+        public let signCount: UInt32
+        public let backedUp: Bool
+    }
+
     /// Checks an assertion made against `challenge` by the passkey whose key, last counter and backup eligibility are
-    /// given; returns the counter to store.
+    /// given.
     public func authenticate(
         authenticatorData: [UInt8], clientDataJSON: [UInt8], signature: [UInt8], challenge: [UInt8], publicKeyCOSE: [UInt8],
         storedSignCount: UInt32, storedBackupEligible: Bool
-    ) throws(PasskeyError) -> UInt32 {
+    ) throws(PasskeyError) -> Assertion {
         try check(ClientData(json: clientDataJSON), type: "webauthn.get", challenge: challenge)
         let data = try AuthenticatorData(authenticatorData)
         try check(data)
@@ -70,7 +76,7 @@ public struct PasskeyRelyingParty: Sendable {
         // A counter of zero on both sides means the authenticator keeps none (synced passkeys); otherwise it must
         // move forward, or two copies of the key are in use (WebAuthn §6.1.1).
         if data.signCount != 0 || storedSignCount != 0, data.signCount <= storedSignCount { throw .counterWentBack }
-        return data.signCount
+        return Assertion(signCount: data.signCount, backedUp: data.backedUp)
     }
 
     /// Challenges are at least 16 random bytes (WebAuthn §13.4.3): an empty one would match an empty answer.

@@ -118,9 +118,9 @@ public struct PasskeyService: Sendable {
         // it is, and say its owner (WebAuthn L3 §7.2 step 6).
         let owner = expected.map { $0 == passkey.userID } ?? (assertion.userHandle == passkey.userID.handle)
         guard owner, assertion.userHandle.map({ $0 == passkey.userID.handle }) ?? true else { return .refused(.unknownPasskey) }
-        let signCount: UInt32
+        let checked: PasskeyRelyingParty.Assertion
         do {
-            signCount = try relyingParty.authenticate(
+            checked = try relyingParty.authenticate(
                 authenticatorData: assertion.authenticatorData, clientDataJSON: assertion.clientDataJSON, signature: assertion.signature,
                 challenge: challenge.bytes, publicKeyCOSE: passkey.publicKeyCOSE, storedSignCount: passkey.signCount,
                 storedBackupEligible: passkey.backupEligible)
@@ -128,15 +128,16 @@ public struct PasskeyService: Sendable {
             if error == .counterWentBack { try await auditCounter(of: passkey, requestID: requestID) }
             return .refused(.notAccepted(error))
         }
-        let backedUp = (try? AuthenticatorData(assertion.authenticatorData))?.backedUp ?? passkey.backedUp
         let now = clock.now
-        guard try await store.recordPasskeyUse(id: passkey.id, expected: passkey.signCount, signCount: signCount, backedUp: backedUp, at: now) else {
+        guard try await store.recordPasskeyUse(
+            id: passkey.id, expected: passkey.signCount, signCount: checked.signCount, backedUp: checked.backedUp, at: now)
+        else {
             // Another use of this passkey was stored since it was read: its counter is no longer the one checked.
             return .refused(.notAccepted(.counterWentBack))
         }
         var used = passkey
-        used.signCount = signCount
-        used.backedUp = backedUp
+        used.signCount = checked.signCount
+        used.backedUp = checked.backedUp
         used.lastUsedAt = now
         return .accepted(used)
     }
@@ -147,12 +148,21 @@ public struct PasskeyService: Sendable {
     /// `keepingSession` (the user's own browser): one of them may have been signed in with it. `false` when the user
     /// has none by that ID.
     public func remove(_ id: UUID, of user: User, by actor: String, keepingSession: String?, requestID: String?) async throws -> Bool {
-        let name = try await store.passkeys(userID: user.id).first { $0.id == id }?.name
-        guard let name, try await store.deletePasskey(id: id, userID: user.id) else { return false }
-        _ = try await store.deleteSessions(userID: user.id, keeping: keepingSession)
-        try await store.appendAudit(AuditEvent(
-            at: clock.now, activity: .passkeyRemoved, actor: actor, target: user.userID, detail: name, requestID: requestID))
-        return true
+        try await remove(of: user, where: { $0.id == id }, by: actor, keepingSession: keepingSession, requestID: requestID) > 0
+    }
+
+    /// Removes every passkey of `user` (an administrator's "Remove passkeys") and ends all their sessions; how many
+    /// went.
+    public func removeAll(of user: User, by actor: String, requestID: String?) async throws -> Int {
+        try await remove(of: user, where: { _ in true }, by: actor, keepingSession: nil, requestID: requestID)
+    }
+
+    private func remove(
+        of user: User, where which: (Passkey) -> Bool, by actor: String, keepingSession: String?, requestID: String?
+    ) async throws -> Int {
+        let removed = try await store.removePasskeys(of: user, where: which, by: actor, at: clock.now, requestID: requestID)
+        if removed > 0 { _ = try await store.deleteSessions(userID: user.id, keeping: keepingSession) }
+        return removed
     }
 
     // MARK: Helpers

@@ -89,12 +89,8 @@ public struct ReportLinks: Sendable {
         // A passkey someone else added would sign them in again: the one the notice was about, and any added since a
         // reset or step-up that could have led to the event began, go first, before the sessions they could renew.
         let since = link.issuedAt.addingTimeInterval(-ResetFlow.lifetime)
-        for passkey in try await store.passkeys(userID: user.id)
-        where passkey.id.uuidString == link.subject || passkey.createdAt >= since {
-            guard try await store.deletePasskey(id: passkey.id, userID: user.id) else { continue }
-            try await store.appendAudit(AuditEvent(
-                at: now, activity: .passkeyRemoved, actor: user.userID, target: user.userID, detail: passkey.name, requestID: requestID))
-        }
+        _ = try await store.removePasskeys(
+            of: user, where: { $0.id.uuidString == link.subject || $0.createdAt >= since }, by: user.userID, at: now, requestID: requestID)
         // Whoever holds the account now is out, and cannot take it back by a reset for the next 24 hours.
         _ = try await store.deleteSessions(userID: user.id, keeping: nil)
         _ = try await throttles.record(.reportedEvent, user.id.uuidString)

@@ -178,9 +178,7 @@ struct AdminUsersController {
     /// voids recovery codes; the user's sessions end, since one of them may have been opened with one.
     @Sendable func removePasskeys(_ request: Request, context: WebContext) async throws -> Response {
         try await act(request, context, .requireRegistration, done: "passkeysRemoved") { admin, user in
-            for passkey in try await passkeys.passkeys(of: user) {
-                _ = try await passkeys.remove(passkey.id, of: user, by: admin.userID, keepingSession: nil, requestID: context.requestID)
-            }
+            _ = try await passkeys.removeAll(of: user, by: admin.userID, requestID: context.requestID)
         }
     }
 
