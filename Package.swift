@@ -52,6 +52,8 @@ let package = Package(
                 // RSA verification for passkeys (RS256), which Crypto leaves to its extras.
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
+            // The message catalogues and country names, one JSON file per language (docs/localization.md).
+            resources: [.copy("Localization/Messages"), .copy("Localization/Countries")],
             swiftSettings: swiftSettings
         ),
         // The password hasher the core's port names, on Debian's libargon2.
@@ -97,7 +99,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Views"), .copy("Public")],
+            resources: [.copy("Views"), .copy("Public"), .copy("Localization/Messages")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -43,9 +43,10 @@ public struct TwilioSender: MessageSender {
         try await client.deliver(request, timeout: timeout, provider: "the Twilio provider")
     }
 
-    /// `<Response><Say language="fr-FR">…</Say></Response>`; the text already reads the digits apart, twice.
+    /// `<Response><Say language="fr-FR">…</Say></Response>`; the text already reads the digits apart, twice, in a
+    /// language a voice speaks (`Language.spokenLanguage`).
     static func twiml(_ message: OutgoingMessage) -> String {
-        let voice = message.language == .french ? "fr-FR" : "en-US"
+        let voice = message.language.speechTag ?? "en-US"
         return "<Response><Say language=\"\(voice)\">\(Markup.escape(message.text))</Say></Response>"
     }
 

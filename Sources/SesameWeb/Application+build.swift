@@ -124,7 +124,7 @@ public func buildRouter(dependencies: WebDependencies) async throws -> Router<We
     let organisation: @Sendable () async -> String = { (try? await policies.policy().organisationName) ?? Policy().organisationName }
     // Language and error pages wrap the whole router, so that an unknown path also gets a page in the user's language.
     router.addMiddleware {
-        LanguageMiddleware(secureCookies: dependencies.secureCookies)
+        LanguageMiddleware(secureCookies: dependencies.secureCookies) { (try? await policies.policy().defaultLanguage) ?? .english }
         ErrorPageMiddleware(renderer: layout.renderer, organisation: organisation, hasLogo: { await core.branding.logo() != nil }) { typed, requestID in
             try? await core.resets.recordNoCookies(typedUserID: typed, requestID: requestID)
         }

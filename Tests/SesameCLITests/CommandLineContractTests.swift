@@ -68,7 +68,7 @@ import Testing
         #expect(set.status == 0 && set.standardOutput == "methods=email,securityQuestions\n")
         let show = try sesame("policy", "show")
         let lines = show.standardOutput.split(separator: "\n").map(String.init)
-        #expect(lines.count == 25 && lines.last == "activityRetentionDays=365")
+        #expect(lines.count == 26 && lines.last == "defaultLanguage=en")
         #expect(lines.first == "enabled=all")
         #expect(lines.contains("methods=email,securityQuestions") && lines.contains("reconfirmDays=180"))
         #expect(lines.contains("passwordRules=entra"))

@@ -80,10 +80,33 @@ import Testing
         }
     }
 
-    @Test func countryNamesInBothLanguages() throws {
+    @Test func countryNamesInEveryLanguage() throws {
         let germany = try #require(NumberingPlan.regions.first { $0.region == "DE" })
         #expect(germany.name(in: .english) == "Germany")
         #expect(germany.name(in: .french) == "Allemagne")
+        #expect(germany.name(in: .japanese) == "ドイツ")
+        for language in Language.allCases {
+            #expect(NumberingPlan.regions.allSatisfy { Catalogue.core.table(language)[$0.nameKey] != nil }, "\(language)")
+        }
+    }
+
+    /// A number refused for its country names the country in the reader's language; a code several countries share
+    /// is named by the code.
+    @Test func refusalsNameTheCountryInTheReadersLanguage() {
+        do {
+            _ = try PhoneNumber(international: "+33 6")
+            Issue.record("a short number was accepted")
+        } catch {
+            #expect(error.rendered(in: .english) == "this number is too short for France")
+            #expect(error.rendered(in: .german) == Catalogue.core.render(LocalizedText("phone.tooShort", ["country": "Frankreich"]), in: .german))
+            #expect(error.on("mobilePhone").rendered(in: .german).contains("Frankreich"), "the field keeps the country")
+        }
+        do {
+            _ = try PhoneNumber(international: "+1 212")
+            Issue.record("a short number was accepted")
+        } catch {
+            #expect(error.rendered(in: .german).contains("+1"))
+        }
     }
 
     @Test func codableAsE164() throws {

@@ -13,9 +13,9 @@ import Testing
             "requireRegistration": "true", "requireNonPhoneMethod": "false", "prepopulatedForReset": "true", "reconfirmDays": "180", "notifyUsers": "true", "notifyAdmins": "true",
             "helpdeskLink": "", "writeback": "", "allowUnlock": "true", "passwordRules": "entra", "customBannedPasswords": "",
             "passwordExpiryDays": "0", "passwordExpiryNoticeDays": "14", "allowedCountryCodes": "all",
-            "organisationName": "Sesame", "mailSenderName": "", "activityRetentionDays": "365",
+            "organisationName": "Sesame", "mailSenderName": "", "activityRetentionDays": "365", "defaultLanguage": "en",
         ])
-        #expect(PolicyKey.allCases.count == 25)
+        #expect(PolicyKey.allCases.count == 26)
     }
 
     /// A policy saved before `activityRetentionDays` existed has no such field: it reads with the default.

@@ -7,7 +7,6 @@ import Testing
 @Suite struct SecurityQuestionTests {
     @Test func thirtyFivePredefinedQuestionsInBothLanguages() {
         #expect(PredefinedQuestions.count == 35)
-        #expect(PredefinedQuestions.french.count == 35)
         #expect(PredefinedQuestions.text(1, in: .english) == "In what city did you meet your first spouse/partner?")
         #expect(PredefinedQuestions.text(35, in: .english) == "Who is the most famous person you have ever met?")
         #expect(PredefinedQuestions.text(29, in: .french) == "Quel était le nom de votre premier animal de compagnie ?")

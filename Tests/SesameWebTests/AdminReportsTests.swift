@@ -76,7 +76,7 @@ import Testing
             // alice is registered, bob is not: one of two; both can be verified by one method each.
             #expect(registrations.contains("1 (50 %)"))
             let audit = try await browser.get("/admin/audit?f.activity=policy")
-            #expect(audit.contains("1 rows match.") && audit.contains("Self-service password reset policy changes"))
+            #expect(audit.contains("1 row matches.") && audit.contains("Self-service password reset policy changes"))
             #expect(audit.contains("reconfirmDays"))
         }
     }

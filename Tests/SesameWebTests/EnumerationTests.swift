@@ -87,7 +87,7 @@ import Testing
                 #expect(page.status == .unauthorized, "attempt \(attempt)")
             }
             let locked = try await browser.trySignIn(userID, password: goodPassword)
-            #expect(locked.status == .forbidden && locked.contains("Your account is temporarily locked to prevent unauthorized use. Try again in 1 minute(s)"))
+            #expect(locked.status == .forbidden && locked.contains("Your account is temporarily locked to prevent unauthorized use. Try again in 1 minute, or reset your password."))
         }
     }
 

@@ -57,7 +57,9 @@ import Testing
 
 @Suite struct AcceptLanguageTests {
     @Test(arguments: [
-        ("fr-CA,fr;q=0.9,en;q=0.8", Language.french), ("en;q=0.4, fr;q=0.6", .french), ("de, fr;q=0.1", .french),
+        ("fr-CA,fr;q=0.9,en;q=0.8", Language.french), ("en;q=0.4, fr;q=0.6", .french), ("tlh, fr;q=0.1", .french), ("de, fr;q=0.1", .german),
+        ("pt-PT, en;q=0.5", .portuguese), ("zh-TW", .traditionalChinese), ("zh-Hans-CN", .simplifiedChinese),
+        ("tlh, pt-BR;q=0.7, pt;q=0.6", .brazilianPortuguese), ("ar-EG;q=0.9, he;q=0.8", .arabic),
         ("fr;q=0, en", .english), ("fr;q=abc", .french), ("fr;q=2", .french), ("", nil), (";", nil), ("*", nil),
     ] as [(String, Language?)])
     func theMostPreferredSupportedLanguage(_ header: String, _ expected: Language?) {

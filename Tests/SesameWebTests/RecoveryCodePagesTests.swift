@@ -138,7 +138,7 @@ import Testing
         let spender = RecoveryCodeService(store: harness.store, hasher: fastHasher, outbox: harness.queue, clock: harness.clock, random: SeededRandomSource(seed: 1))
         try await harness.browse { browser in
             for code in codes.prefix(7) {
-                #expect(try await spender.use(code.grouped, by: alice, organisation: "Contoso") != .wrong)
+                #expect(try await spender.use(code.grouped, by: alice, policy: Policy()) != .wrong)
             }
             try await eventually { harness.outbox.messages.contains { $0.subject?.contains("Only 3") == true } }
             let notice = try #require(harness.outbox.messages.last)

@@ -93,8 +93,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("en", "Your account is temporarily locked to prevent unauthorized use. Try again in 1 minute(s), or reset your password."),
-        ("fr", "Votre compte est temporairement verrouillé pour empêcher toute utilisation non autorisée. Réessayez dans 1 minute(s) ou réinitialisez votre mot de passe."),
+        ("en", "Your account is temporarily locked to prevent unauthorized use. Try again in 1 minute, or reset your password."),
+        ("fr", "Votre compte est temporairement verrouillé pour empêcher toute utilisation non autorisée. Réessayez dans 1 minute ou réinitialisez votre mot de passe."),
     ])
     func lockoutAfterTenDifferentWrongPasswords(_ language: String, _ message: String) async throws {
         let harness = try await Harness()
@@ -139,11 +139,31 @@ import Testing
         let harness = try await Harness()
         try await harness.browse { browser in
             #expect(try await browser.get("/signin", headers: [.acceptLanguage: "fr-CA,fr;q=0.9,en;q=0.5"]).contains("Se connecter"))
-            #expect(try await browser.get("/signin", headers: [.acceptLanguage: "de, en;q=0.5"]).contains(">Sign in<"))
+            #expect(try await browser.get("/signin", headers: [.acceptLanguage: "tlh, en;q=0.5"]).contains(">Sign in<"))
+            #expect(try await browser.get("/signin", headers: [.acceptLanguage: "de-AT, en;q=0.5"]).contains("<html lang=\"de\" dir=\"ltr\">"))
             try await browser.get("/signin?lang=fr")
             #expect(browser.cookie("sesame_lang") == "fr")
             let remembered = try await browser.get("/signin", headers: [.acceptLanguage: "en"])
-            #expect(remembered.contains("<html lang=\"fr\">") && remembered.contains("Vous ne parvenez pas à accéder à votre compte ?"))
+            #expect(remembered.contains("<html lang=\"fr\" dir=\"ltr\">") && remembered.contains("Vous ne parvenez pas à accéder à votre compte ?"))
+            try await browser.get("/signin?lang=pt-br")
+            #expect(browser.cookie("sesame_lang") == "pt-BR", "a tag in any case is remembered as Sesame writes it")
+        }
+    }
+
+    /// Without a choice or a browser language Sesame speaks, the organisation's `defaultLanguage`; right to left for
+    /// Arabic and Hebrew, with the language menu listing every language in its own name (docs/localization.md).
+    @Test func theOrganisationsDefaultLanguageAndRightToLeft() async throws {
+        let harness = try await Harness()
+        try await harness.setPolicy(.defaultLanguage, "ar")
+        try await harness.browse { browser in
+            let arabic = try await browser.get("/reset", headers: [.acceptLanguage: "tlh"])
+            #expect(arabic.contains("<html lang=\"ar\" dir=\"rtl\">"))
+            #expect(arabic.contains("<h1>\(WebCatalogue.text("reset.title", in: .arabic))</h1>"))
+            for language in Language.allCases {
+                #expect(arabic.contains("<a href=\"?lang=\(language.rawValue)\" lang=\"\(language.rawValue)\" hreflang=\"\(language.rawValue)\" dir=\"\(language.direction)\""))
+            }
+            #expect(try await browser.get("/reset", headers: [.acceptLanguage: "he-IL"]).contains("<html lang=\"he\" dir=\"rtl\">"))
+            #expect(try await browser.get("/reset", headers: [.acceptLanguage: "ja"]).contains("<html lang=\"ja\" dir=\"ltr\">"))
         }
     }
 
@@ -180,9 +200,9 @@ import Testing
     }
 
     @Test(arguments: [
-        ("en", "Your password expires in 10 day(s).", "Your password has expired", "Your current password is incorrect.",
+        ("en", "Your password expires in 10 days.", "Your password has expired", "Your current password is incorrect.",
          "Your new password must be different from your current one."),
-        ("fr", "Votre mot de passe expire dans 10 jour(s).", "Votre mot de passe a expiré", "Votre mot de passe actuel est incorrect.",
+        ("fr", "Votre mot de passe expire dans 10 jours.", "Votre mot de passe a expiré", "Votre mot de passe actuel est incorrect.",
          "Votre nouveau mot de passe doit être différent de l’actuel."),
     ])
     func expiredPasswordsMustBeChangedFirst(

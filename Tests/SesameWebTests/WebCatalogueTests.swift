@@ -1,20 +1,18 @@
 import SesameCore
+import SesameTestSupport
 import Testing
 
 @testable import SesameWeb
 
 @Suite struct WebCatalogueTests {
-    @Test func frenchAndEnglishHaveTheSameKeysAndPlaceholders() {
-        #expect(Set(WebCatalogue.english.keys) == Set(WebCatalogue.french.keys),
-                "\(Set(WebCatalogue.english.keys).symmetricDifference(WebCatalogue.french.keys))")
-        for (key, text) in WebCatalogue.english {
-            #expect(Catalogue.placeholders(in: text) == Catalogue.placeholders(in: WebCatalogue.french[key] ?? ""), "\(key)")
-        }
+    /// Every language has every web text, placeholder and plural form (docs/localization.md#checks).
+    @Test(arguments: Language.allCases) func everyLanguageHasEveryText(_ language: Language) {
+        for problem in CatalogueCheck.problems(in: WebCatalogue.catalogue, language: language) { Issue.record("\(language.rawValue): \(problem)") }
     }
 
     /// French puts a (narrow) space before : ! ? — the catalogue carries the punctuation, so every text can.
     @Test func frenchPunctuationIsSpaced() {
-        for (key, text) in WebCatalogue.french {
+        for (key, text) in WebCatalogue.catalogue.table(.french) {
             for mark in [":", "!", "?"] where text.contains(mark) {
                 for range in text.ranges(of: mark) where range.lowerBound > text.startIndex {
                     let before = text[text.index(before: range.lowerBound)]
@@ -35,8 +33,8 @@ import Testing
             ("register.finish", "Finish", "Terminer"),
         ]
         for (key, english, french) in expected {
-            #expect(WebCatalogue.english[key] == english)
-            #expect(WebCatalogue.french[key] == french)
+            #expect(WebCatalogue.catalogue.table(.english)[key] == english)
+            #expect(WebCatalogue.catalogue.table(.french)[key] == french)
         }
     }
 }

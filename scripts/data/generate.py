@@ -5,12 +5,15 @@
   (libphonenumber's metadata: calling codes, national lengths and patterns,
   and the patterns of mobile and fixed-line numbers, which decide where codes
   may be texted or called: docs/security.md#toll-fraud)
-  and `babel` (country names in English and French).
+  and `babel` (country names in English, for logs).
+- Sources/SesameCore/Localization/Countries/TAG.json from `babel` (CLDR's
+  country names in each language Sesame speaks, for the phone's country menu).
 - Sources/SesameCore/Passwords/CommonPasswords+Data.swift from `zxcvbn`'s
   frequency list of leaked passwords (most common first).
 
 Run: scripts/data/generate.sh (creates the virtual environment it needs).
 """
+import json
 import pathlib
 
 import babel
@@ -21,17 +24,19 @@ from phonenumbers.data import _AVAILABLE_REGION_CODES, _COUNTRY_CODE_TO_REGION_C
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 COMMON_PASSWORD_COUNT = 10_000
+LANGUAGES = ("ar bg ca cs da de el en es et eu fi fr gl he hi hr hu id it ja kk ko lt lv ms nb nl pl pt pt-BR ro ru "
+             "sk sl sr-Latn sv th tr uk vi zh-Hans zh-Hant").split()
 
 NON_GEOGRAPHIC_NAMES = {
-    800: ("International Freephone", "Numéro vert international"),
-    808: ("International Shared Cost Service", "Service international à coûts partagés"),
-    870: ("Inmarsat", "Inmarsat"),
-    878: ("Universal Personal Telecommunications", "Télécommunications personnelles universelles"),
-    881: ("Global Mobile Satellite System", "Système mondial de communications mobiles par satellite"),
-    882: ("International Networks", "Réseaux internationaux"),
-    883: ("International Networks", "Réseaux internationaux"),
-    888: ("Humanitarian affairs (OCHA)", "Affaires humanitaires (OCHA)"),
-    979: ("International Premium Rate Service", "Service international à taux majoré"),
+    800: "International Freephone",
+    808: "International Shared Cost Service",
+    870: "Inmarsat",
+    878: "Universal Personal Telecommunications",
+    881: "Global Mobile Satellite System",
+    882: "International Networks",
+    883: "International Networks",
+    888: "Humanitarian affairs (OCHA)",
+    979: "International Premium Rate Service",
 }
 
 
@@ -44,7 +49,7 @@ def type_pattern(desc) -> str:
     return (desc.national_number_pattern or "") if desc is not None else ""
 
 
-def plan_line(region: str, metadata, names) -> str:
+def plan_line(region: str, metadata, name: str) -> str:
     desc = metadata.general_desc
     lengths = sorted(set(desc.possible_length or ()))
     example = ""
@@ -60,17 +65,16 @@ def plan_line(region: str, metadata, names) -> str:
         f"mobilePattern: {swift_string(type_pattern(metadata.mobile))}, "
         f"fixedLinePattern: {swift_string(type_pattern(metadata.fixed_line))}, "
         f"exampleNumber: {swift_string(example)}, mobileExample: {swift_string(mobile_example)}, "
-        f"englishName: {swift_string(names[0])}, frenchName: {swift_string(names[1])}),"
+        f"englishName: {swift_string(name)}),"
     )
 
 
 def numbering_plans() -> str:
-    en, fr = babel.Locale("en"), babel.Locale("fr")
+    en = babel.Locale("en")
     lines = []
     for region in sorted(_AVAILABLE_REGION_CODES):
         metadata = PhoneMetadata.metadata_for_region(region)
-        names = (en.territories.get(region, region), fr.territories.get(region, region))
-        lines.append(plan_line(region, metadata, names))
+        lines.append(plan_line(region, metadata, en.territories.get(region, region)))
     for code in sorted(_COUNTRY_CODE_TO_REGION_CODE):
         if "001" in _COUNTRY_CODE_TO_REGION_CODE[code]:
             metadata = PhoneMetadata.metadata_for_nongeo_region(code)
@@ -83,6 +87,16 @@ def numbering_plans() -> str:
         "    static let all: [NumberingPlan] = [\n"
     )
     return header + "\n".join(lines) + "\n    ]\n}\n"
+
+
+def country_names() -> None:
+    """CLDR's name of each region with a numbering plan, in each language (Language.swift's tags)."""
+    folder = ROOT / "Sources/SesameCore/Localization/Countries"
+    folder.mkdir(exist_ok=True)
+    for tag in LANGUAGES:
+        locale = babel.Locale.parse({"pt": "pt-PT"}.get(tag, tag), sep="-")
+        names = {f"country.{region}": locale.territories.get(region, region) for region in sorted(_AVAILABLE_REGION_CODES)}
+        (folder / f"{tag}.json").write_text(json.dumps(names, ensure_ascii=False, indent=0) + "\n")
 
 
 def common_passwords() -> str:
@@ -100,3 +114,4 @@ def common_passwords() -> str:
 if __name__ == "__main__":
     (ROOT / "Sources/SesameCore/Phone/NumberingPlans+Data.swift").write_text(numbering_plans())
     (ROOT / "Sources/SesameCore/Passwords/CommonPasswords+Data.swift").write_text(common_passwords())
+    country_names()

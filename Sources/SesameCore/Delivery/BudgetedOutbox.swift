@@ -64,11 +64,12 @@ public struct BudgetedOutbox: Outbox {
         try? await store.appendAudit(AuditEvent(
             at: now, activity: .phoneBudgetSpent, actor: "sesame", target: scope, status: .failure,
             detail: "\(limit) texts and calls on \(day) (UTC)"))
-        let organisation = (try? await policies.current().policy.organisationName) ?? Policy().organisationName
+        let policy = (try? await policies.current().policy) ?? Policy()
+        let organisation = policy.organisationName
         for admin in (try? await store.users(withRole: .globalAdmin, limit: 100)) ?? [] {
             guard let address = admin.noticeAddress else { continue }
             try? await outbox.post(MessageComposer.phoneBudgetSpent(
-                to: address, scope: scope, limit: limit, organisation: organisation, language: admin.locale ?? .english))
+                to: address, scope: scope, limit: limit, organisation: organisation, language: admin.locale ?? policy.defaultLanguage))
         }
     }
 

@@ -35,8 +35,9 @@ public enum MessageComposer {
             return OutgoingMessage(channel: .sms, to: destination, language: language,
                                    text: LocalizedText("message.code.sms", arguments).rendered(in: language), organisation: organisation)
         case .voice:
-            return OutgoingMessage(channel: .voice, to: destination, language: language,
-                                   text: LocalizedText("message.code.voice", arguments).rendered(in: language), organisation: organisation)
+            let spoken = language.spokenLanguage
+            return OutgoingMessage(channel: .voice, to: destination, language: spoken,
+                                   text: LocalizedText("message.code.voice", arguments).rendered(in: spoken), organisation: organisation)
         case .email:
             return OutgoingMessage(channel: .email, to: destination, language: language,
                                    subject: LocalizedText("message.code.email.subject", arguments).rendered(in: language),

@@ -1,51 +1,45 @@
-/// Translations keyed by message key, one table per language.
-public struct Catalogue: Sendable {
-    public let tables: [Language: [String: String]]
+import Foundation
 
-    public init(tables: [Language: [String: String]]) {
+/// Translations keyed by message key, one table per language, read from the catalogue files
+/// (docs/localization.md#catalogues).
+public struct Catalogue: Sendable {
+    private let tables: LanguageTables<[String: String]>
+
+    public init(tables: LanguageTables<[String: String]>) {
         self.tables = tables
     }
 
-    /// The messages of the domain core (validation, policy, passwords, questions, reports).
-    public static let core = Catalogue(tables: [.english: english, .french: french])
+    /// Catalogue files in these folders (`en.json`, `fr.json`, …); a later folder's keys replace an earlier one's.
+    public init(folders: [URL]) {
+        self.init(tables: .strings(in: folders))
+    }
+
+    /// The folders of the domain core's texts: its messages (validation, policy, passwords, questions, notices,
+    /// reports) and the countries' names (`country.FR`), from CLDR.
+    public static let coreFolders = ["Messages", "Countries"].map { Bundle.module.bundleURL.appendingPathComponent($0) }
+
+    /// The messages of the domain core.
+    public static let core = Catalogue(folders: coreFolders)
+
+    /// Every key and text of one language, as its file has them (no English filled in).
+    public func table(_ language: Language) -> [String: String] {
+        tables[language]
+    }
 
     public func render(_ text: LocalizedText, in language: Language) -> String {
-        // A missing translation falls back to English, then to the key itself, so a gap shows instead of crashing.
         var arguments = text.arguments
         for (name, key) in text.nested { arguments[name] = render(LocalizedText(key), in: language) }
-        return Self.fill(template(text.key, in: language), with: arguments)
+        return format(template(text.key, in: language), arguments, in: language)
     }
 
-    func template(_ key: String, in language: Language) -> String {
-        tables[language]?[key] ?? tables[.english]?[key] ?? key
+    /// The text for a key: the language's, else English, else the key itself, so a gap shows instead of crashing.
+    public func template(_ key: String, in language: Language) -> String {
+        tables[language][key] ?? tables[.english][key] ?? key
     }
 
-    /// Replaces each `{name}` with its argument; unknown placeholders stay as they are.
-    static func fill(_ template: String, with arguments: [String: String]) -> String {
-        guard !arguments.isEmpty, template.contains("{") else { return template }
-        var result = ""
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{") {
-            result += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else {
-                result += rest[open...]
-                return result
-            }
-            let name = String(rest[rest.index(after: open)..<close])
-            result += arguments[name] ?? String(rest[open...close])
-            rest = rest[rest.index(after: close)...]
-        }
-        return result + rest
-    }
-
-    /// The `{name}` placeholders a template uses, for checking that translations agree.
-    public static func placeholders(in template: String) -> Set<String> {
-        var names: Set<String> = []
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            names.insert(String(rest[rest.index(after: open)..<close]))
-            rest = rest[rest.index(after: close)...]
-        }
-        return names
+    /// Fills a template; one that does not parse (the catalogue test forbids it) is shown as written.
+    func format(_ template: String, _ arguments: [String: String], in language: Language) -> String {
+        guard template.contains("{") else { return template }
+        return MessageFormat(template)?.format(arguments, in: language) ?? template
     }
 }

@@ -85,7 +85,7 @@ public struct PasskeyService: Sendable {
             at: now, activity: .passkeyRegistered, actor: user.userID, target: user.userID, detail: name, requestID: requestID))
         // A new way to prove who one is: whoever held the session for a moment must not plant it unnoticed.
         // "This wasn't me" removes it (docs/behaviour.md#this-wasnt-me).
-        await reportLinks.tell(user, of: .passkeyRegistered, subject: passkey.id.uuidString, organisation: try await policies.policy().organisationName)
+        await reportLinks.tell(user, of: .passkeyRegistered, subject: passkey.id.uuidString, policy: try await policies.policy())
         return .registered(passkey)
     }
 

@@ -15,14 +15,16 @@ public struct NumberingPlan: Sendable, Hashable {
     public let fixedLinePattern: String
     public let exampleNumber: String
     public let mobileExample: String
+    /// The region's name in English, for logs.
     public let englishName: String
-    public let frenchName: String
 
+    /// The catalogue key of the region's name (`Localization/Countries/TAG.json`, from CLDR, written by
+    /// scripts/data/generate.py).
+    public var nameKey: String { "country.\(region)" }
+
+    /// The region's name in a language.
     public func name(in language: Language) -> String {
-        switch language {
-        case .english: englishName
-        case .french: frenchName
-        }
+        Catalogue.core.table(language)[nameKey] ?? englishName
     }
 
     /// The plans sharing each calling code (+1 and +7 cover several regions).

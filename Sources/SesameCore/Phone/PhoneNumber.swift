@@ -119,16 +119,18 @@ public struct PhoneNumber: Sendable, Hashable, TextCodable, CustomStringConverti
 
     static func check(_ national: String, callingCode: Int, plans: [NumberingPlan]) throws(ValidationError) {
         let lengths = plans.flatMap(\.possibleLengths)
-        let country = plans.count == 1 ? plans.first?.englishName ?? "" : "+\(callingCode)"
-        let arguments = ["code": String(callingCode), "country": country]
+        // One country is named in the reader's language; a code shared by several (+1, +7) is shown as the code.
+        let (arguments, nested): ([String: String], [String: String]) =
+            if plans.count == 1, let plan = plans.first { (["code": String(callingCode)], ["country": plan.nameKey]) }
+            else { (["code": String(callingCode), "country": "+\(callingCode)"], [:]) }
         if String(callingCode).count + national.count > maximumDigits || national.count > (lengths.max() ?? 0) {
-            throw ValidationError("phone.tooLong", arguments)
+            throw ValidationError("phone.tooLong", arguments, nested: nested)
         }
         if national.count < (lengths.min() ?? 0) {
-            throw ValidationError("phone.tooShort", arguments)
+            throw ValidationError("phone.tooShort", arguments, nested: nested)
         }
         guard plans.contains(where: { $0.matches(national) }) else {
-            throw ValidationError("phone.invalidForCountry", arguments)
+            throw ValidationError("phone.invalidForCountry", arguments, nested: nested)
         }
     }
 

@@ -59,6 +59,14 @@ public struct Policy: Sendable, Hashable, Codable {
     }
     /// Optional so that a policy saved before this knob existed still reads (as the default).
     private var storedPasswordRules: PasswordRuleSet?
+    /// The pages' language when neither the visitor's choice nor the browser's names one Sesame speaks, and the
+    /// notices' language for a user who never chose one (docs/localization.md#choosing).
+    public var defaultLanguage: Language {
+        get { storedDefaultLanguage ?? .english }
+        set { storedDefaultLanguage = newValue }
+    }
+    /// Optional so that a policy saved before this knob existed still reads (as the default).
+    private var storedDefaultLanguage: Language?
 
     public init() {}
 

@@ -6,7 +6,7 @@ public enum PolicyKey: String, Sendable, Codable, CaseIterable {
     case enabled, group, methods, methodsRequired, questionsToRegister, questionsToReset, predefinedQuestions
     case customQuestions, requireRegistration, requireNonPhoneMethod, prepopulatedForReset, reconfirmDays, notifyUsers, notifyAdmins, helpdeskLink, writeback
     case allowUnlock, passwordRules, customBannedPasswords, passwordExpiryDays, passwordExpiryNoticeDays, allowedCountryCodes
-    case organisationName, mailSenderName, activityRetentionDays
+    case organisationName, mailSenderName, activityRetentionDays, defaultLanguage
 
     public static let customQuestionLength = 3...200
     public static let maximumCustomQuestions = 20
@@ -42,6 +42,7 @@ public enum PolicyKey: String, Sendable, Codable, CaseIterable {
         case .organisationName: policy.organisationName
         case .mailSenderName: policy.mailSenderName
         case .activityRetentionDays: String(policy.activityRetentionDays)
+        case .defaultLanguage: policy.defaultLanguage.rawValue
         }
     }
 
@@ -142,6 +143,9 @@ public enum PolicyKey: String, Sendable, Codable, CaseIterable {
             }
             policy.mailSenderName = value
         case .activityRetentionDays: policy.activityRetentionDays = try integer(value, in: 30...3_650)
+        case .defaultLanguage:
+            guard let language = Language(rawValue: value) else { throw choice(value, Language.allCases.map(\.rawValue)) }
+            policy.defaultLanguage = language
         }
     }
 

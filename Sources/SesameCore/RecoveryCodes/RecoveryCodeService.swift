@@ -53,7 +53,7 @@ public struct RecoveryCodeService: Sendable {
     /// Uses one of the user's codes: one Argon2id computation, and the code deleted atomically, so that of two
     /// requests with one code only one passes. When this leaves ``lowCount`` codes, the user is told by email
     /// (docs/behaviour.md#notices).
-    public func use(_ typed: String, by user: User, organisation: String) async throws -> RecoveryCodeUse {
+    public func use(_ typed: String, by user: User, policy: Policy) async throws -> RecoveryCodeUse {
         guard let code = RecoveryCode(typed: typed) else { return .malformed }
         let stored = try await store.recoveryCodes(userID: user.id)
         guard let match = await stored.match(code, hasher: hasher),
@@ -64,7 +64,7 @@ public struct RecoveryCodeService: Sendable {
             for address in user.noticeAddresses {
                 // Queued: the reset does not wait for it, and one that cannot be queued does not undo the proof.
                 try? await outbox.post(MessageComposer.recoveryCodesLow(
-                    to: address, left: left, userID: user.userID, organisation: organisation, language: user.locale ?? .english))
+                    to: address, left: left, userID: user.userID, organisation: policy.organisationName, language: user.locale ?? policy.defaultLanguage))
             }
         }
         return .accepted(left: left)

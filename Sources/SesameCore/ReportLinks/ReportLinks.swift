@@ -50,12 +50,13 @@ public struct ReportLinks: Sendable {
         return "\(baseURL)\(Self.path)\(token)?lang=\(language.rawValue)"
     }
 
-    /// Tells `user` of `event` on their own account, at every address on file, in their language, with one link for
+    /// Tells `user` of `event` on their own account, at every address on file, in their language (else the
+    /// organisation's default), with one link for
     /// the event (docs/behaviour.md#notices): the one call a notice of a new kind needs, besides its `ReportedEvent`
     /// case and its texts. Queued: nothing waits for it, and a notice that cannot be queued undoes nothing.
     /// `subject`: what the event added, which following the link takes away (a passkey's ID).
-    public func tell(_ user: User, of event: ReportedEvent, subject: String? = nil, organisation: String) async {
-        let language = user.locale ?? .english
+    public func tell(_ user: User, of event: ReportedEvent, subject: String? = nil, policy: Policy) async {
+        let (language, organisation) = (user.locale ?? policy.defaultLanguage, policy.organisationName)
         let addresses = user.noticeAddresses
         guard !addresses.isEmpty, let link = try? await issue(for: user.id, event: event, subject: subject, language: language) else { return }
         for address in addresses {
@@ -96,10 +97,11 @@ public struct ReportLinks: Sendable {
         _ = try await throttles.record(.reportedEvent, user.id.uuidString)
         try await store.appendAudit(AuditEvent(
             at: now, activity: .reportedEvent, actor: user.userID, target: user.userID, detail: link.event.text.description, requestID: requestID))
-        let organisation = try await policies.policy().organisationName
+        let policy = try await policies.policy()
+        let organisation = policy.organisationName
         for admin in try await store.administratorsToContact(excluding: user.id) {
             guard let address = admin.noticeAddress else { continue }
-            let language = admin.locale ?? .english
+            let language = admin.locale ?? policy.defaultLanguage
             try? await outbox.post(MessageComposer.reportedEvent(
                 to: address, userID: user.userID, event: link.event.text.rendered(in: language), supportCode: requestID ?? "",
                 organisation: organisation, language: language))

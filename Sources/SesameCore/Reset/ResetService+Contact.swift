@@ -16,7 +16,7 @@ extension ResetService {
         for admin in try await store.administratorsToContact(excluding: user.id) {
             guard let address = admin.noticeAddress else { continue }
             try await outbox.post(MessageComposer.contactRequest(
-                to: address, userID: user.userID, supportCode: supportCode, organisation: policy.organisationName, language: admin.locale ?? .english))
+                to: address, userID: user.userID, supportCode: supportCode, organisation: policy.organisationName, language: admin.locale ?? policy.defaultLanguage))
         }
     }
 

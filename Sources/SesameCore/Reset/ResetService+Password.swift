@@ -58,14 +58,14 @@ extension ResetService {
     /// The reset notices (docs/behaviour.md#notices), queued: the page does not wait for them, and one that cannot be
     /// queued does not undo the reset.
     func notify(after user: User, policy: Policy) async {
-        if policy.notifyUsers { await reportLinks.tell(user, of: .passwordReset, organisation: policy.organisationName) }
+        if policy.notifyUsers { await reportLinks.tell(user, of: .passwordReset, policy: policy) }
         guard policy.notifyAdmins, user.isPrivileged,
             let admins = try? await store.users(withRole: .globalAdmin, limit: 100)
         else { return }
         for admin in admins where admin.id != user.id {
             guard let address = admin.noticeAddress else { continue }
             try? await outbox.post(MessageComposer.adminResetNotice(
-                to: address, admin: user.userID, organisation: policy.organisationName, language: admin.locale ?? .english))
+                to: address, admin: user.userID, organisation: policy.organisationName, language: admin.locale ?? policy.defaultLanguage))
         }
     }
 
@@ -89,7 +89,7 @@ extension ResetService {
         }
         try await complete(flow, user: user, activity: .selfServiceUnlock, detail: .unlocked, requestID: requestID)
         if flow.accessPassID != nil { try await accessPasses.discard(of: user) }
-        if policy.notifyUsers { await reportLinks.tell(user, of: .unlocked, organisation: policy.organisationName) }
+        if policy.notifyUsers { await reportLinks.tell(user, of: .unlocked, policy: policy) }
         return .done
     }
 

@@ -12,7 +12,7 @@ extension ResetService {
         guard case .recoveryCode = flow.challenge else { return .waiting(flow) }
         let (user, policy) = try await context(of: flow)
         if try await isBlocked(user, from: flow.clientAddress) { return try await endBlocked(flow, user: user, option: .recoveryCode) }
-        switch try await recoveryCodes.use(typed, by: user, organisation: policy.organisationName) {
+        switch try await recoveryCodes.use(typed, by: user, policy: policy) {
         case .accepted:
             return passed(flow, user: user, policy: policy)
         case .malformed:

@@ -1,86 +1,11 @@
-/// The 35 predefined security questions, in English (Entra's, verbatim) and French (docs/behaviour.md#policy-keys).
+/// The 35 predefined security questions (Entra's, verbatim in English), translated in every catalogue as
+/// `question.predefined.1` … `question.predefined.35` (docs/behaviour.md#policy-keys).
 public enum PredefinedQuestions {
-    public static var count: Int { english.count }
+    public static let count = 35
 
     /// The text of question `number` (1–35).
-    public static func text(_ number: Int, in language: Language) -> String? {
-        let table = language == .french ? french : english
-        return table.indices.contains(number - 1) ? table[number - 1] : nil
+    public static func text(_ number: Int, in language: Language, catalogue: Catalogue = .core) -> String? {
+        guard (1...count).contains(number) else { return nil }
+        return catalogue.template("question.predefined.\(number)", in: language)
     }
-
-    static let english = [
-        "In what city did you meet your first spouse/partner?",
-        "In what city did your parents meet?",
-        "In what city does your nearest sibling live?",
-        "In what city was your father born?",
-        "In what city was your first job?",
-        "In what city was your mother born?",
-        "What city were you in on New Year's 2000?",
-        "What is the last name of your favorite teacher in high school?",
-        "What is the name of a college you applied to but didn't attend?",
-        "What is the name of the place in which you held your first wedding reception?",
-        "What is your father's middle name?",
-        "What is your favorite food?",
-        "What is your maternal grandmother's first and last name?",
-        "What is your mother's middle name?",
-        "What is your oldest sibling's birthday month and year? (e.g. November 1985)",
-        "What is your oldest sibling's middle name?",
-        "What is your paternal grandfather's first and last name?",
-        "What is your youngest sibling's middle name?",
-        "What school did you attend for sixth grade?",
-        "What was the first and last name of your childhood best friend?",
-        "What was the first and last name of your first significant other?",
-        "What was the last name of your favorite grade school teacher?",
-        "What was the make and model of your first car or motorcycle?",
-        "What was the name of the first school you attended?",
-        "What was the name of the hospital in which you were born?",
-        "What was the name of the street of your first childhood home?",
-        "What was the name of your childhood hero?",
-        "What was the name of your favorite stuffed animal?",
-        "What was the name of your first pet?",
-        "What was your childhood nickname?",
-        "What was your favorite sport in high school?",
-        "What was your first job?",
-        "What were the last four digits of your childhood telephone number?",
-        "When you were young, what did you want to be when you grew up?",
-        "Who is the most famous person you have ever met?",
-    ]
-
-    static let french = [
-        "Dans quelle ville avez-vous rencontré votre premier conjoint ou partenaire ?",
-        "Dans quelle ville vos parents se sont-ils rencontrés ?",
-        "Dans quelle ville vit votre frère ou sœur le plus proche ?",
-        "Dans quelle ville votre père est-il né ?",
-        "Dans quelle ville avez-vous occupé votre premier emploi ?",
-        "Dans quelle ville votre mère est-elle née ?",
-        "Dans quelle ville étiez-vous au Nouvel An 2000 ?",
-        "Quel est le nom de famille de votre professeur préféré au lycée ?",
-        "Quel est le nom d’une université où vous avez postulé sans y étudier ?",
-        "Quel est le nom du lieu de votre première réception de mariage ?",
-        "Quel est le deuxième prénom de votre père ?",
-        "Quel est votre plat préféré ?",
-        "Quels sont le prénom et le nom de votre grand-mère maternelle ?",
-        "Quel est le deuxième prénom de votre mère ?",
-        "Quels sont le mois et l’année de naissance de votre aîné(e) ? (par exemple novembre 1985)",
-        "Quel est le deuxième prénom de votre aîné(e) ?",
-        "Quels sont le prénom et le nom de votre grand-père paternel ?",
-        "Quel est le deuxième prénom de votre cadet(te) ?",
-        "Dans quelle école étiez-vous en sixième ?",
-        "Quels étaient le prénom et le nom de votre meilleur ami d’enfance ?",
-        "Quels étaient le prénom et le nom de votre premier amour ?",
-        "Quel était le nom de famille de votre instituteur préféré ?",
-        "Quels étaient la marque et le modèle de votre première voiture ou moto ?",
-        "Quel était le nom de la première école que vous avez fréquentée ?",
-        "Quel était le nom de l’hôpital où vous êtes né(e) ?",
-        "Quel était le nom de la rue de votre première maison d’enfance ?",
-        "Quel était le nom de votre héros d’enfance ?",
-        "Quel était le nom de votre peluche préférée ?",
-        "Quel était le nom de votre premier animal de compagnie ?",
-        "Quel était votre surnom d’enfance ?",
-        "Quel était votre sport préféré au lycée ?",
-        "Quel a été votre premier emploi ?",
-        "Quels étaient les quatre derniers chiffres de votre numéro de téléphone d’enfance ?",
-        "Quand vous étiez petit(e), que vouliez-vous faire plus tard ?",
-        "Quelle est la personne la plus célèbre que vous ayez jamais rencontrée ?",
-    ]
 }

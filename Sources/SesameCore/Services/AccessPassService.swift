@@ -58,7 +58,7 @@ public struct AccessPassService: Sendable {
         try await store.appendAudit(AuditEvent(
             at: now, activity: .accessPassIssued, actor: actor, target: user.userID,
             detail: "\(Int(terms.lifetime / 60)) minutes, \(terms.singleUse ? "single use" : "reusable")"))
-        await reportLinks.tell(user, of: .accessPassIssued, organisation: try await policies.policy().organisationName)
+        await reportLinks.tell(user, of: .accessPassIssued, policy: try await policies.policy())
         return Issued(pass: AccessPassText.grouped(pass), expiresAt: record.expiresAt, singleUse: terms.singleUse)
     }
 

@@ -66,7 +66,7 @@ public struct PasswordChangeService: Sendable {
         // Every other session signed in with the old password ends; the one that changed it stays.
         _ = try await store.deleteSessions(userID: user.id, keeping: keepingSession)
         try await audit(changed, requestID: requestID)
-        if policy.notifyUsers { await reportLinks.tell(changed, of: .passwordChanged, organisation: policy.organisationName) }
+        if policy.notifyUsers { await reportLinks.tell(changed, of: .passwordChanged, policy: policy) }
         return .changed(changed)
     }
 

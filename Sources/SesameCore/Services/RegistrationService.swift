@@ -142,7 +142,7 @@ public struct RegistrationService: Sendable {
         _ = try await store.claimAuthenticatorStep(step, ofUser: user.id)
         try await recordActivity(of: updated, registered: .authenticatorApp)
         // A new way to prove who one is: whoever held the session for a moment must not plant it unnoticed.
-        await reportLinks.tell(updated, of: .authenticatorRegistered, organisation: try await policy().organisationName)
+        await reportLinks.tell(updated, of: .authenticatorRegistered, policy: try await policy())
         return .accepted
     }
 
@@ -160,7 +160,7 @@ public struct RegistrationService: Sendable {
             return .refused(LocalizedText("recoveryCodes.notConfirmed"))
         }
         try await recordActivity(of: user, registered: .recoveryCodes)
-        await reportLinks.tell(user, of: .recoveryCodesGenerated, organisation: try await policy().organisationName)
+        await reportLinks.tell(user, of: .recoveryCodesGenerated, policy: try await policy())
         return .saved
     }
 
@@ -180,7 +180,7 @@ public struct RegistrationService: Sendable {
         try await recordActivity(of: updated, registered: .securityQuestions)
         // New answers are a way to prove who one is, first ones included: told, as a new contact is
         // (docs/behaviour.md#notices).
-        await reportLinks.tell(updated, of: .methodsChanged, organisation: policy.organisationName)
+        await reportLinks.tell(updated, of: .methodsChanged, policy: policy)
         return .saved
     }
 

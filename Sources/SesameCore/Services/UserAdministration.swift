@@ -78,7 +78,7 @@ public struct UserAdministration: Sendable {
         try await audit(.userUpdated, actor: actor, target: user.userID)
         for notice in try await reportLinks.notices(
             of: ContactChange(before: before, after: user.authentication), user: user, organisation: policy.organisationName,
-            language: user.locale ?? .english) {
+            language: user.locale ?? policy.defaultLanguage) {
             try await outbox.post(notice)
         }
         if draft.password != nil { try await audit(.adminResetPassword, actor: actor, target: user.userID) }

@@ -3,14 +3,15 @@ public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertibl
     public let message: LocalizedText
     public let field: String?
 
-    public init(_ key: String, _ arguments: [String: String] = [:], field: String? = nil) {
-        message = LocalizedText(key, arguments)
+    /// `nested`: arguments that are catalogue keys themselves, rendered in the reader's language (a country's name).
+    public init(_ key: String, _ arguments: [String: String] = [:], nested: [String: String] = [:], field: String? = nil) {
+        message = LocalizedText(key, arguments, nested: nested)
         self.field = field
     }
 
     /// The same error, attributed to `field`.
     public func on(_ field: String) -> ValidationError {
-        ValidationError(message.key, message.arguments, field: field)
+        ValidationError(message.key, message.arguments, nested: message.nested, field: field)
     }
 
     public func rendered(in language: Language) -> String {

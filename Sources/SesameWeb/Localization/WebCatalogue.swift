@@ -1,16 +1,14 @@
+import Foundation
 import SesameCore
 
-/// The web pages' texts, one table per language, alongside the core's messages.
+/// The web pages' texts, alongside the core's messages, in every language (docs/localization.md#catalogues).
 enum WebCatalogue {
     /// Web texts first, then the core's (validation, password and policy messages).
-    static let catalogue = Catalogue(tables: [
-        .english: (Catalogue.core.tables[.english] ?? [:]).merging(english) { _, web in web },
-        .french: (Catalogue.core.tables[.french] ?? [:]).merging(french) { _, web in web },
-    ])
+    static let catalogue = Catalogue(folders: Catalogue.coreFolders + [Bundle.module.bundleURL.appendingPathComponent("Messages")])
 
-    /// The texts as nested dictionaries (`signin.title` → `t.signin.title`), for the templates.
-    /// Immutable once built; `Any` is what the template engine reads, hence not `Sendable` by type.
-    nonisolated(unsafe) static let nested: [Language: [String: Any]] = [.english: nest(english), .french: nest(french)]
+    /// The texts as nested dictionaries (`signin.title` → `t.signin.title`), for the templates, built per language
+    /// when first asked for.
+    static func nested(_ language: Language) -> [String: Any] { nestedTables[language].root }
 
     static func text(_ key: String, _ arguments: [String: String] = [:], in language: Language) -> String {
         catalogue.render(LocalizedText(key, arguments), in: language)
@@ -20,6 +18,18 @@ enum WebCatalogue {
         catalogue.render(text, in: language)
     }
 
+    /// Immutable once built; `Any` is what the template engine reads, hence not `Sendable` by type.
+    private final class NestedTexts: @unchecked Sendable {
+        let root: [String: Any]
+        init(_ root: [String: Any]) { self.root = root }
+    }
+
+    /// A language's missing keys take the English text, as `Catalogue.template` does for code.
+    private static let nestedTables = LanguageTables<NestedTexts> { language in
+        let texts = catalogue.table(.english).merging(catalogue.table(language)) { _, translated in translated }
+        return NestedTexts(nest(texts))
+    }
+
     private static func nest(_ table: [String: String]) -> [String: Any] {
         var root: [String: Any] = [:]
         for (key, value) in table {
@@ -27,7 +37,6 @@ enum WebCatalogue {
         }
         return root
     }
-
     private static func insert(_ value: String, at path: ArraySlice<String>, into node: inout [String: Any]) {
         guard let first = path.first else { return }
         if path.count == 1 {

@@ -197,17 +197,29 @@ struct RegistrationController {
         }
     }
 
+    /// The country the phone menu starts on when the user has no number yet: where most readers of the page's
+    /// language live.
+    static let homeRegions: [Language: String] = [
+        .arabic: "SA", .bulgarian: "BG", .catalan: "ES", .czech: "CZ", .danish: "DK", .german: "DE", .greek: "GR", .english: "US",
+        .spanish: "ES", .estonian: "EE", .basque: "ES", .finnish: "FI", .french: "FR", .galician: "ES", .hebrew: "IL", .hindi: "IN",
+        .croatian: "HR", .hungarian: "HU", .indonesian: "ID", .italian: "IT", .japanese: "JP", .kazakh: "KZ", .korean: "KR",
+        .lithuanian: "LT", .latvian: "LV", .malay: "MY", .norwegianBokmal: "NO", .dutch: "NL", .polish: "PL", .portuguese: "PT",
+        .brazilianPortuguese: "BR", .romanian: "RO", .russian: "RU", .slovak: "SK", .slovenian: "SI", .serbianLatin: "RS",
+        .swedish: "SE", .thai: "TH", .turkish: "TR", .ukrainian: "UA", .vietnamese: "VN", .simplifiedChinese: "CN", .traditionalChinese: "TW",
+    ]
+
     private func phonePage(
         _ policy: Policy, context: WebContext, callingCode: Int?, region: String?, number: String, error: String?
     ) async throws -> Response {
         let language = context.language
         let selectedRegion = region ?? callingCode.flatMap { code in NumberingPlan.regions.first { $0.callingCode == code }?.region }
-            ?? (language == .french ? "FR" : "US")
+            ?? Self.homeRegions[language] ?? "US"
         let countries = NumberingPlan.regions
             .filter { policy.allowedCountryCodes?.contains($0.callingCode) ?? true }
             .sorted { $0.name(in: language).compare($1.name(in: language), locale: Locale(identifier: language.rawValue)) == .orderedAscending }
             .map { plan -> [String: Any] in
-                ["region": plan.region, "label": "\(plan.name(in: language)) (+\(plan.callingCode))", "selected": plan.region == selectedRegion]
+                // The calling code isolated left to right, so that "(+33)" keeps its order in Arabic and Hebrew.
+                ["region": plan.region, "label": "\(plan.name(in: language)) (\u{2066}+\(plan.callingCode)\u{2069})", "selected": plan.region == selectedRegion]
             }
         return try await layout.render("register-phone", titleKey: "register.phone.heading", values: [
             "countries": countries, "number": number, "error": error ?? false,

@@ -29,8 +29,11 @@ struct PageRenderer: Sendable {
     ) -> Response {
         let language = context.language
         var all: [String: Any] = [
-            "t": WebCatalogue.nested[language] ?? [:],
+            "t": WebCatalogue.nested(language),
             "lang": language.rawValue,
+            "dir": language.direction,
+            "languageName": language.autonym,
+            "languages": Self.languageMenu(current: language),
             "title": title,
             "organisation": organisation,
             "logo": logo,
@@ -48,6 +51,11 @@ struct PageRenderer: Sendable {
     /// The template rendered with `values`; nil when there is no such template.
     func html(_ template: String, _ values: [String: Any]) -> String? {
         library.render(values, withTemplate: template)
+    }
+
+    /// Every language in its own name, for the menu on every page.
+    static func languageMenu(current: Language) -> [[String: Any]] {
+        Language.allCases.map { ["tag": $0.rawValue, "name": $0.autonym, "dir": $0.direction, "current": $0 == current] }
     }
 
     static func redirect(to location: String) -> Response {

@@ -61,29 +61,29 @@ final class CountingHasher: PasswordHasher {
 
     @Test func aCodeWorksOnce() async throws {
         let (user, codes) = try await registered()
-        #expect(try await service.use(codes[2].grouped, by: user, organisation: "Contoso") == .accepted(left: 9))
-        #expect(try await service.use(codes[2].grouped, by: user, organisation: "Contoso") == .wrong)
-        #expect(try await service.use("not a code", by: user, organisation: "Contoso") == .malformed)
+        #expect(try await service.use(codes[2].grouped, by: user, policy: .contoso) == .accepted(left: 9))
+        #expect(try await service.use(codes[2].grouped, by: user, policy: .contoso) == .wrong)
+        #expect(try await service.use("not a code", by: user, policy: .contoso) == .malformed)
     }
 
     /// Right, wrong or already used: one Argon2id computation each, whatever the size of the set.
     @Test func checkingACodeCostsOneHash() async throws {
         let (user, codes) = try await registered()
         let before = hasher.verifyCalls
-        _ = try await service.use(codes[9].grouped, by: user, organisation: "Contoso")
+        _ = try await service.use(codes[9].grouped, by: user, policy: .contoso)
         #expect(hasher.verifyCalls - before == 1, "right")
-        _ = try await service.use("9ZZZ-ZZZZ-ZZZZ-ZZZZ", by: user, organisation: "Contoso")
+        _ = try await service.use("9ZZZ-ZZZZ-ZZZZ-ZZZZ", by: user, policy: .contoso)
         #expect(hasher.verifyCalls - before == 2, "wrong, its slot empty now: compared with another hash")
-        _ = try await service.use("1ZZZ-ZZZZ-ZZZZ-ZZZZ", by: user, organisation: "Contoso")
+        _ = try await service.use("1ZZZ-ZZZZ-ZZZZ-ZZZZ", by: user, policy: .contoso)
         #expect(hasher.verifyCalls - before == 3, "wrong")
-        _ = try await service.use("1ZZZ", by: user, organisation: "Contoso")
+        _ = try await service.use("1ZZZ", by: user, policy: .contoso)
         #expect(hasher.verifyCalls - before == 3, "malformed: nothing compared")
     }
 
     @Test func ofTwoRequestsWithOneCodeExactlyOnePasses() async throws {
         let (user, codes) = try await registered()
         let results = try await withThrowingTaskGroup(of: RecoveryCodeUse.self) { group in
-            for _ in 0..<2 { group.addTask { try await service.use(codes[0].grouped, by: user, organisation: "Contoso") } }
+            for _ in 0..<2 { group.addTask { try await service.use(codes[0].grouped, by: user, policy: .contoso) } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(results.filter { $0 == .accepted(left: 9) }.count == 1)
@@ -93,22 +93,22 @@ final class CountingHasher: PasswordHasher {
     @Test func aConfirmedNewSetVoidsTheOld() async throws {
         let (user, old) = try await registered()
         let new = try await service.generate()
-        #expect(try await service.use(old[1].grouped, by: user, organisation: "Contoso") == .accepted(left: 9), "the old set works until the new one is confirmed")
+        #expect(try await service.use(old[1].grouped, by: user, policy: .contoso) == .accepted(left: 9), "the old set works until the new one is confirmed")
         #expect(try await service.confirm(new.codes[0].grouped, of: new.hashes, for: user, requestID: nil))
-        #expect(try await service.use(old[2].grouped, by: user, organisation: "Contoso") == .wrong)
-        #expect(try await service.use(new.codes[2].grouped, by: user, organisation: "Contoso") == .accepted(left: 9))
+        #expect(try await service.use(old[2].grouped, by: user, policy: .contoso) == .wrong)
+        #expect(try await service.use(new.codes[2].grouped, by: user, policy: .contoso) == .accepted(left: 9))
         #expect(try await store.auditEvents(ActivityQuery()).filter { $0.activity == .recoveryCodesGenerated }.count == 2)
     }
 
     @Test func theUserIsToldOnceWhenThreeCodesAreLeft() async throws {
         let (user, codes) = try await registered()
-        for code in codes.prefix(6) { _ = try await service.use(code.grouped, by: user, organisation: "Contoso") }
+        for code in codes.prefix(6) { _ = try await service.use(code.grouped, by: user, policy: .contoso) }
         #expect(sender.messages.isEmpty, "4 left")
-        #expect(try await service.use(codes[6].grouped, by: user, organisation: "Contoso") == .accepted(left: 3))
+        #expect(try await service.use(codes[6].grouped, by: user, policy: .contoso) == .accepted(left: 3))
         let notice = try #require(sender.messages.first)
         #expect(sender.messages.count == 1 && notice.to == "alice@example.org" && notice.subject?.contains("3") == true)
         #expect(codes.allSatisfy { !notice.text.contains($0.canonical) && !notice.text.contains($0.grouped) })
-        _ = try await service.use(codes[7].grouped, by: user, organisation: "Contoso")
+        _ = try await service.use(codes[7].grouped, by: user, policy: .contoso)
         #expect(sender.messages.count == 1, "once, when the count falls to 3")
         let stored = try #require(try await store.user(id: user.id))
         #expect(RecoveryCodeService.runningLow(stored.authentication, under: try Policy().setting(.methods, to: "email,recoveryCodes").effective(for: stored)) == 2)
@@ -120,8 +120,17 @@ final class CountingHasher: PasswordHasher {
         let administration = UserAdministration(store: store, hasher: fastHasher, clock: ManualClock(t0), outbox: sender, reportLinks: .testing(store: store, clock: ManualClock(t0), outbox: sender))
         try await administration.voidRecoveryCodes(userID: user.userID, actor: "admin@contoso.com")
         #expect(try await store.user(id: user.id)?.authentication.recoveryCodesLeft == 0)
-        #expect(try await service.use(codes[3].grouped, by: user, organisation: "Contoso") == .wrong)
+        #expect(try await service.use(codes[3].grouped, by: user, policy: .contoso) == .wrong)
         let audit = try #require(try await store.auditEvents(ActivityQuery()).first)
         #expect(audit.activity == .recoveryCodesVoided && audit.actor == "admin@contoso.com")
+    }
+}
+
+extension Policy {
+    /// The default policy with the organisation the notices name.
+    fileprivate static var contoso: Policy {
+        var policy = Policy()
+        policy.organisationName = "Contoso"
+        return policy
     }
 }

@@ -14,6 +14,8 @@ struct PolicyForm {
         /// One item per line; stored joined with `separator`.
         case lines(separator: String)
         case number(ClosedRange<Int>)
+        /// A drop-down list: value and label, the label shown as it is (a language's own name).
+        case menu([(value: String, label: String)])
     }
 
     struct Field {
@@ -50,7 +52,10 @@ struct PolicyForm {
             Field(.reconfirmDays, .number(0...730), dependsOn: "when-registration"),
         ]),
         ("notifications", [Field(.notifyUsers, .yesNo), Field(.notifyAdmins, .yesNo)]),
-        ("customisation", [Field(.helpdeskLink, .text), Field(.organisationName, .text), Field(.mailSenderName, .text)]),
+        ("customisation", [
+            Field(.helpdeskLink, .text), Field(.organisationName, .text), Field(.mailSenderName, .text),
+            Field(.defaultLanguage, .menu(Language.allCases.map { ($0.rawValue, $0.autonym) })),
+        ]),
         ("onPremises", [Field(.writeback, .yesNo), Field(.allowUnlock, .yesNo, dependsOn: "when-writeback")]),
         ("passwords", [
             Field(.passwordRules, .choice(PasswordRuleSet.allCases.map { ($0.rawValue, "admin.policy.passwordRules.\($0.rawValue)") })),
@@ -149,6 +154,9 @@ struct PolicyForm {
             view["lines"] = value.split(separator: Character(separator)).joined(separator: "\n")
         case .number(let range):
             view["number"] = ["min": range.lowerBound, "max": range.upperBound]
+        case .menu(let options):
+            view["isMenu"] = true
+            view["options"] = options.map { ["value": $0.value, "label": $0.label, "selected": $0.value == value] }
         }
         return view
     }
