@@ -52,8 +52,25 @@ import SesameTestSupport
     @Test func rightToLeftArgumentsAreIsolated() throws {
         let format = try #require(MessageFormat("{phone} {method} {n, plural, zero {#} one {#} two {#} few {#} many {#} other {#}}"))
         let arguments = ["phone": "+33 6•• •• •• 78", "method": "رسالة نصية", "n": "3"]
-        #expect(format.format(arguments, in: .arabic) == "\u{2066}+33 6•• •• •• 78\u{2069} \u{2068}رسالة نصية\u{2069} \u{2066}3\u{2069}")
+        #expect(format.format(arguments, in: .arabic) == "\u{2066}+33 6•• •• •• 78\u{2069} \u{2068}رسالة نصية\u{2069} 3")
         #expect(format.format(arguments, in: .english) == "+33 6•• •• •• 78 رسالة نصية 3")
+        // A code or a number alone reads left to right anyway, and phones find a code by its digits.
+        #expect(try #require(MessageFormat("{code}")).format(["code": "042917"], in: .hebrew) == "042917")
+        let code = try #require(VerificationCode("042917"))
+        for channel in [CodeChannel.sms, .voice] {
+            let message = MessageComposer.verificationCode(code, channel: channel, to: "+972501234567", organisation: "Contoso", language: .hebrew)
+            #expect(message.text.contains(channel == .sms ? "042917" : "0, 4, 2, 9, 1, 7"))
+            #expect(channel == .sms || !message.text.unicodeScalars.contains { (0x2066...0x2069).contains($0.value) }, "a voice reads no marks")
+        }
+    }
+
+    /// Direction controls in an argument are dropped, so a name holding U+202E cannot turn the sentence around; a
+    /// link is not isolated, so a mail client's link finder takes it whole.
+    @Test func argumentsCannotTurnTheSentenceAround() throws {
+        let format = try #require(MessageFormat("{name} {link}"))
+        let arguments = ["name": "evil\u{2069}\u{202E}gpj.exe", "link": "https://sesame.test/wasnt-me/T?lang=ar"]
+        #expect(format.format(arguments, in: .english) == "evilgpj.exe https://sesame.test/wasnt-me/T?lang=ar")
+        #expect(format.format(arguments, in: .arabic) == "\u{2066}evilgpj.exe\u{2069} https://sesame.test/wasnt-me/T?lang=ar")
     }
 
     /// The hand-written rules against CLDR's, as Babel wrote them into the fixture (scripts/data/plurals.py).

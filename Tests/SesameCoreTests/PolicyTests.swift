@@ -28,6 +28,18 @@ import Testing
         #expect(kept.activityRetentionDays == 90)
     }
 
+    /// A policy saved before `defaultLanguage` reads as English, and so does one naming a language this version does
+    /// not speak (written by a newer one), instead of failing the whole policy.
+    @Test func theDefaultLanguageReadsLeniently() throws {
+        var stored = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(try Policy().setting(.defaultLanguage, to: "pt-BR"))) as? [String: Any])
+        #expect(try JSONDecoder().decode(Policy.self, from: JSONSerialization.data(withJSONObject: stored)).defaultLanguage == .brazilianPortuguese)
+        stored["storedDefaultLanguage"] = "tlh"
+        #expect(try JSONDecoder().decode(Policy.self, from: JSONSerialization.data(withJSONObject: stored)).defaultLanguage == .english)
+        stored.removeValue(forKey: "storedDefaultLanguage")
+        #expect(try JSONDecoder().decode(Policy.self, from: JSONSerialization.data(withJSONObject: stored)).defaultLanguage == .english)
+        #expect(throws: PolicyError.self) { try Policy().setting(.defaultLanguage, to: "tlh") }
+    }
+
     @Test(arguments: [
         (PolicyKey.methodsRequired, "2", "2"), (.questionsToRegister, "5", "5"), (.reconfirmDays, "0", "0"),
         (.reconfirmDays, "730", "730"), (.enabled, "none", "none"), (.methods, "email, securityQuestions", "email,securityQuestions"),

@@ -22,6 +22,16 @@ import SesameTestSupport
         MessageComposer.verificationCode(code, channel: .email, to: address, organisation: "Contoso Électricité", language: language)
     }
 
+    /// An Arabic email's HTML part reads right to left, its code still six digits in a row.
+    @Test func anArabicEmailReadsRightToLeft() async throws {
+        let sink = try SMTPSink.running()
+        let to = recipient()
+        try await SMTPSender(settings: settings("smtp://127.0.0.1:\(sink.plain)"), logo: { nil }).send(codeEmail(to: to, language: .arabic))
+        let mail = try #require(try await sink.messages(to: to).first)
+        #expect(mail.code == "042917" && mail.header("Content-Language") == "ar")
+        #expect(try #require(mail.part("text/html")).text.contains("<html lang=\"ar\" dir=\"rtl\">"))
+    }
+
     @Test func sendsAMultipartMessageWithEncodedHeadersAndTheLogo() async throws {
         let sink = try SMTPSink.running()
         let to = recipient()
@@ -37,6 +47,7 @@ import SesameTestSupport
         #expect(html.contains("<h1 style=\"font-size:1.2em\">Contoso Électricité</h1>"))
         #expect(html.contains("042917"))
         #expect(html.contains("src=\"cid:logo@sesame\""))
+        #expect(html.contains("<html lang=\"fr\" dir=\"ltr\">") && mail.header("Content-Language") == "fr")
         let image = try #require(mail.part("image/png"))
         #expect(image.body == logo.data)
         #expect(image.header("Content-ID") == "<logo@sesame>")

@@ -293,11 +293,12 @@ def parse_names(root):
 def error_texts(root):
     """The generic error page's sentence in every language: a 2xx page that says it is an error is noted."""
     texts = []
-    folder = os.path.join(root, "Sources", "SesameWeb", "Localization")
-    if os.path.isdir(folder):
-        for name in os.listdir(folder):
-            with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as f:
-                texts += re.findall(r'"error\.generic"\s*:\s*"([^"\\]{20,})', f.read())
+    folder = os.path.join(root, "Sources", "SesameWeb", "Localization", "Messages")
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name), encoding="utf-8") as f:
+            text = json.load(f).get("error.generic", "")
+        if len(text) >= 20:
+            texts.append(text)
     # The API's answer to an unexpected error.
     return [text[:40].encode() for text in texts] + [b'"code":"internal"', b'"code": "internal"']
 

@@ -35,9 +35,10 @@ public enum MessageComposer {
             return OutgoingMessage(channel: .sms, to: destination, language: language,
                                    text: LocalizedText("message.code.sms", arguments).rendered(in: language), organisation: organisation)
         case .voice:
+            // A voice reads the text: no marks for the eye in it.
             let spoken = language.spokenLanguage
-            return OutgoingMessage(channel: .voice, to: destination, language: spoken,
-                                   text: LocalizedText("message.code.voice", arguments).rendered(in: spoken), organisation: organisation)
+            let text = MessageFormat.withoutDirectionControls(LocalizedText("message.code.voice", arguments).rendered(in: spoken))
+            return OutgoingMessage(channel: .voice, to: destination, language: spoken, text: text, organisation: organisation)
         case .email:
             return OutgoingMessage(channel: .email, to: destination, language: language,
                                    subject: LocalizedText("message.code.email.subject", arguments).rendered(in: language),
@@ -52,6 +53,18 @@ public enum MessageComposer {
         _ event: ReportedEvent, to address: EmailAddress, userID: String, reportLink: String, organisation: String, language: Language
     ) -> OutgoingMessage {
         email("message.\(event.rawValue)Notice", to: address, ["organisation": organisation, "userID": userID, "link": reportLink], language: language)
+    }
+
+    /// A notice of something done to an account, in the user's language, then again in the organisation's when it
+    /// differs: whoever acted on the account chose the page's language, which becomes the user's, and so could choose
+    /// one the owner cannot read (docs/localization.md#notices).
+    public static func inBoth(_ language: Language, _ organisationLanguage: Language, _ notice: (Language) -> OutgoingMessage) -> OutgoingMessage {
+        let first = notice(language)
+        guard organisationLanguage != language else { return first }
+        let again = notice(organisationLanguage)
+        return OutgoingMessage(
+            channel: first.channel, to: first.to, language: language, subject: [first.subject, again.subject].compactMap { $0 }.joined(separator: " · "),
+            text: first.text + "\n\n———\n\n" + again.text, organisation: first.organisation)
     }
 
     /// Tells a user that only `left` recovery codes remain, so that they make a new set before they run out

@@ -50,7 +50,7 @@ public struct DirectorySync: Sendable {
                 try await audit(.userUpdated, user.userID, detail: changed.joined(separator: ", "))
                 for notice in try await reportLinks.notices(
                     of: ContactChange(before: before.authentication, after: user.authentication), user: user,
-                    organisation: policy.organisationName, language: user.locale ?? policy.defaultLanguage) {
+                    policy: policy, language: user.locale ?? policy.defaultLanguage) {
                     try await outbox.post(notice)
                 }
             } else {

@@ -31,16 +31,33 @@ public struct MessageFormat: Sendable, Hashable {
     /// whose argument is not a whole number takes its `other` form. In a right-to-left language each argument is
     /// isolated, so that a phone number, a code or an address keeps its own order inside the sentence
     /// (docs/localization.md#right-to-left).
+    ///
+    /// Direction controls inside an argument are dropped in every language: a passkey's name or an imported user ID
+    /// holding U+202E would otherwise turn the rest of the sentence around.
     public func format(_ arguments: [String: String], in language: Language) -> String {
-        let isolated = language.isRightToLeft ? arguments.mapValues(Self.isolated) : arguments
+        let plain = arguments.mapValues(Self.withoutDirectionControls)
+        let isolated = language.isRightToLeft ? plain.mapValues(Self.isolated) : plain
         return Self.render(nodes, isolated, language, count: nil)
     }
 
     /// Left to right (LRI … PDI) unless the value has Arabic or Hebrew letters (then FSI … PDI, its first letter
     /// decides): "+33 6•• •• •• 78" has no letter at all, and a first-strong isolate would lay it out right to left.
+    /// Left as they are: a link, alone on its line (a mail client's link finder would take the marks for part of it),
+    /// and a number or code, which reads left to right anyway and which phones look for, digits alone, to offer it.
     static func isolated(_ value: String) -> String {
+        if value.hasPrefix("https://") || value.hasPrefix("http://") || value.allSatisfy({ $0.isASCII && $0.isNumber }) { return value }
         let rightToLeft = value.unicodeScalars.contains { (0x0590...0x08FF).contains($0.value) || (0xFB1D...0xFEFC).contains($0.value) }
         return (rightToLeft ? "\u{2068}" : "\u{2066}") + value + "\u{2069}"
+    }
+
+    /// LRM, RLM, ALM, the embeddings and overrides (U+202A–202E) and the isolates (U+2066–2069).
+    public static func withoutDirectionControls(_ value: String) -> String {
+        guard value.unicodeScalars.contains(where: isDirectionControl) else { return value }
+        return String(String.UnicodeScalarView(value.unicodeScalars.filter { !isDirectionControl($0) }))
+    }
+
+    private static func isDirectionControl(_ scalar: Unicode.Scalar) -> Bool {
+        [0x200E, 0x200F, 0x061C].contains(scalar.value) || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
 
     /// The argument names the template uses, plurals included.

@@ -62,11 +62,12 @@ public struct Policy: Sendable, Hashable, Codable {
     /// The pages' language when neither the visitor's choice nor the browser's names one Sesame speaks, and the
     /// notices' language for a user who never chose one (docs/localization.md#choosing).
     public var defaultLanguage: Language {
-        get { storedDefaultLanguage ?? .english }
-        set { storedDefaultLanguage = newValue }
+        get { storedDefaultLanguage.flatMap(Language.init(rawValue:)) ?? .english }
+        set { storedDefaultLanguage = newValue.rawValue }
     }
-    /// Optional so that a policy saved before this knob existed still reads (as the default).
-    private var storedDefaultLanguage: Language?
+    /// Optional so that a policy saved before this knob existed still reads (as the default); a tag, so that one this
+    /// version does not speak (written by a newer one) reads as English instead of failing the whole policy.
+    private var storedDefaultLanguage: String?
 
     public init() {}
 

@@ -60,17 +60,19 @@ public struct ReportLinks: Sendable {
         let addresses = user.noticeAddresses
         guard !addresses.isEmpty, let link = try? await issue(for: user.id, event: event, subject: subject, language: language) else { return }
         for address in addresses {
-            try? await outbox.post(MessageComposer.accountNotice(
-                event, to: address, userID: user.userID, reportLink: link, organisation: organisation, language: language))
+            try? await outbox.post(MessageComposer.inBoth(language, policy.defaultLanguage) {
+                MessageComposer.accountNotice(event, to: address, userID: user.userID, reportLink: link, organisation: organisation, language: $0)
+            })
         }
     }
 
     /// The notices of a change of contact data (docs/behaviour.md#notices), all carrying one link for the change;
-    /// none, and no link, when nobody is to be told.
-    public func notices(of change: ContactChange, user: User, organisation: String, language: Language) async throws -> [OutgoingMessage] {
+    /// none, and no link, when nobody is to be told. In `language`, and the organisation's too when it differs.
+    public func notices(of change: ContactChange, user: User, policy: Policy, language: Language) async throws -> [OutgoingMessage] {
         guard change.tellsAnyone else { return [] }
         let link = try await issue(for: user.id, event: .methodsChanged, language: language)
-        return change.notices(userID: user.userID, organisation: organisation, language: language, reportLink: link)
+        return change.notices(
+            userID: user.userID, organisation: policy.organisationName, language: language, alsoIn: policy.defaultLanguage, reportLink: link)
     }
 
     /// Whether `token` is a link that can still be used: the confirmation page shows only then. Reads, never acts.

@@ -104,7 +104,7 @@ public struct RegistrationService: Sendable {
         try await recordActivity(of: updated, registered: pending.contact.method)
         let notices = try await reportLinks.notices(
             of: ContactChange(before: user.authentication, after: updated.authentication, provedByUser: true), user: user,
-            organisation: try await policy().organisationName, language: user.locale ?? language)
+            policy: try await policy(), language: user.locale ?? language)
         for notice in notices { try await outbox.post(notice) }
         return .saved
     }

@@ -77,7 +77,7 @@ public struct UserAdministration: Sendable {
         }
         try await audit(.userUpdated, actor: actor, target: user.userID)
         for notice in try await reportLinks.notices(
-            of: ContactChange(before: before, after: user.authentication), user: user, organisation: policy.organisationName,
+            of: ContactChange(before: before, after: user.authentication), user: user, policy: policy,
             language: user.locale ?? policy.defaultLanguage) {
             try await outbox.post(notice)
         }

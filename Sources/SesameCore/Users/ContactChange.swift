@@ -35,12 +35,14 @@ public struct ContactChange: Sendable, Hashable {
     /// The notices to send, one per old address and field. A field that was empty before is told to the addresses on
     /// file before the change: a first authentication email or phone becomes where reset codes go, so an attacker
     /// who adds one must not go unnoticed. Each carries `reportLink`, the change's "This wasn't me" link
-    /// (``ReportLinks/notices(of:user:organisation:language:)``).
-    public func notices(userID: String, organisation: String, language: Language, reportLink: String) -> [OutgoingMessage] {
+    /// (``ReportLinks/notices(of:user:policy:language:)``), in `language` and again in `alsoIn` when it differs.
+    public func notices(userID: String, organisation: String, language: Language, alsoIn: Language, reportLink: String) -> [OutgoingMessage] {
         changedFields.flatMap { field in
-            recipients(of: field).sorted().map {
-                MessageComposer.contactChanged(
-                    to: $0, field: field, added: isAdded(field), userID: userID, reportLink: reportLink, organisation: organisation, language: language)
+            recipients(of: field).sorted().map { address in
+                MessageComposer.inBoth(language, alsoIn) {
+                    MessageComposer.contactChanged(
+                        to: address, field: field, added: isAdded(field), userID: userID, reportLink: reportLink, organisation: organisation, language: $0)
+                }
             }
         }
     }

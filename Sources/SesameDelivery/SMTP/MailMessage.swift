@@ -9,6 +9,8 @@ struct MailMessage {
     let subject: String
     let text: String
     let organisation: String
+    /// The HTML part's `lang` and `dir` (Arabic and Hebrew read right to left) and the `Content-Language` header.
+    let language: Language
     let logo: Logo?
     let date: Date
     let messageID: String
@@ -22,6 +24,7 @@ struct MailMessage {
         self.subject = message.subject ?? message.organisation
         self.text = message.text
         self.organisation = message.organisation
+        self.language = message.language
         self.logo = logo?.showsInEmail == true ? logo : nil
         self.date = date
         self.messageID = "<\(id.uuidString.lowercased())@\(from.address.domain)>"
@@ -38,6 +41,7 @@ struct MailMessage {
             "Message-ID: \(messageID)",
             "MIME-Version: 1.0",
             "Auto-Submitted: auto-generated",
+            "Content-Language: \(language.rawValue)",
             "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
             "",
             "--\(boundary)",
@@ -68,7 +72,7 @@ struct MailMessage {
         let name = Markup.escape(organisation)
         let footer = logo == nil ? "" : "<p><img src=\"cid:logo@sesame\" alt=\"\(name)\" style=\"max-height:48px\"></p>"
         return """
-            <!DOCTYPE html><html><head><meta charset="utf-8"><title>\(Markup.escape(subject))</title></head>\
+            <!DOCTYPE html><html lang="\(language.rawValue)" dir="\(language.direction)"><head><meta charset="utf-8"><title>\(Markup.escape(subject))</title></head>\
             <body style="font-family:sans-serif;color:#1b1b1b;max-width:36em">\
             <h1 style="font-size:1.2em">\(name)</h1>\(paragraphs.joined())\(footer)</body></html>
             """

@@ -5,7 +5,8 @@ import SesameCore
 /// empty, lack a tag or carry a quality that is not a number, and none of that may stop the page from answering
 /// (docs/security.md#parsers).
 package enum AcceptLanguage {
-    /// More items than any browser sends are ignored, so a huge header costs no more than a normal one.
+    /// More items than any browser sends are ignored: past them, a long header (bounded by the server's header limit)
+    /// costs only its split.
     static let maximumItems = 32
 
     /// The supported language the header prefers most; on equal quality, the one named first. `q=0` means "not

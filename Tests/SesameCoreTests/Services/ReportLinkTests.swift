@@ -39,6 +39,23 @@ import Testing
         return try await resets.setPassword("Yt7$Mx3!Ps9j", in: verified, language: .french)
     }
 
+    /// Whoever reset the password chose the page's language, which became the user's: the notice says it again in
+    /// the organisation's language, so the owner can read it whatever was chosen (docs/localization.md#notices).
+    @Test func theNoticeIsAlsoInTheOrganisationsLanguage() async throws {
+        _ = try await store.savePolicy(try Policy().setting(.defaultLanguage, to: "de"), expectedVersion: 0)
+        _ = try await addUser("alice@contoso.com", email: "alice@example.org")
+        #expect(try await reset("alice@contoso.com") == .done)
+        let notice = try #require(sender.messages.last)
+        let french = MessageComposer.accountNotice(
+            .passwordReset, to: try EmailAddress("alice@example.org"), userID: "alice@contoso.com", reportLink: "LINK", organisation: "Sesame", language: .french)
+        let german = MessageComposer.accountNotice(
+            .passwordReset, to: try EmailAddress("alice@example.org"), userID: "alice@contoso.com", reportLink: "LINK", organisation: "Sesame", language: .german)
+        #expect(notice.subject == "\(french.subject ?? "") · \(german.subject ?? "")")
+        let link = try #require(notice.text.firstMatch(of: /https?:\/\/\S+/)).output
+        #expect(notice.text == french.text.replacing("LINK", with: link) + "\n\n———\n\n" + german.text.replacing("LINK", with: link))
+        #expect(notice.language == .french)
+    }
+
     @Test func theResetNoticeCarriesALinkThatActsOnceAndBlocksResetsFor24Hours() async throws {
         let alice = try await addUser("alice@contoso.com", email: "alice@example.org")
         _ = try await addUser("helpdesk@contoso.com", roles: [.helpdeskAdmin], email: "helpdesk@example.org")
