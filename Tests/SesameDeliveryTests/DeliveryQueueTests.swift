@@ -91,6 +91,10 @@ final class ScriptedSender: MessageSender {
         // Ten failures in a row, then the provider is back: backoff is 10, 20, 40, … ms, capped at 50 ms here.
         var settings = Self.quick
         settings.longestRetry = .milliseconds(50)
+        // One worker, so no idle claims compete for the writer; and a page that waits long: this test is about
+        // retries going on, and eleven attempts on a machine running every other test at once once took over 30 s.
+        settings.workers = 1
+        settings.pageWait = .seconds(240)
         let sender = ScriptedSender(failures: Array(repeating: DeliveryError("503", transient: true), count: 10))
         let queue = try queue(sender, settings: settings)
         try await running(queue) { try await queue.send(message) }

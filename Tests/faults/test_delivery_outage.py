@@ -377,8 +377,8 @@ def body(binary):
     time.sleep(2)
     sms_after = {number: len(recorder.to(number)) for number in ("+33698765432", "+33655000001")}
     # Alice's first authentication phone is told to her authentication email, third (docs/behaviour.md#notices).
-    wait_until(lambda: sink.to(third, "was added") or None, 15, what=f"the notice to {third} of the phone added")
-    mails_after = {third: len(sink.to(third, "verification code")), "phone added": len(sink.to(third, "was added")),
+    wait_until(lambda: sink.to(third, "Added to your") or None, 15, what=f"the notice to {third} of the phone added")
+    mails_after = {third: len(sink.to(third, "verification code")), "phone added": len(sink.to(third, "Added to your")),
                    second: len(sink.to(second, "changed")), "carol@contoso.example": len(sink.to("carol@contoso.example"))}
     # second heard of each change alice proved: as the new address (first → second), then as the old (→ third).
     check(sms_after == {"+33698765432": 1, "+33655000001": 1}
