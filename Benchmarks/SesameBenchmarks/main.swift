@@ -11,6 +11,17 @@ import Synchronization
 // with the full banned lists, and code issue/verify against the embedded SQLite store. Figures only, no assertions. Run
 // through scripts/bench, which builds in release mode.
 
+// `sesame-bench scale …` is scripts/bench-scale's half in Swift (ScaleFigures.swift); without arguments, the figures below.
+if CommandLine.arguments.dropFirst().first == "scale" {
+    do {
+        try await scaleMain(Array(CommandLine.arguments.dropFirst(2)))
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("sesame-bench scale: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
 print("Sesame benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
 let quiet = { var logger = Logger(label: "bench"); logger.logLevel = .critical; return logger }()
 print(String(repeating: "-", count: 80))

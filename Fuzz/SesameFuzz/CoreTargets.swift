@@ -53,6 +53,22 @@ let coreTargets: [FuzzTarget] = [
         require(!shown.unicodeScalars.contains { $0.properties.generalCategory == .control }, "no control character is printed")
         require(PrintableText.preview(text).count <= 81, "a preview is short")
     },
+    FuzzTarget(name: "cursor") { bytes in
+        // Page cursors come back in URLs (docs/scale.md#paging); coverage keys are read back from the database.
+        let text = String(decoding: bytes, as: UTF8.self)
+        if let cursor = UserCursor(text: text) {
+            require(UserCursor(text: cursor.text) == cursor, "a user cursor reads back as itself")
+        }
+        if let cursor = ActivityCursor(text: text) {
+            require(ActivityCursor(text: cursor.text) == cursor, "an activity cursor reads back as itself")
+        }
+        if let profile = CoverageProfile(key: text) {
+            require(CoverageProfile(key: profile.key) == profile, "a coverage key reads back as itself")
+        }
+        let search = UserSearch.normalize(text)
+        require(search.count <= 64, "a search term is short")
+        require(search.unicodeScalars.count <= UserSearch.upperBound(ofPrefix: search).unicodeScalars.count, "a prefix has an upper bound")
+    },
     FuzzTarget(name: "password") { bytes in
         // The first line is the user's name, the rest the password typed.
         let text = String(decoding: bytes, as: UTF8.self)

@@ -22,6 +22,7 @@ public enum StoreCopy {
         Table(name: "user_roles", sqliteOrder: "user_id, role", postgresOrder: "user_id, role"),
         Table(name: "user_groups", sqliteOrder: "user_id, group_name", postgresOrder: "user_id, group_name"),
         Table(name: "security_answers", sqliteOrder: "user_id, position", postgresOrder: "user_id, position"),
+        Table(name: "user_search", sqliteOrder: "term, user_id", postgresOrder: "term, user_id"),
         Table(name: "recovery_codes", sqliteOrder: "user_id, slot", postgresOrder: "user_id, slot"),
         Table(name: "passkeys", sqliteOrder: "id", postgresOrder: "id", booleans: ["backup_eligible", "backed_up"]),
         Table(name: "policy", sqliteOrder: "id", postgresOrder: "id"),

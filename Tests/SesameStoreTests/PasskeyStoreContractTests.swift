@@ -55,7 +55,7 @@ import Testing
             try await store.insertPasskey(passkey(of: user, credentialID: [2]))
             #expect(try await store.user(id: user.id)?.authentication.passkeyCount == 2)
             #expect(try await store.user(userID: "alice@contoso.com")?.authentication.passkeyCount == 2)
-            #expect(try await store.users(search: nil, limit: 10, offset: 0).first?.authentication.passkeyCount == 2)
+            #expect(try await store.users(UserQuery(limit: 10)).users.first?.authentication.passkeyCount == 2)
             user.displayName = "Alice Martin"
             user.authentication.passkeyCount = 7
             try await store.updateUser(user)

@@ -22,7 +22,7 @@ import Testing
             try await store.replaceRecoveryCodes(userID: user.id, with: Self.set)
             #expect(try await store.recoveryCodes(userID: user.id) == Self.set)
             #expect(try await store.user(userID: "alice@contoso.com")?.authentication.recoveryCodesLeft == 10)
-            #expect(try await store.users(search: nil, limit: 10, offset: 0).first?.authentication.recoveryCodesLeft == 10)
+            #expect(try await store.users(UserQuery(limit: 10)).users.first?.authentication.recoveryCodesLeft == 10)
             let newer = [StoredRecoveryCode(slot: 0, hash: "$argon2id$new-0"), StoredRecoveryCode(slot: 1, hash: "$argon2id$new-1")]
             try await store.replaceRecoveryCodes(userID: user.id, with: newer)
             #expect(try await store.recoveryCodes(userID: user.id) == newer, "the old set is gone")

@@ -59,13 +59,36 @@ import Testing
             }
             try await store.insertUser(User(userID: "zed_one%@contoso.com", displayName: "Zoë", createdAt: t0))
             #expect(try await store.userCount() == 26)
-            let firstPage = try await store.users(search: nil, limit: 10, offset: 0)
-            #expect(firstPage.map(\.userID) == (0..<10).map { String(format: "user%02d@contoso.com", $0) })
-            #expect(try await store.users(search: nil, limit: 10, offset: 20).count == 6)
-            #expect(try await store.users(search: "USER1", limit: 100, offset: 0).count == 10)
-            #expect(try await store.users(search: "person 2", limit: 100, offset: 0).map(\.userID).count == 6)
-            #expect(try await store.users(search: "_one%", limit: 100, offset: 0).map(\.userID) == ["zed_one%@contoso.com"], "LIKE wildcards are literal")
-            #expect(try await store.users(search: "%", limit: 100, offset: 0).count == 1)
+            let firstPage = try await store.users(UserQuery(limit: 10))
+            #expect(firstPage.users.map(\.userID) == (0..<10).map { String(format: "user%02d@contoso.com", $0) })
+            // Pages follow each other by cursor, and the last one says there is no next.
+            let second = try await store.users(UserQuery(after: firstPage.next, limit: 10))
+            #expect(second.users.map(\.userID) == (10..<20).map { String(format: "user%02d@contoso.com", $0) })
+            let last = try await store.users(UserQuery(after: second.next, limit: 10))
+            #expect(last.users.count == 6 && last.next == nil)
+            #expect(try await store.users(UserQuery(limit: 10, offset: 20)).users.count == 6)
+            // A prefix of a word of the user ID, names or email, case and accents ignored.
+            #expect(try await store.users(UserQuery(search: "USER1", limit: 100)).users.count == 10)
+            #expect(try await store.users(UserQuery(search: "person 2", limit: 100)).users.map(\.userID).count == 6)
+            #expect(try await store.users(UserQuery(search: "zoe", limit: 100)).users.map(\.userID) == ["zed_one%@contoso.com"])
+            #expect(try await store.users(UserQuery(search: "_one%", limit: 100)).users.isEmpty, "LIKE wildcards are literal")
+            #expect(try await store.users(UserQuery(search: "zed_one%", limit: 100)).users.map(\.userID) == ["zed_one%@contoso.com"])
+            #expect(try await store.users(UserQuery(search: "%", limit: 100)).users.isEmpty)
+            #expect(try await store.users(UserQuery(search: "contoso", limit: 100)).users.isEmpty, "a domain's words are not terms")
+            #expect(try await store.users(UserQuery(search: "user07@CONTOSO", limit: 100)).users.map(\.userID) == ["user07@contoso.com"])
+            // Each page of a search ends at a (term, user) pair and the next starts after it: every user comes, the
+            // ones found by two words ("user03" and "user03@contoso.com") twice.
+            var query = UserQuery(search: "user", limit: 7)
+            var found: [String] = []
+            while true {
+                let page = try await store.users(query)
+                found += page.users.map(\.userID)
+                guard let next = page.next else { break }
+                query.after = next
+            }
+            #expect(Set(found).count == 25 && found.count <= 50)
+            #expect(try await store.users(userIDs: ["USER03@contoso.com", "user04@contoso.com", "nobody@contoso.com"]).map(\.userID).sorted()
+                == ["user03@contoso.com", "user04@contoso.com"])
             #expect(try await store.users(withRole: .globalAdmin, limit: 100).map(\.userID) == ["user00@contoso.com", "user10@contoso.com", "user20@contoso.com"])
             #expect(try await store.users(withRole: .globalAdmin, limit: 2).count == 2)
             #expect(try await store.users(withRole: .userAdmin, limit: 100).isEmpty)

@@ -10,13 +10,18 @@ extension InMemoryStore {
             let userID = user.userID.lowercased()
             guard !state.users.values.contains(where: { $0.userID == userID }) else { throw StoreError.duplicateUserID(user.userID) }
             guard state.users[user.id] == nil else { throw StoreError.conflict("user \(user.id)") }
-            var stored = user
-            stored.userID = userID
-            stored.lockout = Self.lockout(user.lockout, streakOf: SignInLockout())
-            stored.authentication.recoveryCodesLeft = 0
-            stored.authentication.passkeyCount = 0
-            state.users[user.id] = stored
+            state.users[user.id] = Self.inserted(user)
         }
+    }
+
+    /// What the adapters' `INSERT` keeps of a new user.
+    static func inserted(_ user: User) -> User {
+        var stored = user
+        stored.userID = user.userID.lowercased()
+        stored.lockout = Self.lockout(user.lockout, streakOf: SignInLockout())
+        stored.authentication.recoveryCodesLeft = 0
+        stored.authentication.passkeyCount = 0
+        return stored
     }
 
     /// Every field but the id, the creation date, the streak (LockoutStore's own), the recovery codes
@@ -28,14 +33,19 @@ extension InMemoryStore {
             guard !state.users.values.contains(where: { $0.userID == userID && $0.id != user.id }) else {
                 throw StoreError.conflict("user ID \(userID)")
             }
-            var stored = user
-            stored.userID = userID
-            stored.createdAt = old.createdAt
-            stored.lockout = Self.lockout(user.lockout, streakOf: old.lockout)
-            stored.authentication.recoveryCodesLeft = old.authentication.recoveryCodesLeft
-            stored.authentication.passkeyCount = old.authentication.passkeyCount
-            state.users[user.id] = stored
+            state.users[user.id] = Self.updated(user, old: old)
         }
+    }
+
+    /// What the adapters' `UPDATE` writes over `old`.
+    static func updated(_ user: User, old: User) -> User {
+        var stored = user
+        stored.userID = user.userID.lowercased()
+        stored.createdAt = old.createdAt
+        stored.lockout = Self.lockout(user.lockout, streakOf: old.lockout)
+        stored.authentication.recoveryCodesLeft = old.authentication.recoveryCodesLeft
+        stored.authentication.passkeyCount = old.authentication.passkeyCount
+        return stored
     }
 
     public func user(id: UUID) async throws -> User? {
@@ -53,11 +63,58 @@ extension InMemoryStore {
         }
     }
 
-    public func users(search: String?, limit: Int, offset: Int) async throws -> [User] {
-        let needle = (search ?? "").lowercased()
-        return state.withLock { state in
-            let found = state.users.values.filter { needle.isEmpty || $0.userID.contains(needle) || $0.displayName.lowercased().contains(needle) }
-            return Array(found.sorted { precedesByBytes($0.userID, $1.userID) }.dropFirst(max(offset, 0)).prefix(max(limit, 0)))
+    public func users(userIDs: [String]) async throws -> [User] {
+        let wanted = Set(userIDs.map { $0.lowercased() })
+        return state.withLock { state in state.users.values.filter { wanted.contains($0.userID) } }
+    }
+
+    /// As the adapters' indexes: users by user ID, or (term, id) pairs in byte order within the search's range.
+    public func users(_ query: UserQuery) async throws -> UserPage {
+        state.withLock { state in
+            guard !query.search.isEmpty else {
+                let after = query.after?.key ?? ""
+                let users = Array(state.users.values.filter { precedesByBytes(after, $0.userID) }
+                    .sorted { precedesByBytes($0.userID, $1.userID) }.dropFirst(max(query.offset, 0)).prefix(max(query.limit, 0)))
+                return UserPage(users: users, next: users.count == query.limit ? users.last.map { UserCursor(key: $0.userID, id: $0.id) } : nil)
+            }
+            let high = UserSearch.upperBound(ofPrefix: query.search)
+            let after = (query.after?.key ?? "", query.after?.id.uuidString ?? "")
+            let pairs = state.users.values.flatMap { user in UserSearch.terms(of: user).map { (term: $0, id: user.id.uuidString, user: user) } }
+                .filter { !precedesByBytes($0.term, query.search) && precedesByBytes($0.term, high) }
+                .filter { precedesByBytes(after.0, $0.term) || (after.0 == $0.term && precedesByBytes(after.1, $0.id)) }
+                .sorted { $0.term == $1.term ? precedesByBytes($0.id, $1.id) : precedesByBytes($0.term, $1.term) }
+            let page = Array(pairs.dropFirst(max(query.offset, 0)).prefix(max(query.limit, 0)))
+            var seen: Set<String> = []
+            let users = page.filter { seen.insert($0.id).inserted }.map(\.user)
+            return UserPage(users: users, next: page.count == query.limit ? page.last.map { UserCursor(key: $0.term, id: $0.user.id) } : nil)
+        }
+    }
+
+    /// All of it or nothing: checked first, then written.
+    public func apply(_ batch: UserBatch) async throws {
+        try state.withLock { state in
+            var taken = Set(state.users.values.map(\.userID))
+            for user in batch.inserts {
+                guard taken.insert(user.userID.lowercased()).inserted else { throw StoreError.duplicateUserID(user.userID) }
+            }
+            for user in batch.updates where state.users[user.id] == nil { throw StoreError.notFound("user \(user.userID)") }
+            var copy = state
+            for user in batch.inserts { copy.users[user.id] = Self.inserted(user) }
+            for user in batch.updates { if let old = copy.users[user.id] { copy.users[user.id] = Self.updated(user, old: old) } }
+            copy.auditEvents += batch.audit
+            copy.registrationActivities += batch.registrations
+            copy.resetActivities += batch.resets
+            state = copy
+        }
+    }
+
+    public func coverageCounts() async throws -> CoverageCounts {
+        state.withLock { state in
+            var profiles: [String: Int] = [:]
+            for user in state.users.values { profiles[CoverageProfile(user).key, default: 0] += 1 }
+            return CoverageCounts(
+                usersByProfile: profiles, withRecoveryCodes: state.recoveryCodes.values.filter { !$0.isEmpty }.count,
+                withPasskeys: Set(state.passkeys.values.map(\.userID)).count)
         }
     }
 

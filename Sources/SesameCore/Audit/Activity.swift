@@ -49,19 +49,3 @@ public struct RegistrationActivity: Sendable, Hashable, Codable, Identifiable {
     }
 }
 
-/// Which rows of a report or the audit log to read, newest first.
-public struct ActivityQuery: Sendable, Hashable {
-    public var since: Date?
-    public var until: Date?
-    public var userID: String?
-    public var limit: Int
-    public var offset: Int
-
-    public init(since: Date? = nil, until: Date? = nil, userID: String? = nil, limit: Int = 1_000, offset: Int = 0) {
-        self.since = since
-        self.until = until
-        self.userID = userID
-        self.limit = limit
-        self.offset = offset
-    }
-}

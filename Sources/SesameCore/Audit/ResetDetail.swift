@@ -53,7 +53,7 @@ public enum ResetDetail: Sendable, Hashable, TextCodable {
     }
 
     public init?(code: String) {
-        guard let detail = Self.allCases.first(where: { $0.code == code }) else { return nil }
+        guard let detail = Self.byCode[code] else { return nil }
         self = detail
     }
 
@@ -68,6 +68,9 @@ public enum ResetDetail: Sendable, Hashable, TextCodable {
                 .directoryFailed, .notInGroup, .disabledForOrganisation, .succeeded, .unlocked,
             ]
     }()
+
+    /// Read for every row of a report: a table, not a search of ``allCases``.
+    private static let byCode = Dictionary(allCases.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
 
     /// The report text: Entra's wording in English, and its French translation.
     public var text: LocalizedText {

@@ -24,45 +24,73 @@ public struct DirectorySync: Sendable {
         self.reportLinks = reportLinks
     }
 
+    /// Entries compared and written per transaction (docs/scale.md#batches).
+    static let batchSize = 2_000
+
     public func run() async throws -> SyncReport {
         var report = SyncReport()
         let entries = try await directory.entries()
         let listed = Set(entries.map { $0.userID.lowercased() })
         let policy = try await store.policy()?.policy ?? Policy()
-        for entry in entries.sorted(by: { $0.userID < $1.userID }) {
-            guard usable(entry, report: &report) else { continue }
-            if var user = try await store.user(userID: entry.userID) {
-                guard user.source == .directory else {
-                    report.conflicts.append(entry.userID)
-                    continue
-                }
-                let before = user
-                apply(entry, to: &user, phones: policy.phones, report: &report)
-                let changed = Self.changedFields(before, user)
-                guard !changed.isEmpty else {
-                    report.unchanged += 1
-                    continue
-                }
-                try await store.updateUser(user)
-                // Disabled in the directory: signed out here too.
-                if before.enabled && !user.enabled { _ = try await store.deleteSessions(userID: user.id, keeping: nil) }
-                report.updated[user.userID] = changed
-                try await audit(.userUpdated, user.userID, detail: changed.joined(separator: ", "))
-                for notice in try await reportLinks.notices(
-                    of: ContactChange(before: before.authentication, after: user.authentication), user: user,
-                    policy: policy, language: user.locale ?? policy.defaultLanguage) {
-                    try await outbox.post(notice)
-                }
-            } else {
-                var user = User(userID: entry.userID, source: .directory, createdAt: clock.now)
-                apply(entry, to: &user, phones: policy.phones, report: &report)
-                try await store.insertUser(user)
-                report.created.append(user.userID)
-                try await audit(.userCreated, user.userID, detail: "")
-            }
+        let named = entries.sorted(by: { $0.userID < $1.userID }).filter { usable($0, report: &report) }
+        for start in stride(from: 0, to: named.count, by: Self.batchSize) {
+            try await sync(named[start..<min(start + Self.batchSize, named.count)], policy: policy, report: &report)
         }
         report.missing = try await directoryUsers().filter { !listed.contains($0.lowercased()) }
         return report
+    }
+
+    /// One batch: its users read in one query, created and updated in one transaction, then what follows a
+    /// change (sessions ended, notices) done user by user.
+    private func sync(_ entries: ArraySlice<DirectoryEntry>, policy: Policy, report: inout SyncReport) async throws {
+        var existing = Dictionary(
+            try await store.users(userIDs: entries.map(\.userID)).map { ($0.userID.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        var batch = UserBatch()
+        var changes: [(before: User, after: User)] = []
+        for entry in entries {
+            let key = entry.userID.lowercased()
+            guard var user = existing[key] else {
+                var user = User(userID: entry.userID, source: .directory, createdAt: clock.now)
+                apply(entry, to: &user, phones: policy.phones, report: &report)
+                batch.inserts.append(user)
+                batch.audit.append(audit(.userCreated, user.userID, detail: ""))
+                report.created.append(user.userID)
+                // A second entry for this user ID (in another case) updates the first, as it would have in turn.
+                existing[key] = user
+                continue
+            }
+            guard user.source == .directory else {
+                report.conflicts.append(entry.userID)
+                continue
+            }
+            let before = user
+            apply(entry, to: &user, phones: policy.phones, report: &report)
+            let changed = Self.changedFields(before, user)
+            guard !changed.isEmpty else {
+                report.unchanged += 1
+                continue
+            }
+            existing[key] = user
+            if let created = batch.inserts.firstIndex(where: { $0.id == user.id }) {
+                batch.inserts[created] = user
+            } else {
+                batch.updates.removeAll { $0.id == user.id }
+                batch.updates.append(user)
+                changes.append((before, user))
+            }
+            report.updated[user.userID] = changed
+            batch.audit.append(audit(.userUpdated, user.userID, detail: changed.joined(separator: ", ")))
+        }
+        try await store.apply(batch)
+        for (before, user) in changes {
+            // Disabled in the directory: signed out here too.
+            if before.enabled && !user.enabled { _ = try await store.deleteSessions(userID: user.id, keeping: nil) }
+            for notice in try await reportLinks.notices(
+                of: ContactChange(before: before.authentication, after: user.authentication), user: user,
+                policy: policy, language: user.locale ?? policy.defaultLanguage) {
+                try await outbox.post(notice)
+            }
+        }
     }
 
     /// Whether the entry's user ID can name a user: the directory's values are outside input like any other
@@ -121,20 +149,20 @@ public struct DirectorySync: Sendable {
         return fields
     }
 
+    /// The directory users Sesame knows, read a page at a time in user-ID order.
     private func directoryUsers() async throws -> [String] {
         var found: [String] = []
-        let page = 500
-        var offset = 0
+        var query = UserQuery(limit: 1_000)
         while true {
-            let users = try await store.users(search: nil, limit: page, offset: offset)
-            found += users.filter { $0.source == .directory }.map(\.userID)
-            guard users.count == page else { return found }
-            offset += page
+            let page = try await store.users(query)
+            found += page.users.filter { $0.source == .directory }.map(\.userID)
+            guard let next = page.next else { return found }
+            query.after = next
         }
     }
 
-    private func audit(_ activity: AuditActivity, _ target: String, detail: String) async throws {
-        try await store.appendAudit(AuditEvent(at: clock.now, activity: activity, actor: Self.actor, target: target, detail: detail))
+    private func audit(_ activity: AuditActivity, _ target: String, detail: String) -> AuditEvent {
+        AuditEvent(at: clock.now, activity: activity, actor: Self.actor, target: target, detail: detail)
     }
 }
 

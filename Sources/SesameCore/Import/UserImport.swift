@@ -65,7 +65,14 @@ public struct UserImport: Sendable {
         self.store = store
     }
 
+    /// Rows checked and written per transaction (docs/scale.md#batches).
+    static let batchSize = 2_000
+
     /// Imports `text`, calling `progress` every `progressEvery` rows and at the end.
+    ///
+    /// Rows are read a batch at a time: the batch's existing users in one query, then each new user checked (and its
+    /// password hashed) and written with the others and their audit events in one transaction. A row for an existing
+    /// user is applied on its own, with everything an administrator's edit does (sessions ended, notices sent).
     public func run(
         _ text: String, by importer: Importer, actor: String, progressEvery: Int = 100, progress: (Progress) -> Void = { _ in }
     ) async throws -> [Outcome] {
@@ -78,14 +85,127 @@ public struct UserImport: Sendable {
         }
         guard let header = records.first else { return [.failed(line: 1, message: "the file is empty")] }
         let names = try mapHeader(header)
-        let rows = records.dropFirst()
-        for (index, record) in rows.enumerated() {
-            outcomes.append(await importRow(record, names: names, importer: importer, actor: actor))
-            if (index + 1) % progressEvery == 0 || index + 1 == rows.count {
-                progress(Progress(done: index + 1, total: rows.count))
+        let rows = Array(records.dropFirst())
+        var done = 0
+        for start in stride(from: 0, to: rows.count, by: Self.batchSize) {
+            let chunk = rows[start..<min(start + Self.batchSize, rows.count)]
+            outcomes += try await importBatch(chunk, names: names, importer: importer, actor: actor) { count in
+                for _ in 0..<count {
+                    done += 1
+                    if done % progressEvery == 0 || done == rows.count { progress(Progress(done: done, total: rows.count)) }
+                }
             }
         }
         return outcomes.sorted { $0.line < $1.line }
+    }
+
+    /// One batch of rows; `advanced` is told how many rows were dealt with, as they are.
+    private func importBatch(
+        _ records: ArraySlice<CSV.Record>, names: [String], importer: Importer, actor: String, advanced: (Int) -> Void
+    ) async throws -> [Outcome] {
+        var outcomes: [Outcome] = []
+        var drafts: [(record: CSV.Record, draft: UserDraft)] = []
+        for record in records {
+            do {
+                drafts.append((record, try Self.draft(fields(of: record, names: names))))
+            } catch {
+                outcomes.append(.failed(line: record.line, message: String(describing: error)))
+                advanced(1)
+            }
+        }
+        let policy = try await administration.currentPolicy()
+        var existing = Dictionary(
+            try await store.users(userIDs: drafts.map(\.draft.userID)).map { ($0.userID.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        var pending = Pending()
+        for (record, draft) in drafts {
+            let key = draft.userID.lowercased()
+            if pending.userIDs.contains(key) {
+                // The file names this user twice: the first row must be written before the second updates it.
+                outcomes += try await pending.write(to: store)
+                advanced(pending.rowCount)
+                pending = Pending()
+                existing[key] = try await store.user(userID: draft.userID)
+            }
+            if let refusal = try await refusal(of: draft, by: importer, on: existing[key]) {
+                outcomes.append(.refused(line: record.line, reason: refusal))
+                advanced(1)
+                continue
+            }
+            do {
+                if existing[key] != nil {
+                    outcomes.append(.updated(line: record.line, userID: try await administration.update(draft, actor: actor).userID))
+                    advanced(1)
+                    continue
+                }
+                // The operator's own import, like `sesame user add`, provisions passwords meant to stay
+                // (docs/behaviour.md#administrator-set-passwords); an administrator's or a token's must be changed.
+                let operatorsOwn = if case .serverOperator = importer { true } else { false }
+                let user = try await administration.newUser(draft, policy: policy, initialPasswordStays: operatorsOwn)
+                pending.add(user, line: record.line, event: administration.createdEvent(user, actor: actor))
+            } catch {
+                outcomes.append(.failed(line: record.line, message: String(describing: error)))
+                advanced(1)
+            }
+        }
+        outcomes += try await pending.write(to: store)
+        advanced(pending.rowCount)
+        return outcomes
+    }
+
+    /// Why the importer may not apply this row, if they may not.
+    private func refusal(of draft: UserDraft, by importer: Importer, on existing: User?) async throws -> LocalizedText? {
+        switch importer {
+        case .serverOperator:
+            return nil
+        case .administrator(let signedIn):
+            // Read again for every row: an earlier row may have taken a role from the administrator importing.
+            // Deleted or disabled meanwhile: no role left, so every row is refused.
+            let administrator = try await store.user(id: signedIn.id).flatMap { $0.enabled ? $0 : nil }
+                ?? User(id: signedIn.id, userID: signedIn.userID, createdAt: signedIn.createdAt)
+            return AdminAuthority.refusal(toApply: draft, by: administrator, on: existing)
+        case .token(let scope):
+            return AdminAuthority.refusal(toApply: draft, by: scope.authority, on: existing)
+        }
+    }
+
+    /// New users not yet written, and the lines they came from.
+    private struct Pending {
+        var batch = UserBatch()
+        var lines: [Int] = []
+        var userIDs: Set<String> = []
+
+        var rowCount: Int { lines.count }
+
+        mutating func add(_ user: User, line: Int, event: AuditEvent) {
+            batch.inserts.append(user)
+            batch.audit.append(event)
+            lines.append(line)
+            userIDs.insert(user.userID.lowercased())
+        }
+
+        /// Writes the batch in one transaction. Should one of its users have been created meanwhile by someone else,
+        /// the whole transaction is undone and each user is written alone, so that only that row fails.
+        func write(to store: any UserStore) async throws -> [Outcome] {
+            guard !lines.isEmpty else { return [] }
+            do {
+                try await store.apply(batch)
+                return zip(lines, batch.inserts).map { .created(line: $0, userID: $1.userID) }
+            } catch StoreError.duplicateUserID {
+                var outcomes: [Outcome] = []
+                for (index, user) in batch.inserts.enumerated() {
+                    var single = UserBatch()
+                    single.inserts = [user]
+                    single.audit = [batch.audit[index]]
+                    do {
+                        try await store.apply(single)
+                        outcomes.append(.created(line: lines[index], userID: user.userID))
+                    } catch {
+                        outcomes.append(.failed(line: lines[index], message: String(describing: error)))
+                    }
+                }
+                return outcomes
+            }
+        }
     }
 
     private func mapHeader(_ header: CSV.Record) throws(UserImportError) -> [String] {
@@ -98,43 +218,14 @@ public struct UserImport: Sendable {
         return known
     }
 
-    private func importRow(_ record: CSV.Record, names: [String], importer: Importer, actor: String) async -> Outcome {
-        guard record.fields.count <= names.count else {
-            return .failed(line: record.line, message: "\(record.fields.count) fields, but the header has \(names.count)")
-        }
+    /// The row's non-empty cells by column name; more cells than columns is an error.
+    private func fields(of record: CSV.Record, names: [String]) throws(UserImportError) -> [String: String] {
+        guard record.fields.count <= names.count else { throw .tooManyFields(record.fields.count, header: names.count) }
         var values: [String: String] = [:]
         for (name, value) in zip(names, record.fields) where !value.trimmingCharacters(in: .whitespaces).isEmpty {
             values[name] = value
         }
-        do {
-            let draft = try Self.draft(values)
-            let existing = try await store.user(userID: draft.userID)
-            switch importer {
-            case .serverOperator:
-                break
-            case .administrator(let signedIn):
-                // Read again for every row: an earlier row may have taken a role from the administrator importing.
-                // Deleted or disabled meanwhile: no role left, so every row is refused.
-                let administrator = try await store.user(id: signedIn.id).flatMap { $0.enabled ? $0 : nil }
-                    ?? User(id: signedIn.id, userID: signedIn.userID, createdAt: signedIn.createdAt)
-                if let reason = AdminAuthority.refusal(toApply: draft, by: administrator, on: existing) {
-                    return .refused(line: record.line, reason: reason)
-                }
-            case .token(let scope):
-                if let reason = AdminAuthority.refusal(toApply: draft, by: scope.authority, on: existing) {
-                    return .refused(line: record.line, reason: reason)
-                }
-            }
-            if existing != nil {
-                return .updated(line: record.line, userID: try await administration.update(draft, actor: actor).userID)
-            }
-            // The operator's own import, like `sesame user add`, provisions passwords meant to stay
-            // (docs/behaviour.md#administrator-set-passwords); an administrator's or a token's must be changed.
-            let operatorsOwn = if case .serverOperator = importer { true } else { false }
-            return .created(line: record.line, userID: try await administration.add(draft, actor: actor, initialPasswordStays: operatorsOwn).userID)
-        } catch {
-            return .failed(line: record.line, message: String(describing: error))
-        }
+        return values
     }
 
     static func draft(_ values: [String: String]) throws(ValidationError) -> UserDraft {
@@ -160,11 +251,13 @@ public struct UserImport: Sendable {
 public enum UserImportError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownColumn(String)
     case missingUserID
+    case tooManyFields(Int, header: Int)
 
     public var description: String {
         switch self {
         case .unknownColumn(let name): "line 1: unknown column \"\(name)\""
         case .missingUserID: "line 1: the header has no userID column"
+        case .tooManyFields(let count, let header): "\(count) fields, but the header has \(header)"
         }
     }
 }

@@ -24,10 +24,14 @@ public struct ActivityCharts: Sendable {
         return calendar
     }()
 
-    /// Resets of each day from `since` to `until`, days without any included (at most 366 days are drawn).
-    public static func resetsPerDay(_ activities: [ResetActivity], since: Date, until: Date) -> [Day] {
+    /// Resets of each day from `since` to `until`, days without any included (at most 366 days are drawn), from the
+    /// database's counts per day and detail.
+    public static func resetsPerDay(_ counted: [ResetDayCount], since: Date, until: Date) -> [Day] {
         var counts: [Date: [ResetResult: Int]] = [:]
-        for activity in activities { counts[calendar.startOfDay(for: activity.at), default: [:]][activity.result, default: 0] += 1 }
+        for row in counted {
+            guard let detail = ResetDetail(code: row.detail) else { continue }
+            counts[calendar.startOfDay(for: row.day), default: [:]][detail.result, default: 0] += row.count
+        }
         var days: [Day] = []
         var day = calendar.startOfDay(for: since)
         let last = calendar.startOfDay(for: until)
@@ -39,27 +43,37 @@ public struct ActivityCharts: Sendable {
         return days
     }
 
-    /// Reads every user, a page at a time.
+    /// Counted in the database (``UserStore/coverageCounts()``), then weighed here once per kind of user, under
+    /// today's phone rule (docs/scale.md#reports).
     public static func coverage(
         of store: any UserStore, phones: PhoneRule, methods: [AuthenticationMethod] = AuthenticationMethod.allCases
     ) async throws -> Coverage {
+        coverage(try await store.coverageCounts(), phones: phones, methods: methods)
+    }
+
+    public static func coverage(_ counts: CoverageCounts, phones: PhoneRule, methods: [AuthenticationMethod]) -> Coverage {
         var users = 0
         var registered = 0
         var byMethod: [AuthenticationMethod: Int] = [:]
-        let page = 500
-        var offset = 0
-        while true {
-            let batch = try await store.users(search: nil, limit: page, offset: offset)
-            for user in batch {
-                users += 1
-                if user.registration.isRegistered { registered += 1 }
-                for method in user.authentication.usableMethods(among: Set(methods), questionsToReset: 1, phones: phones) {
-                    byMethod[method, default: 0] += 1
+        for (key, count) in counts.usersByProfile {
+            users += count
+            // A key this version did not write counts the user and nothing else.
+            guard let profile = CoverageProfile(key: key) else { continue }
+            if profile.registered { registered += count }
+            for method in methods {
+                let usable = switch method {
+                case .mobilePhone: CoverageProfile.permits(profile.resetPhone, phones)
+                case .officePhone: CoverageProfile.permits(profile.officePhone, phones)
+                case .email: profile.email
+                case .securityQuestions: profile.answers >= 1
+                case .authenticatorApp: profile.authenticator
+                case .recoveryCodes, .passkey: false
                 }
+                if usable { byMethod[method, default: 0] += count }
             }
-            guard batch.count == page else { break }
-            offset += page
         }
-        return Coverage(users: users, registered: registered, byMethod: byMethod)
+        if methods.contains(.recoveryCodes) { byMethod[.recoveryCodes] = counts.withRecoveryCodes }
+        if methods.contains(.passkey) { byMethod[.passkey] = counts.withPasskeys }
+        return Coverage(users: users, registered: registered, byMethod: byMethod.filter { $0.value > 0 })
     }
 }

@@ -12,23 +12,15 @@ public struct Report: Sendable, Hashable {
     public let columns: [Column]
     public let rows: [[String]]
 
-    /// The rows whose text, column by column, contains each filter's text (case and accents ignored): the admin
-    /// portal's filter on every column, so that its CSV export is exactly what it shows.
-    public func filtered(_ filters: [String: String]) -> Report {
-        let active = columns.indices.compactMap { index -> (Int, String)? in
-            guard let needle = filters[columns[index].id]?.trimmingCharacters(in: .whitespaces), !needle.isEmpty else { return nil }
-            return (index, needle)
-        }
-        guard !active.isEmpty else { return self }
-        let kept = rows.filter { row in
-            active.allSatisfy { index, needle in row[index].range(of: needle, options: [.caseInsensitive, .diacriticInsensitive]) != nil }
-        }
-        return Report(columns: columns, rows: kept)
+    public func csv(in language: Language) -> String {
+        csvHeader(in: language) + csvRows
     }
 
-    public func csv(in language: Language) -> String {
-        CSV.line(columns.map { $0.title.rendered(in: language) }) + rows.map(CSV.line).joined()
+    public func csvHeader(in language: Language) -> String {
+        CSV.line(columns.map { $0.title.rendered(in: language) })
     }
+
+    public var csvRows: String { rows.map(CSV.line).joined() }
 
     /// The rows as objects keyed by column id.
     public var objects: [[String: String]] {
@@ -48,7 +40,8 @@ public enum ReportKind: String, Sendable, Hashable, CaseIterable {
     case registrations, resets, audit
 }
 
-/// Builds the two activity reports and the audit log from the store (docs/behaviour.md#reports-and-audit).
+/// Builds the two activity reports and the audit log from the store (docs/behaviour.md#reports-and-audit), a page
+/// at a time: the range, the column filters and the cursor are applied by the database (docs/scale.md#reports).
 public struct ReportService: Sendable {
     private let store: any ActivityStore
 
@@ -56,49 +49,103 @@ public struct ReportService: Sendable {
         self.store = store
     }
 
+    /// A page of a report and where the next one starts.
+    public struct Page: Sendable, Hashable {
+        public let report: Report
+        public let next: ActivityCursor?
+    }
+
     /// "Password reset registration activity": User, Role, Date and Time, Data Registered (one row per item).
     public func registrations(_ query: ActivityQuery, language: Language) async throws -> Report {
-        let rows = try await store.registrationActivities(query).map { activity in
-            [activity.userID, activity.role, Self.timestamp(activity.at),
-             LocalizedText("report.method.\(activity.dataRegistered.rawValue)").rendered(in: language)]
-        }
-        return Report(columns: Self.columns(["user", "role", "dateTime", "dataRegistered"]), rows: rows)
+        try await page(.registrations, query, language: language).report
     }
 
     /// One of the reports, read from the store.
     public func report(_ kind: ReportKind, _ query: ActivityQuery, language: Language) async throws -> Report {
+        try await page(kind, query, language: language).report
+    }
+
+    /// One page of a report: at most `query.limit` rows, and the cursor of the next page when there may be one.
+    public func page(_ kind: ReportKind, _ query: ActivityQuery, language: Language) async throws -> Page {
         switch kind {
-        case .registrations: try await registrations(query, language: language)
-        case .resets: resets(try await store.resetActivities(query), language: language)
-        case .audit: try await audit(query, language: language)
+        case .registrations:
+            let rows = try await store.registrationActivities(query)
+            return Page(
+                report: Report(columns: Self.columns(kind), rows: rows.map { Self.cells($0, language: language) }),
+                next: Self.next(after: rows.last.map { ($0.at, $0.id) }, count: rows.count, query))
+        case .resets:
+            let rows = try await store.resetActivities(query)
+            return Page(
+                report: Report(columns: Self.columns(kind), rows: rows.map { Self.cells($0, language: language) }),
+                next: Self.next(after: rows.last.map { ($0.at, $0.id) }, count: rows.count, query))
+        case .audit:
+            let rows = try await store.auditEvents(query)
+            return Page(
+                report: Report(columns: Self.columns(kind), rows: rows.map { Self.cells($0, language: language) }),
+                next: Self.next(after: rows.last.map { ($0.at, $0.id) }, count: rows.count, query))
         }
     }
 
-    /// "Password reset activity": User, Role, Date and Time, Method(s) Used, Result, Details, from activities already
-    /// read (the admin portal draws its chart from the same rows).
-    public func resets(_ activities: [ResetActivity], language: Language) -> Report {
-        let rows = activities.map { activity in
-            [activity.userID, activity.role, Self.timestamp(activity.at),
-             activity.methodsUsed.map { $0.label.rendered(in: language) }.joined(separator: ", "),
-             LocalizedText("report.result.\(activity.result)").rendered(in: language),
-             activity.detail.text.rendered(in: language)]
+    /// Every row the query's range and filters hold, a page of `pageSize` at a time: an export of a million rows
+    /// keeps one page in memory.
+    public func forEachPage(
+        _ kind: ReportKind, _ query: ActivityQuery, language: Language, pageSize: Int = 2_000,
+        _ body: (Report) async throws -> Void
+    ) async throws {
+        var query = query
+        query.limit = pageSize
+        query.offset = 0
+        while true {
+            let page = try await page(kind, query, language: language)
+            try await body(page.report)
+            guard let next = page.next else { return }
+            query.after = next
         }
-        return Report(columns: Self.columns(["user", "role", "dateTime", "methodsUsed", "result", "details"]), rows: rows)
     }
 
-    /// The audit log: every event, with Entra's activity names.
-    public func audit(_ query: ActivityQuery, language: Language) async throws -> Report {
-        let rows = try await store.auditEvents(query).map { event in
-            [Self.timestamp(event.at), event.activity.rawValue, event.actor, event.target,
-             LocalizedText("audit.status.\(event.status)").rendered(in: language), event.detail, event.failureReason ?? "",
-             event.requestID ?? ""]
-        }
-        return Report(
-            columns: Self.columns(["dateTime", "activity", "actor", "target", "status", "detail", "failureReason", "supportCode"]), rows: rows)
+    public func count(_ kind: ReportKind, _ query: ActivityQuery) async throws -> Int {
+        try await store.activityCount(kind, query)
     }
 
-    static func columns(_ ids: [String]) -> [Report.Column] {
-        ids.map { Report.Column(id: $0, title: LocalizedText("report.column.\($0)")) }
+    private static func next(after last: (Date, UUID)?, count: Int, _ query: ActivityQuery) -> ActivityCursor? {
+        guard let last, count >= query.limit else { return nil }
+        return ActivityCursor(at: last.0, id: last.1)
+    }
+
+    /// The report's column ids, in order.
+    public static func columnIDs(_ kind: ReportKind) -> [String] {
+        switch kind {
+        case .registrations: ["user", "role", "dateTime", "dataRegistered"]
+        case .resets: ["user", "role", "dateTime", "methodsUsed", "result", "details"]
+        case .audit: ["dateTime", "activity", "actor", "target", "status", "detail", "failureReason", "supportCode"]
+        }
+    }
+
+    /// The column titles' CSV line, written once before the pages of a streamed export.
+    public static func csvHeader(_ kind: ReportKind, in language: Language) -> String {
+        Report(columns: columns(kind), rows: []).csvHeader(in: language)
+    }
+
+    static func columns(_ kind: ReportKind) -> [Report.Column] {
+        columnIDs(kind).map { Report.Column(id: $0, title: LocalizedText("report.column.\($0)")) }
+    }
+
+    static func cells(_ activity: RegistrationActivity, language: Language) -> [String] {
+        [activity.userID, activity.role, timestamp(activity.at),
+         LocalizedText("report.method.\(activity.dataRegistered.rawValue)").rendered(in: language)]
+    }
+
+    static func cells(_ activity: ResetActivity, language: Language) -> [String] {
+        [activity.userID, activity.role, timestamp(activity.at),
+         activity.methodsUsed.map { $0.label.rendered(in: language) }.joined(separator: ", "),
+         LocalizedText("report.result.\(activity.result)").rendered(in: language),
+         activity.detail.text.rendered(in: language)]
+    }
+
+    static func cells(_ event: AuditEvent, language: Language) -> [String] {
+        [timestamp(event.at), event.activity.rawValue, event.actor, event.target,
+         LocalizedText("audit.status.\(event.status)").rendered(in: language), event.detail, event.failureReason ?? "",
+         event.requestID ?? ""]
     }
 
     /// ISO 8601 in UTC, which spreadsheets and scripts both read.

@@ -33,7 +33,15 @@ public struct UserAdministration: Sendable {
     ///   sign-in. Every other creation with a password — the portal, the API, an import row — marks it, as ASVS 5.0
     ///   6.4.1 asks of initial passwords (docs/behaviour.md#administrator-set-passwords).
     public func add(_ draft: UserDraft, actor: String, initialPasswordStays: Bool = false) async throws -> User {
-        let policy = try await currentPolicy()
+        let user = try await newUser(draft, policy: try await currentPolicy(), initialPasswordStays: initialPasswordStays)
+        try await store.insertUser(user)
+        try await store.appendAudit(createdEvent(user, actor: actor))
+        return user
+    }
+
+    /// The user a draft describes, checked and with its password hashed, not yet stored: what ``add(_:actor:initialPasswordStays:)``
+    /// inserts, and what an import inserts a few thousand at a time (docs/scale.md#batches).
+    public func newUser(_ draft: UserDraft, policy: Policy, initialPasswordStays: Bool) async throws -> User {
         let userID: String
         do {
             userID = try UserPrincipalName.validate(draft.userID)
@@ -47,9 +55,12 @@ public struct UserAdministration: Sendable {
             user.passwordChangedAt = clock.now
             user.passwordChangeRequired = !initialPasswordStays
         }
-        try await store.insertUser(user)
-        try await audit(.userCreated, actor: actor, target: user.userID)
         return user
+    }
+
+    /// The audit event of a user's creation.
+    public func createdEvent(_ user: User, actor: String) -> AuditEvent {
+        AuditEvent(at: clock.now, activity: .userCreated, actor: actor, target: user.userID)
     }
 
     /// Changes the fields a draft sets on an existing user (pre-populated contact data, names, groups, roles). A new
@@ -171,7 +182,7 @@ public struct UserAdministration: Sendable {
         return user
     }
 
-    private func currentPolicy() async throws -> Policy {
+    public func currentPolicy() async throws -> Policy {
         try await store.policy()?.policy ?? Policy()
     }
 

@@ -283,6 +283,23 @@ enum SQLiteSchema {
                 ALTER TABLE report_links ADD COLUMN subject TEXT;
                 """)
         }
+        // A million users (docs/scale.md): each user's coverage key and search terms, indexed, so that the coverage
+        // chart and the user search read an index instead of every user; the logs' indexes cover the chart and the
+        // user filter. Users saved before are given both when the store opens (SQLiteStore.deriveMissingColumns).
+        migrator.registerMigration("017 scale") { db in
+            try db.execute(sql: """
+                ALTER TABLE users ADD COLUMN coverage TEXT;
+                CREATE INDEX users_coverage ON users(coverage);
+                CREATE TABLE user_search (
+                    term TEXT NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    PRIMARY KEY (term, user_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX user_search_user ON user_search(user_id);
+                DROP INDEX reset_activities_at;
+                CREATE INDEX reset_activities_at ON reset_activities(at, detail);
+                """)
+        }
         return migrator
     }
 }

@@ -245,5 +245,18 @@ enum PostgresSchema {
             CREATE INDEX passkey_challenges_expires ON passkey_challenges(expires_at);
             ALTER TABLE report_links ADD COLUMN subject TEXT;
             """),
+        // As on SQLite (docs/scale.md): coverage keys and search terms, indexed; terms compare byte by byte ("C"), so
+        // that a prefix is a range of the index. Users saved before get both when the store opens.
+        ("017 scale", """
+            ALTER TABLE users ADD COLUMN coverage TEXT;
+            CREATE INDEX users_coverage ON users(coverage);
+            CREATE TABLE user_search (
+                term TEXT COLLATE "C" NOT NULL,
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                PRIMARY KEY (term, user_id)
+            );
+            CREATE INDEX user_search_user ON user_search(user_id);
+            CREATE INDEX reset_activities_day ON reset_activities(at, detail);
+            """),
     ]
 }

@@ -13,8 +13,42 @@ extension PostgresStore {
             """)
     }
 
+    /// A batch's log rows, a statement per log, in the order given (docs/scale.md#batches).
+    static func insert(
+        audit: [AuditEvent], registrations: [RegistrationActivity], resets: [ResetActivity], on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        if !audit.isEmpty {
+            try await connection.query("""
+                INSERT INTO audit_events (id, at, activity, actor, target, status, detail, failure_reason, request_id)
+                SELECT id, at, activity, actor, target, status, detail, failure_reason, request_id
+                FROM jsonb_array_elements(\(try JSONRows.encode(audit.map(AuditRow.init)))::jsonb) WITH ORDINALITY AS e(value, n)
+                    CROSS JOIN LATERAL jsonb_to_record(e.value) AS x(id TEXT, at DOUBLE PRECISION, activity TEXT, actor TEXT, target TEXT, status TEXT, detail TEXT,
+                         failure_reason TEXT, request_id TEXT)
+                ORDER BY e.n
+                """, logger: logger)
+        }
+        if !registrations.isEmpty {
+            try await connection.query("""
+                INSERT INTO registration_activities (id, at, user_id, role, data_registered)
+                SELECT id, at, user_id, role, data_registered
+                FROM jsonb_array_elements(\(try JSONRows.encode(registrations.map(RegistrationRow.init)))::jsonb) WITH ORDINALITY AS e(value, n)
+                    CROSS JOIN LATERAL jsonb_to_record(e.value) AS x(id TEXT, at DOUBLE PRECISION, user_id TEXT, role TEXT, data_registered TEXT)
+                ORDER BY e.n
+                """, logger: logger)
+        }
+        if !resets.isEmpty {
+            try await connection.query("""
+                INSERT INTO reset_activities (id, at, user_id, role, methods, detail, request_id)
+                SELECT id, at, user_id, role, methods, detail, request_id
+                FROM jsonb_array_elements(\(try JSONRows.encode(resets.map(ResetRow.init)))::jsonb) WITH ORDINALITY AS e(value, n)
+                    CROSS JOIN LATERAL jsonb_to_record(e.value) AS x(id TEXT, at DOUBLE PRECISION, user_id TEXT, role TEXT, methods TEXT, detail TEXT, request_id TEXT)
+                ORDER BY e.n
+                """, logger: logger)
+        }
+    }
+
     public func auditEvents(_ query: ActivityQuery) async throws -> [AuditEvent] {
-        try await rows(Self.select("audit_events", userColumn: "target", query)).map { row in
+        try await rows(Self.select(.audit, query)).map { row in
             AuditEvent(
                 id: try row.uuid("id"), at: try row.requiredDate("at"), activity: AuditActivity(rawValue: try row.get("activity")) ?? .resetFlowProgress,
                 actor: try row.get("actor"), target: try row.get("target"), status: AuditStatus(rawValue: try row.get("status")) ?? .failure,
@@ -31,7 +65,7 @@ extension PostgresStore {
     }
 
     public func resetActivities(_ query: ActivityQuery) async throws -> [ResetActivity] {
-        try await rows(Self.select("reset_activities", userColumn: "user_id", query)).compactMap { row in
+        try await rows(Self.select(.resets, query)).compactMap { row in
             guard let detail = ResetDetail(code: try row.get("detail")) else { return nil }
             return ResetActivity(
                 id: try row.uuid("id"), at: try row.requiredDate("at"), userID: try row.get("user_id"), role: try row.get("role"),
@@ -48,7 +82,7 @@ extension PostgresStore {
     }
 
     public func registrationActivities(_ query: ActivityQuery) async throws -> [RegistrationActivity] {
-        try await rows(Self.select("registration_activities", userColumn: "user_id", query)).compactMap { row in
+        try await rows(Self.select(.registrations, query)).compactMap { row in
             try AuthenticationMethod(rawValue: row.get("data_registered")).map { method in
                 RegistrationActivity(id: try row.uuid("id"), at: try row.requiredDate("at"), userID: try row.get("user_id"), role: try row.get("role"), dataRegistered: method)
             }
@@ -65,21 +99,62 @@ extension PostgresStore {
         return try rows.first?.get("deleted", as: Int.self) ?? 0
     }
 
-    /// The shared filter of the three logs: a time range, an optional user, newest first (rows written in the same
-    /// instant in reverse order of writing), paged.
-    static func select(_ table: String, userColumn: String, _ query: ActivityQuery) -> PostgresQuery {
+    public func activityCount(_ kind: ReportKind, _ query: ActivityQuery) async throws -> Int {
         var binds = PostgresBindings()
-        binds.append(query.since?.unixSeconds ?? -Double.greatestFiniteMagnitude)
-        binds.append(query.until?.unixSeconds ?? Double.greatestFiniteMagnitude)
+        let conditions = try Self.conditions(kind, query, paged: false, binds: &binds)
+        return try await rows(PostgresQuery(unsafeSQL: "SELECT count(*)::BIGINT AS n FROM \(kind.table) WHERE \(conditions)", binds: binds))
+            .first?.get("n", as: Int.self) ?? 0
+    }
+
+    public func resetCountsPerDay(since: Date, until: Date) async throws -> [ResetDayCount] {
+        try await rows("""
+            SELECT floor(at / 86400)::BIGINT AS day, detail, count(*)::BIGINT AS n FROM reset_activities
+            WHERE at >= \(since.unixSeconds) AND at < \(until.unixSeconds) GROUP BY 1, 2
+            """).map {
+                ResetDayCount(day: Date(unixSeconds: Double(try $0.get("day", as: Int64.self)) * 86_400), detail: try $0.get("detail"), count: try $0.get("n"))
+            }
+    }
+
+    /// The rows of one log in its order, newest first (rows written in the same instant in reverse order of writing),
+    /// within the query's range, filters and page.
+    static func select(_ kind: ReportKind, _ query: ActivityQuery) throws -> PostgresQuery {
+        var binds = PostgresBindings()
+        let conditions = try conditions(kind, query, paged: true, binds: &binds)
         binds.append(query.limit)
-        binds.append(query.offset)
-        var conditions = ["at >= $1", "at < $2"]
-        if let user = query.userID {
-            binds.append(user.lowercased())
-            conditions.append("lower(\(userColumn)) = $5")
-        }
+        binds.append(query.after == nil ? query.offset : 0)
         return PostgresQuery(
-            unsafeSQL: "SELECT * FROM \(table) WHERE \(conditions.joined(separator: " AND ")) ORDER BY at DESC, seq DESC LIMIT $3 OFFSET $4",
+            unsafeSQL: "SELECT * FROM \(kind.table) WHERE \(conditions) ORDER BY at DESC, seq DESC LIMIT $\(binds.count - 1) OFFSET $\(binds.count)",
             binds: binds)
+    }
+
+    /// As SQLite's: the range, user, filters and, when `paged`, the rows after the cursor; every value bound.
+    static func conditions(_ kind: ReportKind, _ query: ActivityQuery, paged: Bool, binds: inout PostgresBindings) throws -> String {
+        func bind(_ value: some PostgresThrowingDynamicTypeEncodable) throws -> String {
+            try binds.append(value)
+            return "$\(binds.count)"
+        }
+        var conditions = [
+            "at >= \(try bind(query.since?.unixSeconds ?? -Double.greatestFiniteMagnitude))",
+            "at < \(try bind(query.until?.unixSeconds ?? Double.greatestFiniteMagnitude))",
+        ]
+        if let user = query.userID { conditions.append("lower(\(kind.userColumn)) = \(try bind(user.lowercased()))") }
+        for filter in query.filters {
+            let column = filter.field == .time
+                ? "to_char(to_timestamp(at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')" : kind.column(filter.field)
+            switch filter.match {
+            case .contains(let text):
+                conditions.append("lower(\(column)) LIKE \(try bind("%" + ActivityFilter.escapedForLike(text) + "%")) ESCAPE '\\'")
+            case .oneOf(let codes) where filter.field == .methods:
+                // A comma-separated list: any of its codes.
+                conditions.append("string_to_array(\(column), ',') && \(try bind(codes))::TEXT[]")
+            case .oneOf(let codes):
+                conditions.append("\(column) = ANY(\(try bind(codes)))")
+            }
+        }
+        if paged, let after = query.after {
+            let at = try bind(after.at.unixSeconds)
+            conditions.append("(at < \(at) OR (at = \(at) AND seq < (SELECT seq FROM \(kind.table) WHERE id = \(try bind(after.id.uuidString)))))")
+        }
+        return conditions.joined(separator: " AND ")
     }
 }

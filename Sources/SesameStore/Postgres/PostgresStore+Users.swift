@@ -6,20 +6,42 @@ import SesameCore
 
 extension PostgresStore {
     public func insertUser(_ user: User) async throws {
-        try await transaction { connection in
-            let inserted = try await connection.rows("""
-                INSERT INTO users (id, user_id, display_name, given_name, surname, enabled, source, created_at)
-                VALUES (\(user.id.uuidString), \(user.userID.lowercased()), '', '', '', TRUE, 'local', \(user.createdAt.unixSeconds))
-                ON CONFLICT (user_id) DO NOTHING RETURNING id
-                """, logger: self.logger)
-            guard !inserted.isEmpty else { throw StoreError.duplicateUserID(user.userID) }
-            _ = try await Self.save(user, on: connection, logger: self.logger)
-        }
+        var batch = UserBatch()
+        batch.inserts = [user]
+        try await apply(batch)
     }
 
     public func updateUser(_ user: User) async throws {
         try await transaction { connection in
-            guard try await Self.save(user, on: connection, logger: self.logger) else { throw StoreError.notFound("user \(user.userID)") }
+            guard try await Self.save([user], on: connection, logger: self.logger) == 1 else { throw StoreError.notFound("user \(user.userID)") }
+        }
+    }
+
+    /// One transaction of a few statements whatever the batch's size: each table's rows travel as one JSON array
+    /// (docs/scale.md#batches).
+    public func apply(_ batch: UserBatch) async throws {
+        try await transaction { connection in
+            if !batch.inserts.isEmpty {
+                let inserted = try await connection.rows("""
+                    INSERT INTO users (id, user_id, display_name, given_name, surname, enabled, source, created_at)
+                    SELECT id, user_id, '', '', '', TRUE, 'local', created_at
+                    FROM jsonb_to_recordset(\(try JSONRows.encode(batch.inserts.map(NewUserRow.init)))::jsonb)
+                        AS x(id TEXT, user_id TEXT, created_at DOUBLE PRECISION)
+                    ON CONFLICT (user_id) DO NOTHING RETURNING user_id
+                    """, logger: self.logger)
+                let written = Set(try inserted.map { try $0.get("user_id", as: String.self) })
+                if written.count < batch.inserts.count {
+                    // Taken before, or twice in the batch.
+                    var seen: Set<String> = []
+                    let taken = batch.inserts.first { !written.contains($0.userID.lowercased()) || !seen.insert($0.userID.lowercased()).inserted }
+                    throw StoreError.duplicateUserID(taken?.userID ?? "")
+                }
+                _ = try await Self.save(batch.inserts, on: connection, logger: self.logger)
+            }
+            if !batch.updates.isEmpty, try await Self.save(batch.updates, on: connection, logger: self.logger) != batch.updates.count {
+                throw StoreError.notFound("a user of the batch")
+            }
+            try await Self.insert(audit: batch.audit, registrations: batch.registrations, resets: batch.resets, on: connection, logger: self.logger)
         }
     }
 
@@ -31,13 +53,39 @@ extension PostgresStore {
         try await users(where: "user_id = $1", [userID.lowercased()]).first
     }
 
-    public func users(search: String?, limit: Int, offset: Int) async throws -> [User] {
-        let pattern = "%" + (search ?? "").lowercased()
-            .replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_") + "%"
-        return try await users(
-            where: "user_id LIKE $1 ESCAPE '\\' OR lower(display_name) LIKE $1 ESCAPE '\\' ORDER BY user_id LIMIT $2 OFFSET $3",
-            [pattern, limit, offset])
+    public func users(userIDs: [String]) async throws -> [User] {
+        guard !userIDs.isEmpty else { return [] }
+        return try await users(where: "user_id = ANY($1)", [userIDs.map { $0.lowercased() }])
+    }
+
+    public func users(_ query: UserQuery) async throws -> UserPage {
+        guard !query.search.isEmpty else {
+            // Every user by user ID: the unique index's order, from where the last page ended.
+            let users = try await users(where: "user_id > $1 ORDER BY user_id LIMIT $2 OFFSET $3", [query.after?.key ?? "", query.limit, query.offset])
+            return UserPage(users: users, next: users.count == query.limit ? users.last.map { UserCursor(key: $0.userID.lowercased(), id: $0.id) } : nil)
+        }
+        // A range of the terms' index, from where the last page ended. The first page names no cursor at all: given
+        // one below the range, PostgreSQL would start its index scan there rather than at the search.
+        let start: PostgresQuery = if let after = query.after {
+            """
+            SELECT term, user_id FROM user_search
+            WHERE term >= \(query.search) AND term < \(UserSearch.upperBound(ofPrefix: query.search)) AND (term, user_id) > (\(after.key), \(after.id.uuidString))
+            ORDER BY term, user_id LIMIT \(query.limit) OFFSET \(query.offset)
+            """
+        } else {
+            """
+            SELECT term, user_id FROM user_search
+            WHERE term >= \(query.search) AND term < \(UserSearch.upperBound(ofPrefix: query.search))
+            ORDER BY term, user_id LIMIT \(query.limit) OFFSET \(query.offset)
+            """
+        }
+        let matches = try await rows(start).map { (term: try $0.get("term", as: String.self), id: try $0.get("user_id", as: String.self)) }
+        let found = try await users(where: "id = ANY($1)", [Array(Set(matches.map(\.id)))])
+        let byID = Dictionary(found.map { ($0.id.uuidString, $0) }, uniquingKeysWith: { first, _ in first })
+        var seen: Set<String> = []
+        let users = matches.compactMap { seen.insert($0.id).inserted ? byID[$0.id] : nil }
+        let next = matches.count == query.limit ? matches.last.flatMap { last in UUID(uuidString: last.id).map { UserCursor(key: last.term, id: $0) } } : nil
+        return UserPage(users: users, next: next)
     }
 
     public func userCount() async throws -> Int {
@@ -46,6 +94,17 @@ extension PostgresStore {
 
     public func users(withRole role: Role, limit: Int) async throws -> [User] {
         try await users(where: "id IN (SELECT user_id FROM user_roles WHERE role = $1) ORDER BY user_id LIMIT $2", [role.rawValue, limit])
+    }
+
+    public func coverageCounts() async throws -> CoverageCounts {
+        let profiles = try await rows("SELECT coalesce(coverage, '') AS coverage, count(*)::BIGINT AS n FROM users GROUP BY coverage")
+        let others = try await rows("""
+            SELECT (SELECT count(DISTINCT user_id) FROM recovery_codes)::BIGINT AS codes, (SELECT count(DISTINCT user_id) FROM passkeys)::BIGINT AS passkeys
+            """)
+        return CoverageCounts(
+            usersByProfile: Dictionary(try profiles.map { (try $0.get("coverage", as: String.self), try $0.get("n", as: Int.self)) }, uniquingKeysWith: +),
+            withRecoveryCodes: try others.first?.get("codes", as: Int.self) ?? 0,
+            withPasskeys: try others.first?.get("passkeys", as: Int.self) ?? 0)
     }
 
     public func deleteUser(id: UUID) async throws {
@@ -67,9 +126,11 @@ extension PostgresStore {
     /// Users matching `condition` (SQL with `$n` parameters), with their roles, groups, answers and the counts of their
     /// recovery codes and passkeys in the same round trip.
     private func users(where condition: String, _ values: [any PostgresThrowingDynamicTypeEncodable]) async throws -> [User] {
-        var binds = PostgresBindings()
-        for value in values { try binds.append(value) }
-        let sql = """
+        try await rows(PostgresQuery(unsafeSQL: Self.selectUsers(where: condition), binds: try Self.binds(values))).map(Self.user)
+    }
+
+    static func selectUsers(where condition: String) -> String {
+        """
             SELECT u.*,
                 ARRAY(SELECT role FROM user_roles WHERE user_id = u.id) AS roles,
                 ARRAY(SELECT group_name FROM user_groups WHERE user_id = u.id) AS groups,
@@ -79,44 +140,83 @@ extension PostgresStore {
                 (SELECT count(*) FROM passkeys WHERE user_id = u.id) AS passkey_count
             FROM users u WHERE \(condition)
             """
-        return try await rows(PostgresQuery(unsafeSQL: sql, binds: binds)).map(Self.user)
     }
 
-    /// Writes every column and replaces the child rows; whether the user existed.
-    static func save(_ user: User, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let data = user.authentication
-        let id = user.id.uuidString
+    /// Writes every column of these users and replaces their child rows and search terms, a statement per table;
+    /// how many of them existed.
+    static func save(_ users: [User], on connection: PostgresConnection, logger: Logger) async throws -> Int {
         let updated = try await connection.rows("""
-            UPDATE users SET user_id = \(user.userID.lowercased()), display_name = \(user.displayName), given_name = \(user.givenName),
-                surname = \(user.surname), enabled = \(user.enabled), source = \(user.source.rawValue), password_hash = \(user.passwordHash),
-                password_changed_at = \(user.passwordChangedAt?.unixSeconds), password_change_required = \(user.passwordChangeRequired),
-                lockout_failures = \(user.lockout.failures),
-                locked_until = \(user.lockout.lockedUntil?.unixSeconds), lockout_recent = \(user.lockout.recentWrongPasswords.joined(separator: ",")),
-                lockout_last_failure = \(user.lockout.lastFailureAt?.unixSeconds),
-                locale = \(user.locale?.rawValue), authentication_phone = \(data.authenticationPhone?.e164),
-                authentication_email = \(data.authenticationEmail?.value), mobile_phone = \(data.mobilePhone?.e164),
-                office_phone = \(data.officePhone?.e164), alternate_email = \(data.alternateEmail?.value),
-                registered_at = \(user.registration.registeredAt?.unixSeconds), last_confirmed_at = \(user.registration.lastConfirmedAt?.unixSeconds),
-                authenticator_secret = \(data.sealedAuthenticatorSecret)
-            WHERE id = \(id) RETURNING id
+            UPDATE users AS u SET user_id = x.user_id, display_name = x.display_name, given_name = x.given_name, surname = x.surname,
+                enabled = x.enabled, source = x.source, password_hash = x.password_hash, password_changed_at = x.password_changed_at,
+                password_change_required = x.password_change_required, lockout_failures = x.lockout_failures,
+                locked_until = x.locked_until, lockout_recent = x.lockout_recent, lockout_last_failure = x.lockout_last_failure,
+                locale = x.locale, authentication_phone = x.authentication_phone, authentication_email = x.authentication_email,
+                mobile_phone = x.mobile_phone, office_phone = x.office_phone, alternate_email = x.alternate_email,
+                registered_at = x.registered_at, last_confirmed_at = x.last_confirmed_at,
+                authenticator_secret = decode(x.authenticator_secret, 'base64'), coverage = x.coverage
+            FROM jsonb_to_recordset(\(try JSONRows.encode(users.map(UserRow.init)))::jsonb) AS x(
+                id TEXT, user_id TEXT, display_name TEXT, given_name TEXT, surname TEXT, enabled BOOLEAN, source TEXT,
+                password_hash TEXT, password_changed_at DOUBLE PRECISION, password_change_required BOOLEAN, lockout_failures INTEGER,
+                locked_until DOUBLE PRECISION, lockout_recent TEXT, lockout_last_failure DOUBLE PRECISION, locale TEXT,
+                authentication_phone TEXT, authentication_email TEXT, mobile_phone TEXT, office_phone TEXT, alternate_email TEXT,
+                registered_at DOUBLE PRECISION, last_confirmed_at DOUBLE PRECISION, authenticator_secret TEXT, coverage TEXT)
+            WHERE u.id = x.id RETURNING u.id
             """, logger: logger)
-        guard !updated.isEmpty else { return false }
-        try await connection.query("DELETE FROM user_roles WHERE user_id = \(id)", logger: logger)
-        try await connection.query("DELETE FROM user_groups WHERE user_id = \(id)", logger: logger)
-        try await connection.query("DELETE FROM security_answers WHERE user_id = \(id)", logger: logger)
-        for role in user.roles.map(\.rawValue).sorted() {
-            try await connection.query("INSERT INTO user_roles (user_id, role) VALUES (\(id), \(role))", logger: logger)
+        let saved = Set(try updated.map { try $0.get("id", as: String.self) })
+        let existing = users.filter { saved.contains($0.id.uuidString) }
+        let ids = existing.map(\.id.uuidString)
+        for table in ["user_roles", "user_groups", "security_answers", "user_search"] {
+            try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE user_id = ANY($1)", binds: try Self.binds([ids])), logger: logger)
         }
-        for group in user.groups.sorted() {
-            try await connection.query("INSERT INTO user_groups (user_id, group_name) VALUES (\(id), \(group))", logger: logger)
+        let roles = existing.flatMap { user in user.roles.map { ["user_id": user.id.uuidString, "role": $0.rawValue] } }
+        let groups = existing.flatMap { user in user.groups.map { ["user_id": user.id.uuidString, "group_name": $0] } }
+        let terms = existing.flatMap { user in UserSearch.terms(of: user).map { ["user_id": user.id.uuidString, "term": $0] } }
+        let answers = existing.flatMap { user in
+            user.authentication.securityAnswers.enumerated().map {
+                AnswerRow(userID: user.id.uuidString, position: $0.offset, question: $0.element.question.identifier, answerHash: $0.element.answerHash)
+            }
         }
-        for (position, answer) in data.securityAnswers.enumerated() {
+        if !roles.isEmpty {
             try await connection.query("""
-                INSERT INTO security_answers (user_id, position, question, answer_hash)
-                VALUES (\(id), \(position), \(answer.question.identifier), \(answer.answerHash))
+                INSERT INTO user_roles (user_id, role) SELECT user_id, role FROM jsonb_to_recordset(\(try JSONRows.encode(roles))::jsonb) AS x(user_id TEXT, role TEXT)
                 """, logger: logger)
         }
-        return true
+        if !groups.isEmpty {
+            try await connection.query("""
+                INSERT INTO user_groups (user_id, group_name)
+                SELECT user_id, group_name FROM jsonb_to_recordset(\(try JSONRows.encode(groups))::jsonb) AS x(user_id TEXT, group_name TEXT)
+                """, logger: logger)
+        }
+        if !answers.isEmpty {
+            try await connection.query("""
+                INSERT INTO security_answers (user_id, position, question, answer_hash)
+                SELECT user_id, position, question, answer_hash FROM jsonb_to_recordset(\(try JSONRows.encode(answers))::jsonb)
+                    AS x(user_id TEXT, position INTEGER, question TEXT, answer_hash TEXT)
+                """, logger: logger)
+        }
+        if !terms.isEmpty {
+            try await connection.query("""
+                INSERT INTO user_search (term, user_id) SELECT term, user_id FROM jsonb_to_recordset(\(try JSONRows.encode(terms))::jsonb) AS x(term TEXT, user_id TEXT)
+                """, logger: logger)
+        }
+        return existing.count
+    }
+
+    static func binds(_ values: [any PostgresThrowingDynamicTypeEncodable]) throws -> PostgresBindings {
+        var binds = PostgresBindings()
+        for value in values { try binds.append(value) }
+        return binds
+    }
+
+    /// Gives users saved before version 017 their coverage key and search terms, a thousand per transaction, before
+    /// the server answers (docs/scale.md#search).
+    func deriveMissingColumns(on connection: PostgresConnection) async throws {
+        while true {
+            let rows = try await connection.rows(PostgresQuery(unsafeSQL: Self.selectUsers(where: "coverage IS NULL LIMIT 1000")), logger: logger)
+            guard !rows.isEmpty else { return }
+            let users = try rows.map(Self.user)
+            try await connection.withTransaction(logger: logger) { transaction in _ = try await Self.save(users, on: transaction, logger: self.logger) }
+        }
     }
 
     static func user(from row: Columns) throws -> User {

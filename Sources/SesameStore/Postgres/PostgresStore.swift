@@ -120,6 +120,7 @@ public final class PostgresStore: Store, Service {
                                 "INSERT INTO schema_migrations (name, applied_at) VALUES (\(migration.name), \(Date().unixSeconds))", logger: self.logger)
                         }
                     }
+                    try await self.deriveMissingColumns(on: connection)
                 } catch {
                     _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.migrationLock))", logger: self.logger)
                     throw error

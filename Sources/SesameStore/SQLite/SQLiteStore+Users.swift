@@ -6,46 +6,80 @@ import SesameCore
 
 extension SQLiteStore {
     public func insertUser(_ user: User) async throws {
-        try await write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE user_id = ?", arguments: [user.userID.lowercased()]) == nil else {
-                throw StoreError.duplicateUserID(user.userID)
-            }
-            try db.execute(sql: "INSERT INTO users (id, user_id, display_name, given_name, surname, enabled, source, created_at) VALUES (?, ?, '', '', '', 1, 'local', ?)",
-                           arguments: [user.id.uuidString, user.userID.lowercased(), user.createdAt.unixSeconds])
-            try Self.save(user, in: db)
-        }
+        try await write { db in try Self.insert(user, in: db) }
     }
 
     public func updateUser(_ user: User) async throws {
+        try await write { db in try Self.update(user, in: db) }
+    }
+
+    public func apply(_ batch: UserBatch) async throws {
         try await write { db in
-            try Self.save(user, in: db)
-            guard db.changesCount > 0 else { throw StoreError.notFound("user \(user.userID)") }
+            for user in batch.inserts { try Self.insert(user, in: db) }
+            for user in batch.updates { try Self.update(user, in: db) }
+            for event in batch.audit { try Self.insert(event, in: db) }
+            for activity in batch.registrations { try Self.insert(activity, in: db) }
+            for activity in batch.resets { try Self.insert(activity, in: db) }
         }
     }
 
     public func user(id: UUID) async throws -> User? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id.uuidString]).map { try Self.user(from: $0, in: db) }
+            try Self.users(from: Row.fetchAll(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id.uuidString]), in: db).first
         }
     }
 
     public func user(userID: String) async throws -> User? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE user_id = ?", arguments: [userID.lowercased()])
-                .map { try Self.user(from: $0, in: db) }
+            try Self.users(from: Row.fetchAll(db, sql: "SELECT * FROM users WHERE user_id = ?", arguments: [userID.lowercased()]), in: db).first
         }
     }
 
-    public func users(search: String?, limit: Int, offset: Int) async throws -> [User] {
+    public func users(userIDs: [String]) async throws -> [User] {
         try await read { db in
-            let pattern = "%" + (search ?? "").lowercased()
-                .replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
-            return try Row.fetchAll(db, sql: """
-                SELECT * FROM users WHERE user_id LIKE :pattern ESCAPE '\\' OR lower(display_name) LIKE :pattern ESCAPE '\\'
-                ORDER BY user_id LIMIT :limit OFFSET :offset
-                """, arguments: ["pattern": pattern, "limit": limit, "offset": offset])
-                .map { try Self.user(from: $0, in: db) }
+            var found: [User] = []
+            for chunk in Self.chunks(of: userIDs.map { $0.lowercased() }) {
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM users WHERE user_id IN (\(Self.placeholders(chunk.count)))", arguments: StatementArguments(chunk))
+                found += try Self.users(from: rows, in: db)
+            }
+            return found
+        }
+    }
+
+    public func users(_ query: UserQuery) async throws -> UserPage {
+        try await read { db in
+            guard !query.search.isEmpty else {
+                // Every user by user ID: the unique index's order, from where the last page ended.
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT * FROM users WHERE user_id > :after ORDER BY user_id LIMIT :limit OFFSET :offset
+                    """, arguments: ["after": query.after?.key ?? "", "limit": query.limit, "offset": query.offset])
+                let users = try Self.users(from: rows, in: db)
+                let next = users.count == query.limit ? users.last.map { UserCursor(key: $0.userID.lowercased(), id: $0.id) } : nil
+                return UserPage(users: users, next: next)
+            }
+            // A range of the terms' index, from where the last page ended.
+            let matches = try Row.fetchAll(db, sql: """
+                SELECT term, user_id FROM user_search
+                WHERE term >= :low AND term < :high AND (term, user_id) > (:key, :id)
+                ORDER BY term, user_id LIMIT :limit OFFSET :offset
+                """, arguments: [
+                    "offset": query.offset,
+                    "low": query.search, "high": UserSearch.upperBound(ofPrefix: query.search),
+                    "key": query.after?.key ?? "", "id": query.after?.id.uuidString ?? "", "limit": query.limit,
+                ])
+            let ids: [String] = matches.map { $0["user_id"] }
+            var byID: [String: User] = [:]
+            for chunk in Self.chunks(of: Array(Set(ids))) {
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM users WHERE id IN (\(Self.placeholders(chunk.count)))", arguments: StatementArguments(chunk))
+                for user in try Self.users(from: rows, in: db) { byID[user.id.uuidString] = user }
+            }
+            var seen: Set<String> = []
+            let users = ids.compactMap { id in seen.insert(id).inserted ? byID[id] : nil }
+            let next: UserCursor? = matches.count == query.limit ? matches.last.flatMap { row in
+                UUID(uuidString: row["user_id"]).map { UserCursor(key: row["term"], id: $0) }
+            } : nil
+            return UserPage(users: users, next: next)
         }
     }
 
@@ -55,11 +89,21 @@ extension SQLiteStore {
 
     public func users(withRole role: Role, limit: Int) async throws -> [User] {
         try await read { db in
-            try Row.fetchAll(db, sql: """
+            try Self.users(from: Row.fetchAll(db, sql: """
                 SELECT users.* FROM users JOIN user_roles ON user_roles.user_id = users.id
                 WHERE user_roles.role = ? ORDER BY users.user_id LIMIT ?
-                """, arguments: [role.rawValue, limit])
-                .map { try Self.user(from: $0, in: db) }
+                """, arguments: [role.rawValue, limit]), in: db)
+        }
+    }
+
+    public func coverageCounts() async throws -> CoverageCounts {
+        try await read { db in
+            // Each GROUP BY reads one index, never the users' rows (docs/scale.md#reports).
+            let profiles = try Row.fetchAll(db, sql: "SELECT coverage, count(*) AS n FROM users GROUP BY coverage")
+            return CoverageCounts(
+                usersByProfile: Dictionary(profiles.map { (($0["coverage"] as String?) ?? "", $0["n"] as Int) }, uniquingKeysWith: +),
+                withRecoveryCodes: try Int.fetchOne(db, sql: "SELECT count(DISTINCT user_id) FROM recovery_codes") ?? 0,
+                withPasskeys: try Int.fetchOne(db, sql: "SELECT count(DISTINCT user_id) FROM passkeys") ?? 0)
         }
     }
 
@@ -84,25 +128,45 @@ extension SQLiteStore {
 
     // MARK: Mapping
 
-    /// Writes every column and replaces the child rows; `changesCount` afterwards tells whether the user existed.
+    static func insert(_ user: User, in db: Database) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE user_id = ?", arguments: [user.userID.lowercased()]) == nil else {
+            throw StoreError.duplicateUserID(user.userID)
+        }
+        try db.cachedStatement(sql: """
+            INSERT INTO users (id, user_id, display_name, given_name, surname, enabled, source, created_at) VALUES (?, ?, '', '', '', 1, 'local', ?)
+            """).execute(arguments: [user.id.uuidString, user.userID.lowercased(), user.createdAt.unixSeconds])
+        try save(user, in: db)
+    }
+
+    static func update(_ user: User, in db: Database) throws {
+        try save(user, in: db)
+        guard db.changesCount > 0 else { throw StoreError.notFound("user \(user.userID)") }
+    }
+
+    /// Writes every column and replaces the child rows and search terms; `changesCount` afterwards tells whether the
+    /// user existed. Statements are cached: an import runs them thousands of times.
     static func save(_ user: User, in db: Database) throws {
         let data = user.authentication
         let id = user.id.uuidString
-        try db.execute(sql: "DELETE FROM user_roles WHERE user_id = ?", arguments: [id])
-        try db.execute(sql: "DELETE FROM user_groups WHERE user_id = ?", arguments: [id])
-        try db.execute(sql: "DELETE FROM security_answers WHERE user_id = ?", arguments: [id])
+        for table in ["user_roles", "user_groups", "security_answers", "user_search"] {
+            try db.cachedStatement(sql: "DELETE FROM \(table) WHERE user_id = ?").execute(arguments: [id])
+        }
+        // Each insert names the user only if it exists, so that saving an unknown user writes nothing.
         for role in user.roles {
-            try db.execute(sql: "INSERT INTO user_roles (user_id, role) SELECT id, ? FROM users WHERE id = ?", arguments: [role.rawValue, id])
+            try db.cachedStatement(sql: "INSERT INTO user_roles (user_id, role) SELECT id, ? FROM users WHERE id = ?").execute(arguments: [role.rawValue, id])
         }
         for group in user.groups {
-            try db.execute(sql: "INSERT INTO user_groups (user_id, group_name) SELECT id, ? FROM users WHERE id = ?", arguments: [group, id])
+            try db.cachedStatement(sql: "INSERT INTO user_groups (user_id, group_name) SELECT id, ? FROM users WHERE id = ?").execute(arguments: [group, id])
         }
         for (position, answer) in data.securityAnswers.enumerated() {
-            try db.execute(sql: "INSERT INTO security_answers (user_id, position, question, answer_hash) SELECT id, ?, ?, ? FROM users WHERE id = ?",
-                           arguments: [position, answer.question.identifier, answer.answerHash, id])
+            try db.cachedStatement(sql: "INSERT INTO security_answers (user_id, position, question, answer_hash) SELECT id, ?, ?, ? FROM users WHERE id = ?")
+                .execute(arguments: [position, answer.question.identifier, answer.answerHash, id])
+        }
+        for term in UserSearch.terms(of: user) {
+            try db.cachedStatement(sql: "INSERT INTO user_search (term, user_id) SELECT ?, id FROM users WHERE id = ?").execute(arguments: [term, id])
         }
         // Last, so that changesCount reports this statement.
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE users SET user_id = :userID, display_name = :displayName, given_name = :givenName, surname = :surname,
                 enabled = :enabled, source = :source, password_hash = :passwordHash, password_changed_at = :passwordChangedAt,
                 password_change_required = :changeRequired,
@@ -110,9 +174,9 @@ extension SQLiteStore {
                 lockout_last_failure = :lastFailure, locale = :locale,
                 authentication_phone = :authPhone, authentication_email = :authEmail, mobile_phone = :mobile,
                 office_phone = :office, alternate_email = :altEmail, registered_at = :registeredAt,
-                last_confirmed_at = :confirmedAt, authenticator_secret = :authenticator
+                last_confirmed_at = :confirmedAt, authenticator_secret = :authenticator, coverage = :coverage
             WHERE id = :id
-            """, arguments: [
+            """).execute(arguments: [
                 "id": id, "userID": user.userID.lowercased(), "displayName": user.displayName, "givenName": user.givenName,
                 "surname": user.surname, "enabled": user.enabled, "source": user.source.rawValue,
                 "passwordHash": user.passwordHash, "passwordChangedAt": user.passwordChangedAt?.unixSeconds,
@@ -124,38 +188,84 @@ extension SQLiteStore {
                 "mobile": data.mobilePhone?.e164, "office": data.officePhone?.e164, "altEmail": data.alternateEmail?.value,
                 "registeredAt": user.registration.registeredAt?.unixSeconds,
                 "confirmedAt": user.registration.lastConfirmedAt?.unixSeconds, "authenticator": data.sealedAuthenticatorSecret,
+                "coverage": CoverageProfile(user).key,
             ])
     }
 
-    static func user(from row: Row, in db: Database) throws -> User {
-        let id: String = row["id"]
-        let roles = try String.fetchAll(db, sql: "SELECT role FROM user_roles WHERE user_id = ?", arguments: [id])
-        let groups = try String.fetchAll(db, sql: "SELECT group_name FROM user_groups WHERE user_id = ?", arguments: [id])
-        let answers = try Row.fetchAll(db, sql: "SELECT question, answer_hash FROM security_answers WHERE user_id = ? ORDER BY position", arguments: [id])
-            .compactMap { answer in
-                SecurityQuestion(identifier: answer["question"]).map { SecurityAnswer(question: $0, answerHash: answer["answer_hash"]) }
+    /// Users from their rows, with their roles, groups, answers and counts read for all of them at once: a page of
+    /// 200 users is six queries, not 1,200.
+    static func users(from rows: [Row], in db: Database) throws -> [User] {
+        guard !rows.isEmpty else { return [] }
+        let ids: [String] = rows.map { $0["id"] }
+        var roles: [String: [String]] = [:], groups: [String: [String]] = [:], answers: [String: [SecurityAnswer]] = [:]
+        var recoveryCodes: [String: Int] = [:], passkeys: [String: Int] = [:]
+        for chunk in chunks(of: ids) {
+            let list = placeholders(chunk.count)
+            let arguments = StatementArguments(chunk)
+            for row in try Row.fetchAll(db, sql: "SELECT user_id, role FROM user_roles WHERE user_id IN (\(list))", arguments: arguments) {
+                roles[row["user_id"], default: []].append(row["role"])
             }
-        let recent: String = row["lockout_recent"]
-        let recoveryCodes = try Int.fetchOne(db, sql: "SELECT count(*) FROM recovery_codes WHERE user_id = ?", arguments: [id]) ?? 0
-        let passkeys = try Int.fetchOne(db, sql: "SELECT count(*) FROM passkeys WHERE user_id = ?", arguments: [id]) ?? 0
-        return User(
-            id: try row.uuid("id"), userID: row["user_id"], displayName: row["display_name"], givenName: row["given_name"],
-            surname: row["surname"], roles: Set(roles.compactMap(Role.init(rawValue:))), groups: Set(groups),
-            enabled: row["enabled"], source: UserSource(rawValue: row["source"]) ?? .local,
-            passwordHash: row["password_hash"], passwordChangedAt: row.date("password_changed_at"),
-            passwordChangeRequired: row["password_change_required"],
-            lockout: SignInLockout(
-                failures: row["lockout_failures"], lockedUntil: row.date("locked_until"),
-                recentWrongPasswords: recent.split(separator: ",").map(String.init), lastFailureAt: row.date("lockout_last_failure"),
-                streak: row["lockout_streak"], streakAt: row.date("lockout_streak_at")),
-            locale: (row["locale"] as String?).flatMap(Language.init(rawValue:)),
-            authentication: AuthenticationData(
-                authenticationPhone: StoredValues.phone(row["authentication_phone"]), authenticationEmail: StoredValues.email(row["authentication_email"]),
-                mobilePhone: StoredValues.phone(row["mobile_phone"]), officePhone: StoredValues.phone(row["office_phone"]),
-                alternateEmail: StoredValues.email(row["alternate_email"]), securityAnswers: answers,
-                sealedAuthenticatorSecret: row["authenticator_secret"],
-                recoveryCodesLeft: recoveryCodes, passkeyCount: passkeys),
-            registration: RegistrationState(registeredAt: row.date("registered_at"), lastConfirmedAt: row.date("last_confirmed_at")),
-            createdAt: try row.requiredDate("created_at"))
+            for row in try Row.fetchAll(db, sql: "SELECT user_id, group_name FROM user_groups WHERE user_id IN (\(list))", arguments: arguments) {
+                groups[row["user_id"], default: []].append(row["group_name"])
+            }
+            let answerRows = try Row.fetchAll(
+                db, sql: "SELECT user_id, question, answer_hash FROM security_answers WHERE user_id IN (\(list)) ORDER BY user_id, position",
+                arguments: arguments)
+            for row in answerRows {
+                guard let question = SecurityQuestion(identifier: row["question"]) else { continue }
+                answers[row["user_id"], default: []].append(SecurityAnswer(question: question, answerHash: row["answer_hash"]))
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT user_id, count(*) AS n FROM recovery_codes WHERE user_id IN (\(list)) GROUP BY user_id", arguments: arguments) {
+                recoveryCodes[row["user_id"]] = row["n"]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT user_id, count(*) AS n FROM passkeys WHERE user_id IN (\(list)) GROUP BY user_id", arguments: arguments) {
+                passkeys[row["user_id"]] = row["n"]
+            }
+        }
+        return try rows.map { row in
+            let id: String = row["id"]
+            let recent: String = row["lockout_recent"]
+            return User(
+                id: try row.uuid("id"), userID: row["user_id"], displayName: row["display_name"], givenName: row["given_name"],
+                surname: row["surname"], roles: Set((roles[id] ?? []).compactMap(Role.init(rawValue:))), groups: Set(groups[id] ?? []),
+                enabled: row["enabled"], source: UserSource(rawValue: row["source"]) ?? .local,
+                passwordHash: row["password_hash"], passwordChangedAt: row.date("password_changed_at"),
+                passwordChangeRequired: row["password_change_required"],
+                lockout: SignInLockout(
+                    failures: row["lockout_failures"], lockedUntil: row.date("locked_until"),
+                    recentWrongPasswords: recent.split(separator: ",").map(String.init), lastFailureAt: row.date("lockout_last_failure"),
+                    streak: row["lockout_streak"], streakAt: row.date("lockout_streak_at")),
+                locale: (row["locale"] as String?).flatMap(Language.init(rawValue:)),
+                authentication: AuthenticationData(
+                    authenticationPhone: StoredValues.phone(row["authentication_phone"]), authenticationEmail: StoredValues.email(row["authentication_email"]),
+                    mobilePhone: StoredValues.phone(row["mobile_phone"]), officePhone: StoredValues.phone(row["office_phone"]),
+                    alternateEmail: StoredValues.email(row["alternate_email"]), securityAnswers: answers[id] ?? [],
+                    sealedAuthenticatorSecret: row["authenticator_secret"],
+                    recoveryCodesLeft: recoveryCodes[id] ?? 0, passkeyCount: passkeys[id] ?? 0),
+                registration: RegistrationState(registeredAt: row.date("registered_at"), lastConfirmedAt: row.date("last_confirmed_at")),
+                createdAt: try row.requiredDate("created_at"))
+        }
+    }
+
+    /// Lists of at most 500 values, well under SQLite's limit on a statement's parameters.
+    static func chunks(of values: [String]) -> [ArraySlice<String>] {
+        stride(from: 0, to: values.count, by: 500).map { values[$0..<min($0 + 500, values.count)] }
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ",")
+    }
+
+    /// Writes the coverage key and search terms of users saved before they existed (docs/scale.md#search): once,
+    /// when the store opens after the upgrade, a thousand users per transaction.
+    static func deriveMissingColumns(in pool: DatabasePool) throws {
+        while true {
+            let done = try pool.write { db in
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM users WHERE coverage IS NULL LIMIT 1000")
+                for user in try users(from: rows, in: db) { try save(user, in: db) }
+                return rows.count < 1000
+            }
+            if done { return }
+        }
     }
 }

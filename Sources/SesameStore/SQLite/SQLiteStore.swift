@@ -26,6 +26,7 @@ public final class SQLiteStore: Store {
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try SQLiteSchema.migrator.migrate(pool)
+            try Self.deriveMissingColumns(in: pool)
         } catch {
             throw StoreError.unavailable("cannot open \(path): \(error)")
         }

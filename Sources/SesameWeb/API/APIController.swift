@@ -67,9 +67,11 @@ struct APIController {
         guard (search?.unicodeScalars.count ?? 0) <= Self.maximumSearch else {
             throw APIError(.badRequest, "invalid_search", "search is at most \(Self.maximumSearch) characters")
         }
-        let users = try await store.users(search: search?.isEmpty == false ? search : nil, limit: limit, offset: offset)
+        let page = try await store.users(UserQuery(search: search, after: try cursor(request, UserCursor.init(text:)), limit: limit, offset: offset))
         let policy = try await policies.policy()
-        return try json(UserList(users: users.map { UserResource($0, policy: policy, now: clock.now) }, limit: limit, offset: offset), request, context)
+        return try json(UserList(
+            users: page.users.map { UserResource($0, policy: policy, now: clock.now) }, limit: limit, offset: offset, next: page.next?.text),
+            request, context)
     }
 
     func createUser(_ request: Request, _ context: WebContext) async throws -> Response {
@@ -238,13 +240,16 @@ struct APIController {
             throw APIError(.badRequest, "invalid_dates", "from and to are YYYY-MM-DD, from not after to")
         }
         let (limit, offset) = try paging(request)
-        let query = ActivityQuery(since: range.since, until: range.until, limit: limit, offset: offset)
-        let report = try await reports.report(kind, query, language: .english)
+        let query = ActivityQuery(
+            since: range.since, until: range.until, after: try cursor(request, ActivityCursor.init(text:)), limit: limit, offset: offset)
+        let page = try await reports.page(kind, query, language: .english)
         switch parameters["format"] ?? "json" {
         case "csv":
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: report.csv(in: .english))))
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page.report.csv(in: .english))))
         case "json":
-            return try json(ReportPage(from: range.fromText, to: range.toText, limit: limit, offset: offset, rows: report.objects), request, context)
+            return try json(
+                ReportPage(from: range.fromText, to: range.toText, limit: limit, offset: offset, next: page.next?.text, rows: page.report.objects),
+                request, context)
         default:
             throw APIError(.badRequest, "invalid_format", "format is json or csv")
         }
@@ -275,6 +280,13 @@ struct APIController {
             throw APIError.notFound
         }
         return user
+    }
+
+    /// The page's `after=` cursor, as the previous page's `next` gave it.
+    private func cursor<Cursor>(_ request: Request, _ parse: (String) -> Cursor?) throws -> Cursor? {
+        guard let text = request.query["after"], !text.isEmpty else { return nil }
+        guard let cursor = parse(text) else { throw APIError(.badRequest, "invalid_paging", "after is the next value of the previous page") }
+        return cursor
     }
 
     private func paging(_ request: Request) throws -> (Int, Int) {

@@ -135,6 +135,8 @@ struct UserList: ResponseCodable {
     let users: [UserResource]
     let limit: Int
     let offset: Int
+    /// The next page's `after=`; absent on the last page (docs/scale.md#paging).
+    let next: String?
 }
 
 struct ImportRow: ResponseCodable {
@@ -155,6 +157,8 @@ struct ReportPage: ResponseCodable {
     let to: String
     let limit: Int
     let offset: Int
+    /// The next page's `after=`; absent on the last page (docs/scale.md#paging).
+    let next: String?
     let rows: [[String: String]]
 }
 

@@ -76,21 +76,23 @@ struct UserCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List users (tab-separated).")
         @OptionGroup var store: StoreOptions
-        @Option(help: "Only users whose user ID or name contains this.") var search: String?
+        @Option(help: "Only users with a word of their user ID, names or email addresses starting with this.") var search: String?
 
         func run() async throws {
             try await store.withContext { context in
                 print(["userID", "displayName", "roles", "enabled", "registered"].joined(separator: "\t"))
-                var offset = 0
+                var query = UserQuery(search: search, limit: 500)
+                // A user found by several words comes on several pages: printed once.
+                var printed: Set<UUID> = []
                 while true {
-                    let page = try await context.store.users(search: search, limit: 500, offset: offset)
-                    for user in page {
+                    let page = try await context.store.users(query)
+                    for user in page.users where printed.insert(user.id).inserted {
                         // Escaped: a tab or a line break in a name would forge columns or lines.
                         print([PrintableText.escaping(user.userID), PrintableText.escaping(user.displayName), user.roles.sorted().map(\.rawValue).joined(separator: ","),
                                String(user.enabled), String(user.registration.isRegistered)].joined(separator: "\t"))
                     }
-                    if page.count < 500 { break }
-                    offset += page.count
+                    guard let next = page.next else { break }
+                    query.after = next
                 }
             }
         }

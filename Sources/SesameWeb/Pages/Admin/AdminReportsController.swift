@@ -9,13 +9,11 @@ struct AdminReportsController {
     let layout: PageLayout
     let access: AdminAccess
     let reports: ReportService
-    /// The activity rows behind the charts, and the users they count.
+    /// The counts behind the charts.
     let store: any Store
     let policies: PolicyCache
     let clock: any WallClock
 
-    /// Rows read for one range before the column filters apply; the page says when a range holds more.
-    static let rowLimit = 50_000
     static let pageSize = 200
 
     var endpoints: RouteCollection<WebContext> {
@@ -25,52 +23,60 @@ struct AdminReportsController {
             .get("admin/audit") { request, context in try await show(.audit, request, context) }
     }
 
+    /// The range, the filters and the page are applied by the database, and the export is streamed a page at a
+    /// time, so that a year of a million users' activity answers as fast as a day's (docs/scale.md#reports).
     private func show(_ kind: ReportKind, _ request: Request, _ context: WebContext) async throws -> Response {
         try await access.administrator(context) { _ in
             let parameters = request.query
             // Dates that cannot be read are said so, and the last 30 days shown instead.
             let asked = DateRange(from: parameters["from"], to: parameters["to"], now: clock.now)
             let range = asked ?? DateRange(endingToday: clock.now)
-            let query = ActivityQuery(since: range.since, until: range.until, limit: Self.rowLimit)
             let language = context.language
-            // The reset report's rows also draw its chart: read once.
-            let resets = kind == .resets ? try await store.resetActivities(query) : []
-            let full = kind == .resets ? reports.resets(resets, language: language) : try await reports.report(kind, query, language: language)
             var filters: [String: String] = [:]
-            for column in full.columns { filters[column.id] = parameters["f.\(column.id)"] }
-            let report = full.filtered(filters)
+            for id in ReportService.columnIDs(kind) { filters[id] = parameters["f.\(id)"] }
+            var query = ActivityQuery(
+                since: range.since, until: range.until, filters: ReportService.filters(kind, filters, language: language),
+                limit: Self.pageSize)
+            let base = queryString(range: range, filters: filters)
             if parameters["format"] == "csv" {
                 return Response(
                     status: .ok,
                     headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"sesame-\(kind.rawValue)-\(range.fromText)-\(range.toText).csv\""],
-                    body: .init(byteBuffer: ByteBuffer(string: report.csv(in: language))))
+                    body: ResponseBody { [reports, query] writer in
+                        try await writer.write(ByteBuffer(string: ReportService.csvHeader(kind, in: language)))
+                        try await reports.forEachPage(kind, query, language: language) { page in
+                            try await writer.write(ByteBuffer(string: page.csvRows))
+                        }
+                        try await writer.finish(nil)
+                    })
             }
-            let page = PageNumber.parse(parameters["page"])
-            let shown = report.rows.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)
-            let base = queryString(range: range, filters: filters)
+            // A cursor that cannot be read starts again at the newest rows.
+            query.after = parameters["after"].flatMap(ActivityCursor.init(text:))
+            let page = try await reports.page(kind, query, language: language)
+            let count = try await reports.count(kind, query)
             var values: [String: Any] = [
                 "admin": true, "heading": layout.text("admin.\(kind.rawValue).title", context), "action": kind.path,
                 "badDates": asked == nil,
                 "from": range.fromText, "to": range.toText,
-                "columns": report.columns.map { ["id": $0.id, "title": layout.text($0.title, context), "filter": filters[$0.id] ?? ""] },
-                "rows": shown.map { ["cells": $0] }, "empty": report.rows.isEmpty,
-                "count": layout.text("admin.report.count", ["count": String(report.rows.count)], context),
-                "truncated": full.rows.count >= Self.rowLimit,
+                "columns": page.report.columns.map { ["id": $0.id, "title": layout.text($0.title, context), "filter": filters[$0.id] ?? ""] },
+                "rows": page.report.rows.map { ["cells": $0] }, "empty": page.report.rows.isEmpty,
+                "count": layout.text("admin.report.count", ["count": String(count)], context),
                 "csv": "\(kind.path)?\(base)&format=csv",
-                "previous": page > 1 ? "\(kind.path)?\(base)&page=\(page - 1)" : false,
-                "next": report.rows.count > page * Self.pageSize ? "\(kind.path)?\(base)&page=\(page + 1)" : false,
+                "first": query.after != nil ? "\(kind.path)?\(base)" : false,
+                "next": page.next.map { "\(kind.path)?\(base)&after=\($0.text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" } ?? false,
             ]
-            values["charts"] = try await charts(kind, resets: resets, range: range, context: context)
+            values["charts"] = try await charts(kind, range: range, context: context)
             return try await layout.render("admin-report", titleKey: "admin.\(kind.rawValue).title", values: values, context: context)
         }
     }
 
-    /// Each chart's caption and drawing.
-    private func charts(_ kind: ReportKind, resets: [ResetActivity], range: DateRange, context: WebContext) async throws -> [[String: String]] {
+    /// Each chart's caption and drawing, from counts the database makes.
+    private func charts(_ kind: ReportKind, range: DateRange, context: WebContext) async throws -> [[String: String]] {
         switch kind {
         case .resets:
             let title = layout.text("admin.chart.resetsPerDay", context)
-            let days = ActivityCharts.resetsPerDay(resets, since: range.since, until: range.until)
+            let counts = try await store.resetCountsPerDay(since: range.since, until: range.until)
+            let days = ActivityCharts.resetsPerDay(counts, since: range.since, until: range.until)
             return [["title": title, "svg": Charts.resetsPerDay(days, title: title) { layout.text(LocalizedText("report.result.\($0)"), context) }]]
         case .registrations:
             let coverage = try await ActivityCharts.coverage(of: store, phones: try await policies.policy().phones)

@@ -52,21 +52,25 @@ struct AdminUsersController {
     @Sendable func list(_ request: Request, context: WebContext) async throws -> Response {
         try await access.administrator(context) { admin in
             let search = request.query["search"]?.trimmingCharacters(in: .whitespaces) ?? ""
-            let page = PageNumber.parse(request.query["page"])
-            let users = try await store.users(search: search.isEmpty ? nil : search, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize)
-            let query = search.isEmpty ? "" : "search=\(search.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")&"
+            // A cursor that cannot be read starts again at the first page.
+            let after = request.query["after"].flatMap(UserCursor.init(text:))
+            let page = try await store.users(UserQuery(search: search, after: after, limit: Self.pageSize))
+            var base = URLComponents()
+            base.queryItems = search.isEmpty ? [] : [URLQueryItem(name: "search", value: search)]
+            var next = base
+            next.queryItems = (base.queryItems ?? []) + [URLQueryItem(name: "after", value: page.next?.text)]
             return try await layout.render("admin-users", titleKey: "admin.users.title", values: [
                 "admin": true, "search": search, "canImport": AdminAuthority.allows(admin, .importUsers),
-                "users": users.prefix(Self.pageSize).map { user in [
+                "users": page.users.map { user in [
                     "userID": user.userID, "link": Self.link(user), "displayName": user.displayName,
                     "roles": user.roles.sorted().map(\.rawValue).joined(separator: ", "),
                     "registered": layout.text(user.registration.isRegistered ? "admin.yes" : "admin.no", context),
-                    "source": layout.text("admin.users.source.\(user.source.rawValue)", context),
+                    "source": layout.text(user.source == .directory ? "admin.users.source.directory" : "admin.users.source.local", context),
                     "enabled": layout.text(user.enabled ? "admin.yes" : "admin.no", context),
                 ] as [String: Any] },
-                "empty": users.isEmpty,
-                "previous": page > 1 ? "/admin/users?\(query)page=\(page - 1)" : false,
-                "next": users.count > Self.pageSize ? "/admin/users?\(query)page=\(page + 1)" : false,
+                "empty": page.users.isEmpty,
+                "first": after != nil ? "/admin/users" + (search.isEmpty ? "" : "?" + (base.percentEncodedQuery ?? "")) : false,
+                "next": page.next != nil ? "/admin/users?" + (next.percentEncodedQuery ?? "") : false,
             ], context: context)
         }
     }

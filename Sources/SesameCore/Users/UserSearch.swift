@@ -1,0 +1,98 @@
+import Foundation
+
+/// The administrators' user search (docs/scale.md#search): a prefix of any word of a user's ID, names or email
+/// addresses, case and accents ignored. Stores index each user's terms, so a search reads a range of an index and
+/// answers in the same time with a thousand users or a million.
+public enum UserSearch {
+    /// Terms longer than this are cut: a prefix search never needs more, and the index stays small.
+    static let maximumTermLength = 64
+
+    /// What a stored term and a typed search are compared as: lowercased, accents removed, trimmed.
+    public static func normalize(_ text: String) -> String {
+        String(text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+            .trimmingCharacters(in: .whitespacesAndNewlines).prefix(maximumTermLength))
+    }
+
+    /// The terms a user is found by: the whole user ID, names and email addresses, and each word of the names and of
+    /// the addresses' local parts ("marie.dupont@example.org" is found by "marie", "dupont" and the whole address).
+    /// A domain's words are left out: nearly every user shares them, so they would double the index and find everyone.
+    public static func terms(of user: User) -> Set<String> {
+        let data = user.authentication
+        let names = [user.displayName, user.givenName, user.surname]
+        let addresses = [user.userID, data.alternateEmail?.value ?? "", data.authenticationEmail?.value ?? ""]
+        var terms: Set<String> = []
+        func add(_ whole: String, words: Substring) {
+            guard !whole.isEmpty else { return }
+            terms.insert(normalize(whole))
+            for word in words.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) { terms.insert(normalize(String(word))) }
+        }
+        for name in names { add(name, words: Substring(name)) }
+        for address in addresses { add(address, words: address.split(separator: "@", maxSplits: 1).first ?? "") }
+        terms.remove("")
+        return terms
+    }
+
+    /// The smallest string above every string that starts with `prefix`, for a range scan in code-point order
+    /// (both stores compare terms byte by byte).
+    public static func upperBound(ofPrefix prefix: String) -> String {
+        prefix + "\u{10FFFF}"
+    }
+}
+
+/// Where a page of users ends, so that the next page starts after it, however many users are added meanwhile:
+/// the matched term (the user ID when listing without a search) and the user's id.
+public struct UserCursor: Sendable, Hashable {
+    public let key: String
+    public let id: UUID
+
+    public init(key: String, id: UUID) {
+        self.key = key
+        self.id = id
+    }
+
+    /// As a URL's query value: base64url of the key, a dot, the id.
+    public var text: String {
+        Data(key.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "") + "." + id.uuidString
+    }
+
+    /// `nil` for anything ``text`` did not write.
+    public init?(text: String) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let encoded = parts.first, let idText = parts.last, encoded.utf8.count <= 4_096,
+              let id = UUID(uuidString: String(idText))
+        else { return nil }
+        var base64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let key = String(data: data, encoding: .utf8) else { return nil }
+        self.init(key: key, id: id)
+    }
+}
+
+/// Which users to list: all of them in user-ID order, or those a search finds in the order of the terms they match.
+public struct UserQuery: Sendable, Hashable {
+    /// Normalised with ``UserSearch/normalize(_:)``; empty lists everyone.
+    public var search: String
+    public var after: UserCursor?
+    public var limit: Int
+    /// Rows skipped after the cursor: the API's older paging, which costs what it skips.
+    public var offset: Int
+
+    public init(search: String? = nil, after: UserCursor? = nil, limit: Int, offset: Int = 0) {
+        self.search = UserSearch.normalize(search ?? "")
+        self.after = after
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// A page of users, and where the next one starts (`nil` on the last page).
+public struct UserPage: Sendable, Hashable {
+    public let users: [User]
+    public let next: UserCursor?
+
+    public init(users: [User], next: UserCursor?) {
+        self.users = users
+        self.next = next
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import SesameCore
+import SesameTestSupport
+import Testing
+
+@testable import SesameStore
+
+/// What a million users need of every store (docs/scale.md): batches written whole or not at all, coverage counted
+/// in the database, and the logs' filters, cursors and counts applied by the database exactly as the reports read them.
+@Suite struct ScaleContractTests {
+    @Test(arguments: StoreAdapter.allCases)
+    func aBatchIsWrittenWholeOrNotAtAll(_ adapter: StoreAdapter) async throws {
+        try await adapter.withStore { store in
+            var batch = UserBatch()
+            batch.inserts = try (0..<3).map { try sampleUser("batch\($0)@contoso.com") }
+            batch.audit = batch.inserts.map { AuditEvent(at: t0, activity: .userCreated, actor: "import", target: $0.userID) }
+            batch.registrations = [RegistrationActivity(at: t0, userID: "batch0@contoso.com", role: "user", dataRegistered: .email)]
+            batch.resets = [ResetActivity(at: t0, userID: "batch1@contoso.com", role: "user", methodsUsed: [.email], detail: .succeeded)]
+            try await store.apply(batch)
+            #expect(try await store.userCount() == 3)
+            #expect(try await store.user(userID: "BATCH2@contoso.com") == batch.inserts[2].withLowercasedUserID)
+            #expect(try await store.auditEvents(ActivityQuery()).count == 3)
+            #expect(try await store.registrationActivities(ActivityQuery()).count == 1)
+            #expect(try await store.resetActivities(ActivityQuery()).count == 1)
+            // The found-by terms were written with the users.
+            #expect(try await store.users(UserQuery(search: "martin", limit: 10)).users.count == 3)
+
+            // An update of an existing user, a new one, and one whose user ID is taken: nothing of it is written.
+            var renamed = batch.inserts[0]
+            renamed.displayName = "Renamed"
+            var failing = UserBatch()
+            failing.updates = [renamed]
+            failing.inserts = [User(userID: "fresh@contoso.com", createdAt: t0), User(userID: "Batch1@contoso.com", createdAt: t0)]
+            failing.audit = [AuditEvent(at: t0, activity: .userCreated, actor: "import", target: "fresh@contoso.com")]
+            await #expect(throws: StoreError.duplicateUserID("Batch1@contoso.com")) { try await store.apply(failing) }
+            #expect(try await store.userCount() == 3)
+            #expect(try await store.user(id: renamed.id)?.displayName == "Alice Martin")
+            #expect(try await store.auditEvents(ActivityQuery()).count == 3)
+            // Twice in one batch is taken too.
+            var twice = UserBatch()
+            twice.inserts = [User(userID: "twin@contoso.com", createdAt: t0), User(userID: "TWIN@contoso.com", createdAt: t0)]
+            await #expect(throws: StoreError.self) { try await store.apply(twice) }
+            #expect(try await store.user(userID: "twin@contoso.com") == nil)
+            // An update of nobody fails the batch.
+            var ghost = UserBatch()
+            ghost.updates = [User(userID: "ghost@contoso.com", createdAt: t0)]
+            await #expect(throws: StoreError.self) { try await store.apply(ghost) }
+
+            var updates = UserBatch()
+            updates.updates = [renamed]
+            try await store.apply(updates)
+            #expect(try await store.users(UserQuery(search: "renamed", limit: 10)).users.map(\.id) == [renamed.id])
+        }
+    }
+
+    @Test(arguments: StoreAdapter.allCases)
+    func coverageIsCountedPerProfileWithCodesAndPasskeysApart(_ adapter: StoreAdapter) async throws {
+        try await adapter.withStore { store in
+            let full = try sampleUser()
+            try await store.insertUser(full)
+            try await store.insertUser(try sampleUser("bob@contoso.com"))
+            let bare = User(userID: "carol@contoso.com", createdAt: t0)
+            try await store.insertUser(bare)
+            try await store.replaceRecoveryCodes(userID: bare.id, with: [StoredRecoveryCode(slot: 0, hash: "h")])
+            let counts = try await store.coverageCounts()
+            #expect(counts.usersByProfile == [CoverageProfile(full).key: 2, CoverageProfile(bare).key: 1])
+            #expect(counts.withRecoveryCodes == 1 && counts.withPasskeys == 0)
+            let coverage = ActivityCharts.coverage(counts, phones: PhoneRule(allowedCountryCodes: nil), methods: AuthenticationMethod.allCases)
+            #expect(coverage.users == 3 && coverage.registered == 2)
+            #expect(coverage.byMethod == [.mobilePhone: 2, .officePhone: 2, .email: 2, .securityQuestions: 2, .authenticatorApp: 2, .recoveryCodes: 1])
+            // The phone rule is applied when the chart is drawn, to phones kept as country and kind.
+            let british = ActivityCharts.coverage(counts, phones: PhoneRule(allowedCountryCodes: [44]), methods: [.mobilePhone, .email])
+            #expect(british.byMethod == [.email: 2])
+        }
+    }
+
+    @Test(arguments: StoreAdapter.allCases)
+    func logsAreFilteredPagedAndCountedByTheStore(_ adapter: StoreAdapter) async throws {
+        try await adapter.withStore { store in
+            // Five rows in one instant (their order of writing decides), and rows on two other days.
+            var same: [ResetActivity] = []
+            for index in 0..<5 {
+                let activity = ResetActivity(
+                    at: t0, userID: "user\(index)@contoso.com", role: "user", methodsUsed: index.isMultiple(of: 2) ? [.email, .mobileSMS] : [.securityQuestions],
+                    detail: index == 4 ? .blockedInvalidCodes(.mobileSMS) : .succeeded)
+                same.append(activity)
+                try await store.appendResetActivity(activity)
+            }
+            try await store.appendResetActivity(ResetActivity(at: t0.addingTimeInterval(-86_400), userID: "Old@Contoso.com", role: "user", methodsUsed: [], detail: .abandonedAfterUserID))
+            try await store.appendResetActivity(ResetActivity(at: t0.addingTimeInterval(3_600), userID: "late@contoso.com", role: "user", methodsUsed: [.email], detail: .succeeded))
+
+            // Newest first, one instant in reverse order of writing, page after page by cursor.
+            var query = ActivityQuery(limit: 3)
+            var seen: [String] = []
+            while true {
+                let page = try await store.resetActivities(query)
+                seen += page.map(\.userID)
+                guard page.count == query.limit, let last = page.last else { break }
+                query.after = ActivityCursor(at: last.at, id: last.id)
+            }
+            #expect(seen == ["late@contoso.com", "user4@contoso.com", "user3@contoso.com", "user2@contoso.com", "user1@contoso.com", "user0@contoso.com", "Old@Contoso.com"])
+
+            func users(_ filters: [ActivityFilter]) async throws -> [String] {
+                try await store.resetActivities(ActivityQuery(filters: filters)).map(\.userID)
+            }
+            #expect(try await users([ActivityFilter(.userID, .contains("OLD@"))]) == ["Old@Contoso.com"])
+            #expect(try await users([ActivityFilter(.userID, .contains("%"))]).isEmpty, "LIKE wildcards are literal")
+            #expect(try await users([ActivityFilter(.methods, .oneOf(["mobileSMS"]))]) == ["user4@contoso.com", "user2@contoso.com", "user0@contoso.com"])
+            #expect(try await users([ActivityFilter(.resetDetail, .oneOf([ResetDetail.blockedInvalidCodes(.mobileSMS).code]))]) == ["user4@contoso.com"])
+            #expect(try await users([ActivityFilter(.resetDetail, .oneOf([]))]).isEmpty)
+            #expect(try await users([ActivityFilter(.time, .contains(t0.addingTimeInterval(3_600).formatted(.iso8601).prefix(13).description))]) == ["late@contoso.com"])
+            let filtered = ActivityQuery(filters: [ActivityFilter(.methods, .oneOf(["email"])), ActivityFilter(.resetDetail, .oneOf([ResetDetail.succeeded.code]))])
+            #expect(try await store.activityCount(.resets, filtered) == 3)
+            #expect(try await store.activityCount(.resets, ActivityQuery(since: t0, until: t0.addingTimeInterval(1))) == 5)
+
+            let days = try await store.resetCountsPerDay(since: t0.addingTimeInterval(-2 * 86_400), until: t0.addingTimeInterval(86_400))
+            let midnight = Date(timeIntervalSince1970: (t0.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
+            #expect(Set(days) == [
+                ResetDayCount(day: midnight, detail: ResetDetail.succeeded.code, count: 5),
+                ResetDayCount(day: midnight, detail: ResetDetail.blockedInvalidCodes(.mobileSMS).code, count: 1),
+                ResetDayCount(day: midnight.addingTimeInterval(-86_400), detail: ResetDetail.abandonedAfterUserID.code, count: 1),
+            ])
+        }
+    }
+
+    @Test(arguments: StoreAdapter.allCases)
+    func theAuditLogAndRegistrationsFilterOnTheirOwnColumns(_ adapter: StoreAdapter) async throws {
+        try await adapter.withStore { store in
+            try await store.appendAudit(AuditEvent(at: t0, activity: .userCreated, actor: "admin@contoso.com", target: "bob@contoso.com", detail: "imported"))
+            try await store.appendAudit(AuditEvent(at: t0, activity: .adminUnlock, actor: "cli", target: "eve@contoso.com", status: .failure, failureReason: "DirectoryDown"))
+            try await store.appendRegistrationActivity(RegistrationActivity(at: t0, userID: "bob@contoso.com", role: "user", dataRegistered: .passkey))
+            try await store.appendRegistrationActivity(RegistrationActivity(at: t0, userID: "eve@contoso.com", role: "user", dataRegistered: .email))
+            #expect(try await store.auditEvents(ActivityQuery(filters: [ActivityFilter(.status, .oneOf(["Failure"]))])).map(\.target) == ["eve@contoso.com"])
+            #expect(try await store.auditEvents(ActivityQuery(filters: [ActivityFilter(.failureReason, .contains("down"))])).map(\.target) == ["eve@contoso.com"])
+            #expect(try await store.auditEvents(ActivityQuery(filters: [ActivityFilter(.auditDetail, .contains("IMPORT"))])).map(\.target) == ["bob@contoso.com"])
+            #expect(try await store.activityCount(.audit, ActivityQuery(filters: [ActivityFilter(.actor, .contains("admin"))])) == 1)
+            #expect(try await store.registrationActivities(ActivityQuery(filters: [ActivityFilter(.dataRegistered, .oneOf(["passkey"]))])).map(\.userID) == ["bob@contoso.com"])
+        }
+    }
+}
+
+extension User {
+    /// As the stores keep it.
+    var withLowercasedUserID: User {
+        var user = self
+        user.userID = userID.lowercased()
+        return user
+    }
+}
