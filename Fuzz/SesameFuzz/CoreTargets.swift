@@ -54,7 +54,7 @@ let coreTargets: [FuzzTarget] = [
         require(PrintableText.preview(text).count <= 81, "a preview is short")
     },
     FuzzTarget(name: "cursor") { bytes in
-        // Page cursors come back in URLs (docs/scale.md#paging); coverage keys are read back from the database.
+        // Page cursors come back in URLs (docs/scale.md#reports); coverage keys are read back from the database.
         let text = String(decoding: bytes, as: UTF8.self)
         if let cursor = UserCursor(text: text) {
             require(UserCursor(text: cursor.text) == cursor, "a user cursor reads back as itself")

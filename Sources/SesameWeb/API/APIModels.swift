@@ -135,7 +135,7 @@ struct UserList: ResponseCodable {
     let users: [UserResource]
     let limit: Int
     let offset: Int
-    /// The next page's `after=`; absent on the last page (docs/scale.md#paging).
+    /// The next page's `after=`; absent on the last page (docs/scale.md#search).
     let next: String?
 }
 
@@ -157,7 +157,7 @@ struct ReportPage: ResponseCodable {
     let to: String
     let limit: Int
     let offset: Int
-    /// The next page's `after=`; absent on the last page (docs/scale.md#paging).
+    /// The next page's `after=`; absent on the last page (docs/scale.md#reports).
     let next: String?
     let rows: [[String: String]]
 }
