@@ -82,15 +82,23 @@ public struct DirectorySync: Sendable {
             batch.audit.append(audit(.userUpdated, user.userID, detail: changed.joined(separator: ", ")))
         }
         try await store.apply(batch)
+        // The batch is written: every user's follow-up is attempted even when one fails, and the first failure is
+        // thrown at the end, since the next run sees no change and would not try again.
+        var failure: (any Error)?
         for (before, user) in changes {
-            // Disabled in the directory: signed out here too.
-            if before.enabled && !user.enabled { _ = try await store.deleteSessions(userID: user.id, keeping: nil) }
-            for notice in try await reportLinks.notices(
-                of: ContactChange(before: before.authentication, after: user.authentication), user: user,
-                policy: policy, language: user.locale ?? policy.defaultLanguage) {
-                try await outbox.post(notice)
+            do {
+                // Disabled in the directory: signed out here too.
+                if before.enabled && !user.enabled { _ = try await store.deleteSessions(userID: user.id, keeping: nil) }
+                for notice in try await reportLinks.notices(
+                    of: ContactChange(before: before.authentication, after: user.authentication), user: user,
+                    policy: policy, language: user.locale ?? policy.defaultLanguage) {
+                    try await outbox.post(notice)
+                }
+            } catch {
+                failure = failure ?? error
             }
         }
+        if let failure { throw failure }
     }
 
     /// Whether the entry's user ID can name a user: the directory's values are outside input like any other

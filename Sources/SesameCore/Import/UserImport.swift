@@ -183,14 +183,15 @@ public struct UserImport: Sendable {
             userIDs.insert(user.userID.lowercased())
         }
 
-        /// Writes the batch in one transaction. Should one of its users have been created meanwhile by someone else,
-        /// the whole transaction is undone and each user is written alone, so that only that row fails.
+        /// Writes the batch in one transaction; should it fail, the users one by one.
         func write(to store: any UserStore) async throws -> [Outcome] {
             guard !lines.isEmpty else { return [] }
             do {
                 try await store.apply(batch)
                 return zip(lines, batch.inserts).map { .created(line: $0, userID: $1.userID) }
-            } catch StoreError.duplicateUserID {
+            } catch {
+                // One row spoils the transaction (a user ID taken meanwhile, a value the database refuses): each user
+                // is written alone, so that only its row fails and every other row reports its own outcome.
                 var outcomes: [Outcome] = []
                 for (index, user) in batch.inserts.enumerated() {
                     var single = UserBatch()

@@ -4,22 +4,34 @@ import Foundation
 /// addresses, case and accents ignored. Stores index each user's terms, so a search reads a range of an index and
 /// answers in the same time with a thousand users or a million.
 public enum UserSearch {
-    /// Terms longer than this are cut: a prefix search never needs more, and the index stays small.
-    static let maximumTermLength = 64
+    /// Terms are cut to this many UTF-8 bytes: a prefix search never needs more, the index stays small, and no
+    /// term comes near PostgreSQL's limit on an index row (one character may be thousands of bytes).
+    static let maximumTermBytes = 128
 
-    /// What a stored term and a typed search are compared as: lowercased, accents removed, trimmed.
+    /// What a stored term and a typed search are compared as: lowercased, accents removed, trimmed, cut to whole
+    /// characters within ``maximumTermBytes``.
     public static func normalize(_ text: String) -> String {
-        String(text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
-            .trimmingCharacters(in: .whitespacesAndNewlines).prefix(maximumTermLength))
+        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        var cut = ""
+        var bytes = 0
+        for character in folded {
+            bytes += character.utf8.count
+            guard bytes <= maximumTermBytes else { break }
+            cut.append(character)
+        }
+        return cut
     }
 
-    /// The terms a user is found by: the whole user ID, names and email addresses, and each word of the names and of
+    /// The terms a user is found by: the whole user ID, names and alternate email, and each word of the names and of
     /// the addresses' local parts ("marie.dupont@example.org" is found by "marie", "dupont" and the whole address).
     /// A domain's words are left out: nearly every user shares them, so they would double the index and find everyone.
+    /// The authentication email is left out too: it is the user's own, which administrators and tokens are not
+    /// shown, and a search (or a cursor, which holds the matched term) would reveal it.
     public static func terms(of user: User) -> Set<String> {
         let data = user.authentication
         let names = [user.displayName, user.givenName, user.surname]
-        let addresses = [user.userID, data.alternateEmail?.value ?? "", data.authenticationEmail?.value ?? ""]
+        let addresses = [user.userID, data.alternateEmail?.value ?? ""]
         var terms: Set<String> = []
         func add(_ whole: String, words: Substring) {
             guard !whole.isEmpty else { return }
@@ -79,8 +91,10 @@ public struct UserQuery: Sendable, Hashable {
     public var offset: Int
 
     public init(search: String? = nil, after: UserCursor? = nil, limit: Int, offset: Int = 0) {
-        self.search = UserSearch.normalize(search ?? "")
-        self.after = after
+        let search = UserSearch.normalize(search ?? "")
+        self.search = search
+        // A cursor below the search's range (none of its pages wrote it) would make a store read up to the range.
+        self.after = after.flatMap { search.isEmpty || !$0.key.utf8.lexicographicallyPrecedes(search.utf8) ? $0 : nil }
         self.limit = limit
         self.offset = offset
     }

@@ -69,7 +69,7 @@ extension PostgresStore {
         let start: PostgresQuery = if let after = query.after {
             """
             SELECT term, user_id FROM user_search
-            WHERE term >= \(query.search) AND term < \(UserSearch.upperBound(ofPrefix: query.search)) AND (term, user_id) > (\(after.key), \(after.id.uuidString))
+            WHERE term >= \(query.search) AND term < \(UserSearch.upperBound(ofPrefix: query.search)) AND (term > \(after.key) OR (term = \(after.key) AND user_id > \(after.id.uuidString)))
             ORDER BY term, user_id LIMIT \(query.limit) OFFSET \(query.offset)
             """
         } else {
@@ -215,7 +215,9 @@ extension PostgresStore {
             let rows = try await connection.rows(PostgresQuery(unsafeSQL: Self.selectUsers(where: "coverage IS NULL LIMIT 1000")), logger: logger)
             guard !rows.isEmpty else { return }
             let users = try rows.map(Self.user)
-            try await connection.withTransaction(logger: logger) { transaction in _ = try await Self.save(users, on: transaction, logger: self.logger) }
+            let saved = try await connection.withTransaction(logger: logger) { transaction in try await Self.save(users, on: transaction, logger: self.logger) }
+            // Nothing saved would mean reading the same rows again forever.
+            guard saved > 0 else { throw StoreError.unavailable("users without a coverage key could not be saved") }
         }
     }
 

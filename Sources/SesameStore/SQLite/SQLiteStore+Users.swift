@@ -61,7 +61,7 @@ extension SQLiteStore {
             // A range of the terms' index, from where the last page ended.
             let matches = try Row.fetchAll(db, sql: """
                 SELECT term, user_id FROM user_search
-                WHERE term >= :low AND term < :high AND (term, user_id) > (:key, :id)
+                WHERE term >= :low AND term < :high AND (term > :key OR (term = :key AND user_id > :id))
                 ORDER BY term, user_id LIMIT :limit OFFSET :offset
                 """, arguments: [
                     "offset": query.offset,
