@@ -109,4 +109,13 @@ public struct UserPage: Sendable, Hashable {
         self.users = users
         self.next = next
     }
+
+    /// A search's page from the (term, user id) pairs a store read, in their order, and the users they name: each
+    /// user once, and the next page after the last pair when the page is full.
+    public init(matches: [(term: String, id: String)], users found: [User], limit: Int) {
+        let byID = Dictionary(found.map { ($0.id.uuidString, $0) }, uniquingKeysWith: { first, _ in first })
+        var seen: Set<String> = []
+        users = matches.compactMap { seen.insert($0.id).inserted ? byID[$0.id] : nil }
+        next = matches.count == limit ? matches.last.flatMap { last in UUID(uuidString: last.id).map { UserCursor(key: last.term, id: $0) } } : nil
+    }
 }

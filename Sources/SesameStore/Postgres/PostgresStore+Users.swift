@@ -81,11 +81,7 @@ extension PostgresStore {
         }
         let matches = try await rows(start).map { (term: try $0.get("term", as: String.self), id: try $0.get("user_id", as: String.self)) }
         let found = try await users(where: "id = ANY($1)", [Array(Set(matches.map(\.id)))])
-        let byID = Dictionary(found.map { ($0.id.uuidString, $0) }, uniquingKeysWith: { first, _ in first })
-        var seen: Set<String> = []
-        let users = matches.compactMap { seen.insert($0.id).inserted ? byID[$0.id] : nil }
-        let next = matches.count == query.limit ? matches.last.flatMap { last in UUID(uuidString: last.id).map { UserCursor(key: last.term, id: $0) } } : nil
-        return UserPage(users: users, next: next)
+        return UserPage(matches: matches, users: found, limit: query.limit)
     }
 
     public func userCount() async throws -> Int {

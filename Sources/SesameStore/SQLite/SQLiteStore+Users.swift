@@ -36,15 +36,7 @@ extension SQLiteStore {
     }
 
     public func users(userIDs: [String]) async throws -> [User] {
-        try await read { db in
-            var found: [User] = []
-            for chunk in Self.chunks(of: userIDs.map { $0.lowercased() }) {
-                let rows = try Row.fetchAll(
-                    db, sql: "SELECT * FROM users WHERE user_id IN (\(Self.placeholders(chunk.count)))", arguments: StatementArguments(chunk))
-                found += try Self.users(from: rows, in: db)
-            }
-            return found
-        }
+        try await read { db in try Self.users(where: "user_id", in: userIDs.map { $0.lowercased() }, in: db) }
     }
 
     public func users(_ query: UserQuery) async throws -> UserPage {
@@ -68,18 +60,9 @@ extension SQLiteStore {
                     "low": query.search, "high": UserSearch.upperBound(ofPrefix: query.search),
                     "key": query.after?.key ?? "", "id": query.after?.id.uuidString ?? "", "limit": query.limit,
                 ])
-            let ids: [String] = matches.map { $0["user_id"] }
-            var byID: [String: User] = [:]
-            for chunk in Self.chunks(of: Array(Set(ids))) {
-                let rows = try Row.fetchAll(db, sql: "SELECT * FROM users WHERE id IN (\(Self.placeholders(chunk.count)))", arguments: StatementArguments(chunk))
-                for user in try Self.users(from: rows, in: db) { byID[user.id.uuidString] = user }
-            }
-            var seen: Set<String> = []
-            let users = ids.compactMap { id in seen.insert(id).inserted ? byID[id] : nil }
-            let next: UserCursor? = matches.count == query.limit ? matches.last.flatMap { row in
-                UUID(uuidString: row["user_id"]).map { UserCursor(key: row["term"], id: $0) }
-            } : nil
-            return UserPage(users: users, next: next)
+            let pairs = matches.map { (term: $0["term"] as String, id: $0["user_id"] as String) }
+            let found = try Self.users(where: "id", in: Array(Set(pairs.map(\.id))), in: db)
+            return UserPage(matches: pairs, users: found, limit: query.limit)
         }
     }
 
@@ -245,6 +228,16 @@ extension SQLiteStore {
                 registration: RegistrationState(registeredAt: row.date("registered_at"), lastConfirmedAt: row.date("last_confirmed_at")),
                 createdAt: try row.requiredDate("created_at"))
         }
+    }
+
+    /// The users whose `column` holds one of `values`, read 500 values at a time.
+    static func users(where column: String, in values: [String], in db: Database) throws -> [User] {
+        var found: [User] = []
+        for chunk in chunks(of: values) {
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM users WHERE \(column) IN (\(placeholders(chunk.count)))", arguments: StatementArguments(chunk))
+            found += try users(from: rows, in: db)
+        }
+        return found
     }
 
     /// Lists of at most 500 values, well under SQLite's limit on a statement's parameters.
