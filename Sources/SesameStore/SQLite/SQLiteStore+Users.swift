@@ -115,65 +115,65 @@ extension SQLiteStore {
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE user_id = ?", arguments: [user.userID.lowercased()]) == nil else {
             throw StoreError.duplicateUserID(user.userID)
         }
-        try db.cachedStatement(sql: """
-            INSERT INTO users (id, user_id, display_name, given_name, surname, enabled, source, created_at) VALUES (?, ?, '', '', '', 1, 'local', ?)
-            """).execute(arguments: [user.id.uuidString, user.userID.lowercased(), user.createdAt.unixSeconds])
-        try save(user, in: db)
+        var values = columns(of: user)
+        values["created_at"] = user.createdAt.unixSeconds
+        try db.cachedStatement(sql: insertSQL).execute(arguments: StatementArguments(values))
+        try insertChildren(of: user, in: db)
     }
 
+    /// Writes every column and replaces the child rows and search terms; throws `notFound` for a user not stored.
     static func update(_ user: User, in db: Database) throws {
-        try save(user, in: db)
+        try db.cachedStatement(sql: updateSQL).execute(arguments: StatementArguments(columns(of: user)))
         guard db.changesCount > 0 else { throw StoreError.notFound("user \(user.userID)") }
+        for table in ["user_roles", "user_groups", "security_answers", "user_search"] {
+            try db.cachedStatement(sql: "DELETE FROM \(table) WHERE user_id = ?").execute(arguments: [user.id.uuidString])
+        }
+        try insertChildren(of: user, in: db)
     }
 
-    /// Writes every column and replaces the child rows and search terms; `changesCount` afterwards tells whether the
-    /// user existed. Statements are cached: an import runs them thousands of times.
-    static func save(_ user: User, in db: Database) throws {
-        let data = user.authentication
+    /// The roles, groups, security answers and search terms of a user whose row is written. Statements are cached: an
+    /// import runs them thousands of times (docs/scale.md#batches).
+    private static func insertChildren(of user: User, in db: Database) throws {
         let id = user.id.uuidString
-        for table in ["user_roles", "user_groups", "security_answers", "user_search"] {
-            try db.cachedStatement(sql: "DELETE FROM \(table) WHERE user_id = ?").execute(arguments: [id])
-        }
-        // Each insert names the user only if it exists, so that saving an unknown user writes nothing.
         for role in user.roles {
-            try db.cachedStatement(sql: "INSERT INTO user_roles (user_id, role) SELECT id, ? FROM users WHERE id = ?").execute(arguments: [role.rawValue, id])
+            try db.cachedStatement(sql: "INSERT INTO user_roles (user_id, role) VALUES (?, ?)").execute(arguments: [id, role.rawValue])
         }
         for group in user.groups {
-            try db.cachedStatement(sql: "INSERT INTO user_groups (user_id, group_name) SELECT id, ? FROM users WHERE id = ?").execute(arguments: [group, id])
+            try db.cachedStatement(sql: "INSERT INTO user_groups (user_id, group_name) VALUES (?, ?)").execute(arguments: [id, group])
         }
-        for (position, answer) in data.securityAnswers.enumerated() {
-            try db.cachedStatement(sql: "INSERT INTO security_answers (user_id, position, question, answer_hash) SELECT id, ?, ?, ? FROM users WHERE id = ?")
-                .execute(arguments: [position, answer.question.identifier, answer.answerHash, id])
+        for (position, answer) in user.authentication.securityAnswers.enumerated() {
+            try db.cachedStatement(sql: "INSERT INTO security_answers (user_id, position, question, answer_hash) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [id, position, answer.question.identifier, answer.answerHash])
         }
         for term in UserSearch.terms(of: user) {
-            try db.cachedStatement(sql: "INSERT INTO user_search (term, user_id) SELECT ?, id FROM users WHERE id = ?").execute(arguments: [term, id])
+            try db.cachedStatement(sql: "INSERT INTO user_search (term, user_id) VALUES (?, ?)").execute(arguments: [term, id])
         }
-        // Last, so that changesCount reports this statement.
-        try db.cachedStatement(sql: """
-            UPDATE users SET user_id = :userID, display_name = :displayName, given_name = :givenName, surname = :surname,
-                enabled = :enabled, source = :source, password_hash = :passwordHash, password_changed_at = :passwordChangedAt,
-                password_change_required = :changeRequired,
-                lockout_failures = :failures, locked_until = :lockedUntil, lockout_recent = :recent,
-                lockout_last_failure = :lastFailure, locale = :locale,
-                authentication_phone = :authPhone, authentication_email = :authEmail, mobile_phone = :mobile,
-                office_phone = :office, alternate_email = :altEmail, registered_at = :registeredAt,
-                last_confirmed_at = :confirmedAt, authenticator_secret = :authenticator, coverage = :coverage
-            WHERE id = :id
-            """).execute(arguments: [
-                "id": id, "userID": user.userID.lowercased(), "displayName": user.displayName, "givenName": user.givenName,
-                "surname": user.surname, "enabled": user.enabled, "source": user.source.rawValue,
-                "passwordHash": user.passwordHash, "passwordChangedAt": user.passwordChangedAt?.unixSeconds,
-                "changeRequired": user.passwordChangeRequired,
-                "failures": user.lockout.failures, "lockedUntil": user.lockout.lockedUntil?.unixSeconds,
-                "recent": user.lockout.recentWrongPasswords.joined(separator: ","), "lastFailure": user.lockout.lastFailureAt?.unixSeconds,
-                "locale": user.locale?.rawValue,
-                "authPhone": data.authenticationPhone?.e164, "authEmail": data.authenticationEmail?.value,
-                "mobile": data.mobilePhone?.e164, "office": data.officePhone?.e164, "altEmail": data.alternateEmail?.value,
-                "registeredAt": user.registration.registeredAt?.unixSeconds,
-                "confirmedAt": user.registration.lastConfirmedAt?.unixSeconds, "authenticator": data.sealedAuthenticatorSecret,
-                "coverage": CoverageProfile(user).key,
-            ])
     }
+
+    /// The users table's columns a save writes, by name (each name is also its statement argument's).
+    private static func columns(of user: User) -> [String: (any DatabaseValueConvertible)?] {
+        let data = user.authentication
+        return [
+            "id": user.id.uuidString, "user_id": user.userID.lowercased(), "display_name": user.displayName,
+            "given_name": user.givenName, "surname": user.surname, "enabled": user.enabled, "source": user.source.rawValue,
+            "password_hash": user.passwordHash, "password_changed_at": user.passwordChangedAt?.unixSeconds,
+            "password_change_required": user.passwordChangeRequired,
+            "lockout_failures": user.lockout.failures, "locked_until": user.lockout.lockedUntil?.unixSeconds,
+            "lockout_recent": user.lockout.recentWrongPasswords.joined(separator: ","),
+            "lockout_last_failure": user.lockout.lastFailureAt?.unixSeconds, "locale": user.locale?.rawValue,
+            "authentication_phone": data.authenticationPhone?.e164, "authentication_email": data.authenticationEmail?.value,
+            "mobile_phone": data.mobilePhone?.e164, "office_phone": data.officePhone?.e164, "alternate_email": data.alternateEmail?.value,
+            "registered_at": user.registration.registeredAt?.unixSeconds, "last_confirmed_at": user.registration.lastConfirmedAt?.unixSeconds,
+            "authenticator_secret": data.sealedAuthenticatorSecret, "coverage": CoverageProfile(user).key,
+        ]
+    }
+
+    private static let columnNames = columns(of: User(userID: "", createdAt: Date(timeIntervalSince1970: 0))).keys.filter { $0 != "id" }.sorted()
+    private static let insertSQL = """
+        INSERT INTO users (id, created_at, \(columnNames.joined(separator: ", ")))
+        VALUES (:id, :created_at, \(columnNames.map { ":" + $0 }.joined(separator: ", ")))
+        """
+    private static let updateSQL = "UPDATE users SET \(columnNames.map { "\($0) = :\($0)" }.joined(separator: ", ")) WHERE id = :id"
 
     /// Users from their rows, with their roles, groups, answers and counts read for all of them at once: a page of
     /// 200 users is six queries, not 1,200.
@@ -255,7 +255,7 @@ extension SQLiteStore {
         while true {
             let done = try pool.write { db in
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM users WHERE coverage IS NULL LIMIT 1000")
-                for user in try users(from: rows, in: db) { try save(user, in: db) }
+                for user in try users(from: rows, in: db) { try update(user, in: db) }
                 return rows.count < 1000
             }
             if done { return }
