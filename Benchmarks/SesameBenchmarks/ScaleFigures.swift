@@ -9,6 +9,8 @@ import SesameStore
 //       seeds the population through the store's batch path (`apply`) and prints `key=value` lines
 //   scale csv FILE ROWS
 //       writes a `user import` file of ROWS new users
+//   scale ldif FILE ROWS BASE
+//       writes ROWS directory entries (inetOrgPerson, named by uid) below BASE, for `ldapadd`
 // Figures only, as the rest of sesame-bench: nothing is asserted.
 
 func scaleMain(_ arguments: [String]) async throws {
@@ -30,6 +32,9 @@ func scaleMain(_ arguments: [String]) async throws {
     case "csv":
         guard arguments.count == 3, let rows = Int(arguments[2]) else { throw ScaleUsage() }
         try writeImportFile(arguments[1], rows: rows)
+    case "ldif":
+        guard arguments.count == 4, let rows = Int(arguments[2]) else { throw ScaleUsage() }
+        try writeDirectoryFile(arguments[1], rows: rows, base: arguments[3])
     default:
         throw ScaleUsage()
     }
@@ -94,22 +99,49 @@ private func seed(_ store: any Store, users count: Int, accounts: [User]) async 
 /// population (their indexes start at ten million), without passwords, as an HR export would give them.
 private func writeImportFile(_ path: String, rows: Int) throws {
     let population = ScalePopulation(now: Date())
+    try write(path, header: "userID,displayName,givenName,surname,mobilePhone,alternateEmail\n", rows: rows) { index in
+        let user = population.person(10_000_000 + index).user
+        let fields = [user.userID, user.displayName, user.givenName, user.surname,
+                      user.authentication.mobilePhone?.e164 ?? "", user.authentication.alternateEmail?.description ?? ""]
+        return fields.map(csvField).joined(separator: ",") + "\n"
+    }
+}
+
+/// A directory's people, neither in the seeded population nor in the import file (indexes from twenty million):
+/// what `sesame directory sync` reads, with names, mail and, for most, a mobile number.
+private func writeDirectoryFile(_ path: String, rows: Int, base: String) throws {
+    let population = ScalePopulation(now: Date())
+    try write(path, header: "", rows: rows) { index in
+        let user = population.person(20_000_000 + index).user
+        let uid = String(user.userID.prefix { $0 != "@" })
+        let values = [("objectClass", "inetOrgPerson"), ("uid", uid), ("cn", user.displayName), ("givenName", user.givenName),
+                      ("sn", user.surname), ("mail", "\(uid)@directory.example.org"), ("mobile", user.authentication.mobilePhone?.e164 ?? "")]
+        return "dn: uid=\(uid),\(base)\n" + values.filter { !$0.1.isEmpty }.map(ldifLine).joined() + "\n"
+    }
+}
+
+/// `header`, then each row's text, written a megabyte at a time.
+private func write(_ path: String, header: String, rows: Int, row: (Int) -> String) throws {
     guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
         throw ScaleUsage(message: "cannot write \(path)")
     }
     defer { try? file.close() }
-    var text = "userID,displayName,givenName,surname,mobilePhone,alternateEmail\n"
+    var text = header
     for index in 0..<rows {
-        let user = population.person(10_000_000 + index).user
-        let fields = [user.userID, user.displayName, user.givenName, user.surname,
-                      user.authentication.mobilePhone?.e164 ?? "", user.authentication.alternateEmail?.description ?? ""]
-        text += fields.map(csvField).joined(separator: ",") + "\n"
+        text += row(index)
         if text.utf8.count > 1 << 20 {
             try file.write(contentsOf: Data(text.utf8))
             text = ""
         }
     }
     try file.write(contentsOf: Data(text.utf8))
+}
+
+/// An LDIF attribute line (RFC 2849): a value that is not plain ASCII, such as "Zoë", is written in base64.
+private func ldifLine(_ attribute: (String, String)) -> String {
+    let (name, value) = attribute
+    let plain = value.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F } && !value.hasPrefix(" ") && !value.hasPrefix(":") && !value.hasPrefix("<")
+    return plain ? "\(name): \(value)\n" : "\(name):: \(Data(value.utf8).base64EncodedString())\n"
 }
 
 /// Quoted when it must be (RFC 4180); names such as "De Vries" need not be.
@@ -147,6 +179,7 @@ struct ScaleUsage: Error, CustomStringConvertible {
     var message = """
         usage: sesame-bench scale seed (--sqlite PATH | --postgres URL) --users N --admin ID --user ID --password P
                sesame-bench scale csv FILE ROWS
+               sesame-bench scale ldif FILE ROWS BASE
         """
     var description: String { message }
 }

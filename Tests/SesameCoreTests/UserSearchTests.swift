@@ -15,6 +15,7 @@ import Testing
 
     @Test func termsAndSearchesAreFoldedAndCutToWholeCharactersWithinTheirBytes() {
         #expect(UserSearch.normalize("  ZOË Österberg ") == "zoe osterberg")
+        #expect(UserSearch.normalize("Mal\u{0}lory\r\nsesame") == "mallorysesame", "control characters are no part of a name")
         // One character of thousands of bytes (a long joined emoji) is cut whole, never into invalid UTF-8.
         let family = String(repeating: "👨‍", count: 2_000) + "👨"
         #expect(family.count == 1)

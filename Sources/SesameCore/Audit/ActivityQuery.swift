@@ -57,7 +57,15 @@ public struct ActivityFilter: Sendable, Hashable {
 
     public init(_ field: Field, _ match: Match) {
         self.field = field
-        if case .contains(let text) = match { self.match = .contains(text.lowercased()) } else { self.match = match }
+        switch match {
+        case .contains(let text) where text.contains("\u{0}"):
+            // No stored text holds a NUL (PostgreSQL refuses one even as a query's value): nothing matches.
+            self.match = .oneOf([])
+        case .contains(let text):
+            self.match = .contains(text.lowercased())
+        case .oneOf:
+            self.match = match
+        }
     }
 }
 

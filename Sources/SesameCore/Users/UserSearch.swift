@@ -15,7 +15,8 @@ public enum UserSearch {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         var cut = ""
         var bytes = 0
-        for character in folded {
+        // Control characters are no part of a name, and PostgreSQL refuses a NUL even as a query's value.
+        for character in folded where !character.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             bytes += character.utf8.count
             guard bytes <= maximumTermBytes else { break }
             cut.append(character)
