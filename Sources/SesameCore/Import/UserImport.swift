@@ -223,7 +223,7 @@ public struct UserImport: Sendable {
     private func fields(of record: CSV.Record, names: [String]) throws(UserImportError) -> [String: String] {
         guard record.fields.count <= names.count else { throw .tooManyFields(record.fields.count, header: names.count) }
         var values: [String: String] = [:]
-        for (name, value) in zip(names, record.fields) where !value.trimmingCharacters(in: .whitespaces).isEmpty {
+        for (name, value) in zip(names, record.fields) where !value.allSatisfy(\.isWhitespace) {
             values[name] = value
         }
         return values

@@ -11,6 +11,12 @@ public enum UserSearch {
     /// What a stored term and a typed search are compared as: lowercased, accents removed, trimmed, cut to whole
     /// characters within ``maximumTermBytes``.
     public static func normalize(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            // Printable ASCII, most names and addresses, folds by lowercasing alone: an import of new users spent a
+            // sixth of its time in Foundation's folding before this.
+            let trimmed = text.utf8.drop { $0 == 0x20 }.reversed().drop { $0 == 0x20 }.reversed()
+            return String(decoding: trimmed.prefix(maximumTermBytes), as: UTF8.self).lowercased()
+        }
         let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         var cut = ""

@@ -14,13 +14,27 @@ extension SQLiteStore {
     }
 
     public func apply(_ batch: UserBatch) async throws {
-        try await write { db in
-            for user in batch.inserts { try Self.insert(user, in: db) }
-            for user in batch.updates { try Self.update(user, in: db) }
-            for event in batch.audit { try Self.insert(event, in: db) }
-            for activity in batch.registrations { try Self.insert(activity, in: db) }
-            for activity in batch.resets { try Self.insert(activity, in: db) }
+        // A batch touches thousands of index pages (a user's search terms land all over their index). With SQLite's
+        // default 2 MiB cache they would be written out in the middle of the transaction and read back: the writer's
+        // cache grows for the batch and is given back after (docs/scale.md#batches).
+        do {
+            try await write { db in
+                try db.execute(sql: "PRAGMA cache_size = -65536")
+                for user in batch.inserts { try Self.insert(user, in: db) }
+                for user in batch.updates { try Self.update(user, in: db) }
+                for event in batch.audit { try Self.insert(event, in: db) }
+                for activity in batch.registrations { try Self.insert(activity, in: db) }
+                for activity in batch.resets { try Self.insert(activity, in: db) }
+            }
+        } catch {
+            await giveBackTheWritersCache()
+            throw error
         }
+        await giveBackTheWritersCache()
+    }
+
+    private func giveBackTheWritersCache() async {
+        try? await pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = -2000; PRAGMA shrink_memory") }
     }
 
     public func user(id: UUID) async throws -> User? {
