@@ -16,6 +16,7 @@ import Testing
     @Test func termsAndSearchesAreFoldedAndCutToWholeCharactersWithinTheirBytes() {
         #expect(UserSearch.normalize("  ZOË Österberg ") == "zoe osterberg")
         #expect(UserSearch.normalize("Mal\u{0}lory\r\nsesame") == "mallorysesame", "control characters are no part of a name")
+        #expect(UserSearch.normalize("\u{0} Bob ") == "bob", "dropped before trimming")
         // Plain ASCII takes a shorter way to the same result.
         for text in ["  Marie.DUPONT@Contoso.com  ", String(repeating: "Ab ", count: 60), "\tTabbed\t", "x"] {
             let folded = text.folding(options: [.caseInsensitive], locale: nil).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -31,7 +32,8 @@ import Testing
     @Test func cursorsAndKeysReadBackAndRefuseWhatTheyDidNotWrite() throws {
         let cursor = UserCursor(key: "zoë österberg", id: UUID())
         #expect(UserCursor(text: cursor.text) == cursor)
-        for forged in ["", ".", "abc", "%%%." + UUID().uuidString, String(repeating: "A", count: 5_000) + "." + UUID().uuidString] {
+        let nul = Data("mar\u{0}".utf8).base64EncodedString() + "." + UUID().uuidString
+        for forged in [nul, "", ".", "abc", "%%%." + UUID().uuidString, String(repeating: "A", count: 5_000) + "." + UUID().uuidString] {
             #expect(UserCursor(text: forged) == nil)
         }
         let activity = ActivityCursor(at: t0.addingTimeInterval(0.125), id: UUID())

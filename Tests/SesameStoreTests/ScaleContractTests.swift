@@ -111,6 +111,8 @@ import Testing
             // PostgreSQL refuses a NUL in a query's value: such a filter matches nothing, on every store, and fails nowhere.
             #expect(try await users([ActivityFilter(.userID, .contains("old\u{0}"))]).isEmpty)
             #expect(try await store.users(UserQuery(search: UserSearch.normalize("old\u{0}"), limit: 5)).users.isEmpty)
+            #expect(try await store.user(userID: "old\u{0}@contoso.com") == nil)
+            #expect(try await store.users(userIDs: ["old\u{0}@contoso.com"]).isEmpty)
             #expect(try await users([ActivityFilter(.time, .contains(t0.addingTimeInterval(3_600).formatted(.iso8601).prefix(13).description))]) == ["late@contoso.com"])
             let filtered = ActivityQuery(filters: [ActivityFilter(.methods, .oneOf(["email"])), ActivityFilter(.resetDetail, .oneOf([ResetDetail.succeeded.code]))])
             #expect(try await store.activityCount(.resets, filtered) == 3)

@@ -44,6 +44,25 @@ import Testing
         }
     }
 
+    /// PostgreSQL refuses a NUL even as a query's value (it once answered 500 on these): a NUL typed or forged
+    /// anywhere is an unknown user, a cursor nobody wrote or a search that finds nothing, on every store.
+    @Test func aNulAnywhereIsAnAnswerNotAFailure() async throws {
+        let harness = try await Harness()
+        try await harness.addUser(roles: [.globalAdmin])
+        let cursor = Data("alice\u{0}".utf8).base64EncodedString() + "." + UUID().uuidString
+        try await harness.browse { browser in
+            let reset = try await browser.startReset("ghost\u{0}@contoso.com")
+            #expect(reset.status == .ok && reset.contains("We could not verify your account"))
+            #expect(try await browser.trySignIn("alice\u{0}@contoso.com", password: "Wrong-password-1").status == .unauthorized)
+            try await browser.signIn()
+            for path in ["/admin/users?after=\(cursor)", "/admin/users?search=al%00ice", "/admin/users/alice%00@contoso.com",
+                         "/admin/reports/resets?f.user=gh%00ost"] {
+                #expect(try await browser.get(path).status.code < 500, "\(path)")
+            }
+            #expect(try await browser.get("/admin/reports/resets").contains("ghost\\u{0}@contoso.com"), "the typed ID is reported, escaped")
+        }
+    }
+
     @Test func onlyTheDocumentItselfIsPublicInTheAPI() async throws {
         let harness = try await Harness()
         try await harness.browse { browser in

@@ -152,7 +152,9 @@ public struct ResetService: Sendable {
     /// Every ending goes through one of these, or `recordEnding`, so the report and the metrics count the same resets.
     func record(_ typed: String, role: String, detail: ResetDetail, requestID: String?) async throws {
         metrics.resetEnded(detail.result)
-        try await store.appendResetActivity(ResetActivity(at: clock.now, userID: typed, role: role, methodsUsed: [], detail: detail, requestID: requestID))
+        // Whatever was typed, escaped: a control character could turn a report's line around, and PostgreSQL refuses a NUL.
+        try await store.appendResetActivity(ResetActivity(
+            at: clock.now, userID: PrintableText.escaping(typed), role: role, methodsUsed: [], detail: detail, requestID: requestID))
     }
 
     /// A step-up is no reset: the report leaves it out (its block is audited like any other).

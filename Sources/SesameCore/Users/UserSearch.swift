@@ -17,12 +17,14 @@ public enum UserSearch {
             let trimmed = text.utf8.drop { $0 == 0x20 }.reversed().drop { $0 == 0x20 }.reversed()
             return String(decoding: trimmed.prefix(maximumTermBytes), as: UTF8.self).lowercased()
         }
-        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        // Control characters are no part of a name, and PostgreSQL refuses a NUL even as a query's value: dropped
+        // first, so that what is left is trimmed and normalising twice changes nothing more.
+        let visible = String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.properties.generalCategory != .control }))
+        let folded = visible.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         var cut = ""
         var bytes = 0
-        // Control characters are no part of a name, and PostgreSQL refuses a NUL even as a query's value.
-        for character in folded where !character.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        for character in folded {
             bytes += character.utf8.count
             guard bytes <= maximumTermBytes else { break }
             cut.append(character)
@@ -83,7 +85,10 @@ public struct UserCursor: Sendable, Hashable {
         else { return nil }
         var base64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let key = String(data: data, encoding: .utf8) else { return nil }
+        // No term or user ID holds a control character, and PostgreSQL refuses a NUL even as a query's value.
+        guard let data = Data(base64Encoded: base64), let key = String(data: data, encoding: .utf8),
+              !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { return nil }
         self.init(key: key, id: id)
     }
 }

@@ -50,12 +50,15 @@ extension PostgresStore {
     }
 
     public func user(userID: String) async throws -> User? {
-        try await users(where: "user_id = $1", [userID.lowercased()]).first
+        // No user ID holds a NUL, and PostgreSQL would refuse one as the query's value (a typed ID reaches here as is).
+        guard !userID.contains("\u{0}") else { return nil }
+        return try await users(where: "user_id = $1", [userID.lowercased()]).first
     }
 
     public func users(userIDs: [String]) async throws -> [User] {
-        guard !userIDs.isEmpty else { return [] }
-        return try await users(where: "user_id = ANY($1)", [userIDs.map { $0.lowercased() }])
+        let wanted = userIDs.filter { !$0.contains("\u{0}") }.map { $0.lowercased() }
+        guard !wanted.isEmpty else { return [] }
+        return try await users(where: "user_id = ANY($1)", [wanted])
     }
 
     public func users(_ query: UserQuery) async throws -> UserPage {
@@ -64,12 +67,12 @@ extension PostgresStore {
             let users = try await users(where: "user_id > $1 ORDER BY user_id LIMIT $2 OFFSET $3", [query.after?.key ?? "", query.limit, query.offset])
             return UserPage(users: users, next: users.count == query.limit ? users.last.map { UserCursor(key: $0.userID.lowercased(), id: $0.id) } : nil)
         }
-        // A range of the terms' index, from where the last page ended. The first page names no cursor at all: given
-        // one below the range, PostgreSQL would start its index scan there rather than at the search.
+        // A range of the terms' index: from the search, or from the cursor (never below the search, see UserQuery),
+        // as a row comparison, which is one range of the index too.
         let start: PostgresQuery = if let after = query.after {
             """
             SELECT term, user_id FROM user_search
-            WHERE term >= \(query.search) AND term < \(UserSearch.upperBound(ofPrefix: query.search)) AND (term > \(after.key) OR (term = \(after.key) AND user_id > \(after.id.uuidString)))
+            WHERE (term, user_id) > (\(after.key), \(after.id.uuidString)) AND term < \(UserSearch.upperBound(ofPrefix: query.search))
             ORDER BY term, user_id LIMIT \(query.limit) OFFSET \(query.offset)
             """
         } else {

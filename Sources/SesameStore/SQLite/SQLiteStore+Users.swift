@@ -33,8 +33,10 @@ extension SQLiteStore {
         await giveBackTheWritersCache()
     }
 
+    /// Back to SQLite's default, even when the importing task was cancelled (GRDB would not start a cancelled task's write).
     private func giveBackTheWritersCache() async {
-        try? await pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = -2000; PRAGMA shrink_memory") }
+        let pool = pool
+        try? await Task.detached { try await pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = -2000; PRAGMA shrink_memory") } }.value
     }
 
     public func user(id: UUID) async throws -> User? {
@@ -64,10 +66,12 @@ extension SQLiteStore {
                 let next = users.count == query.limit ? users.last.map { UserCursor(key: $0.userID.lowercased(), id: $0.id) } : nil
                 return UserPage(users: users, next: next)
             }
-            // A range of the terms' index, from where the last page ended.
+            // A range of the terms' index: from the search, or from the cursor (never below the search, see
+            // UserQuery), as a row value. An `OR` on the cursor made SQLite read the whole index: a search that found
+            // nothing took a second at a million users.
+            let start = query.after == nil ? "term >= :low" : "(term, user_id) > (:key, :id)"
             let matches = try Row.fetchAll(db, sql: """
-                SELECT term, user_id FROM user_search
-                WHERE term >= :low AND term < :high AND (term > :key OR (term = :key AND user_id > :id))
+                SELECT term, user_id FROM user_search WHERE \(start) AND term < :high
                 ORDER BY term, user_id LIMIT :limit OFFSET :offset
                 """, arguments: [
                     "offset": query.offset,
