@@ -38,18 +38,19 @@ extension InMemoryStore {
         }
     }
 
-    public func activityCount(_ kind: ReportKind, _ query: ActivityQuery) async throws -> Int {
+    public func activityCount(_ kind: ReportKind, _ query: ActivityQuery, upTo limit: Int) async throws -> Int {
         var all = query
         all.after = nil
         all.offset = 0
         all.limit = .max
-        return state.withLock { state in
+        let count = state.withLock { state in
             switch kind {
             case .audit: Self.select(state.auditEvents, all, fields: Self.fields).count
             case .resets: Self.select(state.resetActivities, all, fields: Self.fields).count
             case .registrations: Self.select(state.registrationActivities, all, fields: Self.fields).count
             }
         }
+        return min(count, max(0, limit))
     }
 
     public func resetCountsPerDay(since: Date, until: Date) async throws -> [ResetDayCount] {

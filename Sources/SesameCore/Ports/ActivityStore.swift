@@ -10,8 +10,9 @@ public protocol ActivityStore: Sendable {
     func resetActivities(_ query: ActivityQuery) async throws -> [ResetActivity]
     func appendRegistrationActivity(_ activity: RegistrationActivity) async throws
     func registrationActivities(_ query: ActivityQuery) async throws -> [RegistrationActivity]
-    /// How many rows of `kind` the query's range and filters hold (its cursor, limit and offset ignored).
-    func activityCount(_ kind: ReportKind, _ query: ActivityQuery) async throws -> Int
+    /// How many rows of `kind` the query's range and filters hold (its cursor, limit and offset ignored), counting no
+    /// further than `limit`: a count is a scan, and a filter may have to read every row of a year to finish one.
+    func activityCount(_ kind: ReportKind, _ query: ActivityQuery, upTo limit: Int) async throws -> Int
     /// Resets per day (UTC) and detail from `since` to `until`, counted in the database, for the chart.
     func resetCountsPerDay(since: Date, until: Date) async throws -> [ResetDayCount]
     /// Deletes audit events and activity rows older than `date`; the number of rows deleted.

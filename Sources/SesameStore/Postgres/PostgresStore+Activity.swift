@@ -99,11 +99,11 @@ extension PostgresStore {
         return try rows.first?.get("deleted", as: Int.self) ?? 0
     }
 
-    public func activityCount(_ kind: ReportKind, _ query: ActivityQuery) async throws -> Int {
+    public func activityCount(_ kind: ReportKind, _ query: ActivityQuery, upTo limit: Int) async throws -> Int {
         var binds = PostgresBindings()
         let conditions = try Self.conditions(kind, query, paged: false, binds: &binds)
-        return try await rows(PostgresQuery(unsafeSQL: "SELECT count(*)::BIGINT AS n FROM \(kind.table) WHERE \(conditions)", binds: binds))
-            .first?.get("n", as: Int.self) ?? 0
+        let sql = "SELECT count(*)::BIGINT AS n FROM (SELECT 1 FROM \(kind.table) WHERE \(conditions) LIMIT \(max(0, limit))) AS counted"
+        return try await rows(PostgresQuery(unsafeSQL: sql, binds: binds)).first?.get("n", as: Int.self) ?? 0
     }
 
     public func resetCountsPerDay(since: Date, until: Date) async throws -> [ResetDayCount] {

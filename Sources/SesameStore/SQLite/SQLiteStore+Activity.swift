@@ -85,10 +85,11 @@ extension SQLiteStore {
         }
     }
 
-    public func activityCount(_ kind: ReportKind, _ query: ActivityQuery) async throws -> Int {
+    public func activityCount(_ kind: ReportKind, _ query: ActivityQuery, upTo limit: Int) async throws -> Int {
         try await read { db in
             let (conditions, arguments) = Self.conditions(kind, query, paged: false)
-            return try Int.fetchOne(db, sql: "SELECT count(*) FROM \(kind.table) WHERE \(conditions)", arguments: arguments) ?? 0
+            return try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM (SELECT 1 FROM \(kind.table) WHERE \(conditions) LIMIT \(max(0, limit)))", arguments: arguments) ?? 0
         }
     }
 

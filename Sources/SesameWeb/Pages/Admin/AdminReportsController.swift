@@ -53,14 +53,17 @@ struct AdminReportsController {
             // A cursor that cannot be read starts again at the newest rows.
             query.after = parameters["after"].flatMap(ActivityCursor.init(text:))
             let page = try await reports.page(kind, query, language: language)
-            let count = try await reports.count(kind, query)
+            let countText = switch try await reports.count(kind, query) {
+            case .exactly(let rows): layout.text("admin.report.count", ["count": String(rows)], context)
+            case .moreThan(let rows): layout.text("admin.report.countOver", ["count": String(rows)], context)
+            }
             var values: [String: Any] = [
                 "admin": true, "heading": layout.text("admin.\(kind.rawValue).title", context), "action": kind.path,
                 "badDates": asked == nil,
                 "from": range.fromText, "to": range.toText,
                 "columns": page.report.columns.map { ["id": $0.id, "title": layout.text($0.title, context), "filter": filters[$0.id] ?? ""] },
                 "rows": page.report.rows.map { ["cells": $0] }, "empty": page.report.rows.isEmpty,
-                "count": layout.text("admin.report.count", ["count": String(count)], context),
+                "count": countText,
                 "csv": "\(kind.path)?\(base)&format=csv",
                 "first": query.after != nil ? "\(kind.path)?\(base)" : false,
                 "next": page.next.map { "\(kind.path)?\(base)&after=\($0.text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" } ?? false,
