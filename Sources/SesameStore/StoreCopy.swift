@@ -16,7 +16,8 @@ public enum StoreCopy {
         var booleans: Set<String> = []
     }
 
-    /// Parents before children; the logs in the order they were written.
+    /// Parents before children; the logs in the order they were written. `reset_days` is not copied: the target's
+    /// triggers count the resets as they are copied.
     static let tables: [Table] = [
         Table(name: "users", sqliteOrder: "id", postgresOrder: "id", booleans: ["enabled", "password_change_required"]),
         Table(name: "user_roles", sqliteOrder: "user_id, role", postgresOrder: "user_id, role"),

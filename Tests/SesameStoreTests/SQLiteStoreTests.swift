@@ -23,7 +23,7 @@ import Testing
         }
         let reopened = try SQLiteStore(path: path)
         #expect(try await reopened.user(userID: user.userID) == user)
-        #expect(try reopened.appliedMigrations() == ["001 initial schema", "002 sessions", "003 outbox", "004 branding", "005 session users", "006 token scopes", "007 sign-in lockouts", "008 lockout streak", "009 session versions", "010 authenticator app", "011 recovery codes", "012 report links", "013 access passes", "014 session details", "015 password change required", "016 passkeys", "017 scale"])
+        #expect(try reopened.appliedMigrations() == ["001 initial schema", "002 sessions", "003 outbox", "004 branding", "005 session users", "006 token scopes", "007 sign-in lockouts", "008 lockout streak", "009 session versions", "010 authenticator app", "011 recovery codes", "012 report links", "013 access passes", "014 session details", "015 password change required", "016 passkeys", "017 scale", "018 reset days"])
     }
 
     @Test func aClosedDatabaseIsReportedUnavailable() async throws {

@@ -129,6 +129,44 @@ import Testing
         }
     }
 
+    /// Whole days come from the counts the database keeps, part-days from the rows (docs/scale.md#the-resets-chart):
+    /// both give the same figures, before and after a prune.
+    @Test(arguments: StoreAdapter.allCases)
+    func theResetsChartCountsWholeDaysAndPartDaysAlike(_ adapter: StoreAdapter) async throws {
+        try await adapter.withStore { store in
+            let day = Date(timeIntervalSince1970: (t0.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
+            func at(_ days: Double, _ hours: Double) -> Date { day.addingTimeInterval(days * 86_400 + hours * 3_600) }
+            let (succeeded, abandoned, blocked) = (ResetDetail.succeeded, ResetDetail.abandonedAfterUserID, ResetDetail.blockedInvalidCodes(.mobileSMS))
+            var batch = UserBatch()
+            batch.resets = [(at(-2, 1), abandoned), (at(-1, 2), succeeded), (at(-1, 2), succeeded), (at(0, 3), succeeded)].map {
+                ResetActivity(at: $0.0, userID: "user@contoso.com", role: "user", methodsUsed: [.email], detail: $0.1)
+            }
+            try await store.apply(batch)
+            try await store.appendResetActivity(ResetActivity(at: at(0, 23), userID: "user@contoso.com", role: "user", methodsUsed: [.email], detail: blocked))
+            func counts(_ since: Date, _ until: Date) async throws -> Set<ResetDayCount> {
+                Set(try await store.resetCountsPerDay(since: since, until: until))
+            }
+
+            // A part-day, a whole day and a part-day.
+            #expect(try await counts(at(-2, 0.5), at(0, 12)) == [
+                ResetDayCount(day: at(-2, 0), detail: abandoned.code, count: 1),
+                ResetDayCount(day: at(-1, 0), detail: succeeded.code, count: 2),
+                ResetDayCount(day: at(0, 0), detail: succeeded.code, count: 1),
+            ])
+            #expect(try await counts(at(-2, 2), at(-2, 3)).isEmpty, "within one day, no whole day")
+            let wholeDays = try await counts(at(-2, 0), at(1, 0))
+            #expect(wholeDays.count == 4)
+            #expect(wholeDays.contains(ResetDayCount(day: at(0, 0), detail: blocked.code, count: 1)))
+
+            // The prune takes its rows away from the counts; a day left with none is not shown.
+            #expect(try await store.deleteActivity(before: at(-1, 3)) == 3)
+            #expect(try await counts(at(-2, 0), at(1, 0)) == [
+                ResetDayCount(day: at(0, 0), detail: succeeded.code, count: 1),
+                ResetDayCount(day: at(0, 0), detail: blocked.code, count: 1),
+            ])
+        }
+    }
+
     @Test(arguments: StoreAdapter.allCases)
     func theAuditLogAndRegistrationsFilterOnTheirOwnColumns(_ adapter: StoreAdapter) async throws {
         try await adapter.withStore { store in

@@ -300,6 +300,27 @@ enum SQLiteSchema {
                 CREATE INDEX reset_activities_at ON reset_activities(at, detail);
                 """)
         }
+        // The resets chart over a year (docs/scale.md#the-resets-chart): resets counted per day and detail as they are
+        // written and pruned, so that a year is a few thousand counts to read.
+        migrator.registerMigration("018 reset days") { db in
+            try db.execute(sql: """
+                CREATE TABLE reset_days (
+                    day INTEGER NOT NULL,
+                    detail TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (day, detail)
+                ) WITHOUT ROWID;
+                INSERT INTO reset_days (day, detail, count)
+                    SELECT CAST(at / 86400 AS INTEGER), detail, count(*) FROM reset_activities GROUP BY 1, 2;
+                CREATE TRIGGER reset_days_insert AFTER INSERT ON reset_activities BEGIN
+                    INSERT INTO reset_days (day, detail, count) VALUES (CAST(NEW.at / 86400 AS INTEGER), NEW.detail, 1)
+                        ON CONFLICT (day, detail) DO UPDATE SET count = count + 1;
+                END;
+                CREATE TRIGGER reset_days_delete AFTER DELETE ON reset_activities BEGIN
+                    UPDATE reset_days SET count = count - 1 WHERE day = CAST(OLD.at / 86400 AS INTEGER) AND detail = OLD.detail;
+                END;
+                """)
+        }
         return migrator
     }
 }

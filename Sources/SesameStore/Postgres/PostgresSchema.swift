@@ -1,3 +1,5 @@
+import Foundation
+
 /// The PostgreSQL schema: the same tables, columns and migration names as SQLite's, so that `sesame store copy`
 /// moves rows one for one. Times are Unix seconds (`double precision`); identifiers are UUID strings; the logs carry
 /// a `seq` so that rows written in the same instant keep their order, as SQLite's `rowid` does.
@@ -258,5 +260,53 @@ enum PostgresSchema {
             CREATE INDEX user_search_user ON user_search(user_id);
             CREATE INDEX reset_activities_day ON reset_activities(at, detail);
             """),
+        // As on SQLite (docs/scale.md#the-resets-chart): resets counted per day and detail as they are written and
+        // pruned. The triggers run once a statement, so a batch of rows is one update of each day it touches; days
+        // are taken in order, so that two batches at once wait for each other rather than deadlock.
+        ("018 reset days", """
+            CREATE TABLE reset_days (
+                day BIGINT NOT NULL,
+                detail TEXT NOT NULL,
+                count BIGINT NOT NULL,
+                PRIMARY KEY (day, detail)
+            );
+            INSERT INTO reset_days (day, detail, count)
+                SELECT floor(at / 86400)::BIGINT, detail, count(*) FROM reset_activities GROUP BY 1, 2;
+            CREATE FUNCTION reset_days_add() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO reset_days (day, detail, count)
+                    SELECT floor(at / 86400)::BIGINT, detail, count(*) FROM added GROUP BY 1, 2 ORDER BY 1, 2
+                    ON CONFLICT (day, detail) DO UPDATE SET count = reset_days.count + excluded.count;
+                RETURN NULL;
+            END
+            $$;
+            CREATE FUNCTION reset_days_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE reset_days SET count = reset_days.count - removed_days.n
+                    FROM (SELECT floor(at / 86400)::BIGINT AS day, detail, count(*) AS n FROM removed GROUP BY 1, 2) AS removed_days
+                    WHERE reset_days.day = removed_days.day AND reset_days.detail = removed_days.detail;
+                RETURN NULL;
+            END
+            $$;
+            CREATE TRIGGER reset_days_insert AFTER INSERT ON reset_activities
+                REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION reset_days_add();
+            CREATE TRIGGER reset_days_delete AFTER DELETE ON reset_activities
+                REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION reset_days_remove();
+            """),
     ]
+
+    /// A migration's statements: split at each `;`, except within a `$$`-quoted function body.
+    static func statements(of sql: String) -> [String] {
+        var statements: [String] = []
+        var current = ""
+        for piece in sql.split(separator: ";", omittingEmptySubsequences: false) {
+            current += current.isEmpty ? String(piece) : ";" + piece
+            if current.components(separatedBy: "$$").count % 2 == 1 {
+                statements.append(current.trimmingCharacters(in: .whitespacesAndNewlines))
+                current = ""
+            }
+        }
+        statements.append(current.trimmingCharacters(in: .whitespacesAndNewlines))
+        return statements.filter { !$0.isEmpty }
+    }
 }

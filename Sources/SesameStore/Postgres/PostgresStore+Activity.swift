@@ -107,9 +107,16 @@ extension PostgresStore {
     }
 
     public func resetCountsPerDay(since: Date, until: Date) async throws -> [ResetDayCount] {
-        try await rows("""
-            SELECT floor(at / 86400)::BIGINT AS day, detail, count(*)::BIGINT AS n FROM reset_activities
-            WHERE at >= \(since.unixSeconds) AND at < \(until.unixSeconds) GROUP BY 1, 2
+        let days = ResetDays(since: since, until: until)
+        return try await rows("""
+            SELECT day, detail, sum(n)::BIGINT AS n FROM (
+                SELECT day, detail, count AS n FROM reset_days WHERE day >= \(days.firstDay) AND day < \(days.endDay)
+                UNION ALL
+                SELECT floor(at / 86400)::BIGINT, detail, count(*) FROM reset_activities
+                WHERE (at >= \(days.head.lowerBound) AND at < \(days.head.upperBound))
+                   OR (at >= \(days.tail.lowerBound) AND at < \(days.tail.upperBound))
+                GROUP BY 1, 2
+            ) AS counted GROUP BY 1, 2 HAVING sum(n) > 0
             """).map {
                 ResetDayCount(day: Date(unixSeconds: Double(try $0.get("day", as: Int64.self)) * 86_400), detail: try $0.get("detail"), count: try $0.get("n"))
             }

@@ -113,7 +113,7 @@ public final class PostgresStore: Store, Service {
                     let applied = Set(try await connection.rows("SELECT name FROM schema_migrations", logger: self.logger).map { try $0.get("name", as: String.self) })
                     for migration in PostgresSchema.migrations where !applied.contains(migration.name) {
                         try await connection.withTransaction(logger: self.logger) { transaction in
-                            for statement in migration.sql.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !statement.isEmpty {
+                            for statement in PostgresSchema.statements(of: migration.sql) {
                                 try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
                             }
                             try await transaction.query(

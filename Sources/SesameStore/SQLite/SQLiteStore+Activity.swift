@@ -94,12 +94,19 @@ extension SQLiteStore {
     }
 
     public func resetCountsPerDay(since: Date, until: Date) async throws -> [ResetDayCount] {
-        try await read { db in
-            // Reads the (at, detail) index only.
+        let days = ResetDays(since: since, until: until)
+        return try await read { db in
+            // The part-days read the (at, detail) index only.
             try Row.fetchAll(db, sql: """
-                SELECT CAST(at / 86400 AS INTEGER) AS day, detail, count(*) AS n FROM reset_activities
-                WHERE at >= ? AND at < ? GROUP BY day, detail
-                """, arguments: [since.unixSeconds, until.unixSeconds])
+                SELECT day, detail, sum(n) AS n FROM (
+                    SELECT day, detail, count AS n FROM reset_days WHERE day >= ? AND day < ?
+                    UNION ALL
+                    SELECT CAST(at / 86400 AS INTEGER) AS day, detail, count(*) AS n FROM reset_activities
+                    WHERE (at >= ? AND at < ?) OR (at >= ? AND at < ?) GROUP BY 1, 2
+                ) GROUP BY day, detail HAVING sum(n) > 0
+                """, arguments: [
+                    days.firstDay, days.endDay, days.head.lowerBound, days.head.upperBound, days.tail.lowerBound, days.tail.upperBound,
+                ])
                 .map { ResetDayCount(day: Date(unixSeconds: Double($0["day"] as Int64) * 86_400), detail: $0["detail"], count: $0["n"]) }
         }
     }
