@@ -96,6 +96,17 @@ import Testing
     }
 
     @Test(arguments: StoreAdapter.allCases)
+    func userIDsFromOneSourceComeInOrderWithoutTheOthers(_ adapter: StoreAdapter) async throws {
+        try await adapter.withStore { store in
+            for (userID, source) in [("zoe@contoso.com", UserSource.directory), ("local@contoso.com", .local), ("anna@contoso.com", .directory)] {
+                try await store.insertUser(User(userID: userID, source: source, createdAt: t0))
+            }
+            #expect(try await store.userIDs(from: .directory) == ["anna@contoso.com", "zoe@contoso.com"])
+            #expect(try await store.userIDs(from: .local) == ["local@contoso.com"])
+        }
+    }
+
+    @Test(arguments: StoreAdapter.allCases)
     func deleteRemovesTheUserAndWhatHangsOffIt(_ adapter: StoreAdapter) async throws {
         try await adapter.withStore { store in
             let user = try sampleUser()

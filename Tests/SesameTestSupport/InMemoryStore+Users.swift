@@ -122,6 +122,10 @@ extension InMemoryStore {
         state.withLock { $0.users.count }
     }
 
+    public func userIDs(from source: UserSource) async throws -> [String] {
+        state.withLock { state in state.users.values.filter { $0.source == source }.map(\.userID).sorted(by: precedesByBytes) }
+    }
+
     public func users(withRole role: Role, limit: Int) async throws -> [User] {
         state.withLock { state in
             Array(state.users.values.filter { $0.roles.contains(role) }.sorted { precedesByBytes($0.userID, $1.userID) }.prefix(max(limit, 0)))

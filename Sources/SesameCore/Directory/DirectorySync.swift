@@ -36,7 +36,7 @@ public struct DirectorySync: Sendable {
         for start in stride(from: 0, to: named.count, by: Self.batchSize) {
             try await sync(named[start..<min(start + Self.batchSize, named.count)], policy: policy, report: &report)
         }
-        report.missing = try await directoryUsers().filter { !listed.contains($0.lowercased()) }
+        report.missing = try await store.userIDs(from: .directory).filter { !listed.contains($0.lowercased()) }
         return report
     }
 
@@ -155,18 +155,6 @@ public struct DirectorySync: Sendable {
         if before.enabled != after.enabled { fields.append("enabled") }
         fields += ContactChange(before: before.authentication, after: after.authentication).changedFields.map(\.rawValue)
         return fields
-    }
-
-    /// The directory users Sesame knows, read a page at a time in user-ID order.
-    private func directoryUsers() async throws -> [String] {
-        var found: [String] = []
-        var query = UserQuery(limit: 1_000)
-        while true {
-            let page = try await store.users(query)
-            found += page.users.filter { $0.source == .directory }.map(\.userID)
-            guard let next = page.next else { return found }
-            query.after = next
-        }
     }
 
     private func audit(_ activity: AuditActivity, _ target: String, detail: String) -> AuditEvent {

@@ -18,6 +18,9 @@ public protocol UserStore: Sendable {
     /// (docs/scale.md#search). A user matching several terms may appear on more than one page.
     func users(_ query: UserQuery) async throws -> UserPage
     func userCount() async throws -> Int
+    /// The user IDs of the users from one source, in user-ID order, without reading the users: what a directory sync
+    /// compares with the directory's list, among a million users (docs/scale.md#batches).
+    func userIDs(from source: UserSource) async throws -> [String]
     /// Users holding `role`, for the "contact your administrator" recipients.
     func users(withRole role: Role, limit: Int) async throws -> [User]
     func deleteUser(id: UUID) async throws

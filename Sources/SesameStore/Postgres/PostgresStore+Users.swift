@@ -91,6 +91,10 @@ extension PostgresStore {
         try await rows("SELECT count(*)::BIGINT AS n FROM users").first?.get("n", as: Int.self) ?? 0
     }
 
+    public func userIDs(from source: UserSource) async throws -> [String] {
+        try await rows("SELECT user_id FROM users WHERE source = \(source.rawValue) ORDER BY user_id").map { try $0.get("user_id") }
+    }
+
     public func users(withRole role: Role, limit: Int) async throws -> [User] {
         try await users(where: "id IN (SELECT user_id FROM user_roles WHERE role = $1) ORDER BY user_id LIMIT $2", [role.rawValue, limit])
     }

@@ -88,6 +88,10 @@ extension SQLiteStore {
         try await read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM users") ?? 0 }
     }
 
+    public func userIDs(from source: UserSource) async throws -> [String] {
+        try await read { db in try String.fetchAll(db, sql: "SELECT user_id FROM users WHERE source = ? ORDER BY user_id", arguments: [source.rawValue]) }
+    }
+
     public func users(withRole role: Role, limit: Int) async throws -> [User] {
         try await read { db in
             try Self.users(from: Row.fetchAll(db, sql: """
