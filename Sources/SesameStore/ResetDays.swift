@@ -13,9 +13,12 @@ struct ResetDays: Sendable, Hashable {
 
     static let seconds = 86_400.0
 
+    /// A range that starts before 1970 is counted from the rows: SQLite's days hold no row from before 1970. A time
+    /// that is not a number counts as 1970, rather than make a range that cannot exist.
     init(since: Date, until: Date) {
-        let since = since.unixSeconds, until = max(since, until.unixSeconds)
-        if let first = Int64(exactly: (since / Self.seconds).rounded(.up)), let end = Int64(exactly: (until / Self.seconds).rounded(.down)),
+        let since = since.unixSeconds.isNaN ? 0 : since.unixSeconds
+        let until = until.unixSeconds.isNaN ? since : max(since, until.unixSeconds)
+        if since >= 0, let first = Int64(exactly: (since / Self.seconds).rounded(.up)), let end = Int64(exactly: (until / Self.seconds).rounded(.down)),
            first < end {
             (firstDay, endDay) = (first, end)
             head = since..<Double(first) * Self.seconds

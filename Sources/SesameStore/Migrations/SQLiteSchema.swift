@@ -301,7 +301,8 @@ enum SQLiteSchema {
                 """)
         }
         // The resets chart over a year (docs/scale.md#the-resets-chart): resets counted per day and detail as they are
-        // written and pruned, so that a year is a few thousand counts to read.
+        // written and pruned, so that a year is a few thousand counts to read. Rows before 1970 are left out (CAST
+        // would round them into the wrong day): ResetDays counts such ranges from the rows.
         migrator.registerMigration("018 reset days") { db in
             try db.execute(sql: """
                 CREATE TABLE reset_days (
@@ -311,12 +312,12 @@ enum SQLiteSchema {
                     PRIMARY KEY (day, detail)
                 ) WITHOUT ROWID;
                 INSERT INTO reset_days (day, detail, count)
-                    SELECT CAST(at / 86400 AS INTEGER), detail, count(*) FROM reset_activities GROUP BY 1, 2;
-                CREATE TRIGGER reset_days_insert AFTER INSERT ON reset_activities BEGIN
+                    SELECT CAST(at / 86400 AS INTEGER), detail, count(*) FROM reset_activities WHERE at >= 0 GROUP BY 1, 2;
+                CREATE TRIGGER reset_days_insert AFTER INSERT ON reset_activities WHEN NEW.at >= 0 BEGIN
                     INSERT INTO reset_days (day, detail, count) VALUES (CAST(NEW.at / 86400 AS INTEGER), NEW.detail, 1)
                         ON CONFLICT (day, detail) DO UPDATE SET count = count + 1;
                 END;
-                CREATE TRIGGER reset_days_delete AFTER DELETE ON reset_activities BEGIN
+                CREATE TRIGGER reset_days_delete AFTER DELETE ON reset_activities WHEN OLD.at >= 0 BEGIN
                     UPDATE reset_days SET count = count - 1 WHERE day = CAST(OLD.at / 86400 AS INTEGER) AND detail = OLD.detail;
                 END;
                 """)

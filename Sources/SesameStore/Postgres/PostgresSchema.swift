@@ -261,37 +261,35 @@ enum PostgresSchema {
             CREATE INDEX reset_activities_day ON reset_activities(at, detail);
             """),
         // As on SQLite (docs/scale.md#the-resets-chart): resets counted per day and detail as they are written and
-        // pruned. The triggers run once a statement, so a batch of rows is one update of each day it touches; days
-        // are taken in order, so that two batches at once wait for each other rather than deadlock.
+        // pruned, once a statement, so that a batch is one update per day it touches. Each count is spread over eight
+        // rows picked at random, so that resets recorded at once do not queue on one row's lock; a prune adds
+        // negative counts. The log is locked while the counts are first made, so that another instance's writes
+        // meanwhile wait for the triggers.
         ("018 reset days", """
+            LOCK TABLE reset_activities IN SHARE ROW EXCLUSIVE MODE;
             CREATE TABLE reset_days (
                 day BIGINT NOT NULL,
                 detail TEXT NOT NULL,
+                shard SMALLINT NOT NULL,
                 count BIGINT NOT NULL,
-                PRIMARY KEY (day, detail)
+                PRIMARY KEY (day, detail, shard)
             );
-            INSERT INTO reset_days (day, detail, count)
-                SELECT floor(at / 86400)::BIGINT, detail, count(*) FROM reset_activities GROUP BY 1, 2;
-            CREATE FUNCTION reset_days_add() RETURNS trigger LANGUAGE plpgsql AS $$
+            INSERT INTO reset_days (day, detail, shard, count)
+                SELECT floor(at / 86400)::BIGINT, detail, 0, count(*) FROM reset_activities GROUP BY 1, 2;
+            CREATE FUNCTION reset_days_count() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                INSERT INTO reset_days (day, detail, count)
-                    SELECT floor(at / 86400)::BIGINT, detail, count(*) FROM added GROUP BY 1, 2 ORDER BY 1, 2
-                    ON CONFLICT (day, detail) DO UPDATE SET count = reset_days.count + excluded.count;
-                RETURN NULL;
-            END
-            $$;
-            CREATE FUNCTION reset_days_remove() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                UPDATE reset_days SET count = reset_days.count - removed_days.n
-                    FROM (SELECT floor(at / 86400)::BIGINT AS day, detail, count(*) AS n FROM removed GROUP BY 1, 2) AS removed_days
-                    WHERE reset_days.day = removed_days.day AND reset_days.detail = removed_days.detail;
+                INSERT INTO reset_days (day, detail, shard, count)
+                    SELECT floor(at / 86400)::BIGINT, detail, floor(random() * 8)::SMALLINT,
+                           CASE TG_OP WHEN 'INSERT' THEN count(*) ELSE -count(*) END
+                    FROM changed GROUP BY 1, 2 ORDER BY 1, 2
+                    ON CONFLICT (day, detail, shard) DO UPDATE SET count = reset_days.count + excluded.count;
                 RETURN NULL;
             END
             $$;
             CREATE TRIGGER reset_days_insert AFTER INSERT ON reset_activities
-                REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION reset_days_add();
+                REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION reset_days_count();
             CREATE TRIGGER reset_days_delete AFTER DELETE ON reset_activities
-                REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION reset_days_remove();
+                REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION reset_days_count();
             """),
     ]
 
