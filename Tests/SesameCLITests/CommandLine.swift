@@ -1,4 +1,5 @@
 import Foundation
+import SesameTestSupport
 
 /// Runs the built `sesame` binary, as an operator's script would.
 struct CommandLineRun {
@@ -24,7 +25,7 @@ struct CommandLineRun {
         process.standardOutput = try FileHandle(forWritingTo: outputURL)
         process.standardError = try FileHandle(forWritingTo: errorURL)
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         process.waitUntilExit()
         return CommandLineRun(
             status: process.terminationStatus,

@@ -1,4 +1,5 @@
 import Foundation
+import SesameTestSupport
 import Testing
 
 /// The data folder holds the database (password hashes, sessions, sealed messages) and the server secret: created
@@ -20,7 +21,7 @@ import Testing
         process.environment = ["SESAME_DATA_DIR": data.path, "PATH": "/usr/bin:/bin"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         #expect(try mode(data.path) == 0o700)

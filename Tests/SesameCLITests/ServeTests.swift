@@ -42,7 +42,7 @@ import FoundationNetworking
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = process.standardOutput
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         var port: Int? = nil
         for _ in 0..<600 where port == nil {  // up to 30 s: a loaded CI machine is slow to start a process
             try await Task.sleep(for: .milliseconds(50))

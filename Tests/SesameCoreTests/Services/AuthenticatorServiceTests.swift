@@ -132,7 +132,7 @@ import Testing
         process.arguments = ["--totp", "-b", "--now", "@\(Int(clock.now.timeIntervalSince1970))", secret.base32]
         let output = Pipe()
         process.standardOutput = output
-        try process.run()
+        try ProcessLaunch.run(process)
         process.waitUntilExit()
         let code = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(code == codeNow(secret))
