@@ -15,20 +15,12 @@ struct CommandLineRun {
         let folder = try TemporaryFolder.make()
         let outputURL = folder.appendingPathComponent("stdout")
         let errorURL = folder.appendingPathComponent("stderr")
-        try Data().write(to: outputURL)
-        try Data().write(to: errorURL)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = ["SESAME_DATA_DIR": data.path, "PATH": "/usr/bin:/bin"].merging(environment) { _, new in new }
         // Files rather than pipes: nothing can fill up and block the child.
-        process.standardOutput = try FileHandle(forWritingTo: outputURL)
-        process.standardError = try FileHandle(forWritingTo: errorURL)
-        process.standardInput = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
-        process.waitUntilExit()
+        let child = try ChildProcess.start(
+            binary.path, arguments, environment: ["SESAME_DATA_DIR": data.path, "PATH": "/usr/bin:/bin"].merging(environment) { _, new in new },
+            output: .file(outputURL.path), errors: .file(errorURL.path))
         return CommandLineRun(
-            status: process.terminationStatus,
+            status: child.wait(),
             standardOutput: try String(contentsOf: outputURL, encoding: .utf8),
             standardError: try String(contentsOf: errorURL, encoding: .utf8))
     }

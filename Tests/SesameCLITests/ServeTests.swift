@@ -3,65 +3,12 @@ import SesameDirectory
 import SesameTestSupport
 import Testing
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// `sesame serve` really starts, listens and answers its health checks.
 @Suite struct ServeTests {
-    /// A running `sesame serve` on a free port, its log, and its data folder.
-    struct Served {
-        let process: Process
-        let port: Int
-        let log: URL
-        let data: URL
-
-        var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-
-        func ready() async throws -> (Int, String) {
-            let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/health/ready")!)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: body, as: UTF8.self))
-        }
-
-        func stop() {
-            // A child of a test thread inherits its blocked signals, so SIGTERM may never land: SIGKILL always does.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
-
-    static func serve(_ arguments: [String], environment: [String: String] = [:]) async throws -> Served {
-        let folder = try TemporaryFolder.make()
-        let log = folder.appendingPathComponent("serve.log")
-        try Data().write(to: log)
-        let data = folder.appendingPathComponent("data")
-        let process = Process()
-        process.executableURL = CommandLineRun.binary
-        process.arguments = ["serve", "--port", "0"] + arguments
-        process.environment = ["SESAME_DATA_DIR": data.path].merging(environment) { _, new in new }
-        process.standardOutput = try FileHandle(forWritingTo: log)
-        process.standardError = process.standardOutput
-        process.standardInput = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
-        var port: Int? = nil
-        for _ in 0..<600 where port == nil {  // up to 30 s: a loaded CI machine is slow to start a process
-            try await Task.sleep(for: .milliseconds(50))
-            let text = try String(contentsOf: log, encoding: .utf8)
-            if let range = text.range(of: #"http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                port = Int(text[range].split(separator: ":").last!)
-            }
-        }
-        guard let port else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            throw ServeFailed(output: try String(contentsOf: log, encoding: .utf8))
-        }
-        return Served(process: process, port: port, log: log, data: data)
-    }
-
-    struct ServeFailed: Error, CustomStringConvertible {
-        let output: String
-        var description: String { "serve did not report its address: \(output)" }
+    /// `sesame serve` with `arguments`, on a free port and a fresh data folder.
+    static func serve(_ arguments: [String], environment: [String: String] = [:]) async throws -> SpawnedServe {
+        let data = try TemporaryFolder.make().appendingPathComponent("data")
+        return try await SpawnedServe.start(arguments, data: data, environment: environment)
     }
 
     @Test func serveAnswersHealthChecks() async throws {

@@ -44,7 +44,7 @@ import Glibc
             + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body.prefix(20))
         try await Task.sleep(for: .milliseconds(300))
         let signalled = ContinuousClock.now
-        kill(served.pid, SIGTERM)
+        served.child.signal(SIGTERM)
         try await Task.sleep(for: .milliseconds(300))
         try request.send(String(body.dropFirst(20)))
         let response = request.readToEnd()
@@ -62,7 +62,7 @@ import Glibc
         #expect(after.map(\.state) == ["pending"] && after.map(\.claimed) == [false])
         let sink = try SMTPSink.running()
         let next = try await SpawnedServe.start(data: data, environment: ["SESAME_SMTP_URL": "smtp://127.0.0.1:\(sink.plain)", "SESAME_MAIL_FROM": "it@contoso.example"])
-        defer { kill(next.pid, SIGKILL) }
+        defer { next.stop() }
         #expect(try await sink.messages(to: old, timeout: .seconds(15)).count == 1, "\(next.output)")
         #expect(try await CommandLineRun.runAside(["user", "show", "carol@contoso.com"], data: data).status == 0, "the request's work is done")
     }

@@ -1,16 +1,20 @@
 import Foundation
+import SesameTestSupport
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `sesame serve` started with `posix_spawn`, for the tests that signal it. A Foundation `Process` started from a
-/// test thread inherits that thread's blocked signals, so SIGTERM would never arrive; here the child starts with no
-/// signal blocked and every handler at its default, reads nothing and writes both streams to `log`.
+/// A running `sesame serve` on a free port: its process (started with no blocked signal, so SIGTERM lands), its log
+/// (both streams) and its data folder.
 struct SpawnedServe {
-    let pid: pid_t
+    let child: ChildProcess
     let port: Int
     let log: URL
+    let data: URL
 
     var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
@@ -18,60 +22,34 @@ struct SpawnedServe {
         let description: String
     }
 
-    static func start(data: URL, environment: [String: String] = [:]) async throws -> SpawnedServe {
+    static func start(_ arguments: [String] = [], data: URL, environment: [String: String] = [:]) async throws -> SpawnedServe {
         let log = try TemporaryFolder.make().appendingPathComponent("serve.log")
-        let pid = try spawn(["serve", "--port", "0"], environment: ["SESAME_DATA_DIR": data.path].merging(environment) { $1 }, log: log)
+        let child = try ChildProcess.start(
+            CommandLineRun.binary.path, ["serve", "--port", "0"] + arguments,
+            environment: ["SESAME_DATA_DIR": data.path].merging(environment) { $1 }, output: .file(log.path), errors: .file(log.path))
         for _ in 0..<600 {  // up to 30 s: a loaded machine is slow to start a process
             try await Task.sleep(for: .milliseconds(50))
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if let match = text.firstMatch(of: /http:\/\/127\.0\.0\.1:(\d+)/), let port = Int(match.output.1) {
-                return SpawnedServe(pid: pid, port: port, log: log)
+                return SpawnedServe(child: child, port: port, log: log, data: data)
             }
         }
-        kill(pid, SIGKILL)
+        child.stop()
         throw Failed(description: "serve did not report its address: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
     }
 
-    /// The exit status once the process has exited, or `nil` (and the process killed) if it still runs after `limit`.
-    func exitStatus(within limit: Duration) async throws -> Int32? {
-        let deadline = ContinuousClock.now + limit
-        var status: Int32 = 0
-        while ContinuousClock.now < deadline {
-            if waitpid(pid, &status, WNOHANG) == pid {
-                // WIFEXITED and WEXITSTATUS, which Swift does not import: an exit leaves the low 7 bits clear.
-                return status & 0x7f == 0 ? (status >> 8) & 0xff : -(status & 0x7f)
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        kill(pid, SIGKILL)
-        _ = waitpid(pid, &status, 0)
-        return nil
+    func ready() async throws -> (Int, String) {
+        let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/health/ready")!)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: body, as: UTF8.self))
     }
 
-    private static func spawn(_ arguments: [String], environment: [String: String], log: URL) throws -> pid_t {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ([CommandLineRun.binary.path] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid = pid_t()
-        let result = posix_spawn(&pid, CommandLineRun.binary.path, &actions, &attributes, argv, envp)
-        guard result == 0 else { throw Failed(description: "posix_spawn: \(String(cString: strerror(result)))") }
-        return pid
+    /// The exit status once the server has exited, or `nil` (and the server killed) if it still runs after `limit`.
+    func exitStatus(within limit: Duration) async throws -> Int32? {
+        try await child.exitStatus(within: limit)
+    }
+
+    func stop() {
+        child.stop()
     }
 }
 

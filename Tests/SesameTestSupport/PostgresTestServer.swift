@@ -55,38 +55,14 @@ public struct PrivatePostgres: Sendable {
     public func resume() throws { try Self.run("resume", folder) }
     public func stop() throws { try Self.run("stop", folder) }
 
-    /// Runs the script to its end with `posix_spawn`: Foundation's `Process` inherits the test thread's blocked
-    /// signals and did not see this script end once it had started a server; here the child starts with no signal
-    /// blocked and default handlers, and `waitpid` waits for it alone.
+    /// Runs the script to its end (`ChildProcess`: the server it starts inherits no descriptor and no blocked signal
+    /// of the test's).
     static func run(_ command: String, _ folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let log = folder.appendingPathComponent("script-\(command).log").path
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        var all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let arguments = ["/bin/bash", script, command, folder.path]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, "/bin/bash", &actions, &attributes, &argv, environ) == 0 else {
-            throw ScriptFailed(description: "scripts/postgres \(command) could not be started")
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-        guard status == 0 else {
+        try? FileManager.default.removeItem(atPath: log)
+        let script = try ChildProcess.start("/bin/bash", [script, command, folder.path], output: .file(log), errors: .file(log))
+        guard script.wait() == 0 else {
             throw ScriptFailed(description: "scripts/postgres \(command) failed: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         }
     }

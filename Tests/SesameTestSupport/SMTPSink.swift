@@ -24,7 +24,7 @@ public struct SMTPSink: Sendable {
         public var description: String { "SESAME_TEST_SMTP_SINK is not set: run the tests with scripts/test, which starts the SMTP sink" }
     }
 
-    /// Every message delivered to `recipient`, oldest first, waiting up to `timeout` for at least `count` of them.
+    /// Every message delivered to `recipient`, oldest first (the sink names its files in arrival order), waiting up to `timeout` for at least `count` of them.
     public func messages(to recipient: String, count: Int = 1, timeout: Duration = .seconds(30)) async throws -> [ReceivedMail] {
         let deadline = ContinuousClock.now + timeout
         while true {

@@ -121,9 +121,10 @@ def code_for(number, channel, after):
 
 
 def mails(address):
-    """The mails to exactly `address` (reset-en@… is inside keyboard-reset-en@…)."""
-    return [m for m in mailbox.Maildir(str(sink_json.parent / "maildir"), create=False)
-            if email.utils.parseaddr(m["To"])[1] == address]
+    """The mails to exactly `address` (reset-en@… is inside keyboard-reset-en@…), oldest first: the sink's names sort
+    in arrival order, where the Date header has only whole seconds."""
+    received = sorted(mailbox.Maildir(str(sink_json.parent / "maildir"), create=False).items(), key=lambda item: item[0])
+    return [m for _, m in received if email.utils.parseaddr(m["To"])[1] == address]
 
 
 def mailed_text(address, after):
@@ -134,7 +135,7 @@ def mailed_text(address, after):
     received_mails = poll(more)
     if not received_mails:
         raise AssertionError(f"no mail to {address}")
-    newest = max(received_mails, key=lambda m: email.utils.parsedate_to_datetime(m["Date"]))
+    newest = received_mails[-1]
     return next(part.get_payload(decode=True).decode() for part in newest.walk() if part.get_content_type() == "text/plain")
 
 

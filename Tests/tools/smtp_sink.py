@@ -4,17 +4,20 @@ plain     no TLS, no AUTH
 starttls  STARTTLS, AUTH PLAIN/LOGIN required over TLS (user sesame, password from --password)
 smtps     implicit TLS, AUTH
 loginonly STARTTLS, AUTH LOGIN only
-Every accepted message is written to a Maildir (`<dir>/maildir/new/`). Recipients whose local part starts with
+Every accepted message is written to a Maildir (`<dir>/maildir/new/`), under a name that sorts in arrival order.
+Recipients whose local part starts with
 "refused" get 550 and with "busy" get 451. When every server listens, `<dir>/sink.json` names their ports.
 """
 import argparse
 import asyncio
+import email.generator
 import json
 import os
 import signal
 import socket
 import ssl
 import threading
+import time
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Mailbox
@@ -22,6 +25,24 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Sink(Mailbox):
+    def __init__(self, mail_dir):
+        super().__init__(mail_dir)
+        self.lock = threading.Lock()
+        self.count = 0
+
+    def handle_message(self, message):
+        """Writes as Maildir does (tmp/, then a rename into new/), but under a name that sorts in arrival order:
+        Maildir's own names do not pad the microseconds ("12.M99999" sorts after "12.M100000"), and the tests read "the
+        mails after the first n" in name order. The lock keeps the names and the renames in one order across the
+        listeners' threads."""
+        with self.lock:
+            self.count += 1
+            name = f"{time.time_ns():020d}.{self.count:08d}.sesame"
+            temporary = os.path.join(self.mail_dir, "tmp", name)
+            with open(temporary, "wb") as f:
+                email.generator.BytesGenerator(f, mangle_from_=False, maxheaderlen=0).flatten(message)
+            os.rename(temporary, os.path.join(self.mail_dir, "new", name))
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@")[0]
         if local.startswith("refused"):

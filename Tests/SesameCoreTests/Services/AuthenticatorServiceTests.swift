@@ -127,13 +127,12 @@ import Testing
     @Test func aCodeFromOathtoolPasses() async throws {
         let (_, secret) = try await registeredUser()
         clock.advance(by: 30)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/oathtool")
-        process.arguments = ["--totp", "-b", "--now", "@\(Int(clock.now.timeIntervalSince1970))", secret.base32]
         let output = Pipe()
-        process.standardOutput = output
-        try ProcessLaunch.run(process)
-        process.waitUntilExit()
+        let oathtool = try ChildProcess.start(
+            "/usr/bin/oathtool", ["--totp", "-b", "--now", "@\(Int(clock.now.timeIntervalSince1970))", secret.base32],
+            output: .descriptor(output.fileHandleForWriting.fileDescriptor))
+        try output.fileHandleForWriting.close()
+        _ = oathtool.wait()
         let code = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(code == codeNow(secret))
         guard case .passed = try await resets.verifyCode(code, in: try await atGate()) else { throw TestFailure("oathtool's code refused") }
