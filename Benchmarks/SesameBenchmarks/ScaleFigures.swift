@@ -16,7 +16,7 @@ import SesameStore
 func scaleMain(_ arguments: [String]) async throws {
     switch arguments.first {
     case "seed":
-        let options = try ScaleOptions(Array(arguments.dropFirst()))
+        let options = try BenchOptions(Array(arguments.dropFirst()))
         let users = try options.number("users")
         let hash = try await Argon2idHasher().hash(try options.text("password"))
         let accounts = ScalePopulation(now: Date()).accounts(adminID: try options.text("admin"), userID: try options.text("user"), passwordHash: hash)
@@ -30,13 +30,13 @@ func scaleMain(_ arguments: [String]) async throws {
             }
         }
     case "csv":
-        guard arguments.count == 3, let rows = Int(arguments[2]) else { throw ScaleUsage() }
+        guard arguments.count == 3, let rows = Int(arguments[2]) else { throw BenchUsage() }
         try writeImportFile(arguments[1], rows: rows)
     case "ldif":
-        guard arguments.count == 4, let rows = Int(arguments[2]) else { throw ScaleUsage() }
+        guard arguments.count == 4, let rows = Int(arguments[2]) else { throw BenchUsage() }
         try writeDirectoryFile(arguments[1], rows: rows, base: arguments[3])
     default:
-        throw ScaleUsage()
+        throw BenchUsage()
     }
 }
 
@@ -123,7 +123,7 @@ private func writeDirectoryFile(_ path: String, rows: Int, base: String) throws 
 /// `header`, then each row's text, written a megabyte at a time.
 private func write(_ path: String, header: String, rows: Int, row: (Int) -> String) throws {
     guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
-        throw ScaleUsage(message: "cannot write \(path)")
+        throw BenchUsage(message: "cannot write \(path)")
     }
     defer { try? file.close() }
     var text = header
@@ -151,35 +151,3 @@ private func csvField(_ value: String) -> String {
 }
 
 /// `--key value` pairs.
-private struct ScaleOptions {
-    let values: [String: String]
-
-    init(_ arguments: [String]) throws {
-        var values: [String: String] = [:]
-        var rest = arguments[...]
-        while let key = rest.popFirst() {
-            guard key.hasPrefix("--"), let value = rest.popFirst() else { throw ScaleUsage() }
-            values[String(key.dropFirst(2))] = value
-        }
-        self.values = values
-    }
-
-    func text(_ key: String) throws -> String {
-        guard let value = values[key] else { throw ScaleUsage(message: "--\(key) is missing") }
-        return value
-    }
-
-    func number(_ key: String) throws -> Int {
-        guard let value = Int(try text(key)), value >= 0 else { throw ScaleUsage(message: "--\(key) wants a count") }
-        return value
-    }
-}
-
-struct ScaleUsage: Error, CustomStringConvertible {
-    var message = """
-        usage: sesame-bench scale seed (--sqlite PATH | --postgres URL) --users N --admin ID --user ID --password P
-               sesame-bench scale csv FILE ROWS
-               sesame-bench scale ldif FILE ROWS BASE
-        """
-    var description: String { message }
-}

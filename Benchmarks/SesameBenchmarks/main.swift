@@ -11,13 +11,14 @@ import Synchronization
 // with the full banned lists, and code issue/verify against the embedded SQLite store. Figures only, no assertions. Run
 // through scripts/bench, which builds in release mode.
 
-// `sesame-bench scale …` is scripts/bench-scale's half in Swift (ScaleFigures.swift); without arguments, the figures below.
-if CommandLine.arguments.dropFirst().first == "scale" {
+// `sesame-bench scale …` is scripts/bench-scale's half in Swift (ScaleFigures.swift), `sesame-bench http …`
+// scripts/bench-http's (HTTPFigures.swift); without arguments, the figures below.
+if let mode = CommandLine.arguments.dropFirst().first, let main = ["scale": scaleMain, "http": httpMain][mode] {
     do {
-        try await scaleMain(Array(CommandLine.arguments.dropFirst(2)))
+        try await main(Array(CommandLine.arguments.dropFirst(2)))
         exit(0)
     } catch {
-        FileHandle.standardError.write(Data("sesame-bench scale: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("sesame-bench \(mode): \(error)\n".utf8))
         exit(1)
     }
 }

@@ -1,0 +1,134 @@
+import Foundation
+
+/// One load level: `concurrency` workers repeat a flow for `duration`, each on units of work of its own (a signed-in
+/// user, a live challenge) that a flow uses up; a worker whose units are spent stops early, and the figures say so.
+struct LoadLevel {
+    let name: String
+    let concurrency: Int
+    let duration: Duration
+
+    struct Figures {
+        let name: String
+        let concurrency: Int
+        let flows: Int
+        let errors: Int
+        let seconds: Double
+        /// Milliseconds, sorted.
+        let latencies: [Double]
+        let cpuSeconds: Double
+        let peakRSS: Int
+        let firstError: String?
+        let ranOut: Bool
+        /// The client's own work left out of the latencies (solving "Who are you?"'s proof of work), in milliseconds
+        /// a flow.
+        let clientWork: Double
+
+        var rate: Double { Double(flows) / max(seconds, 0.001) }
+
+        func percentile(_ p: Double) -> Double {
+            guard !latencies.isEmpty else { return 0 }
+            return latencies[min(latencies.count - 1, Int((Double(latencies.count) * p).rounded(.up)) - 1)]
+        }
+    }
+
+    /// Runs `flow(worker, unit)` for units 0, 1, … of each worker until the time is up or `flow` returns `nil`
+    /// (nothing left), sampling `server` meanwhile. `flow` returns the time its client spent on work of its own, which
+    /// its latency leaves out.
+    func run(server: ServerProcess, _ flow: @escaping @Sendable (_ worker: Int, _ unit: Int) async throws -> Duration?) async -> Figures {
+        struct Tally: Sendable {
+            var latencies: [Double] = []
+            var errors = 0
+            var firstError: String?
+            var ranOut = false
+            var clientWork = Duration.zero
+        }
+        let clock = ContinuousClock()
+        let cpuBefore = server.cpuSeconds()
+        let sampling = Task { () -> Int in
+            var peak = server.residentBytes()
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                peak = max(peak, server.residentBytes())
+            }
+            return peak
+        }
+        let started = clock.now
+        let deadline = started + duration
+        let result = await withTaskGroup(of: Tally.self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    var tally = Tally()
+                    var unit = 0
+                    while clock.now < deadline {
+                        let began = clock.now
+                        do {
+                            guard let own = try await flow(worker, unit) else {
+                                tally.ranOut = true
+                                return tally
+                            }
+                            tally.latencies.append(seconds(clock.now - began - own) * 1_000)
+                            tally.clientWork += own
+                        } catch {
+                            tally.errors += 1
+                            if tally.firstError == nil { tally.firstError = "\(error)" }
+                        }
+                        unit += 1
+                    }
+                    return tally
+                }
+            }
+            return await group.reduce(into: Tally()) { total, tally in
+                total.latencies += tally.latencies
+                total.errors += tally.errors
+                total.firstError = total.firstError ?? tally.firstError
+                total.ranOut = total.ranOut || tally.ranOut
+                total.clientWork += tally.clientWork
+            }
+        }
+        let elapsed = seconds(clock.now - started)
+        sampling.cancel()
+        let peak = await sampling.value
+        return Figures(
+            name: name, concurrency: concurrency, flows: result.latencies.count, errors: result.errors, seconds: elapsed,
+            latencies: result.latencies.sorted(), cpuSeconds: server.cpuSeconds() - cpuBefore, peakRSS: peak,
+            firstError: result.firstError, ranOut: result.ranOut,
+            clientWork: seconds(result.clientWork) * 1_000 / Double(max(result.latencies.count, 1)))
+    }
+}
+
+/// A server under load, read from /proc: its resident memory and the processor time it used, its children's
+/// included (privacyIDEA's gunicorn workers).
+struct ServerProcess: Sendable {
+    let pid: Int32
+
+    /// The process and its children.
+    private func processes() -> [String] {
+        let all = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return ["\(pid)"] + all.filter { entry in
+            guard Int32(entry) != nil, let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8) else { return false }
+            // The fields after the command's closing parenthesis: state, then the parent's pid.
+            let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+            return fields.count > 1 && Int32(fields[1]) == pid
+        }
+    }
+
+    func residentBytes() -> Int {
+        processes().reduce(0) { total, entry in
+            let status = (try? String(contentsOfFile: "/proc/\(entry)/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+            return total + (line?.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0) * 1024
+        }
+    }
+
+    /// User and system time, in seconds.
+    func cpuSeconds() -> Double {
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return processes().reduce(0) { total, entry in
+            let stat = (try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8)) ?? ""
+            // utime and stime are the 14th and 15th fields: the 12th and 13th after the parenthesis.
+            let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return total }
+            return total + (user + system) / ticks
+        }
+    }
+}

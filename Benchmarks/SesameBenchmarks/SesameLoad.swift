@@ -1,0 +1,232 @@
+import AsyncHTTPClient
+import Foundation
+import SesameCore
+import Synchronization
+
+/// Sesame's flows over its pages, as people in browsers go through them.
+///
+/// The throttles stay as they are: a user may be sent 5 codes an hour and type 10 wrong codes a day, an address asks
+/// for 20 codes an hour (docs/security.md#throttles). So each level gets users of its own, signed in before it starts,
+/// each from an address of its own; a registration flow uses a user for up to four codes, and a wrong-code check one
+/// of three tries at the user's live code. A user's first registration needs no step-up
+/// (docs/behaviour.md#step-up), so the flows are the pages and nothing else.
+final class SesameLoad: Sendable {
+    let client: HTTPClient
+    let base: String
+    let inbox: CodeInbox
+    let password: String
+    /// Users seeded with `http seed`, handed out in order.
+    let users: Int
+    let resetUsers: Int
+    private let resetsHandedOut = Mutex(0)
+    let expectedRate: Int
+    private let handedOut = Mutex(0)
+    /// Distinct phone numbers: a number may be sent 5 codes an hour.
+    private let numbers = Mutex(0)
+
+    static let registrationsPerUser = 4
+    static let wrongTriesPerUser = 3
+
+    init(client: HTTPClient, base: String, inbox: CodeInbox, password: String, users: Int, resetUsers: Int, expectedRate: Int) {
+        self.resetUsers = resetUsers
+        self.expectedRate = expectedRate
+        self.client = client
+        self.base = base
+        self.inbox = inbox
+        self.password = password
+        self.users = users
+    }
+
+    static func userID(_ index: Int) -> String { "load\(index)@contoso.example" }
+
+    struct Failed: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    func figures(levels: [Int], duration: Duration, server: ServerProcess) async throws -> [LoadLevel.Figures] {
+        var figures: [LoadLevel.Figures] = []
+        for concurrency in levels {
+            let signedIn = try await signIn(count: try usersFor(concurrency, duration, perUser: Self.registrationsPerUser), concurrency: concurrency)
+            let registrations = Lanes(signedIn, lanes: concurrency)
+            figures.append(await LoadLevel(name: "send SMS code + verify", concurrency: concurrency, duration: duration).run(server: server) { worker, unit in
+                guard let browser = registrations.take(worker, unit / Self.registrationsPerUser) else { return nil }
+                try await self.register(browser)
+                return .zero
+            })
+        }
+        for concurrency in levels {
+            let signedIn = try await signIn(count: try usersFor(concurrency, duration, perUser: Self.wrongTriesPerUser), concurrency: concurrency)
+            let pending = try await inParallel(signedIn, concurrency: concurrency) { browser in try await self.liveCode(browser) }
+            let challenges = Lanes(pending, lanes: concurrency)
+            figures.append(await LoadLevel(name: "wrong code", concurrency: concurrency, duration: duration).run(server: server) { worker, unit in
+                guard let challenge = challenges.take(worker, unit / Self.wrongTriesPerUser) else { return nil }
+                try await self.wrongCode(challenge)
+                return .zero
+            })
+        }
+        for concurrency in levels {
+            let first = resetsHandedOut.withLock { taken in
+                defer { taken += Int(seconds(duration)) * expectedRate }
+                return taken
+            }
+            let lanes = Lanes(Array(first..<min(first + Int(seconds(duration)) * expectedRate, resetUsers)), lanes: concurrency)
+            figures.append(await LoadLevel(name: "full reset", concurrency: concurrency, duration: duration).run(server: server) { worker, unit in
+                guard let index = lanes.take(worker, unit) else { return nil }
+                return try await self.reset(index)
+            })
+        }
+        return figures
+    }
+
+    static func resetUserID(_ index: Int) -> String { "reset\(index)@contoso.example" }
+
+    /// The authentication phone of reset user `index`: another range than the registrations' numbers.
+    static func resetPhone(_ index: Int) -> String { "+336" + String(format: "%08d", 20_000_000 + index) }
+
+    /// A whole reset, as someone locked out goes through it: "Who are you?" with its proof of work solved here (the
+    /// time it takes is returned, for the latency to leave out), the SMS option, the number typed again, the code,
+    /// and a new password.
+    private func reset(_ index: Int) async throws -> Duration {
+        var browser = LoadBrowser(client: client, base: base, address: "10.200.\(index >> 8 & 255).\(index & 255)")
+        let start = try await browser.get("/reset")
+        guard let token = start.body.firstMatch(of: /name="captcha" value="([^"]+)"/)?.output.1,
+            let bits = start.body.firstMatch(of: /data-bits="(\d+)"/).flatMap({ Int($0.output.1) })
+        else { throw Failed(description: "no CAPTCHA on \"Who are you?\": \(start.status)") }
+        var solution = ""
+        let solving = ContinuousClock().measure { solution = Captcha.solve(String(token), bits: bits) }
+        var page = try await browser.post("/reset", ["userID": Self.resetUserID(index), "captcha": String(token), "solution": solution])
+        page = try await browser.post("/reset/option", ["option": "mobileSMS"])
+        page = try await browser.post("/reset/phone", ["number": Self.resetPhone(index)])
+        guard page.body.contains(#"name="code""#) else { throw Failed(description: "no code page: \(page.status) \(summary(page))") }
+        guard let code = await inbox.next(for: Self.resetPhone(index), within: .seconds(10)) else { throw Failed(description: "no SMS for reset \(index)") }
+        page = try await browser.post("/reset/code", ["code": code])
+        let password = "Nw-\(UUID().uuidString.prefix(13))!"
+        page = try await browser.post("/reset/password", ["new": password, "confirm": password])
+        guard page.status == 200, page.body.contains("Your password has been reset") else {
+            throw Failed(description: "the reset did not end: \(page.status) \(summary(page))")
+        }
+        return solving
+    }
+
+    /// Enough users for a level at `perUser` flows each, if the level runs at up to `expectedRate` flows a second,
+    /// and no more than are left of the seeded ones (each costs a sign-in, an Argon2id hash, before the level).
+    private func usersFor(_ concurrency: Int, _ duration: Duration, perUser: Int) throws -> Int {
+        let wanted = concurrency * (Int(seconds(duration)) * expectedRate / perUser / concurrency + 1)
+        let left = users - handedOut.withLock { $0 }
+        guard left >= concurrency else { throw Failed(description: "no seeded users left: seed more with --users") }
+        return min(wanted, left)
+    }
+
+    /// Signs `count` new users in, `concurrency` at a time.
+    private func signIn(count: Int, concurrency: Int) async throws -> [Browser] {
+        let first = handedOut.withLock { taken in
+            defer { taken += count }
+            return taken
+        }
+        return try await inParallel(Array(first..<(first + count)), concurrency: concurrency) { index in
+            var browser = LoadBrowser(client: self.client, base: self.base, address: "10.\(index >> 16 & 255).\(index >> 8 & 255).\(index & 255)")
+            _ = try await browser.get("/signin")
+            let page = try await browser.post("/signin", ["userID": Self.userID(index), "password": self.password])
+            guard page.status == 200, !page.body.contains(#"name="password""#) else {
+                throw Failed(description: "\(Self.userID(index)) did not sign in: \(page.status) \(page.body.prefix(200))")
+            }
+            _ = try await browser.get("/register/phone")
+            return Browser(browser)
+        }
+    }
+
+    /// Asks for a code by SMS to a new number and types it: the code page, then "Thanks".
+    private func register(_ browser: Browser) async throws {
+        let number = nextNumber()
+        var page = try await browser.post("/register/phone", ["country": "FR", "number": number, "channel": "sms"])
+        guard page.status == 200, page.body.contains(#"name="code""#) else { throw Failed(description: "no code page: \(page.status) \(summary(page))") }
+        guard let code = await inbox.next(for: number, within: .seconds(10)) else { throw Failed(description: "no SMS to \(number)") }
+        page = try await browser.post("/register/verify", ["code": code])
+        guard page.status == 200, page.body.contains("/register/finish") else { throw Failed(description: "the code was refused: \(page.status) \(summary(page))") }
+    }
+
+    /// A signed-in user waiting for the code just sent to a new number.
+    struct Challenge {
+        let browser: Browser
+        let code: String
+    }
+
+    private func liveCode(_ browser: Browser) async throws -> Challenge {
+        let number = nextNumber()
+        let page = try await browser.post("/register/phone", ["country": "FR", "number": number, "channel": "sms"])
+        guard page.status == 200, let code = await inbox.next(for: number, within: .seconds(10)) else {
+            throw Failed(description: "no code for \(number): \(page.status) \(summary(page))")
+        }
+        return Challenge(browser: browser, code: code)
+    }
+
+    /// Types a wrong code: the code page again, saying so.
+    private func wrongCode(_ challenge: Challenge) async throws {
+        let wrong = String(format: "%06d", ((Int(challenge.code) ?? 0) + 1) % 1_000_000)
+        let page = try await challenge.browser.post("/register/verify", ["code": wrong])
+        guard page.status == 422, page.body.contains("That code isn") || page.body.contains("can no longer be used") else { throw Failed(description: "a wrong code: \(page.status) \(summary(page))") }
+    }
+
+    /// A French mobile number not used before in this run.
+    private func nextNumber() -> String {
+        let next = numbers.withLock { number in
+            defer { number += 1 }
+            return number
+        }
+        return "+336" + String(format: "%08d", 10_000_000 + next)
+    }
+
+    private func summary(_ page: LoadBrowser.Page) -> String {
+        let error = page.body.firstMatch(of: /class="(?:notice )?error"[^>]*>([^<]*)/).map { String($0.output.1) }
+        return error ?? String(page.body.prefix(200))
+    }
+
+    private func inParallel<Input: Sendable, Output: Sendable>(
+        _ inputs: [Input], concurrency: Int, _ body: @escaping @Sendable (Input) async throws -> Output
+    ) async throws -> [Output] {
+        try await withThrowingTaskGroup(of: [(Int, Output)].self) { group in
+            for lane in 0..<concurrency {
+                group.addTask {
+                    var made: [(Int, Output)] = []
+                    for index in stride(from: lane, to: inputs.count, by: concurrency) { made.append((index, try await body(inputs[index]))) }
+                    return made
+                }
+            }
+            var outputs: [(Int, Output)] = []
+            for try await made in group { outputs += made }
+            return outputs.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+}
+
+/// A browser shared by reference between the level's setup and the one worker that drives it.
+final class Browser: Sendable {
+    private let state: Mutex<LoadBrowser>
+
+    init(_ browser: LoadBrowser) {
+        state = Mutex(browser)
+    }
+
+    func post(_ path: String, _ fields: [String: String]) async throws -> LoadBrowser.Page {
+        var browser = state.withLock { $0 }
+        let page = try await browser.post(path, fields)
+        state.withLock { $0 = browser }
+        return page
+    }
+}
+
+/// Units of work split among a level's workers: worker `w` gets units `w`, `w + lanes`, …
+struct Lanes<Unit: Sendable>: Sendable {
+    let units: [Unit]
+    let lanes: Int
+
+    init(_ units: [Unit], lanes: Int) {
+        self.units = units
+        self.lanes = lanes
+    }
+
+    func take(_ worker: Int, _ index: Int) -> Unit? {
+        let position = worker + index * lanes
+        return position < units.count ? units[position] : nil
+    }
+}
