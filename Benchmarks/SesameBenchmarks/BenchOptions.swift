@@ -32,7 +32,7 @@ struct BenchUsage: Error, CustomStringConvertible {
                sesame-bench scale ldif FILE ROWS BASE
                sesame-bench http seed --sqlite PATH --users N --reset-users R --password P
                sesame-bench http run --sink-port P --seconds S [--concurrency 8,32] [--sesame URL --sesame-pid PID --users N
-                   --reset-users R --password P [--expected-rate F]] [--privacyidea-env FILE]
+                   --reset-users R --password P [--expected-rate F]] [--privacyidea-env FILE] [--flows registration,wrong,reset]
         """
     var description: String { message }
 }

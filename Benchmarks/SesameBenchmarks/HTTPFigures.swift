@@ -12,7 +12,7 @@ import Synchronization
 //       prepares N users who may sign in, with no method yet (so a first registration needs no step-up), and R users
 //       registered with an authentication phone, for resets
 //   http run --sink-port P --seconds S --concurrency 8,32 [--sesame URL --sesame-pid PID --users N --reset-users R
-//            --password P [--expected-rate F]]
+//            --password P [--expected-rate F]] [--flows registration,wrong,reset]
 //            [--privacyidea-env FILE]
 //       drives each server through the same flows at each concurrency, then prints the figures side by side
 // Figures only, as the rest of sesame-bench: nothing is asserted.
@@ -60,6 +60,7 @@ private func runHTTPFigures(_ options: BenchOptions) async throws {
 private func drive(_ client: HTTPClient, inbox: CodeInbox, _ options: BenchOptions) async throws {
     let duration = Duration.seconds(try options.number("seconds"))
     let levels = (options.values["concurrency"] ?? "8,32").split(separator: ",").compactMap { Int($0) }
+    let flows = Set((options.values["flows"] ?? "registration,wrong,reset").split(separator: ",").map(String.init))
     var results: [String: [LoadLevel.Figures]] = [:]
     var memory: [String: (idle: Int, after: Int)] = [:]
     var bound: Double?
@@ -73,7 +74,7 @@ private func drive(_ client: HTTPClient, inbox: CodeInbox, _ options: BenchOptio
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let hasher = Argon2idHasher()
         bound = try await operationsPerSecond(count: 30 * cores, concurrency: cores) { _ in _ = try await hasher.hash("correct horse battery staple") }
-        results["Sesame"] = try await load.figures(levels: levels, duration: duration, server: server)
+        results["Sesame"] = try await load.figures(levels: levels, duration: duration, server: server, flows: flows)
         memory["Sesame"] = (idle, server.residentBytes())
     }
     if let file = options.values["privacyidea-env"] {
@@ -81,7 +82,7 @@ private func drive(_ client: HTTPClient, inbox: CodeInbox, _ options: BenchOptio
         let server = ServerProcess(pid: Int32(environment["PRIVACYIDEA_PID"] ?? "") ?? 0)
         let load = try PrivacyIDEALoad(client: client, environment: environment, inbox: inbox)
         let idle = server.residentBytes()
-        results["privacyIDEA"] = try await load.figures(levels: levels, duration: duration, server: server)
+        results["privacyIDEA"] = try await load.figures(levels: levels, duration: duration, server: server, flows: flows)
         memory["privacyIDEA"] = (idle, server.residentBytes())
     }
     printFigures(results, memory: memory)

@@ -39,9 +39,9 @@ struct PrivacyIDEALoad {
         self.inbox = inbox
     }
 
-    func figures(levels: [Int], duration: Duration, server: ServerProcess) async throws -> [LoadLevel.Figures] {
+    func figures(levels: [Int], duration: Duration, server: ServerProcess, flows: Set<String>) async throws -> [LoadLevel.Figures] {
         var figures: [LoadLevel.Figures] = []
-        for concurrency in levels {
+        for concurrency in levels where flows.contains("registration") {
             let lanes = Lanes(users, lanes: concurrency)
             let perLane = users.count / concurrency
             figures.append(await LoadLevel(name: "send SMS code + verify", concurrency: concurrency, duration: duration).run(server: server) { worker, unit in
@@ -51,16 +51,17 @@ struct PrivacyIDEALoad {
                 return .zero
             })
         }
-        for concurrency in levels {
-            // A live challenge per user, three wrong tries each, as on Sesame's side.
+        for concurrency in levels where flows.contains("wrong") {
+            // A live challenge per user, tried again and again: privacyIDEA keeps a challenge through wrong codes.
             var challenges: [(user: (name: String, phone: String), transaction: String, code: String)] = []
             for user in users {
                 let (transaction, code) = try await trigger(user)
                 challenges.append((user, transaction, code))
             }
             let lanes = Lanes(challenges.map { ChallengeRef(name: $0.user.name, phone: $0.user.phone, transaction: $0.transaction, code: $0.code) }, lanes: concurrency)
+            let perLane = challenges.count / concurrency
             figures.append(await LoadLevel(name: "wrong code", concurrency: concurrency, duration: duration).run(server: server) { worker, unit in
-                guard let challenge = lanes.take(worker, unit / 3) else { return nil }
+                guard perLane > 0, let challenge = lanes.take(worker, unit % perLane) else { return nil }
                 let wrong = String(format: "%06d", ((Int(challenge.code) ?? 0) + 1) % 1_000_000)
                 guard try await check((challenge.name, challenge.phone), transaction: challenge.transaction, code: wrong) == false else {
                     throw Failed(description: "a wrong code was accepted")

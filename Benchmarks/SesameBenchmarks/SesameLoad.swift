@@ -43,9 +43,9 @@ final class SesameLoad: Sendable {
         let description: String
     }
 
-    func figures(levels: [Int], duration: Duration, server: ServerProcess) async throws -> [LoadLevel.Figures] {
+    func figures(levels: [Int], duration: Duration, server: ServerProcess, flows: Set<String>) async throws -> [LoadLevel.Figures] {
         var figures: [LoadLevel.Figures] = []
-        for concurrency in levels {
+        for concurrency in levels where flows.contains("registration") {
             let signedIn = try await signIn(count: try usersFor(concurrency, duration, perUser: Self.registrationsPerUser), concurrency: concurrency)
             let registrations = Lanes(signedIn, lanes: concurrency)
             figures.append(await LoadLevel(name: "send SMS code + verify", concurrency: concurrency, duration: duration).run(server: server) { worker, unit in
@@ -54,8 +54,9 @@ final class SesameLoad: Sendable {
                 return .zero
             })
         }
-        for concurrency in levels {
-            let signedIn = try await signIn(count: try usersFor(concurrency, duration, perUser: Self.wrongTriesPerUser), concurrency: concurrency)
+        // Checks are quicker than sends: three times as many users.
+        for concurrency in levels where flows.contains("wrong") {
+            let signedIn = try await signIn(count: try usersFor(concurrency, duration, perUser: Self.wrongTriesPerUser, rate: 3 * expectedRate), concurrency: concurrency)
             let pending = try await inParallel(signedIn, concurrency: concurrency) { browser in try await self.liveCode(browser) }
             let challenges = Lanes(pending, lanes: concurrency)
             figures.append(await LoadLevel(name: "wrong code", concurrency: concurrency, duration: duration).run(server: server) { worker, unit in
@@ -64,7 +65,7 @@ final class SesameLoad: Sendable {
                 return .zero
             })
         }
-        for concurrency in levels {
+        for concurrency in levels where flows.contains("reset") {
             let first = resetsHandedOut.withLock { taken in
                 defer { taken += Int(seconds(duration)) * expectedRate }
                 return taken
@@ -108,10 +109,10 @@ final class SesameLoad: Sendable {
         return solving
     }
 
-    /// Enough users for a level at `perUser` flows each, if the level runs at up to `expectedRate` flows a second,
+    /// Enough users for a level at `perUser` flows each, if the level runs at up to `rate` flows a second,
     /// and no more than are left of the seeded ones (each costs a sign-in, an Argon2id hash, before the level).
-    private func usersFor(_ concurrency: Int, _ duration: Duration, perUser: Int) throws -> Int {
-        let wanted = concurrency * (Int(seconds(duration)) * expectedRate / perUser / concurrency + 1)
+    private func usersFor(_ concurrency: Int, _ duration: Duration, perUser: Int, rate: Int? = nil) throws -> Int {
+        let wanted = concurrency * (Int(seconds(duration)) * (rate ?? expectedRate) / perUser / concurrency + 1)
         let left = users - handedOut.withLock { $0 }
         guard left >= concurrency else { throw Failed(description: "no seeded users left: seed more with --users") }
         return min(wanted, left)

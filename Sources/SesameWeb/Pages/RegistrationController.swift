@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SesameCore
+import Synchronization
 
 /// The registration portal (docs/behaviour.md#registration-portal): each method the policy offers, "Set it up now", a
 /// code by SMS, call or email, an authenticator app's key, "Verify", "Thanks", and "Finish" once the policy's minimum
@@ -208,15 +209,28 @@ struct RegistrationController {
         .swedish: "SE", .thai: "TH", .turkish: "TR", .ukrainian: "UA", .vietnamese: "VN", .simplifiedChinese: "CN", .traditionalChinese: "TW",
     ]
 
+    /// The countries sorted by their names in `language`, once per language: a comparison in a locale's order
+    /// costs a Foundation locale each time, and sorting the 245 names that way for every phone page took most of
+    /// its processor time (README.md#performance).
+    private static let countriesByName = Mutex<[Language: [NumberingPlan]]>([:])
+
+    static func countries(in language: Language) -> [NumberingPlan] {
+        if let sorted = countriesByName.withLock({ $0[language] }) { return sorted }
+        let locale = Locale(identifier: language.rawValue)
+        let sorted = NumberingPlan.regions.map { ($0, $0.name(in: language)) }
+            .sorted { $0.1.compare($1.1, locale: locale) == .orderedAscending }.map(\.0)
+        countriesByName.withLock { $0[language] = sorted }
+        return sorted
+    }
+
     private func phonePage(
         _ policy: Policy, context: WebContext, callingCode: Int?, region: String?, number: String, error: String?
     ) async throws -> Response {
         let language = context.language
         let selectedRegion = region ?? callingCode.flatMap { code in NumberingPlan.regions.first { $0.callingCode == code }?.region }
             ?? Self.homeRegions[language] ?? "US"
-        let countries = NumberingPlan.regions
+        let countries = Self.countries(in: language)
             .filter { policy.allowedCountryCodes?.contains($0.callingCode) ?? true }
-            .sorted { $0.name(in: language).compare($1.name(in: language), locale: Locale(identifier: language.rawValue)) == .orderedAscending }
             .map { plan -> [String: Any] in
                 // The calling code isolated left to right, so that "(+33)" keeps its order in Arabic and Hebrew.
                 ["region": plan.region, "label": "\(plan.name(in: language)) (\u{2066}+\(plan.callingCode)\u{2069})", "selected": plan.region == selectedRegion]
