@@ -7,7 +7,7 @@ import SesameStore
 import Synchronization
 
 // `sesame-bench http …`: the load generator of scripts/bench-http, which starts the servers and passes their
-// addresses here (README.md#performance-over-http).
+// addresses here (README.md#over-http-beside-privacyidea).
 //   http seed --sqlite PATH --users N --reset-users R --password P
 //       prepares N users who may sign in, with no method yet (so a first registration needs no step-up), and R users
 //       registered with an authentication phone, for resets

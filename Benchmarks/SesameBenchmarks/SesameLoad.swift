@@ -5,10 +5,10 @@ import Synchronization
 
 /// Sesame's flows over its pages, as people in browsers go through them.
 ///
-/// The throttles stay as they are: a user may be sent 5 codes an hour and type 10 wrong codes a day, an address asks
-/// for 20 codes an hour (docs/security.md#throttles). So each level gets users of its own, signed in before it starts,
-/// each from an address of its own; a registration flow uses a user for up to four codes, and a wrong-code check one
-/// of three tries at the user's live code. A user's first registration needs no step-up
+/// The throttles stay as they are: a user may be sent 5 codes an hour and type 10 wrong codes a day, an address
+/// asks for 20 codes an hour (docs/behaviour.md#throttles). So each level gets users of its own, signed in before it
+/// starts, each from an address of its own; a registration flow uses a user for up to four codes, and a wrong-code
+/// check one of three tries at the user's live code. A user's first registration needs no step-up
 /// (docs/behaviour.md#step-up), so the flows are the pages and nothing else.
 final class SesameLoad: Sendable {
     let client: HTTPClient
