@@ -7,7 +7,7 @@ import SesameCore
 extension SQLiteStore {
     public func insertChallenge(_ challenge: CodeChallenge) async throws {
         try await write { db in
-            try db.execute(sql: """
+            try db.execute(cached: """
                 INSERT INTO code_challenges (id, user_id, purpose, channel, destination, mac, issued_at, expires_at, attempts_left, consumed_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [
@@ -20,13 +20,13 @@ extension SQLiteStore {
 
     public func challenge(id: UUID) async throws -> CodeChallenge? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM code_challenges WHERE id = ?", arguments: [id.uuidString]).map(Self.challenge)
+            try Row.fetchOne(db, cached: "SELECT * FROM code_challenges WHERE id = ?", arguments: [id.uuidString]).map(Self.challenge)
         }
     }
 
     public func takeAttempt(challengeID: UUID, now: Date) async throws -> CodeChallenge? {
         try await write { db in
-            try Row.fetchOne(db, sql: """
+            try Row.fetchOne(db, cached: """
                 UPDATE code_challenges SET attempts_left = attempts_left - 1
                 WHERE id = ? AND consumed_at IS NULL AND expires_at > ? AND attempts_left > 0
                 RETURNING *
@@ -36,7 +36,7 @@ extension SQLiteStore {
 
     public func consumeChallenge(id: UUID, now: Date) async throws -> Bool {
         try await write { db in
-            try db.execute(sql: "UPDATE code_challenges SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL",
+            try db.execute(cached: "UPDATE code_challenges SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL",
                            arguments: [now.unixSeconds, id.uuidString])
             return db.changesCount == 1
         }
@@ -44,7 +44,7 @@ extension SQLiteStore {
 
     public func deleteChallenges(expiredBefore date: Date) async throws -> Int {
         try await write { db in
-            try db.execute(sql: "DELETE FROM code_challenges WHERE expires_at < ?", arguments: [date.unixSeconds])
+            try db.execute(cached: "DELETE FROM code_challenges WHERE expires_at < ?", arguments: [date.unixSeconds])
             return db.changesCount
         }
     }

@@ -7,7 +7,7 @@ import SesameCore
 extension SQLiteStore {
     public func enqueue(_ message: QueuedMessage) async throws {
         return try await write { db in
-            try db.execute(sql: """
+            try db.execute(cached: """
                 INSERT INTO outbox (id, channel, sealed, attempts, enqueued_at, expires_at, next_attempt_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [
@@ -23,7 +23,7 @@ extension SQLiteStore {
     ) async throws -> [QueuedMessage] {
         let excludedList = excluded.map(\.rawValue).sorted().joined(separator: ",")
         return try await write { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db, cached: """
                 UPDATE outbox SET lease_owner = :owner, lease_until = :lease, attempts = attempts + 1
                 WHERE id IN (
                     SELECT id FROM outbox
@@ -50,7 +50,7 @@ extension SQLiteStore {
 
     private func finish(_ id: UUID, state: String, error: String?, at date: Date) async throws {
         try await write { db in
-            try db.execute(sql: """
+            try db.execute(cached: """
                 UPDATE outbox SET state = ?, sealed = NULL, last_error = ?, finished_at = ?, lease_owner = NULL, lease_until = NULL
                 WHERE id = ? AND state = 'pending'
                 """, arguments: [state, error, date.unixSeconds, id.uuidString])
@@ -59,7 +59,7 @@ extension SQLiteStore {
 
     public func markRetry(_ id: UUID, next: Date, error: String) async throws {
         try await write { db in
-            try db.execute(sql: """
+            try db.execute(cached: """
                 UPDATE outbox SET next_attempt_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL
                 WHERE id = ? AND state = 'pending'
                 """, arguments: [next.unixSeconds, error, id.uuidString])
@@ -69,21 +69,21 @@ extension SQLiteStore {
     public func releaseDelivery(_ id: UUID, owner: String) async throws {
         try await write { db in
             try db.execute(
-                sql: "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? AND state = 'pending'",
+                cached: "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? AND state = 'pending'",
                 arguments: [id.uuidString, owner])
         }
     }
 
     public func deliveryBacklog(now: Date) async throws -> DeliveryBacklog {
         try await read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT count(*) AS waiting, min(enqueued_at) AS oldest FROM outbox WHERE state = 'pending'")
+            let row = try Row.fetchOne(db, cached: "SELECT count(*) AS waiting, min(enqueued_at) AS oldest FROM outbox WHERE state = 'pending'")
             return DeliveryBacklog(waiting: (row?["waiting"] as Int?) ?? 0, oldestEnqueuedAt: row?.date("oldest"), now: now)
         }
     }
 
     public func deliveryState(_ id: UUID) async throws -> DeliveryState? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT state, attempts, last_error FROM outbox WHERE id = ?", arguments: [id.uuidString]).map { row in
+            try Row.fetchOne(db, cached: "SELECT state, attempts, last_error FROM outbox WHERE id = ?", arguments: [id.uuidString]).map { row in
                 switch row["state"] as String {
                 case "delivered": .delivered
                 case "failed": .failed(row["last_error"] ?? "")
@@ -95,7 +95,7 @@ extension SQLiteStore {
 
     public func purgeDeliveries(finishedBefore date: Date) async throws -> Int {
         try await write { db in
-            try db.execute(sql: "DELETE FROM outbox WHERE finished_at IS NOT NULL AND finished_at < ?", arguments: [date.unixSeconds])
+            try db.execute(cached: "DELETE FROM outbox WHERE finished_at IS NOT NULL AND finished_at < ?", arguments: [date.unixSeconds])
             return db.changesCount
         }
     }

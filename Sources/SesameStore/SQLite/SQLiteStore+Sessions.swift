@@ -7,7 +7,7 @@ import SesameCore
 extension SQLiteStore {
     public func saveSession(key: String, data: Data, userID: UUID?, expiresAt: Date) async throws {
         try await write { db in
-            try db.execute(sql: """
+            try db.execute(cached: """
                 INSERT INTO sessions (key, data, user_id, expires_at, public_id) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (key) DO UPDATE
                 SET data = excluded.data, user_id = excluded.user_id, expires_at = excluded.expires_at, version = version + 1
@@ -18,35 +18,35 @@ extension SQLiteStore {
     public func updateSession(key: String, data: Data, userID: UUID?, expiresAt: Date, version: Int64) async throws -> SessionUpdate {
         try await write { db in
             try db.execute(
-                sql: "UPDATE sessions SET data = ?, user_id = ?, expires_at = ?, version = version + 1 WHERE key = ? AND version = ?",
+                cached: "UPDATE sessions SET data = ?, user_id = ?, expires_at = ?, version = version + 1 WHERE key = ? AND version = ?",
                 arguments: [data, userID?.uuidString, expiresAt.unixSeconds, key, version])
             if db.changesCount > 0 { return .saved }
-            return try Bool.fetchOne(db, sql: "SELECT 1 FROM sessions WHERE key = ?", arguments: [key]) == nil ? .ended : .changed
+            return try Bool.fetchOne(db, cached: "SELECT 1 FROM sessions WHERE key = ?", arguments: [key]) == nil ? .ended : .changed
         }
     }
 
     public func session(key: String, now: Date) async throws -> StoredSession? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT data, version FROM sessions WHERE key = ? AND expires_at > ?", arguments: [key, now.unixSeconds])
+            try Row.fetchOne(db, cached: "SELECT data, version FROM sessions WHERE key = ? AND expires_at > ?", arguments: [key, now.unixSeconds])
                 .map { StoredSession(data: $0["data"], version: $0["version"]) }
         }
     }
 
     public func deleteSession(key: String) async throws {
-        try await write { db in try db.execute(sql: "DELETE FROM sessions WHERE key = ?", arguments: [key]) }
+        try await write { db in try db.execute(cached: "DELETE FROM sessions WHERE key = ?", arguments: [key]) }
     }
 
     public func deleteSessions(userID: UUID, keeping key: String?) async throws -> Int {
         try await write { db in
             try db.execute(
-                sql: "DELETE FROM sessions WHERE user_id = ? AND key IS NOT ?", arguments: [userID.uuidString, key])
+                cached: "DELETE FROM sessions WHERE user_id = ? AND key IS NOT ?", arguments: [userID.uuidString, key])
             return db.changesCount
         }
     }
 
     public func deleteSessions(expiredBefore date: Date) async throws -> Int {
         try await write { db in
-            try db.execute(sql: "DELETE FROM sessions WHERE expires_at < ?", arguments: [date.unixSeconds])
+            try db.execute(cached: "DELETE FROM sessions WHERE expires_at < ?", arguments: [date.unixSeconds])
             return db.changesCount
         }
     }
@@ -54,7 +54,7 @@ extension SQLiteStore {
     public func sessions(userID: UUID, now: Date) async throws -> [ListedSession] {
         try await read { db in
             try Row.fetchAll(
-                db, sql: "SELECT public_id, data FROM sessions WHERE user_id = ? AND expires_at > ? AND public_id IS NOT NULL ORDER BY public_id",
+                db, cached: "SELECT public_id, data FROM sessions WHERE user_id = ? AND expires_at > ? AND public_id IS NOT NULL ORDER BY public_id",
                 arguments: [userID.uuidString, now.unixSeconds]
             ).map { ListedSession(publicID: $0["public_id"], data: $0["data"]) }
         }
@@ -62,7 +62,7 @@ extension SQLiteStore {
 
     public func deleteSession(publicID: String, userID: UUID) async throws -> Bool {
         try await write { db in
-            try db.execute(sql: "DELETE FROM sessions WHERE public_id = ? AND user_id = ?", arguments: [publicID, userID.uuidString])
+            try db.execute(cached: "DELETE FROM sessions WHERE public_id = ? AND user_id = ?", arguments: [publicID, userID.uuidString])
             return db.changesCount > 0
         }
     }

@@ -9,7 +9,7 @@ extension SQLiteStore {
     /// was, so the decision and the update cannot be separated by another writer.
     public func recordEvent(_ key: ThrottleKey, rule: ThrottleRule, now: Date) async throws -> ThrottleOutcome {
         try await write { db in
-            let found = try Row.fetchOne(db, sql: """
+            let found = try Row.fetchOne(db, cached: """
                 INSERT INTO throttles (kind, subject, count, window_start, blocked_until, last_refused)
                 VALUES (:kind, :subject, 1, :now, CASE WHEN 1 >= :limit THEN :now + :block END, 0)
                 ON CONFLICT (kind, subject) DO UPDATE SET
@@ -42,7 +42,7 @@ extension SQLiteStore {
 
     public func throttleState(_ key: ThrottleKey) async throws -> ThrottleState? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM throttles WHERE kind = ? AND subject = ?", arguments: [key.kind.rawValue, key.subject])
+            try Row.fetchOne(db, cached: "SELECT * FROM throttles WHERE kind = ? AND subject = ?", arguments: [key.kind.rawValue, key.subject])
                 .map(Self.throttle)
         }
     }
@@ -51,7 +51,7 @@ extension SQLiteStore {
         try await write { db in
             for kind in kinds {
                 try db.execute(
-                    sql: "DELETE FROM throttles WHERE kind = ? AND (subject = ? OR substr(subject, 1, length(?)) = ?)",
+                    cached: "DELETE FROM throttles WHERE kind = ? AND (subject = ? OR substr(subject, 1, length(?)) = ?)",
                     arguments: [kind.rawValue, subject, subject + "|", subject + "|"])
             }
         }
@@ -60,7 +60,7 @@ extension SQLiteStore {
     public func deleteThrottles(settledBefore cutoff: Date, now: Date) async throws -> Int {
         try await write { db in
             try db.execute(
-                sql: "DELETE FROM throttles WHERE window_start < ? AND (blocked_until IS NULL OR blocked_until <= ?)",
+                cached: "DELETE FROM throttles WHERE window_start < ? AND (blocked_until IS NULL OR blocked_until <= ?)",
                 arguments: [cutoff.unixSeconds, now.unixSeconds])
             return db.changesCount
         }

@@ -7,6 +7,9 @@ import SesameCore
 /// language (`t.…`), the organisation's branding, the CSRF token and the support code.
 struct PageRenderer: Sendable {
     let library: MustacheLibrary
+    /// The language menu of every page, rendered once for each current language: its 43 entries were a tenth of a
+    /// small page's rendering (README.md#over-http-beside-privacyidea).
+    let languageMenus: [Language: String]
 
     /// Reads every template of `Views`, each behind `ScalarHTML.pragma`: the pragma holds for one template (a
     /// partial or a layout starts again with the library's escaping), so every one of them needs it.
@@ -20,7 +23,10 @@ struct PageRenderer: Sendable {
             let text = try String(contentsOf: file, encoding: .utf8)
             try library.register(ScalarHTML.pragma + text, named: file.deletingPathExtension().lastPathComponent)
         }
-        return PageRenderer(library: library)
+        let menus = Language.allCases.reduce(into: [Language: String]()) { menus, language in
+            menus[language] = library.render(["languages": languageMenu(current: language)], withTemplate: "language-menu")
+        }
+        return PageRenderer(library: library, languageMenus: menus)
     }
 
     func page(
@@ -33,7 +39,7 @@ struct PageRenderer: Sendable {
             "lang": language.rawValue,
             "dir": language.direction,
             "languageName": language.autonym,
-            "languages": Self.languageMenu(current: language),
+            "languageMenu": languageMenus[language] ?? "",
             "title": title,
             "organisation": organisation,
             "logo": logo,
