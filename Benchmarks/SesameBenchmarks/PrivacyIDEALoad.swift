@@ -53,12 +53,12 @@ struct PrivacyIDEALoad {
         }
         for concurrency in levels where flows.contains("wrong") {
             // A live challenge per user, tried again and again: privacyIDEA keeps a challenge through wrong codes.
-            var challenges: [(user: (name: String, phone: String), transaction: String, code: String)] = []
+            var challenges: [ChallengeRef] = []
             for user in users {
                 let (transaction, code) = try await trigger(user)
-                challenges.append((user, transaction, code))
+                challenges.append(ChallengeRef(name: user.name, phone: user.phone, transaction: transaction, code: code))
             }
-            let lanes = Lanes(challenges.map { ChallengeRef(name: $0.user.name, phone: $0.user.phone, transaction: $0.transaction, code: $0.code) }, lanes: concurrency)
+            let lanes = Lanes(challenges, lanes: concurrency)
             let perLane = challenges.count / concurrency
             figures.append(await LoadLevel(name: "wrong code", concurrency: concurrency, duration: duration).run(server: server) { worker, unit in
                 guard perLane > 0, let challenge = lanes.take(worker, unit % perLane) else { return nil }
