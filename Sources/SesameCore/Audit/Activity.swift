@@ -15,7 +15,7 @@ public struct ResetActivity: Sendable, Hashable, Codable, Identifiable {
     public let requestID: String?
 
     public init(
-        id: UUID = UUID(), at: Date, userID: String, role: String, methodsUsed: [VerificationOption],
+        id: UUID = .timeOrdered(), at: Date, userID: String, role: String, methodsUsed: [VerificationOption],
         detail: ResetDetail, requestID: String? = nil
     ) {
         self.id = id
@@ -40,7 +40,7 @@ public struct RegistrationActivity: Sendable, Hashable, Codable, Identifiable {
     public let role: String
     public let dataRegistered: AuthenticationMethod
 
-    public init(id: UUID = UUID(), at: Date, userID: String, role: String, dataRegistered: AuthenticationMethod) {
+    public init(id: UUID = .timeOrdered(), at: Date, userID: String, role: String, dataRegistered: AuthenticationMethod) {
         self.id = id
         self.at = at
         self.userID = userID

@@ -16,7 +16,7 @@ public struct AuditEvent: Sendable, Hashable, Codable, Identifiable {
     public let requestID: String?
 
     public init(
-        id: UUID = UUID(), at: Date, activity: AuditActivity, actor: String, target: String,
+        id: UUID = .timeOrdered(), at: Date, activity: AuditActivity, actor: String, target: String,
         status: AuditStatus = .success, detail: String = "", failureReason: String? = nil, requestID: String? = nil
     ) {
         self.id = id

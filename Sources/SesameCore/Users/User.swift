@@ -25,7 +25,7 @@ public struct User: Sendable, Hashable, Codable, Identifiable {
     public var createdAt: Date
 
     public init(
-        id: UUID = UUID(),
+        id: UUID = .timeOrdered(),
         userID: String,
         displayName: String = "",
         givenName: String = "",
