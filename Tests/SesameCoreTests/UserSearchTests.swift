@@ -13,6 +13,16 @@ import Testing
         #expect(!terms.contains { $0.contains("private.example") })
     }
 
+    @Test func asciiWordsSplitAsCharactersDo() throws {
+        // Every ASCII byte, between letters: plain ASCII is split by bytes, the rest by characters.
+        let names = (0..<128).map { "a" + String(UnicodeScalar(UInt8($0))) + "Z9" }
+        for name in names + ["o'Brien-Smith_2", "ÉLodie.d'Arc", "\r\nx"] {
+            let user = User(userID: "u@contoso.com", displayName: name, createdAt: t0)
+            let expected = name.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { UserSearch.normalize(String($0)) }
+            #expect(UserSearch.terms(of: user).isSuperset(of: expected), "\(name.debugDescription)")
+        }
+    }
+
     @Test func termsAndSearchesAreFoldedAndCutToWholeCharactersWithinTheirBytes() {
         #expect(UserSearch.normalize("  ZOË Österberg ") == "zoe osterberg")
         #expect(UserSearch.normalize("Mal\u{0}lory\r\nsesame") == "mallorysesame", "control characters are no part of a name")

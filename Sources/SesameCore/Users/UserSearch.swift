@@ -12,10 +12,10 @@ public enum UserSearch {
     /// characters within ``maximumTermBytes``.
     public static func normalize(_ text: String) -> String {
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
-            // Printable ASCII, most names and addresses, folds by lowercasing alone: an import of new users spent a
-            // sixth of its time in Foundation's folding before this.
+            // Printable ASCII, most names and addresses, folds by lowercasing alone, a byte at a time: an import of
+            // new users spent a sixth of its time in Foundation's folding before this.
             let trimmed = text.utf8.drop { $0 == 0x20 }.reversed().drop { $0 == 0x20 }.reversed()
-            return String(decoding: trimmed.prefix(maximumTermBytes), as: UTF8.self).lowercased()
+            return String(decoding: trimmed.prefix(maximumTermBytes).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
         }
         // Control characters are no part of a name, and PostgreSQL refuses a NUL even as a query's value: dropped
         // first, so that what is left is trimmed and normalising twice changes nothing more.
@@ -45,12 +45,22 @@ public enum UserSearch {
         func add(_ whole: String, words: Substring) {
             guard !whole.isEmpty else { return }
             terms.insert(normalize(whole))
-            for word in words.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) { terms.insert(normalize(String(word))) }
+            for word in Self.words(of: words) { terms.insert(normalize(word)) }
         }
         for name in names { add(name, words: Substring(name)) }
         for address in addresses { add(address, words: address.split(separator: "@", maxSplits: 1).first ?? "") }
         terms.remove("")
         return terms
+    }
+
+    /// The runs of letters and digits in `text`.
+    static func words(of text: Substring) -> [String] {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        }
+        // ASCII, most names and addresses: bytes, not characters and their Unicode properties (a tenth of an import).
+        let isLetterOrDigit = { (byte: UInt8) in (0x30...0x39).contains(byte) || (0x61...0x7A).contains(byte | 0x20) }
+        return text.utf8.split(whereSeparator: { !isLetterOrDigit($0) }).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The smallest string above every string that starts with `prefix`, for a range scan in code-point order
