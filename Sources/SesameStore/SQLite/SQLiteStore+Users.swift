@@ -6,22 +6,26 @@ import SesameCore
 
 extension SQLiteStore {
     public func insertUser(_ user: User) async throws {
-        try await write { db in try Self.insert(user, in: db) }
+        let rows = UserRows(user)
+        try await write { db in try Self.insert(rows, in: db) }
     }
 
     public func updateUser(_ user: User) async throws {
-        try await write { db in try Self.update(user, in: db) }
+        let rows = UserRows(user)
+        try await write { db in try Self.update(rows, in: db) }
     }
 
     public func apply(_ batch: UserBatch) async throws {
-        // A batch touches thousands of index pages (a user's search terms land all over their index). With SQLite's
-        // default 2 MiB cache they would be written out in the middle of the transaction and read back: the writer's
-        // cache grows for the batch and is given back after (docs/scale.md#batches).
+        // The users' rows are made before the transaction: the writer, which every other write waits for, only writes.
+        let inserts = batch.inserts.map(UserRows.init), updates = batch.updates.map(UserRows.init)
+        // A batch touches tens of thousands of index pages (a user's search terms land all over their index). With
+        // SQLite's default 2 MiB cache they would be written out in the middle of the transaction and read back: the
+        // writer's cache grows for the batch and is given back after (docs/scale.md#batches).
         do {
             try await write { db in
-                try db.execute(sql: "PRAGMA cache_size = -65536")
-                for user in batch.inserts { try Self.insert(user, in: db) }
-                for user in batch.updates { try Self.update(user, in: db) }
+                try db.execute(sql: "PRAGMA cache_size = -131072")
+                for rows in inserts { try Self.insert(rows, in: db) }
+                for rows in updates { try Self.update(rows, in: db) }
                 for event in batch.audit { try Self.insert(event, in: db) }
                 for activity in batch.registrations { try Self.insert(activity, in: db) }
                 for activity in batch.resets { try Self.insert(activity, in: db) }
@@ -133,69 +137,94 @@ extension SQLiteStore {
 
     // MARK: Mapping
 
-    static func insert(_ user: User, in db: Database) throws {
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE user_id = ?", arguments: [user.userID.lowercased()]) == nil else {
-            throw StoreError.duplicateUserID(user.userID)
+    static func insert(_ rows: UserRows, in db: Database) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE user_id = ?", arguments: [rows.userID]) == nil else {
+            throw StoreError.duplicateUserID(rows.typedUserID)
         }
-        var values = columns(of: user)
-        values["created_at"] = user.createdAt.unixSeconds
-        try db.cachedStatement(sql: insertSQL).execute(arguments: StatementArguments(values))
-        try insertChildren(of: user, in: db)
+        try db.cachedStatement(sql: insertSQL).execute(arguments: rows.columns)
+        try insertChildren(rows, in: db)
     }
 
     /// Writes every column and replaces the child rows and search terms; throws `notFound` for a user not stored.
-    static func update(_ user: User, in db: Database) throws {
-        try db.cachedStatement(sql: updateSQL).execute(arguments: StatementArguments(columns(of: user)))
-        guard db.changesCount > 0 else { throw StoreError.notFound("user \(user.userID)") }
+    static func update(_ rows: UserRows, in db: Database) throws {
+        try db.cachedStatement(sql: updateSQL).execute(arguments: rows.columns)
+        guard db.changesCount > 0 else { throw StoreError.notFound("user \(rows.typedUserID)") }
         for table in ["user_roles", "user_groups", "security_answers", "user_search"] {
-            try db.cachedStatement(sql: "DELETE FROM \(table) WHERE user_id = ?").execute(arguments: [user.id.uuidString])
+            try db.cachedStatement(sql: "DELETE FROM \(table) WHERE user_id = ?").execute(arguments: [rows.id])
         }
-        try insertChildren(of: user, in: db)
+        try insertChildren(rows, in: db)
     }
 
     /// The roles, groups, security answers and search terms of a user whose row is written. Statements are cached: an
     /// import runs them thousands of times (docs/scale.md#batches).
-    private static func insertChildren(of user: User, in db: Database) throws {
-        let id = user.id.uuidString
-        for role in user.roles {
-            try db.cachedStatement(sql: "INSERT INTO user_roles (user_id, role) VALUES (?, ?)").execute(arguments: [id, role.rawValue])
+    private static func insertChildren(_ rows: UserRows, in db: Database) throws {
+        for role in rows.roles {
+            try db.cachedStatement(sql: "INSERT INTO user_roles (user_id, role) VALUES (?, ?)").execute(arguments: [rows.id, role])
         }
-        for group in user.groups {
-            try db.cachedStatement(sql: "INSERT INTO user_groups (user_id, group_name) VALUES (?, ?)").execute(arguments: [id, group])
+        for group in rows.groups {
+            try db.cachedStatement(sql: "INSERT INTO user_groups (user_id, group_name) VALUES (?, ?)").execute(arguments: [rows.id, group])
         }
-        for (position, answer) in user.authentication.securityAnswers.enumerated() {
+        for answer in rows.answers {
             try db.cachedStatement(sql: "INSERT INTO security_answers (user_id, position, question, answer_hash) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [id, position, answer.question.identifier, answer.answerHash])
+                .execute(arguments: answer)
         }
-        for term in UserSearch.terms(of: user) {
-            try db.cachedStatement(sql: "INSERT INTO user_search (term, user_id) VALUES (?, ?)").execute(arguments: [term, id])
+        for term in rows.terms {
+            try db.cachedStatement(sql: "INSERT INTO user_search (term, user_id) VALUES (?, ?)").execute(arguments: [term, rows.id])
         }
     }
 
-    /// The users table's columns a save writes, by name (each name is also its statement argument's).
-    private static func columns(of user: User) -> [String: (any DatabaseValueConvertible)?] {
-        let data = user.authentication
-        return [
-            "id": user.id.uuidString, "user_id": user.userID.lowercased(), "display_name": user.displayName,
-            "given_name": user.givenName, "surname": user.surname, "enabled": user.enabled, "source": user.source.rawValue,
-            "password_hash": user.passwordHash, "password_changed_at": user.passwordChangedAt?.unixSeconds,
-            "password_change_required": user.passwordChangeRequired,
-            "lockout_failures": user.lockout.failures, "locked_until": user.lockout.lockedUntil?.unixSeconds,
-            "lockout_recent": user.lockout.recentWrongPasswords.joined(separator: ","),
-            "lockout_last_failure": user.lockout.lastFailureAt?.unixSeconds, "locale": user.locale?.rawValue,
-            "authentication_phone": data.authenticationPhone?.e164, "authentication_email": data.authenticationEmail?.value,
-            "mobile_phone": data.mobilePhone?.e164, "office_phone": data.officePhone?.e164, "alternate_email": data.alternateEmail?.value,
-            "registered_at": user.registration.registeredAt?.unixSeconds, "last_confirmed_at": user.registration.lastConfirmedAt?.unixSeconds,
-            "authenticator_secret": data.sealedAuthenticatorSecret, "coverage": CoverageProfile(user).key,
-        ]
+    /// What a save writes of a user: the users table's columns by name (each name is also its statement argument's),
+    /// its child rows and its search terms.
+    struct UserRows: Sendable {
+        let id: String
+        let userID: String
+        let typedUserID: String
+        let columns: StatementArguments
+        let roles: [String]
+        let groups: [String]
+        let answers: [StatementArguments]
+        let terms: [String]
+
+        init(_ user: User) {
+            id = user.id.uuidString
+            userID = user.userID.lowercased()
+            typedUserID = user.userID
+            columns = StatementArguments(Self.columns(of: user))
+            roles = user.roles.map(\.rawValue)
+            groups = Array(user.groups)
+            answers = user.authentication.securityAnswers.enumerated().map { position, answer in
+                [user.id.uuidString, position, answer.question.identifier, answer.answerHash]
+            }
+            terms = Array(UserSearch.terms(of: user))
+        }
+
+        static func columns(of user: User) -> [String: (any DatabaseValueConvertible)?] {
+            let data = user.authentication
+            return [
+                "id": user.id.uuidString, "user_id": user.userID.lowercased(), "display_name": user.displayName,
+                "given_name": user.givenName, "surname": user.surname, "enabled": user.enabled, "source": user.source.rawValue,
+                "password_hash": user.passwordHash, "password_changed_at": user.passwordChangedAt?.unixSeconds,
+                "password_change_required": user.passwordChangeRequired,
+                "lockout_failures": user.lockout.failures, "locked_until": user.lockout.lockedUntil?.unixSeconds,
+                "lockout_recent": user.lockout.recentWrongPasswords.joined(separator: ","),
+                "lockout_last_failure": user.lockout.lastFailureAt?.unixSeconds, "locale": user.locale?.rawValue,
+                "authentication_phone": data.authenticationPhone?.e164, "authentication_email": data.authenticationEmail?.value,
+                "mobile_phone": data.mobilePhone?.e164, "office_phone": data.officePhone?.e164, "alternate_email": data.alternateEmail?.value,
+                "registered_at": user.registration.registeredAt?.unixSeconds, "last_confirmed_at": user.registration.lastConfirmedAt?.unixSeconds,
+                "authenticator_secret": data.sealedAuthenticatorSecret, "coverage": CoverageProfile(user).key,
+                "created_at": user.createdAt.unixSeconds,  // written once: an update leaves it
+            ]
+        }
     }
 
-    private static let columnNames = columns(of: User(userID: "", createdAt: Date(timeIntervalSince1970: 0))).keys.filter { $0 != "id" }.sorted()
+    private static let columnNames = UserRows.columns(of: User(userID: "", createdAt: Date(timeIntervalSince1970: 0))).keys.filter { $0 != "id" }.sorted()
     private static let insertSQL = """
-        INSERT INTO users (id, created_at, \(columnNames.joined(separator: ", ")))
-        VALUES (:id, :created_at, \(columnNames.map { ":" + $0 }.joined(separator: ", ")))
+        INSERT INTO users (id, \(columnNames.joined(separator: ", ")))
+        VALUES (:id, \(columnNames.map { ":" + $0 }.joined(separator: ", ")))
         """
-    private static let updateSQL = "UPDATE users SET \(columnNames.map { "\($0) = :\($0)" }.joined(separator: ", ")) WHERE id = :id"
+    private static let updateSQL = """
+        UPDATE users SET \(columnNames.filter { $0 != "created_at" }.map { "\($0) = :\($0)" }.joined(separator: ", ")) WHERE id = :id
+        """
 
     /// Users from their rows, with their roles, groups, answers and counts read for all of them at once: a page of
     /// 200 users is six queries, not 1,200.
@@ -277,7 +306,7 @@ extension SQLiteStore {
         while true {
             let done = try pool.write { db in
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM users WHERE coverage IS NULL LIMIT 1000")
-                for user in try users(from: rows, in: db) { try update(user, in: db) }
+                for user in try users(from: rows, in: db) { try update(UserRows(user), in: db) }
                 return rows.count < 1000
             }
             if done { return }
