@@ -8,6 +8,62 @@ import Testing
 /// What a million users need of every store (docs/scale.md): batches written whole or not at all, coverage counted
 /// in the database, and the logs' filters, cursors and counts applied by the database exactly as the reports read them.
 @Suite struct ScaleContractTests {
+    /// A batch is written while the next is checked (docs/scale.md#batches): a user named again in the next batch, or
+    /// twice in one, is created once and then updated, and every row is reported once.
+    @Test(arguments: StoreAdapter.allCases)
+    func aUserNamedAgainWhileTheirBatchIsWrittenIsUpdated(_ adapter: StoreAdapter) async throws {
+        try await adapter.withStore { store in
+            let clock = ManualClock(t0)
+            let administration = UserAdministration(
+                store: store, hasher: fastHasher, clock: clock, outbox: RecordingSender(),
+                reportLinks: .testing(store: store, clock: clock, outbox: RecordingSender()))
+            let importer = UserImport(administration: administration, store: store)
+            let size = UserImport.batchSize, count = 2 * size + 100
+            var rows = (0..<count).map { "user\($0)@contoso.com,First" }
+            rows[size] = "user\(size - 1)@contoso.com,Again"  // the first row of the second batch names the first batch's last user
+            rows[size + 500] = "user\(size + 400)@contoso.com,Twice"  // within the second batch
+            var progress: [UserImport.Progress] = []
+            let outcomes = try await importer.run(
+                (["userID,displayName"] + rows).joined(separator: "\n"), by: .serverOperator, actor: "cli", progressEvery: size
+            ) { progress.append($0) }
+            #expect(outcomes.map(\.line) == Array(2...count + 1))
+            #expect(outcomes[size] == .updated(line: size + 2, userID: "user\(size - 1)@contoso.com"))
+            #expect(outcomes[size + 500] == .updated(line: size + 502, userID: "user\(size + 400)@contoso.com"))
+            #expect(outcomes.filter { if case .created = $0 { true } else { false } }.count == count - 2)
+            #expect(try await store.user(userID: "user\(size - 1)@contoso.com")?.displayName == "Again")
+            #expect(try await store.user(userID: "user\(size + 400)@contoso.com")?.displayName == "Twice")
+            #expect(try await store.userCount() == count - 2)
+            #expect(progress.map(\.done) == [size, 2 * size, count])
+        }
+    }
+
+    /// A sync writes a batch while it compares the next: an entry for a user of the batch being written (the same
+    /// user ID in another case, which sorts apart) finds that user written, and updates it.
+    @Test(arguments: StoreAdapter.allCases)
+    func aSyncFindsTheUsersOfTheBatchBeingWritten(_ adapter: StoreAdapter) async throws {
+        try await adapter.withStore { store in
+            let size = DirectorySync.batchSize
+            let numbered = { (range: ClosedRange<Int>) -> [DirectoryEntry] in
+                range.map { DirectoryEntry(userID: String(format: "u%06d@x", $0), displayName: "First") }
+            }
+            // Sorted, the two cases of one user ID are the last entry of the first batch and the first of the second.
+            let twice = String(format: "u%06da@x", size - 1)
+            let cases = [
+                DirectoryEntry(userID: String(format: "u%06dA@x", size - 1), displayName: "First"), DirectoryEntry(userID: twice, displayName: "Second"),
+            ]
+            let entries = numbered(0...size - 2) + cases + numbered(size...2 * size + 98)
+            let clock = ManualClock(t0)
+            let sync = DirectorySync(
+                store: store, directory: ListedDirectory(listed: entries.shuffled()), clock: clock, outbox: RecordingSender(),
+                reportLinks: .testing(store: store, clock: clock, outbox: RecordingSender()))
+            let report = try await sync.run()
+            #expect(report.created.count == 2 * size + 99)
+            #expect(report.updated.map { [$0.key.lowercased()] + $0.value } == [[twice, "displayName"]])
+            #expect(try await store.userCount() == 2 * size + 99)
+            #expect(try await store.user(userID: twice)?.displayName == "Second")
+        }
+    }
+
     @Test(arguments: StoreAdapter.allCases)
     func aBatchIsWrittenWholeOrNotAtAll(_ adapter: StoreAdapter) async throws {
         try await adapter.withStore { store in
@@ -190,4 +246,19 @@ extension User {
         user.userID = userID.lowercased()
         return user
     }
+}
+
+/// A directory that only lists entries: what the batching of a sync needs. The LDAP search itself is tested against
+/// slapd (SesameDirectoryTests).
+private struct ListedDirectory: Directory {
+    let listed: [DirectoryEntry]
+
+    func entries() async throws -> [DirectoryEntry] { listed }
+    func authenticate(userID: String, password: String) async throws -> Bool { throw WritebackError.userNotFound }
+    func changePassword(userID: String, current: String, new: String) async throws { throw WritebackError.userNotFound }
+    func resetPassword(userID: String, new: String, mustChange: Bool) async throws { throw WritebackError.userNotFound }
+    func unlock(userID: String) async throws { throw WritebackError.userNotFound }
+    func isLocked(userID: String) async throws -> Bool { throw WritebackError.userNotFound }
+    func accountState(userID: String) async throws -> DirectoryAccountState { throw WritebackError.userNotFound }
+    func status() async -> DirectoryStatus { .configured }
 }

@@ -25,7 +25,7 @@ public struct DirectorySync: Sendable {
     }
 
     /// Entries compared and written per transaction (docs/scale.md#batches).
-    static let batchSize = 2_000
+    public static let batchSize = 5_000
 
     public func run() async throws -> SyncReport {
         var report = SyncReport()
@@ -33,16 +33,29 @@ public struct DirectorySync: Sendable {
         let listed = Set(entries.map { $0.userID.lowercased() })
         let policy = try await store.policy()?.policy ?? Policy()
         let named = entries.sorted(by: { $0.userID < $1.userID }).filter { usable($0, report: &report) }
+        // A batch is written while the next is compared (docs/scale.md#batches).
+        var writing: (task: Task<(any Error)?, Never>, userIDs: Set<String>)?
         for start in stride(from: 0, to: named.count, by: Self.batchSize) {
-            try await sync(named[start..<min(start + Self.batchSize, named.count)], policy: policy, report: &report)
+            let entries = named[start..<min(start + Self.batchSize, named.count)]
+            // An entry for a user still being written (the same user ID in another case) must find it written.
+            if let write = writing, entries.contains(where: { write.userIDs.contains($0.userID.lowercased()) }) {
+                if let failure = await write.task.value { throw failure }
+                writing = nil
+            }
+            let (batch, changes) = try await compare(entries, policy: policy, report: &report)
+            if let failure = await writing?.task.value { throw failure }
+            writing = (Task { await write(batch, changes, policy: policy) }, Set(entries.map { $0.userID.lowercased() }))
         }
+        if let failure = await writing?.task.value { throw failure }
         report.missing = try await store.userIDs(from: .directory).filter { !listed.contains($0.lowercased()) }
         return report
     }
 
-    /// One batch: its users read in one query, created and updated in one transaction, then what follows a
-    /// change (sessions ended, notices) done user by user.
-    private func sync(_ entries: ArraySlice<DirectoryEntry>, policy: Policy, report: inout SyncReport) async throws {
+    /// One batch compared with its users, read in one query: what to create and update, and the changes that have
+    /// follow-ups once written.
+    private func compare(
+        _ entries: ArraySlice<DirectoryEntry>, policy: Policy, report: inout SyncReport
+    ) async throws -> (UserBatch, [(before: User, after: User)]) {
         var existing = Dictionary(
             try await store.users(userIDs: entries.map(\.userID)).map { ($0.userID.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
         var batch = UserBatch()
@@ -81,9 +94,19 @@ public struct DirectorySync: Sendable {
             report.updated[user.userID] = changed
             batch.audit.append(audit(.userUpdated, user.userID, detail: changed.joined(separator: ", ")))
         }
-        try await store.apply(batch)
+        return (batch, changes)
+    }
+
+    /// Writes a batch in one transaction, then does what follows a change (sessions ended, notices) user by user;
+    /// returns the first failure.
+    private func write(_ batch: UserBatch, _ changes: [(before: User, after: User)], policy: Policy) async -> (any Error)? {
+        do {
+            try await store.apply(batch)
+        } catch {
+            return error
+        }
         // The batch is written: every user's follow-up is attempted even when one fails, and the first failure is
-        // thrown at the end, since the next run sees no change and would not try again.
+        // reported at the end, since the next run sees no change and would not try again.
         var failure: (any Error)?
         for (before, user) in changes {
             do {
@@ -98,7 +121,7 @@ public struct DirectorySync: Sendable {
                 failure = failure ?? error
             }
         }
-        if let failure { throw failure }
+        return failure
     }
 
     /// Whether the entry's user ID can name a user: the directory's values are outside input like any other

@@ -66,13 +66,14 @@ public struct UserImport: Sendable {
     }
 
     /// Rows checked and written per transaction (docs/scale.md#batches).
-    static let batchSize = 2_000
+    public static let batchSize = 5_000
 
     /// Imports `text`, calling `progress` every `progressEvery` rows and at the end.
     ///
     /// Rows are read a batch at a time: the batch's existing users in one query, then each new user checked (and its
     /// password hashed) and written with the others and their audit events in one transaction. A row for an existing
     /// user is applied on its own, with everything an administrator's edit does (sessions ended, notices sent).
+    /// A batch's transaction runs while the next batch is checked (docs/scale.md#batches).
     public func run(
         _ text: String, by importer: Importer, actor: String, progressEvery: Int = 100, progress: (Progress) -> Void = { _ in }
     ) async throws -> [Outcome] {
@@ -87,32 +88,61 @@ public struct UserImport: Sendable {
         let names = try mapHeader(header)
         let rows = Array(records.dropFirst())
         var done = 0
-        for start in stride(from: 0, to: rows.count, by: Self.batchSize) {
-            let chunk = rows[start..<min(start + Self.batchSize, rows.count)]
-            outcomes += try await importBatch(chunk, names: names, importer: importer, actor: actor) { count in
-                for _ in 0..<count {
-                    done += 1
-                    if done % progressEvery == 0 || done == rows.count { progress(Progress(done: done, total: rows.count)) }
-                }
+        func dealtWith(_ some: [Outcome]) {
+            outcomes += some
+            for _ in some {
+                done += 1
+                if done % progressEvery == 0 || done == rows.count { progress(Progress(done: done, total: rows.count)) }
             }
         }
+        // Batches handed to the store and not yet written: one in its transaction, the next making its rows.
+        var writing: [Writing] = []
+        for start in stride(from: 0, to: rows.count, by: Self.batchSize) {
+            let (drafts, failed) = Self.drafts(of: rows[start..<min(start + Self.batchSize, rows.count)], names: names)
+            dealtWith(failed)
+            // A row for a user still being written must find it written: it is an update, not a second insert.
+            if writing.contains(where: { write in drafts.contains { write.userIDs.contains($0.draft.userID.lowercased()) } }) {
+                for write in writing { dealtWith(await write.task.value) }
+                writing = []
+            }
+            let (applied, pending) = try await importBatch(drafts, importer: importer, actor: actor, written: dealtWith)
+            let store = store
+            writing.append(Writing(task: Task { await pending.write(to: store) }, userIDs: pending.userIDs))
+            dealtWith(applied)
+            if writing.count > 2 { dealtWith(await writing.removeFirst().task.value) }
+        }
+        for write in writing { dealtWith(await write.task.value) }
         return outcomes.sorted { $0.line < $1.line }
     }
 
-    /// One batch of rows; `advanced` is told how many rows were dealt with, as they are.
-    private func importBatch(
-        _ records: ArraySlice<CSV.Record>, names: [String], importer: Importer, actor: String, advanced: (Int) -> Void
-    ) async throws -> [Outcome] {
-        var outcomes: [Outcome] = []
+    /// New users being written in one transaction.
+    private struct Writing {
+        let task: Task<[Outcome], Never>
+        let userIDs: Set<String>
+    }
+
+    /// The rows of a batch as drafts, and the outcomes of those that are not.
+    private static func drafts(
+        of records: ArraySlice<CSV.Record>, names: [String]
+    ) -> (drafts: [(record: CSV.Record, draft: UserDraft)], failed: [Outcome]) {
         var drafts: [(record: CSV.Record, draft: UserDraft)] = []
+        var failed: [Outcome] = []
         for record in records {
             do {
-                drafts.append((record, try Self.draft(fields(of: record, names: names))))
+                drafts.append((record, try draft(fields(of: record, names: names))))
             } catch {
-                outcomes.append(.failed(line: record.line, message: String(describing: error)))
-                advanced(1)
+                failed.append(.failed(line: record.line, message: String(describing: error)))
             }
         }
+        return (drafts, failed)
+    }
+
+    /// One batch's rows: existing users updated one by one, new ones checked and returned to be written together.
+    /// Should the file name a new user twice, the users before the second row are written first, and `written` told.
+    private func importBatch(
+        _ drafts: [(record: CSV.Record, draft: UserDraft)], importer: Importer, actor: String, written: ([Outcome]) -> Void
+    ) async throws -> (outcomes: [Outcome], pending: Pending) {
+        var outcomes: [Outcome] = []
         let policy = try await administration.currentPolicy()
         var existing = Dictionary(
             try await store.users(userIDs: drafts.map(\.draft.userID)).map { ($0.userID.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
@@ -121,20 +151,17 @@ public struct UserImport: Sendable {
             let key = draft.userID.lowercased()
             if pending.userIDs.contains(key) {
                 // The file names this user twice: the first row must be written before the second updates it.
-                outcomes += try await pending.write(to: store)
-                advanced(pending.rowCount)
+                written(await pending.write(to: store))
                 pending = Pending()
                 existing[key] = try await store.user(userID: draft.userID)
             }
             if let refusal = try await refusal(of: draft, by: importer, on: existing[key]) {
                 outcomes.append(.refused(line: record.line, reason: refusal))
-                advanced(1)
                 continue
             }
             do {
                 if existing[key] != nil {
                     outcomes.append(.updated(line: record.line, userID: try await administration.update(draft, actor: actor).userID))
-                    advanced(1)
                     continue
                 }
                 // The operator's own import, like `sesame user add`, provisions passwords meant to stay
@@ -144,12 +171,9 @@ public struct UserImport: Sendable {
                 pending.add(user, line: record.line, event: administration.createdEvent(user, actor: actor))
             } catch {
                 outcomes.append(.failed(line: record.line, message: String(describing: error)))
-                advanced(1)
             }
         }
-        outcomes += try await pending.write(to: store)
-        advanced(pending.rowCount)
-        return outcomes
+        return (outcomes, pending)
     }
 
     /// Why the importer may not apply this row, if they may not.
@@ -169,12 +193,10 @@ public struct UserImport: Sendable {
     }
 
     /// New users not yet written, and the lines they came from.
-    private struct Pending {
+    private struct Pending: Sendable {
         var batch = UserBatch()
         var lines: [Int] = []
         var userIDs: Set<String> = []
-
-        var rowCount: Int { lines.count }
 
         mutating func add(_ user: User, line: Int, event: AuditEvent) {
             batch.inserts.append(user)
@@ -184,7 +206,7 @@ public struct UserImport: Sendable {
         }
 
         /// Writes the batch in one transaction; should it fail, the users one by one.
-        func write(to store: any UserStore) async throws -> [Outcome] {
+        func write(to store: any UserStore) async -> [Outcome] {
             guard !lines.isEmpty else { return [] }
             do {
                 try await store.apply(batch)
@@ -220,7 +242,7 @@ public struct UserImport: Sendable {
     }
 
     /// The row's non-empty cells by column name; more cells than columns is an error.
-    private func fields(of record: CSV.Record, names: [String]) throws(UserImportError) -> [String: String] {
+    private static func fields(of record: CSV.Record, names: [String]) throws(UserImportError) -> [String: String] {
         guard record.fields.count <= names.count else { throw .tooManyFields(record.fields.count, header: names.count) }
         var values: [String: String] = [:]
         for (name, value) in zip(names, record.fields) where !value.allSatisfy(\.isWhitespace) {

@@ -4,29 +4,6 @@ import SesameTestSupport
 import Synchronization
 import Testing
 
-/// Records what would be sent, or fails every send, for the reset flow tests. The delivery queue itself is tested
-/// over the real store in SesameDeliveryTests, and the portals' HTTP tests run it for real.
-final class RecordingSender: Outbox {
-    let failing: Bool
-    private let sent = Mutex<[OutgoingMessage]>([])
-
-    init(failing: Bool = false) {
-        self.failing = failing
-    }
-
-    func send(_ message: OutgoingMessage) async throws {
-        if failing { throw DeliveryError("provider unreachable") }
-        sent.withLock { $0.append(message) }
-    }
-
-    func post(_ message: OutgoingMessage) async throws {
-        try await send(message)
-    }
-
-    var messages: [OutgoingMessage] { sent.withLock { $0 } }
-    var lastCode: String? { messages.last.flatMap { $0.text.firstMatch(of: /\d{6}/).map { String($0.output) } } }
-}
-
 @Suite struct ResetServiceTests {
     let clock = ManualClock(t0)
     let store: any Store
