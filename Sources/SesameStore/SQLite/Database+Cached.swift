@@ -4,7 +4,8 @@ import GRDB
 // every request: sessions, throttles, codes and the delivery queue. Preparing a statement runs SQLite's parser and
 // GRDB's authorizer each time; in scripts/bench-http's profile that was about 5 % of a registration
 // (README.md#over-http-beside-privacyidea). Only for fixed text: each distinct SQL stays cached for the connection's
-// life, so SQL built from values (an `IN` list of any length) is prepared afresh.
+// life, so SQL built from values (an `IN` list of any length) is prepared afresh; a list of one, as when a page reads
+// its signed-in user, is fixed text too.
 
 extension Database {
     func execute(cached sql: String, arguments: StatementArguments = StatementArguments()) throws {

@@ -18,12 +18,12 @@ extension SQLiteStore {
     public func apply(_ batch: UserBatch) async throws {
         // The users' rows are made before the transaction: the writer, which every other write waits for, only writes.
         let inserts = batch.inserts.map(UserRows.init), updates = batch.updates.map(UserRows.init)
-        // A batch touches tens of thousands of index pages (a user's search terms land all over their index). With
-        // SQLite's default 2 MiB cache they would be written out in the middle of the transaction and read back: the
-        // writer's cache grows for the batch and is given back after (docs/scale.md#batches).
+        // A batch touches thousands of index pages (a user's search terms land all over their index). With SQLite's
+        // default 2 MiB cache they would be written out in the middle of the transaction and read back: the writer's
+        // cache grows for the batch and is given back after (docs/scale.md#batches).
         do {
             try await write { db in
-                try db.execute(sql: "PRAGMA cache_size = -131072")
+                try db.execute(sql: "PRAGMA cache_size = -65536")
                 for rows in inserts { try Self.insert(rows, in: db) }
                 for rows in updates { try Self.update(rows, in: db) }
                 for event in batch.audit { try Self.insert(event, in: db) }
@@ -45,13 +45,13 @@ extension SQLiteStore {
 
     public func user(id: UUID) async throws -> User? {
         try await read { db in
-            try Self.users(from: Row.fetchAll(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id.uuidString]), in: db).first
+            try Self.users(from: Row.fetchAll(db, cached: "SELECT * FROM users WHERE id = ?", arguments: [id.uuidString]), in: db).first
         }
     }
 
     public func user(userID: String) async throws -> User? {
         try await read { db in
-            try Self.users(from: Row.fetchAll(db, sql: "SELECT * FROM users WHERE user_id = ?", arguments: [userID.lowercased()]), in: db).first
+            try Self.users(from: Row.fetchAll(db, cached: "SELECT * FROM users WHERE user_id = ?", arguments: [userID.lowercased()]), in: db).first
         }
     }
 
@@ -235,24 +235,24 @@ extension SQLiteStore {
         var recoveryCodes: [String: Int] = [:], passkeys: [String: Int] = [:]
         for chunk in chunks(of: ids) {
             let list = placeholders(chunk.count)
-            let arguments = StatementArguments(chunk)
-            for row in try Row.fetchAll(db, sql: "SELECT user_id, role FROM user_roles WHERE user_id IN (\(list))", arguments: arguments) {
+            // One user, read by every signed-in page, is fixed text: its statements are kept prepared.
+            let fetch = { (sql: String) in
+                try Row.fetchAll(chunk.count == 1 ? db.cachedStatement(sql: sql) : db.makeStatement(sql: sql), arguments: StatementArguments(chunk))
+            }
+            for row in try fetch("SELECT user_id, role FROM user_roles WHERE user_id IN (\(list))") {
                 roles[row["user_id"], default: []].append(row["role"])
             }
-            for row in try Row.fetchAll(db, sql: "SELECT user_id, group_name FROM user_groups WHERE user_id IN (\(list))", arguments: arguments) {
+            for row in try fetch("SELECT user_id, group_name FROM user_groups WHERE user_id IN (\(list))") {
                 groups[row["user_id"], default: []].append(row["group_name"])
             }
-            let answerRows = try Row.fetchAll(
-                db, sql: "SELECT user_id, question, answer_hash FROM security_answers WHERE user_id IN (\(list)) ORDER BY user_id, position",
-                arguments: arguments)
-            for row in answerRows {
+            for row in try fetch("SELECT user_id, question, answer_hash FROM security_answers WHERE user_id IN (\(list)) ORDER BY user_id, position") {
                 guard let question = SecurityQuestion(identifier: row["question"]) else { continue }
                 answers[row["user_id"], default: []].append(SecurityAnswer(question: question, answerHash: row["answer_hash"]))
             }
-            for row in try Row.fetchAll(db, sql: "SELECT user_id, count(*) AS n FROM recovery_codes WHERE user_id IN (\(list)) GROUP BY user_id", arguments: arguments) {
+            for row in try fetch("SELECT user_id, count(*) AS n FROM recovery_codes WHERE user_id IN (\(list)) GROUP BY user_id") {
                 recoveryCodes[row["user_id"]] = row["n"]
             }
-            for row in try Row.fetchAll(db, sql: "SELECT user_id, count(*) AS n FROM passkeys WHERE user_id IN (\(list)) GROUP BY user_id", arguments: arguments) {
+            for row in try fetch("SELECT user_id, count(*) AS n FROM passkeys WHERE user_id IN (\(list)) GROUP BY user_id") {
                 passkeys[row["user_id"]] = row["n"]
             }
         }
