@@ -20,7 +20,8 @@ import Testing
             let importer = UserImport(administration: administration, store: store)
             let size = UserImport.batchSize, count = 2 * size + 100
             var rows = (0..<count).map { "user\($0)@contoso.com,First" }
-            rows[size] = "user\(size - 1)@contoso.com,Again"  // the first row of the second batch names the first batch's last user
+            // The first row of the second batch names the first batch's last user (padded, as validation trims it).
+            rows[size] = " user\(size - 1)@contoso.com ,Again"
             rows[size + 500] = "user\(size + 400)@contoso.com,Twice"  // within the second batch
             var progress: [UserImport.Progress] = []
             let outcomes = try await importer.run(

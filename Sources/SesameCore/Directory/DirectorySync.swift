@@ -25,7 +25,7 @@ public struct DirectorySync: Sendable {
     }
 
     /// Entries compared and written per transaction (docs/scale.md#batches).
-    public static let batchSize = 5_000
+    public static let batchSize = 2_000
 
     public func run() async throws -> SyncReport {
         var report = SyncReport()
@@ -35,16 +35,25 @@ public struct DirectorySync: Sendable {
         let named = entries.sorted(by: { $0.userID < $1.userID }).filter { usable($0, report: &report) }
         // A batch is written while the next is compared (docs/scale.md#batches).
         var writing: (task: Task<(any Error)?, Never>, userIDs: Set<String>)?
-        for start in stride(from: 0, to: named.count, by: Self.batchSize) {
-            let entries = named[start..<min(start + Self.batchSize, named.count)]
-            // An entry for a user still being written (the same user ID in another case) must find it written.
-            if let write = writing, entries.contains(where: { write.userIDs.contains($0.userID.lowercased()) }) {
-                if let failure = await write.task.value { throw failure }
+        do {
+            for start in stride(from: 0, to: named.count, by: Self.batchSize) {
+                let entries = named[start..<min(start + Self.batchSize, named.count)]
+                // An entry for a user still being written (the same user ID in another case) must find it written.
+                if let write = writing, entries.contains(where: { write.userIDs.contains($0.userID.lowercased()) }) {
+                    writing = nil
+                    if let failure = await write.task.value { throw failure }
+                }
+                let (batch, changes) = try await compare(entries, policy: policy, report: &report)
+                let previous = writing
                 writing = nil
+                if let failure = await previous?.task.value { throw failure }
+                writing = (Task { await write(batch, changes, policy: policy) }, Set(entries.map { $0.userID.lowercased() }))
             }
-            let (batch, changes) = try await compare(entries, policy: policy, report: &report)
-            if let failure = await writing?.task.value { throw failure }
-            writing = (Task { await write(batch, changes, policy: policy) }, Set(entries.map { $0.userID.lowercased() }))
+        } catch {
+            // A batch handed to the store is written, and its follow-ups done, before the error is told: the next run
+            // would see no change and never send its notices.
+            _ = await writing?.task.value
+            throw error
         }
         if let failure = await writing?.task.value { throw failure }
         report.missing = try await store.userIDs(from: .directory).filter { !listed.contains($0.lowercased()) }

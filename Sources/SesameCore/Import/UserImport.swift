@@ -66,7 +66,7 @@ public struct UserImport: Sendable {
     }
 
     /// Rows checked and written per transaction (docs/scale.md#batches).
-    public static let batchSize = 5_000
+    public static let batchSize = 2_000
 
     /// Imports `text`, calling `progress` every `progressEvery` rows and at the end.
     ///
@@ -95,23 +95,30 @@ public struct UserImport: Sendable {
                 if done % progressEvery == 0 || done == rows.count { progress(Progress(done: done, total: rows.count)) }
             }
         }
-        // Batches handed to the store and not yet written: one in its transaction, the next making its rows.
-        var writing: [Writing] = []
-        for start in stride(from: 0, to: rows.count, by: Self.batchSize) {
-            let (drafts, failed) = Self.drafts(of: rows[start..<min(start + Self.batchSize, rows.count)], names: names)
-            dealtWith(failed)
-            // A row for a user still being written must find it written: it is an update, not a second insert.
-            if writing.contains(where: { write in drafts.contains { write.userIDs.contains($0.draft.userID.lowercased()) } }) {
-                for write in writing { dealtWith(await write.task.value) }
-                writing = []
+        // The batch handed to the store and not yet written. One at a time: the server's other writes (sign-ins,
+        // resets) wait behind one transaction, never behind a queue of them.
+        var writing: Writing?
+        do {
+            for start in stride(from: 0, to: rows.count, by: Self.batchSize) {
+                let (drafts, failed) = Self.drafts(of: rows[start..<min(start + Self.batchSize, rows.count)], names: names)
+                dealtWith(failed)
+                // A row for a user still being written must find it written: it is an update, not a second insert.
+                if let write = writing, drafts.contains(where: { write.userIDs.contains($0.draft.userID.lowercased()) }) {
+                    dealtWith(await write.task.value)
+                    writing = nil
+                }
+                let (applied, pending) = try await importBatch(drafts, importer: importer, actor: actor, written: dealtWith)
+                if let write = writing { dealtWith(await write.task.value) }
+                let store = store
+                writing = Writing(task: Task { await pending.write(to: store) }, userIDs: pending.userIDs)
+                dealtWith(applied)
             }
-            let (applied, pending) = try await importBatch(drafts, importer: importer, actor: actor, written: dealtWith)
-            let store = store
-            writing.append(Writing(task: Task { await pending.write(to: store) }, userIDs: pending.userIDs))
-            dealtWith(applied)
-            if writing.count > 2 { dealtWith(await writing.removeFirst().task.value) }
+        } catch {
+            // What was handed to the store is written before the error is told, never left running behind it.
+            _ = await writing?.task.value
+            throw error
         }
-        for write in writing { dealtWith(await write.task.value) }
+        if let write = writing { dealtWith(await write.task.value) }
         return outcomes.sorted { $0.line < $1.line }
     }
 
@@ -145,7 +152,8 @@ public struct UserImport: Sendable {
         var outcomes: [Outcome] = []
         let policy = try await administration.currentPolicy()
         var existing = Dictionary(
-            try await store.users(userIDs: drafts.map(\.draft.userID)).map { ($0.userID.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+            try await store.users(userIDs: drafts.map { $0.draft.userID.lowercased() }).map { ($0.userID.lowercased(), $0) },
+            uniquingKeysWith: { first, _ in first })
         var pending = Pending()
         for (record, draft) in drafts {
             let key = draft.userID.lowercased()
@@ -252,7 +260,10 @@ public struct UserImport: Sendable {
     }
 
     static func draft(_ values: [String: String]) throws(ValidationError) -> UserDraft {
-        guard let userID = values["userID"] else { throw ValidationError("field.required", field: "userID") }
+        // Trimmed as a user ID is stored, so that " alice@contoso.com" finds and updates Alice.
+        guard let userID = values["userID"]?.trimmingCharacters(in: .whitespaces) else {
+            throw ValidationError("field.required", field: "userID")
+        }
         let list = { (key: String) in values[key].map { $0.split(separator: ";").map(String.init) } }
         var enabled: Bool? = nil
         if let text = values["enabled"]?.lowercased() {

@@ -8,7 +8,8 @@ public struct PasskeyCreationOptions: Sendable, Hashable, Encodable {
     }
 
     public struct UserEntity: Sendable, Hashable, Encodable {
-        /// The user handle: the user's UUID, which says nothing about them.
+        /// The user handle: the user's UUID, which names nobody (its first bits may be when the account was made,
+        /// docs/scale.md#time-ordered-ids).
         public let id: String
         public let name: String
         public let displayName: String

@@ -240,6 +240,7 @@ public enum PasskeyRefusal: Error, Sendable, Hashable {
 }
 
 extension UUID {
-    /// The WebAuthn user handle: the user's UUID, 16 bytes that say nothing about them.
+    /// The WebAuthn user handle: the user's UUID, 16 bytes that name nobody (a time-ordered one tells when the account
+    /// was made, docs/scale.md#time-ordered-ids).
     var handle: [UInt8] { withUnsafeBytes(of: uuid) { Array($0) } }
 }
