@@ -95,30 +95,30 @@ public struct UserImport: Sendable {
                 if done % progressEvery == 0 || done == rows.count { progress(Progress(done: done, total: rows.count)) }
             }
         }
-        // The batch handed to the store and not yet written. One at a time: the server's other writes (sign-ins,
-        // resets) wait behind one transaction, never behind a queue of them.
-        var writing: Writing?
+        // Batches handed to the store and not yet written: one in its transaction, the next making its rows (a store
+        // writes one batch at a time, so that the server's own writes wait behind one transaction at most).
+        var writing: [Writing] = []
         do {
             for start in stride(from: 0, to: rows.count, by: Self.batchSize) {
                 let (drafts, failed) = Self.drafts(of: rows[start..<min(start + Self.batchSize, rows.count)], names: names)
                 dealtWith(failed)
                 // A row for a user still being written must find it written: it is an update, not a second insert.
-                if let write = writing, drafts.contains(where: { write.userIDs.contains($0.draft.userID.lowercased()) }) {
-                    dealtWith(await write.task.value)
-                    writing = nil
+                if writing.contains(where: { write in drafts.contains { write.userIDs.contains($0.draft.userID.lowercased()) } }) {
+                    for write in writing { dealtWith(await write.task.value) }
+                    writing = []
                 }
                 let (applied, pending) = try await importBatch(drafts, importer: importer, actor: actor, written: dealtWith)
-                if let write = writing { dealtWith(await write.task.value) }
                 let store = store
-                writing = Writing(task: Task { await pending.write(to: store) }, userIDs: pending.userIDs)
+                writing.append(Writing(task: Task { await pending.write(to: store) }, userIDs: pending.userIDs))
                 dealtWith(applied)
+                if writing.count > 2 { dealtWith(await writing.removeFirst().task.value) }
             }
         } catch {
             // What was handed to the store is written before the error is told, never left running behind it.
-            _ = await writing?.task.value
+            for write in writing { _ = await write.task.value }
             throw error
         }
-        if let write = writing { dealtWith(await write.task.value) }
+        for write in writing { dealtWith(await write.task.value) }
         return outcomes.sorted { $0.line < $1.line }
     }
 

@@ -16,11 +16,14 @@ extension SQLiteStore {
     }
 
     public func apply(_ batch: UserBatch) async throws {
-        // The users' rows are made before the transaction: the writer, which every other write waits for, only writes.
+        // The users' rows are made before the transaction, while the batch before may still be written: the writer,
+        // which every other write waits for, only writes.
         let inserts = batch.inserts.map(UserRows.init), updates = batch.updates.map(UserRows.init)
+        await batchTurn.take()
         // A batch touches thousands of index pages (a user's search terms land all over their index). With SQLite's
         // default 2 MiB cache they would be written out in the middle of the transaction and read back: the writer's
-        // cache grows for the batch and is given back after (docs/scale.md#batches).
+        // cache grows for the batch, and is given back when no other batch waits (docs/scale.md#batches).
+        let written: Result<Void, any Error>
         do {
             try await write { db in
                 try db.execute(sql: "PRAGMA cache_size = -65536")
@@ -30,11 +33,13 @@ extension SQLiteStore {
                 for activity in batch.registrations { try Self.insert(activity, in: db) }
                 for activity in batch.resets { try Self.insert(activity, in: db) }
             }
+            written = .success(())
         } catch {
-            await giveBackTheWritersCache()
-            throw error
+            written = .failure(error)
         }
-        await giveBackTheWritersCache()
+        if await !batchTurn.isAwaited { await giveBackTheWritersCache() }
+        await batchTurn.pass()
+        try written.get()
     }
 
     /// Back to SQLite's default, even when the importing task was cancelled (GRDB would not start a cancelled task's write).

@@ -6,6 +6,7 @@ import SesameCore
 /// migrations applied when it opens. Every state change the core needs to be atomic is a single SQL statement.
 public final class SQLiteStore: Store {
     let pool: DatabasePool
+    let batchTurn = BatchTurn()
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     public init(path: String) throws {
