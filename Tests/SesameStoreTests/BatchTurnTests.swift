@@ -1,3 +1,7 @@
+import Foundation
+import GRDB
+import SesameCore
+import SesameTestSupport
 import Synchronization
 import Testing
 
@@ -23,5 +27,22 @@ import Testing
         // Free again: the next batch takes the turn at once.
         await turn.take()
         await turn.pass()
+    }
+
+    /// A batch that fails still passes the turn, and the writer's cache is given back once no batch waits.
+    @Test func aFailedBatchPassesTheTurnAndTheCacheIsGivenBack() async throws {
+        let store = try SQLiteStore.temporary()
+        try await store.insertUser(User(userID: "taken@contoso.com", createdAt: t0))
+        var failing = UserBatch()
+        failing.inserts = [User(userID: "TAKEN@contoso.com", createdAt: t0)]
+        var fine = UserBatch()
+        fine.inserts = (0..<50).map { User(userID: "user\($0)@contoso.com", createdAt: t0) }
+        let first = Task { try await store.apply(failing) }
+        let second = Task { try await store.apply(fine) }
+        await #expect(throws: StoreError.duplicateUserID("TAKEN@contoso.com")) { try await first.value }
+        try await second.value
+        #expect(try await store.userCount() == 51)
+        #expect(await !store.batchTurn.isAwaited)
+        #expect(try await store.pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA cache_size") } == -2_000)
     }
 }

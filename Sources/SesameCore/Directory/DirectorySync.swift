@@ -110,7 +110,8 @@ public struct DirectorySync: Sendable {
     /// returns the first failure.
     private func write(_ batch: UserBatch, _ changes: [(before: User, after: User)], policy: Policy) async -> (any Error)? {
         do {
-            try await store.apply(batch)
+            // Nothing changed in this batch: no transaction (on SQLite it would also empty the writer's cache).
+            if batch.count > 0 { try await store.apply(batch) }
         } catch {
             return error
         }

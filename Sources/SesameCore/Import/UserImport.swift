@@ -95,8 +95,9 @@ public struct UserImport: Sendable {
                 if done % progressEvery == 0 || done == rows.count { progress(Progress(done: done, total: rows.count)) }
             }
         }
-        // Batches handed to the store and not yet written: one in its transaction, the next making its rows (a store
-        // writes one batch at a time, so that the server's own writes wait behind one transaction at most).
+        // Batches handed to the store and not yet written, at most three: one in its transaction, the others making
+        // their rows or waiting their turn (a store writes one batch at a time, so that the server's own writes wait
+        // behind one transaction at most).
         var writing: [Writing] = []
         do {
             for start in stride(from: 0, to: rows.count, by: Self.batchSize) {

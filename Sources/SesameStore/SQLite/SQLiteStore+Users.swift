@@ -19,6 +19,8 @@ extension SQLiteStore {
         // The users' rows are made before the transaction, while the batch before may still be written: the writer,
         // which every other write waits for, only writes.
         let inserts = batch.inserts.map(UserRows.init), updates = batch.updates.map(UserRows.init)
+        // A cancelled import's batches fail here, without waiting for the turn only to be refused by GRDB.
+        try Task.checkCancellation()
         await batchTurn.take()
         // A batch touches thousands of index pages (a user's search terms land all over their index). With SQLite's
         // default 2 MiB cache they would be written out in the middle of the transaction and read back: the writer's
