@@ -145,7 +145,7 @@ extension SQLiteStore {
     // MARK: Mapping
 
     static func insert(_ rows: UserRows, in db: Database) throws {
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE user_id = ?", arguments: [rows.userID]) == nil else {
+        guard try Bool.fetchOne(db, cached: "SELECT 1 FROM users WHERE user_id = ?", arguments: [rows.userID]) == nil else {
             throw StoreError.duplicateUserID(rows.typedUserID)
         }
         try db.cachedStatement(sql: insertSQL).execute(arguments: rows.columns)
@@ -193,14 +193,15 @@ extension SQLiteStore {
         let terms: [String]
 
         init(_ user: User) {
-            id = user.id.uuidString
+            let id = user.id.uuidString
+            self.id = id
             userID = user.userID.lowercased()
             typedUserID = user.userID
             columns = StatementArguments(Self.columns(of: user))
             roles = user.roles.map(\.rawValue)
             groups = Array(user.groups)
             answers = user.authentication.securityAnswers.enumerated().map { position, answer in
-                [user.id.uuidString, position, answer.question.identifier, answer.answerHash]
+                [id, position, answer.question.identifier, answer.answerHash]
             }
             terms = Array(UserSearch.terms(of: user))
         }
