@@ -100,7 +100,11 @@ extension SQLiteStore {
     }
 
     public func userIDs(from source: UserSource) async throws -> [String] {
-        try await read { db in try String.fetchAll(db, sql: "SELECT user_id FROM users WHERE source = ? ORDER BY user_id", arguments: [source.rawValue]) }
+        // Read in the table's order, then sorted: walking the user ID index instead, as SQLite would to spare the sort,
+        // reads every user's row at random (two seconds at a million users, where this takes a tenth of one).
+        try await read { db in
+            try String.fetchAll(db, sql: "SELECT user_id FROM users NOT INDEXED WHERE source = ? ORDER BY user_id", arguments: [source.rawValue])
+        }
     }
 
     public func users(withRole role: Role, limit: Int) async throws -> [User] {
@@ -264,7 +268,7 @@ extension SQLiteStore {
                 passkeys[row["user_id"]] = row["n"]
             }
         }
-        return try rows.map { row in
+        return try PositionedRow.rows(rows).map { row in
             let id: String = row["id"]
             let recent: String = row["lockout_recent"]
             return User(

@@ -77,7 +77,35 @@ extension Date {
     init(unixSeconds: Double) { self.init(timeIntervalSince1970: unixSeconds) }
 }
 
-extension Row {
+/// A row read by column name: GRDB's `Row`, or a ``PositionedRow`` of a result whose names were looked up once.
+protocol ColumnReading {
+    subscript<Value: DatabaseValueConvertible>(_ column: String) -> Value { get }
+}
+
+extension Row: ColumnReading {}
+
+/// A row of a result whose columns' positions were looked up once, from its first row. A row GRDB has fetched finds
+/// a column by lowercasing every name before it, at each read: reading a user that way was a third of a directory
+/// sync's time (docs/scale.md#batches).
+struct PositionedRow: ColumnReading {
+    let row: Row
+    let positions: [String: Int]
+
+    /// The rows of one result, which share their columns.
+    static func rows(_ rows: [Row]) -> [PositionedRow] {
+        guard let first = rows.first else { return [] }
+        let positions = Dictionary(first.columnNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { earlier, _ in earlier })
+        return rows.map { PositionedRow(row: $0, positions: positions) }
+    }
+
+    /// A name the result does not hold is GRDB's to answer, as it would have been.
+    subscript<Value: DatabaseValueConvertible>(_ column: String) -> Value {
+        guard let position = positions[column] else { return row[column] }
+        return row[position]
+    }
+}
+
+extension ColumnReading {
     func date(_ column: String) -> Date? {
         (self[column] as Double?).map(Date.init(unixSeconds:))
     }
