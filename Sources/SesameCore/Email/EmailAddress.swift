@@ -14,7 +14,7 @@ public struct EmailAddress: Sendable, Hashable, TextCodable, CustomStringConvert
     static let atext = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~")
 
     public init(_ text: String) throws(ValidationError) {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
+        let trimmed = text.trimmingWhiteSpaceAndNewlines().precomposed
         guard trimmed.utf8.count <= Self.maximumLength else { throw ValidationError("email.tooLong") }
         guard let at = trimmed.lastIndex(of: "@") else { throw ValidationError("email.format", ["value": trimmed]) }
         let local = trimmed[..<at]

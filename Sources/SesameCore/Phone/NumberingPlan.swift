@@ -39,24 +39,42 @@ public struct NumberingPlan: Sendable, Hashable {
     public static let regions: [NumberingPlan] = all.filter { $0.region != nonGeographicRegion }
 
     func matches(_ nationalNumber: String) -> Bool {
-        possibleLengths.contains(nationalNumber.count) && Self.wholeMatch(pattern, nationalNumber)
+        possibleLengths.contains(nationalNumber.count) && wholeMatch(.number, nationalNumber)
     }
 
     /// Whether the plan lists the number as a mobile; premium-rate, shared-cost, VoIP and the other types are neither
     /// mobile nor fixed-line.
     func listsAsMobile(_ nationalNumber: String) -> Bool {
-        matches(nationalNumber) && Self.wholeMatch(mobilePattern, nationalNumber)
+        matches(nationalNumber) && wholeMatch(.mobile, nationalNumber)
     }
 
     func listsAsFixedLine(_ nationalNumber: String) -> Bool {
-        matches(nationalNumber) && Self.wholeMatch(fixedLinePattern, nationalNumber)
+        matches(nationalNumber) && wholeMatch(.fixedLine, nationalNumber)
     }
 
-    private static func wholeMatch(_ pattern: String, _ text: String) -> Bool {
+    /// Which of a plan's patterns.
+    private enum Kind: Hashable {
+        case number, mobile, fixedLine
+    }
+
+    /// A compiled pattern's key: a few bytes to hash, where a pattern is up to a thousand (+1's).
+    private struct PatternKey: Hashable {
+        let callingCode: Int
+        let region: String
+        let kind: Kind
+    }
+
+    private func wholeMatch(_ kind: Kind, _ text: String) -> Bool {
+        let pattern = switch kind {
+        case .number: pattern
+        case .mobile: mobilePattern
+        case .fixedLine: fixedLinePattern
+        }
         guard !pattern.isEmpty else { return false }
-        return compiledPatterns.withLock { compiled in
-            if compiled[pattern] == nil { compiled[pattern] = .some(try? Regex(pattern)) }
-            guard let regex = compiled[pattern] ?? nil else { return false }
+        let key = PatternKey(callingCode: callingCode, region: region, kind: kind)
+        return Self.compiledPatterns.withLock { compiled in
+            if compiled[key] == nil { compiled[key] = .some(try? Regex(pattern)) }
+            guard let regex = compiled[key] ?? nil else { return false }
             return (try? regex.wholeMatch(in: text)) != nil
         }
     }
@@ -64,5 +82,5 @@ public struct NumberingPlan: Sendable, Hashable {
     /// Compiling a pattern costs far more than matching it (two thirds of an import's time went there), so each is
     /// compiled once, when first needed, and one that does not compile is remembered as such. `Regex` is not
     /// `Sendable`, so it is only ever used under the lock; a match takes microseconds.
-    private static let compiledPatterns = Mutex<[String: Regex<AnyRegexOutput>?]>([:])
+    private static let compiledPatterns = Mutex<[PatternKey: Regex<AnyRegexOutput>?]>([:])
 }

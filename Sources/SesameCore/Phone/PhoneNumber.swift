@@ -12,6 +12,8 @@ public struct PhoneNumber: Sendable, Hashable, TextCodable, CustomStringConverti
     /// E.164 allows 15 digits in all.
     static let maximumDigits = 15
     static let separators = Set(" -.()/\u{00A0}\t")
+    /// The ASCII separators and the plus, as bytes.
+    static let plainBytes = Set(" -.()/\t+".utf8)
 
     /// Parses a calling code and a national number as typed, e.g. `33` and `06 12 34 56 78`.
     public init(callingCode: Int, number: String) throws(ValidationError) {
@@ -83,6 +85,8 @@ public struct PhoneNumber: Sendable, Hashable, TextCodable, CustomStringConverti
 
     /// Cuts an extension off: `x1234`, `X12345`, `ext. 12`, `extension 12`, `#12`, `;ext=12`.
     static func strippingExtension(_ text: String) -> String {
+        // Digits, separators and a plus, as most numbers are written, hold no marker: nothing to look for.
+        guard text.utf8.contains(where: { !(0x30...0x39).contains($0) && !Self.plainBytes.contains($0) }) else { return text }
         let lower = text.lowercased()
         let markers = [";ext=", "extension", "ext.", "ext", "x", "#"]
         var cut = lower.endIndex
@@ -96,7 +100,7 @@ public struct PhoneNumber: Sendable, Hashable, TextCodable, CustomStringConverti
     /// Keeps the digits (and a leading `+`), refusing letters and other symbols.
     static func digits(of text: String) throws(ValidationError) -> String {
         var result = ""
-        for (index, character) in text.trimmingCharacters(in: .whitespaces).enumerated() {
+        for (index, character) in text.trimmingWhiteSpace().enumerated() {
             if character.isASCII, character.isNumber {
                 result.append(character)
             } else if character == "+", index == 0 {

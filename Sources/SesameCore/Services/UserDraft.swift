@@ -61,7 +61,7 @@ public struct UserDraft: Sendable, Hashable {
     }
 
     static func text(_ value: String, field: String) throws(ValidationError) -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = value.trimmingWhiteSpaceAndNewlines()
         guard trimmed.count <= nameLength else {
             throw ValidationError("field.tooLong", ["max": String(nameLength)], field: field)
         }
@@ -73,7 +73,7 @@ public struct UserDraft: Sendable, Hashable {
     }
 
     static func phone(_ value: String, field: String, policy: Policy) throws(ValidationError) -> PhoneNumber? {
-        guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        guard !value.trimmingWhiteSpace().isEmpty else { return nil }
         do {
             return try policy.phones.phoneOnFile(value)
         } catch {
