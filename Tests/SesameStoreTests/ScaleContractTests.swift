@@ -19,20 +19,22 @@ import Testing
                 reportLinks: .testing(store: store, clock: clock, outbox: RecordingSender()))
             let importer = UserImport(administration: administration, store: store)
             let size = UserImport.batchSize, count = 2 * size + 100
-            var rows = (0..<count).map { "user\($0)@contoso.com,First" }
+            // Rows are taken in user ID order: numbered so that it is the file's.
+            let id = { (number: Int) in String(format: "user%05d@contoso.com", number) }
+            var rows = (0..<count).map { id($0) + ",First" }
             // The first row of the second batch names the first batch's last user (padded, as validation trims it).
-            rows[size] = " user\(size - 1)@contoso.com ,Again"
-            rows[size + 500] = "user\(size + 400)@contoso.com,Twice"  // within the second batch
+            rows[size] = " \(id(size - 1)) ,Again"
+            rows[size + 500] = id(size + 400) + ",Twice"  // within the second batch
             var progress: [UserImport.Progress] = []
             let outcomes = try await importer.run(
                 (["userID,displayName"] + rows).joined(separator: "\n"), by: .serverOperator, actor: "cli", progressEvery: size
             ) { progress.append($0) }
             #expect(outcomes.map(\.line) == Array(2...count + 1))
-            #expect(outcomes[size] == .updated(line: size + 2, userID: "user\(size - 1)@contoso.com"))
-            #expect(outcomes[size + 500] == .updated(line: size + 502, userID: "user\(size + 400)@contoso.com"))
+            #expect(outcomes[size] == .updated(line: size + 2, userID: id(size - 1)))
+            #expect(outcomes[size + 500] == .updated(line: size + 502, userID: id(size + 400)))
             #expect(outcomes.filter { if case .created = $0 { true } else { false } }.count == count - 2)
-            #expect(try await store.user(userID: "user\(size - 1)@contoso.com")?.displayName == "Again")
-            #expect(try await store.user(userID: "user\(size + 400)@contoso.com")?.displayName == "Twice")
+            #expect(try await store.user(userID: id(size - 1))?.displayName == "Again")
+            #expect(try await store.user(userID: id(size + 400))?.displayName == "Twice")
             #expect(try await store.userCount() == count - 2)
             #expect(progress.map(\.done) == [size, 2 * size, count])
         }

@@ -34,30 +34,29 @@ public struct DirectorySync: Sendable {
         let policy = try await store.policy()?.policy ?? Policy()
         let named = entries.sorted(by: { $0.userID < $1.userID }).filter { usable($0, report: &report) }
         // A batch is written while the next is compared (docs/scale.md#batches).
-        var writing: (task: Task<(any Error)?, Never>, userIDs: Set<String>)?
+        var writing = BatchWrites<(any Error)?>()
         do {
             for start in stride(from: 0, to: named.count, by: Self.batchSize) {
                 let entries = named[start..<min(start + Self.batchSize, named.count)]
                 // An entry for a user still being written (the same user ID in another case) must find it written.
-                if let write = writing, entries.contains(where: { write.userIDs.contains($0.userID.lowercased()) }) {
-                    writing = nil
-                    if let failure = await write.task.value { throw failure }
-                }
+                try Self.firstFailure(await writing.waitIfWriting(any: entries.map { $0.userID.lowercased() }))
                 let (batch, changes) = try await compare(entries, policy: policy, report: &report)
-                let previous = writing
-                writing = nil
-                if let failure = await previous?.task.value { throw failure }
-                writing = (Task { await write(batch, changes, policy: policy) }, Set(entries.map { $0.userID.lowercased() }))
+                writing.start(Set(entries.map { $0.userID.lowercased() })) { await write(batch, changes, policy: policy) }
+                try Self.firstFailure(await writing.beyondLimit())
             }
         } catch {
             // A batch handed to the store is written, and its follow-ups done, before the error is told: the next run
             // would see no change and never send its notices.
-            _ = await writing?.task.value
+            _ = await writing.finish()
             throw error
         }
-        if let failure = await writing?.task.value { throw failure }
+        try Self.firstFailure(await writing.finish())
         report.missing = try await store.userIDs(from: .directory).filter { !listed.contains($0.lowercased()) }
         return report
+    }
+
+    private static func firstFailure(_ results: [(any Error)?]) throws {
+        if let failure = results.lazy.compactMap({ $0 }).first { throw failure }
     }
 
     /// One batch compared with its users, read in one query: what to create and update, and the changes that have
@@ -165,7 +164,7 @@ public struct DirectorySync: Sendable {
         if let name = name(entry.surname, field: "surname") { user.surname = name }
         // `.some(nil)`: the directory has no value, so the field is cleared; `nil`: unusable, so it is kept.
         func value<T>(_ raw: String?, field: String, parse: (String) throws(ValidationError) -> T) -> T?? {
-            guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return .some(nil) }
+            guard let raw, !raw.trimmingWhiteSpace().isEmpty else { return .some(nil) }
             do {
                 return .some(try parse(raw))
             } catch {

@@ -1,7 +1,8 @@
 import Foundation
-import SesameCore
 import SesameTestSupport
 import Testing
+
+@testable import SesameCore
 
 @Suite struct UserImportTests {
     let store: any Store
@@ -42,6 +43,14 @@ import Testing
         #expect(existing.displayName == "New Name" && existing.authentication.mobilePhone?.e164 == "+447400123456")
         #expect(try await store.user(userID: "erin@contoso.com")?.roles == [.helpdeskAdmin])
         #expect(try await store.userCount() == 3)
+    }
+
+    /// docs/scale.md#batches: rows are taken in user ID order, as stored (trimmed, any case), a user's own rows in the
+    /// file's order; a row without one comes first, to be reported.
+    @Test func rowsAreTakenInUserIDOrderAUsersOwnInTheFilesOrder() throws {
+        let records = try CSV.read("displayName,userID\nZ,zoe@x.org\nB1, Bob@x.org\nA,alice@x.org\nB2,bob@x.org \nSolo\nB3,BOB@x.org")
+        let sorted = UserImport.inUserIDOrder(records.dropFirst(), names: ["displayName", "userID"])
+        #expect(sorted.map(\.line) == [6, 4, 3, 5, 7, 2])
     }
 
     /// docs/security.md#toll-fraud: a number nobody should be texted or called at is refused with its row.
