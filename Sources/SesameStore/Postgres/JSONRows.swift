@@ -8,12 +8,12 @@ import SesameCore
 /// Written by hand: the rows are flat, and Foundation's `JSONEncoder` (with its snake_case keys) took a third of an
 /// import's processor time on PostgreSQL.
 enum JSONRows {
-    static func encode(_ rows: [some JSONRow]) -> String {
+    static func encode(_ rows: [some JSONRow]) throws -> String {
         var object = JSONObject()
         object.text.append("[")
         for (index, row) in rows.enumerated() {
             object.open(after: index > 0)
-            row.write(to: &object)
+            try row.write(to: &object)
             object.text.append("}")
         }
         object.text.append("]")
@@ -23,7 +23,7 @@ enum JSONRows {
 
 /// A row of ``JSONRows``: its columns by name.
 protocol JSONRow {
-    func write(to object: inout JSONObject)
+    func write(to object: inout JSONObject) throws
 }
 
 /// Column names to text: the roles', groups' and search terms' rows.
@@ -50,9 +50,11 @@ struct JSONObject {
         Self.quote(value, into: &text)
     }
 
-    /// A number that is not finite has no JSON form: NULL, which a column that needs a value refuses.
-    mutating func add(_ column: String, _ value: Double?) {
-        guard let value, value.isFinite else { return }
+    /// A number that is not finite has no JSON form: refused, as Foundation's encoder did, rather than written as NULL
+    /// (which would, say, clear a lock held until infinity).
+    mutating func add(_ column: String, _ value: Double?) throws {
+        guard let value else { return }
+        guard value.isFinite else { throw StoreError.unavailable("\(column) is \(value), which JSON cannot carry") }
         key(column)
         text.append(value.description)
     }
@@ -111,10 +113,10 @@ struct NewUserRow: JSONRow {
         createdAt = user.createdAt.unixSeconds
     }
 
-    func write(to object: inout JSONObject) {
+    func write(to object: inout JSONObject) throws {
         object.add("id", id)
         object.add("user_id", userId)
-        object.add("created_at", createdAt)
+        try object.add("created_at", createdAt)
     }
 }
 
@@ -173,7 +175,7 @@ struct UserRow: JSONRow {
         coverage = CoverageProfile(user).key
     }
 
-    func write(to object: inout JSONObject) {
+    func write(to object: inout JSONObject) throws {
         object.add("id", id)
         object.add("user_id", userId)
         object.add("display_name", displayName)
@@ -182,20 +184,20 @@ struct UserRow: JSONRow {
         object.add("enabled", enabled)
         object.add("source", source)
         object.add("password_hash", passwordHash)
-        object.add("password_changed_at", passwordChangedAt)
+        try object.add("password_changed_at", passwordChangedAt)
         object.add("password_change_required", passwordChangeRequired)
         object.add("lockout_failures", lockoutFailures)
-        object.add("locked_until", lockedUntil)
+        try object.add("locked_until", lockedUntil)
         object.add("lockout_recent", lockoutRecent)
-        object.add("lockout_last_failure", lockoutLastFailure)
+        try object.add("lockout_last_failure", lockoutLastFailure)
         object.add("locale", locale)
         object.add("authentication_phone", authenticationPhone)
         object.add("authentication_email", authenticationEmail)
         object.add("mobile_phone", mobilePhone)
         object.add("office_phone", officePhone)
         object.add("alternate_email", alternateEmail)
-        object.add("registered_at", registeredAt)
-        object.add("last_confirmed_at", lastConfirmedAt)
+        try object.add("registered_at", registeredAt)
+        try object.add("last_confirmed_at", lastConfirmedAt)
         object.add("authenticator_secret", authenticatorSecret)
         object.add("coverage", coverage)
     }
@@ -214,7 +216,7 @@ struct AnswerRow: JSONRow {
         self.answerHash = answerHash
     }
 
-    func write(to object: inout JSONObject) {
+    func write(to object: inout JSONObject) throws {
         object.add("user_id", userId)
         object.add("position", position)
         object.add("question", question)
@@ -245,9 +247,9 @@ struct AuditRow: JSONRow {
         requestId = event.requestID
     }
 
-    func write(to object: inout JSONObject) {
+    func write(to object: inout JSONObject) throws {
         object.add("id", id)
-        object.add("at", at)
+        try object.add("at", at)
         object.add("activity", activity)
         object.add("actor", actor)
         object.add("target", target)
@@ -277,9 +279,9 @@ struct ResetRow: JSONRow {
         requestId = activity.requestID
     }
 
-    func write(to object: inout JSONObject) {
+    func write(to object: inout JSONObject) throws {
         object.add("id", id)
-        object.add("at", at)
+        try object.add("at", at)
         object.add("user_id", userId)
         object.add("role", role)
         object.add("methods", methods)
@@ -303,9 +305,9 @@ struct RegistrationRow: JSONRow {
         dataRegistered = activity.dataRegistered.rawValue
     }
 
-    func write(to object: inout JSONObject) {
+    func write(to object: inout JSONObject) throws {
         object.add("id", id)
-        object.add("at", at)
+        try object.add("at", at)
         object.add("user_id", userId)
         object.add("role", role)
         object.add("data_registered", dataRegistered)

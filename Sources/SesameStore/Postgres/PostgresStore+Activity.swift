@@ -21,7 +21,7 @@ extension PostgresStore {
             try await connection.query("""
                 INSERT INTO audit_events (id, at, activity, actor, target, status, detail, failure_reason, request_id)
                 SELECT id, at, activity, actor, target, status, detail, failure_reason, request_id
-                FROM jsonb_array_elements(\(JSONRows.encode(audit.map(AuditRow.init)))::jsonb) WITH ORDINALITY AS e(value, n)
+                FROM jsonb_array_elements(\(try JSONRows.encode(audit.map(AuditRow.init)))::jsonb) WITH ORDINALITY AS e(value, n)
                     CROSS JOIN LATERAL jsonb_to_record(e.value) AS x(id TEXT, at DOUBLE PRECISION, activity TEXT, actor TEXT, target TEXT, status TEXT, detail TEXT,
                          failure_reason TEXT, request_id TEXT)
                 ORDER BY e.n
@@ -31,7 +31,7 @@ extension PostgresStore {
             try await connection.query("""
                 INSERT INTO registration_activities (id, at, user_id, role, data_registered)
                 SELECT id, at, user_id, role, data_registered
-                FROM jsonb_array_elements(\(JSONRows.encode(registrations.map(RegistrationRow.init)))::jsonb) WITH ORDINALITY AS e(value, n)
+                FROM jsonb_array_elements(\(try JSONRows.encode(registrations.map(RegistrationRow.init)))::jsonb) WITH ORDINALITY AS e(value, n)
                     CROSS JOIN LATERAL jsonb_to_record(e.value) AS x(id TEXT, at DOUBLE PRECISION, user_id TEXT, role TEXT, data_registered TEXT)
                 ORDER BY e.n
                 """, logger: logger)
@@ -40,7 +40,7 @@ extension PostgresStore {
             try await connection.query("""
                 INSERT INTO reset_activities (id, at, user_id, role, methods, detail, request_id)
                 SELECT id, at, user_id, role, methods, detail, request_id
-                FROM jsonb_array_elements(\(JSONRows.encode(resets.map(ResetRow.init)))::jsonb) WITH ORDINALITY AS e(value, n)
+                FROM jsonb_array_elements(\(try JSONRows.encode(resets.map(ResetRow.init)))::jsonb) WITH ORDINALITY AS e(value, n)
                     CROSS JOIN LATERAL jsonb_to_record(e.value) AS x(id TEXT, at DOUBLE PRECISION, user_id TEXT, role TEXT, methods TEXT, detail TEXT, request_id TEXT)
                 ORDER BY e.n
                 """, logger: logger)

@@ -25,7 +25,7 @@ extension PostgresStore {
                 let inserted = try await connection.rows("""
                     INSERT INTO users (id, user_id, display_name, given_name, surname, enabled, source, created_at)
                     SELECT id, user_id, '', '', '', TRUE, 'local', created_at
-                    FROM jsonb_to_recordset(\(JSONRows.encode(batch.inserts.map(NewUserRow.init)))::jsonb)
+                    FROM jsonb_to_recordset(\(try JSONRows.encode(batch.inserts.map(NewUserRow.init)))::jsonb)
                         AS x(id TEXT, user_id TEXT, created_at DOUBLE PRECISION)
                     ON CONFLICT (user_id) DO NOTHING RETURNING user_id
                     """, logger: self.logger)
@@ -157,7 +157,7 @@ extension PostgresStore {
                 mobile_phone = x.mobile_phone, office_phone = x.office_phone, alternate_email = x.alternate_email,
                 registered_at = x.registered_at, last_confirmed_at = x.last_confirmed_at,
                 authenticator_secret = decode(x.authenticator_secret, 'base64'), coverage = x.coverage
-            FROM jsonb_to_recordset(\(JSONRows.encode(users.map(UserRow.init)))::jsonb) AS x(
+            FROM jsonb_to_recordset(\(try JSONRows.encode(users.map(UserRow.init)))::jsonb) AS x(
                 id TEXT, user_id TEXT, display_name TEXT, given_name TEXT, surname TEXT, enabled BOOLEAN, source TEXT,
                 password_hash TEXT, password_changed_at DOUBLE PRECISION, password_change_required BOOLEAN, lockout_failures INTEGER,
                 locked_until DOUBLE PRECISION, lockout_recent TEXT, lockout_last_failure DOUBLE PRECISION, locale TEXT,
@@ -181,25 +181,25 @@ extension PostgresStore {
         }
         if !roles.isEmpty {
             try await connection.query("""
-                INSERT INTO user_roles (user_id, role) SELECT user_id, role FROM jsonb_to_recordset(\(JSONRows.encode(roles))::jsonb) AS x(user_id TEXT, role TEXT)
+                INSERT INTO user_roles (user_id, role) SELECT user_id, role FROM jsonb_to_recordset(\(try JSONRows.encode(roles))::jsonb) AS x(user_id TEXT, role TEXT)
                 """, logger: logger)
         }
         if !groups.isEmpty {
             try await connection.query("""
                 INSERT INTO user_groups (user_id, group_name)
-                SELECT user_id, group_name FROM jsonb_to_recordset(\(JSONRows.encode(groups))::jsonb) AS x(user_id TEXT, group_name TEXT)
+                SELECT user_id, group_name FROM jsonb_to_recordset(\(try JSONRows.encode(groups))::jsonb) AS x(user_id TEXT, group_name TEXT)
                 """, logger: logger)
         }
         if !answers.isEmpty {
             try await connection.query("""
                 INSERT INTO security_answers (user_id, position, question, answer_hash)
-                SELECT user_id, position, question, answer_hash FROM jsonb_to_recordset(\(JSONRows.encode(answers))::jsonb)
+                SELECT user_id, position, question, answer_hash FROM jsonb_to_recordset(\(try JSONRows.encode(answers))::jsonb)
                     AS x(user_id TEXT, position INTEGER, question TEXT, answer_hash TEXT)
                 """, logger: logger)
         }
         if !terms.isEmpty {
             try await connection.query("""
-                INSERT INTO user_search (term, user_id) SELECT term, user_id FROM jsonb_to_recordset(\(JSONRows.encode(terms))::jsonb) AS x(term TEXT, user_id TEXT)
+                INSERT INTO user_search (term, user_id) SELECT term, user_id FROM jsonb_to_recordset(\(try JSONRows.encode(terms))::jsonb) AS x(term TEXT, user_id TEXT)
                 """, logger: logger)
         }
         return existing.count

@@ -51,6 +51,32 @@ import Testing
         let records = try CSV.read("displayName,userID\nZ,zoe@x.org\nB1, Bob@x.org\nA,alice@x.org\nB2,bob@x.org \nSolo\nB3,BOB@x.org")
         let sorted = UserImport.inUserIDOrder(records.dropFirst(), names: ["displayName", "userID"])
         #expect(sorted.map(\.line) == [6, 4, 3, 5, 7, 2])
+        // Two user ID columns: the last that holds one names the user, as the row's draft will.
+        let twice = try CSV.read("userID,upn\nzoe@x.org,\nalice@x.org,\n,bob@x.org\nzed@x.org,carol@x.org")
+        #expect(UserImport.inUserIDOrder(twice.dropFirst(), names: ["userID", "userID"]).map(\.line) == [3, 4, 5, 2])
+    }
+
+    /// Taken in user ID order, a file still ends as its own order says: a user's later row wins, whichever of the user
+    /// ID columns names them, and outcomes come by line.
+    @Test func aFileOutOfOrderEndsAsItsOrderSays() async throws {
+        let csv = """
+            userID,upn,displayName
+            zoe@contoso.com,,Z1
+            bob@contoso.com,,B1
+            alice@contoso.com,,A
+            ,BOB@contoso.com,B2
+            carol@contoso.com,,C1
+            zoe@contoso.com,,Z2
+            ignored@contoso.com, carol@contoso.com,C2
+            """
+        let outcomes = try await importer.run(csv, by: .serverOperator, actor: "cli")
+        #expect(outcomes.map(\.line) == Array(2...8) && outcomes.allSatisfy(\.isApplied))
+        #expect(outcomes.filter { if case .created = $0 { true } else { false } }.map(\.line) == [2, 3, 4, 6])
+        for (userID, name) in [("zoe", "Z2"), ("bob", "B2"), ("alice", "A"), ("carol", "C2")] {
+            #expect(try await store.user(userID: "\(userID)@contoso.com")?.displayName == name, "\(userID)")
+        }
+        #expect(try await store.user(userID: "ignored@contoso.com") == nil)
+        #expect(try await store.userCount() == 4)
     }
 
     /// docs/security.md#toll-fraud: a number nobody should be texted or called at is refused with its row.
