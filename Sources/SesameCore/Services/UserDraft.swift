@@ -66,7 +66,9 @@ public struct UserDraft: Sendable, Hashable {
             throw ValidationError("field.tooLong", ["max": String(nameLength)], field: field)
         }
         // Bidirectional controls too: they turn a name around wherever it is shown (docs/security.md#directory-values).
-        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || PrintableText.isBidirectionalControl($0) }) else {
+        // Printable ASCII holds neither: only other text has its characters' properties looked up.
+        let printableASCII = trimmed.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        guard printableASCII || !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || PrintableText.isBidirectionalControl($0) }) else {
             throw ValidationError("field.control", field: field)
         }
         return trimmed
