@@ -22,7 +22,7 @@ import Testing
     @Test func numbersBooleansBytesAndNothing() throws {
         var user = User(userID: "Zoë@Contoso.com", displayName: "Zoë \"Z\" O'Brien", createdAt: Date(timeIntervalSince1970: 1_733_366_400.123456))
         user.authentication.sealedAuthenticatorSecret = Data([0, 1, 254, 255])
-        let text = try JSONRows.encode([UserRow(user)])
+        let text = try JSONRows.encode([UserRow(user: user)])
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
         let row = try #require(parsed.first)
         #expect(row["user_id"] as? String == "zoë@contoso.com")
@@ -31,7 +31,7 @@ import Testing
         #expect(row["lockout_failures"] as? Int == 0)
         #expect(row["authenticator_secret"] as? String == Data([0, 1, 254, 255]).base64EncodedString())
         #expect(row["password_hash"] == nil && row["locale"] == nil, "nil is left out")
-        #expect(try JSONRows.encode([NewUserRow(user)]).contains("\"created_at\":1733366400.123456"), "a double as Swift writes it back")
+        #expect(try JSONRows.encode([NewUserRow(user: user)]).contains("\"created_at\":1733366400.123456"), "a double as Swift writes it back")
         #expect(try JSONRows.encode([[String: String]]()) == "[]")
     }
 
@@ -40,11 +40,11 @@ import Testing
         var user = User(userID: "zoe@contoso.com", createdAt: t0)
         for value in [Double.nan, .infinity, -.infinity] {
             user.lockout = SignInLockout(lockedUntil: Date(timeIntervalSince1970: value))
-            #expect(throws: StoreError.self) { try JSONRows.encode([UserRow(user)]) }
+            #expect(throws: StoreError.self) { try JSONRows.encode([UserRow(user: user)]) }
         }
         // Swift writes the largest in exponent form, which JSON reads.
         user.lockout = SignInLockout(lockedUntil: Date(timeIntervalSince1970: 1e16))
-        let text = try JSONRows.encode([UserRow(user)])
+        let text = try JSONRows.encode([UserRow(user: user)])
         #expect(text.contains("\"locked_until\":1e+16"))
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
         #expect(parsed.first?["locked_until"] as? Double == 1e16)

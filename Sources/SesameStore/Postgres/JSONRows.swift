@@ -103,121 +103,56 @@ struct JSONObject {
 
 /// What an insert needs before ``PostgresStore/save(_:on:logger:)`` writes the rest.
 struct NewUserRow: JSONRow {
-    let id: String
-    let userId: String
-    let createdAt: Double
-
-    init(_ user: User) {
-        id = user.id.uuidString
-        userId = user.userID.lowercased()
-        createdAt = user.createdAt.unixSeconds
-    }
+    let user: User
 
     func write(to object: inout JSONObject) throws {
-        object.add("id", id)
-        object.add("user_id", userId)
-        try object.add("created_at", createdAt)
+        object.add("id", user.id.uuidString)
+        object.add("user_id", user.userID.lowercased())
+        try object.add("created_at", user.createdAt.unixSeconds)
     }
 }
 
 /// Every column ``PostgresStore/save(_:on:logger:)`` writes.
 struct UserRow: JSONRow {
-    let id: String
-    let userId: String
-    let displayName: String
-    let givenName: String
-    let surname: String
-    let enabled: Bool
-    let source: String
-    let passwordHash: String?
-    let passwordChangedAt: Double?
-    let passwordChangeRequired: Bool
-    let lockoutFailures: Int
-    let lockedUntil: Double?
-    let lockoutRecent: String
-    let lockoutLastFailure: Double?
-    let locale: String?
-    let authenticationPhone: String?
-    let authenticationEmail: String?
-    let mobilePhone: String?
-    let officePhone: String?
-    let alternateEmail: String?
-    let registeredAt: Double?
-    let lastConfirmedAt: Double?
-    let authenticatorSecret: Data?
-    let coverage: String
-
-    init(_ user: User) {
-        let data = user.authentication
-        id = user.id.uuidString
-        userId = user.userID.lowercased()
-        displayName = user.displayName
-        givenName = user.givenName
-        surname = user.surname
-        enabled = user.enabled
-        source = user.source.rawValue
-        passwordHash = user.passwordHash
-        passwordChangedAt = user.passwordChangedAt?.unixSeconds
-        passwordChangeRequired = user.passwordChangeRequired
-        lockoutFailures = user.lockout.failures
-        lockedUntil = user.lockout.lockedUntil?.unixSeconds
-        lockoutRecent = user.lockout.recentWrongPasswords.joined(separator: ",")
-        lockoutLastFailure = user.lockout.lastFailureAt?.unixSeconds
-        locale = user.locale?.rawValue
-        authenticationPhone = data.authenticationPhone?.e164
-        authenticationEmail = data.authenticationEmail?.value
-        mobilePhone = data.mobilePhone?.e164
-        officePhone = data.officePhone?.e164
-        alternateEmail = data.alternateEmail?.value
-        registeredAt = user.registration.registeredAt?.unixSeconds
-        lastConfirmedAt = user.registration.lastConfirmedAt?.unixSeconds
-        authenticatorSecret = data.sealedAuthenticatorSecret
-        coverage = CoverageProfile(user).key
-    }
+    let user: User
 
     func write(to object: inout JSONObject) throws {
-        object.add("id", id)
-        object.add("user_id", userId)
-        object.add("display_name", displayName)
-        object.add("given_name", givenName)
-        object.add("surname", surname)
-        object.add("enabled", enabled)
-        object.add("source", source)
-        object.add("password_hash", passwordHash)
-        try object.add("password_changed_at", passwordChangedAt)
-        object.add("password_change_required", passwordChangeRequired)
-        object.add("lockout_failures", lockoutFailures)
-        try object.add("locked_until", lockedUntil)
-        object.add("lockout_recent", lockoutRecent)
-        try object.add("lockout_last_failure", lockoutLastFailure)
-        object.add("locale", locale)
-        object.add("authentication_phone", authenticationPhone)
-        object.add("authentication_email", authenticationEmail)
-        object.add("mobile_phone", mobilePhone)
-        object.add("office_phone", officePhone)
-        object.add("alternate_email", alternateEmail)
-        try object.add("registered_at", registeredAt)
-        try object.add("last_confirmed_at", lastConfirmedAt)
-        object.add("authenticator_secret", authenticatorSecret)
-        object.add("coverage", coverage)
+        let data = user.authentication
+        object.add("id", user.id.uuidString)
+        object.add("user_id", user.userID.lowercased())
+        object.add("display_name", user.displayName)
+        object.add("given_name", user.givenName)
+        object.add("surname", user.surname)
+        object.add("enabled", user.enabled)
+        object.add("source", user.source.rawValue)
+        object.add("password_hash", user.passwordHash)
+        try object.add("password_changed_at", user.passwordChangedAt?.unixSeconds)
+        object.add("password_change_required", user.passwordChangeRequired)
+        object.add("lockout_failures", user.lockout.failures)
+        try object.add("locked_until", user.lockout.lockedUntil?.unixSeconds)
+        object.add("lockout_recent", user.lockout.recentWrongPasswords.joined(separator: ","))
+        try object.add("lockout_last_failure", user.lockout.lastFailureAt?.unixSeconds)
+        object.add("locale", user.locale?.rawValue)
+        object.add("authentication_phone", data.authenticationPhone?.e164)
+        object.add("authentication_email", data.authenticationEmail?.value)
+        object.add("mobile_phone", data.mobilePhone?.e164)
+        object.add("office_phone", data.officePhone?.e164)
+        object.add("alternate_email", data.alternateEmail?.value)
+        try object.add("registered_at", user.registration.registeredAt?.unixSeconds)
+        try object.add("last_confirmed_at", user.registration.lastConfirmedAt?.unixSeconds)
+        object.add("authenticator_secret", data.sealedAuthenticatorSecret)
+        object.add("coverage", CoverageProfile(user).key)
     }
 }
 
 struct AnswerRow: JSONRow {
-    let userId: String
+    let userID: String
     let position: Int
     let question: String
     let answerHash: String
 
-    init(userID: String, position: Int, question: String, answerHash: String) {
-        userId = userID
-        self.position = position
-        self.question = question
-        self.answerHash = answerHash
-    }
-
     func write(to object: inout JSONObject) throws {
-        object.add("user_id", userId)
+        object.add("user_id", userID)
         object.add("position", position)
         object.add("question", question)
         object.add("answer_hash", answerHash)
@@ -225,91 +160,43 @@ struct AnswerRow: JSONRow {
 }
 
 struct AuditRow: JSONRow {
-    let id: String
-    let at: Double
-    let activity: String
-    let actor: String
-    let target: String
-    let status: String
-    let detail: String
-    let failureReason: String?
-    let requestId: String?
-
-    init(_ event: AuditEvent) {
-        id = event.id.uuidString
-        at = event.at.unixSeconds
-        activity = event.activity.rawValue
-        actor = event.actor
-        target = event.target
-        status = event.status.rawValue
-        detail = event.detail
-        failureReason = event.failureReason
-        requestId = event.requestID
-    }
+    let event: AuditEvent
 
     func write(to object: inout JSONObject) throws {
-        object.add("id", id)
-        try object.add("at", at)
-        object.add("activity", activity)
-        object.add("actor", actor)
-        object.add("target", target)
-        object.add("status", status)
-        object.add("detail", detail)
-        object.add("failure_reason", failureReason)
-        object.add("request_id", requestId)
+        object.add("id", event.id.uuidString)
+        try object.add("at", event.at.unixSeconds)
+        object.add("activity", event.activity.rawValue)
+        object.add("actor", event.actor)
+        object.add("target", event.target)
+        object.add("status", event.status.rawValue)
+        object.add("detail", event.detail)
+        object.add("failure_reason", event.failureReason)
+        object.add("request_id", event.requestID)
     }
 }
 
 struct ResetRow: JSONRow {
-    let id: String
-    let at: Double
-    let userId: String
-    let role: String
-    let methods: String
-    let detail: String
-    let requestId: String?
-
-    init(_ activity: ResetActivity) {
-        id = activity.id.uuidString
-        at = activity.at.unixSeconds
-        userId = activity.userID
-        role = activity.role
-        methods = activity.methodsUsed.map(\.rawValue).joined(separator: ",")
-        detail = activity.detail.code
-        requestId = activity.requestID
-    }
+    let activity: ResetActivity
 
     func write(to object: inout JSONObject) throws {
-        object.add("id", id)
-        try object.add("at", at)
-        object.add("user_id", userId)
-        object.add("role", role)
-        object.add("methods", methods)
-        object.add("detail", detail)
-        object.add("request_id", requestId)
+        object.add("id", activity.id.uuidString)
+        try object.add("at", activity.at.unixSeconds)
+        object.add("user_id", activity.userID)
+        object.add("role", activity.role)
+        object.add("methods", activity.methodsUsed.map(\.rawValue).joined(separator: ","))
+        object.add("detail", activity.detail.code)
+        object.add("request_id", activity.requestID)
     }
 }
 
 struct RegistrationRow: JSONRow {
-    let id: String
-    let at: Double
-    let userId: String
-    let role: String
-    let dataRegistered: String
-
-    init(_ activity: RegistrationActivity) {
-        id = activity.id.uuidString
-        at = activity.at.unixSeconds
-        userId = activity.userID
-        role = activity.role
-        dataRegistered = activity.dataRegistered.rawValue
-    }
+    let activity: RegistrationActivity
 
     func write(to object: inout JSONObject) throws {
-        object.add("id", id)
-        try object.add("at", at)
-        object.add("user_id", userId)
-        object.add("role", role)
-        object.add("data_registered", dataRegistered)
+        object.add("id", activity.id.uuidString)
+        try object.add("at", activity.at.unixSeconds)
+        object.add("user_id", activity.userID)
+        object.add("role", activity.role)
+        object.add("data_registered", activity.dataRegistered.rawValue)
     }
 }
