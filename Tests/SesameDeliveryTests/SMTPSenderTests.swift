@@ -12,7 +12,9 @@ import SesameTestSupport
     let code = VerificationCode("042917")!
     let logo = Logo(data: Data([0x89, 0x50, 0x4E, 0x47, 1, 2, 3]), type: "image/png")
 
-    func settings(_ url: String, from: String = "Sesame <no-reply@sesame.example>", timeout: Duration = .seconds(10)) throws -> SMTPSettings {
+    /// A generous timeout: these tests check what is said, not how fast. With the whole suite running on two cores,
+    /// the sink once took over 10 s to get through a STARTTLS exchange. The timeout's own test sets its own.
+    func settings(_ url: String, from: String = "Sesame <no-reply@sesame.example>", timeout: Duration = .seconds(60)) throws -> SMTPSettings {
         try SMTPSettings(url: url, from: from, timeout: timeout)
     }
 
