@@ -38,10 +38,11 @@ public struct DirectorySync: Sendable {
         do {
             for start in stride(from: 0, to: named.count, by: Self.batchSize) {
                 let entries = named[start..<min(start + Self.batchSize, named.count)]
+                let userIDs = Set(entries.map { $0.userID.lowercased() })
                 // An entry for a user still being written (the same user ID in another case) must find it written.
-                try Self.firstFailure(await writing.waitIfWriting(any: entries.map { $0.userID.lowercased() }))
+                try Self.firstFailure(await writing.waitIfWriting(any: userIDs))
                 let (batch, changes) = try await compare(entries, policy: policy, report: &report)
-                writing.start(Set(entries.map { $0.userID.lowercased() })) { await write(batch, changes, policy: policy) }
+                writing.start(userIDs) { await write(batch, changes, policy: policy) }
                 try Self.firstFailure(await writing.beyondLimit())
             }
         } catch {
