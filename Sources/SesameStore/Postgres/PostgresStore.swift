@@ -18,13 +18,16 @@ public final class PostgresStore: Store, Service {
     private let started = StartSignal()
     /// Opens once the migrations are applied.
     private let migrated = StartSignal()
+    /// How long a call may take before it is abandoned (``access(within:_:)``).
+    private let answerLimit: Duration
 
-    private init(url: String, logger: Logger, maximumConnections: Int = 16) throws {
+    private init(url: String, logger: Logger, maximumConnections: Int = 16, answerLimit: Duration = .seconds(10)) throws {
         var configuration = try Self.configuration(url)
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectionIdleTimeout = .seconds(60)
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
+        self.answerLimit = answerLimit
     }
 
     /// Connects to `url` (`postgres://user:pass@host:port/database`, `?sslmode=require` for TLS), migrates, and runs
@@ -55,10 +58,16 @@ public final class PostgresStore: Store, Service {
     }
 
     /// A store whose client runs as a service (``run()``) in `serve`'s service group. Nothing is sent until then.
-    /// - Parameter maximumConnections: the pool's size; the tests, which run hundreds of stores at once on one
-    ///   server, take fewer.
-    public static func service(url: String, logger: Logger = Logger(label: "sesame.postgres"), maximumConnections: Int = 16) throws -> PostgresStore {
-        try PostgresStore(url: url, logger: logger, maximumConnections: maximumConnections)
+    /// - Parameters:
+    ///   - maximumConnections: the pool's size; the tests, which run hundreds of stores at once on one server, take
+    ///     fewer.
+    ///   - answerLimit: how long a call may take before it fails as unavailable. The tests, whose hundreds of
+    ///     stores share two cores with the Argon2id of every suite, give it longer: there a slow answer is the
+    ///     machine's load, not a database that went away.
+    public static func service(
+        url: String, logger: Logger = Logger(label: "sesame.postgres"), maximumConnections: Int = 16, answerLimit: Duration = .seconds(10)
+    ) throws -> PostgresStore {
+        try PostgresStore(url: url, logger: logger, maximumConnections: maximumConnections, answerLimit: answerLimit)
     }
 
     /// Runs the client and applies the migrations, then keeps the client running until the service group shuts down.
@@ -152,8 +161,8 @@ public final class PostgresStore: Store, Service {
     ///
     /// While the database is down the pool would wait for a connection indefinitely; a call that takes longer than
     /// `limit` is abandoned instead, so that pages fail plainly and readiness reports the outage.
-    func access<T: Sendable>(within limit: Duration = .seconds(10), _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await access(within: limit, after: migrated, body)
+    func access<T: Sendable>(within limit: Duration? = nil, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await access(within: limit ?? answerLimit, after: migrated, body)
     }
 
     /// Runs `body` once `signal` has opened, within `limit`. A call made before it opens (a background task started
