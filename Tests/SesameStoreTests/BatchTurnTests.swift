@@ -29,7 +29,8 @@ import Testing
         await turn.pass()
     }
 
-    /// A batch that fails still passes the turn, and the writer's cache is given back once no batch waits.
+    /// A batch that fails still passes the turn, and the writer's cache and checkpoint interval are given back once no
+    /// batch waits.
     @Test func aFailedBatchPassesTheTurnAndTheCacheIsGivenBack() async throws {
         let store = try SQLiteStore.temporary()
         try await store.insertUser(User(userID: "taken@contoso.com", createdAt: t0))
@@ -43,6 +44,9 @@ import Testing
         try await second.value
         #expect(try await store.userCount() == 51)
         #expect(await !store.batchTurn.isAwaited)
-        #expect(try await store.pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA cache_size") } == -2_000)
+        let writers = try await store.pool.writeWithoutTransaction { db in
+            try ["cache_size", "wal_autocheckpoint", "journal_size_limit"].map { try Int.fetchOne(db, sql: "PRAGMA \($0)") }
+        }
+        #expect(writers == [-2_000, 1_000, 16 << 20])
     }
 }

@@ -22,13 +22,10 @@ extension SQLiteStore {
         // A cancelled import's batches fail here, without waiting for the turn only to be refused by GRDB.
         try Task.checkCancellation()
         await batchTurn.take()
-        // A batch touches thousands of index pages (a user's search terms land all over their index). With SQLite's
-        // default 2 MiB cache they would be written out in the middle of the transaction and read back: the writer's
-        // cache grows for the batch, and is given back when no other batch waits (docs/scale.md#batches).
         let written: Result<Void, any Error>
         do {
             try await write { db in
-                try db.execute(sql: "PRAGMA cache_size = -65536")
+                try db.execute(sql: Self.writerForBatches)
                 for rows in inserts { try Self.insert(rows, in: db) }
                 for rows in updates { try Self.update(rows, in: db) }
                 for event in batch.audit { try Self.insert(event, in: db) }
@@ -44,10 +41,27 @@ extension SQLiteStore {
         try written.get()
     }
 
-    /// Back to SQLite's default, even when the importing task was cancelled (GRDB would not start a cancelled task's write).
+    /// The writer's settings while batches are written (docs/scale.md#batches). A batch touches thousands of index
+    /// pages (a user's search terms land all over their index):
+    /// - with SQLite's default 2 MiB cache they would be written out in the middle of the transaction and read back;
+    /// - with its checkpoint after every 1,000 pages of WAL, each batch's pages would be copied into the database at
+    ///   its commit, though the next batches touch many of them again: the WAL holds 256 MiB (several batches) between
+    ///   checkpoints instead, and keeps its file's size from one to the next.
+    static let writerForBatches = "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 65536; PRAGMA journal_size_limit = -1"
+
+    /// The writer's settings otherwise: SQLite's defaults, and a WAL file cut back to 16 MiB when SQLite starts it over.
+    static let writerOtherwise = "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000; PRAGMA journal_size_limit = 16777216"
+
+    /// Back to ``writerOtherwise``, with the WAL the batches left copied into the database now rather than at the next
+    /// commit; even when the importing task was cancelled (GRDB would not start a cancelled task's write).
     private func giveBackTheWritersCache() async {
         let pool = pool
-        try? await Task.detached { try await pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = -2000; PRAGMA shrink_memory") } }.value
+        try? await Task.detached {
+            try await pool.writeWithoutTransaction {
+                try $0.execute(sql: Self.writerOtherwise + "; PRAGMA shrink_memory")
+                try $0.checkpoint(.passive)
+            }
+        }.value
     }
 
     public func user(id: UUID) async throws -> User? {

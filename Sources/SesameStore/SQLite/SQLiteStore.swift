@@ -17,7 +17,7 @@ public final class SQLiteStore: Store {
         configuration.label = "sesame"
         // In WAL mode NORMAL never corrupts the database; a power cut may lose the last commits, not the file. FULL
         // would add an fsync to each of the ten or so commits of a reset.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL; " + Self.writerOtherwise) }
         do {
             // Created empty and private first: SQLite gives its -wal and -shm files the database file's mode, and
             // would otherwise create all three under the umask (docs/security.md#files-on-disk).
