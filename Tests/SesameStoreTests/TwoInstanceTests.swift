@@ -105,6 +105,6 @@ import Testing
             return try await group.reduce(into: [[String]]()) { $0.append($1) }
         }
         #expect(applied.count == 4 && Set(applied).count == 1)
-        #expect(applied.first == ["001 initial schema", "002 sessions", "003 outbox", "004 branding", "005 session users", "006 token scopes", "007 sign-in lockouts", "008 lockout streak", "009 session versions", "010 authenticator app", "011 recovery codes", "012 report links", "013 access passes", "014 session details", "015 password change required", "016 passkeys", "017 scale", "018 reset days"])
+        #expect(applied.first == ["001 initial schema", "002 sessions", "003 outbox", "004 branding", "005 session users", "006 token scopes", "007 sign-in lockouts", "008 lockout streak", "009 session versions", "010 authenticator app", "011 recovery codes", "012 report links", "013 access passes", "014 session details", "015 password change required", "016 passkeys", "017 scale", "018 reset days", "019 search terms"])
     }
 }

@@ -1,7 +1,11 @@
 import Foundation
+import GRDB
+import PostgresNIO
 import SesameCore
 import SesameTestSupport
 import Testing
+
+@testable import SesameStore
 
 @Suite struct UserStoreContractTests {
     @Test(arguments: StoreAdapter.allCases)
@@ -115,13 +119,28 @@ import Testing
                 id: UUID(), userID: user.id, purpose: .reset, channel: .sms, destination: "+33611111111", mac: [1, 2],
                 issuedAt: t0, expiresAt: t0.addingTimeInterval(300), attemptsLeft: 3)
             try await store.insertChallenge(challenge)
+            #expect(try await searchTerms(of: user.id, in: store).map { $0 > 0 } != false)
             try await store.deleteUser(id: user.id)
             #expect(try await store.user(id: user.id) == nil)
             #expect(try await store.challenge(id: challenge.id) == nil)
+            #expect(try await searchTerms(of: user.id, in: store).map { $0 == 0 } != false)
             #expect(try await store.users(withRole: .passwordAdmin, limit: 10).isEmpty)
             await #expect(throws: StoreError.self) { try await store.deleteUser(id: user.id) }
             // The user ID is free again.
             try await store.insertUser(User(userID: user.userID, createdAt: t0))
         }
+    }
+}
+
+/// How many search terms a database holds for a user (on PostgreSQL kept without a foreign key: docs/scale.md);
+/// `nil` for the in-memory store, which finds users by reading them all.
+private func searchTerms(of id: UUID, in store: any Store) async throws -> Int? {
+    switch store {
+    case let sqlite as SQLiteStore:
+        try await sqlite.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM user_search WHERE user_id = ?", arguments: [id.uuidString]) }
+    case let postgres as PostgresStore:
+        try await postgres.rows("SELECT count(*) AS n FROM user_search WHERE user_id = \(id.uuidString)").first?.get("n", as: Int.self)
+    default:
+        nil
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The PostgreSQL schema: the same tables, columns and migration names as SQLite's, so that `sesame store copy`
-/// moves rows one for one. Times are Unix seconds (`double precision`); identifiers are UUID strings; the logs carry
+/// The PostgreSQL schema: the same tables, columns and migration names as SQLite's (and one of its own, 019), so
+/// that `sesame store copy` moves rows one for one. Times are Unix seconds (`double precision`); identifiers are UUID strings; the logs carry
 /// a `seq` so that rows written in the same instant keep their order, as SQLite's `rowid` does.
 enum PostgresSchema {
     static let migrations: [(name: String, sql: String)] = [
@@ -290,6 +290,21 @@ enum PostgresSchema {
                 REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION reset_days_count();
             CREATE TRIGGER reset_days_delete AFTER DELETE ON reset_activities
                 REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION reset_days_count();
+            """),
+        // PostgreSQL's alone (docs/scale.md#batches): a search term's foreign key was checked row by row, each check a
+        // query that also locked the user's row: a seventh of an import's time at a million users. The terms are
+        // written only with their user's row, in its transaction; a delete of users takes their terms with it, once
+        // a statement, as the cascade did.
+        ("019 search terms", """
+            ALTER TABLE user_search DROP CONSTRAINT user_search_user_id_fkey;
+            CREATE FUNCTION user_search_forget() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                DELETE FROM user_search WHERE user_id IN (SELECT id FROM gone);
+                RETURN NULL;
+            END
+            $$;
+            CREATE TRIGGER user_search_forget AFTER DELETE ON users
+                REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION user_search_forget();
             """),
     ]
 
