@@ -168,16 +168,22 @@ package final class LDAPConnection {
 
     /// A subtree search below `base` (a base search with `scope` `LDAP_SCOPE_BASE`), in one request.
     func search(base: String, scope: Int32 = LDAP_SCOPE_SUBTREE, filter: String, attributes: [String]) throws(WritebackError) -> [Entry] {
-        try request(base: base, scope: scope, filter: filter, attributes: attributes, controls: nil).entries
+        let answer = try self.answer(to: send(base: base, scope: scope, filter: filter, attributes: attributes, controls: nil))
+        defer { ldap_msgfree(answer) }
+        return entries(in: answer, attributes: attributes)
     }
 
     /// Every entry of a subtree search below `base`, `pageSize` at a time (RFC 2696 paged results): Active Directory
-    /// answers one request with at most 1,000 entries, and an OpenLDAP size limit may be lower still.
+    /// answers one request with at most 1,000 entries, and an OpenLDAP size limit may be lower still. Each page is
+    /// read while the directory prepares the next one: at 100,000 entries, reading took as long as the directory's
+    /// answering (docs/scale.md#batches).
     func searchAll(base: String, filter: String, attributes: [String], pageSize: Int) throws(WritebackError) -> [Entry] {
         let controls = UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>.allocate(capacity: 2)
         defer { controls.deallocate() }
         var entries: [Entry] = []
         var cookie: [UInt8] = []
+        var unread: OpaquePointer?
+        defer { if let unread { ldap_msgfree(unread) } }
         repeat {
             var sent = Self.berval(cookie)
             defer { sent.bv_val.deallocate() }
@@ -188,28 +194,59 @@ package final class LDAPConnection {
             defer { ldap_control_free(control) }
             controls[0] = control  // trap-safe: `controls` was allocated with room for two
             controls[1] = nil  // trap-safe: `controls` was allocated with room for two
-            let page = try request(base: base, scope: LDAP_SCOPE_SUBTREE, filter: filter, attributes: attributes, controls: controls)
-            entries += page.entries
-            cookie = page.cookie
+            let messageID = try send(base: base, scope: LDAP_SCOPE_SUBTREE, filter: filter, attributes: attributes, controls: controls)
+            if let page = unread {
+                entries += self.entries(in: page, attributes: attributes)
+                ldap_msgfree(page)
+                unread = nil
+            }
+            let page = try answer(to: messageID)
+            unread = page
+            cookie = try nextPageCookie(in: page)
         } while !cookie.isEmpty
+        if let page = unread { entries += self.entries(in: page, attributes: attributes) }
         return entries
     }
 
-    /// One search request: its entries and, when it carried the paged-results control, the cookie that asks for the
-    /// next page (empty after the last one, or when the server ignored the control and answered everything at once).
-    private func request(
+    /// Sends a search request; its answer is ``answer(to:)``'s to wait for.
+    private func send(
         base: String, scope: Int32, filter: String, attributes: [String], controls: UnsafeMutablePointer<UnsafeMutablePointer<LDAPControl>?>?
-    ) throws(WritebackError) -> (entries: [Entry], cookie: [UInt8]) {
+    ) throws(WritebackError) -> Int32 {
         let names = attributes.map { strdup($0)! }  // trap-safe: strdup fails only when memory is exhausted
         defer { names.forEach { free($0) } }
         var list: [UnsafeMutablePointer<CChar>?] = names + [nil]
+        var messageID: Int32 = 0
+        let code = ldap_search_ext(handle, base, scope, filter, &list, 0, controls, nil, nil, 0, &messageID)
+        guard code == LDAP_SUCCESS else { throw Self.failure(code, words: "", denied: .permissions(reason: "search refused")) }
+        return messageID
+    }
+
+    /// The whole answer to search `messageID` (its entries and its result), once the search succeeded; the caller
+    /// frees it.
+    private func answer(to messageID: Int32) throws(WritebackError) -> OpaquePointer {
         var message: OpaquePointer?
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        let code = ldap_search_ext_s(handle, base, scope, filter, &list, 0, controls, nil, &timeout, 0, &message)
-        defer { if let message { ldap_msgfree(message) } }
-        guard code == LDAP_SUCCESS else { throw Self.failure(code, words: "", denied: .permissions(reason: "search refused")) }
+        guard ldap_result(handle, messageID, LDAP_MSG_ALL, &timeout, &message) > 0, let message else {
+            if let message { ldap_msgfree(message) }
+            ldap_abandon_ext(handle, messageID, nil, nil)
+            throw .unavailable(reason: "the directory did not answer")
+        }
+        var code: Int32 = 0
+        guard ldap_parse_result(handle, message, &code, nil, nil, nil, nil, 0) == LDAP_SUCCESS else {
+            ldap_msgfree(message)
+            throw .unavailable(reason: "an answer could not be read")
+        }
+        guard code == LDAP_SUCCESS else {
+            ldap_msgfree(message)
+            throw Self.failure(code, words: "", denied: .permissions(reason: "search refused"))
+        }
+        return message
+    }
+
+    /// The entries of a search's answer, with the values of `attributes`.
+    private func entries(in answer: OpaquePointer, attributes: [String]) -> [Entry] {
         var entries: [Entry] = []
-        var entry = ldap_first_entry(handle, message)
+        var entry = ldap_first_entry(handle, answer)
         while let current = entry {
             var dnText = ""
             if let dn = ldap_get_dn(handle, current) {
@@ -230,8 +267,7 @@ package final class LDAPConnection {
             entries.append(Entry(dn: dnText, values: values))
             entry = ldap_next_entry(handle, current)
         }
-        guard controls != nil else { return (entries, []) }
-        return (entries, try nextPageCookie(in: message))
+        return entries
     }
 
     /// The paged-results cookie of a search's answer; empty when there is no further page.
