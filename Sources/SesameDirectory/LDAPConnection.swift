@@ -216,7 +216,9 @@ package final class LDAPConnection {
         defer { names.forEach { free($0) } }
         var list: [UnsafeMutablePointer<CChar>?] = names + [nil]
         var messageID: Int32 = 0
-        let code = ldap_search_ext(handle, base, scope, filter, &list, 0, controls, nil, nil, 0, &messageID)
+        // Also the server's time limit, as the synchronous search sent it.
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        let code = ldap_search_ext(handle, base, scope, filter, &list, 0, controls, nil, &timeout, 0, &messageID)
         guard code == LDAP_SUCCESS else { throw Self.failure(code, words: "", denied: .permissions(reason: "search refused")) }
         return messageID
     }
@@ -226,10 +228,14 @@ package final class LDAPConnection {
     private func answer(to messageID: Int32) throws(WritebackError) -> OpaquePointer {
         var message: OpaquePointer?
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        guard ldap_result(handle, messageID, LDAP_MSG_ALL, &timeout, &message) > 0, let message else {
+        let received = ldap_result(handle, messageID, LDAP_MSG_ALL, &timeout, &message)
+        guard received > 0, let message else {
             if let message { ldap_msgfree(message) }
             ldap_abandon_ext(handle, messageID, nil, nil)
-            throw .unavailable(reason: "the directory did not answer")
+            // -1: the connection failed, and libldap says how.
+            var code = LDAP_TIMEOUT
+            if received < 0 { ldap_get_option(handle, LDAP_OPT_RESULT_CODE, &code) }
+            throw .unavailable(reason: Self.text(code))
         }
         var code: Int32 = 0
         guard ldap_parse_result(handle, message, &code, nil, nil, nil, nil, 0) == LDAP_SUCCESS else {
