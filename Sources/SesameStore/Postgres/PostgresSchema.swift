@@ -1,8 +1,9 @@
 import Foundation
 
 /// The PostgreSQL schema: the same tables, columns and migration names as SQLite's (and one of its own, 019), so
-/// that `sesame store copy` moves rows one for one. Times are Unix seconds (`double precision`); identifiers are UUID strings; the logs carry
-/// a `seq` so that rows written in the same instant keep their order, as SQLite's `rowid` does.
+/// that `sesame store copy` moves rows one for one. Times are Unix seconds (`double precision`); identifiers are UUID
+/// strings; the logs carry a `seq` so that rows written in the same instant keep their order, as SQLite's `rowid`
+/// does.
 enum PostgresSchema {
     static let migrations: [(name: String, sql: String)] = [
         ("001 initial schema", """
