@@ -1,5 +1,3 @@
-import Synchronization
-
 /// One region's telephone numbering plan, from libphonenumber's metadata (see `NumberingPlans+Data.swift`).
 public struct NumberingPlan: Sendable, Hashable {
     /// ISO 3166 region code, or "001" for a non-geographic service such as +800.
@@ -65,22 +63,19 @@ public struct NumberingPlan: Sendable, Hashable {
     }
 
     private func wholeMatch(_ kind: Kind, _ text: String) -> Bool {
-        let pattern = switch kind {
-        case .number: pattern
-        case .mobile: mobilePattern
-        case .fixedLine: fixedLinePattern
-        }
-        guard !pattern.isEmpty else { return false }
-        let key = PatternKey(callingCode: callingCode, region: region, kind: kind)
-        return Self.compiledPatterns.withLock { compiled in
-            if compiled[key] == nil { compiled[key] = .some(try? Regex(pattern)) }
-            guard let regex = compiled[key] ?? nil else { return false }
-            return (try? regex.wholeMatch(in: text)) != nil
-        }
+        Self.compiledPatterns[PatternKey(callingCode: callingCode, region: region, kind: kind)]?.matchesWhole(text) ?? false
     }
 
-    /// Compiling a pattern costs far more than matching it (two thirds of an import's time went there), so each is
-    /// compiled once, when first needed, and one that does not compile is remembered as such. `Regex` is not
-    /// `Sendable`, so it is only ever used under the lock; a match takes microseconds.
-    private static let compiledPatterns = Mutex<[PatternKey: Regex<AnyRegexOutput>?]>([:])
+    /// Every plan's patterns, compiled once (about a millisecond) when a number is first checked. An empty pattern,
+    /// or one ``PhonePattern`` cannot read (the tests check there is none), matches nothing.
+    private static let compiledPatterns: [PatternKey: PhonePattern] = {
+        var compiled: [PatternKey: PhonePattern] = [:]
+        for plan in all {
+            let patterns = [(Kind.number, plan.pattern), (.mobile, plan.mobilePattern), (.fixedLine, plan.fixedLinePattern)]
+            for (kind, pattern) in patterns where !pattern.isEmpty {
+                compiled[PatternKey(callingCode: plan.callingCode, region: plan.region, kind: kind)] = PhonePattern(pattern)
+            }
+        }
+        return compiled
+    }()
 }
