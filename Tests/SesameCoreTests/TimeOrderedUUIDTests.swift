@@ -28,6 +28,13 @@ import Testing
             #expect(UUID.timeOrdered(at: at).uuidString.hasPrefix("00000000-0000-7"))
         }
     }
+
+    @Test func textIsTheUUIDString() throws {
+        let edges = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), try #require(UUID(uuidString: "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF"))]
+        for id in edges + (0..<1_000).map({ _ in UUID() }) + (0..<1_000).map({ _ in UUID.timeOrdered() }) {
+            #expect(id.text == id.uuidString)
+        }
+    }
 }
 
 extension String {

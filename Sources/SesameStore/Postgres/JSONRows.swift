@@ -106,7 +106,7 @@ struct NewUserRow: JSONRow {
     let user: User
 
     func write(to object: inout JSONObject) throws {
-        object.add("id", user.id.uuidString)
+        object.add("id", user.id.text)
         object.add("user_id", user.userID.lowercased())
         try object.add("created_at", user.createdAt.unixSeconds)
     }
@@ -118,7 +118,7 @@ struct UserRow: JSONRow {
 
     func write(to object: inout JSONObject) throws {
         let data = user.authentication
-        object.add("id", user.id.uuidString)
+        object.add("id", user.id.text)
         object.add("user_id", user.userID.lowercased())
         object.add("display_name", user.displayName)
         object.add("given_name", user.givenName)
@@ -163,7 +163,7 @@ struct AuditRow: JSONRow {
     let event: AuditEvent
 
     func write(to object: inout JSONObject) throws {
-        object.add("id", event.id.uuidString)
+        object.add("id", event.id.text)
         try object.add("at", event.at.unixSeconds)
         object.add("activity", event.activity.rawValue)
         object.add("actor", event.actor)
@@ -179,7 +179,7 @@ struct ResetRow: JSONRow {
     let activity: ResetActivity
 
     func write(to object: inout JSONObject) throws {
-        object.add("id", activity.id.uuidString)
+        object.add("id", activity.id.text)
         try object.add("at", activity.at.unixSeconds)
         object.add("user_id", activity.userID)
         object.add("role", activity.role)
@@ -193,7 +193,7 @@ struct RegistrationRow: JSONRow {
     let activity: RegistrationActivity
 
     func write(to object: inout JSONObject) throws {
-        object.add("id", activity.id.uuidString)
+        object.add("id", activity.id.text)
         try object.add("at", activity.at.unixSeconds)
         object.add("user_id", activity.userID)
         object.add("role", activity.role)

@@ -8,7 +8,7 @@ extension PostgresStore {
     public func saveAccessPass(_ pass: TemporaryAccessPass) async throws {
         _ = try await rows("""
             INSERT INTO access_passes (user_id, id, pass_hash, issued_by, issued_at, expires_at, single_use, covers_roles, used_at)
-            VALUES (\(pass.userID.uuidString), \(pass.id.uuidString), \(pass.hash), \(pass.issuedBy), \(pass.issuedAt.unixSeconds),
+            VALUES (\(pass.userID.text), \(pass.id.text), \(pass.hash), \(pass.issuedBy), \(pass.issuedAt.unixSeconds),
                 \(pass.expiresAt.unixSeconds), \(pass.singleUse), \(pass.coversRoles), \(pass.usedAt?.unixSeconds))
             ON CONFLICT (user_id) DO UPDATE SET id = excluded.id, pass_hash = excluded.pass_hash, issued_by = excluded.issued_by,
                 issued_at = excluded.issued_at, expires_at = excluded.expires_at, single_use = excluded.single_use,
@@ -17,7 +17,7 @@ extension PostgresStore {
     }
 
     public func accessPass(ofUser id: UUID) async throws -> TemporaryAccessPass? {
-        try await rows("SELECT * FROM access_passes WHERE user_id = \(id.uuidString)").first.map { row in
+        try await rows("SELECT * FROM access_passes WHERE user_id = \(id.text)").first.map { row in
             TemporaryAccessPass(
                 id: try row.uuid("id"), userID: id, hash: try row.get("pass_hash", as: String.self), issuedBy: try row.get("issued_by", as: String.self),
                 issuedAt: try row.requiredDate("issued_at"), expiresAt: try row.requiredDate("expires_at"),
@@ -29,13 +29,13 @@ extension PostgresStore {
     public func useAccessPass(_ passID: UUID, now: Date) async throws -> Bool {
         try await !rows("""
             UPDATE access_passes SET used_at = \(now.unixSeconds)
-            WHERE id = \(passID.uuidString) AND expires_at > \(now.unixSeconds) AND (NOT single_use OR used_at IS NULL)
+            WHERE id = \(passID.text) AND expires_at > \(now.unixSeconds) AND (NOT single_use OR used_at IS NULL)
             RETURNING id
             """).isEmpty
     }
 
     public func deleteAccessPass(ofUser id: UUID) async throws {
-        _ = try await rows("DELETE FROM access_passes WHERE user_id = \(id.uuidString)")
+        _ = try await rows("DELETE FROM access_passes WHERE user_id = \(id.text)")
     }
 
     public func deleteAccessPasses(expiredBefore date: Date) async throws -> Int {

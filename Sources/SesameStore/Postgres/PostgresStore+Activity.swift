@@ -8,7 +8,7 @@ extension PostgresStore {
     public func appendAudit(_ event: AuditEvent) async throws {
         _ = try await rows("""
             INSERT INTO audit_events (id, at, activity, actor, target, status, detail, failure_reason, request_id)
-            VALUES (\(event.id.uuidString), \(event.at.unixSeconds), \(event.activity.rawValue), \(event.actor), \(event.target),
+            VALUES (\(event.id.text), \(event.at.unixSeconds), \(event.activity.rawValue), \(event.actor), \(event.target),
                     \(event.status.rawValue), \(event.detail), \(event.failureReason), \(event.requestID))
             """)
     }
@@ -59,7 +59,7 @@ extension PostgresStore {
     public func appendResetActivity(_ activity: ResetActivity) async throws {
         _ = try await rows("""
             INSERT INTO reset_activities (id, at, user_id, role, methods, detail, request_id)
-            VALUES (\(activity.id.uuidString), \(activity.at.unixSeconds), \(activity.userID), \(activity.role),
+            VALUES (\(activity.id.text), \(activity.at.unixSeconds), \(activity.userID), \(activity.role),
                     \(activity.methodsUsed.map(\.rawValue).joined(separator: ",")), \(activity.detail.code), \(activity.requestID))
             """)
     }
@@ -77,7 +77,7 @@ extension PostgresStore {
     public func appendRegistrationActivity(_ activity: RegistrationActivity) async throws {
         _ = try await rows("""
             INSERT INTO registration_activities (id, at, user_id, role, data_registered)
-            VALUES (\(activity.id.uuidString), \(activity.at.unixSeconds), \(activity.userID), \(activity.role), \(activity.dataRegistered.rawValue))
+            VALUES (\(activity.id.text), \(activity.at.unixSeconds), \(activity.userID), \(activity.role), \(activity.dataRegistered.rawValue))
             """)
     }
 
@@ -160,7 +160,7 @@ extension PostgresStore {
         }
         if paged, let after = query.after {
             let at = try bind(after.at.unixSeconds)
-            conditions.append("(at < \(at) OR (at = \(at) AND seq < (SELECT seq FROM \(kind.table) WHERE id = \(try bind(after.id.uuidString)))))")
+            conditions.append("(at < \(at) OR (at = \(at) AND seq < (SELECT seq FROM \(kind.table) WHERE id = \(try bind(after.id.text)))))")
         }
         return conditions.joined(separator: " AND ")
     }

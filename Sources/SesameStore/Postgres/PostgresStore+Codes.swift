@@ -8,27 +8,27 @@ extension PostgresStore {
     public func insertChallenge(_ challenge: CodeChallenge) async throws {
         _ = try await rows("""
             INSERT INTO code_challenges (id, user_id, purpose, channel, destination, mac, issued_at, expires_at, attempts_left, consumed_at)
-            VALUES (\(challenge.id.uuidString), \(challenge.userID.uuidString), \(challenge.purpose.rawValue), \(challenge.channel.rawValue),
+            VALUES (\(challenge.id.text), \(challenge.userID.text), \(challenge.purpose.rawValue), \(challenge.channel.rawValue),
                     \(challenge.destination), \(Data(challenge.mac)), \(challenge.issuedAt.unixSeconds), \(challenge.expiresAt.unixSeconds),
                     \(challenge.attemptsLeft), \(challenge.consumedAt?.unixSeconds))
             """)
     }
 
     public func challenge(id: UUID) async throws -> CodeChallenge? {
-        try await rows("SELECT * FROM code_challenges WHERE id = \(id.uuidString)").first.map(Self.challenge)
+        try await rows("SELECT * FROM code_challenges WHERE id = \(id.text)").first.map(Self.challenge)
     }
 
     /// One statement takes the attempt: concurrent checks on any instance each see a different count.
     public func takeAttempt(challengeID: UUID, now: Date) async throws -> CodeChallenge? {
         try await rows("""
             UPDATE code_challenges SET attempts_left = attempts_left - 1
-            WHERE id = \(challengeID.uuidString) AND consumed_at IS NULL AND expires_at > \(now.unixSeconds) AND attempts_left > 0
+            WHERE id = \(challengeID.text) AND consumed_at IS NULL AND expires_at > \(now.unixSeconds) AND attempts_left > 0
             RETURNING *
             """).first.map(Self.challenge)
     }
 
     public func consumeChallenge(id: UUID, now: Date) async throws -> Bool {
-        try await !rows("UPDATE code_challenges SET consumed_at = \(now.unixSeconds) WHERE id = \(id.uuidString) AND consumed_at IS NULL RETURNING id").isEmpty
+        try await !rows("UPDATE code_challenges SET consumed_at = \(now.unixSeconds) WHERE id = \(id.text) AND consumed_at IS NULL RETURNING id").isEmpty
     }
 
     public func deleteChallenges(expiredBefore date: Date) async throws -> Int {

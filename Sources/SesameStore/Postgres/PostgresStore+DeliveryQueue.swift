@@ -8,7 +8,7 @@ extension PostgresStore {
     public func enqueue(_ message: QueuedMessage) async throws {
         _ = try await rows("""
             INSERT INTO outbox (id, channel, sealed, attempts, enqueued_at, expires_at, next_attempt_at)
-            VALUES (\(message.id.uuidString), \(message.channel.rawValue), \(message.sealed), \(message.attempts),
+            VALUES (\(message.id.text), \(message.channel.rawValue), \(message.sealed), \(message.attempts),
                     \(message.enqueuedAt.unixSeconds), \(message.expiresAt.unixSeconds), \(message.enqueuedAt.unixSeconds))
             """)
     }
@@ -44,20 +44,20 @@ extension PostgresStore {
     private func finish(_ id: UUID, state: String, error: String?, at date: Date) async throws {
         _ = try await rows("""
             UPDATE outbox SET state = \(state), sealed = NULL, last_error = \(error), finished_at = \(date.unixSeconds), lease_owner = NULL, lease_until = NULL
-            WHERE id = \(id.uuidString) AND state = 'pending'
+            WHERE id = \(id.text) AND state = 'pending'
             """)
     }
 
     public func markRetry(_ id: UUID, next: Date, error: String) async throws {
         _ = try await rows("""
             UPDATE outbox SET next_attempt_at = \(next.unixSeconds), last_error = \(error), lease_owner = NULL, lease_until = NULL
-            WHERE id = \(id.uuidString) AND state = 'pending'
+            WHERE id = \(id.text) AND state = 'pending'
             """)
     }
 
     public func releaseDelivery(_ id: UUID, owner: String) async throws {
         _ = try await rows("""
-            UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id = \(id.uuidString) AND lease_owner = \(owner) AND state = 'pending'
+            UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id = \(id.text) AND lease_owner = \(owner) AND state = 'pending'
             """)
     }
 
@@ -68,7 +68,7 @@ extension PostgresStore {
     }
 
     public func deliveryState(_ id: UUID) async throws -> DeliveryState? {
-        try await rows("SELECT state, attempts, last_error FROM outbox WHERE id = \(id.uuidString)").first.map { row in
+        try await rows("SELECT state, attempts, last_error FROM outbox WHERE id = \(id.text)").first.map { row in
             switch try row.get("state", as: String.self) {
             case "delivered": .delivered
             case "failed": .failed(try row.get("last_error", as: String?.self) ?? "")

@@ -9,7 +9,7 @@ extension PostgresStore {
         _ = try await rows("""
             UPDATE users SET lockout_failures = \(lockout.failures), locked_until = \(lockout.lockedUntil?.unixSeconds),
                 lockout_recent = \(lockout.recentWrongPasswords.joined(separator: ",")), lockout_last_failure = \(lockout.lastFailureAt?.unixSeconds)
-            WHERE id = \(id.uuidString)
+            WHERE id = \(id.text)
             """)
     }
 
@@ -19,7 +19,7 @@ extension PostgresStore {
             UPDATE users SET
                 lockout_streak = CASE WHEN lockout_streak_at IS NULL OR lockout_streak_at <= \(quiet) THEN 1 ELSE lockout_streak + 1 END,
                 lockout_streak_at = \(now.unixSeconds)
-            WHERE id = \(id.uuidString)
+            WHERE id = \(id.text)
                 AND (lockout_streak < \(limit.failures) OR lockout_streak_at IS NULL OR lockout_streak_at <= \(quiet))
             RETURNING id
             """).isEmpty
@@ -29,7 +29,7 @@ extension PostgresStore {
         _ = try await rows("""
             UPDATE users SET lockout_failures = 0, locked_until = NULL, lockout_recent = '', lockout_last_failure = NULL, lockout_streak = 0,
                 lockout_streak_at = NULL
-            WHERE id = \(id.uuidString)
+            WHERE id = \(id.text)
             """)
     }
 

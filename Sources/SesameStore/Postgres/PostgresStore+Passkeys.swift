@@ -9,7 +9,7 @@ extension PostgresStore {
     /// turns, so that both cannot pass the count.
     public func insertPasskey(_ passkey: Passkey) async throws {
         try await transaction { connection in
-            let userID = passkey.userID.uuidString
+            let userID = passkey.userID.text
             guard try await !connection.rows("SELECT id FROM users WHERE id = \(userID) FOR UPDATE", logger: self.logger).isEmpty else {
                 throw StoreError.notFound("user")
             }
@@ -19,7 +19,7 @@ extension PostgresStore {
             let inserted = try await connection.rows("""
                 INSERT INTO passkeys (id, user_id, credential_id, public_key, algorithm, sign_count, backup_eligible, backed_up, name,
                     created_at, last_used_at)
-                VALUES (\(passkey.id.uuidString), \(userID), \(Data(passkey.credentialID)), \(Data(passkey.publicKeyCOSE)),
+                VALUES (\(passkey.id.text), \(userID), \(Data(passkey.credentialID)), \(Data(passkey.publicKeyCOSE)),
                     \(passkey.algorithm), \(Int64(passkey.signCount)), \(passkey.backupEligible), \(passkey.backedUp), \(passkey.name),
                     \(passkey.createdAt.unixSeconds), \(passkey.lastUsedAt?.unixSeconds))
                 ON CONFLICT (credential_id) DO NOTHING RETURNING id
@@ -29,7 +29,7 @@ extension PostgresStore {
     }
 
     public func passkeys(userID: UUID) async throws -> [Passkey] {
-        try await rows("SELECT * FROM passkeys WHERE user_id = \(userID.uuidString) ORDER BY created_at, id").map(Self.passkey(from:))
+        try await rows("SELECT * FROM passkeys WHERE user_id = \(userID.text) ORDER BY created_at, id").map(Self.passkey(from:))
     }
 
     public func passkey(credentialID: [UInt8]) async throws -> Passkey? {
@@ -40,13 +40,13 @@ extension PostgresStore {
     public func recordPasskeyUse(id: UUID, expected: UInt32, signCount: UInt32, backedUp: Bool, at date: Date) async throws -> Bool {
         try await !rows("""
             UPDATE passkeys SET sign_count = \(Int64(signCount)), backed_up = \(backedUp), last_used_at = \(date.unixSeconds)
-            WHERE id = \(id.uuidString) AND sign_count = \(Int64(expected))
+            WHERE id = \(id.text) AND sign_count = \(Int64(expected))
             RETURNING id
             """).isEmpty
     }
 
     public func deletePasskey(id: UUID, userID: UUID) async throws -> Bool {
-        try await !rows("DELETE FROM passkeys WHERE id = \(id.uuidString) AND user_id = \(userID.uuidString) RETURNING id").isEmpty
+        try await !rows("DELETE FROM passkeys WHERE id = \(id.text) AND user_id = \(userID.text) RETURNING id").isEmpty
     }
 
     /// One statement: of two requests answering the same challenge, on any instances, only one inserts the row.

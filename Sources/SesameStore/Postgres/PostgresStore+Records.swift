@@ -39,7 +39,7 @@ extension PostgresStore {
     public func saveSession(key: String, data: Data, userID: UUID?, expiresAt: Date) async throws {
         _ = try await rows("""
             INSERT INTO sessions (key, data, user_id, expires_at, public_id)
-            VALUES (\(key), \(data), \(userID?.uuidString), \(expiresAt.unixSeconds), \(SessionPublicID.of(key: key)))
+            VALUES (\(key), \(data), \(userID?.text), \(expiresAt.unixSeconds), \(SessionPublicID.of(key: key)))
             ON CONFLICT (key) DO UPDATE
             SET data = excluded.data, user_id = excluded.user_id, expires_at = excluded.expires_at, version = sessions.version + 1
             """)
@@ -49,7 +49,7 @@ extension PostgresStore {
         // One statement: the update at `version`, and whether the session is there at all.
         let row = try await rows("""
             WITH updated AS (
-                UPDATE sessions SET data = \(data), user_id = \(userID?.uuidString), expires_at = \(expiresAt.unixSeconds), version = version + 1
+                UPDATE sessions SET data = \(data), user_id = \(userID?.text), expires_at = \(expiresAt.unixSeconds), version = version + 1
                 WHERE key = \(key) AND version = \(version) RETURNING key
             )
             SELECT EXISTS (SELECT 1 FROM updated) AS saved, EXISTS (SELECT 1 FROM sessions WHERE key = \(key)) AS present
@@ -59,7 +59,7 @@ extension PostgresStore {
     }
 
     public func deleteSessions(userID: UUID, keeping key: String?) async throws -> Int {
-        try await rows("DELETE FROM sessions WHERE user_id = \(userID.uuidString) AND key IS DISTINCT FROM \(key) RETURNING key").count
+        try await rows("DELETE FROM sessions WHERE user_id = \(userID.text) AND key IS DISTINCT FROM \(key) RETURNING key").count
     }
 
     public func session(key: String, now: Date) async throws -> StoredSession? {
@@ -80,18 +80,18 @@ extension PostgresStore {
     public func sessions(userID: UUID, now: Date) async throws -> [ListedSession] {
         try await rows("""
             SELECT public_id, data FROM sessions
-            WHERE user_id = \(userID.uuidString) AND expires_at > \(now.unixSeconds) AND public_id IS NOT NULL ORDER BY public_id
+            WHERE user_id = \(userID.text) AND expires_at > \(now.unixSeconds) AND public_id IS NOT NULL ORDER BY public_id
             """).map { ListedSession(publicID: try $0.get("public_id", as: String.self), data: try $0.get("data", as: Data.self)) }
     }
 
     public func deleteSession(publicID: String, userID: UUID) async throws -> Bool {
-        try await !rows("DELETE FROM sessions WHERE public_id = \(publicID) AND user_id = \(userID.uuidString) RETURNING key").isEmpty
+        try await !rows("DELETE FROM sessions WHERE public_id = \(publicID) AND user_id = \(userID.text) RETURNING key").isEmpty
     }
 
     public func insertToken(_ token: APIToken) async throws {
         _ = try await rows("""
             INSERT INTO api_tokens (id, name, digest, created_at, last_used_at, revoked_at, scope, expires_at)
-            VALUES (\(token.id.uuidString), \(token.name), \(token.digest), \(token.createdAt.unixSeconds), \(token.lastUsedAt?.unixSeconds),
+            VALUES (\(token.id.text), \(token.name), \(token.digest), \(token.createdAt.unixSeconds), \(token.lastUsedAt?.unixSeconds),
                     \(token.revokedAt?.unixSeconds), \(token.scope.rawValue), \(token.expiresAt?.unixSeconds))
             """)
     }
@@ -105,11 +105,11 @@ extension PostgresStore {
     }
 
     public func revokeToken(id: UUID, at date: Date) async throws {
-        _ = try await rows("UPDATE api_tokens SET revoked_at = \(date.unixSeconds) WHERE id = \(id.uuidString) AND revoked_at IS NULL")
+        _ = try await rows("UPDATE api_tokens SET revoked_at = \(date.unixSeconds) WHERE id = \(id.text) AND revoked_at IS NULL")
     }
 
     public func touchToken(id: UUID, at date: Date) async throws {
-        _ = try await rows("UPDATE api_tokens SET last_used_at = \(date.unixSeconds) WHERE id = \(id.uuidString)")
+        _ = try await rows("UPDATE api_tokens SET last_used_at = \(date.unixSeconds) WHERE id = \(id.text)")
     }
 
     static func token(from row: Columns) throws -> APIToken {

@@ -7,7 +7,7 @@ import SesameCore
 extension PostgresStore {
     public func replaceRecoveryCodes(userID: UUID, with codes: [StoredRecoveryCode]) async throws {
         try await transaction { connection in
-            let id = userID.uuidString
+            let id = userID.text
             try await connection.query("DELETE FROM recovery_codes WHERE user_id = \(id)", logger: self.logger)
             for code in codes {
                 try await connection.query("""
@@ -18,7 +18,7 @@ extension PostgresStore {
     }
 
     public func recoveryCodes(userID: UUID) async throws -> [StoredRecoveryCode] {
-        try await rows("SELECT slot, code_hash FROM recovery_codes WHERE user_id = \(userID.uuidString) ORDER BY slot").map { row in
+        try await rows("SELECT slot, code_hash FROM recovery_codes WHERE user_id = \(userID.text) ORDER BY slot").map { row in
             StoredRecoveryCode(slot: try row.get("slot", as: Int32.self).asInt, hash: try row.get("code_hash"))
         }
     }
@@ -26,7 +26,7 @@ extension PostgresStore {
     /// One statement: of two instances deleting the same row, only one gets it back.
     public func consumeRecoveryCode(userID: UUID, slot: Int, hash: String) async throws -> Bool {
         try await !rows("""
-            DELETE FROM recovery_codes WHERE user_id = \(userID.uuidString) AND slot = \(slot) AND code_hash = \(hash) RETURNING slot
+            DELETE FROM recovery_codes WHERE user_id = \(userID.text) AND slot = \(slot) AND code_hash = \(hash) RETURNING slot
             """).isEmpty
     }
 }

@@ -8,7 +8,7 @@ extension PostgresStore {
     public func insertReportLink(_ link: ReportLink) async throws {
         _ = try await rows("""
             INSERT INTO report_links (mac, user_id, event, issued_at, expires_at, consumed_at, subject)
-            VALUES (\(Data(link.mac)), \(link.userID.uuidString), \(link.event.rawValue), \(link.issuedAt.unixSeconds),
+            VALUES (\(Data(link.mac)), \(link.userID.text), \(link.event.rawValue), \(link.issuedAt.unixSeconds),
                     \(link.expiresAt.unixSeconds), \(link.consumedAt?.unixSeconds), \(link.subject))
             """)
     }

@@ -46,7 +46,7 @@ extension PostgresStore {
     }
 
     public func user(id: UUID) async throws -> User? {
-        try await users(where: "id = $1", [id.uuidString]).first
+        try await users(where: "id = $1", [id.text]).first
     }
 
     public func user(userID: String) async throws -> User? {
@@ -72,7 +72,7 @@ extension PostgresStore {
         let start: PostgresQuery = if let after = query.after {
             """
             SELECT term, user_id FROM user_search
-            WHERE (term, user_id) > (\(after.key), \(after.id.uuidString)) AND term < \(UserSearch.upperBound(ofPrefix: query.search))
+            WHERE (term, user_id) > (\(after.key), \(after.id.text)) AND term < \(UserSearch.upperBound(ofPrefix: query.search))
             ORDER BY term, user_id LIMIT \(query.limit) OFFSET \(query.offset)
             """
         } else {
@@ -111,7 +111,7 @@ extension PostgresStore {
     }
 
     public func deleteUser(id: UUID) async throws {
-        guard try await !rows("DELETE FROM users WHERE id = \(id.uuidString) RETURNING id").isEmpty else { throw StoreError.notFound("user \(id)") }
+        guard try await !rows("DELETE FROM users WHERE id = \(id.text) RETURNING id").isEmpty else { throw StoreError.notFound("user \(id)") }
     }
 
     // MARK: AuthenticatorStore
@@ -119,7 +119,7 @@ extension PostgresStore {
     public func claimAuthenticatorStep(_ step: Int64, ofUser id: UUID) async throws -> Bool {
         try await !rows("""
             UPDATE users SET authenticator_last_step = \(step)
-            WHERE id = \(id.uuidString) AND (authenticator_last_step IS NULL OR authenticator_last_step < \(step))
+            WHERE id = \(id.text) AND (authenticator_last_step IS NULL OR authenticator_last_step < \(step))
             RETURNING id
             """).isEmpty
     }
@@ -166,17 +166,17 @@ extension PostgresStore {
             WHERE u.id = x.id RETURNING u.id
             """, logger: logger)
         let saved = Set(try updated.map { try $0.get("id", as: String.self) })
-        let existing = users.filter { saved.contains($0.id.uuidString) }
-        let ids = existing.map(\.id.uuidString)
+        let existing = users.filter { saved.contains($0.id.text) }
+        let ids = existing.map(\.id.text)
         for table in ["user_roles", "user_groups", "security_answers", "user_search"] {
             try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE user_id = ANY($1)", binds: try Self.binds([ids])), logger: logger)
         }
-        let roles = existing.flatMap { user in user.roles.map { ["user_id": user.id.uuidString, "role": $0.rawValue] } }
-        let groups = existing.flatMap { user in user.groups.map { ["user_id": user.id.uuidString, "group_name": $0] } }
-        let terms = existing.flatMap { user in UserSearch.terms(of: user).map { ["user_id": user.id.uuidString, "term": $0] } }
+        let roles = existing.flatMap { user in user.roles.map { ["user_id": user.id.text, "role": $0.rawValue] } }
+        let groups = existing.flatMap { user in user.groups.map { ["user_id": user.id.text, "group_name": $0] } }
+        let terms = existing.flatMap { user in UserSearch.terms(of: user).map { ["user_id": user.id.text, "term": $0] } }
         let answers = existing.flatMap { user in
             user.authentication.securityAnswers.enumerated().map {
-                AnswerRow(userID: user.id.uuidString, position: $0.offset, question: $0.element.question.identifier, answerHash: $0.element.answerHash)
+                AnswerRow(userID: user.id.text, position: $0.offset, question: $0.element.question.identifier, answerHash: $0.element.answerHash)
             }
         }
         if !roles.isEmpty {

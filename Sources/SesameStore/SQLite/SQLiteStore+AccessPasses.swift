@@ -14,7 +14,7 @@ extension SQLiteStore {
                     issued_at = excluded.issued_at, expires_at = excluded.expires_at, single_use = excluded.single_use,
                     covers_roles = excluded.covers_roles, used_at = excluded.used_at
                 """, arguments: [
-                    pass.userID.uuidString, pass.id.uuidString, pass.hash, pass.issuedBy, pass.issuedAt.unixSeconds, pass.expiresAt.unixSeconds,
+                    pass.userID.text, pass.id.text, pass.hash, pass.issuedBy, pass.issuedAt.unixSeconds, pass.expiresAt.unixSeconds,
                     pass.singleUse, pass.coversRoles, pass.usedAt?.unixSeconds,
                 ])
         }
@@ -22,7 +22,7 @@ extension SQLiteStore {
 
     public func accessPass(ofUser id: UUID) async throws -> TemporaryAccessPass? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM access_passes WHERE user_id = ?", arguments: [id.uuidString]).map { row in
+            try Row.fetchOne(db, sql: "SELECT * FROM access_passes WHERE user_id = ?", arguments: [id.text]).map { row in
                 TemporaryAccessPass(
                     id: try row.uuid("id"), userID: id, hash: row["pass_hash"], issuedBy: row["issued_by"], issuedAt: try row.requiredDate("issued_at"),
                     expiresAt: try row.requiredDate("expires_at"), singleUse: row["single_use"], coversRoles: row["covers_roles"],
@@ -35,13 +35,13 @@ extension SQLiteStore {
         try await write { db in
             try db.execute(sql: """
                 UPDATE access_passes SET used_at = ? WHERE id = ? AND expires_at > ? AND (single_use = 0 OR used_at IS NULL)
-                """, arguments: [now.unixSeconds, passID.uuidString, now.unixSeconds])
+                """, arguments: [now.unixSeconds, passID.text, now.unixSeconds])
             return db.changesCount == 1
         }
     }
 
     public func deleteAccessPass(ofUser id: UUID) async throws {
-        try await write { db in try db.execute(sql: "DELETE FROM access_passes WHERE user_id = ?", arguments: [id.uuidString]) }
+        try await write { db in try db.execute(sql: "DELETE FROM access_passes WHERE user_id = ?", arguments: [id.text]) }
     }
 
     public func deleteAccessPasses(expiredBefore date: Date) async throws -> Int {

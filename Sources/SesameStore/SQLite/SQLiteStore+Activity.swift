@@ -14,7 +14,7 @@ extension SQLiteStore {
             INSERT INTO audit_events (id, at, activity, actor, target, status, detail, failure_reason, request_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                event.id.uuidString, event.at.unixSeconds, event.activity.rawValue, event.actor, event.target,
+                event.id.text, event.at.unixSeconds, event.activity.rawValue, event.actor, event.target,
                 event.status.rawValue, event.detail, event.failureReason, event.requestID,
             ])
     }
@@ -38,7 +38,7 @@ extension SQLiteStore {
         try db.cachedStatement(sql: """
             INSERT INTO reset_activities (id, at, user_id, role, methods, detail, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                activity.id.uuidString, activity.at.unixSeconds, activity.userID, activity.role,
+                activity.id.text, activity.at.unixSeconds, activity.userID, activity.role,
                 activity.methodsUsed.map(\.rawValue).joined(separator: ","), activity.detail.code, activity.requestID,
             ])
     }
@@ -62,7 +62,7 @@ extension SQLiteStore {
 
     static func insert(_ activity: RegistrationActivity, in db: Database) throws {
         try db.cachedStatement(sql: "INSERT INTO registration_activities (id, at, user_id, role, data_registered) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [activity.id.uuidString, activity.at.unixSeconds, activity.userID, activity.role, activity.dataRegistered.rawValue])
+            .execute(arguments: [activity.id.text, activity.at.unixSeconds, activity.userID, activity.role, activity.dataRegistered.rawValue])
     }
 
     public func registrationActivities(_ query: ActivityQuery) async throws -> [RegistrationActivity] {
@@ -152,7 +152,7 @@ extension SQLiteStore {
         if paged, let after = query.after {
             conditions.append("(at < :afterAt OR (at = :afterAt AND rowid < (SELECT rowid FROM \(kind.table) WHERE id = :afterID)))")
             arguments["afterAt"] = after.at.unixSeconds
-            arguments["afterID"] = after.id.uuidString
+            arguments["afterID"] = after.id.text
         }
         return (conditions.joined(separator: " AND "), StatementArguments(arguments))
     }

@@ -11,7 +11,7 @@ extension SQLiteStore {
                 INSERT INTO code_challenges (id, user_id, purpose, channel, destination, mac, issued_at, expires_at, attempts_left, consumed_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [
-                    challenge.id.uuidString, challenge.userID.uuidString, challenge.purpose.rawValue, challenge.channel.rawValue,
+                    challenge.id.text, challenge.userID.text, challenge.purpose.rawValue, challenge.channel.rawValue,
                     challenge.destination, Data(challenge.mac), challenge.issuedAt.unixSeconds, challenge.expiresAt.unixSeconds,
                     challenge.attemptsLeft, challenge.consumedAt?.unixSeconds,
                 ])
@@ -20,7 +20,7 @@ extension SQLiteStore {
 
     public func challenge(id: UUID) async throws -> CodeChallenge? {
         try await read { db in
-            try Row.fetchOne(db, cached: "SELECT * FROM code_challenges WHERE id = ?", arguments: [id.uuidString]).map(Self.challenge)
+            try Row.fetchOne(db, cached: "SELECT * FROM code_challenges WHERE id = ?", arguments: [id.text]).map(Self.challenge)
         }
     }
 
@@ -30,14 +30,14 @@ extension SQLiteStore {
                 UPDATE code_challenges SET attempts_left = attempts_left - 1
                 WHERE id = ? AND consumed_at IS NULL AND expires_at > ? AND attempts_left > 0
                 RETURNING *
-                """, arguments: [challengeID.uuidString, now.unixSeconds]).map(Self.challenge)
+                """, arguments: [challengeID.text, now.unixSeconds]).map(Self.challenge)
         }
     }
 
     public func consumeChallenge(id: UUID, now: Date) async throws -> Bool {
         try await write { db in
             try db.execute(cached: "UPDATE code_challenges SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL",
-                           arguments: [now.unixSeconds, id.uuidString])
+                           arguments: [now.unixSeconds, id.text])
             return db.changesCount == 1
         }
     }

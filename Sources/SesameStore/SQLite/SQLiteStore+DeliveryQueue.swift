@@ -11,7 +11,7 @@ extension SQLiteStore {
                 INSERT INTO outbox (id, channel, sealed, attempts, enqueued_at, expires_at, next_attempt_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [
-                    message.id.uuidString, message.channel.rawValue, message.sealed, message.attempts,
+                    message.id.text, message.channel.rawValue, message.sealed, message.attempts,
                     message.enqueuedAt.unixSeconds, message.expiresAt.unixSeconds, message.enqueuedAt.unixSeconds,
                 ])
         }
@@ -53,7 +53,7 @@ extension SQLiteStore {
             try db.execute(cached: """
                 UPDATE outbox SET state = ?, sealed = NULL, last_error = ?, finished_at = ?, lease_owner = NULL, lease_until = NULL
                 WHERE id = ? AND state = 'pending'
-                """, arguments: [state, error, date.unixSeconds, id.uuidString])
+                """, arguments: [state, error, date.unixSeconds, id.text])
         }
     }
 
@@ -62,7 +62,7 @@ extension SQLiteStore {
             try db.execute(cached: """
                 UPDATE outbox SET next_attempt_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL
                 WHERE id = ? AND state = 'pending'
-                """, arguments: [next.unixSeconds, error, id.uuidString])
+                """, arguments: [next.unixSeconds, error, id.text])
         }
     }
 
@@ -70,7 +70,7 @@ extension SQLiteStore {
         try await write { db in
             try db.execute(
                 cached: "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? AND state = 'pending'",
-                arguments: [id.uuidString, owner])
+                arguments: [id.text, owner])
         }
     }
 
@@ -83,7 +83,7 @@ extension SQLiteStore {
 
     public func deliveryState(_ id: UUID) async throws -> DeliveryState? {
         try await read { db in
-            try Row.fetchOne(db, cached: "SELECT state, attempts, last_error FROM outbox WHERE id = ?", arguments: [id.uuidString]).map { row in
+            try Row.fetchOne(db, cached: "SELECT state, attempts, last_error FROM outbox WHERE id = ?", arguments: [id.text]).map { row in
                 switch row["state"] as String {
                 case "delivered": .delivered
                 case "failed": .failed(row["last_error"] ?? "")

@@ -11,7 +11,7 @@ extension SQLiteStore {
                 sql: "UPDATE users SET lockout_failures = ?, locked_until = ?, lockout_recent = ?, lockout_last_failure = ? WHERE id = ?",
                 arguments: [
                     lockout.failures, lockout.lockedUntil?.unixSeconds, lockout.recentWrongPasswords.joined(separator: ","),
-                    lockout.lastFailureAt?.unixSeconds, id.uuidString,
+                    lockout.lastFailureAt?.unixSeconds, id.text,
                 ])
         }
     }
@@ -23,7 +23,7 @@ extension SQLiteStore {
                     lockout_streak = CASE WHEN lockout_streak_at IS NULL OR lockout_streak_at <= :quiet THEN 1 ELSE lockout_streak + 1 END,
                     lockout_streak_at = :now
                 WHERE id = :id AND (lockout_streak < :limit OR lockout_streak_at IS NULL OR lockout_streak_at <= :quiet)
-                """, arguments: ["id": id.uuidString, "now": now.unixSeconds, "quiet": now.addingTimeInterval(-limit.window).unixSeconds, "limit": limit.failures])
+                """, arguments: ["id": id.text, "now": now.unixSeconds, "quiet": now.addingTimeInterval(-limit.window).unixSeconds, "limit": limit.failures])
             return db.changesCount == 1
         }
     }
@@ -34,7 +34,7 @@ extension SQLiteStore {
                 UPDATE users SET lockout_failures = 0, locked_until = NULL, lockout_recent = '', lockout_last_failure = NULL,
                     lockout_streak = 0, lockout_streak_at = NULL
                 WHERE id = ?
-                """, arguments: [id.uuidString])
+                """, arguments: [id.text])
         }
     }
 

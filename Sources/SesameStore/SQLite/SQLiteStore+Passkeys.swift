@@ -8,7 +8,7 @@ extension SQLiteStore {
     /// One write transaction counts and inserts, and SQLite has one writer: two registrations cannot both pass the count.
     public func insertPasskey(_ passkey: Passkey) async throws {
         try await write { db in
-            let userID = passkey.userID.uuidString
+            let userID = passkey.userID.text
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM passkeys WHERE user_id = ?", arguments: [userID]) ?? 0
             guard count < Passkey.maximumPerUser else { throw StoreError.conflict("passkey") }
             do {
@@ -17,7 +17,7 @@ extension SQLiteStore {
                         created_at, last_used_at)
                     SELECT ?, id, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM users WHERE id = ?
                     """, arguments: [
-                        passkey.id.uuidString, Data(passkey.credentialID), Data(passkey.publicKeyCOSE), passkey.algorithm,
+                        passkey.id.text, Data(passkey.credentialID), Data(passkey.publicKeyCOSE), passkey.algorithm,
                         Int64(passkey.signCount), passkey.backupEligible, passkey.backedUp, passkey.name, passkey.createdAt.unixSeconds,
                         passkey.lastUsedAt?.unixSeconds, userID,
                     ])
@@ -31,7 +31,7 @@ extension SQLiteStore {
 
     public func passkeys(userID: UUID) async throws -> [Passkey] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM passkeys WHERE user_id = ? ORDER BY created_at, id", arguments: [userID.uuidString])
+            try Row.fetchAll(db, sql: "SELECT * FROM passkeys WHERE user_id = ? ORDER BY created_at, id", arguments: [userID.text])
                 .map(Self.passkey(from:))
         }
     }
@@ -46,14 +46,14 @@ extension SQLiteStore {
     public func recordPasskeyUse(id: UUID, expected: UInt32, signCount: UInt32, backedUp: Bool, at date: Date) async throws -> Bool {
         try await write { db in
             try db.execute(sql: "UPDATE passkeys SET sign_count = ?, backed_up = ?, last_used_at = ? WHERE id = ? AND sign_count = ?",
-                           arguments: [Int64(signCount), backedUp, date.unixSeconds, id.uuidString, Int64(expected)])
+                           arguments: [Int64(signCount), backedUp, date.unixSeconds, id.text, Int64(expected)])
             return db.changesCount == 1
         }
     }
 
     public func deletePasskey(id: UUID, userID: UUID) async throws -> Bool {
         try await write { db in
-            try db.execute(sql: "DELETE FROM passkeys WHERE id = ? AND user_id = ?", arguments: [id.uuidString, userID.uuidString])
+            try db.execute(sql: "DELETE FROM passkeys WHERE id = ? AND user_id = ?", arguments: [id.text, userID.text])
             return db.changesCount == 1
         }
     }

@@ -10,7 +10,7 @@ extension SQLiteStore {
             try db.execute(sql: """
                 INSERT INTO report_links (mac, user_id, event, issued_at, expires_at, consumed_at, subject) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [
-                    Data(link.mac), link.userID.uuidString, link.event.rawValue, link.issuedAt.unixSeconds, link.expiresAt.unixSeconds,
+                    Data(link.mac), link.userID.text, link.event.rawValue, link.issuedAt.unixSeconds, link.expiresAt.unixSeconds,
                     link.consumedAt?.unixSeconds, link.subject,
                 ])
         }

@@ -11,7 +11,7 @@ extension SQLiteStore {
                 INSERT INTO sessions (key, data, user_id, expires_at, public_id) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (key) DO UPDATE
                 SET data = excluded.data, user_id = excluded.user_id, expires_at = excluded.expires_at, version = version + 1
-                """, arguments: [key, data, userID?.uuidString, expiresAt.unixSeconds, SessionPublicID.of(key: key)])
+                """, arguments: [key, data, userID?.text, expiresAt.unixSeconds, SessionPublicID.of(key: key)])
         }
     }
 
@@ -19,7 +19,7 @@ extension SQLiteStore {
         try await write { db in
             try db.execute(
                 cached: "UPDATE sessions SET data = ?, user_id = ?, expires_at = ?, version = version + 1 WHERE key = ? AND version = ?",
-                arguments: [data, userID?.uuidString, expiresAt.unixSeconds, key, version])
+                arguments: [data, userID?.text, expiresAt.unixSeconds, key, version])
             if db.changesCount > 0 { return .saved }
             return try Bool.fetchOne(db, cached: "SELECT 1 FROM sessions WHERE key = ?", arguments: [key]) == nil ? .ended : .changed
         }
@@ -39,7 +39,7 @@ extension SQLiteStore {
     public func deleteSessions(userID: UUID, keeping key: String?) async throws -> Int {
         try await write { db in
             try db.execute(
-                cached: "DELETE FROM sessions WHERE user_id = ? AND key IS NOT ?", arguments: [userID.uuidString, key])
+                cached: "DELETE FROM sessions WHERE user_id = ? AND key IS NOT ?", arguments: [userID.text, key])
             return db.changesCount
         }
     }
@@ -55,14 +55,14 @@ extension SQLiteStore {
         try await read { db in
             try Row.fetchAll(
                 db, cached: "SELECT public_id, data FROM sessions WHERE user_id = ? AND expires_at > ? AND public_id IS NOT NULL ORDER BY public_id",
-                arguments: [userID.uuidString, now.unixSeconds]
+                arguments: [userID.text, now.unixSeconds]
             ).map { ListedSession(publicID: $0["public_id"], data: $0["data"]) }
         }
     }
 
     public func deleteSession(publicID: String, userID: UUID) async throws -> Bool {
         try await write { db in
-            try db.execute(cached: "DELETE FROM sessions WHERE public_id = ? AND user_id = ?", arguments: [publicID, userID.uuidString])
+            try db.execute(cached: "DELETE FROM sessions WHERE public_id = ? AND user_id = ?", arguments: [publicID, userID.text])
             return db.changesCount > 0
         }
     }

@@ -9,7 +9,7 @@ extension SQLiteStore {
         try await write { db in
             try db.execute(sql: """
                 INSERT INTO api_tokens (id, name, digest, created_at, last_used_at, revoked_at, scope, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [token.id.uuidString, token.name, token.digest, token.createdAt.unixSeconds,
+                """, arguments: [token.id.text, token.name, token.digest, token.createdAt.unixSeconds,
                                  token.lastUsedAt?.unixSeconds, token.revokedAt?.unixSeconds, token.scope.rawValue, token.expiresAt?.unixSeconds])
         }
     }
@@ -26,13 +26,13 @@ extension SQLiteStore {
 
     public func revokeToken(id: UUID, at date: Date) async throws {
         try await write { db in
-            try db.execute(sql: "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [date.unixSeconds, id.uuidString])
+            try db.execute(sql: "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [date.unixSeconds, id.text])
         }
     }
 
     public func touchToken(id: UUID, at date: Date) async throws {
         try await write { db in
-            try db.execute(sql: "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", arguments: [date.unixSeconds, id.uuidString])
+            try db.execute(sql: "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", arguments: [date.unixSeconds, id.text])
         }
     }
 

@@ -66,7 +66,7 @@ extension SQLiteStore {
 
     public func user(id: UUID) async throws -> User? {
         try await read { db in
-            try Self.users(from: Row.fetchAll(db, cached: "SELECT * FROM users WHERE id = ?", arguments: [id.uuidString]), in: db).first
+            try Self.users(from: Row.fetchAll(db, cached: "SELECT * FROM users WHERE id = ?", arguments: [id.text]), in: db).first
         }
     }
 
@@ -101,7 +101,7 @@ extension SQLiteStore {
                 """, arguments: [
                     "offset": query.offset,
                     "low": query.search, "high": UserSearch.upperBound(ofPrefix: query.search),
-                    "key": query.after?.key ?? "", "id": query.after?.id.uuidString ?? "", "limit": query.limit,
+                    "key": query.after?.key ?? "", "id": query.after?.id.text ?? "", "limit": query.limit,
                 ])
             let pairs = matches.map { (term: $0["term"] as String, id: $0["user_id"] as String) }
             let found = try Self.users(where: "id", in: Array(Set(pairs.map(\.id))), in: db)
@@ -143,7 +143,7 @@ extension SQLiteStore {
 
     public func deleteUser(id: UUID) async throws {
         try await write { db in
-            try db.execute(sql: "DELETE FROM users WHERE id = ?", arguments: [id.uuidString])
+            try db.execute(sql: "DELETE FROM users WHERE id = ?", arguments: [id.text])
             guard db.changesCount > 0 else { throw StoreError.notFound("user \(id)") }
         }
     }
@@ -155,7 +155,7 @@ extension SQLiteStore {
             try db.execute(sql: """
                 UPDATE users SET authenticator_last_step = :step
                 WHERE id = :id AND (authenticator_last_step IS NULL OR authenticator_last_step < :step)
-                """, arguments: ["id": id.uuidString, "step": step])
+                """, arguments: ["id": id.text, "step": step])
             return db.changesCount == 1
         }
     }
@@ -214,7 +214,7 @@ extension SQLiteStore {
         let terms: [String]
 
         init(_ user: User) {
-            let id = user.id.uuidString
+            let id = user.id.text
             self.id = id
             userID = user.userID.lowercased()
             typedUserID = user.userID
@@ -230,7 +230,7 @@ extension SQLiteStore {
         static func columns(of user: User) -> [String: (any DatabaseValueConvertible)?] {
             let data = user.authentication
             return [
-                "id": user.id.uuidString, "user_id": user.userID.lowercased(), "display_name": user.displayName,
+                "id": user.id.text, "user_id": user.userID.lowercased(), "display_name": user.displayName,
                 "given_name": user.givenName, "surname": user.surname, "enabled": user.enabled, "source": user.source.rawValue,
                 "password_hash": user.passwordHash, "password_changed_at": user.passwordChangedAt?.unixSeconds,
                 "password_change_required": user.passwordChangeRequired,
