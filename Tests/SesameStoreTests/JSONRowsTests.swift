@@ -31,7 +31,7 @@ import Testing
         #expect(row["lockout_failures"] as? Int == 0)
         #expect(row["authenticator_secret"] as? String == Data([0, 1, 254, 255]).base64EncodedString())
         #expect(row["password_hash"] == nil && row["locale"] == nil, "nil is left out")
-        #expect(try JSONRows.encode([NewUserRow(user: user)]).contains("\"created_at\":1733366400.123456"), "a double as Swift writes it back")
+        #expect(text.contains("\"created_at\":1733366400.123456"), "a double as Swift writes it back")
         #expect(try JSONRows.encode([[String: String]]()) == "[]")
     }
 

@@ -101,18 +101,7 @@ struct JSONObject {
     }
 }
 
-/// What an insert needs before ``PostgresStore/save(_:on:logger:)`` writes the rest.
-struct NewUserRow: JSONRow {
-    let user: User
-
-    func write(to object: inout JSONObject) throws {
-        object.add("id", user.id.text)
-        object.add("user_id", user.userID.lowercased())
-        try object.add("created_at", user.createdAt.unixSeconds)
-    }
-}
-
-/// Every column ``PostgresStore/save(_:on:logger:)`` writes.
+/// Every column of a user's row: what an insert writes, and (but its id and creation) what ``PostgresStore/save(_:on:logger:)`` writes.
 struct UserRow: JSONRow {
     let user: User
 
@@ -142,6 +131,7 @@ struct UserRow: JSONRow {
         try object.add("last_confirmed_at", user.registration.lastConfirmedAt?.unixSeconds)
         object.add("authenticator_secret", data.sealedAuthenticatorSecret)
         object.add("coverage", CoverageProfile(user).key)
+        try object.add("created_at", user.createdAt.unixSeconds)
     }
 }
 

@@ -22,11 +22,11 @@ extension PostgresStore {
     public func apply(_ batch: UserBatch) async throws {
         try await transaction { connection in
             if !batch.inserts.isEmpty {
+                // Whole rows at once: an insert of a few columns then an update of the rest wrote each row twice, and
+                // each of its index entries, since the coverage column is indexed (docs/scale.md#batches).
                 let inserted = try await connection.rows("""
-                    INSERT INTO users (id, user_id, display_name, given_name, surname, enabled, source, created_at)
-                    SELECT id, user_id, '', '', '', TRUE, 'local', created_at
-                    FROM jsonb_to_recordset(\(try JSONRows.encode(batch.inserts.map(NewUserRow.init)))::jsonb)
-                        AS x(id TEXT, user_id TEXT, created_at DOUBLE PRECISION)
+                    INSERT INTO users (\(unescaped: Self.userColumnNames)) SELECT \(unescaped: Self.userColumnValues)
+                    FROM jsonb_to_recordset(\(try JSONRows.encode(batch.inserts.map(UserRow.init)))::jsonb) AS \(unescaped: Self.userRecord)
                     ON CONFLICT (user_id) DO NOTHING RETURNING user_id
                     """, logger: self.logger)
                 let written = Set(try inserted.map { try $0.get("user_id", as: String.self) })
@@ -36,7 +36,7 @@ extension PostgresStore {
                     let taken = batch.inserts.first { !written.contains($0.userID.lowercased()) || !seen.insert($0.userID.lowercased()).inserted }
                     throw StoreError.duplicateUserID(taken?.userID ?? "")
                 }
-                _ = try await Self.save(batch.inserts, on: connection, logger: self.logger)
+                try await Self.insertChildRows(of: batch.inserts, on: connection, logger: self.logger)
             }
             if !batch.updates.isEmpty, try await Self.save(batch.updates, on: connection, logger: self.logger) != batch.updates.count {
                 throw StoreError.notFound("a user of the batch")
@@ -145,24 +145,32 @@ extension PostgresStore {
             """
     }
 
+    /// The columns a ``UserRow`` carries, with their types in its JSON; `created_at` is written by an insert alone.
+    private static let userColumns = [
+        ("id", "TEXT"), ("user_id", "TEXT"), ("display_name", "TEXT"), ("given_name", "TEXT"), ("surname", "TEXT"),
+        ("enabled", "BOOLEAN"), ("source", "TEXT"), ("password_hash", "TEXT"), ("password_changed_at", "DOUBLE PRECISION"),
+        ("password_change_required", "BOOLEAN"), ("lockout_failures", "INTEGER"), ("locked_until", "DOUBLE PRECISION"),
+        ("lockout_recent", "TEXT"), ("lockout_last_failure", "DOUBLE PRECISION"), ("locale", "TEXT"),
+        ("authentication_phone", "TEXT"), ("authentication_email", "TEXT"), ("mobile_phone", "TEXT"), ("office_phone", "TEXT"),
+        ("alternate_email", "TEXT"), ("registered_at", "DOUBLE PRECISION"), ("last_confirmed_at", "DOUBLE PRECISION"),
+        ("authenticator_secret", "TEXT"), ("coverage", "TEXT"), ("created_at", "DOUBLE PRECISION"),
+    ]
+    private static let userColumnNames = userColumns.map(\.0).joined(separator: ", ")
+    /// Each column's value in the record `x`: the secret's bytes travel as base64.
+    private static func value(_ column: String) -> String {
+        column == "authenticator_secret" ? "decode(x.authenticator_secret, 'base64')" : "x.\(column)"
+    }
+    private static let userColumnValues = userColumns.map { value($0.0) }.joined(separator: ", ")
+    private static let userRecord = "x(" + userColumns.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ")"
+    private static let userAssignments = userColumns.map(\.0).filter { $0 != "id" && $0 != "created_at" }
+        .map { "\($0) = \(value($0))" }.joined(separator: ", ")
+
     /// Writes every column of these users and replaces their child rows and search terms, a statement per table;
     /// how many of them existed.
     static func save(_ users: [User], on connection: PostgresConnection, logger: Logger) async throws -> Int {
         let updated = try await connection.rows("""
-            UPDATE users AS u SET user_id = x.user_id, display_name = x.display_name, given_name = x.given_name, surname = x.surname,
-                enabled = x.enabled, source = x.source, password_hash = x.password_hash, password_changed_at = x.password_changed_at,
-                password_change_required = x.password_change_required, lockout_failures = x.lockout_failures,
-                locked_until = x.locked_until, lockout_recent = x.lockout_recent, lockout_last_failure = x.lockout_last_failure,
-                locale = x.locale, authentication_phone = x.authentication_phone, authentication_email = x.authentication_email,
-                mobile_phone = x.mobile_phone, office_phone = x.office_phone, alternate_email = x.alternate_email,
-                registered_at = x.registered_at, last_confirmed_at = x.last_confirmed_at,
-                authenticator_secret = decode(x.authenticator_secret, 'base64'), coverage = x.coverage
-            FROM jsonb_to_recordset(\(try JSONRows.encode(users.map(UserRow.init)))::jsonb) AS x(
-                id TEXT, user_id TEXT, display_name TEXT, given_name TEXT, surname TEXT, enabled BOOLEAN, source TEXT,
-                password_hash TEXT, password_changed_at DOUBLE PRECISION, password_change_required BOOLEAN, lockout_failures INTEGER,
-                locked_until DOUBLE PRECISION, lockout_recent TEXT, lockout_last_failure DOUBLE PRECISION, locale TEXT,
-                authentication_phone TEXT, authentication_email TEXT, mobile_phone TEXT, office_phone TEXT, alternate_email TEXT,
-                registered_at DOUBLE PRECISION, last_confirmed_at DOUBLE PRECISION, authenticator_secret TEXT, coverage TEXT)
+            UPDATE users AS u SET \(unescaped: userAssignments)
+            FROM jsonb_to_recordset(\(try JSONRows.encode(users.map(UserRow.init)))::jsonb) AS \(unescaped: userRecord)
             WHERE u.id = x.id RETURNING u.id
             """, logger: logger)
         let saved = Set(try updated.map { try $0.get("id", as: String.self) })
@@ -171,10 +179,16 @@ extension PostgresStore {
         for table in ["user_roles", "user_groups", "security_answers", "user_search"] {
             try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE user_id = ANY($1)", binds: try Self.binds([ids])), logger: logger)
         }
-        let roles = existing.flatMap { user in user.roles.map { ["user_id": user.id.text, "role": $0.rawValue] } }
-        let groups = existing.flatMap { user in user.groups.map { ["user_id": user.id.text, "group_name": $0] } }
-        let terms = existing.flatMap { user in UserSearch.terms(of: user).map { ["user_id": user.id.text, "term": $0] } }
-        let answers = existing.flatMap { user in
+        try await insertChildRows(of: existing, on: connection, logger: logger)
+        return existing.count
+    }
+
+    /// The roles, groups, answers and search terms of users whose own rows are written, a statement per table.
+    static func insertChildRows(of users: [User], on connection: PostgresConnection, logger: Logger) async throws {
+        let roles = users.flatMap { user in user.roles.map { ["user_id": user.id.text, "role": $0.rawValue] } }
+        let groups = users.flatMap { user in user.groups.map { ["user_id": user.id.text, "group_name": $0] } }
+        let terms = users.flatMap { user in UserSearch.terms(of: user).map { ["user_id": user.id.text, "term": $0] } }
+        let answers = users.flatMap { user in
             user.authentication.securityAnswers.enumerated().map {
                 AnswerRow(userID: user.id.text, position: $0.offset, question: $0.element.question.identifier, answerHash: $0.element.answerHash)
             }
@@ -202,7 +216,6 @@ extension PostgresStore {
                 INSERT INTO user_search (term, user_id) SELECT term, user_id FROM jsonb_to_recordset(\(try JSONRows.encode(terms))::jsonb) AS x(term TEXT, user_id TEXT)
                 """, logger: logger)
         }
-        return existing.count
     }
 
     static func binds(_ values: [any PostgresThrowingDynamicTypeEncodable]) throws -> PostgresBindings {
