@@ -17,6 +17,14 @@ import Testing
             #expect(try await store.user(userID: "ALICE@Contoso.com") == user, "look-up ignores case")
             #expect(try await store.user(userID: "bob@contoso.com") == nil)
             #expect(try await store.user(id: UUID()) == nil)
+            // What the sample leaves at its defaults.
+            var other = try sampleUser("dana@contoso.com")
+            other.enabled = false
+            other.source = .directory
+            other.passwordChangeRequired = true
+            other.lockout = SignInLockout(failures: 10, lockedUntil: t0.addingTimeInterval(60), recentWrongPasswords: ["fp1", "fp2"], lastFailureAt: t0)
+            try await store.insertUser(other)
+            #expect(try await store.user(id: other.id) == other)
         }
     }
 

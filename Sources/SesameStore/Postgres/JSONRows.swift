@@ -101,9 +101,11 @@ struct JSONObject {
     }
 }
 
-/// Every column of a user's row: what an insert writes, and (but its id and creation) what ``PostgresStore/save(_:on:logger:)`` writes.
+/// What ``PostgresStore/save(_:on:logger:)`` writes of a user's row, keyed by its id, and for an insert the creation
+/// time.
 struct UserRow: JSONRow {
     let user: User
+    let withCreation: Bool
 
     func write(to object: inout JSONObject) throws {
         let data = user.authentication
@@ -131,7 +133,7 @@ struct UserRow: JSONRow {
         try object.add("last_confirmed_at", user.registration.lastConfirmedAt?.unixSeconds)
         object.add("authenticator_secret", data.sealedAuthenticatorSecret)
         object.add("coverage", CoverageProfile(user).key)
-        try object.add("created_at", user.createdAt.unixSeconds)
+        if withCreation { try object.add("created_at", user.createdAt.unixSeconds) }
     }
 }
 

@@ -22,11 +22,13 @@ extension PostgresStore {
     public func apply(_ batch: UserBatch) async throws {
         try await transaction { connection in
             if !batch.inserts.isEmpty {
-                // Whole rows at once: an insert of a few columns then an update of the rest wrote each row twice, and
-                // each of its index entries, since the coverage column is indexed (docs/scale.md#batches).
+                // Whole rows at once (every column a save writes, and the creation time): an insert of a few columns
+                // then an update of the rest wrote each row twice, and each of its index entries, since the coverage
+                // column is indexed (docs/scale.md#batches).
+                let rows = try JSONRows.encode(batch.inserts.map { UserRow(user: $0, withCreation: true) })
                 let inserted = try await connection.rows("""
                     INSERT INTO users (\(unescaped: Self.userColumnNames)) SELECT \(unescaped: Self.userColumnValues)
-                    FROM jsonb_to_recordset(\(try JSONRows.encode(batch.inserts.map(UserRow.init)))::jsonb) AS \(unescaped: Self.userRecord)
+                    FROM jsonb_to_recordset(\(rows)::jsonb) AS \(unescaped: Self.userRecord)
                     ON CONFLICT (user_id) DO NOTHING RETURNING user_id
                     """, logger: self.logger)
                 let written = Set(try inserted.map { try $0.get("user_id", as: String.self) })
@@ -146,7 +148,8 @@ extension PostgresStore {
     }
 
     /// The columns a ``UserRow`` carries, with their types in its JSON; `created_at` is written by an insert alone.
-    private static let userColumns = [
+    /// Those a save leaves alone (the lockout's streak, the authenticator's last step) are claimed on their own.
+    static let userColumns = [
         ("id", "TEXT"), ("user_id", "TEXT"), ("display_name", "TEXT"), ("given_name", "TEXT"), ("surname", "TEXT"),
         ("enabled", "BOOLEAN"), ("source", "TEXT"), ("password_hash", "TEXT"), ("password_changed_at", "DOUBLE PRECISION"),
         ("password_change_required", "BOOLEAN"), ("lockout_failures", "INTEGER"), ("locked_until", "DOUBLE PRECISION"),
@@ -168,9 +171,10 @@ extension PostgresStore {
     /// Writes every column of these users and replaces their child rows and search terms, a statement per table;
     /// how many of them existed.
     static func save(_ users: [User], on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        let rows = try JSONRows.encode(users.map { UserRow(user: $0, withCreation: false) })
         let updated = try await connection.rows("""
             UPDATE users AS u SET \(unescaped: userAssignments)
-            FROM jsonb_to_recordset(\(try JSONRows.encode(users.map(UserRow.init)))::jsonb) AS \(unescaped: userRecord)
+            FROM jsonb_to_recordset(\(rows)::jsonb) AS \(unescaped: userRecord)
             WHERE u.id = x.id RETURNING u.id
             """, logger: logger)
         let saved = Set(try updated.map { try $0.get("id", as: String.self) })
