@@ -3,9 +3,10 @@
 /// The plans' patterns use a small part of regular expressions: digits, `\d`, classes of digits and ranges
 /// (`[2-4679]`), non-capturing groups `(?:…)`, alternation, `?`, `{n}` and `{n,m}`. Swift's `Regex` interpreted them
 /// at a tenth of a directory sync's processor time. Here a match follows every position the pattern can have reached
-/// at once, as the bits of one word: it never backtracks, and takes time linear in the pattern's size.
-struct PhonePattern: Sendable, Hashable {
-    indirect enum Node: Sendable, Hashable {
+/// at once, as the bits of one word: it never backtracks, and takes time proportional to the pattern's size (its
+/// repeats counted out) times the number's length.
+struct PhonePattern: Sendable {
+    indirect enum Node: Sendable {
         /// One digit, accepted when its bit is set (bit 0 for `0`).
         case digit(accepted: UInt16)
         case sequence([Node])
@@ -68,7 +69,7 @@ struct PhonePattern: Sendable, Hashable {
 }
 
 /// Reads a pattern into ``PhonePattern/Node``s, by recursive descent; nil at anything it does not know.
-struct PhonePatternParser {
+private struct PhonePatternParser {
     let bytes: [UInt8]
     private var index = 0
 

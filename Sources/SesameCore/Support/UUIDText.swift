@@ -7,7 +7,7 @@ extension UUID {
     /// What `uuidString` writes (upper-case, dashes after the 4th, 6th, 8th and 10th bytes), from a table. The stores
     /// write every id with it: Foundation formats it with `snprintf`, a twentieth of a directory sync's processor time
     /// (docs/scale.md#batches).
-    public var text: String {
+    package var text: String {
         withUnsafeBytes(of: uuid) { bytes in
             String(unsafeUninitializedCapacity: 36) { buffer in
                 var written = 0
