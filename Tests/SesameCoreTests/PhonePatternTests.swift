@@ -60,16 +60,16 @@ import Testing
     }
 
     static func draw(_ node: PhonePattern.Node, using draws: inout Draws) -> String {
-        switch node {
+        switch node.kind {
         case .digit(let accepted):
             let digits = (0...9).filter { accepted & (1 << $0) != 0 }
             return digits.randomElement(using: &draws).map(String.init) ?? ""
-        case .sequence(let nodes):
-            return nodes.map { draw($0, using: &draws) }.joined()
-        case .alternatives(let nodes):
-            return nodes.randomElement(using: &draws).map { draw($0, using: &draws) } ?? ""
-        case .repeated(let node, let minimum, let maximum):
-            return (0..<Int.random(in: minimum...maximum, using: &draws)).map { _ in draw(node, using: &draws) }.joined()
+        case .sequence:
+            return node.children.map { draw($0, using: &draws) }.joined()
+        case .alternatives:
+            return node.children.randomElement(using: &draws).map { draw($0, using: &draws) } ?? ""
+        case .repeated(let minimum, let maximum):
+            return (0..<Int.random(in: minimum...maximum, using: &draws)).map { _ in node.children.map { draw($0, using: &draws) }.joined() }.joined()
         }
     }
 

@@ -6,12 +6,24 @@
 /// at once, as the bits of one word: it never backtracks, and takes time proportional to the pattern's size (its
 /// repeats counted out) times the number's length.
 struct PhonePattern: Sendable {
-    indirect enum Node: Sendable {
-        /// One digit, accepted when its bit is set (bit 0 for `0`).
-        case digit(accepted: UInt16)
-        case sequence([Node])
-        case alternatives([Node])
-        case repeated(Node, minimum: Int, maximum: Int)
+    /// A class rather than an indirect enum: LeakSanitizer does not follow the tagged pointers to an enum's boxes,
+    /// and reported the patterns, compiled once and kept, as leaked (docs/security.md#fuzzing).
+    final class Node: Sendable {
+        enum Kind: Sendable {
+            /// One digit, accepted when its bit is set (bit 0 for `0`).
+            case digit(accepted: UInt16)
+            case sequence, alternatives
+            /// The one child, `minimum` to `maximum` times.
+            case repeated(minimum: Int, maximum: Int)
+        }
+
+        let kind: Kind
+        let children: [Node]
+
+        init(_ kind: Kind, _ children: [Node] = []) {
+            self.kind = kind
+            self.children = children
+        }
     }
 
     let root: Node
@@ -39,7 +51,7 @@ struct PhonePattern: Sendable {
     /// The positions the node can end at, from any of `positions` (bit `i`: `i` digits read).
     private static func advance(_ node: Node, from positions: UInt64, over digits: [UInt8]) -> UInt64 {
         guard positions != 0 else { return 0 }
-        switch node {
+        switch node.kind {
         case .digit(let accepted):
             var reached: UInt64 = 0
             var left = positions
@@ -51,11 +63,12 @@ struct PhonePattern: Sendable {
                 }
             }
             return reached
-        case .sequence(let nodes):
-            return nodes.reduce(positions) { advance($1, from: $0, over: digits) }
-        case .alternatives(let nodes):
-            return nodes.reduce(0) { $0 | advance($1, from: positions, over: digits) }
-        case .repeated(let node, let minimum, let maximum):
+        case .sequence:
+            return node.children.reduce(positions) { advance($1, from: $0, over: digits) }
+        case .alternatives:
+            return node.children.reduce(0) { $0 | advance($1, from: positions, over: digits) }
+        case .repeated(let minimum, let maximum):
+            guard let node = node.children.first else { return positions }
             var current = positions
             for _ in 0..<minimum { current = advance(node, from: current, over: digits) }
             var reached = current
@@ -86,7 +99,7 @@ private struct PhonePatternParser {
             guard let option = sequence() else { return nil }
             options.append(option)
         } while take("|")
-        return options.count == 1 ? options.first : .alternatives(options)
+        return options.count == 1 ? options.first : PhonePattern.Node(.alternatives, options)
     }
 
     private mutating func sequence() -> PhonePattern.Node? {
@@ -95,7 +108,7 @@ private struct PhonePatternParser {
             guard let atom = atom(), let node = quantified(atom) else { return nil }
             nodes.append(node)
         }
-        return nodes.count == 1 ? nodes.first : .sequence(nodes)
+        return nodes.count == 1 ? nodes.first : PhonePattern.Node(.sequence, nodes)
     }
 
     private mutating func atom() -> PhonePattern.Node? {
@@ -107,9 +120,9 @@ private struct PhonePatternParser {
         case UInt8(ascii: "["):
             return digitClass()
         case UInt8(ascii: "\\"):
-            return take("d") ? .digit(accepted: 0x3FF) : nil
+            return take("d") ? PhonePattern.Node(.digit(accepted: 0x3FF)) : nil
         default:
-            return Self.digit(byte).map { .digit(accepted: UInt16(1) << $0) }
+            return Self.digit(byte).map { PhonePattern.Node(.digit(accepted: UInt16(1) << $0)) }
         }
     }
 
@@ -117,7 +130,7 @@ private struct PhonePatternParser {
     private mutating func digitClass() -> PhonePattern.Node? {
         var accepted: UInt16 = 0
         while let byte = next() {
-            if byte == UInt8(ascii: "]") { return accepted == 0 ? nil : .digit(accepted: accepted) }
+            if byte == UInt8(ascii: "]") { return accepted == 0 ? nil : PhonePattern.Node(.digit(accepted: accepted)) }
             guard let low = Self.digit(byte) else { return nil }
             var high = low
             if take("-") {
@@ -130,12 +143,12 @@ private struct PhonePatternParser {
     }
 
     private mutating func quantified(_ atom: PhonePattern.Node) -> PhonePattern.Node? {
-        if take("?") { return .repeated(atom, minimum: 0, maximum: 1) }
+        if take("?") { return PhonePattern.Node(.repeated(minimum: 0, maximum: 1), [atom]) }
         guard take("{") else { return atom }
         guard let minimum = count() else { return nil }
         let maximum = take(",") ? count() : minimum
         guard let maximum, maximum >= minimum, take("}") else { return nil }
-        return .repeated(atom, minimum: minimum, maximum: maximum)
+        return PhonePattern.Node(.repeated(minimum: minimum, maximum: maximum), [atom])
     }
 
     private mutating func count() -> Int? {
