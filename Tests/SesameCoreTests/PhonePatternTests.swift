@@ -69,7 +69,9 @@ import Testing
         case .alternatives:
             return node.children.randomElement(using: &draws).map { draw($0, using: &draws) } ?? ""
         case .repeated(let minimum, let maximum):
-            return (0..<Int.random(in: minimum...maximum, using: &draws)).map { _ in node.children.map { draw($0, using: &draws) }.joined() }.joined()
+            // One child, as the matcher reads it.
+            guard let child = node.children.first else { return "" }
+            return (0..<Int.random(in: minimum...maximum, using: &draws)).map { _ in draw(child, using: &draws) }.joined()
         }
     }
 

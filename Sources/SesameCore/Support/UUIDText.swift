@@ -5,8 +5,8 @@ private let upperHexDigits = Array("0123456789ABCDEF".utf8)
 
 extension UUID {
     /// What `uuidString` writes (upper-case, dashes after the 4th, 6th, 8th and 10th bytes), from a table. The stores
-    /// write every id with it: Foundation formats it with `snprintf`, a twentieth of a directory sync's processor time
-    /// (docs/scale.md#batches).
+    /// write every id with it: Foundation formats it with `snprintf`, a twentieth of Sesame's processor time in a
+    /// directory sync (docs/scale.md#batches).
     package var text: String {
         withUnsafeBytes(of: uuid) { bytes in
             String(unsafeUninitializedCapacity: 36) { buffer in
