@@ -2,9 +2,9 @@
 ///
 /// The plans' patterns use a small part of regular expressions: digits, `\d`, classes of digits and ranges
 /// (`[2-4679]`), non-capturing groups `(?:…)`, alternation, `?`, `{n}` and `{n,m}`. Swift's `Regex` interpreted them
-/// at a tenth of Sesame's processor time in a directory sync. Here a match follows every position the pattern can have reached
-/// at once, as the bits of one word: it never backtracks, and takes time proportional to the pattern's size (its
-/// repeats counted out) times the number's length.
+/// at a tenth of Sesame's processor time in a directory sync. Here a match follows every position the pattern can
+/// have reached at once, as the bits of one word: it never backtracks, and takes time proportional to the pattern's
+/// size (its repeats counted out) times the number's length.
 struct PhonePattern: Sendable {
     /// A class rather than an indirect enum: LeakSanitizer does not follow the tagged pointers to an enum's boxes,
     /// and reported the patterns, compiled once and kept, as leaked (docs/security.md#fuzzing).
