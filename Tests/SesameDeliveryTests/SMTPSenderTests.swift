@@ -139,19 +139,17 @@ import SesameTestSupport
         #expect(error?.isTransient == true)
     }
 
-    @Test func aServerThatNeverAnswersTimesOut() async throws {
+    /// The error says the timer fired (the sender only says "did not answer" then); the time limit catches a sender
+    /// that would wait forever. Its elapsed time is not asserted: under CI's load a 300 ms timer once took 20 s.
+    @Test(.timeLimit(.minutes(1))) func aServerThatNeverAnswersTimesOut() async throws {
         // Accepts the connection and says nothing.
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
         defer { server.close(promise: nil) }
         let port = try #require(server.localAddress?.port)
-        // Built outside the timing: loading the system's trust roots is slow on a loaded machine.
         let sender = try SMTPSender(settings: settings("smtp://127.0.0.1:\(port)", timeout: .milliseconds(300)))
-        let started = ContinuousClock.now
         let error = await #expect(throws: DeliveryError.self) { try await sender.send(codeEmail(to: recipient())) }
         #expect(error?.description.contains("did not answer") == true)
         #expect(error?.isTransient == true)
-        // Far below "never": the 300 ms timeout fired (a loaded machine stretches it, so the bound is generous).
-        #expect(ContinuousClock.now - started < .seconds(20))
     }
 
     @Test func encodedWordsStayShortAndWhole() {
