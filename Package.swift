@@ -148,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "SesameCoreTests",
             dependencies: [
-                "SesameArgon2", "SesameCore", "SesameTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
+                "CArgon2", "SesameArgon2", "SesameCore", "SesameTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             // Read from the source tree by CatalogueTests, not bundled.

@@ -87,37 +87,3 @@ import Testing
         #expect(PasswordRejection.easilyGuessable.auditReason == "FuzzyPolicyViolationInvalidPassword")
     }
 }
-
-@Suite struct Argon2idTests {
-    let hasher = Argon2idHasher()
-
-    @Test func phcStringCarriesTheParameters() async throws {
-        let hash = try await hasher.hash("correct horse")
-        #expect(hash.hasPrefix("$argon2id$v=19$m=19456,t=2,p=1$"))
-        #expect(Argon2Parameters(phc: hash) == .default)
-        #expect(await hasher.verify("correct horse", against: hash))
-        #expect(!(await hasher.verify("correct horsE", against: hash)))
-    }
-
-    @Test func saltsDiffer() async throws {
-        let first = try await hasher.hash("same")
-        let second = try await hasher.hash("same")
-        #expect(first != second)
-    }
-
-    @Test func needsRehashWhenParametersChange() async throws {
-        let weak = Argon2idHasher(parameters: .init(memoryKiB: 1024, iterations: 1, parallelism: 1))
-        let old = try await weak.hash("secret")
-        #expect(hasher.needsRehash(old))
-        #expect(!weak.needsRehash(old))
-        // The old hash still verifies: its parameters travel with it.
-        #expect(await hasher.verify("secret", against: old))
-        #expect(hasher.needsRehash("$2b$10$bcrypt-hash"))
-    }
-
-    @Test(arguments: ["", "plain", "$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA", "$argon2id$v=19$m=x,t=2,p=1$a$b"])
-    func malformedHashesDoNotVerify(_ hash: String) async {
-        #expect(!(await hasher.verify("anything", against: hash)))
-        #expect(Argon2Parameters(phc: hash) == nil)
-    }
-}
