@@ -139,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "SesameFuzz",
             dependencies: [
-                "CFuzzDriver", "SesameArgon2", "SesameCore", "SesameDelivery", "SesameDirectory", "SesameTestSupport", "SesameWeb",
+                "CArgon2", "CFuzzDriver", "SesameArgon2", "SesameCore", "SesameDelivery", "SesameDirectory", "SesameTestSupport", "SesameWeb",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Fuzz/SesameFuzz",

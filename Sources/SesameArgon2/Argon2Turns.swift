@@ -35,8 +35,9 @@ final class Argon2Turns: Sendable {
     /// Passes the turn to the hash that has waited longest, if any.
     func giveBack() {
         let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            assert(state.running > 0, "a turn given back that was not taken")
             guard !state.waiting.isEmpty else {
-                state.running -= 1
+                state.running = max(0, state.running - 1)
                 return nil
             }
             return state.waiting.removeFirst()

@@ -76,7 +76,9 @@ public struct Argon2idHasher: PasswordHasher {
                         out: output.baseAddress, outlen: UInt32(output.count), pwd: password.baseAddress, pwdlen: UInt32(password.count),
                         salt: salt.baseAddress, saltlen: UInt32(salt.count), secret: nil, secretlen: 0, ad: nil, adlen: 0,
                         t_cost: parameters.iterations, m_cost: parameters.memoryKiB, lanes: parameters.parallelism,
-                        threads: parameters.parallelism, version: ARGON2_VERSION_13.rawValue,
+                        // One thread whatever the lanes (the hash is the same): libargon2 then starts no threads of its
+                        // own, which a failure to start one would leave running, and a hash takes one processor.
+                        threads: 1, version: ARGON2_VERSION_13.rawValue,
                         allocate_cbk: mapsItsMemory ? sesame_argon2_map : nil, free_cbk: mapsItsMemory ? sesame_argon2_unmap : nil,
                         flags: sesame_argon2_default_flags)
                     return compute(&context)

@@ -1,5 +1,7 @@
 import CArgon2
+import Foundation
 import Glibc
+import Synchronization
 import Testing
 
 @testable import SesameArgon2
@@ -101,19 +103,27 @@ import Testing
         }
     }
 
-    /// The memory a hash maps is aligned on a huge page, writable over its whole size, and gone once unmapped.
+    /// The memory a hash maps is aligned on a huge page and writable over its whole size, and all of it is unmapped
+    /// after: 256 hashes' worth leave the process's address space as it was, give or take what other tests map.
     @Test func aHashsMemoryIsMappedForItAndUnmappedAfter() throws {
-        var memory: UnsafeMutablePointer<UInt8>?
+        func addressSpace() throws -> Int {
+            let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+            let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmSize:") })
+            return try #require(Int(line.split(separator: " ").dropFirst().first ?? "")) * 1_024
+        }
         let size = 19 * 1_024 * 1_024 + 1
-        #expect(sesame_argon2_map(&memory, size) == ARGON2_OK.rawValue)
-        let start = try #require(memory)
-        #expect(Int(bitPattern: start) % (2 << 20) == 0)
-        UnsafeMutableBufferPointer(start: start, count: size).update(repeating: 0xA5)
-        sesame_argon2_unmap(start, size)
-        // mincore refuses a range of which any page is not mapped.
-        var residency = [UInt8](repeating: 0, count: 1)
-        #expect(mincore(start, 4_096, &residency) == -1 && errno == ENOMEM)
-        #expect(mincore(start + size - 1, 1, &residency) == -1 && errno == ENOMEM)
+        let before = try addressSpace()
+        for _ in 0..<256 {
+            var memory: UnsafeMutablePointer<UInt8>?
+            #expect(sesame_argon2_map(&memory, size) == ARGON2_OK.rawValue)
+            let start = try #require(memory)
+            #expect(Int(bitPattern: start) % (2 << 20) == 0)
+            start[0] = 1
+            start[size - 1] = 1
+            sesame_argon2_unmap(start, size)
+        }
+        // Each pair leaving its 2 MiB of alignment would add 512 MiB; each leaving all of it, 5 GiB.
+        #expect(try addressSpace() - before < 256 * 1_024 * 1_024)
     }
 
     @Test(arguments: [(nil, false), ("always [madvise] never\n", true), ("[always] madvise never\n", true), ("always madvise [never]\n", false)])
@@ -128,6 +138,36 @@ import Testing
         let mapped = try Argon2idHasher(parameters: cheap, mapsItsMemory: true).hashNow("secret", salt: salt)
         #expect(try Argon2idHasher(parameters: cheap, mapsItsMemory: false).hashNow("secret", salt: salt) == mapped)
         #expect(mapped == libargon2Hash("secret", salt: salt, cheap))
+    }
+
+    /// However many ask at once, no more than `count` hold a turn, and every turn comes back: afterwards `count`
+    /// turns are taken at once and one more waits.
+    @Test(.timeLimit(.minutes(1))) func noMoreThanCountHoldATurn() async throws {
+        let turns = Argon2Turns(count: 3)
+        final class Holders: Sendable { let count = Mutex((now: 0, most: 0)) }
+        let holders = Holders()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    // Arriving over 20 ms, some while others hand their turns on.
+                    try await Task.sleep(for: .milliseconds(index % 20))
+                    await turns.take()
+                    holders.count.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+                    // Held across a suspension, as a hash is, so that others queue meanwhile.
+                    try await Task.sleep(for: .milliseconds(1))
+                    holders.count.withLock { $0.now -= 1 }
+                    turns.giveBack()
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(holders.count.withLock { $0.most } <= 3)
+        for _ in 0..<3 { await turns.take() }
+        let fourth = Task { await turns.take() }
+        while turns.waitingCount == 0 { await Task.yield() }
+        for _ in 0..<3 { turns.giveBack() }
+        await fourth.value
+        turns.giveBack()
     }
 
     @Test func aWaitingHashGetsTheTurnGivenBack() async throws {
