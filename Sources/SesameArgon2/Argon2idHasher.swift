@@ -45,12 +45,6 @@ public struct Argon2idHasher: PasswordHasher {
         return Argon2PHC(parameters: parameters, salt: salt, hash: output).text
     }
 
-    /// Verifies on the calling thread, whatever else is hashing.
-    public func verifyNow(_ secret: String, against hash: String) -> Bool {
-        guard let stored = Argon2PHC(hash) else { return false }
-        return verify(secret, against: stored)
-    }
-
     /// libargon2 compares the result with the stored hash in constant time.
     private func verify(_ secret: String, against stored: Argon2PHC) -> Bool {
         var output = [UInt8](repeating: 0, count: stored.hash.count)
