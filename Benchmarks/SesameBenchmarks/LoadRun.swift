@@ -1,11 +1,17 @@
 import Foundation
+import Synchronization
 
 /// One load level: `concurrency` workers repeat a flow for `duration`, each on units of work of its own (a signed-in
 /// user, a live challenge) that a flow uses up; a worker whose units are spent stops early, and the figures say so.
+///
+/// Unpaced, a worker starts its next flow as soon as the last one ends: the level finds the server's peak rate. Paced,
+/// flows are due at `pace` a second, evenly, whoever is free takes the next one, and a flow's latency counts from
+/// when it was due: a server that falls behind shows it in the latencies, not in a slower arrival of work.
 struct LoadLevel {
     let name: String
     let concurrency: Int
     let duration: Duration
+    var pace: Double? = nil
 
     struct Figures {
         let name: String
@@ -19,9 +25,8 @@ struct LoadLevel {
         let peakRSS: Int
         let firstError: String?
         let ranOut: Bool
-        /// The client's own work left out of the latencies (solving "Who are you?"'s proof of work), in milliseconds
-        /// a flow.
-        let clientWork: Double
+        /// Flows due a second, when the level was paced.
+        let pace: Double?
 
         var rate: Double { Double(flows) / max(seconds, 0.001) }
 
@@ -31,16 +36,14 @@ struct LoadLevel {
         }
     }
 
-    /// Runs `flow(worker, unit)` for units 0, 1, … of each worker until the time is up or `flow` returns `nil`
-    /// (nothing left), sampling `server` meanwhile. `flow` returns the time its client spent on work of its own, which
-    /// its latency leaves out.
-    func run(server: ServerProcess, _ flow: @escaping @Sendable (_ worker: Int, _ unit: Int) async throws -> Duration?) async -> Figures {
+    /// Runs `flow(worker, unit)` for units 0, 1, … of each worker until the time is up or `flow` returns `false`
+    /// (nothing left), sampling `server` meanwhile.
+    func run(server: ServerProcess, _ flow: @escaping @Sendable (_ worker: Int, _ unit: Int) async throws -> Bool) async -> Figures {
         struct Tally: Sendable {
             var latencies: [Double] = []
             var errors = 0
             var firstError: String?
             var ranOut = false
-            var clientWork = Duration.zero
         }
         let clock = ContinuousClock()
         let cpuBefore = server.cpuSeconds()
@@ -54,20 +57,20 @@ struct LoadLevel {
         }
         let started = clock.now
         let deadline = started + duration
+        let schedule = Schedule(started: started, deadline: deadline, pace: pace)
         let result = await withTaskGroup(of: Tally.self) { group in
             for worker in 0..<concurrency {
                 group.addTask {
                     var tally = Tally()
                     var unit = 0
-                    while clock.now < deadline {
-                        let began = clock.now
+                    while let start = schedule.next(clock.now) {
+                        try? await Task.sleep(until: start, clock: clock)
                         do {
-                            guard let own = try await flow(worker, unit) else {
+                            guard try await flow(worker, unit) else {
                                 tally.ranOut = true
                                 return tally
                             }
-                            tally.latencies.append(seconds(clock.now - began - own) * 1_000)
-                            tally.clientWork += own
+                            tally.latencies.append(seconds(clock.now - start) * 1_000)
                         } catch {
                             tally.errors += 1
                             if tally.firstError == nil { tally.firstError = "\(error)" }
@@ -82,7 +85,6 @@ struct LoadLevel {
                 total.errors += tally.errors
                 total.firstError = total.firstError ?? tally.firstError
                 total.ranOut = total.ranOut || tally.ranOut
-                total.clientWork += tally.clientWork
             }
         }
         let elapsed = seconds(clock.now - started)
@@ -91,8 +93,33 @@ struct LoadLevel {
         return Figures(
             name: name, concurrency: concurrency, flows: result.latencies.count, errors: result.errors, seconds: elapsed,
             latencies: result.latencies.sorted(), cpuSeconds: server.cpuSeconds() - cpuBefore, peakRSS: peak,
-            firstError: result.firstError, ranOut: result.ranOut,
-            clientWork: seconds(result.clientWork) * 1_000 / Double(max(result.latencies.count, 1)))
+            firstError: result.firstError, ranOut: result.ranOut, pace: pace)
+    }
+}
+
+/// When the workers of a level start their flows: at once when unpaced; paced, the flows of a timetable one after
+/// the other, to whichever worker asks first.
+private final class Schedule: Sendable {
+    let started: ContinuousClock.Instant
+    let deadline: ContinuousClock.Instant
+    let pace: Double?
+    private let due = Mutex(0)
+
+    init(started: ContinuousClock.Instant, deadline: ContinuousClock.Instant, pace: Double?) {
+        self.started = started
+        self.deadline = deadline
+        self.pace = pace
+    }
+
+    /// When the asking worker's next flow is due; nil once the level's time is up.
+    func next(_ now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        guard let pace else { return now < deadline ? now : nil }
+        let flow = due.withLock { next in
+            defer { next += 1 }
+            return next
+        }
+        let start = started + .seconds(Double(flow) / pace)
+        return start < deadline ? start : nil
     }
 }
 

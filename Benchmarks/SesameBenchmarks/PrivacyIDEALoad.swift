@@ -45,10 +45,10 @@ struct PrivacyIDEALoad {
             let lanes = Lanes(users, lanes: concurrency)
             let perLane = users.count / concurrency
             figures.append(await LoadLevel(name: "send SMS code + verify", concurrency: concurrency, duration: duration).run(server: server) { worker, unit in
-                guard perLane > 0, let user = lanes.take(worker, unit % perLane) else { return nil }
+                guard perLane > 0, let user = lanes.take(worker, unit % perLane) else { return false }
                 let (transaction, code) = try await trigger(user)
                 guard try await check(user, transaction: transaction, code: code) else { throw Failed(description: "the right code was refused") }
-                return .zero
+                return true
             })
         }
         for concurrency in levels where flows.contains("wrong") {
@@ -61,12 +61,12 @@ struct PrivacyIDEALoad {
             let lanes = Lanes(challenges, lanes: concurrency)
             let perLane = challenges.count / concurrency
             figures.append(await LoadLevel(name: "wrong code", concurrency: concurrency, duration: duration).run(server: server) { worker, unit in
-                guard perLane > 0, let challenge = lanes.take(worker, unit % perLane) else { return nil }
+                guard perLane > 0, let challenge = lanes.take(worker, unit % perLane) else { return false }
                 let wrong = String(format: "%06d", ((Int(challenge.code) ?? 0) + 1) % 1_000_000)
                 guard try await check((challenge.name, challenge.phone), transaction: challenge.transaction, code: wrong) == false else {
                     throw Failed(description: "a wrong code was accepted")
                 }
-                return .zero
+                return true
             })
         }
         return figures
