@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SesameArgon2
 
 /// Runs `body` `count` times and returns operations per second; a warm-up round is not counted.
 func operationsPerSecond(count: Int, warmUp: Int = 0, _ body: () throws -> Void) rethrows -> Double {
@@ -22,6 +23,12 @@ func operationsPerSecond(count: Int, concurrency: Int, _ body: @escaping @Sendab
         try await group.waitForAll()
     }
     return Double(count) / seconds(clock.now - start)
+}
+
+/// Argon2id hashes a second on every core, as many at once as there are cores: what bounds full resets.
+func argon2Bound(_ hasher: Argon2idHasher) async throws -> Double {
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    return try await operationsPerSecond(count: 30 * cores, concurrency: cores) { _ in _ = try await hasher.hash("correct horse battery staple") }
 }
 
 func seconds(_ duration: Duration) -> Double {
