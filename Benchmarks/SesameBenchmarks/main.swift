@@ -33,7 +33,6 @@ let hasher = Argon2idHasher()
 let salt = SystemRandomSource().bytes(Argon2Parameters.saltLength)
 let oneCore = try operationsPerSecond(count: 30, warmUp: 2) { _ = try hasher.hashNow("correct horse battery staple", salt: salt) }
 report("Argon2id hashes per second, m=19 MiB t=2 p=1, one core", oneCore, "hash/s")
-let cores = ProcessInfo.processInfo.activeProcessorCount
 let parallel = try await argon2Bound(hasher)
 report("Argon2id hashes per second, all cores (the reset bound)", parallel, "hash/s")
 
