@@ -50,20 +50,11 @@ final class SesameLoad: Sendable {
     /// prepared for `resetsPerSecond`.
     func figures(levels: [Int], duration: Duration, server: ServerProcess, flows: Set<String>, resetsPerSecond: Double) async throws -> [LoadLevel.Figures] {
         var figures: [LoadLevel.Figures] = []
-        let widest = levels.max() ?? 32
         if flows.contains("registration") {
-            var level: [LoadLevel.Figures] = []
-            for concurrency in levels { level.append(try await registrations(LoadLevel(name: "send SMS code + verify", concurrency: concurrency, duration: duration), server)) }
-            let peak = level.map(\.rate).max() ?? 0
-            level.append(try await registrations(LoadLevel(name: "send SMS code + verify", concurrency: widest, duration: duration, pace: 0.8 * peak), server))
-            figures += level
+            figures += try await peakThenPaced("send SMS code + verify", levels, duration, server, registrations)
         }
         if flows.contains("wrong") {
-            var level: [LoadLevel.Figures] = []
-            for concurrency in levels { level.append(try await wrongCodes(LoadLevel(name: "wrong code", concurrency: concurrency, duration: duration), server)) }
-            let peak = level.map(\.rate).max() ?? 0
-            level.append(try await wrongCodes(LoadLevel(name: "wrong code", concurrency: widest, duration: duration, pace: 0.8 * peak), server))
-            figures += level
+            figures += try await peakThenPaced("wrong code", levels, duration, server, wrongCodes)
         }
         for concurrency in levels where flows.contains("reset") {
             // A quarter more than the bound allows, so that no worker runs out.
@@ -80,6 +71,18 @@ final class SesameLoad: Sendable {
                 return true
             })
         }
+        return figures
+    }
+
+    /// `flow` at each of `levels`, then paced at 80 % of the fastest one's rate with as many workers as the largest.
+    private func peakThenPaced(
+        _ name: String, _ levels: [Int], _ duration: Duration, _ server: ServerProcess,
+        _ flow: (LoadLevel, ServerProcess) async throws -> LoadLevel.Figures
+    ) async throws -> [LoadLevel.Figures] {
+        var figures: [LoadLevel.Figures] = []
+        for concurrency in levels { figures.append(try await flow(LoadLevel(name: name, concurrency: concurrency, duration: duration), server)) }
+        let peak = figures.map(\.rate).max() ?? 0
+        figures.append(try await flow(LoadLevel(name: name, concurrency: levels.max() ?? 32, duration: duration, pace: 0.8 * peak), server))
         return figures
     }
 
