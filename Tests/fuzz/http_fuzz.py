@@ -727,9 +727,11 @@ class Sessions:
         bits = re.search(r'data-bits="(\d+)"', text)
         if not (cookie and token and bits):
             raise RuntimeError(f"GET /reset answered {status} without a CAPTCHA")
-        status, headers, answer, _ = simple(self.port, "POST", "/reset", f"sesame_session={cookie}", {
+        status, headers, answer, raw = simple(self.port, "POST", "/reset", f"sesame_session={cookie}", {
             "userID": user, "captcha": token.group(1), "solution": solve(token.group(1), int(bits.group(1))),
             "_csrf": csrf_of(text)})
+        # A started reset is a stored session: the anonymous cookie is replaced, as at a sign-in.
+        cookie = set_cookie(raw, "sesame_session") or cookie
         if headers.get("location") != "/reset/verify":
             notice = re.search(r'class="notice[^"]*"[^>]*>([^<]{0,200})', answer)
             raise RuntimeError(f"'Who are you?' for {user} answered {status} {headers.get('location') or ''}"
@@ -1436,9 +1438,11 @@ def main():
         print(f"http-fuzz: {binary} serving on http://{HOST}:{server.port} (log {server.log}), ready in {time.monotonic() - begun:.1f} s",
               flush=True)
         sessions = Sessions(server)
+        # Before any fuzzed request every profile opens: one that does not means the harness no longer follows the
+        # pages, and its routes would be fuzzed without their session, unseen (as the reset's once were).
         for name in ("anon", "user", "admin", "reset"):
             if sessions.get(name).disabled:
-                print(f"http-fuzz: warning: {sessions.notes[-1]}")
+                raise SystemExit(f"http-fuzz: {'; '.join(sessions.notes)}")
         descriptors = server.descriptors()
         opened = [name for name, profile in sessions.profiles.items() if profile.cookie or profile.token]
         print(f"http-fuzz: sessions open: {', '.join(opened)} (alice as user, admin as global administrator, a reset flow "
