@@ -75,10 +75,11 @@ private func drive(_ client: HTTPClient, inbox: CodeInbox, _ options: BenchOptio
         if flows.contains("reset") {
             // What bounds full resets: Argon2id hashes a second on every core, the server idle, just before the
             // resets and just after; the higher of the two counts, as this machine's speed drifts within minutes.
-            let before = try await argon2Bound(Argon2idHasher())
+            let hasher = Argon2idHasher()
+            let before = try await argon2Bound(hasher)
             // A reset computes Argon2id twice: the check that the new password is not the current one, and its hash.
             figures += try await load.figures(levels: levels, duration: duration, server: server, flows: ["reset"], resetsPerSecond: before / 2)
-            let after = try await argon2Bound(Argon2idHasher())
+            let after = try await argon2Bound(hasher)
             bound = (before, after)
         }
         results["Sesame"] = figures
