@@ -13,6 +13,10 @@ struct LoadLevel {
     let duration: Duration
     var pace: Double? = nil
 
+    /// Paced, the flows a second to prepare units for: half as many again as are due, since each worker has units of
+    /// its own and a worker that is free more often takes more than its share of the flows.
+    var preparedRate: Int? { pace.map { Int($0 * 1.5) + 1 } }
+
     struct Figures {
         let name: String
         let concurrency: Int

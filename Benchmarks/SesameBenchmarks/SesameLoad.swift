@@ -88,7 +88,7 @@ final class SesameLoad: Sendable {
 
     /// A level of send+check flows, on users signed in for it.
     private func registrations(_ level: LoadLevel, _ server: ServerProcess) async throws -> LoadLevel.Figures {
-        let count = try usersFor(level.concurrency, level.duration, perUser: Self.registrationsPerUser, rate: level.pace.map { Int($0) + 1 })
+        let count = try usersFor(level.concurrency, level.duration, perUser: Self.registrationsPerUser, rate: level.preparedRate)
         let registrations = Lanes(try await signIn(count: count, concurrency: level.concurrency), lanes: level.concurrency)
         return await level.run(server: server) { worker, unit in
             guard let browser = registrations.take(worker, unit / Self.registrationsPerUser) else { return false }
@@ -100,7 +100,7 @@ final class SesameLoad: Sendable {
     /// A level of wrong codes, each against a live challenge of a user signed in for it. Checks are quicker than
     /// sends: three times as many users as the expected rate calls for.
     private func wrongCodes(_ level: LoadLevel, _ server: ServerProcess) async throws -> LoadLevel.Figures {
-        let rate = level.pace.map { Int($0) + 1 } ?? 3 * expectedRate
+        let rate = level.preparedRate ?? 3 * expectedRate
         let signedIn = try await signIn(count: try usersFor(level.concurrency, level.duration, perUser: Self.wrongTriesPerUser, rate: rate), concurrency: level.concurrency)
         let challenges = Lanes(try await inParallel(signedIn, concurrency: level.concurrency) { browser in try await self.liveCode(browser) }, lanes: level.concurrency)
         return await level.run(server: server) { worker, unit in
