@@ -33,9 +33,29 @@ import Testing
         await #expect(throws: StoreError.self) { try await store.ping() }
         do {
             _ = try await store.user(userID: "alice@contoso.com")
+            Issue.record("a closed database answered a lookup")
         } catch let error as StoreError {
             guard case .unavailable = error else { Issue.record("\(error)"); return }
         }
+    }
+
+    /// Lookups run on the request's own thread (docs/architecture.md#threads): that is only safe because in WAL mode
+    /// they never wait for a writer. Here another connection holds the write lock, as the CLI's may, while the store
+    /// looks a user and a session up; a lookup that waited would fail with "database is locked" after 5 seconds.
+    @Test func aLookupDoesNotWaitForAnotherConnectionThatHoldsTheWriteLock() async throws {
+        let path = try TemporaryFolder.make().appendingPathComponent("sesame.sqlite").path
+        let store = try SQLiteStore(path: path)
+        let user = try sampleUser()
+        try await store.insertUser(user)
+        var holding = Configuration()
+        holding.allowsUnsafeTransactions = true  // the transaction stays open across the two accesses below
+        let other = try DatabaseQueue(path: path, configuration: holding)
+        try await other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+        let found = try await store.user(id: user.id)
+        let session = try await store.session(key: "no such key", now: Date())
+        try await other.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+        #expect(found == user)
+        #expect(session == nil)
     }
 
     @Test func anUnopenablePathIsAClearError() throws {

@@ -21,7 +21,7 @@ extension SQLiteStore {
     }
 
     public func accessPass(ofUser id: UUID) async throws -> TemporaryAccessPass? {
-        try await read { db in
+        try lookUp { db in
             try Row.fetchOne(db, sql: "SELECT * FROM access_passes WHERE user_id = ?", arguments: [id.text]).map { row in
                 TemporaryAccessPass(
                     id: try row.uuid("id"), userID: id, hash: row["pass_hash"], issuedBy: row["issued_by"], issuedAt: try row.requiredDate("issued_at"),

@@ -19,7 +19,7 @@ extension SQLiteStore {
     }
 
     public func challenge(id: UUID) async throws -> CodeChallenge? {
-        try await read { db in
+        try lookUp { db in
             try Row.fetchOne(db, cached: "SELECT * FROM code_challenges WHERE id = ?", arguments: [id.text]).map(Self.challenge)
         }
     }

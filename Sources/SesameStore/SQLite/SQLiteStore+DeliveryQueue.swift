@@ -82,7 +82,7 @@ extension SQLiteStore {
     }
 
     public func deliveryState(_ id: UUID) async throws -> DeliveryState? {
-        try await read { db in
+        try lookUp { db in
             try Row.fetchOne(db, cached: "SELECT state, attempts, last_error FROM outbox WHERE id = ?", arguments: [id.text]).map { row in
                 switch row["state"] as String {
                 case "delivered": .delivered

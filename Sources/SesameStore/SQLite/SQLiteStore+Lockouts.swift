@@ -39,7 +39,7 @@ extension SQLiteStore {
     }
 
     public func lockout(subject: String, now: Date) async throws -> SignInLockout? {
-        try await read { db in
+        try lookUp { db in
             try Row.fetchOne(db, sql: "SELECT * FROM sign_in_lockouts WHERE subject = ? AND expires_at > ?", arguments: [subject, now.unixSeconds])
                 .map { row in
                     let recent: String = row["recent"]

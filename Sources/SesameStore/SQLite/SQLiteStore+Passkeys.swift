@@ -30,14 +30,14 @@ extension SQLiteStore {
     }
 
     public func passkeys(userID: UUID) async throws -> [Passkey] {
-        try await read { db in
+        try lookUp { db in
             try Row.fetchAll(db, sql: "SELECT * FROM passkeys WHERE user_id = ? ORDER BY created_at, id", arguments: [userID.text])
                 .map(Self.passkey(from:))
         }
     }
 
     public func passkey(credentialID: [UInt8]) async throws -> Passkey? {
-        try await read { db in
+        try lookUp { db in
             try Row.fetchOne(db, sql: "SELECT * FROM passkeys WHERE credential_id = ?", arguments: [Data(credentialID)]).map(Self.passkey(from:))
         }
     }

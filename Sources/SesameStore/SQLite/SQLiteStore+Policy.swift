@@ -6,7 +6,7 @@ import SesameCore
 
 extension SQLiteStore {
     public func policy() async throws -> VersionedPolicy? {
-        try await read { db in
+        try lookUp { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT version, body FROM policy WHERE id = 1") else { return nil }
             let body: String = row["body"]
             return VersionedPolicy(policy: try JSONDecoder().decode(Policy.self, from: Data(body.utf8)), version: row["version"])
@@ -34,7 +34,7 @@ extension SQLiteStore {
 
 extension SQLiteStore {
     public func logo() async throws -> Logo? {
-        try await read { db in
+        try lookUp { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT type, data FROM branding WHERE id = 1") else { return nil }
             return Logo(data: row["data"], type: row["type"])
         }

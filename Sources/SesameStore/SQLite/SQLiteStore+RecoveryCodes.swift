@@ -16,7 +16,7 @@ extension SQLiteStore {
     }
 
     public func recoveryCodes(userID: UUID) async throws -> [StoredRecoveryCode] {
-        try await read { db in
+        try lookUp { db in
             try Row.fetchAll(db, sql: "SELECT slot, code_hash FROM recovery_codes WHERE user_id = ? ORDER BY slot", arguments: [userID.text])
                 .map { StoredRecoveryCode(slot: $0["slot"], hash: $0["code_hash"]) }
         }

@@ -17,7 +17,7 @@ extension SQLiteStore {
     }
 
     public func reportLink(mac: [UInt8]) async throws -> ReportLink? {
-        try await read { db in
+        try lookUp { db in
             try Row.fetchOne(db, sql: "SELECT * FROM report_links WHERE mac = ?", arguments: [Data(mac)]).map(Self.reportLink)
         }
     }

@@ -26,7 +26,7 @@ extension SQLiteStore {
     }
 
     public func session(key: String, now: Date) async throws -> StoredSession? {
-        try await read { db in
+        try lookUp { db in
             try Row.fetchOne(db, cached: "SELECT data, version FROM sessions WHERE key = ? AND expires_at > ?", arguments: [key, now.unixSeconds])
                 .map { StoredSession(data: $0["data"], version: $0["version"]) }
         }
@@ -52,7 +52,7 @@ extension SQLiteStore {
     }
 
     public func sessions(userID: UUID, now: Date) async throws -> [ListedSession] {
-        try await read { db in
+        try lookUp { db in
             try Row.fetchAll(
                 db, cached: "SELECT public_id, data FROM sessions WHERE user_id = ? AND expires_at > ? AND public_id IS NOT NULL ORDER BY public_id",
                 arguments: [userID.text, now.unixSeconds]

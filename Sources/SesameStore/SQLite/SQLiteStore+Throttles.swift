@@ -41,7 +41,7 @@ extension SQLiteStore {
     }
 
     public func throttleState(_ key: ThrottleKey) async throws -> ThrottleState? {
-        try await read { db in
+        try lookUp { db in
             try Row.fetchOne(db, cached: "SELECT * FROM throttles WHERE kind = ? AND subject = ?", arguments: [key.kind.rawValue, key.subject])
                 .map(Self.throttle)
         }

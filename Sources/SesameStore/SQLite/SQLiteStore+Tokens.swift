@@ -15,7 +15,7 @@ extension SQLiteStore {
     }
 
     public func token(digest: String) async throws -> APIToken? {
-        try await read { db in
+        try lookUp { db in
             try Row.fetchOne(db, sql: "SELECT * FROM api_tokens WHERE digest = ?", arguments: [digest]).map(Self.token)
         }
     }

@@ -65,13 +65,13 @@ extension SQLiteStore {
     }
 
     public func user(id: UUID) async throws -> User? {
-        try await read { db in
+        try lookUp { db in
             try Self.users(from: Row.fetchAll(db, cached: "SELECT * FROM users WHERE id = ?", arguments: [id.text]), in: db).first
         }
     }
 
     public func user(userID: String) async throws -> User? {
-        try await read { db in
+        try lookUp { db in
             try Self.users(from: Row.fetchAll(db, cached: "SELECT * FROM users WHERE user_id = ?", arguments: [userID.lowercased()]), in: db).first
         }
     }

@@ -49,14 +49,29 @@ public final class SQLiteStore: Store {
 
     // MARK: Access with errors mapped to StoreError
 
+    /// A read that may scan (a report, a page of users, a count): on one of GRDB's reader queues, so that a long one
+    /// holds none of the few threads that run requests.
     func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.read(body)
-        } catch let error as StoreError {
-            throw error
         } catch {
-            throw StoreError.unavailable(String(describing: error))
+            throw Self.readFailure(error)
         }
+    }
+
+    /// A lookup by key (a session, a user, a code, a throttle): on the calling thread. It takes microseconds, and the
+    /// trip to a reader's queue and back took more than the read (docs/architecture.md#threads). In WAL mode a read
+    /// never waits for the writer.
+    func lookUp<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw Self.readFailure(error)
+        }
+    }
+
+    private static func readFailure(_ error: any Error) -> StoreError {
+        error as? StoreError ?? .unavailable(String(describing: error))
     }
 
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
