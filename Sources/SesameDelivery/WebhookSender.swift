@@ -48,6 +48,6 @@ public struct WebhookSender: MessageSender {
     public static func signature(of body: Data, secret: String?) -> String? {
         guard let secret, !secret.isEmpty else { return nil }
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        return "sha256=" + mac.hex
     }
 }

@@ -68,7 +68,7 @@ public enum StoreCopy {
             case .integer(let value): String(value)
             case .real(let value): "\(value)"
             case .text(let value): "'" + value
-            case .blob(let value): "x" + value.map { String(format: "%02x", $0) }.joined()
+            case .blob(let value): "x" + value.hex
             }
         }
     }
@@ -150,6 +150,6 @@ public enum StoreCopy {
         for row in rows {
             hash.update(data: Data((row.map(\.canonical).joined(separator: "\u{1F}") + "\u{1E}").utf8))
         }
-        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+        return hash.finalize().hex
     }
 }

@@ -12,7 +12,7 @@ enum SecretFile {
                     "SESAME_SECRET_FILE: \(path) does not exist; every instance sharing a PostgreSQL database must be given the same secret (create one with: head -c 32 /dev/urandom | xxd -p -c 64 > \(path))")
             }
             let secret = ServerSecret.generate(using: random)
-            let text = secret.bytes.map { String(format: "%02x", $0) }.joined() + "\n"
+            let text = secret.bytes.hex + "\n"
             guard manager.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
                 throw ConfigurationError("cannot create the server secret \(path)")
             }
