@@ -52,7 +52,7 @@ extension SQLiteStore {
     }
 
     public func sessions(userID: UUID, now: Date) async throws -> [ListedSession] {
-        try lookUp { db in
+        try await read { db in
             try Row.fetchAll(
                 db, cached: "SELECT public_id, data FROM sessions WHERE user_id = ? AND expires_at > ? AND public_id IS NOT NULL ORDER BY public_id",
                 arguments: [userID.text, now.unixSeconds]
