@@ -3,6 +3,7 @@ import GRDB
 import SesameCore
 import SesameStore
 import SesameTestSupport
+import Synchronization
 import Testing
 
 @testable import SesameStore
@@ -58,7 +59,52 @@ import Testing
         #expect(session == nil)
     }
 
+    /// An asynchronous read holds one of the pool's readers across its suspensions, and needs a thread of the task
+    /// pool to give it back. With every reader so held, a lookup must still answer: a lookup that waited for one of
+    /// them would block the task pool's threads, and the server with them, for ever (docs/architecture.md#threads).
+    /// The lookup runs on a thread of its own here, so that a regression fails this test instead of hanging it.
+    @Test func aLookupAnswersWhileAsynchronousReadsHoldEveryReader() async throws {
+        let store = try SQLiteStore.temporary()
+        let user = try sampleUser()
+        try await store.insertUser(user)
+        let readers = store.pool.configuration.maximumReaderCount
+        let holding = Events(), answered = Events()
+        let release = DispatchSemaphore(value: 0)
+        let reads = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<readers {
+                    group.addTask { try await store.read { _ in holding.add(); release.wait() } }
+                }
+                try await group.waitForAll()
+            }
+        }
+        #expect(await holding.reach(readers))
+        Thread {
+            if (try? store.lookUp({ db in try String.fetchOne(db, sql: "SELECT user_id FROM users") })) == user.userID { answered.add() }
+        }.start()
+        let lookedUp = await answered.reach(1)
+        for _ in 0..<readers { release.signal() }
+        try await reads.value
+        #expect(lookedUp, "the lookup waited for the readers the asynchronous reads held")
+    }
+
     @Test func anUnopenablePathIsAClearError() throws {
         #expect(throws: StoreError.self) { try SQLiteStore(path: "/proc/no/such/folder/sesame.sqlite") }
+    }
+}
+
+/// A count that other threads raise, and a test can wait for without holding a thread.
+private final class Events: Sendable {
+    private let count = Mutex(0)
+
+    func add() { count.withLock { $0 += 1 } }
+
+    /// Whether the count reaches `target` within 5 seconds.
+    func reach(_ target: Int) async -> Bool {
+        for _ in 0..<100 {
+            if count.withLock({ $0 }) >= target { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
     }
 }

@@ -6,6 +6,8 @@ import SesameCore
 /// migrations applied when it opens. Every state change the core needs to be atomic is a single SQL statement.
 public final class SQLiteStore: Store {
     let pool: DatabasePool
+    /// Connections of their own for ``lookUp(_:)``, read only: see there why they are not `pool`'s.
+    private let lookups: DatabasePool
     let batchTurn = BatchTurn()
 
     /// Opens (creating if needed) the database at `path` and migrates it.
@@ -28,6 +30,12 @@ public final class SQLiteStore: Store {
             pool = try DatabasePool(path: path, configuration: configuration)
             try SQLiteSchema.migrator.migrate(pool)
             try Self.deriveMissingColumns(in: pool)
+            var lookingUp = Configuration()
+            lookingUp.readonly = true
+            lookingUp.label = "sesame-lookups"
+            // One a thread that runs tasks: a lookup then never waits for a connection.
+            lookingUp.maximumReaderCount = max(ProcessInfo.processInfo.activeProcessorCount, 2)
+            lookups = try DatabasePool(path: path, configuration: lookingUp)
         } catch {
             throw StoreError.unavailable("cannot open \(path): \(error)")
         }
@@ -40,6 +48,7 @@ public final class SQLiteStore: Store {
 
     /// Closes the database; every later call fails with ``StoreError/unavailable(_:)``.
     public func close() throws {
+        try lookups.close()
         try pool.close()
     }
 
@@ -61,10 +70,12 @@ public final class SQLiteStore: Store {
 
     /// A lookup by key (a session, a user, a code, a throttle): on the calling thread. It takes microseconds, and the
     /// trip to a reader's queue and back took more than the read (docs/architecture.md#threads). In WAL mode a read
-    /// never waits for the writer.
+    /// never waits for the writer. It never waits for `pool`'s readers either: an asynchronous read holds one of
+    /// those across its suspensions and needs a task thread to give it back, so task threads blocked waiting for
+    /// one would wait for ever. A lookup's connection is only ever held by another lookup, which does not suspend.
     func lookUp<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try pool.read(body)
+            return try lookups.read(body)
         } catch {
             throw Self.readFailure(error)
         }
