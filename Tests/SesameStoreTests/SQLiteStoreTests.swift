@@ -88,6 +88,21 @@ import Testing
         #expect(lookedUp, "the lookup waited for the readers the asynchronous reads held")
     }
 
+    /// The last connection to close copies the WAL into the database and deletes it, so that the file alone holds
+    /// every commit (a copy of it taken then misses none). The lookups' read-only connections cannot: they must not
+    /// be the last, whether the store is closed or just let go, as every CLI command does.
+    @Test(arguments: [true, false]) func aStoreLetGoOrClosedLeavesNoWAL(closed: Bool) async throws {
+        let path = try TemporaryFolder.make().appendingPathComponent("sesame.sqlite").path
+        do {
+            let store = try SQLiteStore(path: path)
+            try await store.insertUser(try sampleUser())
+            #expect(try await store.user(userID: "alice@contoso.com") != nil)
+            #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+            if closed { try store.close() }
+        }
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+
     @Test func anUnopenablePathIsAClearError() throws {
         #expect(throws: StoreError.self) { try SQLiteStore(path: "/proc/no/such/folder/sesame.sqlite") }
     }

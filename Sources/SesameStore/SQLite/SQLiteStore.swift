@@ -33,7 +33,8 @@ public final class SQLiteStore: Store {
             var lookingUp = Configuration()
             lookingUp.readonly = true
             lookingUp.label = "sesame-lookups"
-            // One a thread that runs tasks: a lookup then never waits for a connection.
+            // One a thread that runs tasks: a lookup seldom waits for a connection, and then only while another
+            // lookup runs.
             lookingUp.maximumReaderCount = max(ProcessInfo.processInfo.activeProcessorCount, 2)
             lookups = try DatabasePool(path: path, configuration: lookingUp)
         } catch {
@@ -50,6 +51,12 @@ public final class SQLiteStore: Store {
     public func close() throws {
         try lookups.close()
         try pool.close()
+    }
+
+    /// The lookups' read-only connections close first, as in ``close()``: the last connection to close copies the WAL
+    /// into the database and deletes it, and a read-only one cannot.
+    deinit {
+        try? lookups.close()
     }
 
     public func ping() async throws {
