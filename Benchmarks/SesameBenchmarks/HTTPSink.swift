@@ -75,8 +75,8 @@ actor CodeInbox {
         }
         guard let number = ["to", "phone", "number", "recipient", "mobile"].lazy.compactMap({ fields[$0] }).first,
             let text = ["text", "message", "msg", "body"].lazy.compactMap({ fields[$0] }).first,
-            let code = text.firstMatch(of: /\b(\d{6})\b/)
+            let code = text.firstSixDigits
         else { return nil }
-        return (digits(number), String(code.output.1))
+        return (digits(number), code)
     }
 }

@@ -63,7 +63,7 @@ struct LoadBrowser {
             if pair.count == 2 { cookies[pair[0]] = pair[1] }
         }
         let text = String(buffer: try await response.body.collect(upTo: 4 * 1024 * 1024))
-        if let match = text.firstMatch(of: /name="_csrf" value="([^"]+)"/) { csrf = String(match.output.1) }
+        if let token = text.value(after: #"name="_csrf" value=""#) { csrf = token }
         return Page(status: Int(response.status.code), location: response.headers.first(name: "Location"), body: text)
     }
 

@@ -125,8 +125,8 @@ final class SesameLoad: Sendable {
         let proofs = try await inParallel(Array(0..<count), concurrency: cores) { index in
             var browser = LoadBrowser(client: self.client, base: self.base, address: "10.201.\(index >> 8 & 255).\(index & 255)")
             let start = try await browser.get("/reset")
-            guard let token = start.body.firstMatch(of: /name="captcha" value="([^"]+)"/)?.output.1,
-                let bits = start.body.firstMatch(of: /data-bits="(\d+)"/).flatMap({ Int($0.output.1) })
+            guard let token = start.body.value(after: #"name="captcha" value=""#),
+                let bits = start.body.value(after: #"data-bits=""#).flatMap({ Int($0) })
             else { throw Failed(description: "no CAPTCHA on \"Who are you?\": \(start.status)") }
             var solution = ""
             let solving = ContinuousClock().measure { solution = Captcha.solve(String(token), bits: bits) }
@@ -154,12 +154,12 @@ final class SesameLoad: Sendable {
         var page = try await browser.post("/reset", ["userID": Self.resetUserID(index), "captcha": proof.token, "solution": proof.solution])
         page = try await browser.post("/reset/option", ["option": "mobileSMS"])
         page = try await browser.post("/reset/phone", ["number": Self.resetPhone(index)])
-        guard page.body.contains(#"name="code""#) else { throw Failed(description: "no code page: \(page.status) \(summary(page))") }
+        guard page.body.holds(#"name="code""#) else { throw Failed(description: "no code page: \(page.status) \(summary(page))") }
         guard let code = await inbox.next(for: Self.resetPhone(index), within: .seconds(10)) else { throw Failed(description: "no SMS for reset \(index)") }
         page = try await browser.post("/reset/code", ["code": code])
         let password = "Nw-\(UUID().uuidString.prefix(13))!"
         page = try await browser.post("/reset/password", ["new": password, "confirm": password])
-        guard page.status == 200, page.body.contains("Your password has been reset") else {
+        guard page.status == 200, page.body.holds("Your password has been reset") else {
             throw Failed(description: "the reset did not end: \(page.status) \(summary(page))")
         }
     }
@@ -183,7 +183,7 @@ final class SesameLoad: Sendable {
             var browser = LoadBrowser(client: self.client, base: self.base, address: "10.\(index >> 16 & 255).\(index >> 8 & 255).\(index & 255)")
             _ = try await browser.get("/signin")
             let page = try await browser.post("/signin", ["userID": Self.userID(index), "password": self.password])
-            guard page.status == 200, !page.body.contains(#"name="password""#) else {
+            guard page.status == 200, !page.body.holds(#"name="password""#) else {
                 throw Failed(description: "\(Self.userID(index)) did not sign in: \(page.status) \(page.body.prefix(200))")
             }
             _ = try await browser.get("/register/phone")
@@ -195,10 +195,10 @@ final class SesameLoad: Sendable {
     private func register(_ browser: Browser) async throws {
         let number = nextNumber()
         var page = try await browser.post("/register/phone", ["country": "FR", "number": number, "channel": "sms"])
-        guard page.status == 200, page.body.contains(#"name="code""#) else { throw Failed(description: "no code page: \(page.status) \(summary(page))") }
+        guard page.status == 200, page.body.holds(#"name="code""#) else { throw Failed(description: "no code page: \(page.status) \(summary(page))") }
         guard let code = await inbox.next(for: number, within: .seconds(10)) else { throw Failed(description: "no SMS to \(number)") }
         page = try await browser.post("/register/verify", ["code": code])
-        guard page.status == 200, page.body.contains("/register/finish") else { throw Failed(description: "the code was refused: \(page.status) \(summary(page))") }
+        guard page.status == 200, page.body.holds("/register/finish") else { throw Failed(description: "the code was refused: \(page.status) \(summary(page))") }
     }
 
     /// A signed-in user waiting for the code just sent to a new number.
@@ -220,7 +220,7 @@ final class SesameLoad: Sendable {
     private func wrongCode(_ challenge: Challenge) async throws {
         let wrong = String(format: "%06d", ((Int(challenge.code) ?? 0) + 1) % 1_000_000)
         let page = try await challenge.browser.post("/register/verify", ["code": wrong])
-        guard page.status == 422, page.body.contains("That code isn") || page.body.contains("can no longer be used") else { throw Failed(description: "a wrong code: \(page.status) \(summary(page))") }
+        guard page.status == 422, page.body.holds("That code isn") || page.body.holds("can no longer be used") else { throw Failed(description: "a wrong code: \(page.status) \(summary(page))") }
     }
 
     /// A French mobile number not used before in this run.
