@@ -130,8 +130,8 @@ final class SesameLoad: Sendable {
                 let bits = start.body.value(after: #"data-bits=""#).flatMap({ Int($0) })
             else { throw Failed(description: "no CAPTCHA on \"Who are you?\": \(start.status)") }
             var solution = ""
-            let solving = ContinuousClock().measure { solution = Captcha.solve(String(token), bits: bits) }
-            return Proof(token: String(token), solution: solution, solving: solving)
+            let solving = ContinuousClock().measure { solution = Captcha.solve(token, bits: bits) }
+            return Proof(token: token, solution: solution, solving: solving)
         }
         solving.withLock { $0 = ($0.total + proofs.reduce(.zero) { $0 + $1.solving }, $0.count + proofs.count) }
         return proofs

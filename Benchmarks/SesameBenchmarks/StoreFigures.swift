@@ -16,7 +16,7 @@ final class BenchmarkSender: MessageSender {
 
     func send(_ message: OutgoingMessage) async throws {
         // Reset notices carry no code.
-        guard let code = message.text.firstMatch(of: /\d{6}/).map({ String($0.output) }) else { return }
+        guard let code = message.text.firstSixDigits else { return }
         codes.withLock { $0[message.to] = code }
     }
 
