@@ -35,14 +35,16 @@ struct Harness {
     /// Runs the PostgreSQL store's client as long as the harness lives; `nil` on SQLite or with a store given.
     private let postgres: PostgresTestStore?
 
-    /// Quick retries and a short wait, so that a page whose provider keeps failing gives up after 3 s.
+    /// Quick retries, and a page that waits as long as a test reads its mail (30 s): all the HTTP tests run at once
+    /// on two cores, and a delivery worker may wait its turn for seconds. A page that gave up while its message was
+    /// being sent dropped the code the message then brought (a red CI on PostgreSQL, with a 3 s wait).
     static let queueSettings = {
         var settings = DeliveryQueue.Settings()
         settings.workers = 2
         settings.poll = .milliseconds(50)
         settings.firstRetry = .milliseconds(10)
         settings.longestRetry = .milliseconds(200)
-        settings.pageWait = .seconds(3)
+        settings.pageWait = .seconds(30)
         return settings
     }()
 
@@ -51,9 +53,11 @@ struct Harness {
     ///   - email: where email goes; the console outbox by default.
     ///   - directory: where directory users' passwords live.
     ///   - store, secret: another instance's, for a second instance on the same database.
+    ///   - queueSettings: the delivery queue's, for a test of a page that gives up.
     init(
         logger: Logger = Logger(label: "test"), phone: (any MessageSender)? = nil, email: (any MessageSender)? = nil,
-        directory: (any Directory)? = nil, store: (any Store)? = nil, secret: ServerSecret = .generate(using: SystemRandomSource())
+        directory: (any Directory)? = nil, store: (any Store)? = nil, secret: ServerSecret = .generate(using: SystemRandomSource()),
+        queueSettings: DeliveryQueue.Settings = Harness.queueSettings
     ) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -65,7 +69,7 @@ struct Harness {
         self.postgres = postgres
         outbox = ConsoleSender { _ in }
         // The queue keeps real time, so that its retries fall due while the test's clock stands still.
-        queue = DeliveryQueue(store: store, sender: ChannelRouter(phone: phone ?? outbox, email: email ?? outbox), secret: secret, settings: Self.queueSettings, logger: logger)
+        queue = DeliveryQueue(store: store, sender: ChannelRouter(phone: phone ?? outbox, email: email ?? outbox), secret: secret, settings: queueSettings, logger: logger)
         policies = PolicyCache(store: store)
         let services = try await SesameServices(
             store: store, secret: secret, hasher: fastHasher, clock: clock, random: SystemRandomSource(), outbox: queue, publicURL: Self.publicURL, directory: directory,

@@ -40,7 +40,9 @@ import Testing
     @Test func aProviderFailureShowsTheOopsMessage() async throws {
         let provider = RecordingProvider(status: .internalServerError)
         try await provider.run { url in
-            let harness = try await Harness(phone: WebhookSender(url: url, secret: nil))
+            var impatient = Harness.queueSettings
+            impatient.pageWait = .seconds(3)
+            let harness = try await Harness(phone: WebhookSender(url: url, secret: nil), queueSettings: impatient)
             try await harness.addUser()
             try await harness.browse { browser in
                 try await browser.signIn()
