@@ -42,12 +42,15 @@ public actor DeliveryQueue: Outbox {
     /// Idle workers (keyed by worker) and pages waiting for a message (keyed by message), woken early when a
     /// message is queued or sent here; otherwise they look again after a pause.
     private var sleepers: [UUID: (continuation: CheckedContinuation<Void, Never>, isWorker: Bool)] = [:]
-    /// Counts messages queued here, so that a worker that found nothing does not sleep through one queued meanwhile.
+    /// Messages queued here already claimed for an idle worker, keyed by worker: it sends them without a claim.
+    private var handed: [UUID: QueuedMessage] = [:]
+    /// Counts messages queued here for any worker to claim, so that a worker that found nothing does not sleep
+    /// through one queued meanwhile.
     private var queued = 0
-    /// Messages a page here waits for, and those of them already finished: a page does not sleep through an outcome
-    /// that arrived while it was reading the store.
+    /// Messages a page here waits for, and the outcomes a worker here has found for them: a page learns them without
+    /// reading the store, and does not sleep through one that arrived while it was reading it.
     private var awaited: Set<UUID> = []
-    private var finished: Set<UUID> = []
+    private var outcomes: [UUID: DeliveryState] = [:]
     /// Sends under way by provider, and claims whose channel is not known yet: one provider may occupy every worker
     /// but one, so that a provider that hangs (an SMS gateway timing out) never holds up the other's codes.
     private var sending: [Provider: Int] = [:]
@@ -80,14 +83,18 @@ public actor DeliveryQueue: Outbox {
     // MARK: Queuing
 
     public func send(_ message: OutgoingMessage) async throws {
-        let id = try await enqueue(message, lifetime: settings.codeLifetime, awaited: true)
+        let id = UUID()
+        awaited.insert(id)
         defer {
             awaited.remove(id)
-            finished.remove(id)
+            outcomes.removeValue(forKey: id)
         }
+        try await enqueue(message, id: id, lifetime: settings.codeLifetime)
         let started = ContinuousClock.now
+        // Just queued: the store knows no more than this yet.
+        var state: DeliveryState? = .pending(attempts: 0)
         while true {
-            switch try await store.deliveryState(id) {
+            switch state {
             case .delivered?:
                 return
             case .failed(let reason)?:
@@ -98,26 +105,55 @@ public actor DeliveryQueue: Outbox {
                     try await store.markFailed(id, error: "not sent within \(settings.pageWait)", at: clock.now)
                     throw DeliveryError("the message did not leave within \(settings.pageWait)", transient: true)
                 }
-                if finished.remove(id) == nil { await pause(id, worker: false, upTo: .milliseconds(250)) }
+                if outcomes[id] == nil { await pause(id, worker: false, upTo: .milliseconds(250)) }
+                // Sent by a worker here, or else by another instance's, or retried: then only the store knows.
+                if let known = outcomes.removeValue(forKey: id) { state = known } else { state = try await store.deliveryState(id) }
             }
         }
     }
 
     public func post(_ message: OutgoingMessage) async throws {
-        _ = try await enqueue(message, lifetime: settings.noticeLifetime)
+        try await enqueue(message, id: UUID(), lifetime: settings.noticeLifetime)
     }
 
-    private func enqueue(_ message: OutgoingMessage, lifetime: Duration, awaited: Bool = false) async throws -> UUID {
-        let id = UUID()
-        if awaited { self.awaited.insert(id) }
+    private func enqueue(_ message: OutgoingMessage, id: UUID, lifetime: Duration) async throws {
         let now = clock.now
-        try await store.enqueue(QueuedMessage(
-            id: id, channel: message.channel, sealed: try seal.seal(message, id: id), attempts: 0, enqueuedAt: now,
-            expiresAt: now.addingTimeInterval(lifetime.seconds)))
-        queued += 1
-        // One message, one worker: waking them all would have each try a claim (a write) for nothing.
-        if let worker = sleepers.first(where: { $0.value.isWorker })?.key { wake(worker) }
-        return id
+        let sealed = try seal.seal(message, id: id)
+        func queuedMessage(attempts: Int) -> QueuedMessage {
+            QueuedMessage(id: id, channel: message.channel, sealed: sealed, attempts: attempts, enqueuedAt: now, expiresAt: now.addingTimeInterval(lifetime.seconds))
+        }
+        guard let (worker, continuation) = idleWorker(for: message.channel) else {
+            try await store.enqueue(queuedMessage(attempts: 0))
+            queued += 1
+            // One message, one worker: waking them all would have each try a claim (a write) for nothing.
+            if let worker = sleepers.first(where: { $0.value.isWorker })?.key { wake(worker) }
+            return
+        }
+        // An idle worker here takes it, claimed in the write that queues it: no claim of its own. It counts as sent
+        // on its provider from now on, and the worker ends that count once it is sent.
+        let provider = Provider(message.channel)
+        sending[provider, default: 0] += 1
+        defer { continuation.resume() }
+        let claimed = queuedMessage(attempts: 1)
+        do {
+            try await store.enqueue(claimed, claimedBy: DeliveryLease(owner: owner, until: now.addingTimeInterval(settings.lease.seconds)))
+        } catch {
+            sending[provider, default: 1] -= 1
+            throw error
+        }
+        handed[worker] = claimed
+    }
+
+    /// Workers waiting for a message.
+    var idleWorkers: Int { sleepers.values.filter(\.isWorker).count }
+
+    /// Takes an idle worker that may send on `channel` out of the sleepers, to hand it a message; the caller resumes it.
+    private func idleWorker(for channel: CodeChannel) -> (UUID, CheckedContinuation<Void, Never>)? {
+        guard !stopping, !busyChannels().contains(channel),
+            let worker = sleepers.first(where: { $0.value.isWorker })?.key,
+            let sleeper = sleepers.removeValue(forKey: worker)
+        else { return nil }
+        return (worker, sleeper.continuation)
     }
 
     // MARK: Workers
@@ -143,10 +179,25 @@ public actor DeliveryQueue: Outbox {
 
     private func work() async {
         let me = UUID()
-        while !Task.isCancelled, !stopping {
+        // When this worker last looked in the store, and the count of messages queued here then: one kept busy by
+        // messages handed to it looks as often as an idle one, for those queued while every worker was busy, by
+        // other instances, or due for a retry.
+        var looked = ContinuousClock.now
+        var seen = queued
+        while true {
+            // Handed over while it slept, even as the server stops: the message is claimed already.
+            if let message = handed.removeValue(forKey: me) {
+                await deliver(message)
+                sending[Provider(message.channel), default: 1] -= 1
+                let sinceLooked = ContinuousClock.now - looked
+                if queued == seen, sinceLooked < settings.poll { await pause(me, worker: true, upTo: settings.poll - sinceLooked) }
+                continue
+            }
+            guard !Task.isCancelled, !stopping else { return }
             do {
                 let now = clock.now
-                let seen = queued
+                looked = ContinuousClock.now
+                seen = queued
                 let excluded = busyChannels()
                 guard excluded.count < CodeChannel.allCases.count else {
                     // Every other worker is claiming at this moment: look again as soon as their claims are in.
@@ -187,24 +238,31 @@ public actor DeliveryQueue: Outbox {
         let interrupted = Task.isCancelled
         // In a task of its own, which shutting down does not cancel: an outcome left unrecorded would send the
         // message twice, or hold it until its lease lapses.
-        await Task {
+        let outcome: DeliveryState? = await Task {
             switch (sent, interrupted) {
-            case (.success?, _): await self.record(.success(()), of: message, metadata: metadata)
-            case (.failure(let error)?, false): await self.record(.failure(error), of: message, metadata: metadata)
-            case (_, true): await self.handBack(message, metadata: metadata)
+            case (.success?, _): return await self.record(.success(()), of: message, metadata: metadata)
+            case (.failure(let error)?, false): return await self.record(.failure(error), of: message, metadata: metadata)
+            case (_, true):
+                await self.handBack(message, metadata: metadata)
+                return nil
             // The sender failed without a verdict: the lease lapses and a worker tries again then.
-            case (nil, false): break
+            case (nil, false): return nil
             }
         }.value
-        if awaited.contains(message.id) { finished.insert(message.id) }
+        if let outcome, awaited.contains(message.id) { outcomes[message.id] = outcome }
         wake(message.id)
     }
 
-    private func record(_ outcome: Result<Void, DeliveryError>, of message: QueuedMessage, metadata: Logger.Metadata) async {
+    /// Records the outcome of an attempt; what the page waiting for the message may take from it, `nil` while the
+    /// message is still to leave (a retry).
+    private func record(_ outcome: Result<Void, DeliveryError>, of message: QueuedMessage, metadata: Logger.Metadata) async -> DeliveryState? {
         let provider = sender.provider(for: message.channel)
+        var state: DeliveryState?
         do {
             switch outcome {
             case .success:
+                // Sent, whether or not the store hears of it: the page may go on.
+                state = .delivered
                 metrics.delivery(provider: provider, outcome: .sent)
                 try await store.markDelivered(message.id, at: clock.now)
                 logger.info("message sent", metadata: metadata)
@@ -217,6 +275,8 @@ public actor DeliveryQueue: Outbox {
                     logger.warning("message not sent; will retry", metadata: metadata.merging(["error": "\(error)"]) { $1 })
                 } else {
                     try await store.markFailed(message.id, error: error.description, at: clock.now)
+                    // Only once the store has it: otherwise the lease lapses and another worker tries again.
+                    state = .failed(error.description)
                     logger.error("message not sent", metadata: metadata.merging(["error": "\(error)"]) { $1 })
                 }
             }
@@ -224,6 +284,7 @@ public actor DeliveryQueue: Outbox {
             // The lease runs out and another worker tries again.
             logger.error("the delivery queue cannot record an outcome", metadata: metadata.merging(["error": "\(error)"]) { $1 })
         }
+        return state
     }
 
     /// Shutting down interrupted the send: the message goes back to the queue at once, for the next instance (or

@@ -206,6 +206,28 @@ final class ScriptedSender: MessageSender {
         #expect(!senderA.messages.isEmpty && !senderB.messages.isEmpty, "both instances worked")
     }
 
+    /// A message queued while a worker here waits is claimed in the write that queues it and handed to that worker;
+    /// those queued while it is busy wait in the store for its next claim.
+    @Test func anIdleWorkerIsHandedAMessageAndABusyOneClaimsTheRest() async throws {
+        var settings = Self.quick
+        settings.workers = 1
+        // An idle worker that never looks by itself while the test runs: it claims only after a message was queued.
+        settings.poll = .seconds(60)
+        let store = ClaimCountingStore(try SQLiteStore(path: path))
+        let sender = ScriptedSender(delay: .milliseconds(100))
+        let queue = DeliveryQueue(store: store, sender: sender, secret: secret, settings: settings)
+        try await running(queue) {
+            try await eventually { await queue.idleWorkers == 1 }
+            let messages = (0..<3).map { OutgoingMessage(channel: .sms, to: "+3361234000\($0)", language: .english, text: "n\($0)") }
+            try await withThrowingTaskGroup(of: Void.self) { pages in
+                for message in messages { pages.addTask { try await queue.send(message) } }
+                try await pages.waitForAll()
+            }
+            #expect(Set(sender.messages) == Set(messages) && sender.attempts == 3)
+        }
+        #expect(store.claimed == 2, "the first was handed over, the two others claimed")
+    }
+
     @Test func aMessageSealedUnderAnotherSecretFailsPlainly() async throws {
         let store = try SQLiteStore(path: path)
         try await DeliveryQueue(store: store, sender: ScriptedSender(), secret: .generate(using: SystemRandomSource())).post(message)
@@ -228,4 +250,28 @@ final class ScriptedSender: MessageSender {
         #expect(try seal.open(sealed, id: id) == message)
         #expect(throws: (any Error).self) { try seal.open(sealed, id: UUID()) }
     }
+}
+
+/// A queue store that counts the messages its claims returned.
+final class ClaimCountingStore: DeliveryQueueStore {
+    private let store: any DeliveryQueueStore
+    private let claims = Mutex(0)
+
+    init(_ store: any DeliveryQueueStore) { self.store = store }
+
+    var claimed: Int { claims.withLock { $0 } }
+
+    func enqueue(_ message: QueuedMessage, claimedBy lease: DeliveryLease?) async throws { try await store.enqueue(message, claimedBy: lease) }
+    func claimDeliveries(now: Date, owner: String, leaseUntil: Date, limit: Int, excluding excluded: Set<CodeChannel>) async throws -> [QueuedMessage] {
+        let messages = try await store.claimDeliveries(now: now, owner: owner, leaseUntil: leaseUntil, limit: limit, excluding: excluded)
+        claims.withLock { $0 += messages.count }
+        return messages
+    }
+    func markDelivered(_ id: UUID, at date: Date) async throws { try await store.markDelivered(id, at: date) }
+    func markRetry(_ id: UUID, next: Date, error: String) async throws { try await store.markRetry(id, next: next, error: error) }
+    func releaseDelivery(_ id: UUID, owner: String) async throws { try await store.releaseDelivery(id, owner: owner) }
+    func markFailed(_ id: UUID, error: String, at date: Date) async throws { try await store.markFailed(id, error: error, at: date) }
+    func deliveryState(_ id: UUID) async throws -> DeliveryState? { try await store.deliveryState(id) }
+    func purgeDeliveries(finishedBefore date: Date) async throws -> Int { try await store.purgeDeliveries(finishedBefore: date) }
+    func deliveryBacklog(now: Date) async throws -> DeliveryBacklog { try await store.deliveryBacklog(now: now) }
 }

@@ -39,6 +39,23 @@ import Testing
         }
     }
 
+    /// A message queued already claimed (for a worker of the instance that queued it) is held by that claim like
+    /// any other: no other worker takes it before the lease ends, and its owner may hand it back.
+    @Test(arguments: StoreAdapter.allCases)
+    func aMessageQueuedClaimedIsHeldByItsLease(_ adapter: StoreAdapter) async throws {
+        try await adapter.withStore { store in
+            let original = message()
+            let queued = QueuedMessage(
+                id: original.id, channel: original.channel, sealed: original.sealed, attempts: 1, enqueuedAt: t0, expiresAt: original.expiresAt)
+            try await store.enqueue(queued, claimedBy: DeliveryLease(owner: "a", until: t0 + 60))
+            #expect(try await store.deliveryState(queued.id) == .pending(attempts: 1))
+            #expect(try await store.claimDeliveries(now: t0 + 59, owner: "b", leaseUntil: t0 + 120, limit: 10).isEmpty)
+            try await store.releaseDelivery(queued.id, owner: "a")
+            let taken = try await store.claimDeliveries(now: t0 + 1, owner: "b", leaseUntil: t0 + 61, limit: 10)
+            #expect(taken.map(\.id) == [queued.id] && taken.first?.attempts == 2 && taken.first?.sealed == queued.sealed)
+        }
+    }
+
     @Test(arguments: StoreAdapter.allCases)
     func aClaimCanLeaveChannelsAlone(_ adapter: StoreAdapter) async throws {
         try await adapter.withStore { store in

@@ -16,10 +16,10 @@ extension InMemoryStore {
 
 // MARK: DeliveryQueueStore
 extension InMemoryStore {
-    public func enqueue(_ message: QueuedMessage) async throws {
+    public func enqueue(_ message: QueuedMessage, claimedBy lease: DeliveryLease?) async throws {
         try state.withLock { state in
             guard !state.deliveries.contains(where: { $0.message.id == message.id }) else { throw StoreError.conflict("message \(message.id)") }
-            state.deliveries.append(Delivery(message: message, nextAttemptAt: message.enqueuedAt))
+            state.deliveries.append(Delivery(message: message, nextAttemptAt: message.enqueuedAt, leaseUntil: lease?.until, leaseOwner: lease?.owner))
         }
     }
 

@@ -3,7 +3,10 @@ import Foundation
 /// The delivery queue's table: messages waiting to leave, claimed by one worker at a time (a lease), retried with
 /// backoff, and kept (without their content) for a while so that the page that queued one learns how it went.
 public protocol DeliveryQueueStore: Sendable {
-    func enqueue(_ message: QueuedMessage) async throws
+    /// Queues `message`; with a `lease`, already claimed by its owner (`message.attempts` counts this first one), so
+    /// that a worker of the instance that queued it sends it at once without a claim of its own: one write fewer for
+    /// every message (docs/architecture.md#one-request-end-to-end).
+    func enqueue(_ message: QueuedMessage, claimedBy lease: DeliveryLease?) async throws
     /// Claims up to `limit` pending messages that are due, for `owner` until `leaseUntil`, counting an attempt on
     /// each, leaving messages of the `excluded` channels alone. One atomic statement: two workers, on one instance or
     /// two, never claim the same message.
@@ -25,9 +28,25 @@ public protocol DeliveryQueueStore: Sendable {
 }
 
 extension DeliveryQueueStore {
+    /// Queues `message` for any worker to claim.
+    public func enqueue(_ message: QueuedMessage) async throws {
+        try await enqueue(message, claimedBy: nil)
+    }
+
     /// Claims messages of every channel.
     public func claimDeliveries(now: Date, owner: String, leaseUntil: Date, limit: Int) async throws -> [QueuedMessage] {
         try await claimDeliveries(now: now, owner: owner, leaseUntil: leaseUntil, limit: limit, excluding: [])
+    }
+}
+
+/// Who holds a claim on a message, and until when.
+public struct DeliveryLease: Sendable, Hashable {
+    public let owner: String
+    public let until: Date
+
+    public init(owner: String, until: Date) {
+        self.owner = owner
+        self.until = until
     }
 }
 

@@ -5,11 +5,12 @@ import SesameCore
 // MARK: DeliveryQueueStore
 
 extension PostgresStore {
-    public func enqueue(_ message: QueuedMessage) async throws {
+    public func enqueue(_ message: QueuedMessage, claimedBy lease: DeliveryLease?) async throws {
         _ = try await rows("""
-            INSERT INTO outbox (id, channel, sealed, attempts, enqueued_at, expires_at, next_attempt_at)
+            INSERT INTO outbox (id, channel, sealed, attempts, enqueued_at, expires_at, next_attempt_at, lease_owner, lease_until)
             VALUES (\(message.id.text), \(message.channel.rawValue), \(message.sealed), \(message.attempts),
-                    \(message.enqueuedAt.unixSeconds), \(message.expiresAt.unixSeconds), \(message.enqueuedAt.unixSeconds))
+                    \(message.enqueuedAt.unixSeconds), \(message.expiresAt.unixSeconds), \(message.enqueuedAt.unixSeconds),
+                    \(lease?.owner), \(lease?.until.unixSeconds))
             """)
     }
 

@@ -5,14 +5,15 @@ import SesameCore
 // MARK: DeliveryQueueStore
 
 extension SQLiteStore {
-    public func enqueue(_ message: QueuedMessage) async throws {
+    public func enqueue(_ message: QueuedMessage, claimedBy lease: DeliveryLease?) async throws {
         return try await write { db in
             try db.execute(cached: """
-                INSERT INTO outbox (id, channel, sealed, attempts, enqueued_at, expires_at, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO outbox (id, channel, sealed, attempts, enqueued_at, expires_at, next_attempt_at, lease_owner, lease_until)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [
                     message.id.text, message.channel.rawValue, message.sealed, message.attempts,
                     message.enqueuedAt.unixSeconds, message.expiresAt.unixSeconds, message.enqueuedAt.unixSeconds,
+                    lease?.owner, lease?.until.unixSeconds,
                 ])
         }
     }
