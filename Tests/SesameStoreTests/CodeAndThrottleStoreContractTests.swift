@@ -110,6 +110,26 @@ import Testing
         }
     }
 
+    /// A send's limits are counted together, in order, in one write; those after a refusal are not counted
+    /// (docs/security.md#abuse).
+    @Test(arguments: StoreAdapter.allCases)
+    func eventsCountedTogetherStopAtTheFirstRefused(_ adapter: StoreAdapter) async throws {
+        try await adapter.withStore { store in
+            let rule = ThrottleRule(limit: 2, window: 100, block: 250)
+            let (first, blocked, after) = (ThrottleKey(.phoneSend, "a"), ThrottleKey(.phoneSend, "b"), ThrottleKey(.phoneSend, "c"))
+            for _ in 0..<2 { _ = try await store.recordEvent(blocked, rule: rule, now: t0) }
+            let outcomes = try await store.recordEvents([first, blocked, after].map { ThrottleEvent($0, rule: rule) }, now: t0 + 1)
+            #expect(outcomes.map(\.allowed) == [true, false])
+            #expect(try await store.throttleState(first)?.count == 1)
+            #expect(try await store.throttleState(blocked)?.count == 2, "a refused event leaves its counter as it was")
+            #expect(try await store.throttleState(after) == nil, "not counted after the refusal")
+            let allowed = try await store.recordEvents([first, after].map { ThrottleEvent($0, rule: rule) }, now: t0 + 2)
+            #expect(allowed.map(\.allowed) == [true, true])
+            #expect(allowed.map(\.state.count) == [2, 1])
+            #expect(try await store.throttleState(first)?.isBlocked(at: t0 + 2) == true, "the limit reached starts the block")
+        }
+    }
+
     @Test(arguments: StoreAdapter.allCases)
     func clearingForgetsOnlyTheNamedCounters(_ adapter: StoreAdapter) async throws {
         try await adapter.withStore { store in

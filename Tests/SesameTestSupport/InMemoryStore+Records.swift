@@ -78,11 +78,16 @@ extension InMemoryStore {
 // MARK: ThrottleStore
 extension InMemoryStore {
     /// The reference semantics themselves, under the lock.
-    public func recordEvent(_ key: ThrottleKey, rule: ThrottleRule, now: Date) async throws -> ThrottleOutcome {
+    public func recordEvents(_ events: [ThrottleEvent], now: Date) async throws -> [ThrottleOutcome] {
         state.withLock { state in
-            let outcome = ThrottleState.recordingEvent(state.throttles[key], rule: rule, at: now)
-            state.throttles[key] = outcome.state
-            return outcome
+            var outcomes: [ThrottleOutcome] = []
+            for event in events {
+                let outcome = ThrottleState.recordingEvent(state.throttles[event.key], rule: event.rule, at: now)
+                state.throttles[event.key] = outcome.state
+                outcomes.append(outcome)
+                if !outcome.allowed { break }
+            }
+            return outcomes
         }
     }
 

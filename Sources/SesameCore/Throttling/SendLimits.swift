@@ -30,12 +30,19 @@ public struct SendLimits: Sendable {
     /// The destination's limit comes before the user's: someone who floods the user's number with codes of their
     /// own does not also spend the user's allowance.
     public func allow(_ channel: CodeChannel, to destination: String, user: UUID, client: String) async throws -> Refusal? {
-        guard try await count(.clientSend, client) else { return .client }
         let isPhone = channel != .email
-        if isPhone, !(try await count(.destinationPhone, destination)) { return .destination }
-        guard try await count(isPhone ? .phoneSend : .emailSend, user.uuidString) else { return isPhone ? .phone : .email }
-        guard try await count(isPhone ? .dailyPhoneSend : .dailyEmailSend, user.uuidString) else { return .daily }
-        return nil
+        let counters = [ThrottleKey(.clientSend, client)] + (isPhone ? [ThrottleKey(.destinationPhone, destination)] : []) + [
+            ThrottleKey(isPhone ? .phoneSend : .emailSend, user.uuidString),
+            ThrottleKey(isPhone ? .dailyPhoneSend : .dailyEmailSend, user.uuidString),
+        ]
+        switch try await throttles.firstRefusal(counters) {
+        case nil: return nil
+        case .clientSend: return .client
+        case .destinationPhone: return .destination
+        case .phoneSend: return .phone
+        case .emailSend: return .email
+        default: return .daily
+        }
     }
 
     /// Whether this user's phone number may be checked now from this network: not after 5 wrong numbers in an hour

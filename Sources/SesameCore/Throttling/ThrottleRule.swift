@@ -122,6 +122,17 @@ public struct ThrottleRule: Sendable, Hashable {
     }
 }
 
+/// One event to count: its counter and the rule it counts under.
+public struct ThrottleEvent: Sendable, Hashable {
+    public let key: ThrottleKey
+    public let rule: ThrottleRule
+
+    public init(_ key: ThrottleKey, rule: ThrottleRule) {
+        self.key = key
+        self.rule = rule
+    }
+}
+
 /// One counter: a kind and its subject (a user's id, an E.164 number, an IP address).
 public struct ThrottleKey: Sendable, Hashable, Codable {
     public let kind: ThrottleKind

@@ -24,4 +24,13 @@ public struct Throttles: Sendable {
     public func allows(_ kind: ThrottleKind, _ subject: String) async throws -> Bool {
         try await record(kind, subject).allowed
     }
+
+    /// Counts one event of each counter in order, in one write, up to the first refused; that counter's kind, or
+    /// `nil` when all allowed. The counters after a refusal are not counted, as if each had been asked in turn.
+    public func firstRefusal(_ counters: [ThrottleKey]) async throws -> ThrottleKind? {
+        let outcomes = try await store.recordEvents(counters.map { ThrottleEvent($0, rule: $0.kind.rule) }, now: clock.now)
+        guard let index = outcomes.firstIndex(where: { !$0.allowed }), counters.indices.contains(index) else { return nil }
+        metrics.throttled(counters[index].kind)
+        return counters[index].kind
+    }
 }

@@ -45,11 +45,25 @@ extension PostgresStore {
 
     // MARK: Throttles
 
+    /// The events in one transaction, each by ``upsert(_:now:)``; a single event needs none.
+    public func recordEvents(_ events: [ThrottleEvent], now: Date) async throws -> [ThrottleOutcome] {
+        if events.count == 1, let event = events.first { return [try Self.outcome(of: try await rows(Self.upsert(event, now: now)))] }
+        return try await transaction { [logger] connection in
+            var outcomes: [ThrottleOutcome] = []
+            for event in events {
+                let outcome = try Self.outcome(of: try await connection.rows(Self.upsert(event, now: now), logger: logger))
+                outcomes.append(outcome)
+                if !outcome.allowed { break }
+            }
+            return outcomes
+        }
+    }
+
     /// The same upsert as SQLite's: every `SET` expression reads the row as it was, and PostgreSQL locks the row for
     /// the statement, so the decision and the update cannot be separated by another writer on any instance.
-    public func recordEvent(_ key: ThrottleKey, rule: ThrottleRule, now: Date) async throws -> ThrottleOutcome {
-        let (now, limit, block, window) = (now.unixSeconds, rule.limit, Double(rule.block), Double(rule.window))
-        let found = try await rows("""
+    private static func upsert(_ event: ThrottleEvent, now: Date) -> PostgresQuery {
+        let (key, now, limit, block, window) = (event.key, now.unixSeconds, event.rule.limit, Double(event.rule.block), Double(event.rule.window))
+        return """
             INSERT INTO throttles AS t (kind, subject, count, window_start, blocked_until, last_refused)
             VALUES (\(key.kind.rawValue), \(key.subject), 1, \(now), CASE WHEN 1 >= \(limit) THEN \(now) + \(block) END, FALSE)
             ON CONFLICT (kind, subject) DO UPDATE SET
@@ -69,10 +83,13 @@ extension PostgresStore {
                     WHEN t.count + 1 >= \(limit) THEN \(now) + \(block)
                     ELSE NULL END
             RETURNING count, window_start, blocked_until, last_refused
-            """)
+            """
+    }
+
+    private static func outcome(of found: [Columns]) throws -> ThrottleOutcome {
         // An upsert with RETURNING always answers one row.
         guard let row = found.first else { throw StoreError.unavailable("the throttle upsert returned no row") }
-        return ThrottleOutcome(allowed: !(try row.get("last_refused", as: Bool.self)), state: try Self.throttle(from: row))
+        return ThrottleOutcome(allowed: !(try row.get("last_refused", as: Bool.self)), state: try throttle(from: row))
     }
 
     public func throttleState(_ key: ThrottleKey) async throws -> ThrottleState? {
