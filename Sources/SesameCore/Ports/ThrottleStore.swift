@@ -2,9 +2,9 @@ import Foundation
 
 /// Throttle counters, applied atomically with the semantics of ``ThrottleState/recordingEvent(_:rule:at:)``.
 public protocol ThrottleStore: Sendable {
-    /// Counts `events` in order, in one transaction, and stops at the first one refused: the outcomes returned are
-    /// those of the events counted, the refused one last. A code's send passes four limits (docs/security.md#abuse),
-    /// and counting them in one write rather than four is a quarter of the writes of a send.
+    /// Counts `events` in order and stops at the first one refused: the outcomes returned are those of the events
+    /// counted, the refused one last. Each event is one atomic upsert. A code's send passes three or four limits
+    /// (docs/security.md#abuse): SQLite counts them in one write transaction rather than one each.
     func recordEvents(_ events: [ThrottleEvent], now: Date) async throws -> [ThrottleOutcome]
     func throttleState(_ key: ThrottleKey) async throws -> ThrottleState?
     /// Forgets the counters of `subject` for `kinds` (after a successful reset: ``ThrottleKind/perUser``), and those

@@ -31,18 +31,13 @@ public struct SendLimits: Sendable {
     /// own does not also spend the user's allowance.
     public func allow(_ channel: CodeChannel, to destination: String, user: UUID, client: String) async throws -> Refusal? {
         let isPhone = channel != .email
-        let counters = [ThrottleKey(.clientSend, client)] + (isPhone ? [ThrottleKey(.destinationPhone, destination)] : []) + [
-            ThrottleKey(isPhone ? .phoneSend : .emailSend, user.uuidString),
-            ThrottleKey(isPhone ? .dailyPhoneSend : .dailyEmailSend, user.uuidString),
-        ]
-        switch try await throttles.firstRefusal(counters) {
-        case nil: return nil
-        case .clientSend: return .client
-        case .destinationPhone: return .destination
-        case .phoneSend: return .phone
-        case .emailSend: return .email
-        default: return .daily
-        }
+        let limits: [(counter: ThrottleKey, refusal: Refusal)] =
+            [(ThrottleKey(.clientSend, client), .client)] + (isPhone ? [(ThrottleKey(.destinationPhone, destination), .destination)] : []) + [
+                (ThrottleKey(isPhone ? .phoneSend : .emailSend, user.uuidString), isPhone ? .phone : .email),
+                (ThrottleKey(isPhone ? .dailyPhoneSend : .dailyEmailSend, user.uuidString), .daily),
+            ]
+        // `firstRefused` answers an index of the counters it was given.
+        return try await throttles.firstRefused(limits.map(\.counter)).map { limits[$0].refusal }
     }
 
     /// Whether this user's phone number may be checked now from this network: not after 5 wrong numbers in an hour

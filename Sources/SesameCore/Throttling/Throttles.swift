@@ -25,12 +25,18 @@ public struct Throttles: Sendable {
         try await record(kind, subject).allowed
     }
 
-    /// Counts one event of each counter in order, in one write, up to the first refused; that counter's kind, or
-    /// `nil` when all allowed. The counters after a refusal are not counted, as if each had been asked in turn.
-    public func firstRefusal(_ counters: [ThrottleKey]) async throws -> ThrottleKind? {
+    /// Counts one event of each counter in order, up to the first refused; that counter's index, or `nil` when all
+    /// allowed. The counters after a refusal are not counted, as if each had been asked in turn. A store that answers
+    /// for fewer counters without a refusal has not counted them all: that throws rather than allows.
+    public func firstRefused(_ counters: [ThrottleKey]) async throws -> Int? {
         let outcomes = try await store.recordEvents(counters.map { ThrottleEvent($0, rule: $0.kind.rule) }, now: clock.now)
-        guard let index = outcomes.firstIndex(where: { !$0.allowed }), counters.indices.contains(index) else { return nil }
-        metrics.throttled(counters[index].kind)
-        return counters[index].kind
+        if let index = outcomes.firstIndex(where: { !$0.allowed }), counters.indices.contains(index) {
+            metrics.throttled(counters[index].kind)
+            return index
+        }
+        guard outcomes.count == counters.count else {
+            throw StoreError.unavailable("the store counted \(outcomes.count) of \(counters.count) throttle events")
+        }
+        return nil
     }
 }

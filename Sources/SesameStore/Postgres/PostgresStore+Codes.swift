@@ -45,18 +45,17 @@ extension PostgresStore {
 
     // MARK: Throttles
 
-    /// The events in one transaction, each by ``upsert(_:now:)``; a single event needs none.
+    /// The events one after the other, each its own statement: in one transaction, the rows counted first would stay
+    /// locked while the next are counted, and the sweeper's or a reset's delete, which takes the same rows in
+    /// another order, could deadlock with it. Two more round trips, too, for no write saved.
     public func recordEvents(_ events: [ThrottleEvent], now: Date) async throws -> [ThrottleOutcome] {
-        if events.count == 1, let event = events.first { return [try Self.outcome(of: try await rows(Self.upsert(event, now: now)))] }
-        return try await transaction { [logger] connection in
-            var outcomes: [ThrottleOutcome] = []
-            for event in events {
-                let outcome = try Self.outcome(of: try await connection.rows(Self.upsert(event, now: now), logger: logger))
-                outcomes.append(outcome)
-                if !outcome.allowed { break }
-            }
-            return outcomes
+        var outcomes: [ThrottleOutcome] = []
+        for event in events {
+            let outcome = try Self.outcome(of: try await rows(Self.upsert(event, now: now)))
+            outcomes.append(outcome)
+            if !outcome.allowed { break }
         }
+        return outcomes
     }
 
     /// The same upsert as SQLite's: every `SET` expression reads the row as it was, and PostgreSQL locks the row for
