@@ -83,7 +83,8 @@ public actor DeliveryQueue: Outbox {
     // MARK: Queuing
 
     public func send(_ message: OutgoingMessage) async throws {
-        let id = UUID()
+        // Time-ordered, as users' ids are: each new message lands at the end of the queue's index.
+        let id = UUID.timeOrdered(at: clock.now)
         awaited.insert(id)
         defer {
             awaited.remove(id)
@@ -113,7 +114,7 @@ public actor DeliveryQueue: Outbox {
     }
 
     public func post(_ message: OutgoingMessage) async throws {
-        try await enqueue(message, id: UUID(), lifetime: settings.noticeLifetime)
+        try await enqueue(message, id: .timeOrdered(at: clock.now), lifetime: settings.noticeLifetime)
     }
 
     private func enqueue(_ message: OutgoingMessage, id: UUID, lifetime: Duration) async throws {

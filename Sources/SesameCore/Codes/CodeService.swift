@@ -27,8 +27,9 @@ public struct CodeService: Sendable {
         for userID: UUID, purpose: CodePurpose, channel: CodeChannel, destination: String
     ) async throws -> (code: VerificationCode, challenge: CodeChallenge) {
         let code = VerificationCode.generate(using: random)
-        let id = UUID()
         let now = clock.now
+        // Time-ordered, as users' ids are: each new challenge lands at the end of the table's index.
+        let id = UUID.timeOrdered(at: now)
         let challenge = CodeChallenge(
             id: id, userID: userID, purpose: purpose, channel: channel, destination: destination,
             mac: secret.mac(CodeChallenge.macMessage(id: id, destination: destination, code: code)),
