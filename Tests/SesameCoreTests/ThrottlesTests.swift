@@ -5,7 +5,7 @@ import SesameTestSupport
 import Testing
 
 /// Counting several limits at once (`Throttles.firstRefused`, docs/architecture.md, step 13): the refused one's
-/// index, the limits after it untouched, its refusal counted for the operator, and a store's short answer an error.
+/// index, the limits after it untouched, its refusal counted for the operator, and a store's miscount an error.
 @Suite struct ThrottlesTests {
     let store = InMemoryStore()
     let recorded = TestMetrics()
@@ -22,18 +22,21 @@ import Testing
         #expect(try await throttles.firstRefused([client, user]) == nil)
     }
 
-    @Test func aStoreThatCountedFewerThanAskedIsAnErrorNotAnAllowance() async {
-        let throttles = Throttles(store: ShortCountingStore(), clock: ManualClock(t0))
+    @Test(arguments: [-1, 1])
+    func aStoreThatMiscountsIsAnErrorNotAnAllowance(_ miscount: Int) async {
+        let throttles = Throttles(store: MiscountingStore(miscount: miscount), clock: ManualClock(t0))
         await #expect(throws: StoreError.self) {
             try await throttles.firstRefused([ThrottleKey(.clientSend, "203.0.113.1"), ThrottleKey(.phoneSend, "alice")])
         }
     }
 }
 
-/// A store that answers for all but the last event it is asked to count, each allowed.
-private struct ShortCountingStore: ThrottleStore {
+/// A store that answers for `miscount` more events than it is asked to count (fewer when negative), each allowed.
+private struct MiscountingStore: ThrottleStore {
+    let miscount: Int
+
     func recordEvents(_ events: [ThrottleEvent], now: Date) async throws -> [ThrottleOutcome] {
-        events.dropLast().map { _ in ThrottleOutcome(allowed: true, state: ThrottleState(count: 1, windowStart: now)) }
+        Array(repeating: ThrottleOutcome(allowed: true, state: ThrottleState(count: 1, windowStart: now)), count: max(0, events.count + miscount))
     }
 
     func throttleState(_ key: ThrottleKey) async throws -> ThrottleState? { nil }

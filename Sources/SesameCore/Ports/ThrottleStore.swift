@@ -4,7 +4,8 @@ import Foundation
 public protocol ThrottleStore: Sendable {
     /// Counts `events` in order and stops at the first one refused: the outcomes returned are those of the events
     /// counted, the refused one last. Each event is one atomic upsert. A code's send passes three or four limits
-    /// (docs/security.md#abuse): SQLite counts them in one write transaction rather than one each.
+    /// (docs/security.md#abuse): SQLite counts them in one write transaction rather than one each. A store that fails
+    /// part-way may keep the first counts (PostgreSQL) or none (SQLite); either way it throws and nothing is sent.
     func recordEvents(_ events: [ThrottleEvent], now: Date) async throws -> [ThrottleOutcome]
     func throttleState(_ key: ThrottleKey) async throws -> ThrottleState?
     /// Forgets the counters of `subject` for `kinds` (after a successful reset: ``ThrottleKind/perUser``), and those
