@@ -27,7 +27,8 @@ public struct Throttles: Sendable {
 
     /// Counts one event of each counter in order, up to the first refused; that counter's index, or `nil` when all
     /// allowed. The counters after a refusal are not counted, as if each had been asked in turn. A store that answers
-    /// for fewer counters without a refusal has not counted them all: that throws rather than allows.
+    /// for more or fewer counters than asked, none refused, did not count what was asked: that throws rather than
+    /// allows.
     public func firstRefused(_ counters: [ThrottleKey]) async throws -> Int? {
         let outcomes = try await store.recordEvents(counters.map { ThrottleEvent($0, rule: $0.kind.rule) }, now: clock.now)
         if let index = outcomes.firstIndex(where: { !$0.allowed }), counters.indices.contains(index) {
