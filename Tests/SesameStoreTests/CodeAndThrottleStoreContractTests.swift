@@ -110,8 +110,8 @@ import Testing
         }
     }
 
-    /// A send's limits are counted together, in order, in one write; those after a refusal are not counted
-    /// (docs/security.md#abuse).
+    /// A send's limits are counted in one call, in order (in one write on SQLite); those after a refusal are not
+    /// counted (docs/security.md#abuse).
     @Test(arguments: StoreAdapter.allCases)
     func eventsCountedTogetherStopAtTheFirstRefused(_ adapter: StoreAdapter) async throws {
         try await adapter.withStore { store in
