@@ -8,6 +8,25 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// How the release server is linked on Linux, to keep its resident memory small
+/// (docs/operations.md#how-the-release-binary-is-linked): LLVM's linker lays out first the functions that
+/// `scripts/link-order` saw the server run, packs the relative relocations, and exports no symbol the server does not
+/// need (the Swift runtime linked in would otherwise export all of its own). It also binds every library function
+/// at start, so that the table of their addresses is read-only from then on.
+let releaseLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(
+        [
+            "-use-ld=lld",
+            "-Xlinker", "--symbol-ordering-file=\(String(#filePath.dropLast("Package.swift".count)))Sources/sesame/startup.order",
+            "-Xlinker", "--no-warn-symbol-ordering",
+            "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+            "-Xlinker", "--no-export-dynamic",
+            "-Xlinker", "-z", "-Xlinker", "relro", "-Xlinker", "-z", "-Xlinker", "now",
+        ],
+        .when(platforms: [.linux], configuration: .release)
+    )
+]
+
 let package = Package(
     name: "sesame",
     platforms: [.macOS(.v15)],
@@ -117,7 +136,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            exclude: ["startup.order"],
+            swiftSettings: swiftSettings,
+            linkerSettings: releaseLinkerSettings
         ),
         .executableTarget(
             name: "SesameBenchmarks",
