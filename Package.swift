@@ -10,9 +10,9 @@ let swiftSettings: [SwiftSetting] = [
 
 /// How the release server is linked on Linux, to keep its resident memory small
 /// (docs/operations.md#how-the-release-binary-is-linked): LLVM's linker lays out first the functions that
-/// `scripts/link-order` saw the server run, packs the relative relocations, and exports no symbol the server does not
-/// need (the Swift runtime linked in would otherwise export all of its own). It also binds every library function
-/// at start, so that the table of their addresses is read-only from then on.
+/// `scripts/link-order` saw the server run, packs the relative relocations, and exports none of the server's symbols
+/// (`--static-swift-stdlib` would export all 56,000). It also binds every library function at start, so that the
+/// table of their addresses is read-only from then on.
 let releaseLinkerSettings: [LinkerSetting] = [
     .unsafeFlags(
         [
