@@ -46,7 +46,9 @@ private func runHTTPFigures(_ options: BenchOptions) async throws {
     let inbox = CodeInbox()
     _ = try await HTTPSink.start(port: try options.number("sink-port"), inbox: inbox)
     var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
-    configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
+    // The pool drops an idle connection before the server's 30-second idle timeout closes it: a request sent on a
+    // connection the server is closing fails ("connection reset by peer") and would end the run.
+    configuration.connectionPool = .init(idleTimeout: .seconds(20), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     do {
         try await drive(client, inbox: inbox, options)
