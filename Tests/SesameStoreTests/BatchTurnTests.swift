@@ -47,6 +47,6 @@ import Testing
         let writers = try await store.pool.writeWithoutTransaction { db in
             try ["cache_size", "wal_autocheckpoint", "journal_size_limit"].map { try Int.fetchOne(db, sql: "PRAGMA \($0)") }
         }
-        #expect(writers == [-2_000, 1_000, 16 << 20])
+        #expect(writers == [-2_000, 20_000, 16 << 20])
     }
 }

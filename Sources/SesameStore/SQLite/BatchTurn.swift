@@ -8,6 +8,9 @@ actor BatchTurn {
     /// Whether another batch is waiting for the turn (the writer's cache is then kept for it).
     var isAwaited: Bool { !waiting.isEmpty }
 
+    /// Whether batches are being written (the WAL is then theirs to checkpoint).
+    var isTaken: Bool { taken }
+
     func take() async {
         guard taken else {
             taken = true

@@ -44,13 +44,16 @@ extension SQLiteStore {
     /// The writer's settings while batches are written (docs/scale.md#batches). A batch touches thousands of index
     /// pages (a user's search terms land all over their index):
     /// - with SQLite's default 2 MiB cache they would be written out in the middle of the transaction and read back;
-    /// - with its checkpoint after every 1,000 pages of WAL, each batch's pages would be copied into the database at
-    ///   its commit, though the next batches touch many of them again: the WAL holds 256 MiB (several batches) between
-    ///   checkpoints instead, and keeps its file's size from one to the next.
+    /// - copied into the database after each batch (by SQLite's default checkpoint, every 1,000 pages of WAL, or by
+    ///   ``WALCheckpointer``), each batch's pages would be copied again and again, since the next batches touch many
+    ///   of them: the WAL holds 256 MiB (several batches) between checkpoints instead, the checkpointer waits for the
+    ///   batches to end, and the WAL file keeps its size from one to the next.
     static let writerForBatches = "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 65536; PRAGMA journal_size_limit = -1"
 
-    /// The writer's settings otherwise: SQLite's defaults, and a WAL file cut back to 16 MiB when SQLite starts it over.
-    static let writerOtherwise = "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000; PRAGMA journal_size_limit = 16777216"
+    /// The writer's settings otherwise: SQLite's default cache; its own checkpoint only as a backstop, past 80 MiB of
+    /// WAL, since ``WALCheckpointer`` copies the WAL off the requests' path (docs/architecture.md#checkpoints); and a WAL
+    /// file cut back to 16 MiB when SQLite starts it over.
+    static let writerOtherwise = "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 20000; PRAGMA journal_size_limit = 16777216"
 
     /// Back to ``writerOtherwise``, with the WAL the batches left copied into the database now rather than at the next
     /// commit; even when the importing task was cancelled (GRDB would not start a cancelled task's write).

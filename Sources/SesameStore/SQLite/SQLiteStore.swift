@@ -9,6 +9,7 @@ public final class SQLiteStore: Store {
     /// Connections of their own for ``lookUp(_:)``, read only: see there why they are not `pool`'s.
     private let lookups: DatabasePool
     let batchTurn = BatchTurn()
+    private let checkpointer: WALCheckpointer
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     public init(path: String) throws {
@@ -37,6 +38,7 @@ public final class SQLiteStore: Store {
             // lookup runs.
             lookingUp.maximumReaderCount = max(ProcessInfo.processInfo.activeProcessorCount, 2)
             lookups = try DatabasePool(path: path, configuration: lookingUp)
+            checkpointer = try WALCheckpointer(path: path, batches: batchTurn)
         } catch {
             throw StoreError.unavailable("cannot open \(path): \(error)")
         }
@@ -49,13 +51,16 @@ public final class SQLiteStore: Store {
 
     /// Closes the database; every later call fails with ``StoreError/unavailable(_:)``.
     public func close() throws {
+        try checkpointer.close()
         try lookups.close()
         try pool.close()
     }
 
-    /// The lookups' read-only connections close first, as in ``close()``: the last connection to close copies the WAL
-    /// into the database and deletes it, and a read-only one cannot.
+    /// As in ``close()``, the pool's writer closes last: the last connection to close copies the WAL into the database
+    /// and deletes it. A read-only lookup connection cannot, and the checkpointer's, left to its task, would close
+    /// later, on a task thread, or never in a command that exits first.
     deinit {
+        try? checkpointer.close()
         try? lookups.close()
     }
 
@@ -94,7 +99,9 @@ public final class SQLiteStore: Store {
 
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         do {
-            return try await pool.write(body)
+            let written = try await pool.write(body)
+            checkpointer.noteWrite()
+            return written
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
