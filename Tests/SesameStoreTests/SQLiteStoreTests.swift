@@ -97,6 +97,8 @@ import Testing
             let store = try SQLiteStore(path: path)
             try await store.insertUser(try sampleUser())
             #expect(try await store.user(userID: "alice@contoso.com") != nil)
+            // A read on the pool's reader connections as well as a lookup: GRDB's close shuts the writer before them.
+            #expect(try await store.userCount() == 1)
             #expect(FileManager.default.fileExists(atPath: path + "-wal"))
             if closed { try store.close() }
         }

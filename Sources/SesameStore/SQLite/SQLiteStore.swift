@@ -31,6 +31,7 @@ public final class SQLiteStore: Store {
             pool = try DatabasePool(path: path, configuration: configuration)
             try SQLiteSchema.migrator.migrate(pool)
             try Self.deriveMissingColumns(in: pool)
+            checkpointer = try WALCheckpointer(path: path, batches: batchTurn)
             var lookingUp = Configuration()
             lookingUp.readonly = true
             lookingUp.label = "sesame-lookups"
@@ -38,7 +39,6 @@ public final class SQLiteStore: Store {
             // lookup runs.
             lookingUp.maximumReaderCount = max(ProcessInfo.processInfo.activeProcessorCount, 2)
             lookups = try DatabasePool(path: path, configuration: lookingUp)
-            checkpointer = try WALCheckpointer(path: path, batches: batchTurn)
         } catch {
             throw StoreError.unavailable("cannot open \(path): \(error)")
         }
@@ -53,6 +53,9 @@ public final class SQLiteStore: Store {
     public func close() throws {
         try checkpointer.close()
         try lookups.close()
+        // GRDB's close shuts the writer before the readers: its idle readers are let go first, so that the writer is
+        // the last connection, which copies the WAL into the database and deletes it.
+        pool.releaseMemory()
         try pool.close()
     }
 
@@ -99,8 +102,14 @@ public final class SQLiteStore: Store {
 
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         do {
-            let written = try await pool.write(body)
-            checkpointer.noteWrite()
+            // A write that changed nothing (the delivery workers' claim, every second, on an idle server) leaves the
+            // WAL as it was, and needs no checkpoint.
+            let (written, changed) = try await pool.write { db in
+                let before = db.totalChangesCount
+                let written = try body(db)
+                return (written, db.totalChangesCount != before)
+            }
+            if changed { checkpointer.noteWrite() }
             return written
         } catch let error as StoreError {
             throw error

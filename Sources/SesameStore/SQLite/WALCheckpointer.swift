@@ -17,6 +17,8 @@ final class WALCheckpointer: Sendable {
     init(path: String, batches: BatchTurn) throws {
         var configuration = Configuration()
         configuration.label = "sesame-checkpoints"
+        // Opening reads the schema, which another process closing the database may hold for a moment.
+        configuration.busyMode = .timeout(5)
         connection = try DatabaseQueue(path: path, configuration: configuration)
         let (writes, wrote) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.wrote = wrote
@@ -39,7 +41,7 @@ final class WALCheckpointer: Sendable {
     }
 
     /// Stops checkpointing and closes the connection. The loop is cancelled first: GRDB then runs none of its
-    /// checkpoints on the closed connection, and interrupts one under way rather than wait for it.
+    /// checkpoints on the closed connection, and interrupts one under way, which the close waits for.
     func close() throws {
         wrote.finish()
         loop.cancel()
