@@ -16,7 +16,7 @@ import Testing
         let user = try sampleUser()
         try await store.insertUser(user)
         // A handful of WAL pages: SQLite alone would copy them at the 20,000th, or when the last connection closes.
-        #expect(try await eventually { try userIDs(inFileAlone: path)?.contains(user.userID) == true })
+        try await eventually { fileAlone(path, holds: [user.userID]) }
         try store.close()
     }
 
@@ -28,8 +28,9 @@ import Testing
         try await Task.sleep(for: WALCheckpointer.gathering * 10)
         // The migrations' tables are still in the WAL alone.
         #expect(try userIDs(inFileAlone: path) == nil)
-        try await store.insertUser(try sampleUser())
-        #expect(try await eventually { try userIDs(inFileAlone: path) != nil })
+        let user = try sampleUser()
+        try await store.insertUser(user)
+        try await eventually { fileAlone(path, holds: [user.userID]) }
         try store.close()
     }
 
@@ -39,7 +40,7 @@ import Testing
         // The checkpointer runs: a write reaches the file.
         let before = try sampleUser("before@contoso.com")
         try await store.insertUser(before)
-        #expect(try await eventually { try userIDs(inFileAlone: path)?.contains(before.userID) == true })
+        try await eventually { fileAlone(path, holds: [before.userID]) }
         await store.batchTurn.take()
         let during = try sampleUser("during@contoso.com")
         try await store.insertUser(during)
@@ -48,7 +49,7 @@ import Testing
         await store.batchTurn.pass()
         let after = try sampleUser("after@contoso.com")
         try await store.insertUser(after)
-        #expect(try await eventually { try userIDs(inFileAlone: path)?.isSuperset(of: [during.userID, after.userID]) == true })
+        try await eventually { fileAlone(path, holds: [during.userID, after.userID]) }
         try store.close()
     }
 
@@ -70,6 +71,12 @@ import Testing
         }
     }
 
+    /// Whether the database file alone holds `userIDs`. A copy taken while a checkpoint writes the file may be torn,
+    /// and fail to open or read: that is "not yet".
+    private func fileAlone(_ path: String, holds expected: Set<String>) -> Bool {
+        (try? userIDs(inFileAlone: path))?.isSuperset(of: expected) == true
+    }
+
     /// The users in a copy of the database file made without its WAL: what checkpoints have copied there.
     private func userIDs(inFileAlone path: String) throws -> Set<String>? {
         let copy = try TemporaryFolder.make().appendingPathComponent("copy.sqlite")
@@ -82,15 +89,5 @@ import Testing
             guard try db.tableExists("users") else { return nil }
             return Set(try String.fetchAll(db, sql: "SELECT user_id FROM users"))
         }
-    }
-
-    /// Whether `condition` holds within 15 seconds. A copy taken while a checkpoint writes the file may be torn, and
-    /// fail to open or read: that is "not yet".
-    private func eventually(_ condition: () throws -> Bool) async throws -> Bool {
-        for _ in 0..<150 {
-            if (try? condition()) == true { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return false
     }
 }
