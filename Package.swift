@@ -58,6 +58,8 @@ let package = Package(
         .systemLibrary(name: "CLDAP", pkgConfig: "ldap", providers: [.apt(["libldap-dev"])]),
         // Debian's libqrencode (libqrencode-dev), for the authenticator app's QR code, drawn on the server.
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // glibc's malloc.h, for the server's malloc tuning (mallopt).
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "SesameDirectory",
             dependencies: ["CLDAP", "SesameCore", .product(name: "NIOPosix", package: "swift-nio")],
@@ -124,6 +126,7 @@ let package = Package(
         .executableTarget(
             name: "sesame",
             dependencies: [
+                "CMalloc",
                 "SesameArgon2",
                 "SesameCore",
                 "SesameDelivery",

@@ -9,7 +9,7 @@ public struct Argon2idHasher: PasswordHasher {
     private let random: any RandomSource
     private let turns: Argon2Turns
     /// Whether each hash maps its memory in huge pages and unmaps it after, rather than leaving it to malloc.
-    private let mapsItsMemory: Bool
+    public let mapsItsMemory: Bool
 
     /// At most `concurrency` hashes run at once, by default one per processor (docs/security.md#argon2id-memory).
     public init(

@@ -71,6 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try await store.serviceContext(extra: serveFlags)
+        MallocThresholds.apply(hasherMapsItsMemory: context.hasherMapsItsMemory)
         let configuration = context.configuration
         let prometheus = PrometheusMetrics(token: configuration.metrics.token, port: configuration.metrics.port, version: Sesame.version)
         let queue = try context.outbox(metrics: prometheus.metrics)

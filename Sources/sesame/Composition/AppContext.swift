@@ -13,6 +13,8 @@ struct AppContext: Sendable {
     let clock: any WallClock
     let random: any RandomSource
     let hasher: any PasswordHasher
+    /// Whether ``hasher`` maps each hash's memory rather than leaving it to malloc (docs/security.md#argon2id-memory).
+    let hasherMapsItsMemory: Bool
     /// `serve`'s PostgreSQL store, whose client runs in the service group and which migrates once it runs; `nil`
     /// for SQLite and for every other command, whose store is migrated when it opens.
     let storeService: PostgresStore?
@@ -51,7 +53,9 @@ struct AppContext: Sendable {
         self.secret = secret
         clock = SystemClock()
         self.random = random
-        hasher = Argon2idHasher(random: random)
+        let argon2 = Argon2idHasher(random: random)
+        hasher = argon2
+        hasherMapsItsMemory = argon2.mapsItsMemory
         self.storeService = storeService
     }
 
