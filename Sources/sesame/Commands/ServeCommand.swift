@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import SesameArgon2
 import SesameCore
 import SesameDelivery
 import SesameStore
@@ -71,7 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try await store.serviceContext(extra: serveFlags)
-        MallocThresholds.apply(hasherMapsItsMemory: context.hasherMapsItsMemory)
+        MallocThresholds.apply(hasherMapsItsMemory: context.hasher.mapsItsMemory)
         let configuration = context.configuration
         let prometheus = PrometheusMetrics(token: configuration.metrics.token, port: configuration.metrics.port, version: Sesame.version)
         let queue = try context.outbox(metrics: prometheus.metrics)

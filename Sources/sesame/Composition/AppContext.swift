@@ -12,9 +12,8 @@ struct AppContext: Sendable {
     let secret: ServerSecret
     let clock: any WallClock
     let random: any RandomSource
-    let hasher: any PasswordHasher
-    /// Whether ``hasher`` maps each hash's memory rather than leaving it to malloc (docs/security.md#argon2id-memory).
-    let hasherMapsItsMemory: Bool
+    /// Concrete: `serve` tunes malloc by whether it maps each hash's memory (docs/operations.md#mallocs-thresholds).
+    let hasher: Argon2idHasher
     /// `serve`'s PostgreSQL store, whose client runs in the service group and which migrates once it runs; `nil`
     /// for SQLite and for every other command, whose store is migrated when it opens.
     let storeService: PostgresStore?
@@ -53,9 +52,7 @@ struct AppContext: Sendable {
         self.secret = secret
         clock = SystemClock()
         self.random = random
-        let argon2 = Argon2idHasher(random: random)
-        hasher = argon2
-        hasherMapsItsMemory = argon2.mapsItsMemory
+        hasher = Argon2idHasher(random: random)
         self.storeService = storeService
     }
 
