@@ -39,7 +39,7 @@ private struct MiscountingStore: ThrottleStore {
         Array(repeating: ThrottleOutcome(allowed: true, state: ThrottleState(count: 1, windowStart: now)), count: max(0, events.count + miscount))
     }
 
-    func throttleState(_ key: ThrottleKey) async throws -> ThrottleState? { nil }
+    func throttleStates(_ keys: [ThrottleKey]) async throws -> [ThrottleKey: ThrottleState] { [:] }
     func clearThrottles(subject: String, kinds: [ThrottleKind]) async throws {}
     func deleteThrottles(settledBefore cutoff: Date, now: Date) async throws -> Int { 0 }
 }

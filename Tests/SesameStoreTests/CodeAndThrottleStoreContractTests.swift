@@ -130,6 +130,29 @@ import Testing
         }
     }
 
+    /// Several counters read at once answer each key with its own counter, never one that shares its kind or its
+    /// subject, and leave out the keys with none.
+    @Test(arguments: StoreAdapter.allCases)
+    func severalCountersReadAtOnce(_ adapter: StoreAdapter) async throws {
+        try await adapter.withStore { store in
+            let rule = ThrottleRule(limit: 2, window: 100, block: 250)
+            let (counted, blocked, absent) = (ThrottleKey(.identityProof, "u"), ThrottleKey(.reportedEvent, "v"), ThrottleKey(.reportedEvent, "w"))
+            _ = try await store.recordEvent(counted, rule: rule, now: t0)
+            // Blocked, and each pairs the kind of one key asked with the subject of another.
+            for key in [blocked, ThrottleKey(.identityProof, "v"), ThrottleKey(.reportedEvent, "u")] {
+                for _ in 0..<2 { _ = try await store.recordEvent(key, rule: rule, now: t0) }
+            }
+            let states = try await store.throttleStates([counted, blocked, absent])
+            #expect(Set(states.keys) == [counted, blocked])
+            #expect(states[counted]?.count == 1)
+            #expect(states[blocked]?.count == 2)
+            #expect(try await store.isAnyBlocked([counted, blocked], at: t0 + 1))
+            #expect(try await !store.isAnyBlocked([counted, absent], at: t0 + 1), "not (reportedEvent, u), blocked")
+            #expect(try await !store.isAnyBlocked([blocked], at: t0 + 250), "the block is over")
+            #expect(try await store.throttleStates([]).isEmpty)
+        }
+    }
+
     @Test(arguments: StoreAdapter.allCases)
     func clearingForgetsOnlyTheNamedCounters(_ adapter: StoreAdapter) async throws {
         try await adapter.withStore { store in

@@ -91,8 +91,8 @@ extension InMemoryStore {
         }
     }
 
-    public func throttleState(_ key: ThrottleKey) async throws -> ThrottleState? {
-        state.withLock { $0.throttles[key] }
+    public func throttleStates(_ keys: [ThrottleKey]) async throws -> [ThrottleKey: ThrottleState] {
+        state.withLock { state in state.throttles.filter { keys.contains($0.key) } }
     }
 
     public func clearThrottles(subject: String, kinds: [ThrottleKind]) async throws {

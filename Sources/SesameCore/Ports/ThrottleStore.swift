@@ -7,7 +7,9 @@ public protocol ThrottleStore: Sendable {
     /// (docs/security.md#abuse): SQLite counts them in one write transaction rather than one each. A store that fails
     /// part-way may keep the first counts (PostgreSQL) or none (SQLite); either way it throws and nothing is sent.
     func recordEvents(_ events: [ThrottleEvent], now: Date) async throws -> [ThrottleOutcome]
-    func throttleState(_ key: ThrottleKey) async throws -> ThrottleState?
+    /// The counters of `keys` that exist, read at once: a check that needs several (the reset blocks, asked at every
+    /// proof and send) costs one lookup rather than one a key. A key with no counter is absent.
+    func throttleStates(_ keys: [ThrottleKey]) async throws -> [ThrottleKey: ThrottleState]
     /// Forgets the counters of `subject` for `kinds` (after a successful reset: ``ThrottleKind/perUser``), and those
     /// the subject has per network (``ThrottleKey/subject(user:client:)``: `subject|address`).
     func clearThrottles(subject: String, kinds: [ThrottleKind]) async throws
@@ -23,5 +25,15 @@ extension ThrottleStore {
             throw StoreError.unavailable("no outcome for the throttle event")
         }
         return outcome
+    }
+
+    /// The counter of `key`, if it exists.
+    public func throttleState(_ key: ThrottleKey) async throws -> ThrottleState? {
+        try await throttleStates([key])[key]
+    }
+
+    /// Whether any of `keys` is blocked at `now`.
+    public func isAnyBlocked(_ keys: [ThrottleKey], at now: Date) async throws -> Bool {
+        try await throttleStates(keys).values.contains { $0.isBlocked(at: now) }
     }
 }

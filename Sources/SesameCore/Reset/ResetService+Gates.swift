@@ -194,10 +194,7 @@ extension ResetService {
     func isBlocked(_ user: User, from client: String) async throws -> Bool {
         let keys = ThrottleKind.resetBlocks.map { ThrottleKey($0, user.id.uuidString) }
             + [ThrottleKey(.addressIdentityProof, ThrottleKey.subject(user: user.id, client: client))]
-        for key in keys where try await store.throttleState(key)?.isBlocked(at: clock.now) == true {
-            return true
-        }
-        return false
+        return try await store.isAnyBlocked(keys, at: clock.now)
     }
 
     /// Ends a flow that met a block another flow earned: recorded as blocked in the report (the block itself was

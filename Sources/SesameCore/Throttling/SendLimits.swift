@@ -44,10 +44,8 @@ public struct SendLimits: Sendable {
     /// from it, nor 20 in a day from all networks together, right or wrong, or the answers would go on telling a
     /// guesser when they are right.
     public func mayCheckPhoneNumber(user: UUID, client: String) async throws -> Bool {
-        for key in [ThrottleKey(.phoneCheck, ThrottleKey.subject(user: user, client: client)), ThrottleKey(.dailyPhoneCheck, user.uuidString)] {
-            if try await store.throttleState(key)?.isBlocked(at: clock.now) == true { return false }
-        }
-        return true
+        let keys = [ThrottleKey(.phoneCheck, ThrottleKey.subject(user: user, client: client)), ThrottleKey(.dailyPhoneCheck, user.uuidString)]
+        return try await !store.isAnyBlocked(keys, at: clock.now)
     }
 
     /// Counts a phone number typed at the reset portal that is not the one on file: 5 an hour for this user *from

@@ -91,8 +91,20 @@ extension PostgresStore {
         return ThrottleOutcome(allowed: !(try row.get("last_refused", as: Bool.self)), state: try throttle(from: row))
     }
 
-    public func throttleState(_ key: ThrottleKey) async throws -> ThrottleState? {
-        try await rows("SELECT * FROM throttles WHERE kind = \(key.kind.rawValue) AND subject = \(key.subject)").first.map(Self.throttle)
+    /// One statement: the keys go as two arrays, paired by `unnest`.
+    public func throttleStates(_ keys: [ThrottleKey]) async throws -> [ThrottleKey: ThrottleState] {
+        let found = try await rows("""
+            SELECT throttles.* FROM throttles
+            JOIN unnest(\(keys.map(\.kind.rawValue))::text[], \(keys.map(\.subject))::text[]) AS asked (kind, subject)
+            USING (kind, subject)
+            """)
+        var states: [ThrottleKey: ThrottleState] = [:]
+        for row in found {
+            let (kind, subject) = (try row.get("kind", as: String.self), try row.get("subject", as: String.self))
+            guard let key = keys.first(where: { $0.kind.rawValue == kind && $0.subject == subject }) else { continue }
+            states[key] = try Self.throttle(from: row)
+        }
+        return states
     }
 
     public func clearThrottles(subject: String, kinds: [ThrottleKind]) async throws {

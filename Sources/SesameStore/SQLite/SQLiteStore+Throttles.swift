@@ -52,10 +52,16 @@ extension SQLiteStore {
         return ThrottleOutcome(allowed: !refused, state: try Self.throttle(from: row))
     }
 
-    public func throttleState(_ key: ThrottleKey) async throws -> ThrottleState? {
+    /// One read transaction, one statement a key.
+    public func throttleStates(_ keys: [ThrottleKey]) async throws -> [ThrottleKey: ThrottleState] {
         try lookUp { db in
-            try Row.fetchOne(db, cached: "SELECT * FROM throttles WHERE kind = ? AND subject = ?", arguments: [key.kind.rawValue, key.subject])
-                .map(Self.throttle)
+            var states: [ThrottleKey: ThrottleState] = [:]
+            for key in keys {
+                let row = try Row.fetchOne(
+                    db, cached: "SELECT * FROM throttles WHERE kind = ? AND subject = ?", arguments: [key.kind.rawValue, key.subject])
+                states[key] = try row.map(Self.throttle)
+            }
+            return states
         }
     }
 

@@ -229,11 +229,8 @@ struct AdminUsersController {
     ) async throws -> Response {
         let now = clock.now
         let data = user.authentication
-        var blockedUntil: Date?
-        for kind in ThrottleKind.resetBlocks {
-            guard let state = try await store.throttleState(ThrottleKey(kind, user.id.uuidString)), state.isBlocked(at: now) else { continue }
-            blockedUntil = max(blockedUntil ?? .distantPast, state.blockedUntil ?? .distantPast)
-        }
+        let blockedUntil = try await store.throttleStates(ThrottleKind.resetBlocks.map { ThrottleKey($0, user.id.uuidString) }).values
+            .filter { $0.isBlocked(at: now) }.compactMap(\.blockedUntil).max()
         let lockedHere = user.lockout.isLocked(at: now)
         // A directory user may be locked by the directory alone (wrong passwords typed elsewhere); asked live.
         let locked = await passwords.isLocked(user)
