@@ -150,6 +150,12 @@ import Testing
             #expect(try await !store.isAnyBlocked([counted, absent], at: t0 + 1), "not (reportedEvent, u), blocked")
             #expect(try await !store.isAnyBlocked([blocked], at: t0 + 250), "the block is over")
             #expect(try await store.throttleStates([]).isEmpty)
+            // Subjects with the characters of a text array's syntax, a network and other scripts; a key asked twice.
+            let awkward = ["u|203.0.113.1", #"{"a,b"}\"#, "Zoë ☃ 名前"].map { ThrottleKey(.identityProof, $0) }
+            for key in awkward { _ = try await store.recordEvent(key, rule: rule, now: t0) }
+            let read = try await store.throttleStates(awkward + [counted, awkward[1]])
+            #expect(Set(read.keys) == Set(awkward + [counted]))
+            #expect(read.values.allSatisfy { $0.count == 1 })
         }
     }
 

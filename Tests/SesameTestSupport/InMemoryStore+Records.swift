@@ -92,7 +92,7 @@ extension InMemoryStore {
     }
 
     public func throttleStates(_ keys: [ThrottleKey]) async throws -> [ThrottleKey: ThrottleState] {
-        state.withLock { state in state.throttles.filter { keys.contains($0.key) } }
+        state.withLock { state in keys.reduce(into: [:]) { states, key in states[key] = state.throttles[key] } }
     }
 
     public func clearThrottles(subject: String, kinds: [ThrottleKind]) async throws {

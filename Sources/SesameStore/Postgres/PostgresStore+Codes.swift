@@ -93,6 +93,7 @@ extension PostgresStore {
 
     /// One statement: the keys go as two arrays, paired by `unnest`.
     public func throttleStates(_ keys: [ThrottleKey]) async throws -> [ThrottleKey: ThrottleState] {
+        guard !keys.isEmpty else { return [:] }
         let found = try await rows("""
             SELECT throttles.* FROM throttles
             JOIN unnest(\(keys.map(\.kind.rawValue))::text[], \(keys.map(\.subject))::text[]) AS asked (kind, subject)

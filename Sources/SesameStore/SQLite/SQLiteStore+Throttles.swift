@@ -54,12 +54,14 @@ extension SQLiteStore {
 
     /// One read transaction, one statement a key.
     public func throttleStates(_ keys: [ThrottleKey]) async throws -> [ThrottleKey: ThrottleState] {
-        try lookUp { db in
+        guard !keys.isEmpty else { return [:] }
+        return try lookUp { db in
             var states: [ThrottleKey: ThrottleState] = [:]
             for key in keys {
-                let row = try Row.fetchOne(
-                    db, cached: "SELECT * FROM throttles WHERE kind = ? AND subject = ?", arguments: [key.kind.rawValue, key.subject])
-                states[key] = try row.map(Self.throttle)
+                if let row = try Row.fetchOne(
+                    db, cached: "SELECT * FROM throttles WHERE kind = ? AND subject = ?", arguments: [key.kind.rawValue, key.subject]) {
+                    states[key] = try Self.throttle(from: row)
+                }
             }
             return states
         }
