@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 /* ARGON2_DEFAULT_FLAGS, which Swift cannot import (it is written with UINT32_C): what argon2id_hash_encoded uses. */
 static const uint32_t sesame_argon2_default_flags = ARGON2_DEFAULT_FLAGS;
@@ -11,12 +12,16 @@ static const uint32_t sesame_argon2_default_flags = ARGON2_DEFAULT_FLAGS;
 /* Each hash's memory mapped for it and unmapped after it, in huge pages (docs/security.md#argon2id-memory). */
 static const size_t sesame_argon2_huge_page = (size_t)2 << 20;
 
+/* The length mapped: the size to the next page, not to the next huge page. The kernel backs only whole huge pages
+   inside a mapping with them, so the last part of a hash's 19 MiB takes small pages, and the hash holds 19 MiB
+   rather than 20. */
 static inline size_t sesame_argon2_mapped_length(size_t size) {
-    return (size + sesame_argon2_huge_page - 1) & ~(sesame_argon2_huge_page - 1);
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    return (size + page - 1) & ~(page - 1);
 }
 
-/* libargon2's allocation callback: a mapping aligned on a huge page, so that the kernel can back it with 2 MiB pages
-   (a few faults rather than one per 4 KiB page). It maps a huge page more than needed, then unmaps the ends. */
+/* libargon2's allocation callback: a mapping that starts on a huge page, so that the kernel can back it with 2 MiB
+   pages (a few faults rather than one per 4 KiB page). It maps a huge page more than needed, then unmaps the ends. */
 static inline int sesame_argon2_map(uint8_t **memory, size_t size) {
     *memory = NULL;
     size_t length = sesame_argon2_mapped_length(size);

@@ -125,6 +125,14 @@ import Testing
         #expect(try addressSpace() - before < 256 * 1_024 * 1_024)
     }
 
+    /// A hash maps its size to the next page, not to the next huge page: 19 MiB and a byte hold 19 MiB and a page,
+    /// rather than 20 MiB of which a huge page's worth would go unused but resident.
+    @Test func aHashMapsItsSizeToTheNextPage() {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        #expect(sesame_argon2_mapped_length(19 * 1_024 * 1_024) == 19 * 1_024 * 1_024)
+        #expect(sesame_argon2_mapped_length(19 * 1_024 * 1_024 + 1) == 19 * 1_024 * 1_024 + page)
+    }
+
     @Test(arguments: [(nil, false), ("always [madvise] never\n", true), ("[always] madvise never\n", true), ("always madvise [never]\n", false)])
     func hugePagesAreUsedWhereTheKernelGivesThem(_ setting: String?, _ available: Bool) {
         #expect(TransparentHugePages.available(setting: setting) == available)

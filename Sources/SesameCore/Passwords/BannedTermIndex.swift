@@ -8,6 +8,9 @@
 ///
 /// Terms are 4 to 16 bytes (the custom list's limit, docs/behaviour.md#policy-keys), so each packs into a `UInt128` key
 /// and a look-up allocates nothing. Normalised bytes are never 0, so the zero padding also records the length.
+///
+/// Both are sorted arrays searched by halves rather than hash tables: the global list's 10,000 terms and their
+/// variants take 1.2 MiB rather than 2.6 MiB (docs/security.md#the-banned-term-index).
 public struct BannedTermIndex: Sendable {
     /// How a stretch of the password matched a term.
     enum Edit {
@@ -18,22 +21,34 @@ public struct BannedTermIndex: Sendable {
     static let minimumLength = 4
     static let maximumLength = 16
 
-    private var terms: Set<UInt128> = []
-    /// For each one-deletion variant, a bit for each position whose deletion from some term gives it.
-    private var variants: [UInt128: UInt16] = [:]
-    private(set) var longestTerm = 0
+    /// The terms, sorted, each once.
+    private let terms: [UInt128]
+    /// Each one-deletion variant shifted up a byte, with the position deleted in that byte, sorted, each once: a
+    /// variant has at most 15 bytes, so both fit, and a variant's entries lie together.
+    private let variants: [UInt128]
+    let longestTerm: Int
 
     public init(_ list: [String]) {
+        var terms: [(key: UInt128, length: Int)] = []
         for term in list {
             let normalized = PasswordNormalizer.normalize(term)
-            guard (Self.minimumLength...Self.maximumLength).contains(normalized.count) else { continue }
-            guard let key = Self.pack(normalized[...]) else { continue }
-            terms.insert(key)
-            longestTerm = max(longestTerm, normalized.count)
-            for position in normalized.indices {
-                variants[Self.deleting(position, from: key), default: 0] |= 1 << position
+            guard (Self.minimumLength...Self.maximumLength).contains(normalized.count), let key = Self.pack(normalized[...]) else {
+                continue
             }
+            terms.append((key, normalized.count))
         }
+        // Reserved whole, so that building the global list, at the first password checked, holds no more than it keeps.
+        var variants: [UInt128] = []
+        variants.reserveCapacity(terms.reduce(0) { $0 + $1.length })
+        for term in terms {
+            for position in 0..<term.length { variants.append(Self.deleting(position, from: term.key) << 8 | UInt128(position)) }
+        }
+        var keys = terms.map(\.key)
+        Self.sortOnce(&keys)
+        Self.sortOnce(&variants)
+        self.terms = keys
+        self.variants = variants
+        longestTerm = terms.map(\.length).max() ?? 0
     }
 
     /// The global list, built once: the most common leaked passwords.
@@ -45,18 +60,53 @@ public struct BannedTermIndex: Sendable {
     func match(_ stretch: ArraySlice<UInt8>) -> Edit? {
         guard stretch.count <= Self.maximumLength + 1 else { return nil }
         if let key = Self.pack(stretch) {
-            if terms.contains(key) { return Edit.none }
-            if variants[key] != nil { return .deletion }
-            for position in 0..<stretch.count where variants[Self.deleting(position, from: key)].map({ $0 & (1 << position) != 0 }) == true {
+            if Self.contains(key, in: terms) { return Edit.none }
+            if hasVariant(key) { return .deletion }
+            for position in 0..<stretch.count
+            where Self.contains(Self.deleting(position, from: key) << 8 | UInt128(position), in: variants) {
                 return .substitution
             }
         }
         // A term with one character inserted: delete each position and look for the term itself.
         guard stretch.count > Self.minimumLength else { return nil }
         for position in 0..<stretch.count {
-            if let key = Self.pack(stretch, skipping: position), terms.contains(key) { return .insertion }
+            if let key = Self.pack(stretch, skipping: position), Self.contains(key, in: terms) { return .insertion }
         }
         return nil
+    }
+
+    /// Whether some term loses one position to `variant`. A key of 16 bytes is none: the shift loses its top byte, and
+    /// no entry shifted back down equals it.
+    private func hasVariant(_ variant: UInt128) -> Bool {
+        let index = Self.firstIndex(notBelow: variant << 8, in: variants)
+        return index < variants.endIndex && variants[index] >> 8 == variant
+    }
+
+    static func contains(_ key: UInt128, in sorted: [UInt128]) -> Bool {
+        let index = firstIndex(notBelow: key, in: sorted)
+        return index < sorted.endIndex && sorted[index] == key
+    }
+
+    /// The first index whose key is `key` or above, by halves.
+    static func firstIndex(notBelow key: UInt128, in sorted: [UInt128]) -> Int {
+        var low = sorted.startIndex
+        var high = sorted.endIndex
+        while low < high {
+            let middle = low + (high - low) / 2
+            if sorted[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// Sorts the keys in place and drops repeats.
+    private static func sortOnce(_ keys: inout [UInt128]) {
+        keys.sort()
+        var kept = 0
+        for index in keys.indices where kept == 0 || keys[kept - 1] != keys[index] {
+            keys[kept] = keys[index]
+            kept += 1
+        }
+        keys.removeLast(keys.count - kept)
     }
 
     /// Packs up to 16 bytes, lowest byte first, leaving out the byte at `skipping`; `nil` if too long.
