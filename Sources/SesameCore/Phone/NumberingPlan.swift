@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One region's telephone numbering plan, from libphonenumber's metadata (see `NumberingPlans+Data.swift`).
 public struct NumberingPlan: Sendable, Hashable {
     /// ISO 3166 region code, or "001" for a non-geographic service such as +800.
@@ -63,19 +65,31 @@ public struct NumberingPlan: Sendable, Hashable {
     }
 
     private func wholeMatch(_ kind: Kind, _ text: String) -> Bool {
-        Self.compiledPatterns[PatternKey(callingCode: callingCode, region: region, kind: kind)]?.matchesWhole(text) ?? false
+        let key = PatternKey(callingCode: callingCode, region: region, kind: kind)
+        return Self.compiled(key, from: pattern(kind))?.matchesWhole(text) ?? false
     }
 
-    /// Every plan's patterns, compiled once (about a millisecond) when a number is first checked. An empty pattern,
-    /// or one ``PhonePattern`` cannot read (the tests check there is none), matches nothing.
-    private static let compiledPatterns: [PatternKey: PhonePattern] = {
-        var compiled: [PatternKey: PhonePattern] = [:]
-        for plan in all {
-            let patterns = [(Kind.number, plan.pattern), (.mobile, plan.mobilePattern), (.fixedLine, plan.fixedLinePattern)]
-            for (kind, pattern) in patterns where !pattern.isEmpty {
-                compiled[PatternKey(callingCode: plan.callingCode, region: plan.region, kind: kind)] = PhonePattern(pattern)
-            }
+    private func pattern(_ kind: Kind) -> String {
+        switch kind {
+        case .number: pattern
+        case .mobile: mobilePattern
+        case .fixedLine: fixedLinePattern
         }
-        return compiled
-    }()
+    }
+
+    /// Each plan's patterns, compiled when a number of the plan is first checked (a few microseconds) and kept. All
+    /// of them compiled hold about 1.9 MiB, where a server whose users have the numbers of a few countries needs a
+    /// few (docs/scale.md#phone-patterns). A pattern ``PhonePattern`` cannot read (the tests check there is none) is
+    /// kept as `nil` and matches nothing, as does an empty one.
+    private static let compiledPatterns = Mutex<[PatternKey: PhonePattern?]>([:])
+
+    private static func compiled(_ key: PatternKey, from pattern: String) -> PhonePattern? {
+        guard !pattern.isEmpty else { return nil }
+        return compiledPatterns.withLock { compiled in
+            if let known = compiled[key] { return known }
+            let fresh = PhonePattern(pattern)
+            compiled.updateValue(fresh, forKey: key)
+            return fresh
+        }
+    }
 }
