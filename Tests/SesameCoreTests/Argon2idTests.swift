@@ -126,7 +126,7 @@ import Testing
     }
 
     /// A hash maps its size to the next page, not to the next huge page: 19 MiB and a byte hold 19 MiB and a page,
-    /// rather than 20 MiB of which a huge page's worth would go unused but resident.
+    /// rather than 20 MiB of which about 1 MiB would go unused but resident.
     @Test func aHashMapsItsSizeToTheNextPage() {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         #expect(sesame_argon2_mapped_length(19 * 1_024 * 1_024) == 19 * 1_024 * 1_024)

@@ -50,6 +50,44 @@ import Testing
         }
     }
 
+    /// As the policy passes them: stretches of a longer password, whose indices do not start at 0.
+    @Test func stretchesOfAPasswordMatchAsTheirBytesDo() {
+        let password = Array("xxabcabyy".utf8)
+        #expect(index.match(password[2..<7]) == BannedTermIndex.Edit.none)
+        #expect(index.match(password[2..<6]) == BannedTermIndex.Edit.none)
+        #expect(index.match(password[3..<7]) == BannedTermIndex.Edit.none)
+        #expect(index.match(password[1..<7]) == .insertion)
+        #expect(index.match(password[0..<7]) == nil)
+    }
+
+    /// Normalised non-ASCII characters are bytes of 0x80 and above, up to a term's last byte.
+    @Test func bytesAboveASCIIMatchLikeAnyOther() {
+        let term = "ééééééé" + "a" + "é"  // 7 × 2 bytes + 1 + 2: 17 bytes, too long; the list keeps terms of 16 at most
+        let kept = "éééééééa" + "\u{7F}"  // 16 bytes, the last of them 0x7F
+        let index = BannedTermIndex([term, kept, "aéé" + "ü"])
+        #expect(index.count == 2)
+        let bytes = Array(kept.utf8)
+        #expect(index.match(bytes[...]) == BannedTermIndex.Edit.none)
+        #expect(index.match(bytes.dropLast()) == .deletion)
+        #expect(index.match((bytes.dropLast() + [0xFF])[...]) == .substitution)
+        #expect(index.match((bytes + [0xC3])[...]) == .insertion)
+        let accented = Array("aééü".utf8)
+        #expect(index.match(accented[...]) == BannedTermIndex.Edit.none)
+        #expect(index.match((accented.dropLast(2) + Array("ö".utf8))[...]) == .substitution)
+    }
+
+    /// Each of the common passwords the list keeps matches itself, and each with a byte deleted is one deletion away.
+    @Test func everyCommonTermAndItsDeletionsMatch() {
+        let kept = Set(CommonPasswords.all.map(PasswordNormalizer.normalize).filter { (4...16).contains($0.count) })
+        #expect(kept.count == BannedTermIndex.common.count)
+        for term in kept {
+            #expect(BannedTermIndex.common.match(term[...]) == BannedTermIndex.Edit.none)
+            for position in term.indices where !kept.contains(Array(term[..<position] + term[(position + 1)...])) {
+                #expect(BannedTermIndex.common.match((term[..<position] + term[(position + 1)...])[...]) == .deletion)
+            }
+        }
+    }
+
     @Test func repeatedTermsAreKeptOnce() {
         #expect(BannedTermIndex(["abcd", "ABCD", "abcd", "abc", String(repeating: "a", count: 17)]).count == 1)
     }

@@ -3,8 +3,8 @@
 /// Terms are stored normalised (``PasswordNormalizer``). Besides each term, the index keeps every variant with one
 /// character deleted, tagged with the position deleted ("symmetric delete"): a stretch `s` is one substitution away
 /// from a term when both lose the same position to the same variant, one deletion away when `s` is itself a
-/// variant, and one insertion away when a variant of `s` is a term. Look-ups therefore cost a few hash probes
-/// whatever the size of the list.
+/// variant, and one insertion away when a variant of `s` is a term. Look-ups therefore cost a few searches by halves,
+/// each growing with the logarithm of the list's size.
 ///
 /// Terms are 4 to 16 bytes (the custom list's limit, docs/behaviour.md#policy-keys), so each packs into a `UInt128` key
 /// and a look-up allocates nothing. Normalised bytes are never 0, so the zero padding also records the length.
@@ -30,6 +30,7 @@ public struct BannedTermIndex: Sendable {
 
     public init(_ list: [String]) {
         var terms: [(key: UInt128, length: Int)] = []
+        terms.reserveCapacity(list.count)
         for term in list {
             let normalized = PasswordNormalizer.normalize(term)
             guard (Self.minimumLength...Self.maximumLength).contains(normalized.count), let key = Self.pack(normalized[...]) else {
@@ -37,7 +38,7 @@ public struct BannedTermIndex: Sendable {
             }
             terms.append((key, normalized.count))
         }
-        // Reserved whole, so that building the global list, at the first password checked, holds no more than it keeps.
+        // Reserved whole rather than grown by doubling: the global list is built at the first password checked.
         var variants: [UInt128] = []
         variants.reserveCapacity(terms.reduce(0) { $0 + $1.length })
         for term in terms {
