@@ -77,10 +77,11 @@ public struct NumberingPlan: Sendable, Hashable {
         }
     }
 
-    /// Each plan's patterns, compiled when a number of the plan is first checked (a few microseconds) and kept. All
-    /// of them compiled hold about 1.9 MiB, where a server whose users have the numbers of a few countries needs a
-    /// few (docs/scale.md#phone-patterns). A pattern ``PhonePattern`` cannot read (the tests check there is none) is
-    /// kept as `nil` and matches nothing, as does an empty one.
+    /// Each pattern, compiled the first time a number is checked against it (a few microseconds) and kept. All of
+    /// them compiled hold about 1.9 MiB, where a server whose users have the numbers of a few countries needs a few;
+    /// numbers from everywhere compile them all, and no more (docs/scale.md#phone-patterns). A pattern
+    /// ``PhonePattern`` cannot read (the tests check there is none) is kept as `nil` and matches nothing, as does an
+    /// empty one.
     private static let compiledPatterns = Mutex<[PatternKey: PhonePattern?]>([:])
 
     private static func compiled(_ key: PatternKey, from pattern: String) -> PhonePattern? {
