@@ -123,7 +123,10 @@ private func printFigures(_ results: [String: [LoadLevel.Figures]], memory: [Str
             ]
             print(server.padding(toLength: 13, withPad: " ", startingAt: 0) + figures.name.padding(toLength: 30, withPad: " ", startingAt: 0)
                 + String(figures.concurrency).leftPadded(to: 4) + " " + columns.joined(separator: " "))
-            if let pace = figures.pace { print("             paced: \(fixed(pace)) flows due a second (80 % of the fastest level), latencies from when each was due") }
+            if let pace = figures.pace {
+                print("             paced: \(fixed(pace)) flows due a second (80 % of the fastest level), latencies from when each was due")
+                print("             p99 of each second's flows: " + figures.p99BySecond.map(fixed).joined(separator: " "))
+            }
             if let error = figures.firstError { print("             first error: \(error.prefix(300))") }
             if figures.ranOut { print("             a worker ran out of prepared users before the time was up") }
         }
