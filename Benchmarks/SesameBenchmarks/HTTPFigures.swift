@@ -125,7 +125,7 @@ private func printFigures(_ results: [String: [LoadLevel.Figures]], memory: [Str
                 + String(figures.concurrency).leftPadded(to: 4) + " " + columns.joined(separator: " "))
             if let pace = figures.pace {
                 print("             paced: \(fixed(pace)) flows due a second (80 % of the fastest level), latencies from when each was due")
-                print("             p99 of each second's flows: " + figures.p99BySecond.map(fixed).joined(separator: " "))
+                print("             p99 of each second's flows: " + figures.p99BySecond.map { $0.map(fixed) ?? "–" }.joined(separator: " "))
             }
             if let error = figures.firstError { print("             first error: \(error.prefix(300))") }
             if figures.ranOut { print("             a worker ran out of prepared users before the time was up") }

@@ -31,9 +31,9 @@ struct LoadLevel {
         let ranOut: Bool
         /// Flows due a second, when the level was paced.
         let pace: Double?
-        /// Paced, the p99 of the flows due in each second of the level, in milliseconds: whether the flows queued
-        /// all along or behind a stall, and when.
-        let p99BySecond: [Double]
+        /// Paced, the p99 of the flows that fell due in each second of the level and succeeded, in milliseconds (nil
+        /// for a second none did): whether the flows queued all along or behind a stall, and when.
+        let p99BySecond: [Double?]
 
         var rate: Double { Double(flows) / max(seconds, 0.001) }
 
@@ -45,8 +45,8 @@ struct LoadLevel {
     func run(server: ServerProcess, _ flow: @escaping @Sendable (_ worker: Int, _ unit: Int) async throws -> Bool) async -> Figures {
         struct Tally: Sendable {
             var latencies: [Double] = []
-            /// Each latency's second of the level, counted from when its flow was due.
-            var seconds: [Int] = []
+            /// For each latency, the second of the level in which its flow fell due.
+            var dueSeconds: [Int] = []
             var errors = 0
             var firstError: String?
             var ranOut = false
@@ -78,7 +78,7 @@ struct LoadLevel {
                                 return tally
                             }
                             tally.latencies.append(seconds(clock.now - start) * 1_000)
-                            tally.seconds.append(Int(seconds(start - started)))
+                            tally.dueSeconds.append(Int(seconds(start - started)))
                         } catch {
                             tally.errors += 1
                             if tally.firstError == nil { tally.firstError = "\(error)" }
@@ -90,7 +90,7 @@ struct LoadLevel {
             }
             return await group.reduce(into: Tally()) { total, tally in
                 total.latencies += tally.latencies
-                total.seconds += tally.seconds
+                total.dueSeconds += tally.dueSeconds
                 total.errors += tally.errors
                 total.firstError = total.firstError ?? tally.firstError
                 total.ranOut = total.ranOut || tally.ranOut
@@ -103,19 +103,19 @@ struct LoadLevel {
             name: name, concurrency: concurrency, flows: result.latencies.count, errors: result.errors, seconds: elapsed,
             latencies: result.latencies.sorted(), cpuSeconds: server.cpuSeconds() - cpuBefore, peakRSS: peak,
             firstError: result.firstError, ranOut: result.ranOut, pace: pace,
-            p99BySecond: pace == nil ? [] : Self.p99BySecond(result.latencies, at: result.seconds))
+            p99BySecond: pace == nil ? [] : Self.p99BySecond(result.latencies, dueIn: result.dueSeconds))
     }
 
-    private static func p99BySecond(_ latencies: [Double], at seconds: [Int]) -> [Double] {
+    private static func p99BySecond(_ latencies: [Double], dueIn seconds: [Int]) -> [Double?] {
         var bySecond: [Int: [Double]] = [:]
         for (latency, second) in zip(latencies, seconds) { bySecond[second, default: []].append(latency) }
-        return bySecond.keys.sorted().map { percentile(0.99, of: (bySecond[$0] ?? []).sorted()) }
+        return (0..<((seconds.max() ?? -1) + 1)).map { second in bySecond[second].map { percentile(0.99, of: $0.sorted()) } }
     }
 
     /// The `p` quantile of `sorted`, by the nearest rank.
     static func percentile(_ p: Double, of sorted: [Double]) -> Double {
         guard !sorted.isEmpty else { return 0 }
-        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+        return sorted[max(0, min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1))]
     }
 }
 
