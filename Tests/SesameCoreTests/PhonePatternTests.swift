@@ -7,12 +7,6 @@ import Testing
 /// `PhonePattern` against Swift's `Regex`, which the numbering plans were matched with before: on every plan's
 /// patterns, with numbers drawn from each pattern and near misses made from them.
 @Suite struct PhonePatternTests {
-    /// Deterministic, so that a failure names numbers that fail again.
-    struct Draws: RandomNumberGenerator {
-        let source = SeededRandomSource(seed: 0x5E5A_3E00)
-        mutating func next() -> UInt64 { source.bytes(8).reduce(0) { $0 << 8 | UInt64($1) } }
-    }
-
     static let patterns: [String] = Array(Set(NumberingPlan.all.flatMap { [$0.pattern, $0.mobilePattern, $0.fixedLinePattern] }
         .filter { !$0.isEmpty })).sorted()
 
@@ -23,7 +17,7 @@ import Testing
     }
 
     @Test func agreesWithRegexOnEveryPlansPattern() throws {
-        var draws = Draws()
+        var draws = SeededDraws(seed: 0x5E5A_3E00)
         var compared = 0, matched = 0
         for pattern in Self.patterns {
             let compiled = try #require(PhonePattern(pattern))
@@ -41,7 +35,7 @@ import Testing
 
     /// Numbers the pattern matches, drawn from it, each with its near misses: one digit changed, one dropped, one
     /// added; and digits drawn at random.
-    static func candidates(for pattern: PhonePattern, using draws: inout Draws) -> [String] {
+    static func candidates(for pattern: PhonePattern, using draws: inout SeededDraws) -> [String] {
         var texts: [String] = []
         for _ in 0..<6 {
             let drawn = Array(draw(pattern.root, using: &draws))
@@ -59,7 +53,7 @@ import Testing
         return texts
     }
 
-    static func draw(_ node: PhonePattern.Node, using draws: inout Draws) -> String {
+    static func draw(_ node: PhonePattern.Node, using draws: inout SeededDraws) -> String {
         switch node.kind {
         case .digit(let accepted):
             let digits = (0...9).filter { accepted & (1 << $0) != 0 }

@@ -25,3 +25,15 @@ public final class SeededRandomSource: RandomSource {
         }
     }
 }
+
+/// `SeededRandomSource` as a `RandomNumberGenerator`, for `Int.random(in:using:)` and the like in tests that draw
+/// cases: the same seed draws the same cases, so that a failure comes back on the next run.
+public struct SeededDraws: RandomNumberGenerator {
+    private let source: SeededRandomSource
+
+    public init(seed: UInt64) {
+        source = SeededRandomSource(seed: seed)
+    }
+
+    public mutating func next() -> UInt64 { source.bytes(8).reduce(0) { $0 << 8 | UInt64($1) } }
+}

@@ -28,7 +28,8 @@ import Testing
     @Test func theLayoutAndEveryPartialEscapeByScalar() async throws {
         let renderer = try await PageRenderer.load()
         let hostile = "\"\u{301}<\u{301}img src=x onerror=alert(1)>"
-        let html = try #require(renderer.html("reset-start", ["organisation": hostile, "title": hostile, "userID": hostile]))
+        let bytes = try #require(renderer.templates.render("reset-start", ["organisation": hostile, "title": hostile, "userID": hostile]))
+        let html = String(decoding: bytes, as: UTF8.self)
         let tag = "<\u{301}img", quote = "\"\u{301}", escapedTag = "&lt;\u{301}img"
         #expect(!holds(html, tag) && !holds(html, quote))
         #expect(holds(html, escapedTag))

@@ -6,18 +6,24 @@ public enum Markup {
     /// scalars, not Swift `Character`s: `"` followed by a combining mark is one `Character` that is not `"`, yet
     /// it still closes an attribute (docs/security.md#output-escaping).
     public static func escape(_ text: String) -> String {
-        var escaped = String.UnicodeScalarView()
-        escaped.reserveCapacity(text.unicodeScalars.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": escaped.append(contentsOf: "&amp;".unicodeScalars)
-            case "<": escaped.append(contentsOf: "&lt;".unicodeScalars)
-            case ">": escaped.append(contentsOf: "&gt;".unicodeScalars)
-            case "\"": escaped.append(contentsOf: "&quot;".unicodeScalars)
-            case "'": escaped.append(contentsOf: "&#39;".unicodeScalars)
-            default: escaped.append(scalar)
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(text.utf8.count)
+        appendEscaped(text, to: &escaped)
+        return String(decoding: escaped, as: UTF8.self)
+    }
+
+    /// `escape` written onto UTF-8 bytes, for the pages, which are built as bytes. Byte for byte is scalar for
+    /// scalar here: the five are ASCII, and no byte of a longer scalar's UTF-8 is.
+    public static func appendEscaped(_ text: String, to output: inout [UInt8]) {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'"): output.append(contentsOf: "&#39;".utf8)
+            default: output.append(byte)
             }
         }
-        return String(escaped)
     }
 }

@@ -1,32 +1,39 @@
 import Foundation
 import Hummingbird
-import Mustache
 import SesameCore
 
-/// Renders the server-side pages: a Mustache template inside the shared layout, with the texts of the request's
+/// Renders the server-side pages: a template of `Views` inside the shared layout, with the texts of the request's
 /// language (`t.…`), the organisation's branding, the CSRF token and the support code.
 struct PageRenderer: Sendable {
-    let library: MustacheLibrary
+    let templates: PageTemplates
     /// The language menu of every page, rendered once for each current language: its 43 entries were a tenth of a
     /// small page's rendering (README.md#over-http-beside-privacyidea).
     let languageMenus: [Language: String]
 
-    /// Reads every template of `Views`, each behind `ScalarHTML.pragma`: the pragma holds for one template (a
-    /// partial or a layout starts again with the library's escaping), so every one of them needs it.
+    /// Reads and parses every template of `Views`; a template the parser refuses, or one that names a partial that
+    /// is not there, stops the server at its start rather than a page later.
     static func load() async throws -> PageRenderer {
+        let templates = try PageTemplates(sources().mapValues { try PageTemplate($0) })
+        var menus: [Language: String] = [:]
+        for language in Language.allCases {
+            guard let menu = templates.render("language-menu", ["languages": languageMenu(current: language)]) else {
+                throw PageError.generic
+            }
+            menus[language] = String(decoding: menu, as: UTF8.self)
+        }
+        return PageRenderer(templates: templates, languageMenus: menus)
+    }
+
+    /// The text of every template of `Views`, by name.
+    static func sources() throws -> [String: String] {
         guard let path = Bundle.module.resourcePath else { throw PageError.generic }
-        MustacheContentTypes.register(ScalarHTML(), named: ScalarHTML.name)
         let folder = URL(fileURLWithPath: path).appendingPathComponent("Views")
-        var library = MustacheLibrary()
+        var sources: [String: String] = [:]
         for file in try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
         where file.pathExtension == "mustache" {
-            let text = try String(contentsOf: file, encoding: .utf8)
-            try library.register(ScalarHTML.pragma + text, named: file.deletingPathExtension().lastPathComponent)
+            sources[file.deletingPathExtension().lastPathComponent] = try String(contentsOf: file, encoding: .utf8)
         }
-        let menus = Language.allCases.reduce(into: [Language: String]()) { menus, language in
-            menus[language] = library.render(["languages": languageMenu(current: language)], withTemplate: "language-menu")
-        }
-        return PageRenderer(library: library, languageMenus: menus)
+        return sources
     }
 
     func page(
@@ -48,15 +55,10 @@ struct PageRenderer: Sendable {
             "signedIn": context.session?.session.userID != nil,
         ]
         all.merge(values) { _, new in new }
-        let html = self.html(template, all) ?? "template \(template) is missing"
-        var response = Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+        let html = templates.render(template, all) ?? Array("template \(template) is missing".utf8)
+        var response = Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: html)))
         response.headers[.contentLanguage] = language.rawValue
         return response
-    }
-
-    /// The template rendered with `values`; nil when there is no such template.
-    func html(_ template: String, _ values: [String: Any]) -> String? {
-        library.render(values, withTemplate: template)
     }
 
     /// Every language in its own name, for the menu on every page.
