@@ -28,7 +28,7 @@ import Testing
         for (key, text) in sources {
             guard (try? library.register(Self.pragma + text, named: key)) != nil else { return nil }
         }
-        let templates = try PageTemplates(sources.mapValues { try PageTemplate($0) })
+        let templates = try PageTemplates(sources: sources)
         let ours = try #require(templates.render(name, values))
         return (String(decoding: ours, as: UTF8.self), try #require(library.render(values, withTemplate: name)))
     }
@@ -60,7 +60,7 @@ import Testing
             let values = Self.values(["a", "b", "c", "d", "a.b", "c.d"], depth: 0, using: &generator)
             guard let rendered = try both(sources, "page", values) else {
                 // swift-mustache refused it: the pages' engine may refuse it too, or render it, but not trap.
-                if let templates = try? PageTemplates(sources.compactMapValues { try? PageTemplate($0) }) {
+                if let templates = try? PageTemplates(sources: sources) {
                     _ = templates.render("page", values)
                 }
                 continue
@@ -75,6 +75,7 @@ import Testing
         for text in [
             "{{#a}}", "{{/a}}", "{{#a}}{{/b}}", "{{a", "{{{a}}", "{{! no end", "{{=<% %>=}}", "{{a(b)}}", "{{>*x}}",
             "{{<p}}{{#a}}{{/a}}{{/p}}", "{{<p}}text{{/p}}", "{{.a}}", "x{{", "{{\n}}", "{{% CONTENT_TYPE: HTML}}",
+            "{{}}", "{{{ }}}", "{{&}}", "{{#}}{{/}}", "{{a.}}", "{{a..b}}", "{{>}}", "{{<}}{{/}}",
         ] {
             #expect(throws: TemplateSyntaxError.self, "\(text)") { try PageTemplate(text) }
         }
@@ -82,26 +83,32 @@ import Testing
 
     @Test func aMissingPartialStopsTheLoad() throws {
         #expect(throws: PageTemplates.TemplateSetError.missing("gone", namedBy: "page")) {
-            try PageTemplates(["page": try PageTemplate("{{>gone}}")])
+            try PageTemplates(sources: ["page": "{{>gone}}"])
         }
     }
 
     @Test func aTemplateThatIncludesItselfStopsTheLoad() throws {
         #expect(throws: PageTemplates.TemplateSetError.includesItself(["a", "b", "a"])) {
-            try PageTemplates(["a": try PageTemplate("{{>b}}"), "b": try PageTemplate("{{<a}}{{/a}}")])
+            try PageTemplates(sources: ["a": "{{>b}}", "b": "{{<a}}{{/a}}"])
         }
     }
 
-    /// A block that names a partial filling the same block again shows in no reference: rendering stops at
-    /// `maximumDepth` rather than at the end of the stack.
-    @Test func aBlockThatFillsItselfStopsAtTheMaximumDepth() throws {
-        let templates = try PageTemplates([
-            "page": try PageTemplate("{{<frame}}{{$b}}x{{>part}}{{/b}}{{/frame}}"),
-            "frame": try PageTemplate("{{$b}}{{/b}}"),
-            "part": try PageTemplate("{{$b}}{{/b}}"),
+    @Test func theLoadNamesTheTemplateTheParserRefuses() throws {
+        #expect(throws: PageTemplates.TemplateSetError.unreadable("b", TemplateSyntaxError(reason: "a tag is not closed by }}", offset: 4))) {
+            try PageTemplates(sources: ["a": "fine", "b": "{{ a", "c": "{{#"])
+        }
+    }
+
+    /// Within what replaces a block, the block is its default: a replacement that names its own block, directly or
+    /// through a partial, neither recurses for ever nor doubles at each level.
+    @Test func aBlockThatFillsItselfRendersItsDefaultWithin() throws {
+        let templates = try PageTemplates(sources: [
+            "page": "{{<frame}}{{$b}}x{{>part}}{{$b}}{{/b}}{{$b}}y{{/b}}{{/b}}{{/frame}}",
+            "frame": "[{{$b}}{{/b}}]",
+            "part": "{{$b}}z{{/b}}",
         ])
         let html = String(decoding: try #require(templates.render("page", [:])), as: UTF8.self)
-        #expect(html == String(repeating: "x", count: PageTemplates.maximumDepth / 2))
+        #expect(html == "[xzy]")
     }
 
     @Test func anOptionalHoldingNothingIsNoValueAndEndsTheSearch() throws {

@@ -1,11 +1,13 @@
 import Foundation
 
+/// RFC 4648 §5's alphabet, by value.
+private let base64URLAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
 extension [UInt8] {
     /// Base64url without padding (RFC 4648 §5): safe in a URL path, a header and a cookie, for tokens.
     /// Written from the alphabet, three bytes to four characters: Foundation's encoding and three replacements
     /// cost 30,000 instructions a token, and every page makes several (README.md#over-http-beside-privacyidea).
     public var base64URL: String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
         var text: [UInt8] = []
         text.reserveCapacity((count * 4 + 2) / 3)
         var index = startIndex
@@ -16,7 +18,7 @@ extension [UInt8] {
             if available > 1 { bits |= UInt32(self[index + 1]) << 8 }
             if available > 2 { bits |= UInt32(self[index + 2]) }
             for position in 0...available {
-                text.append(alphabet[Int((bits >> (18 - 6 * position)) & 0x3F)])
+                text.append(base64URLAlphabet[Int((bits >> (18 - 6 * position)) & 0x3F)])
             }
             index += available
         }

@@ -10,14 +10,14 @@ struct PageRenderer: Sendable {
     /// small page's rendering (README.md#over-http-beside-privacyidea).
     let languageMenus: [Language: String]
 
-    /// Reads and parses every template of `Views`; a template the parser refuses, or one that names a partial that
-    /// is not there, stops the server at its start rather than a page later.
+    /// Reads and parses every template of `Views`. A template the parser refuses, one that names a partial that is
+    /// not there or includes itself, or a missing language menu, stops the server at its start rather than a page later.
     static func load() async throws -> PageRenderer {
-        let templates = try PageTemplates(sources().mapValues { try PageTemplate($0) })
+        let templates = try PageTemplates(sources: sources())
         var menus: [Language: String] = [:]
         for language in Language.allCases {
             guard let menu = templates.render("language-menu", ["languages": languageMenu(current: language)]) else {
-                throw PageError.generic
+                throw PageTemplates.TemplateSetError.missing("language-menu", namedBy: "every page")
             }
             menus[language] = String(decoding: menu, as: UTF8.self)
         }

@@ -3,7 +3,7 @@
 /// (`{{<layout}}`) whose blocks (`{{$content}}`) a page fills in.
 struct PageTemplate: Sendable {
     /// Where a value is looked up: `.` is the innermost value of the stack; `a.b` finds `a` in the innermost value
-    /// that has it, then `b` within it.
+    /// that has it, then `b` within it (no part is empty).
     enum Name: Sendable {
         case current
         case path([String])
@@ -56,7 +56,7 @@ struct PageTemplate: Sendable {
 }
 
 /// A template the parser refused, with where (in characters from its start).
-struct TemplateSyntaxError: Error, CustomStringConvertible {
+struct TemplateSyntaxError: Error, Equatable, CustomStringConvertible {
     let reason: String
     let offset: Int
 

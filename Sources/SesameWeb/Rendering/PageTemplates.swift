@@ -1,7 +1,7 @@
 import SesameCore
 
 /// The templates of `Views` by name, and how a page is rendered from them (docs/architecture.md#page-templates): the
-/// output is built as UTF-8 bytes, every value is escaped as HTML (`Markup`) unless its tag is `{{{…}}}`, and
+/// output is built as UTF-8 bytes, every value is escaped as HTML (`Markup`) unless its tag is `{{{…}}}` or `{{&…}}`, and
 /// a value is read from the page's dictionaries without the library's search through protocols for each name, which
 /// was most of a page's rendering (README.md#over-http-beside-privacyidea).
 struct PageTemplates: Sendable {
@@ -9,30 +9,43 @@ struct PageTemplates: Sendable {
 
     private let templates: [String: PageTemplate]
 
-    /// How deep partials, parents and blocks may nest. The load refuses a template that includes itself, but a
-    /// block can name a partial that fills the same block again, which no reference shows: rendering stops there.
-    static let maximumDepth = 32
-
     /// Refuses a set in which a template names a partial or a parent that is not there (the pages would lose it),
-    /// or includes itself, through others or not (every page using it would recurse until the stack ran out).
+    /// or includes itself, through others or not (every page using it would recurse until the stack ran out). The
+    /// names are taken in order, so that the same set is refused for the same reason on every start.
     init(_ templates: [String: PageTemplate]) throws(TemplateSetError) {
-        for (name, template) in templates {
-            if let missing = template.references.first(where: { templates[$0] == nil }) {
+        let references = templates.mapValues { $0.references.sorted() }
+        let names = templates.keys.sorted()
+        for name in names {
+            if let missing = references[name]?.first(where: { templates[$0] == nil }) {
                 throw .missing(missing, namedBy: name)
             }
         }
         var finished: Set<String> = []
         func visit(_ name: String, _ path: [String]) throws(TemplateSetError) {
             guard !path.contains(name) else { throw .includesItself(path + [name]) }
-            guard !finished.contains(name), let template = templates[name] else { return }
-            for reference in template.references.sorted() { try visit(reference, path + [name]) }
+            guard !finished.contains(name) else { return }
+            for reference in references[name] ?? [] { try visit(reference, path + [name]) }
             finished.insert(name)
         }
-        for name in templates.keys.sorted() { try visit(name, []) }
+        for name in names { try visit(name, []) }
         self.templates = templates
     }
 
+    /// Parses every source, in the order of their names, and names the template a syntax error is in.
+    init(sources: [String: String]) throws(TemplateSetError) {
+        var templates: [String: PageTemplate] = [:]
+        for (name, text) in sources.sorted(by: { $0.key < $1.key }) {
+            do {
+                templates[name] = try PageTemplate(text)
+            } catch {
+                throw .unreadable(name, error)
+            }
+        }
+        try self.init(templates)
+    }
+
     enum TemplateSetError: Error, Equatable {
+        case unreadable(String, TemplateSyntaxError)
         case missing(String, namedBy: String)
         case includesItself([String])
     }
@@ -52,8 +65,6 @@ struct PageTemplates: Sendable {
         var stack: [Any]
         var indentation: [UInt8] = []
         var blocks: [String: [Node]] = [:]
-        /// Partials, parents and blocks entered.
-        var depth = 0
 
         func pushing(_ value: Any) -> Scope {
             var scope = self
@@ -61,12 +72,10 @@ struct PageTemplates: Sendable {
             return scope
         }
 
-        /// The scope of an included template or block, indented by `more`; nil past `maximumDepth`.
-        func entering(indentedBy more: [UInt8]) -> Scope? {
-            guard depth < PageTemplates.maximumDepth else { return nil }
+        /// The scope of an included template or block, indented by `more`.
+        func indented(by more: [UInt8]) -> Scope {
             var scope = self
             scope.indentation += more
-            scope.depth += 1
             return scope
         }
     }
@@ -120,16 +129,20 @@ struct PageTemplates: Sendable {
                 if let list = Self.list(value), list.isEmpty { render(inner, scope.pushing(value), into: &output) }
             }
         case .partial(let name, let indentation):
-            guard let template = templates[name], let inner = scope.entering(indentedBy: indentation ?? []) else { return }
-            render(template.nodes, inner, into: &output)
+            guard let template = templates[name] else { return }
+            render(template.nodes, scope.indented(by: indentation ?? []), into: &output)
         case .parent(let name, let blocks, let indentation):
-            guard let template = templates[name], var inner = scope.entering(indentedBy: indentation) else { return }
+            guard let template = templates[name] else { return }
+            var inner = scope.indented(by: indentation)
             // A block given further out wins over this parent's own.
             inner.blocks.merge(blocks) { outer, _ in outer }
             render(template.nodes, inner, into: &output)
         case .block(let name, let defaults, let indentation):
-            guard let inner = scope.entering(indentedBy: indentation) else { return }
-            render(scope.blocks[name] ?? defaults, inner, into: &output)
+            var inner = scope.indented(by: indentation)
+            // Within what replaces a block, that block is its default again: a replacement that named its own block
+            // would otherwise fill itself for ever (swift-mustache recursed until the stack ran out).
+            let replacement = inner.blocks.removeValue(forKey: name)
+            render(replacement ?? defaults, inner, into: &output)
         }
     }
 
@@ -139,7 +152,7 @@ struct PageTemplates: Sendable {
         case .current:
             return stack.last
         case .path(let parts):
-            guard let first = parts.first else { return stack.last }
+            guard let first = parts.first else { return nil }
             for object in stack.reversed() {
                 // An entry holding nothing ends the search, as it did in swift-mustache: a row's missing name is not
                 // the page's.

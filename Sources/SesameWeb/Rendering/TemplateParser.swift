@@ -205,9 +205,10 @@ struct TemplateParser {
         try expectClosing()
         guard !tag.contains("("), !tag.contains(")") else { throw error("transforms (\(tag)) are not used by the pages") }
         if tag == "." { return (tag, .current) }
-        guard !tag.hasPrefix(".") else { throw error("names starting with a dot (\(tag)) are not used by the pages") }
-        let path = tag.split(separator: ".").map(String.init)
-        return (tag, path.isEmpty ? .current : .path(path))
+        // An empty name would be the whole of the page's values, and `{{{}}}` would print them unescaped.
+        let path = tag.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !path.contains(where: \.isEmpty) else { throw error("a name (\(tag)) is empty, or a part of it") }
+        return (tag, .path(path))
     }
 
     private mutating func readPartialName() throws(TemplateSyntaxError) -> String {
@@ -216,6 +217,7 @@ struct TemplateParser {
         let name = String(read { Self.partialNameCharacters.contains($0) })
         _ = read { $0.isWhitespace }
         try expectClosing()
+        guard !name.isEmpty else { throw error("a partial or parent has no name") }
         return name
     }
 
