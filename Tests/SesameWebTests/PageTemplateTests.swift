@@ -112,9 +112,7 @@ import Testing
     }
 
     @Test func anOptionalHoldingNothingIsNoValueAndEndsTheSearch() throws {
-        let templates = try PageTemplates([
-            "page": try PageTemplate("{{#a}}[{{a}}]{{/a}}{{^a}}none{{/a}} {{b}} {{#rows}}<{{name}}>{{/rows}}")
-        ])
+        let templates = try PageTemplates(sources: ["page": "{{#a}}[{{a}}]{{/a}}{{^a}}none{{/a}} {{b}} {{#rows}}<{{name}}>{{/rows}}"])
         let none: String? = nil, some: Int? = 3
         let rows: [[String: Any]] = [["name": "row"], ["name": none as Any]]
         let html = try #require(templates.render("page", ["a": none as Any, "b": some as Any, "name": "page", "rows": rows]))

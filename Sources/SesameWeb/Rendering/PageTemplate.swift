@@ -42,8 +42,8 @@ struct PageTemplate: Sendable {
         visit(nodes)
     }
 
-    /// The partials and parents this template names, for the library to check that each exists.
-    var references: Set<String> {
+    /// The partials and parents this template names, in order and once each, for the library to check.
+    var references: [String] {
         var names: Set<String> = []
         forEachNode { node in
             switch node {
@@ -51,7 +51,7 @@ struct PageTemplate: Sendable {
             default: break
             }
         }
-        return names
+        return names.sorted()
     }
 }
 

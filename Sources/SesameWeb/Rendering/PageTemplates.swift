@@ -12,8 +12,8 @@ struct PageTemplates: Sendable {
     /// Refuses a set in which a template names a partial or a parent that is not there (the pages would lose it),
     /// or includes itself, through others or not (every page using it would recurse until the stack ran out). The
     /// names are taken in order, so that the same set is refused for the same reason on every start.
-    init(_ templates: [String: PageTemplate]) throws(TemplateSetError) {
-        let references = templates.mapValues { $0.references.sorted() }
+    private init(_ templates: [String: PageTemplate]) throws(TemplateSetError) {
+        let references = templates.mapValues(\.references)
         let names = templates.keys.sorted()
         for name in names {
             if let missing = references[name]?.first(where: { templates[$0] == nil }) {
