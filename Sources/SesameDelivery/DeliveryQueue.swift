@@ -9,11 +9,15 @@ import SesameCore
 /// (docs/operations.md#shutdown).
 public actor DeliveryQueue: Outbox {
     public struct Settings: Sendable {
-        /// Messages sent at once by this instance.
-        public var workers = 4
+        /// Messages sent at once by this instance. Sends wait on the provider, not on the processor: with 4, a phone
+        /// provider held 3 at a time, and a gateway answering in 5 ms capped the instance at 600 codes a second
+        /// (one answering in 300 ms, at 10); idle workers cost nothing, since only one of them looks in the store.
+        public static let defaultWorkers = 16
+        public var workers = defaultWorkers
         /// How long a claim lasts: longer than any sender's own timeout, so that a claim never lapses mid-send.
         public var lease: Duration = .seconds(120)
-        /// How often an idle worker looks for messages queued by another instance, or due for a retry.
+        /// How often the idle workers look for messages queued by another instance, or due for a retry: one of them
+        /// keeps that watch (docs/architecture.md#one-request-end-to-end).
         public var poll: Duration = .seconds(1)
         /// How long a page waits for its code to leave before it says "Oops!".
         public var pageWait: Duration = .seconds(8)
@@ -42,6 +46,9 @@ public actor DeliveryQueue: Outbox {
     /// Idle workers (keyed by worker) and pages waiting for a message (keyed by message), woken early when a
     /// message is queued or sent here; otherwise they look again after a pause.
     private var sleepers: [UUID: (continuation: CheckedContinuation<Void, Never>, isWorker: Bool)] = [:]
+    /// The idle worker that looks in the store every `poll`; the others sleep until woken, so that an idle instance
+    /// makes one claim a poll whatever its number of workers.
+    private var watcher: UUID?
     /// Messages queued here already claimed for an idle worker, keyed by worker: it sends them without a claim.
     private var handed: [UUID: QueuedMessage] = [:]
     /// Counts messages queued here for any worker to claim, so that a worker that found nothing does not sleep
@@ -127,7 +134,7 @@ public actor DeliveryQueue: Outbox {
             try await store.enqueue(queuedMessage(attempts: 0))
             queued += 1
             // One message, one worker: waking them all would have each try a claim (a write) for nothing.
-            if let worker = sleepers.first(where: { $0.value.isWorker })?.key { wake(worker) }
+            if let worker = idleWorkerKey() { wake(worker) }
             return
         }
         // An idle worker here takes it, claimed in the write that queues it: no claim of its own. It counts as sent
@@ -150,11 +157,15 @@ public actor DeliveryQueue: Outbox {
 
     /// Takes an idle worker that may send on `channel` out of the sleepers, to hand it a message; the caller resumes it.
     private func idleWorker(for channel: CodeChannel) -> (UUID, CheckedContinuation<Void, Never>)? {
-        guard !stopping, !busyChannels().contains(channel),
-            let worker = sleepers.first(where: { $0.value.isWorker })?.key,
-            let sleeper = sleepers.removeValue(forKey: worker)
+        guard !stopping, !busyChannels().contains(channel), let worker = idleWorkerKey(), let sleeper = sleepers.removeValue(forKey: worker)
         else { return nil }
         return (worker, sleeper.continuation)
+    }
+
+    /// An idle worker other than the watcher if there is one, so that the watch goes on while it works.
+    private func idleWorkerKey() -> UUID? {
+        let idle = sleepers.lazy.filter { $0.value.isWorker }.map(\.key)
+        return idle.first { $0 != watcher } ?? idle.first
     }
 
     // MARK: Workers
@@ -213,9 +224,12 @@ public actor DeliveryQueue: Outbox {
                         now: now, owner: owner, leaseUntil: now.addingTimeInterval(settings.lease.seconds), limit: 1, excluding: excluded)
                 }
                 guard let message = claimed.first else {
-                    if queued == seen { await pause(me, worker: true, upTo: settings.poll) }
+                    if queued == seen { await idle(me) }
                     continue
                 }
+                // There may be more (queued by another instance, due for a retry, or while every worker here was
+                // busy): another idle worker looks too, and so on while claims find some.
+                if let other = idleWorkerKey() { wake(other) }
                 let provider = Provider(message.channel)
                 sending[provider, default: 0] += 1
                 await deliver(message)
@@ -224,7 +238,9 @@ public actor DeliveryQueue: Outbox {
                 // Cancelled mid-claim: a claim made all the same lapses with its lease.
                 guard !Task.isCancelled else { return }
                 logger.error("the delivery queue cannot reach the store", metadata: ["error": "\(error)"])
-                await pause(me, worker: true, upTo: settings.poll)
+                // The watcher tries again after a poll, the others when woken: one attempt (and one line in the log) a
+                // poll while the store is away, not one a worker.
+                await idle(me)
             }
         }
     }
@@ -343,13 +359,21 @@ public actor DeliveryQueue: Outbox {
         }
     }
 
-    /// Waits until `key` is woken, `limit` passes, or the task is cancelled.
-    private func pause(_ key: UUID, worker: Bool, upTo limit: Duration) async {
+    /// A worker that found nothing: the first to be idle keeps watch on the store every `poll`, the others wait to be
+    /// woken (a message handed over or queued here, the watcher's claim finding one, or shutting down).
+    private func idle(_ me: UUID) async {
+        if watcher == nil { watcher = me }
+        await pause(me, worker: true, upTo: watcher == me ? settings.poll : nil)
+        if watcher == me { watcher = nil }
+    }
+
+    /// Waits until `key` is woken, `limit` (if any) passes, or the task is cancelled.
+    private func pause(_ key: UUID, worker: Bool, upTo limit: Duration?) async {
         guard !(worker && stopping) else { return }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 sleepers[key] = (continuation, worker)
-                Task { try? await Task.sleep(for: limit); self.wake(key) }
+                if let limit { Task { try? await Task.sleep(for: limit); self.wake(key) } }
             }
         } onCancel: {
             Task { await self.wake(key) }

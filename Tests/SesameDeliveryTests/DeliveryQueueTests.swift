@@ -13,6 +13,8 @@ final class ScriptedSender: MessageSender {
     private let script: Mutex<[DeliveryError?]>
     private let delivered = Mutex<[OutgoingMessage]>([])
     private let calls = Mutex(0)
+    /// Sends under way, and the most there were at once.
+    private let sending = Mutex((now: 0, most: 0))
     let delay: Duration
 
     /// - Parameter failures: the outcome of the first sends in order (`nil` succeeds); later sends succeed.
@@ -25,6 +27,8 @@ final class ScriptedSender: MessageSender {
 
     func send(_ message: OutgoingMessage) async throws {
         calls.withLock { $0 += 1 }
+        sending.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+        defer { sending.withLock { $0.now -= 1 } }
         if delay > .zero { try await Task.sleep(for: delay) }
         if let failure = script.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { throw failure }
         delivered.withLock { $0.append(message) }
@@ -32,6 +36,7 @@ final class ScriptedSender: MessageSender {
 
     var messages: [OutgoingMessage] { delivered.withLock { $0 } }
     var attempts: Int { calls.withLock { $0 } }
+    var mostAtOnce: Int { sending.withLock { $0.most } }
 }
 
 @Suite struct DeliveryQueueTests {
@@ -228,6 +233,44 @@ final class ScriptedSender: MessageSender {
         #expect(store.claimed == 2, "the first was handed over, the two others claimed")
     }
 
+    /// Before, every idle worker looked in the store at each poll: with 16 workers, 16 writes a second on an idle
+    /// server.
+    @Test func anIdleInstanceLooksInTheStoreOnceAPollWhateverItsWorkers() async throws {
+        var settings = Self.quick
+        settings.workers = 16
+        settings.poll = .milliseconds(50)
+        let store = ClaimCountingStore(try SQLiteStore(path: path))
+        let queue = DeliveryQueue(store: store, sender: ScriptedSender(), secret: secret, settings: settings)
+        try await running(queue) {
+            try await eventually { await queue.idleWorkers == 16 }
+            let (before, started) = (store.looks, ContinuousClock.now)
+            try await Task.sleep(for: .milliseconds(500))
+            let (looks, polls) = (store.looks - before, (ContinuousClock.now - started) / settings.poll)
+            #expect(looks >= 1, "the watch goes on")
+            #expect(Double(looks) <= polls + 2, "one look a poll (\(polls) polls), not one a worker: \(looks)")
+        }
+    }
+
+    /// Messages left in the store by another instance, found by the worker keeping watch, are sent by several
+    /// workers at once: each claim that finds one wakes another idle worker to look.
+    @Test func aBacklogFoundInTheStoreIsSentBySeveralWorkers() async throws {
+        var settings = Self.quick
+        settings.workers = 4
+        settings.poll = .milliseconds(100)
+        let sender = ScriptedSender(delay: .milliseconds(300))
+        let store = try SQLiteStore(path: path)
+        let elsewhere = try queue(ScriptedSender(), store: store)
+        let here = try queue(sender, store: store, settings: settings)
+        let messages = (0..<8).map { OutgoingMessage(channel: .sms, to: "+3361234000\($0)", language: .english, text: "n\($0)") }
+        try await running(here) {
+            try await eventually { await here.idleWorkers == 4 }
+            for message in messages { try await elsewhere.post(message) }
+            try await eventually { sender.messages.count == messages.count }
+        }
+        #expect(Set(sender.messages) == Set(messages))
+        #expect(sender.mostAtOnce >= 3, "sent \(sender.mostAtOnce) at once by 4 workers")
+    }
+
     @Test func aMessageSealedUnderAnotherSecretFailsPlainly() async throws {
         let store = try SQLiteStore(path: path)
         try await DeliveryQueue(store: store, sender: ScriptedSender(), secret: .generate(using: SystemRandomSource())).post(message)
@@ -252,19 +295,20 @@ final class ScriptedSender: MessageSender {
     }
 }
 
-/// A queue store that counts the messages its claims returned.
+/// A queue store that counts its claims, and the messages they returned.
 final class ClaimCountingStore: DeliveryQueueStore {
     private let store: any DeliveryQueueStore
-    private let claims = Mutex(0)
+    private let claims = Mutex((calls: 0, messages: 0))
 
     init(_ store: any DeliveryQueueStore) { self.store = store }
 
-    var claimed: Int { claims.withLock { $0 } }
+    var claimed: Int { claims.withLock { $0.messages } }
+    var looks: Int { claims.withLock { $0.calls } }
 
     func enqueue(_ message: QueuedMessage, claimedBy lease: DeliveryLease?) async throws { try await store.enqueue(message, claimedBy: lease) }
     func claimDeliveries(now: Date, owner: String, leaseUntil: Date, limit: Int, excluding excluded: Set<CodeChannel>) async throws -> [QueuedMessage] {
         let messages = try await store.claimDeliveries(now: now, owner: owner, leaseUntil: leaseUntil, limit: limit, excluding: excluded)
-        claims.withLock { $0 += messages.count }
+        claims.withLock { $0.calls += 1; $0.messages += messages.count }
         return messages
     }
     func markDelivered(_ id: UUID, at date: Date) async throws { try await store.markDelivered(id, at: date) }
