@@ -35,7 +35,7 @@ public struct WebContext: RequestContext {
     package static func clientAddress(peer: String?, forwardedFor: String?, trustedProxies: Set<String>) -> String {
         guard let peer else { return "unknown" }
         let trusted = peer == "::1" || peer.hasPrefix("127.") || trustedProxies.contains(peer)
-        guard trusted, let forwarded = forwardedFor?.split(separator: ",").last.map({ $0.trimmingCharacters(in: .whitespaces) }),
+        guard trusted, let forwarded = forwardedFor?.split(separator: ",").last.map({ $0.trimmingWhiteSpace() }),
             IPAddress.isValid(forwarded)
         else { return IPAddress.network(peer) }
         return IPAddress.network(forwarded)

@@ -98,7 +98,7 @@ enum SVGCheck {
                 if name == "xmlns" || prefix == "xmlns" { continue }
                 guard SVGCheck.attributes.contains(attribute), SVGCheck.referencesOnlyFragments(value) else { return refuse(parser) }
                 // A reference, whatever the prefix it is bound to, points into this file only.
-                if attribute == "href", !value.trimmingCharacters(in: .whitespaces).hasPrefix("#") { return refuse(parser) }
+                if attribute == "href", !value.trimmingWhiteSpace().hasPrefix("#") { return refuse(parser) }
             }
             inStyle = local == "style"
         }

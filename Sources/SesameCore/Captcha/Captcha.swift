@@ -54,7 +54,7 @@ public struct Captcha: Sendable {
 
     /// Whether `answer` is the ticket's sum, or else `solution` completes its work.
     public func accepts(_ ticket: Ticket, solution: String?, answer: String?) -> Bool {
-        if let answer, let sum = Int(answer.trimmingCharacters(in: .whitespaces)), (2...18).contains(sum) {
+        if let answer, let sum = Int(answer.trimmingWhiteSpace()), (2...18).contains(sum) {
             return secret.isValid(mac: ticket.sealedSum, for: Self.sumMessage(ticket.head, sum))
         }
         guard let solution, !solution.isEmpty, solution.count <= 12, solution.allSatisfy(\.isNumber) else { return false }

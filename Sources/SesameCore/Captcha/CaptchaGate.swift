@@ -27,7 +27,7 @@ public struct CaptchaGate: Sendable {
         guard try await throttles.allows(.captchaToken, ticket.nonce) else {
             return .failed
         }
-        if let answer, !answer.trimmingCharacters(in: .whitespaces).isEmpty {
+        if let answer, !answer.trimmingWhiteSpace().isEmpty {
             guard try await throttles.allows(.captchaSum, clientAddress) else {
                 return .tooManySums
             }

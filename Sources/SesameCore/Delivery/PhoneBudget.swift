@@ -22,11 +22,11 @@ public struct PhoneBudget: Sendable, Hashable {
     /// Reads `1000` or `1000,+234=20,+44=200`: the overall budget, then a budget for each listed calling code.
     /// `nil` for anything else, a calling code no numbering plan knows included.
     public init?(_ text: String) {
-        var parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        var parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhiteSpace() }
         guard !parts.isEmpty, let daily = Self.limit(parts.removeFirst()) else { return nil }
         var byCallingCode: [Int: Int] = [:]
         for part in parts {
-            let pair = part.split(separator: "=", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let pair = part.split(separator: "=", omittingEmptySubsequences: false).map { $0.trimmingWhiteSpace() }
             guard pair.count == 2, let country = pair.first, let figure = pair.last, country.first == "+", let code = Int(country.dropFirst()),
                 NumberingPlan.byCallingCode[code] != nil, byCallingCode[code] == nil, let limit = Self.limit(figure)
             else { return nil }

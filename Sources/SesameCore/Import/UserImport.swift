@@ -240,7 +240,7 @@ public struct UserImport: Sendable {
     }
 
     private func mapHeader(_ header: CSV.Record) throws(UserImportError) -> [String] {
-        let names = header.fields.map { Self.columns[$0.trimmingCharacters(in: .whitespaces).lowercased()] }
+        let names = header.fields.map { Self.columns[$0.trimmingWhiteSpace().lowercased()] }
         if let unknown = zip(header.fields, names).first(where: { $0.1 == nil }) {
             throw .unknownColumn(unknown.0)
         }

@@ -51,7 +51,7 @@ public struct PasskeyService: Sendable {
     /// (docs/behaviour.md#notices), and the registration activity is written.
     public func register(_ attestation: PasskeyAttestation, name typed: String, for user: User, requestID: String?) async throws -> PasskeyRegistration {
         guard let relyingParty else { return .refused(.unavailable) }
-        let name = PrintableText.escaping(typed.trimmingCharacters(in: .whitespacesAndNewlines))
+        let name = PrintableText.escaping(typed.trimmingWhiteSpaceAndNewlines())
         // Counted in scalars: a letter with thousands of combining marks is one character.
         guard (1...Passkey.maximumNameLength).contains(name.unicodeScalars.count) else { return .refused(.name) }
         guard try await store.passkeys(userID: user.id).count < Passkey.maximumPerUser else { return .refused(.tooMany) }

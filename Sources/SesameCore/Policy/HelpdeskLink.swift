@@ -7,7 +7,7 @@ public enum HelpdeskLink: Sendable, Hashable, TextCodable, CustomStringConvertib
     case email(EmailAddress)
 
     public init(_ text: String) throws(ValidationError) {
-        let value = text.trimmingCharacters(in: .whitespaces)
+        let value = text.trimmingWhiteSpace()
         if let url = URL(string: value), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
             url.host?.isEmpty == false
         {

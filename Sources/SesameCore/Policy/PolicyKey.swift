@@ -48,7 +48,7 @@ public enum PolicyKey: String, Sendable, Codable, CaseIterable {
 
     /// Sets this knob from text, refusing a value outside its range with a message that names the key and the range.
     public func apply(_ text: String, to policy: inout Policy) throws(PolicyError) {
-        let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = text.trimmingWhiteSpaceAndNewlines()
         switch self {
         case .enabled:
             guard let scope = EnabledScope(rawValue: value) else { throw choice(value, EnabledScope.allCases.map(\.rawValue)) }
@@ -78,7 +78,7 @@ public enum PolicyKey: String, Sendable, Codable, CaseIterable {
                 policy.predefinedQuestions = Set(numbers)
             }
         case .customQuestions:
-            let questions = value.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let questions = value.split(separator: "|").map { $0.trimmingWhiteSpace() }.filter { !$0.isEmpty }
             guard questions.count <= Self.maximumCustomQuestions else {
                 throw PolicyError(self, "policy.customQuestions.tooMany", ["max": String(Self.maximumCustomQuestions)])
             }
@@ -150,7 +150,7 @@ public enum PolicyKey: String, Sendable, Codable, CaseIterable {
     }
 
     private func list(_ value: String) -> [String] {
-        value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        value.split(separator: ",").map { $0.trimmingWhiteSpace() }.filter { !$0.isEmpty }
     }
 
     private func integer(_ value: String, in range: ClosedRange<Int>) throws(PolicyError) -> Int {

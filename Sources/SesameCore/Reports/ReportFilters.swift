@@ -7,7 +7,7 @@ import Foundation
 extension ReportService {
     public static func filters(_ kind: ReportKind, _ columnFilters: [String: String], language: Language) -> [ActivityFilter] {
         columnIDs(kind).compactMap { column in
-            guard let needle = columnFilters[column]?.trimmingCharacters(in: .whitespaces), !needle.isEmpty else { return nil }
+            guard let needle = columnFilters[column]?.trimmingWhiteSpace(), !needle.isEmpty else { return nil }
             return filter(kind, column: column, needle: needle, language: language)
         }
     }

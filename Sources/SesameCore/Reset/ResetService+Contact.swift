@@ -8,7 +8,7 @@ extension ResetService {
     /// administrators, or else global administrators, at most 100, each in their own language. An unknown user ID, or a
     /// second request within the hour, sends nothing; the page is the same either way.
     public func contactAdministrators(typedUserID: String, supportCode: String, clientAddress: String) async throws {
-        let typed = typedUserID.trimmingCharacters(in: .whitespaces)
+        let typed = typedUserID.trimmingWhiteSpace()
         guard let user = try await store.user(userID: typed),
               try await throttles.allows(.clientSend, clientAddress), try await throttles.allows(.contactRequest, user.id.uuidString)
         else { return }
@@ -24,7 +24,7 @@ extension ResetService {
     /// enabled", docs/behaviour.md#endings). The post failed its CSRF check, so it is recorded only for a real user and
     /// once an hour: anonymous posts cannot write to the store (docs/security.md#anonymous-writes).
     public func recordNoCookies(typedUserID: String, requestID: String) async throws {
-        let typed = typedUserID.trimmingCharacters(in: .whitespaces)
+        let typed = typedUserID.trimmingWhiteSpace()
         guard let user = try await store.user(userID: typed),
               try await throttles.allows(.cookielessReport, user.id.uuidString)
         else { return }

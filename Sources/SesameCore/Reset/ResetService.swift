@@ -67,7 +67,7 @@ public struct ResetService: Sendable {
         guard try await throttles.allows(.clientResetStart, clientAddress) else { return .tooManyStarts }
         metrics.resetStarted()
         let policy = try await policy()
-        guard let user = try await store.user(userID: typed.trimmingCharacters(in: .whitespaces)) else {
+        guard let user = try await store.user(userID: typed.trimmingWhiteSpace()) else {
             // The same reads as a known user without enough methods, who is asked for a pass.
             _ = try await store.accessPass(ofUser: UUID())
             try await record(typed, role: "user", detail: .insufficientMethods, requestID: requestID)

@@ -18,7 +18,7 @@ public struct TokenService: Sendable {
     /// A new token of `scope`, expiring `days` days from now (`nil`: until revoked). The audit event names its scope
     /// and expiry, never the token.
     public func create(name: String, scope: TokenScope = .default, days: Int? = nil, actor: String) async throws -> String {
-        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        let trimmed = name.trimmingWhiteSpace()
         guard (1...100).contains(trimmed.count) else { throw ValidationError("field.length", ["min": "1", "max": "100"], field: "name") }
         try Self.check(days: days)
         let now = clock.now

@@ -50,7 +50,7 @@ public struct UserDraft: Sendable, Hashable {
             }
         }
         if let groups {
-            let cleaned = groups.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let cleaned = groups.map { $0.trimmingWhiteSpace() }.filter { !$0.isEmpty }
             guard cleaned.count <= Self.maximumGroups else {
                 throw ValidationError("field.tooMany", ["max": String(Self.maximumGroups)], field: "groups")
             }

@@ -1,31 +1,45 @@
 import Foundation
 
-/// Foundation's trimming and normalising, with plain ASCII (nearly every name, address and number an import or a
-/// directory brings) done by its bytes: Foundation's own took a fifth of a directory sync's time
-/// (docs/scale.md#batches).
-extension String {
+/// Trimming without Foundation, and normalising with plain ASCII done by its bytes. Foundation's took a fifth of a
+/// directory sync's time (docs/scale.md#batches); on a request's path its trimming also takes a lock of the whole
+/// process for each use of a predefined character set, where threads that find it held spin in `sleep(0)`
+/// (docs/architecture.md#threads).
+extension StringProtocol where SubSequence == Substring {
     /// Without the white space and line breaks around it, as `trimmingCharacters(in: .whitespacesAndNewlines)`.
-    func trimmingWhiteSpaceAndNewlines() -> String {
-        trimmed(asciiSpace: { $0 == 0x20 || (0x09...0x0D).contains($0) }, otherwise: .whitespacesAndNewlines)
+    package func trimmingWhiteSpaceAndNewlines() -> String {
+        trimmed(Self.isWhiteSpace)
     }
 
-    /// Without the spaces and tabs around it, as `trimmingCharacters(in: .whitespaces)`.
-    func trimmingWhiteSpace() -> String {
-        trimmed(asciiSpace: { $0 == 0x20 || $0 == 0x09 }, otherwise: .whitespaces)
+    /// Without the spaces and tabs around it, as `trimmingCharacters(in: .whitespaces)`: the same without the line
+    /// breaks (U+000A–U+000D, NEL, and the line and paragraph separators).
+    package func trimmingWhiteSpace() -> String {
+        trimmed { scalar in
+            switch scalar.value {
+            case 0x0A...0x0D, 0x85, 0x2028, 0x2029: false
+            default: Self.isWhiteSpace(scalar)
+            }
+        }
     }
 
+    /// White_Space, ASCII's by value, and the zero-width space, as Foundation counts it.
+    private static func isWhiteSpace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII ? scalar.value == 0x20 || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace || scalar.value == 0x200B
+    }
+
+    private func trimmed(_ isSpace: (Unicode.Scalar) -> Bool) -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[first..<scalars.index(after: last)])
+    }
+}
+
+extension String {
     /// In Unicode NFC, as `precomposedStringWithCanonicalMapping`: ASCII is its own.
     var precomposed: String {
         isASCII ? self : precomposedStringWithCanonicalMapping
     }
 
     private var isASCII: Bool { utf8.allSatisfy { $0 < 0x80 } }
-
-    private func trimmed(asciiSpace: (UInt8) -> Bool, otherwise set: CharacterSet) -> String {
-        guard isASCII else { return trimmingCharacters(in: set) }
-        guard let first = utf8.firstIndex(where: { !asciiSpace($0) }), let last = utf8.lastIndex(where: { !asciiSpace($0) }) else {
-            return ""
-        }
-        return String(decoding: utf8[first...last], as: UTF8.self)
-    }
 }

@@ -15,7 +15,7 @@ public enum TokenScope: String, Sendable, Hashable, Codable, CaseIterable, Custo
 
     /// A scope as typed on the command line.
     public static func parse(_ text: String) throws(ValidationError) -> TokenScope {
-        guard let scope = TokenScope(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
+        guard let scope = TokenScope(rawValue: text.trimmingWhiteSpace()) else {
             throw ValidationError("token.scope.unknown", ["value": text, "allowed": allCases.map(\.rawValue).joined(separator: ", ")], field: "scope")
         }
         return scope

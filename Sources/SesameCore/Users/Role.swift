@@ -15,7 +15,7 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     public static func parseList(_ text: String) throws(ValidationError) -> Set<Role> {
         var roles: Set<Role> = []
         for item in text.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == " " }) {
-            let name = item.trimmingCharacters(in: .whitespaces)
+            let name = item.trimmingWhiteSpace()
             if name.isEmpty || name == "none" { continue }
             guard let role = Role(rawValue: name) else {
                 throw ValidationError("role.unknown", ["value": name, "allowed": Role.allCases.map(\.rawValue).joined(separator: ", ")])

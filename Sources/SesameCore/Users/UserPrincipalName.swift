@@ -8,7 +8,7 @@ public enum UserPrincipalName {
     static let allowedDomain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
 
     public static func validate(_ text: String) throws(ValidationError) -> String {
-        let value = text.trimmingCharacters(in: .whitespaces)
+        let value = text.trimmingWhiteSpace()
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, let local = parts.first, let domain = parts.last, !local.isEmpty, !domain.isEmpty else {
             throw ValidationError("upn.format", ["value": value])

@@ -21,7 +21,7 @@ public enum UserSearch {
         // first, so that what is left is trimmed and normalising twice changes nothing more.
         let visible = String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.properties.generalCategory != .control }))
         let folded = visible.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+            .trimmingWhiteSpaceAndNewlines()
         var cut = ""
         var bytes = 0
         for character in folded {

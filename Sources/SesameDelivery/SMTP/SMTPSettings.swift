@@ -77,9 +77,9 @@ public struct Mailbox: Sendable, Hashable {
 
     /// `address` or `Name <address>`.
     public init?(parsing text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhiteSpace()
         if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {
-            let name = trimmed[..<open].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            let name = trimmed[..<open].trimmingWhiteSpace().trimmingCharacters(in: CharacterSet(charactersIn: "\""))
             guard let address = try? EmailAddress(String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])) else { return nil }
             self.init(name: name.isEmpty ? nil : name, address: address)
         } else {

@@ -1,4 +1,5 @@
 import Foundation
+import SesameCore
 
 /// The PostgreSQL schema: the same tables, columns and migration names as SQLite's (and one of its own, 019), so
 /// that `sesame store copy` moves rows one for one. Times are Unix seconds (`double precision`); identifiers are UUID
@@ -316,11 +317,11 @@ enum PostgresSchema {
         for piece in sql.split(separator: ";", omittingEmptySubsequences: false) {
             current += current.isEmpty ? String(piece) : ";" + piece
             if current.components(separatedBy: "$$").count % 2 == 1 {
-                statements.append(current.trimmingCharacters(in: .whitespacesAndNewlines))
+                statements.append(current.trimmingWhiteSpaceAndNewlines())
                 current = ""
             }
         }
-        statements.append(current.trimmingCharacters(in: .whitespacesAndNewlines))
+        statements.append(current.trimmingWhiteSpaceAndNewlines())
         return statements.filter { !$0.isEmpty }
     }
 }

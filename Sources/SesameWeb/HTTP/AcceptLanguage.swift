@@ -15,7 +15,7 @@ package enum AcceptLanguage {
         var best: (language: Language, quality: Double)?
         for item in header.split(separator: ",").prefix(maximumItems) {
             var parameters = item.split(separator: ";", omittingEmptySubsequences: false).makeIterator()
-            guard let tag = parameters.next()?.trimmingCharacters(in: .whitespaces),
+            guard let tag = parameters.next()?.trimmingWhiteSpace(),
                 let language = Language(tag: tag)
             else { continue }
             let quality = parameters.lazy.compactMap(Self.quality).first ?? 1
@@ -26,7 +26,7 @@ package enum AcceptLanguage {
 
     /// `q=0.8` as a number from 0 to 1; anything else is no quality at all.
     static func quality(_ parameter: Substring) -> Double? {
-        let trimmed = parameter.trimmingCharacters(in: .whitespaces)
+        let trimmed = parameter.trimmingWhiteSpace()
         guard trimmed.hasPrefix("q=") || trimmed.hasPrefix("Q="), trimmed.count <= 7,
             let value = Double(trimmed.dropFirst(2)), value.isFinite, (0...1).contains(value)
         else { return nil }

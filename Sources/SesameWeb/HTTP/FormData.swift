@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SesameCore
 
 /// Name → values from an `application/x-www-form-urlencoded` body or a query string, the same grammar (WHATWG URL
 /// §5.1): `+` is a space, `%XX` a byte, and a broken escape is kept as typed rather than refused, as browsers do
@@ -36,7 +37,7 @@ package struct FormData: Sendable {
     package func all(_ name: String) -> [String] { values[name] ?? [] }
 
     /// The value trimmed, or "" when absent.
-    package func text(_ name: String) -> String { self[name]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "" }
+    package func text(_ name: String) -> String { self[name]?.trimmingWhiteSpaceAndNewlines() ?? "" }
 
     /// `+` as a space, then percent-escapes as UTF-8 bytes (invalid UTF-8 becomes U+FFFD); a `%` that does not start
     /// a valid escape stays a `%`.

@@ -1,4 +1,6 @@
 import Foundation
+import SesameCore
+
 /// A header value with parameters, as `Content-Type` and `Content-Disposition` carry them (RFC 9110 §5.6.6):
 /// `multipart/form-data; boundary="abc"`. Anyone can send any bytes here, so every piece may be missing, empty or
 /// unquoted; what cannot be read is simply absent (docs/security.md#parsers).
@@ -13,17 +15,17 @@ package struct HeaderParameters: Sendable, Hashable {
 
     package init(_ header: Substring) {
         var items = Self.items(header).makeIterator()
-        value = (items.next() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        value = (items.next() ?? "").trimmingWhiteSpace().lowercased()
         var parameters: [String: String] = [:]
         var count = 0
         while let item = items.next(), count < Self.maximumParameters {
             count += 1
             let name = item.prefix { $0 != "=" }
             guard name.count < item.count else { continue }
-            let key = name.trimmingCharacters(in: .whitespaces).lowercased()
+            let key = name.trimmingWhiteSpace().lowercased()
             // The first occurrence wins, as a second `boundary=` must not change what the first one said.
             if !key.isEmpty, parameters[key] == nil {
-                parameters[key] = Self.unquote(item.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces))
+                parameters[key] = Self.unquote(item.dropFirst(name.count + 1).trimmingWhiteSpace())
             }
         }
         self.parameters = parameters

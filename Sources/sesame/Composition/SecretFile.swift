@@ -21,7 +21,7 @@ enum SecretFile {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw ConfigurationError("cannot read the server secret \(path)")
         }
-        let hex = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let hex = text.trimmingWhiteSpaceAndNewlines()
         var bytes: [UInt8] = []
         var index = hex.startIndex
         while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex),

@@ -77,7 +77,7 @@ struct Configuration: Sendable {
         self.port = port
         publicURL = sources.value(.publicURL)
         secretFile = sources.value(.secretFile) ?? (dataDirectory as NSString).appendingPathComponent("secret.key")
-        trustedProxies = Set((sources.value(.trustedProxies) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        trustedProxies = Set((sources.value(.trustedProxies) ?? "").split(separator: ",").map { $0.trimmingWhiteSpace() }.filter { !$0.isEmpty })
         for proxy in trustedProxies where proxy.range(of: #"^[0-9a-fA-F.:]+$"#, options: .regularExpression) == nil {
             throw ConfigurationError("SESAME_TRUSTED_PROXIES: \"\(proxy)\" is not an IP address (a comma-separated list of addresses)")
         }

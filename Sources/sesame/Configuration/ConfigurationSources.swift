@@ -1,4 +1,5 @@
 import Foundation
+import SesameCore
 
 /// The raw settings, layered: command-line flags win over the environment, which wins over the configuration file;
 /// what none of them sets takes its default in ``Configuration``.
@@ -28,16 +29,16 @@ struct ConfigurationSources: Sendable {
     static func parseFile(_ text: String, path: String) throws -> [String: String] {
         var values: [String: String] = [:]
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmingWhiteSpace()
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let equals = line.firstIndex(of: "=") else {
                 throw ConfigurationError("\(path):\(index + 1): expected KEY=value")
             }
-            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+            let key = line[..<equals].trimmingWhiteSpace()
             guard ConfigurationKey(rawValue: key) != nil else {
                 throw ConfigurationError("\(path):\(index + 1): unknown setting \(key)")
             }
-            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            var value = line[line.index(after: equals)...].trimmingWhiteSpace()
             if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
                 value = String(value.dropFirst().dropLast())
             }

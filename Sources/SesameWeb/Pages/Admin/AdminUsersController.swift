@@ -51,7 +51,7 @@ struct AdminUsersController {
 
     @Sendable func list(_ request: Request, context: WebContext) async throws -> Response {
         try await access.administrator(context) { admin in
-            let search = request.query["search"]?.trimmingCharacters(in: .whitespaces) ?? ""
+            let search = request.query["search"]?.trimmingWhiteSpace() ?? ""
             // A cursor that cannot be read starts again at the first page.
             let after = request.query["after"].flatMap(UserCursor.init(text:))
             let page = try await store.users(UserQuery(search: search, after: after, limit: Self.pageSize))

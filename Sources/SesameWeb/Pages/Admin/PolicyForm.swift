@@ -84,7 +84,7 @@ struct PolicyForm {
                     values[field.key] = ticked.joined(separator: ",")
                 }
             case .lines(let separator):
-                let lines = (form[field.key.rawValue] ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                let lines = (form[field.key.rawValue] ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingWhiteSpace() }
                 values[field.key] = lines.filter { !$0.isEmpty }.joined(separator: separator)
             default:
                 guard let value = form[field.key.rawValue] else { continue }
