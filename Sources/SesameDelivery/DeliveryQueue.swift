@@ -14,6 +14,9 @@ public actor DeliveryQueue: Outbox {
         /// (one answering in 300 ms, at 10); idle workers cost nothing, since only one of them looks in the store.
         public static let defaultWorkers = 16
         public var workers = defaultWorkers
+        /// Messages the mail server is sent at once, one session each: Exchange Online lets a mailbox hold 3
+        /// sessions and answers "432 4.3.2" past them, which would only be retried.
+        public var mailSessions = 3
         /// How long a claim lasts: longer than any sender's own timeout, so that a claim never lapses mid-send.
         public var lease: Duration = .seconds(120)
         /// How often the idle workers look for messages queued by another instance, or due for a retry: one of them
@@ -159,6 +162,8 @@ public actor DeliveryQueue: Outbox {
     private func idleWorker(for channel: CodeChannel) -> (UUID, CheckedContinuation<Void, Never>)? {
         guard !stopping, !busyChannels().contains(channel), let worker = idleWorkerKey(), let sleeper = sleepers.removeValue(forKey: worker)
         else { return nil }
+        // The watch passes at once to the next worker to be idle, not once this one has queued the message and resumed.
+        if worker == watcher { watcher = nil }
         return (worker, sleeper.continuation)
     }
 
@@ -334,12 +339,16 @@ public actor DeliveryQueue: Outbox {
         }
     }
 
-    /// The channels of the providers that already take every worker but one (counting claims under way, whose
-    /// channel may be theirs).
+    /// The channels of the providers that already take as many workers as they may (counting claims under way,
+    /// whose channel may be theirs): every worker but one, so that a provider that hangs never holds up the other's
+    /// messages, and for the mail server no more than its sessions.
     private func busyChannels() -> Set<CodeChannel> {
         guard settings.workers > 1 else { return [] }
-        return Provider.allCases.filter { sending[$0, default: 0] + claiming >= settings.workers - 1 }
-            .reduce(into: []) { $0.formUnion($1.channels) }
+        return Provider.allCases.filter { provider in
+            let most = provider == .mail ? min(settings.mailSessions, settings.workers - 1) : settings.workers - 1
+            return sending[provider, default: 0] + claiming >= most
+        }
+        .reduce(into: []) { $0.formUnion($1.channels) }
     }
 
     /// The wait before attempt `attempts + 1`.
@@ -381,6 +390,7 @@ public actor DeliveryQueue: Outbox {
     }
 
     private func wake(_ key: UUID) {
+        if key == watcher { watcher = nil }
         sleepers.removeValue(forKey: key)?.continuation.resume()
     }
 }

@@ -255,20 +255,35 @@ final class ScriptedSender: MessageSender {
     /// workers at once: each claim that finds one wakes another idle worker to look.
     @Test func aBacklogFoundInTheStoreIsSentBySeveralWorkers() async throws {
         var settings = Self.quick
-        settings.workers = 4
+        settings.workers = 6
         settings.poll = .milliseconds(100)
-        let sender = ScriptedSender(delay: .milliseconds(300))
+        // Long sends, so that the claims that wake one another overlap them even on a loaded machine.
+        let sender = ScriptedSender(delay: .seconds(1))
         let store = try SQLiteStore(path: path)
         let elsewhere = try queue(ScriptedSender(), store: store)
         let here = try queue(sender, store: store, settings: settings)
         let messages = (0..<8).map { OutgoingMessage(channel: .sms, to: "+3361234000\($0)", language: .english, text: "n\($0)") }
         try await running(here) {
-            try await eventually { await here.idleWorkers == 4 }
+            try await eventually { await here.idleWorkers == 6 }
             for message in messages { try await elsewhere.post(message) }
             try await eventually { sender.messages.count == messages.count }
         }
         #expect(Set(sender.messages) == Set(messages))
-        #expect(sender.mostAtOnce >= 3, "sent \(sender.mostAtOnce) at once by 4 workers")
+        #expect(sender.mostAtOnce >= 3, "sent \(sender.mostAtOnce) at once by 6 workers")
+    }
+
+    /// With 16 workers the mail server would have been sent 15 messages at once, a session each.
+    @Test func theMailServerIsSentNoMoreMessagesAtOnceThanItsSessions() async throws {
+        let mail = ScriptedSender(delay: .milliseconds(200))
+        let queue = try queue(ChannelRouter(phone: ScriptedSender(), email: mail))
+        let emails = (0..<8).map { OutgoingMessage(channel: .email, to: "user\($0)@example.org", language: .english, text: "n\($0)") }
+        try await running(queue) {
+            try await eventually { await queue.idleWorkers == DeliveryQueue.Settings.defaultWorkers }
+            for email in emails { try await queue.post(email) }
+            try await eventually { mail.messages.count == emails.count }
+        }
+        #expect(Set(mail.messages) == Set(emails))
+        #expect(mail.mostAtOnce > 1 && mail.mostAtOnce <= Self.quick.mailSessions, "\(mail.mostAtOnce) at once")
     }
 
     @Test func aMessageSealedUnderAnotherSecretFailsPlainly() async throws {
