@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func asFoundationTrimsIt() {
-        for text in Self.asciiTexts + ["\u{2003}jose\u{301}@exemple.fr\u{85}", "\u{A0}Zoë\t", ""] {
+        for text in Self.asciiTexts + ["\u{2003}jose\u{301}@exemple.fr\u{85}", "\u{A0}Zoë\t", "", "\u{3000}", "\u{3000}\u{200B} \t\u{2028}", " \u{301}a", "\u{2028}x y\u{2029}"] {
             #expect(text.trimmingWhiteSpaceAndNewlines() == text.trimmingCharacters(in: .whitespacesAndNewlines), "\(text.debugDescription)")
             #expect(text.trimmingWhiteSpace() == text.trimmingCharacters(in: .whitespaces), "\(text.debugDescription)")
         }

@@ -98,7 +98,8 @@ enum SVGCheck {
                 if name == "xmlns" || prefix == "xmlns" { continue }
                 guard SVGCheck.attributes.contains(attribute), SVGCheck.referencesOnlyFragments(value) else { return refuse(parser) }
                 // A reference, whatever the prefix it is bound to, points into this file only.
-                if attribute == "href", !value.trimmingWhiteSpace().hasPrefix("#") { return refuse(parser) }
+                // Browsers strip only controls and spaces from around it: "\u{3000}#p" is a path, not a fragment.
+                if attribute == "href", value.unicodeScalars.first(where: { $0.value > 0x20 }) != "#" { return refuse(parser) }
             }
             inStyle = local == "style"
         }
