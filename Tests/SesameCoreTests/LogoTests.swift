@@ -32,6 +32,7 @@ import Testing
         ##"<use xmlns:x="http://www.w3.org/1999/xlink" x:href="https://evil.example/sprite.svg#a"/>"##,
         // Browsers strip only controls and spaces from around a URL: with another space first, this is a path.
         "<use href=\"\u{3000}#p\"/>", "<use href=\"\u{200B}#p\"/>",
+        "<rect width=\"1\" height=\"1\" fill=\"url(\u{3000}#g)\"/>",
         ##"<image href="https://evil.example/track.png" width="1" height="1"/>"##,
         ##"<rect width="1" height="1" fill="url(https://evil.example/p.svg#g)"/>"##,
         ##"<rect width="1" height="1" style="fill: url('https://evil.example/p.svg#g')"/>"##,

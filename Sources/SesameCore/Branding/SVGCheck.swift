@@ -58,9 +58,12 @@ enum SVGCheck {
         return parser.parse() && parser.parserError == nil && delegate.safe && delegate.sawRoot && delegate.depth == 0
     }
 
+    /// CSS's white space, the only one a `url(` skips: with another space first ("url(\u{3000}#g)"), the URL is a path.
+    private static let cssWhiteSpace: Set<Character> = [" ", "\t", "\n", "\r", "\r\n", "\u{0C}"]
+
     /// A `url(…)` in a value must point into the same file (`url(#id)`).
     static func referencesOnlyFragments(_ value: String) -> Bool {
-        let compact = value.lowercased().filter { !$0.isWhitespace && $0 != "'" && $0 != "\"" }
+        let compact = value.lowercased().filter { !cssWhiteSpace.contains($0) && $0 != "'" && $0 != "\"" }
         if compact.contains("@import") || compact.contains("javascript:") || compact.contains("expression(") { return false }
         var rest = Substring(compact)
         while let range = rest.range(of: "url(") {
