@@ -152,10 +152,14 @@ func queueRate(_ label: String, sender: any MessageSender, channel: CodeChannel,
 try await queueRate("queue → console sink (in process), 16 pages waiting", sender: ConsoleSender { _ in }, channel: .sms, to: "+33612345678", count: 2_000)
 let webhookSink = try await HTTPSink.start()
 try await queueRate("queue → SMS webhook on loopback, 16 pages waiting", sender: WebhookSender(url: webhookSink.url, secret: "bench"), channel: .sms, to: "+33612345678", count: 2_000)
+// As a relay such as Exchange Online is used: STARTTLS, then AUTH, on connections kept open between messages.
 if let path = ProcessInfo.processInfo.environment["SESAME_BENCH_SMTP_SINK"],
-   let info = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any], let port = info["plain"] as? Int {
-    let smtp = try SMTPSender(settings: SMTPSettings(url: "smtp://127.0.0.1:\(port)", from: "Sesame <no-reply@sesame.example>"))
-    try await queueRate("queue → SMTP (aiosmtpd on loopback, one connection each), 16 pages waiting", sender: smtp, channel: .email, to: "bench@contoso.example", count: 500)
+   let info = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any],
+   let port = info["starttls"] as? Int, let authority = info["cafile"] as? String,
+   let password = (info["password"] as? String)?.addingPercentEncoding(withAllowedCharacters: .alphanumerics) {
+    let url = "smtp://sesame:\(password)@localhost:\(port)?cafile=\(authority)"
+    let smtp = try SMTPSender(settings: SMTPSettings(url: url, from: "Sesame <no-reply@sesame.example>"))
+    try await queueRate("queue → SMTP, STARTTLS + AUTH (aiosmtpd), 16 pages waiting", sender: smtp, channel: .email, to: "bench@contoso.example", count: 500)
 } else {
     print("(SMTP: set SESAME_BENCH_SMTP_SINK to the sink.json of scripts/smtp-sink; scripts/bench does)")
 }

@@ -37,13 +37,9 @@ import Testing
         let tls = try NIOSSLContext(configuration: .makeServerConfiguration(
             certificateChain: [.certificate(try NIOSSLCertificate(bytes: Array(Self.certificate.utf8), format: .pem))],
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(Self.key.utf8), format: .pem))))
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(FakeServer(tls: tls)) }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        defer { server.close(promise: nil) }
-        let port = try #require(server.localAddress?.port)
+        let server = try await FakeSMTPServer.start(.init(tls: tls, injectAfterSTARTTLS: "554 injected before TLS"))
+        defer { server.stop() }
+        let port = server.port
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-starttls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let authority = folder.appendingPathComponent("ca.pem")
@@ -53,58 +49,5 @@ import Testing
             VerificationCode("042917")!, channel: .email, to: "user@contoso.example", organisation: "Contoso", language: .english)
         // Before the fix the injected "554" was taken for the reply to EHLO inside TLS, and the delivery failed.
         try await SMTPSender(settings: settings).send(message)
-    }
-}
-
-/// An SMTP server that puts a line of its own (standing for an attacker's) right after its "220" to STARTTLS, in the
-/// same packet, then speaks TLS and accepts everything.
-private final class FakeServer: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-    let tls: NIOSSLContext
-    var buffer = ByteBuffer()
-    var encrypted = false
-    var inData = false
-
-    init(tls: NIOSSLContext) { self.tls = tls }
-
-    func channelActive(context: ChannelHandlerContext) {
-        send("220 fake ESMTP\r\n", context)
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var bytes = unwrapInboundIn(data)
-        buffer.writeBuffer(&bytes)
-        while let end = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
-            let line = (buffer.readString(length: end - buffer.readerIndex + 1) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            answer(line.uppercased(), context)
-        }
-    }
-
-    private func answer(_ line: String, _ context: ChannelHandlerContext) {
-        if inData {
-            if line == "." {
-                inData = false
-                send("250 queued\r\n", context)
-            }
-            return
-        }
-        switch true {
-        case line.hasPrefix("EHLO"): send(encrypted ? "250 fake\r\n" : "250-fake\r\n250 STARTTLS\r\n", context)
-        case line == "STARTTLS":
-            send("220 go ahead\r\n554 injected before TLS\r\n", context)
-            encrypted = true
-            let handler = NIOSSLServerHandler(context: tls)
-            try? context.pipeline.syncOperations.addHandler(handler, position: .first)
-        case line == "DATA":
-            inData = true
-            send("354 go on\r\n", context)
-        case line == "QUIT": send("221 bye\r\n", context)
-        default: send("250 ok\r\n", context)
-        }
-    }
-
-    private func send(_ text: String, _ context: ChannelHandlerContext) {
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text)), promise: nil)
     }
 }

@@ -4,15 +4,16 @@ import NIOPosix
 import NIOSSL
 import SesameCore
 
-/// Sends email through an SMTP server: STARTTLS or implicit TLS with certificate checking, AUTH PLAIN or LOGIN,
-/// one connection per message. Errors say what the server answered; a 4xx answer, a dropped connection or a timeout
-/// is transient and worth retrying, the rest are not.
+/// Sends email through an SMTP server: STARTTLS or implicit TLS with certificate checking, AUTH PLAIN or LOGIN, and
+/// connections kept open between messages (`SMTPConnectionPool`). Errors say what the server answered; a 4xx answer,
+/// a dropped connection or a timeout is transient and worth retrying, the rest are not.
 public struct SMTPSender: MessageSender {
     let settings: SMTPSettings
     /// The organisation's logo at the time of sending (it can change while the server runs).
     let logo: @Sendable () async -> Logo?
     let tls: NIOSSLContext
     let group: any EventLoopGroup
+    let connections = SMTPConnectionPool()
 
     public init(
         settings: SMTPSettings, logo: @escaping @Sendable () async -> Logo? = { nil },
@@ -36,47 +37,16 @@ public struct SMTPSender: MessageSender {
     public func send(_ message: OutgoingMessage) async throws {
         guard message.channel == .email else { throw DeliveryError("SMTP carries email only") }
         let rendered = MailMessage(message, from: settings.from, logo: await logo()).rendered
-        let (channel, handshake) = try await connect()
-        try await channel.executeThenClose { inbound, outbound in
-            var session = SMTPSession(channel: channel.channel, settings: settings, tls: tls, inbound: inbound, outbound: outbound, handshake: handshake)
-            try await Self.within(settings.timeout, closing: channel.channel) {
-                try await session.deliver(rendered, to: message.to)
+        if let connection = await connections.take() {
+            do {
+                try await connection.send(rendered, to: message.to)
+                return await connections.giveBack(connection)
+            } catch is SMTPSession.Stale {
+                // The server had dropped the idle connection before this message began: a new one carries it.
             }
         }
-    }
-
-    private func connect() async throws -> (NIOAsyncChannel<ByteBuffer, ByteBuffer>, EventLoopFuture<Void>?) {
-        let (tls, host, implicit) = (self.tls, settings.host, settings.security == .implicit)
-        do {
-            return try await ClientBootstrap(group: group)
-                .connectTimeout(.nanoseconds(Int64(settings.connectTimeout.seconds * 1e9)))
-                .connect(host: host, port: settings.port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        let handshake = implicit
-                            ? try TLSHandshake.add(to: channel.pipeline.syncOperations, context: tls, host: host, eventLoop: channel.eventLoop) : nil
-                        return (try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel), handshake)
-                    }
-                }
-        } catch {
-            throw DeliveryError("the mail server \(host):\(settings.port) could not be reached: \(error)", transient: true)
-        }
-    }
-
-    /// Runs `body`, closing the connection (which ends any read) if it takes longer than `limit`.
-    private static func within(_ limit: Duration, closing channel: any Channel, _ body: () async throws -> Void) async throws {
-        let timer = Task {
-            try await Task.sleep(for: limit)
-            channel.close(promise: nil)
-            return true
-        }
-        do {
-            try await body()
-            timer.cancel()
-        } catch {
-            timer.cancel()
-            // A cancelled timer throws, so only a timer that fired answers `true`.
-            if (try? await timer.value) == true { throw DeliveryError("the mail server did not answer within \(limit)", transient: true) }
-            throw error
-        }
+        let connection = try await SMTPConnection.open(settings: settings, tls: tls, group: group)
+        try await connection.send(rendered, to: message.to)
+        await connections.giveBack(connection)
     }
 }

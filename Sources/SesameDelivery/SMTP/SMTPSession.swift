@@ -3,7 +3,8 @@ import NIOCore
 import NIOSSL
 import SesameCore
 
-/// One SMTP conversation (RFC 5321) on a connected channel: greeting, EHLO, STARTTLS, AUTH, one message, QUIT.
+/// One SMTP conversation (RFC 5321) on a connected channel: greeting, EHLO, STARTTLS, AUTH, then messages, one
+/// transaction each, then QUIT.
 /// Commands and replies are read line by line; nothing sent or received that could hold a secret is ever logged.
 struct SMTPSession {
     let channel: any Channel
@@ -15,6 +16,10 @@ struct SMTPSession {
     /// The implicit TLS handshake, when there is one.
     let handshake: EventLoopFuture<Void>?
     private var buffer = ByteBuffer()
+    /// What the server offered in its last EHLO answer.
+    private var extensions: [String: [String]] = [:]
+    /// Messages the server has taken on this connection.
+    private(set) var transactions = 0
     private static let longestLine = 4096
 
     init(
@@ -30,11 +35,11 @@ struct SMTPSession {
         self.handshake = handshake
     }
 
-    /// Delivers `message` to `recipient`.
-    mutating func deliver(_ message: String, to recipient: String) async throws {
+    /// Greeting, EHLO, STARTTLS and AUTH: afterwards the session takes messages.
+    mutating func open() async throws {
         if let handshake { try await TLSHandshake.wait(for: handshake) }
         try expect(try await reply(), "greeting")
-        var extensions = try await hello()
+        extensions = try await hello()
         if !isEncrypted, settings.security == .required || extensions["STARTTLS"] != nil {
             guard extensions["STARTTLS"] != nil else {
                 throw DeliveryError("the mail server does not offer STARTTLS, which the configuration requires (tls=required)")
@@ -46,12 +51,22 @@ struct SMTPSession {
         if let username = settings.username {
             try await authenticate(username: username, password: settings.password ?? "", mechanisms: extensions["AUTH"] ?? [])
         }
+    }
+
+    /// One mail transaction: `message` to `recipient`. On a session that has already carried a message, a failure
+    /// before the server took `MAIL FROM` is thrown as ``Stale``: the server dropped the idle connection, and nothing
+    /// of this message reached it.
+    mutating func transfer(_ message: String, to recipient: String) async throws {
         let international = !(settings.from.address.value + recipient).allSatisfy(\.isASCII)
         if international, extensions["SMTPUTF8"] == nil {
             throw DeliveryError("the mail server cannot take an internationalised address (no SMTPUTF8)")
         }
         let parameters = (extensions["8BITMIME"] != nil ? " BODY=8BITMIME" : "") + (international ? " SMTPUTF8" : "")
-        try expect(try await command("MAIL FROM:<\(settings.from.address.value)>\(parameters)"), "MAIL FROM")
+        do {
+            try expect(try await command("MAIL FROM:<\(settings.from.address.value)>\(parameters)"), "MAIL FROM")
+        } catch let error as DeliveryError where transactions > 0 && error.isTransient {
+            throw Stale(error: error)
+        }
         let accepted = try await command("RCPT TO:<\(recipient)>")
         guard accepted.isPositive else {
             throw DeliveryError("the mail server refused the recipient: \(accepted.summary)", transient: accepted.isTransient)
@@ -59,7 +74,17 @@ struct SMTPSession {
         try expect(try await command("DATA"), "DATA")
         try await write(MailMessage.dataPayload(message))
         try expect(try await reply(), "the message")
+        transactions += 1
+    }
+
+    /// Says goodbye; the server's answer does not matter.
+    mutating func quit() async {
         _ = try? await command("QUIT")
+    }
+
+    /// A reused connection the server had already given up on.
+    struct Stale: Error {
+        let error: DeliveryError
     }
 
     private mutating func hello() async throws -> [String: [String]] {
