@@ -4,8 +4,8 @@ import NIOSSL
 import Synchronization
 
 /// An SMTP server on loopback that does what aiosmtpd cannot be told to: add a line of its own (standing for an
-/// attacker's) right after its "220" to STARTTLS, or drop a connection between messages as a server does when it
-/// tires of an idle client. It accepts every message and counts what it saw.
+/// attacker's) right after its "220" to STARTTLS, drop a connection between messages as a server does when it tires
+/// of an idle client, or send more than it was asked for. It accepts every message and counts what it saw.
 final class FakeSMTPServer: Sendable {
     struct Behaviour: Sendable {
         /// Offers STARTTLS and speaks TLS after it, when set.
@@ -13,6 +13,8 @@ final class FakeSMTPServer: Sendable {
         /// Sent in plain text in the same packet as the "220" to STARTTLS.
         var injectAfterSTARTTLS: String?
         var afterMessage = AfterMessage.keepOpen
+        /// Answers `MAIL FROM` with two lines, as if one had been left over.
+        var answersMailTwice = false
     }
 
     enum AfterMessage: Sendable {
@@ -21,6 +23,8 @@ final class FakeSMTPServer: Sendable {
         case close
         /// Answers the next `MAIL FROM` with "421" and closes.
         case refuseNext
+        /// Sends a line nobody asked for right behind its "250" to the message.
+        case strayLine
     }
 
     struct Counts: Sendable, Equatable {
@@ -95,7 +99,7 @@ final class FakeSMTPServer: Sendable {
                 inData = false
                 accepted += 1
                 tally.count { $0.messages += 1 }
-                send("250 queued\r\n", context)
+                send(behaviour.afterMessage == .strayLine ? "250 queued\r\n250 unasked\r\n" : "250 queued\r\n", context)
                 if behaviour.afterMessage == .close { context.close(promise: nil) }
                 return
             }
@@ -110,6 +114,8 @@ final class FakeSMTPServer: Sendable {
             case line.hasPrefix("MAIL FROM") where accepted > 0 && behaviour.afterMessage == .refuseNext:
                 send("421 4.4.2 idle too long, closing\r\n", context)
                 context.close(promise: nil)
+            case line.hasPrefix("MAIL FROM") where behaviour.answersMailTwice:
+                send("250 ok\r\n250 ok\r\n", context)
             case line == "DATA":
                 inData = true
                 send("354 go on\r\n", context)

@@ -31,15 +31,28 @@ import SesameTestSupport
         #expect(Set(peers).count == 1, "\(peers)")
     }
 
-    /// Closed after a message, or answering the next one "421" as a server tired of an idle client does: the next
-    /// message leaves on a new connection, and nothing is lost or sent twice.
-    @Test(arguments: [FakeSMTPServer.AfterMessage.close, .refuseNext]) func aConnectionTheServerDroppedIsReplaced(after: FakeSMTPServer.AfterMessage) async throws {
+    /// Closed after a message, answering the next one "421" as a server tired of an idle client does, or having said
+    /// something unasked: the next message leaves on a new connection, and nothing is lost or sent twice.
+    @Test(arguments: [FakeSMTPServer.AfterMessage.close, .refuseNext, .strayLine]) func aConnectionTheServerDroppedIsReplaced(after: FakeSMTPServer.AfterMessage) async throws {
         let server = try await FakeSMTPServer.start(.init(afterMessage: after))
         defer { server.stop() }
         let sender = try SMTPSender(settings: SMTPSettings(url: "smtp://127.0.0.1:\(server.port)", from: "no-reply@sesame.example"))
         for _ in 0..<3 { try await sender.send(email(to: recipient())) }
         #expect(server.counts.messages == 3)
         #expect(server.counts.connections == 3)
+    }
+
+    /// A reply too many puts every later one a step behind: "DATA" would read the answer to "RCPT TO", and the end of
+    /// the message the "354" to "DATA", taken for acceptance. The step's own code is expected, so the message is not
+    /// sent, and the failure is worth retrying, on a new connection.
+    @Test func repliesOutOfStepAreNotTakenForAcceptance() async throws {
+        let server = try await FakeSMTPServer.start(.init(answersMailTwice: true))
+        defer { server.stop() }
+        let sender = try SMTPSender(settings: SMTPSettings(url: "smtp://127.0.0.1:\(server.port)", from: "no-reply@sesame.example"))
+        let error = await #expect(throws: DeliveryError.self) { try await sender.send(email(to: recipient())) }
+        #expect(error?.description.contains("out of step") == true)
+        #expect(error?.isTransient == true)
+        #expect(server.counts.messages == 0)
     }
 
     /// A connection left unused for the idle time says QUIT and closes; the pool then has nothing to give.

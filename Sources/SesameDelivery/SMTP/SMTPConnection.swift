@@ -9,6 +9,7 @@ import SesameCore
 final class SMTPConnection: Sendable {
     private let channel: any Channel
     private let jobs: AsyncStream<Job>.Continuation
+    private let conversation: Task<Void, Never>
     /// When it was opened: ``SMTPConnectionPool`` stops reusing a connection past its lifetime.
     let opened: ContinuousClock.Instant
 
@@ -18,9 +19,10 @@ final class SMTPConnection: Sendable {
         let done: CheckedContinuation<Void, any Error>
     }
 
-    private init(channel: any Channel, jobs: AsyncStream<Job>.Continuation) {
+    private init(channel: any Channel, jobs: AsyncStream<Job>.Continuation, conversation: Task<Void, Never>) {
         self.channel = channel
         self.jobs = jobs
+        self.conversation = conversation
         self.opened = .now
     }
 
@@ -31,14 +33,13 @@ final class SMTPConnection: Sendable {
     static func open(settings: SMTPSettings, tls: NIOSSLContext, group: any EventLoopGroup) async throws -> SMTPConnection {
         let (channel, handshake) = try await connect(settings: settings, tls: tls, group: group)
         let (stream, jobs) = AsyncStream.makeStream(of: Job.self)
-        let connection = SMTPConnection(channel: channel.channel, jobs: jobs)
-        Task {
-            try? await channel.executeThenClose { inbound, outbound in
+        let conversation = Task {
+            _ = try? await channel.executeThenClose { inbound, outbound in
                 var session = SMTPSession(channel: channel.channel, settings: settings, tls: tls, inbound: inbound, outbound: outbound, handshake: handshake)
                 await converse(&session, jobs: stream, closing: jobs, channel: channel.channel, timeout: settings.timeout)
             }
         }
-        return connection
+        return SMTPConnection(channel: channel.channel, jobs: jobs, conversation: conversation)
     }
 
     /// Sends `message` to `recipient` on this connection. Cancelling the caller closes the connection.
@@ -54,9 +55,11 @@ final class SMTPConnection: Sendable {
         }
     }
 
-    /// Ends the conversation once the message under way, if any, has left: QUIT, then the connection closes.
-    func close() {
+    /// Ends the conversation once the message under way, if any, has left: QUIT, then the connection closes, before
+    /// this returns, so that a connection opened next does not briefly make one more than the server allows.
+    func close() async {
         jobs.finish()
+        await conversation.value
     }
 
     /// Takes messages until the connection is closed or one fails, opening the session with the first; every job
@@ -84,7 +87,8 @@ final class SMTPConnection: Sendable {
                 job.done.resume(throwing: error)
             }
         }
-        if failure == nil, opened { try? await within(timeout, closing: channel) { await session.quit() } }
+        // The answer to QUIT changes nothing: a server that is slow to give it is not waited for long.
+        if failure == nil, opened { try? await within(min(timeout, .seconds(2)), closing: channel) { await session.quit() } }
     }
 
     private static func connect(

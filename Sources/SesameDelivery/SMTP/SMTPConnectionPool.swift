@@ -10,24 +10,24 @@ actor SMTPConnectionPool {
     private var idle: [(connection: SMTPConnection, since: ContinuousClock.Instant)] = []
     private var sweeping = false
 
-    init(capacity: Int = 3, idleTime: Duration = .seconds(15), lifetime: Duration = .seconds(300)) {
+    init(capacity: Int = 3, idleTime: Duration = .seconds(5), lifetime: Duration = .seconds(300)) {
         self.capacity = capacity
         self.idleTime = idleTime
         self.lifetime = lifetime
     }
 
     /// An open connection to send on, if one is waiting.
-    func take() -> SMTPConnection? {
-        while let (connection, _) = idle.popLast() {
-            if isReusable(connection) { return connection }
-            connection.close()
+    func take() async -> SMTPConnection? {
+        while let (connection, since) = idle.popLast() {
+            if isReusable(connection), ContinuousClock.now - since < idleTime { return connection }
+            await connection.close()
         }
         return nil
     }
 
     /// Keeps `connection`, which has just carried a message, for the next one.
-    func giveBack(_ connection: SMTPConnection) {
-        guard idle.count < capacity, isReusable(connection) else { return connection.close() }
+    func giveBack(_ connection: SMTPConnection) async {
+        guard idle.count < capacity, isReusable(connection) else { return await connection.close() }
         idle.append((connection, .now))
         guard !sweeping else { return }
         sweeping = true
@@ -43,11 +43,9 @@ actor SMTPConnectionPool {
         while !idle.isEmpty {
             try? await Task.sleep(for: idleTime / 4)
             let now = ContinuousClock.now
-            idle.removeAll { entry in
-                guard now - entry.since >= idleTime else { return false }
-                entry.connection.close()
-                return true
-            }
+            let unused = idle.filter { now - $0.since >= idleTime }
+            idle.removeAll { now - $0.since >= idleTime }
+            for entry in unused { await entry.connection.close() }
         }
         sweeping = false
     }

@@ -43,6 +43,8 @@ public struct SMTPSender: MessageSender {
                 return await connections.giveBack(connection)
             } catch is SMTPSession.Stale {
                 // The server had dropped the idle connection before this message began: a new one carries it.
+                await connection.close()
+                try Task.checkCancellation()
             }
         }
         let connection = try await SMTPConnection.open(settings: settings, tls: tls, group: group)

@@ -38,13 +38,13 @@ struct SMTPSession {
     /// Greeting, EHLO, STARTTLS and AUTH: afterwards the session takes messages.
     mutating func open() async throws {
         if let handshake { try await TLSHandshake.wait(for: handshake) }
-        try expect(try await reply(), "greeting")
+        try expect(try await reply(), "greeting", 220)
         extensions = try await hello()
         if !isEncrypted, settings.security == .required || extensions["STARTTLS"] != nil {
             guard extensions["STARTTLS"] != nil else {
                 throw DeliveryError("the mail server does not offer STARTTLS, which the configuration requires (tls=required)")
             }
-            try expect(try await command("STARTTLS"), "STARTTLS")
+            try expect(try await command("STARTTLS"), "STARTTLS", 220)
             try await startTLS()
             extensions = try await hello()
         }
@@ -53,27 +53,37 @@ struct SMTPSession {
         }
     }
 
-    /// One mail transaction: `message` to `recipient`. On a session that has already carried a message, a failure
-    /// before the server took `MAIL FROM` is thrown as ``Stale``: the server dropped the idle connection, and nothing
-    /// of this message reached it.
+    /// One mail transaction: `message` to `recipient`. On a session that has already carried a message, a server
+    /// that closed it, said "421" (closing), or spoke unasked is thrown as ``Stale``: nothing of this message has
+    /// reached it before `MAIL FROM` is accepted.
     mutating func transfer(_ message: String, to recipient: String) async throws {
+        // An address is checked where it is entered (`EmailAddress`); a line break here would be a command of its own.
+        guard !(recipient + settings.from.address.value).contains(where: { $0 == "\r" || $0 == "\n" }) else {
+            throw DeliveryError("an address to send to holds a line break")
+        }
         let international = !(settings.from.address.value + recipient).allSatisfy(\.isASCII)
         if international, extensions["SMTPUTF8"] == nil {
             throw DeliveryError("the mail server cannot take an internationalised address (no SMTPUTF8)")
         }
         let parameters = (extensions["8BITMIME"] != nil ? " BODY=8BITMIME" : "") + (international ? " SMTPUTF8" : "")
+        let reused = transactions > 0
+        if reused, buffer.readableBytes > 0 { throw Stale(error: DeliveryError("the mail server spoke unasked", transient: true)) }
+        let mail: SMTPReply
         do {
-            try expect(try await command("MAIL FROM:<\(settings.from.address.value)>\(parameters)"), "MAIL FROM")
-        } catch let error as DeliveryError where transactions > 0 && error.isTransient {
+            mail = try await command("MAIL FROM:<\(settings.from.address.value)>\(parameters)")
+        } catch let error as DeliveryError where reused {
             throw Stale(error: error)
         }
+        if reused, mail.code == 421 { throw Stale(error: DeliveryError("the mail server closed the connection: \(mail.summary)", transient: true)) }
+        try expect(mail, "MAIL FROM", 250)
         let accepted = try await command("RCPT TO:<\(recipient)>")
         guard accepted.isPositive else {
             throw DeliveryError("the mail server refused the recipient: \(accepted.summary)", transient: accepted.isTransient)
         }
-        try expect(try await command("DATA"), "DATA")
+        try expect(accepted, "RCPT TO", 250, 251)
+        try expect(try await command("DATA"), "DATA", 354)
         try await write(MailMessage.dataPayload(message))
-        try expect(try await reply(), "the message")
+        try expect(try await reply(), "the message", 250)
         transactions += 1
     }
 
@@ -89,7 +99,7 @@ struct SMTPSession {
 
     private mutating func hello() async throws -> [String: [String]] {
         let answer = try await command("EHLO \(settings.clientName)")
-        try expect(answer, "EHLO")
+        try expect(answer, "EHLO", 250)
         return answer.extensions
     }
 
@@ -100,11 +110,11 @@ struct SMTPSession {
         }
         if mechanisms.contains("PLAIN") || !mechanisms.contains("LOGIN") {
             let token = Data("\u{0}\(username)\u{0}\(password)".utf8).base64EncodedString()
-            try expect(try await command("AUTH PLAIN \(token)"), "AUTH PLAIN", credentials: true)
+            try expect(try await command("AUTH PLAIN \(token)"), "AUTH PLAIN", 235, credentials: true)
         } else {
-            try expect(try await command("AUTH LOGIN"), "AUTH LOGIN")
-            try expect(try await command(Data(username.utf8).base64EncodedString()), "AUTH LOGIN", credentials: true)
-            try expect(try await command(Data(password.utf8).base64EncodedString()), "AUTH LOGIN", credentials: true)
+            try expect(try await command("AUTH LOGIN"), "AUTH LOGIN", 334)
+            try expect(try await command(Data(username.utf8).base64EncodedString()), "AUTH LOGIN", 334, credentials: true)
+            try expect(try await command(Data(password.utf8).base64EncodedString()), "AUTH LOGIN", 235, credentials: true)
         }
     }
 
@@ -133,10 +143,15 @@ struct SMTPSession {
         isEncrypted = true
     }
 
-    private func expect(_ reply: SMTPReply, _ step: String, credentials: Bool = false) throws {
+    /// Refusals say what the server answered. A positive answer other than the step's own means replies and commands
+    /// are out of step (a line the server sent unasked, say): the connection is given up before anything more is sent.
+    private func expect(_ reply: SMTPReply, _ step: String, _ codes: Int..., credentials: Bool = false) throws {
         guard reply.isPositive else {
             let what = credentials ? "the mail server refused the SMTP credentials" : "the mail server refused \(step)"
             throw DeliveryError("\(what): \(reply.summary)", transient: reply.isTransient)
+        }
+        guard codes.contains(reply.code) else {
+            throw DeliveryError("the mail server's answer to \(step) is out of step: \(reply.code)", transient: true)
         }
     }
 
