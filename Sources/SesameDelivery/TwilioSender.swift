@@ -51,8 +51,6 @@ public struct TwilioSender: MessageSender {
     }
 
     static func form(_ fields: [(String, String)]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return fields.map { "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        fields.map { "\($0)=\($1.percentEncodedUnreserved)" }.joined(separator: "&")
     }
 }

@@ -29,19 +29,14 @@ public struct AuthenticatorSecret: Sendable, Hashable, CustomStringConvertible {
     /// The `otpauth://` URI apps read from the QR code (Google's Key Uri Format, which every app follows): the issuer
     /// names the organisation both in the label and as a parameter, each percent-encoded.
     public func uri(issuer: String, account: String) -> String {
-        let label = Self.encoded(issuer) + ":" + Self.encoded(account)
+        // Only RFC 3986's unreserved characters stay as they are: a colon, an ampersand or a space in a name must not
+        // end the label or a parameter.
+        let label = issuer.percentEncodedUnreserved + ":" + account.percentEncodedUnreserved
         let parameters = [
-            ("secret", base32), ("issuer", Self.encoded(issuer)), ("algorithm", "SHA1"),
+            ("secret", base32), ("issuer", issuer.percentEncodedUnreserved), ("algorithm", "SHA1"),
             ("digits", String(TimeBasedPassword.digits)), ("period", String(TimeBasedPassword.period)),
         ]
         return "otpauth://totp/\(label)?" + parameters.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
-    }
-
-    /// Only RFC 3986's unreserved characters stay as they are: a colon, an ampersand or a space in a name must not
-    /// end the label or a parameter.
-    private static func encoded(_ text: String) -> String {
-        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
     }
 
     public var description: String { "AuthenticatorSecret(redacted)" }
