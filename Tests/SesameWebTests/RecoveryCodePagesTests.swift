@@ -45,6 +45,10 @@ import Testing
             #expect(shown.contains(once) && shown.body.contains("download=\"recovery-codes.txt\""))
             let codes = Self.shownCodes(shown)
             #expect(codes.count == 10 && Set(codes).count == 10)
+            // The file to download holds them, a line each, under a line that names the account.
+            let href = try #require(shown.body.range(of: "data:text/plain;charset=utf-8,[^\"]*", options: .regularExpression))
+            let file = try #require(shown.body[href].dropFirst("data:text/plain;charset=utf-8,".count).removingPercentEncoding)
+            #expect(file.hasSuffix("\n\n" + codes.joined(separator: "\n") + "\n") && file.contains(alice.userID))
             #expect(try await harness.store.recoveryCodes(userID: alice.id).isEmpty, "not before one is typed back")
             let wrong = try await browser.post("/register/recovery-codes/confirm", [("code", "0ZZZ-ZZZZ-ZZZZ-ZZZZ")])
             #expect(wrong.status == .unprocessableContent && wrong.contains(notOne))
