@@ -55,6 +55,18 @@ import SesameTestSupport
         #expect(server.counts.messages == 0)
     }
 
+    /// A line break in an address would end the command and start one of the sender's choosing, on a connection
+    /// that carries other users' mail next: it is refused before anything is sent.
+    @Test(arguments: ["a@contoso.example\r\nRSET", "a@contoso.example\nRSET", "a@contoso.example\rRSET"])
+    func anAddressWithALineBreakIsRefused(address: String) async throws {
+        let server = try await FakeSMTPServer.start()
+        defer { server.stop() }
+        let sender = try SMTPSender(settings: SMTPSettings(url: "smtp://127.0.0.1:\(server.port)", from: "no-reply@sesame.example"))
+        let error = await #expect(throws: DeliveryError.self) { try await sender.send(email(to: address)) }
+        #expect(error?.description.contains("line break") == true && error?.isTransient == false)
+        #expect(server.counts.messages == 0)
+    }
+
     /// A connection left unused for the idle time says QUIT and closes; the pool then has nothing to give.
     @Test(.timeLimit(.minutes(1))) func anIdleConnectionSaysQuitAndCloses() async throws {
         let server = try await FakeSMTPServer.start()

@@ -58,7 +58,8 @@ struct SMTPSession {
     /// reached it before `MAIL FROM` is accepted.
     mutating func transfer(_ message: String, to recipient: String) async throws {
         // An address is checked where it is entered (`EmailAddress`); a line break here would be a command of its own.
-        guard !(recipient + settings.from.address.value).contains(where: { $0 == "\r" || $0 == "\n" }) else {
+        // Bytes, not characters: "\r\n" is one character, neither "\r" nor "\n".
+        guard !(recipient + settings.from.address.value).utf8.contains(where: { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) else {
             throw DeliveryError("an address to send to holds a line break")
         }
         let international = !(settings.from.address.value + recipient).allSatisfy(\.isASCII)
