@@ -16,7 +16,8 @@ public actor DeliveryQueue: Outbox {
         public var workers = defaultWorkers
         /// Messages the mail server is sent at once, one session each: Exchange Online lets a mailbox hold 3
         /// sessions and answers "432 4.3.2" past them, which would only be retried.
-        public var mailSessions = 3
+        public static let defaultMailSessions = 3
+        public var mailSessions = defaultMailSessions
         /// How long a claim lasts: longer than any sender's own timeout, so that a claim never lapses mid-send.
         public var lease: Duration = .seconds(120)
         /// How often the idle workers look for messages queued by another instance, or due for a retry: one of them
