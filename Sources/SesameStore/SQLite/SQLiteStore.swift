@@ -10,6 +10,7 @@ public final class SQLiteStore: Store {
     private let lookups: DatabasePool
     let batchTurn = BatchTurn()
     private let checkpointer: WALCheckpointer
+    private let writes: GroupCommit
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     public init(path: String) throws {
@@ -32,6 +33,9 @@ public final class SQLiteStore: Store {
             try SQLiteSchema.migrator.migrate(pool)
             try Self.deriveMissingColumns(in: pool)
             checkpointer = try WALCheckpointer(path: path, batches: batchTurn)
+            // A write that changed nothing (the delivery workers' claim, every second, on an idle server) leaves the
+            // WAL as it was, and needs no checkpoint.
+            writes = GroupCommit(pool: pool) { [checkpointer] in checkpointer.noteWrite() }
             var lookingUp = Configuration()
             lookingUp.readonly = true
             lookingUp.label = "sesame-lookups"
@@ -100,17 +104,9 @@ public final class SQLiteStore: Store {
         error as? StoreError ?? .unavailable(String(describing: error))
     }
 
-    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
-            // A write that changed nothing (the delivery workers' claim, every second, on an idle server) leaves the
-            // WAL as it was, and needs no checkpoint.
-            let (written, changed) = try await pool.write { db in
-                let before = db.totalChangesCount
-                let written = try body(db)
-                return (written, db.totalChangesCount != before)
-            }
-            if changed { checkpointer.noteWrite() }
-            return written
+            return try await writes.write(body)
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
