@@ -79,6 +79,14 @@ let rightRate = try await operationsPerSecond(count: count, concurrency: 8) { in
 }
 report("right-code checks per second (SQLite, 8 in flight)", rightRate, "check/s")
 report("wrong-code checks per second (SQLite, 16 in flight, as measured for PostgreSQL)", try await wrongCodeRate([store], count: 4_000), "check/s")
+// Writes that wait for SQLite's writer together share a transaction (docs/architecture.md#group-commit).
+let sessionData = Data(repeating: 7, count: 300)
+for concurrency in [1, 32] {
+    let rate = try await operationsPerSecond(count: 20_000, concurrency: concurrency) { index in
+        try await store.saveSession(key: "bench-\(index % 500)", data: sessionData, userID: nil, expiresAt: Date() + 3_600)
+    }
+    report("session saves per second (SQLite, \(concurrency) in flight)", rate, "write/s")
+}
 
 // MARK: Full resets (start → SMS code → verify → new password), against the Argon2id bound of this run
 

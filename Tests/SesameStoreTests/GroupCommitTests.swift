@@ -54,6 +54,14 @@ import Testing
         }
 
         var committed: Int { commits.count.withLock { $0 } }
+
+        /// No row and no transaction saved, and the writer left in order: the next write is saved.
+        func expectNothingSavedThenTheNextWrite() async throws {
+            #expect(try ids("row").isEmpty)
+            #expect(committed == 0)
+            try await insert(100).value
+            #expect(try ids("row") == [100])
+        }
     }
 
     private final class Commits: Sendable {
@@ -65,17 +73,17 @@ import Testing
     @Test func writesThatQueueTogetherAreCommittedInOneTransaction() async throws {
         let fixture = try Fixture()
         fixture.holdTheWriter()
-        let writes = (1...50).map { id in
+        let writes = (1...GroupCommit.largestGroup).map { id in
             Task { try await fixture.writes.write { db in
                 try db.execute(sql: "INSERT INTO row (id) VALUES (?)", arguments: [id])
                 return id
             } }
         }
-        try await fixture.letTheWriterGo(once: 50)
+        try await fixture.letTheWriterGo(once: GroupCommit.largestGroup)
         var results: [Int] = []
         for write in writes { results.append(try await write.value) }
-        #expect(results == Array(1...50))
-        #expect(try fixture.ids("row") == Array(1...50))
+        #expect(results == Array(1...GroupCommit.largestGroup))
+        #expect(try fixture.ids("row") == Array(1...GroupCommit.largestGroup))
         #expect(fixture.committed == 1)
     }
 
@@ -96,29 +104,66 @@ import Testing
         try await fixture.letTheWriterGo(once: 4)
         try await saved.value
         await #expect(throws: Refused.self) { try await refused.value }
-        await #expect(throws: DatabaseError.self) { try await conflicting.value }
+        // The statement's own error, as SQLiteStore.write maps it (a unique key is a conflict).
+        let constraint = await #expect(throws: DatabaseError.self) { try await conflicting.value }
+        #expect(constraint?.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY)
         try await alsoSaved.value
         #expect(try fixture.ids("row") == [1, 2, 4])
         #expect(fixture.committed == 2)
     }
 
-    /// A constraint checked only at commit fails the whole transaction: no write of it is told it was saved.
-    @Test func aTransactionThatFailsToCommitFailsEveryWriteInIt() async throws {
+    /// A batch of the directory's takes a transaction of its own, and a transaction takes at most
+    /// `GroupCommit.largestGroup` writes.
+    @Test func aWriteAloneAndTheLargestGroupBoundTheirTransactions() async throws {
         let fixture = try Fixture()
         fixture.holdTheWriter()
-        let innocent = fixture.insert(1)
-        let orphan = Task {
-            try await fixture.writes.write { try $0.execute(sql: "INSERT INTO child (id, parent) VALUES (1, 7)") }
+        let count = GroupCommit.largestGroup + 8
+        let grouped = (1...count).map { fixture.insert($0) }
+        let alone = Task { try await fixture.writes.write(alone: true) { try $0.execute(sql: "INSERT INTO row (id) VALUES (100)") } }
+        let last = fixture.insert(101)
+        try await fixture.letTheWriterGo(once: count + 2)
+        for write in grouped + [alone, last] { try await write.value }
+        #expect(try fixture.ids("row") == Array(1...count) + [100, 101])
+        // The largest group, the rest, the write alone, the last.
+        #expect(fixture.committed == 4)
+    }
+
+    /// How a transaction of several writes can end with none of them saved.
+    enum Ending: CaseIterable, Sendable {
+        /// A write's error ends it (here the write rolls it back itself; the disk or an interrupt would).
+        case byAWrite
+        /// A constraint checked only at commit fails it.
+        case atCommit
+
+        /// The write in the middle of the turn.
+        func write(_ db: Database) throws {
+            switch self {
+            case .byAWrite:
+                try db.execute(sql: "INSERT INTO row (id) VALUES (2)")
+                try db.execute(sql: "ROLLBACK")
+                throw Refused()
+            case .atCommit:
+                try db.execute(sql: "INSERT INTO child (id, parent) VALUES (1, 7)")
+            }
         }
-        try await fixture.letTheWriterGo(once: 2)
-        await #expect(throws: DatabaseError.self) { try await innocent.value }
-        await #expect(throws: DatabaseError.self) { try await orphan.value }
-        #expect(try fixture.ids("row").isEmpty)
+    }
+
+    /// The write before, whose savepoint was released, is not saved; the write after is not run on its own; each
+    /// fails with what ended the transaction (the write's own error rather than SQLite's "transaction was aborted",
+    /// or the commit's), so none is told it was saved.
+    @Test(arguments: Ending.allCases) func aTransactionThatEndsFailsEveryWriteInIt(_ ending: Ending) async throws {
+        let fixture = try Fixture()
+        fixture.holdTheWriter()
+        let writes = [fixture.insert(1), Task { try await fixture.writes.write { try ending.write($0) } }, fixture.insert(3)]
+        try await fixture.letTheWriterGo(once: 3)
+        for write in writes {
+            switch ending {
+            case .byAWrite: await #expect(throws: Refused.self) { try await write.value }
+            case .atCommit: await #expect(throws: DatabaseError.self) { try await write.value }
+            }
+        }
         #expect(try fixture.ids("child").isEmpty)
-        #expect(fixture.committed == 0)
-        // The writer is left in order: the next write is saved.
-        try await fixture.insert(2).value
-        #expect(try fixture.ids("row") == [2])
+        try await fixture.expectNothingSavedThenTheNextWrite()
     }
 
     /// A write that changes nothing (the delivery workers' claim, every second) wakes no checkpoint.
@@ -132,7 +177,7 @@ import Testing
         #expect(fixture.committed == 0)
     }
 
-    /// A store closed with writes on their way: they fail as any statement would, and nothing crashes.
+    /// A store closed before its writes run: they fail as any statement would, and nothing crashes.
     @Test func aWriteToAClosedDatabaseFails() async throws {
         let fixture = try Fixture()
         try fixture.pool.close()

@@ -3,17 +3,20 @@ import SesameCore
 import Synchronization
 
 /// Commits the writes that queue while the writer is busy together, in one transaction, each in a savepoint of its
-/// own (docs/architecture.md#group-commit). A write that throws is rolled back alone; the others are committed. Every
-/// write learns its outcome only once the transaction has committed, or failed, so none is told it was saved when it
-/// was not.
+/// own (docs/architecture.md#group-commit). A write that throws is rolled back alone, unless its error ended the
+/// whole transaction; every write learns its outcome only once the transaction has committed, or failed, so none is
+/// told it was saved when it was not.
 final class GroupCommit: Sendable {
+    /// The most writes a transaction takes: the first of them is answered only after the last.
+    static let largestGroup = 32
+
     private let pool: DatabasePool
     private let afterChanges: @Sendable () -> Void
     private let queue = Mutex(Queue())
 
     private struct Queue {
         var writes: [any QueuedWrite] = []
-        /// Whether a turn on the writer is already asked for: it takes every write queued by the time it runs.
+        /// Whether a turn on the writer is already asked for: it takes the writes queued by the time it runs.
         var asked = false
     }
 
@@ -26,10 +29,12 @@ final class GroupCommit: Sendable {
     /// How many writes wait for a turn (what the tests wait for before they let the writer go).
     var waiting: Int { queue.withLock { $0.writes.count } }
 
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// Runs `body` in the next transaction; `alone` gives it a transaction of its own, without a savepoint (a batch
+    /// of thousands of rows: in a savepoint, SQLite would copy each page it changes into a journal first).
+    func write<T: Sendable>(alone: Bool = false, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             let ask = queue.withLock { queue in
-                queue.writes.append(PendingWrite(body: body, continuation: continuation))
+                queue.writes.append(PendingWrite(alone: alone, body: body, continuation: continuation))
                 defer { queue.asked = true }
                 return !queue.asked
             }
@@ -37,13 +42,15 @@ final class GroupCommit: Sendable {
         }
     }
 
-    /// One transaction a turn, then the writer's queue again: a directory sync's batch or the CLI's writes, queued
-    /// on the same writer, take their turn between two of these rather than after every request's.
+    /// One transaction a turn, then the writer's queue again: what else waits there (the end of a directory sync's
+    /// batches) runs between two turns rather than after every queued write.
     private func askForTurn() {
         pool.asyncWriteWithoutTransaction { [self] db in
             commit(queue.withLock { queue in
-                defer { queue.writes = [] }
-                return queue.writes
+                let count = queue.writes.first?.alone == true
+                    ? 1 : queue.writes.prefix(Self.largestGroup).prefix { !$0.alone }.count
+                defer { queue.writes.removeFirst(count) }
+                return Array(queue.writes.prefix(count))
             }, in: db)
             let more = queue.withLock { queue in
                 queue.asked = !queue.writes.isEmpty
@@ -60,7 +67,24 @@ final class GroupCommit: Sendable {
             // does, where reading the count would dereference the closed connection.
             try db.inTransaction(.immediate) {
                 let before = db.totalChangesCount
-                for write in writes { write.run(in: db) }
+                if writes.count == 1, let only = writes.first {
+                    // Alone, as every write was before: what it throws rolls the transaction back.
+                    try only.run(in: db)
+                } else {
+                    for write in writes {
+                        do {
+                            try db.inSavepoint {
+                                try write.run(in: db)
+                                return .commit
+                            }
+                        } catch where !db.isInsideTransaction {
+                            // Its error (the disk, an interrupt) ended the whole transaction: none of it is saved.
+                            throw error
+                        } catch {
+                            // Rolled back alone; its outcome holds the error.
+                        }
+                    }
+                }
                 changed = db.totalChangesCount != before
                 return .commit
             }
@@ -76,34 +100,30 @@ final class GroupCommit: Sendable {
 
 /// A write waiting for its transaction: run on the writer's queue, then told how the transaction ended.
 private protocol QueuedWrite: Sendable {
-    /// Runs the write in a savepoint: if it throws, it is rolled back alone.
-    func run(in db: Database)
+    /// Whether it takes a transaction of its own.
+    var alone: Bool { get }
+    /// Runs the write, keeping its outcome, and throws what it throws.
+    func run(in db: Database) throws
     /// The transaction committed (`nil`), or failed as a whole.
     func finish(failure: (any Error)?)
 }
 
 /// `@unchecked`: its outcome is set and read on the writer's queue only, by one turn, in that order.
 private final class PendingWrite<T: Sendable>: QueuedWrite, @unchecked Sendable {
+    let alone: Bool
     private let body: @Sendable (Database) throws -> T
     private let continuation: CheckedContinuation<T, any Error>
     private var outcome: Result<T, any Error> = .failure(StoreError.unavailable("the write did not run"))
 
-    init(body: @escaping @Sendable (Database) throws -> T, continuation: CheckedContinuation<T, any Error>) {
+    init(alone: Bool, body: @escaping @Sendable (Database) throws -> T, continuation: CheckedContinuation<T, any Error>) {
+        self.alone = alone
         self.body = body
         self.continuation = continuation
     }
 
-    func run(in db: Database) {
-        var value: T?
-        do {
-            try db.inSavepoint {
-                value = try body(db)
-                return .commit
-            }
-            if let value { outcome = .success(value) }
-        } catch {
-            outcome = .failure(error)
-        }
+    func run(in db: Database) throws {
+        outcome = Result { try body(db) }
+        _ = try outcome.get()
     }
 
     func finish(failure: (any Error)?) {

@@ -19,12 +19,13 @@ extension SQLiteStore {
         // The users' rows are made before the transaction, while the batch before may still be written: the writer,
         // which every other write waits for, only writes.
         let inserts = batch.inserts.map(UserRows.init), updates = batch.updates.map(UserRows.init)
-        // A cancelled import's batches fail here, without waiting for the turn only to be refused by GRDB.
+        // A cancelled import's batches fail here, without waiting for the turn; one already handed to the writer is
+        // written whole.
         try Task.checkCancellation()
         await batchTurn.take()
         let written: Result<Void, any Error>
         do {
-            try await write { db in
+            try await write(alone: true) { db in
                 try db.execute(sql: Self.writerForBatches)
                 for rows in inserts { try Self.insert(rows, in: db) }
                 for rows in updates { try Self.update(rows, in: db) }

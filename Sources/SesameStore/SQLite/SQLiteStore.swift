@@ -104,9 +104,11 @@ public final class SQLiteStore: Store {
         error as? StoreError ?? .unavailable(String(describing: error))
     }
 
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// A write, committed with those queued beside it (docs/architecture.md#group-commit); `alone`, in a transaction
+    /// of its own.
+    func write<T: Sendable>(alone: Bool = false, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
-            return try await writes.write(body)
+            return try await writes.write(alone: alone, body)
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
