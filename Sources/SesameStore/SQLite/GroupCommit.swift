@@ -69,21 +69,9 @@ final class GroupCommit: Sendable {
                 let before = db.totalChangesCount
                 if writes.count == 1, let only = writes.first {
                     // Alone, as every write was before: what it throws rolls the transaction back.
-                    try only.run(in: db)
+                    try only.runAlone(in: db)
                 } else {
-                    for write in writes {
-                        do {
-                            try db.inSavepoint {
-                                try write.run(in: db)
-                                return .commit
-                            }
-                        } catch where !db.isInsideTransaction {
-                            // Its error (the disk, an interrupt) ended the whole transaction: none of it is saved.
-                            throw error
-                        } catch {
-                            // Rolled back alone; its outcome holds the error.
-                        }
-                    }
+                    for write in writes { try write.runInSavepoint(in: db) }
                 }
                 changed = db.totalChangesCount != before
                 return .commit
@@ -103,7 +91,10 @@ private protocol QueuedWrite: Sendable {
     /// Whether it takes a transaction of its own.
     var alone: Bool { get }
     /// Runs the write, keeping its outcome, and throws what it throws.
-    func run(in db: Database) throws
+    func runAlone(in db: Database) throws
+    /// Runs the write in a savepoint: what it throws rolls back its own statements and is its outcome. Throws only
+    /// what the transaction cannot go on after: an error that ended it, or a savepoint not rolled back or released.
+    func runInSavepoint(in db: Database) throws
     /// The transaction committed (`nil`), or failed as a whole.
     func finish(failure: (any Error)?)
 }
@@ -121,9 +112,24 @@ private final class PendingWrite<T: Sendable>: QueuedWrite, @unchecked Sendable 
         self.continuation = continuation
     }
 
-    func run(in db: Database) throws {
+    func runAlone(in db: Database) throws {
         outcome = Result { try body(db) }
         _ = try outcome.get()
+    }
+
+    /// The savepoint is the store's own rather than GRDB's `inSavepoint`, which, when a rollback to it fails, throws
+    /// the write's error and leaves the write's statements to the commit.
+    func runInSavepoint(in db: Database) throws {
+        try db.execute(sql: "SAVEPOINT sesame_write")
+        do {
+            outcome = .success(try body(db))
+        } catch {
+            outcome = .failure(error)
+            // Its error (the disk, an interrupt) ended the whole transaction: none of it is saved.
+            guard db.isInsideTransaction else { throw error }
+            try db.execute(sql: "ROLLBACK TO sesame_write")
+        }
+        try db.execute(sql: "RELEASE sesame_write")
     }
 
     func finish(failure: (any Error)?) {
