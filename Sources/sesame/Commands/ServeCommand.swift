@@ -71,8 +71,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Before the store's threads start, which would each take an arena of their own.
+        MallocSettings.limitArenas(processors: ProcessInfo.processInfo.activeProcessorCount)
         let context = try await store.serviceContext(extra: serveFlags)
-        MallocThresholds.apply(hasherMapsItsMemory: context.hasher.mapsItsMemory)
+        MallocSettings.setThresholds(hasherMapsItsMemory: context.hasher.mapsItsMemory)
         let configuration = context.configuration
         let prometheus = PrometheusMetrics(token: configuration.metrics.token, port: configuration.metrics.port, version: Sesame.version)
         let queue = try context.outbox(metrics: prometheus.metrics)

@@ -12,7 +12,7 @@ struct AppContext: Sendable {
     let secret: ServerSecret
     let clock: any WallClock
     let random: any RandomSource
-    /// Concrete: `serve` tunes malloc by whether it maps each hash's memory (docs/operations.md#mallocs-thresholds).
+    /// Concrete: `serve` tunes malloc by whether it maps each hash's memory (docs/operations.md#mallocs-settings).
     let hasher: Argon2idHasher
     /// `serve`'s PostgreSQL store, whose client runs in the service group and which migrates once it runs; `nil`
     /// for SQLite and for every other command, whose store is migrated when it opens.

@@ -1,0 +1,34 @@
+import CMalloc
+
+/// How glibc's malloc keeps the server's memory (docs/operations.md#mallocs-settings): how many arenas it uses, where it
+/// gives free memory back to the kernel, and from what size it maps a block of its own.
+enum MallocSettings {
+    /// Up to 1 MiB of free memory stays at the top of each thread's arena.
+    static let trim: Int32 = 1 << 20
+    /// Blocks from 512 KiB up are mapped for themselves: glibc's own ratio, half the trim threshold.
+    static let mapping: Int32 = 1 << 19
+
+    /// glibc gives a thread that finds every arena busy a new one, up to eight a processor, and each keeps its own free
+    /// memory, up to the trim threshold at its top. The server's threads are its event loops, one a processor, and the
+    /// workers that hash passwords and run SQLite: no more of them allocate at once than there are processors.
+    static func limitArenas(processors: Int) {
+        _ = mallopt(M_ARENA_MAX, Int32(clamping: max(processors, 1)))
+    }
+
+    /// glibc moves both thresholds by itself: freeing a block it had mapped, larger than the mapping threshold, raises
+    /// that threshold to the block's size and the trim threshold to twice it. libargon2's 19 MiB blocks raised them to
+    /// 19 and 38 MiB at the first hash; since the Argon2id hasher maps its own memory (docs/security.md#argon2id-memory),
+    /// they stayed near their defaults, and a request that allocated and freed more than that gave it back as it ended
+    /// (`madvise(MADV_DONTNEED)`, each flushing address translations on the other processors running the server),
+    /// then the next request faulted the same pages in again, zeroed. So they are set where the hasher maps its own
+    /// memory. Elsewhere libargon2's blocks come from malloc and raise the thresholds past 19 MiB at the first hash, as
+    /// glibc means them to: setting either stops it from moving them, and every hash would map its 19 MiB afresh and
+    /// fault it in 4 KiB pages.
+    static func setThresholds(hasherMapsItsMemory: Bool) {
+        guard hasherMapsItsMemory else { return }
+        // glibc never refuses these two options. Threads that already run just see the new thresholds at their next
+        // allocation: each is a word, written under the main arena's lock.
+        _ = mallopt(M_TRIM_THRESHOLD, trim)
+        _ = mallopt(M_MMAP_THRESHOLD, mapping)
+    }
+}
