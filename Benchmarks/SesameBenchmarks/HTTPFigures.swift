@@ -79,8 +79,8 @@ private func drive(_ client: HTTPClient, inbox: CodeInbox, _ options: BenchOptio
             // resets and just after; the higher of the two counts, as this machine's speed drifts within minutes.
             let hasher = Argon2idHasher()
             let before = try await argon2Bound(hasher)
-            // A reset computes Argon2id twice: the check that the new password is not the current one, and its hash.
-            figures += try await load.figures(levels: levels, duration: duration, server: server, flows: ["reset"], resetsPerSecond: before / 2)
+            figures += try await load.figures(
+                levels: levels, duration: duration, server: server, flows: ["reset"], resetsPerSecond: before / SesameLoad.hashesPerReset)
             let after = try await argon2Bound(hasher)
             bound = (before, after)
         }
@@ -102,7 +102,8 @@ private func drive(_ client: HTTPClient, inbox: CodeInbox, _ options: BenchOptio
         print("Argon2id bound: \(String(format: "%.1f", highest)) hashes/s on \(ProcessInfo.processInfo.activeProcessorCount) cores, measured in this run "
             + "(\(String(format: "%.1f", bound.before)) before the resets, \(String(format: "%.1f", bound.after)) after)")
         for figures in results["Sesame"] ?? [] where figures.name == "full reset" {
-            print("full reset at \(figures.concurrency): \(Int((figures.rate * 2 / highest * 100).rounded())) % of the bound at two Argon2id a reset")
+            let share = figures.rate * SesameLoad.hashesPerReset / highest * 100
+            print("full reset at \(figures.concurrency): \(Int(share.rounded())) % of the bound at one Argon2id a reset")
         }
         if let proofOfWork, proofOfWork > 0 {
             print("the client solved each proof of work in \(String(format: "%.1f", proofOfWork)) ms, before its level, as a browser does on its own device")
