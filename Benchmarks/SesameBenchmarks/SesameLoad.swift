@@ -29,7 +29,8 @@ final class SesameLoad: Sendable {
     static let registrationsPerUser = 4
     static let wrongTriesPerUser = 3
     /// Argon2id hashes a full reset computes: the new password's. A reset may reuse the current password
-    /// (docs/behaviour.md#new-password-or-unlock), so it verifies no hash, as a change does.
+    /// (docs/behaviour.md#new-password-or-unlock), so it verifies none, unlike a change, which checks the new
+    /// password against the current one. A reset by security questions, recovery code or access pass would verify more.
     static let hashesPerReset = 1.0
 
     init(client: HTTPClient, base: String, inbox: CodeInbox, password: String, users: Int, resetUsers: Int, expectedRate: Int) {

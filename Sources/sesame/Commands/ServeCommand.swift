@@ -71,8 +71,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // Before the store's threads start, which would each take an arena of their own.
-        MallocSettings.limitArenas(processors: ProcessInfo.processInfo.activeProcessorCount)
+        // Before the store's threads start, which would each take an arena of their own. One processor count for
+        // arenas and password hashes alike.
+        MallocSettings.limitArenas(processors: sysconf(Int32(_SC_NPROCESSORS_ONLN)), environment: ProcessInfo.processInfo.environment)
         let context = try await store.serviceContext(extra: serveFlags)
         MallocSettings.setThresholds(hasherMapsItsMemory: context.hasher.mapsItsMemory)
         let configuration = context.configuration

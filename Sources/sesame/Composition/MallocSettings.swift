@@ -8,11 +8,19 @@ enum MallocSettings {
     /// Blocks from 512 KiB up are mapped for themselves: glibc's own ratio, half the trim threshold.
     static let mapping: Int32 = 1 << 19
 
-    /// glibc gives a thread that finds every arena busy a new one, up to eight a processor, and each keeps its own free
-    /// memory, up to the trim threshold at its top. The server's threads are its event loops, one a processor, and the
-    /// workers that hash passwords and run SQLite: no more of them allocate at once than there are processors.
-    static func limitArenas(processors: Int) {
+    /// glibc gives each thread that allocates an arena of its own, up to eight a processor, and only past that limit
+    /// do threads share; each arena keeps free memory of its own, up to the trim threshold at its top. The threads
+    /// that allocate are the event loops and Swift's concurrency pool, one a processor each, and the workers that hash
+    /// passwords and run SQLite: no more of them run at once than there are processors. Arenas made before this call
+    /// stay, and count toward the limit. An operator's own limit (glibc's `MALLOC_ARENA_MAX`, or
+    /// `glibc.malloc.arena_max` in `GLIBC_TUNABLES`) is left as it is.
+    static func limitArenas(processors: Int, environment: [String: String]) {
+        guard !operatorLimitsArenas(environment) else { return }
         _ = mallopt(M_ARENA_MAX, Int32(clamping: max(processors, 1)))
+    }
+
+    static func operatorLimitsArenas(_ environment: [String: String]) -> Bool {
+        environment["MALLOC_ARENA_MAX"] != nil || (environment["GLIBC_TUNABLES"] ?? "").contains("glibc.malloc.arena_max=")
     }
 
     /// glibc moves both thresholds by itself: freeing a block it had mapped, larger than the mapping threshold, raises
